@@ -1,0 +1,46 @@
+# Shared CMake helpers: target defaults, tests, runtime plugins.
+
+# Compile settings every fnstudio target shares (per target, never global).
+function(fn_target_defaults target)
+    target_compile_definitions(${target} PRIVATE
+        QT_NO_CAST_FROM_ASCII QT_NO_FOREACH QT_USE_QSTRINGBUILDER QT_NO_KEYWORDS)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+endfunction()
+
+# fn_add_test(NAME SOURCES a.cpp ... [LIBS ...] [LABELS ...] [TIMEOUT s])
+# One QtTest executable registered with ctest, offscreen, with a label and a timeout.
+function(fn_add_test name)
+    cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;LABELS;ENV" ${ARGN})
+    if(NOT T_TIMEOUT)
+        set(T_TIMEOUT 120)
+    endif()
+    if(NOT T_LABELS)
+        set(T_LABELS unit)
+    endif()
+    add_executable(${name} ${T_SOURCES})
+    target_link_libraries(${name} PRIVATE Qt6::Test ${T_LIBS})
+    fn_target_defaults(${name})
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES
+        LABELS "${T_LABELS}"
+        TIMEOUT ${T_TIMEOUT}
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;FN_SOURCE_DIR=${PROJECT_SOURCE_DIR};FN_BUILD_DIR=${PROJECT_BINARY_DIR};${T_ENV}")
+endfunction()
+
+# fn_add_runtime_plugin(ID FILES descriptor.json bootstrap ...)
+# Copies a runtime plugin's descriptor and bootstrap files into the build tree's plugins/<ID>/.
+function(fn_add_runtime_plugin id)
+    cmake_parse_arguments(P "" "" "FILES" ${ARGN})
+    set(outputs)
+    foreach(f ${P_FILES})
+        get_filename_component(fname ${f} NAME)
+        set(out ${FN_PLUGIN_OUTPUT_DIR}/${id}/${fname})
+        add_custom_command(OUTPUT ${out}
+            COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_SOURCE_DIR}/${f} ${out}
+            DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${f}
+            COMMENT "runtime plugin ${id}: ${fname}")
+        list(APPEND outputs ${out})
+    endforeach()
+    add_custom_target(plugin_${id} ALL DEPENDS ${outputs})
+    install(FILES ${P_FILES} DESTINATION share/fnstudio/plugins/${id})
+endfunction()

@@ -1,0 +1,28 @@
+#pragma once
+// What fnstudio knows about one runtime plugin, read from its runtime.json descriptor.
+
+#include <QString>
+#include <QStringList>
+
+namespace fn {
+
+struct RuntimeDescriptor
+{
+    QString id;                  // plugin id: python, nodejs, provided
+    QString displayName;         // "Python", "Node.js", "Custom runtime (bootstrap)"
+    QStringList runtimePrefixes; // SAM Runtime values it serves: "python3." , "nodejs", "provided"
+    QStringList fileExtensions;  // .py / .js .mjs .cjs / (none)
+    QString lexer;               // python, javascript, bash
+    QString handlerTemplate;     // file content of a new handler
+    QString handlerFileName;     // app.py, index.mjs, bootstrap
+    QString defaultHandler;      // app.handler, index.handler, (empty)
+    QString pluginDir;           // absolute host folder of the plugin; bound at /var/runtime
+    QString interpreter;         // resolved absolute host binary; empty for provided
+    QString interpreterVersion;  // e.g. "3.11.2", "v20.20.2"
+    QStringList command;         // argv inside the sandbox, e.g. {interpreter, "-s", "/var/runtime/bootstrap.py"}
+                                 // provided: {"/var/task/bootstrap"}
+    QString executionEnv;        // AWS_EXECUTION_ENV value, e.g. AWS_Lambda_python3.12 (empty for provided)
+    QStringList bareStartCommand;// for benchmarks: starting the interpreter alone (python3 -c pass)
+};
+
+} // namespace fn

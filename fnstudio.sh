@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The README's two commands:
+#   ./fnstudio.sh        install what is missing, build, open the studio on the example project
+#   ./fnstudio.sh test   the same set-up, then the whole test suite through ctest
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$here"
+mode=${1:-run}
+preset=${FN_PRESET:-dev}
+
+say() { printf 'fnstudio: %s\n' "$*" >&2; }
+
+install_packages() {
+    local wanted missing=()
+    mapfile -t wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' installers/debian-packages.txt)
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        say "this is not a Debian-like system; make sure these (or your platform's equivalents) are installed:"
+        printf '  %s\n' "${wanted[@]}" >&2
+        return 0
+    fi
+    local p
+    for p in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    say "installing missing packages: ${missing[*]}"
+    local sudo=()
+    if ((EUID != 0)); then
+        command -v sudo >/dev/null 2>&1 || { say "need root (or sudo) to install: ${missing[*]}"; exit 1; }
+        sudo=(sudo)
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    if ! "${sudo[@]}" apt-get install -y -q "${missing[@]}"; then
+        "${sudo[@]}" apt-get update -q
+        "${sudo[@]}" apt-get install -y -q "${missing[@]}"
+    fi
+}
+
+build() {
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset" -j "$(nproc)"
+}
+
+case "$mode" in
+    run)
+        install_packages
+        build
+        bin=build/$preset/app
+        example=resources/examples/hello
+        if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
+            say "no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the studio cannot open."
+            say "the headless equivalent, with the same engine:"
+            say "  $bin/fnstudio-cli doctor"
+            say "  $bin/fnstudio-cli invoke HelloPython --project $example --event $example/events/HelloPython/greeting.json --repeat 2"
+            exit 0
+        fi
+        exec "$bin/fnstudio" "$example"
+        ;;
+    test)
+        install_packages
+        build
+        ctest --preset "$preset" "${@:2}"
+        ;;
+    *)
+        say "usage: ./fnstudio.sh [test [ctest arguments]]"
+        exit 2
+        ;;
+esac
