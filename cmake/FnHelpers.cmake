@@ -24,7 +24,7 @@ function(fn_add_test name)
     set_tests_properties(${name} PROPERTIES
         LABELS "${T_LABELS}"
         TIMEOUT ${T_TIMEOUT}
-        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;FN_SOURCE_DIR=${PROJECT_SOURCE_DIR};FN_BUILD_DIR=${PROJECT_BINARY_DIR};${T_ENV}")
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;FN_SOURCE_DIR=${PROJECT_SOURCE_DIR};FN_BUILD_DIR=${PROJECT_BINARY_DIR};FN_PLUGIN_DIR=${FN_PLUGIN_OUTPUT_DIR};${T_ENV}")
 endfunction()
 
 # fn_add_runtime_plugin(ID FILES descriptor.json bootstrap ...)
