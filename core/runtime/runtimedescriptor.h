@@ -1,6 +1,8 @@
 #pragma once
 // What fnstudio knows about one runtime plugin, read from its runtime.json descriptor.
 
+#include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
@@ -23,6 +25,8 @@ struct RuntimeDescriptor
                                  // provided: {"/var/task/bootstrap"}
     QString executionEnv;        // AWS_EXECUTION_ENV value, e.g. AWS_Lambda_python3.12 (empty for provided)
     QStringList bareStartCommand;// for benchmarks: starting the interpreter alone (python3 -c pass)
+    QList<QPair<QString, QString>> environment; // defaults the runtime adds (PYTHONPATH, NODE_PATH, ...)
+    bool reportsPhases = false;  // the bootstrap calls POST /fnstudio/runtime-started before loading the handler
 };
 
 } // namespace fn

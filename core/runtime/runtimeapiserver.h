@@ -1,0 +1,114 @@
+#pragma once
+// The Lambda Runtime API (2018-06-01) for one execution environment, served on loopback with
+// cpp-httplib. The engine hands it events and waits for outcomes; the runtime inside the sandbox
+// long-polls /next and posts /response or /error. All methods are thread-safe.
+
+#include <QByteArray>
+#include <QString>
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <optional>
+#include <mutex>
+#include <thread>
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}
+
+namespace fn {
+
+class RuntimeApiServer final
+{
+public:
+    using Clock = std::chrono::steady_clock;
+
+    struct Invocation
+    {
+        QByteArray requestId;
+        QByteArray payload;
+        qint64 deadlineMs = 0;      // Unix epoch ms (Lambda-Runtime-Deadline-Ms)
+        QByteArray functionArn;     // Lambda-Runtime-Invoked-Function-Arn
+        QByteArray traceId;         // Lambda-Runtime-Trace-Id
+        QByteArray clientContext;   // sent only when non-empty
+        QByteArray cognitoIdentity; // sent only when non-empty
+    };
+
+    enum class Signal {
+        None,
+        RuntimeStarted, // our bootstraps' POST /fnstudio/runtime-started (phase marker)
+        Ready,          // the runtime is waiting in GET /next
+        Response,       // POST /response for the current request
+        Error,          // POST /error for the current request
+        InitError,      // POST /runtime/init/error
+        ResponseTooLarge, // POST /response over 6 MiB + 100 bytes (413 sent to the runtime)
+        Aborted,        // abort() was called (the process died, the engine gave up)
+        TimedOut,       // the wait's deadline passed
+    };
+
+    struct Outcome
+    {
+        Signal signal = Signal::None;
+        QByteArray body;          // response body, or the error body
+        QByteArray errorType;     // Lambda-Runtime-Function-Error-Type header of /error and /init/error
+        qint64 bodySize = 0;      // for ResponseTooLarge: the size the runtime tried to send
+    };
+
+    static constexpr qint64 MaxResponseBytes = 6 * 1024 * 1024 + 100;
+
+    RuntimeApiServer();
+    ~RuntimeApiServer();
+    RuntimeApiServer(const RuntimeApiServer &) = delete;
+    RuntimeApiServer &operator=(const RuntimeApiServer &) = delete;
+
+    // Binds 127.0.0.1 on an ephemeral port and starts serving.
+    bool start(QString *error);
+    void stop();
+    QString address() const; // host:port for AWS_LAMBDA_RUNTIME_API
+
+    // Init: blocks until the runtime first waits in /next (Ready), reports an init error, is
+    // aborted, or the deadline passes. RuntimeStarted is recorded, not returned: see runtimeStartedAt().
+    Outcome waitUntilReady(Clock::time_point deadline);
+    std::optional<Clock::time_point> runtimeStartedAt() const;
+
+    // Invoke: hands the event to the runtime (now if it waits in /next, else when it next asks),
+    // then blocks until /response, /error, abort() or the deadline.
+    Outcome invoke(const Invocation &invocation, Clock::time_point deadline);
+
+    // Wakes every waiter with Aborted (the runtime process died); later calls return Aborted at once
+    // until reset is impossible: a server serves one environment's life.
+    void abort();
+
+    // Whether the runtime is parked in /next with nothing to do (safe to freeze).
+    bool runtimeWaiting() const;
+
+private:
+    void handleNext(const httplib::Request &req, httplib::Response &res);
+    void handleResponse(const httplib::Request &req, httplib::Response &res);
+    void handleError(const httplib::Request &req, httplib::Response &res);
+    void handleInitError(const httplib::Request &req, httplib::Response &res);
+
+    enum class State { Initializing, Waiting, Invoking, Done };
+
+    std::unique_ptr<httplib::Server> m_server;
+    std::thread m_thread;
+    int m_port = 0;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_runtimeCv; // wakes the /next handler
+    std::condition_variable m_engineCv;  // wakes the engine's waits
+    State m_state = State::Initializing;
+    bool m_nextPending = false;          // a GET /next is parked
+    bool m_hasEvent = false;             // m_current is waiting to be delivered
+    bool m_delivered = false;            // m_current was delivered and not answered
+    bool m_aborted = false;
+    bool m_stopping = false;
+    Invocation m_current;
+    Outcome m_outcome;                   // the latest signal for the engine
+    std::optional<Clock::time_point> m_runtimeStartedAt;
+};
+
+} // namespace fn
