@@ -1,0 +1,134 @@
+// Time ↔ pixel arithmetic, zoom, pan, fit and lane layout of the timeline, without a window.
+#include "timeline/timelinegeometry.h"
+
+#include <QTest>
+
+using fn::TimelineGeometry;
+
+class TestTimelineGeometry final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void timeAndPixelAreInverse()
+    {
+        TimelineGeometry g;
+        g.labelWidth = 100;
+        g.width = 1100;
+        g.startMs = 500;
+        g.msPerPixel = 2;
+        QCOMPARE(g.xForTime(500), 100.0);
+        QCOMPARE(g.xForTime(700), 200.0);
+        QCOMPARE(g.timeForX(200), 700.0);
+        QCOMPARE(g.endMs(), 500 + 1000 * 2.0);
+        for (double t : {0.0, 123.25, 2500.0, -40.0})
+            QCOMPARE(g.timeForX(g.xForTime(t)), t);
+        QCOMPARE(g.widthForDuration(10), 5.0);
+    }
+
+    void visibility()
+    {
+        TimelineGeometry g;
+        g.labelWidth = 0;
+        g.width = 100;
+        g.startMs = 100;
+        g.msPerPixel = 1; // visible 100..200
+        QVERIFY(g.isVisible(150, 160));
+        QVERIFY(g.isVisible(50, 100));   // touches the left edge
+        QVERIFY(g.isVisible(50, 500));   // spans the view
+        QVERIFY(!g.isVisible(10, 99));
+        QVERIFY(!g.isVisible(201, 300));
+    }
+
+    void zoomKeepsTheAnchorFixed()
+    {
+        TimelineGeometry g;
+        g.labelWidth = 50;
+        g.width = 850;
+        g.startMs = 1000;
+        g.msPerPixel = 4;
+        const double x = 450;
+        const double before = g.timeForX(x);
+        g.zoomAround(x, 0.5);
+        QCOMPARE(g.msPerPixel, 2.0);
+        QCOMPARE(g.timeForX(x), before);
+        g.zoomAround(x, 8);
+        QCOMPARE(g.msPerPixel, 16.0);
+        QCOMPARE(g.timeForX(x), before);
+    }
+
+    void zoomIsClamped()
+    {
+        TimelineGeometry g;
+        g.zoomAround(300, 1e-12);
+        QCOMPARE(g.msPerPixel, TimelineGeometry::minMsPerPixel);
+        g.zoomAround(300, 1e30);
+        QCOMPARE(g.msPerPixel, TimelineGeometry::maxMsPerPixel);
+        const double before = g.msPerPixel;
+        g.zoomAround(300, 0);  // ignored
+        g.zoomAround(300, -2); // ignored
+        QCOMPARE(g.msPerPixel, before);
+    }
+
+    void panMovesByPixels()
+    {
+        TimelineGeometry g;
+        g.startMs = 1000;
+        g.msPerPixel = 3;
+        g.panByPixels(10); // drag right shows earlier times
+        QCOMPARE(g.startMs, 970.0);
+        g.panByPixels(-20);
+        QCOMPARE(g.startMs, 1030.0);
+    }
+
+    void fitShowsTheRangeWithMargins()
+    {
+        TimelineGeometry g;
+        g.labelWidth = 100;
+        g.width = 1124; // area 1024, usable 1000 with 12 px margins
+        g.fit(2000, 4000, 12);
+        QCOMPARE(g.msPerPixel, 2.0);
+        QCOMPARE(g.xForTime(2000), 112.0);
+        QCOMPARE(g.xForTime(4000), 1112.0);
+        // reversed bounds are accepted
+        g.fit(4000, 2000, 12);
+        QCOMPARE(g.xForTime(2000), 112.0);
+        // a single instant gets a finite scale
+        g.fit(50, 50, 12);
+        QVERIFY(g.msPerPixel > 0);
+        QVERIFY(qIsFinite(g.startMs));
+        QVERIFY(g.isVisible(50, 50));
+    }
+
+    void laneLayout()
+    {
+        TimelineGeometry g;
+        g.rulerHeight = 20;
+        g.laneGap = 4;
+        g.laneHeight = 16;
+        QCOMPARE(g.laneTop(0), 24);
+        QCOMPARE(g.laneTop(1), 44);
+        QCOMPARE(g.laneAt(24, 3), 0);
+        QCOMPARE(g.laneAt(39.9, 3), 0);
+        QCOMPARE(g.laneAt(41, 3), -1); // in the gap
+        QCOMPARE(g.laneAt(44, 3), 1);
+        QCOMPARE(g.laneAt(10, 3), -1); // ruler
+        QCOMPARE(g.laneAt(g.laneTop(3) + 1, 3), -1); // past the last lane
+        QCOMPARE(g.contentHeight(3), g.laneTop(3));
+    }
+
+    void ticksAreReadable()
+    {
+        TimelineGeometry g;
+        g.msPerPixel = 1;
+        QCOMPARE(g.tickStepMs(90), 100.0);
+        g.msPerPixel = 0.01;
+        QCOMPARE(g.tickStepMs(90), 1.0);
+        g.msPerPixel = 30;
+        QCOMPARE(g.tickStepMs(90), 5000.0);
+        g.msPerPixel = 0.0021;
+        QCOMPARE(g.tickStepMs(90), 0.2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTimelineGeometry)
+#include "tst_timelinegeometry.moc"
