@@ -1,0 +1,484 @@
+#include "engine/executionenvironment.h"
+
+#include "sandbox/bubblewrap.h"
+
+#include <QCryptographicHash>
+#include <QDate>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QRandomGenerator>
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace fn {
+
+namespace {
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+double msBetween(ExecutionEnvironment::Clock::time_point a, ExecutionEnvironment::Clock::time_point b)
+{
+    return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+QString randomHex(int bytes)
+{
+    QByteArray raw(bytes, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(raw.data()), bytes / 4);
+    return QString::fromLatin1(raw.toHex());
+}
+
+QByteArray errorBody(const QString &type, const QString &message)
+{
+    nlohmann::json body{{"errorType", type.toStdString()}, {"errorMessage", message.toStdString()}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+// bubblewrap reports a child killed by signal N as exit status 128 + N; Lambda quotes the signal.
+ExitStatus unwrapBubblewrap(ExitStatus status)
+{
+    if (status.kind == ExitStatus::Kind::Exited && status.code > 128 && status.code < 128 + 65)
+        return {ExitStatus::Kind::Signaled, 0, status.code - 128};
+    return status;
+}
+
+} // namespace
+
+ExecutionEnvironment::ExecutionEnvironment(Setup setup, SandboxBackend &backend, LogSink logSink, StateSink stateSink)
+    : m_setup(std::move(setup))
+    , m_backend(backend)
+    , m_logSink(std::move(logSink))
+    , m_stateSink(std::move(stateSink))
+    , m_id(randomHex(16))
+    , m_fingerprint(makeFingerprint(m_setup.function))
+    , m_createdAtMs(nowMs())
+{
+    m_logStream = QDate::currentDate().toString(QStringLiteral("yyyy/MM/dd")) + QStringLiteral("/[$LATEST]") + m_id;
+    m_state.environmentId = m_id;
+    m_state.functionName = m_setup.function.name;
+    m_state.logStreamName = m_logStream;
+    m_state.isolation = QStringLiteral("bubblewrap + ") + backend.name();
+    m_state.initializationType = m_setup.initializationType;
+    m_state.createdAtMs = m_createdAtMs;
+    m_state.changedAtMs = m_createdAtMs;
+    m_state.memoryLimitMb = m_setup.function.memoryMb;
+    m_wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
+
+ExecutionEnvironment::~ExecutionEnvironment()
+{
+    shutdown(QStringLiteral("shutdown"));
+    if (m_wakeFd >= 0)
+        ::close(m_wakeFd);
+}
+
+QString ExecutionEnvironment::makeFingerprint(const FunctionConfig &f)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha1);
+    const auto add = [&hash](const QString &s) {
+        hash.addData(s.toUtf8());
+        hash.addData(QByteArrayView("\0", 1));
+    };
+    add(f.runtime);
+    add(f.handler);
+    add(f.codeDir);
+    add(QString::number(f.memoryMb));
+    add(QString::number(f.timeoutSec));
+    add(QString::number(f.ephemeralStorageMb));
+    for (const auto &[k, v] : f.environment) {
+        add(k);
+        add(v);
+    }
+    for (const auto &l : f.layerDirs)
+        add(l);
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+QStringList ExecutionEnvironment::buildEnvironment(const Setup &s, const QString &runtimeApi, const QString &logStream)
+{
+    const FunctionConfig &f = s.function;
+    QStringList env;
+    const auto set = [&env](const QString &k, const QString &v) { env << k + QLatin1Char('=') + v; };
+    // Unreserved defaults first; the function's own variables may not override reserved ones
+    // (the project reader rejects them) but may override these.
+    QList<QPair<QString, QString>> defaults = {
+        {QStringLiteral("PATH"), QStringLiteral("/usr/local/bin:/usr/bin/:/bin:/opt/bin")},
+        {QStringLiteral("LANG"), QStringLiteral("en_US.UTF-8")},
+        {QStringLiteral("LD_LIBRARY_PATH"),
+         QStringLiteral("/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib")},
+        {QStringLiteral("AWS_XRAY_CONTEXT_MISSING"), QStringLiteral("LOG_ERROR")},
+    };
+    defaults += s.runtime.environment;
+    for (const auto &[k, v] : std::as_const(defaults)) {
+        const bool overridden = std::any_of(f.environment.begin(), f.environment.end(),
+                                            [&k](const auto &p) { return p.first == k; });
+        if (!overridden)
+            set(k, v);
+    }
+    for (const auto &[k, v] : f.environment)
+        set(k, v);
+    set(QStringLiteral("_HANDLER"), f.handler);
+    set(QStringLiteral("AWS_LAMBDA_FUNCTION_NAME"), f.name);
+    set(QStringLiteral("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), QString::number(f.memoryMb));
+    set(QStringLiteral("AWS_LAMBDA_FUNCTION_VERSION"), QStringLiteral("$LATEST"));
+    set(QStringLiteral("AWS_LAMBDA_INITIALIZATION_TYPE"), s.initializationType);
+    set(QStringLiteral("AWS_LAMBDA_LOG_GROUP_NAME"), f.effectiveLogGroup());
+    set(QStringLiteral("AWS_LAMBDA_LOG_STREAM_NAME"), logStream);
+    set(QStringLiteral("AWS_LAMBDA_RUNTIME_API"), runtimeApi);
+    set(QStringLiteral("AWS_REGION"), s.region);
+    set(QStringLiteral("AWS_DEFAULT_REGION"), s.region);
+    if (!s.runtime.executionEnv.isEmpty())
+        set(QStringLiteral("AWS_EXECUTION_ENV"), s.runtime.executionEnv);
+    set(QStringLiteral("LAMBDA_TASK_ROOT"), QStringLiteral("/var/task"));
+    set(QStringLiteral("LAMBDA_RUNTIME_DIR"), QStringLiteral("/var/runtime"));
+    set(QStringLiteral("TZ"), QStringLiteral(":UTC"));
+    return env;
+}
+
+void ExecutionEnvironment::setPhase(EnvironmentPhase phase, const QString &reason)
+{
+    EnvironmentState copy;
+    {
+        std::lock_guard lock(m_stateMutex);
+        if (m_state.phase == phase || m_state.phase == EnvironmentPhase::Stopped)
+            return;
+        m_state.phase = phase;
+        m_state.changedAtMs = nowMs();
+        if (!reason.isEmpty())
+            m_state.stopReason = reason;
+        copy = m_state;
+    }
+    if (m_stateSink)
+        m_stateSink(copy);
+}
+
+EnvironmentState ExecutionEnvironment::state() const
+{
+    std::lock_guard lock(m_stateMutex);
+    EnvironmentState copy = m_state;
+    return copy;
+}
+
+qint64 ExecutionEnvironment::memoryNow() const
+{
+    return m_group && isAlive() ? m_group->memoryCurrent() : 0;
+}
+
+ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requestIdForErrors)
+{
+    InitResult result;
+    const auto fail = [&](const QString &type, const QString &message) {
+        result.errorType = type;
+        result.errorBody = errorBody(type, message);
+        return result;
+    };
+    const FunctionConfig &f = m_setup.function;
+    setPhase(EnvironmentPhase::Starting);
+
+    QString error;
+    ResourceLimits limits;
+    limits.memoryBytes = qint64(f.memoryMb) << 20;
+    limits.cpus = f.memoryMb / 1769.0;
+    limits.pidsMax = 1024;
+    m_group = m_backend.createGroup(m_id, limits, &error);
+    if (!m_group)
+        return fail(QStringLiteral("Sandbox.Failure"), error);
+    if (!m_api.start(&error))
+        return fail(QStringLiteral("Sandbox.Failure"), error);
+
+    QStringList command = m_setup.runtime.command;
+    if (command.isEmpty())
+        return fail(QStringLiteral("Runtime.InvalidEntrypoint"),
+                    QStringLiteral("The runtime plugin '%1' has no command").arg(m_setup.runtime.id));
+    if (m_setup.runtime.interpreter.isEmpty()) { // provided: the function's own bootstrap
+        QStringList candidates{f.codeDir + QStringLiteral("/bootstrap")};
+        for (const QString &layer : f.layerDirs)
+            candidates << layer + QStringLiteral("/bootstrap");
+        const auto it = std::find_if(candidates.begin(), candidates.end(), [](const QString &p) {
+            const QFileInfo fi(p);
+            return fi.isFile() && fi.isExecutable();
+        });
+        if (it == candidates.end())
+            return fail(QStringLiteral("Runtime.InvalidEntrypoint"),
+                        QStringLiteral("Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"));
+        command = {it->startsWith(f.codeDir) ? QStringLiteral("/var/task/bootstrap") : QStringLiteral("/opt/bootstrap")};
+    }
+
+    SandboxLayout layout;
+    layout.codeDir = f.codeDir;
+    layout.layerDirs = f.layerDirs;
+    layout.runtimeDir = m_setup.runtime.pluginDir;
+    layout.tmpSizeMb = f.ephemeralStorageMb;
+    if (!m_setup.runtime.interpreter.isEmpty() && !m_setup.runtime.interpreter.startsWith(QStringLiteral("/usr/")))
+        layout.extraReadOnly << QFileInfo(m_setup.runtime.interpreter).absolutePath();
+
+    ProcessSpec spec;
+    spec.program = Bubblewrap::executable();
+    if (spec.program.isEmpty())
+        return fail(QStringLiteral("Sandbox.Failure"), QStringLiteral("bubblewrap (bwrap) is not installed"));
+    spec.arguments = Bubblewrap::arguments(layout, command);
+    spec.environment = buildEnvironment(m_setup, m_api.address(), m_logStream);
+    spec.cgroupProcFiles = m_group->procFiles();
+    if (!m_backend.enforcesMemory())
+        spec.addressSpaceLimit = 0; // RSS is polled instead: address-space limits break V8 and CPython
+
+    setPhase(EnvironmentPhase::Initializing);
+    const auto t0 = Clock::now();
+    if (!m_process.start(spec, &error))
+        return fail(QStringLiteral("Sandbox.Failure"), error);
+    const auto t1 = Clock::now();
+    result.sandboxMs = msBetween(t0, t1);
+    m_group->setLeader(m_process.pid());
+    m_reader = std::thread([this] { readerLoop(); });
+
+    const auto outcome = m_api.waitUntilReady(t0 + std::chrono::milliseconds(m_setup.initTimeoutMs));
+    const auto t2 = Clock::now();
+    result.initDurationMs = msBetween(t0, t2);
+    if (const auto started = m_api.runtimeStartedAt())
+        result.runtimeStartMs = msBetween(t1, *started);
+
+    using S = RuntimeApiServer::Signal;
+    switch (outcome.signal) {
+    case S::Ready:
+        result.ok = true;
+        markIdle();
+        return result;
+    case S::InitError: {
+        drainOutput();
+        result.errorType = QString::fromUtf8(outcome.errorType);
+        result.errorBody = outcome.body;
+        const auto parsed = nlohmann::json::parse(outcome.body.toStdString(), nullptr, false);
+        if (parsed.is_object() && parsed.contains("errorType") && parsed["errorType"].is_string()
+            && result.errorType.isEmpty())
+            result.errorType = QString::fromStdString(parsed["errorType"].get<std::string>());
+        if (result.errorType.isEmpty())
+            result.errorType = QStringLiteral("Runtime.Unknown");
+        if (!parsed.is_object())
+            result.errorBody = errorBody(result.errorType, QString::fromUtf8(outcome.body));
+        return result;
+    }
+    case S::TimedOut:
+        result.timedOut = true;
+        return fail(QStringLiteral("Sandbox.Timedout"),
+                    QStringLiteral("RequestId: %1 Error: Init phase timed out after %2 seconds")
+                        .arg(requestIdForErrors, QString::number(m_setup.initTimeoutMs / 1000.0, 'f', 2)));
+    default: {
+        // The runtime died before it asked for work.
+        if (m_reader.joinable())
+            m_reader.join();
+        QString exit;
+        {
+            std::lock_guard lock(m_stateMutex);
+            exit = m_exitStatus ? m_exitStatus->describe() : QStringLiteral("unknown");
+        }
+        return fail(QStringLiteral("Runtime.ExitError"),
+                    QStringLiteral("RequestId: %1 Error: Runtime exited with error: %2").arg(requestIdForErrors, exit));
+    }
+    }
+}
+
+ExecutionEnvironment::InvokeResult ExecutionEnvironment::invoke(const RuntimeApiServer::Invocation &invocation,
+                                                                Clock::time_point deadline)
+{
+    InvokeResult result;
+    thawIfFrozen();
+    setPhase(EnvironmentPhase::Busy);
+    {
+        std::lock_guard lock(m_logMutex);
+        m_currentRequestId = QString::fromLatin1(invocation.requestId);
+    }
+    {
+        std::lock_guard lock(m_stateMutex);
+        ++m_state.invocations;
+    }
+    if (m_group)
+        m_group->resetPeak();
+    const auto t0 = Clock::now();
+    const auto outcome = m_api.invoke(invocation, deadline);
+    const auto t1 = Clock::now();
+    result.durationMs = msBetween(t0, t1);
+    result.signal = outcome.signal;
+    result.body = outcome.body;
+    result.errorType = QString::fromUtf8(outcome.errorType);
+    result.attemptedSize = outcome.bodySize;
+    if (m_group) {
+        result.peakBytes = m_group->memoryPeak();
+        if (outcome.signal == RuntimeApiServer::Signal::Aborted) {
+            if (m_reader.joinable())
+                m_reader.join(); // the runtime died: wait until its exit is recorded
+            result.outOfMemory = m_group->oomKilled();
+            std::lock_guard lock(m_stateMutex);
+            result.exitDescription = m_exitStatus ? m_exitStatus->describe() : QStringLiteral("signal: killed");
+        }
+    }
+    return result;
+}
+
+void ExecutionEnvironment::markIdle()
+{
+    m_idleSinceMs = nowMs();
+    {
+        std::lock_guard lock(m_logMutex);
+        m_currentRequestId.clear();
+    }
+    setPhase(EnvironmentPhase::Idle);
+}
+
+bool ExecutionEnvironment::freezeIfParked()
+{
+    if (!m_group || !isAlive() || !m_api.runtimeWaiting())
+        return false;
+    {
+        std::lock_guard lock(m_stateMutex);
+        if (m_frozen)
+            return true;
+        if (m_state.phase != EnvironmentPhase::Idle || !m_group->freeze())
+            return false;
+        m_frozen = true;
+    }
+    setPhase(EnvironmentPhase::Frozen);
+    return true;
+}
+
+void ExecutionEnvironment::thawIfFrozen()
+{
+    std::lock_guard lock(m_stateMutex);
+    if (m_frozen) {
+        m_group->thaw();
+        m_frozen = false;
+    }
+}
+
+void ExecutionEnvironment::logPlatform(const QString &text, const QString &requestId)
+{
+    LogBatch batch;
+    batch.append(LogLine{nowMs(), m_setup.function.effectiveLogGroup(), m_logStream, requestId, text, true});
+    std::lock_guard lock(m_logMutex);
+    if (m_logSink)
+        m_logSink(std::move(batch));
+}
+
+void ExecutionEnvironment::drainOutput()
+{
+    std::lock_guard lock(m_logMutex);
+    readAvailableLocked();
+    if (!m_partial.isEmpty())
+        emitLinesLocked("\n", 1, true);
+}
+
+void ExecutionEnvironment::readAvailableLocked()
+{
+    const int fd = m_process.outputFd();
+    if (fd < 0)
+        return;
+    char buffer[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n > 0) {
+            emitLinesLocked(buffer, n, false);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        break; // EAGAIN or EOF
+    }
+}
+
+void ExecutionEnvironment::emitLinesLocked(const char *data, qsizetype size, bool flushPartial)
+{
+    LogBatch batch;
+    const qint64 now = nowMs();
+    const QString group = m_setup.function.effectiveLogGroup();
+    qsizetype begin = 0;
+    for (qsizetype i = 0; i < size; ++i) {
+        if (data[i] != '\n')
+            continue;
+        QByteArray line = m_partial + QByteArray(data + begin, i - begin);
+        m_partial.clear();
+        begin = i + 1;
+        if (flushPartial && line.isEmpty())
+            continue;
+        batch.append(LogLine{now, group, m_logStream, m_currentRequestId, QString::fromUtf8(line), false});
+    }
+    m_partial.append(data + begin, size - begin);
+    if (!batch.isEmpty() && m_logSink)
+        m_logSink(std::move(batch));
+}
+
+void ExecutionEnvironment::readerLoop()
+{
+    pollfd fds[3] = {{m_process.outputFd(), POLLIN, 0}, {m_process.pidFd(), POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
+    for (;;) {
+        const int n = ::poll(fds, 3, -1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        if (fds[0].revents & (POLLIN | POLLHUP)) {
+            std::lock_guard lock(m_logMutex);
+            readAvailableLocked();
+            if (fds[0].revents & POLLHUP && !(fds[0].revents & POLLIN))
+                fds[0].fd = -1; // every writer is gone; keep waiting for the exit
+        }
+        if (fds[1].revents & POLLIN) {
+            const auto status = m_process.waitForExit(0);
+            {
+                std::lock_guard lock(m_logMutex);
+                readAvailableLocked();
+            }
+            {
+                std::lock_guard lock(m_stateMutex);
+                if (status)
+                    m_exitStatus = unwrapBubblewrap(*status);
+            }
+            m_exited = true;
+            m_api.abort();
+            return;
+        }
+        if (fds[2].revents & POLLIN)
+            return;
+    }
+}
+
+void ExecutionEnvironment::shutdown(const QString &reason)
+{
+    {
+        std::lock_guard lock(m_stateMutex);
+        if (m_state.phase == EnvironmentPhase::Stopped || m_state.phase == EnvironmentPhase::ShuttingDown)
+            return;
+    }
+    setPhase(EnvironmentPhase::ShuttingDown);
+    thawIfFrozen();
+    if (m_process.pid() > 0 && !m_exited)
+        m_process.kill();
+    if (m_group)
+        m_group->killAll();
+    if (m_wakeFd >= 0) {
+        const quint64 one = 1;
+        [[maybe_unused]] auto n = ::write(m_wakeFd, &one, sizeof one);
+    }
+    if (m_reader.joinable())
+        m_reader.join();
+    if (m_process.pid() > 0 && !m_exited) {
+        const auto status = m_process.waitForExit(2000);
+        std::lock_guard lock(m_stateMutex);
+        if (status)
+            m_exitStatus = unwrapBubblewrap(*status);
+        m_exited = true;
+    }
+    drainOutput();
+    m_api.stop();
+    m_group.reset();
+    setPhase(EnvironmentPhase::Stopped, reason);
+}
+
+} // namespace fn

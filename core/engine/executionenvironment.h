@@ -1,0 +1,129 @@
+#pragma once
+// One execution environment: a runtime process tree in a bubblewrap sandbox and a resource group,
+// talking to its own Runtime API server. Started once (cold), invoked many times (warm), frozen
+// between invocations, and thrown away after a timeout or crash.
+
+#include "model/environmentstate.h"
+#include "model/logbatch.h"
+#include "project/functionconfig.h"
+#include "runtime/runtimeapiserver.h"
+#include "runtime/runtimedescriptor.h"
+#include "sandbox/childprocess.h"
+#include "sandbox/resourcegroup.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace fn {
+
+class SandboxBackend;
+
+class ExecutionEnvironment final
+{
+public:
+    using Clock = std::chrono::steady_clock;
+    using LogSink = std::function<void(LogBatch &&)>;
+    using StateSink = std::function<void(const EnvironmentState &)>;
+
+    struct Setup
+    {
+        FunctionConfig function;
+        RuntimeDescriptor runtime;
+        QString initializationType = QStringLiteral("on-demand");
+        QString region = QStringLiteral("us-east-1");
+        int initTimeoutMs = 10000;
+    };
+
+    struct InitResult
+    {
+        bool ok = false;
+        double initDurationMs = 0;
+        double sandboxMs = 0;
+        double runtimeStartMs = 0;
+        QByteArray errorBody;  // JSON error body to hand to the caller when !ok
+        QString errorType;
+        bool timedOut = false;
+    };
+
+    struct InvokeResult
+    {
+        RuntimeApiServer::Signal signal = RuntimeApiServer::Signal::None;
+        QByteArray body;
+        QString errorType;     // from the runtime's header, or the platform's
+        double durationMs = 0;
+        qint64 peakBytes = 0;
+        bool outOfMemory = false;
+        QString exitDescription; // "signal: killed" when the runtime died
+        qint64 attemptedSize = 0;
+    };
+
+    ExecutionEnvironment(Setup setup, SandboxBackend &backend, LogSink logSink, StateSink stateSink);
+    ~ExecutionEnvironment(); // shuts down
+
+    QString id() const { return m_id; }
+    QString logStreamName() const { return m_logStream; }
+    QString fingerprint() const { return m_fingerprint; }
+    const Setup &setup() const { return m_setup; }
+
+    // Cold start: sandbox, runtime, module init, until the runtime's first GET /next.
+    InitResult start(const QString &requestIdForErrors);
+    // One invocation; blocks until answered, the deadline, or the runtime's death.
+    InvokeResult invoke(const RuntimeApiServer::Invocation &invocation, Clock::time_point deadline);
+
+    // Writes a platform line into this environment's log stream, in order with the function's output.
+    void logPlatform(const QString &text, const QString &requestId);
+    // Reads whatever the runtime has written so far, so platform lines that follow come after it.
+    void drainOutput();
+
+    bool isAlive() const { return !m_exited.load(); }
+    bool freezeIfParked(); // freezes when the runtime waits in /next; true if frozen now
+    void markIdle();
+    qint64 idleSinceMs() const { return m_idleSinceMs.load(); }
+    qint64 memoryNow() const;
+    EnvironmentState state() const;
+    void shutdown(const QString &reason);
+
+    static QString makeFingerprint(const FunctionConfig &function);
+    static QStringList buildEnvironment(const Setup &setup, const QString &runtimeApi, const QString &logStream);
+
+private:
+    void readerLoop();
+    void readAvailableLocked();
+    void emitLinesLocked(const char *data, qsizetype size, bool flushPartial);
+    void setPhase(EnvironmentPhase phase, const QString &reason = {});
+    void thawIfFrozen();
+
+    Setup m_setup;
+    SandboxBackend &m_backend;
+    LogSink m_logSink;
+    StateSink m_stateSink;
+    QString m_id;
+    QString m_logStream;
+    QString m_fingerprint;
+    qint64 m_createdAtMs = 0;
+
+    RuntimeApiServer m_api;
+    ChildProcess m_process;
+    std::unique_ptr<ResourceGroup> m_group;
+    std::thread m_reader;
+    int m_wakeFd = -1;              // eventfd: tells the reader to stop
+
+    mutable std::mutex m_logMutex;  // output pipe, partial line, current request id
+    QByteArray m_partial;
+    QString m_currentRequestId;
+
+    mutable std::mutex m_stateMutex;
+    EnvironmentState m_state;
+    bool m_frozen = false;
+    std::atomic<bool> m_exited{false};
+    std::atomic<qint64> m_idleSinceMs{0};
+    std::optional<ExitStatus> m_exitStatus; // under m_stateMutex
+};
+
+} // namespace fn
