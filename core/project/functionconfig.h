@@ -1,10 +1,14 @@
 #pragma once
 // One function of a project, fully resolved (Globals applied, parameters substituted, paths absolute).
 
+#include "project/asyncinvokeconfig.h"
+
 #include <QList>
 #include <QPair>
 #include <QString>
 #include <QStringList>
+
+#include <nlohmann/json.hpp>
 
 #include <optional>
 
@@ -26,6 +30,20 @@ struct FunctionConfig
     std::optional<int> provisionedConcurrency;
     QString logGroup;             // LoggingConfig.LogGroup, else /aws/lambda/<name>
     QString logFormat = QStringLiteral("Text");
+    QString applicationLogLevel;  // LoggingConfig.ApplicationLogLevel (JSON format only), may be empty
+    QString systemLogLevel;       // LoggingConfig.SystemLogLevel (JSON format only), may be empty
+
+    // Kept raw for the trigger and async work: the template's Events as
+    // {"<EventId>": {"Type": ..., "Properties": {...}}}, intrinsic functions in their long JSON
+    // form ({"Ref": ...}, {"Fn::GetAtt": [...]}).
+    nlohmann::json events = nlohmann::json::object();
+    nlohmann::json deadLetterQueue;       // {"Type": "SQS"|"SNS", "TargetArn": ...} or null
+    AsyncInvokeConfig asyncInvoke;        // EventInvokeConfig
+
+    // Where the function is defined, so later problems (unknown runtime, ...) can point there.
+    QString templateFile;         // absolute path of the template
+    int line = 0;                 // 1-based line of the function's logical id
+    int runtimeLine = 0;          // 1-based line of its Runtime value (may come from Globals)
 
     QString effectiveLogGroup() const
     {

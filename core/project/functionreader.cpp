@@ -1,0 +1,552 @@
+#include "project/functionreader.h"
+
+#include "project/environmentvariables.h"
+#include "project/intrinsicresolver.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <utility>
+
+namespace fn {
+
+namespace {
+
+QString text(const YAML::Node &node)
+{
+    return QString::fromStdString(node.Scalar());
+}
+
+// The entry of a mapping with that key, key node included (its line is the property's line).
+std::pair<YAML::Node, YAML::Node> findEntry(const YAML::Node &map, const char *name)
+{
+    if (map.IsMap()) {
+        for (const auto &entry : map) {
+            if (entry.first.IsScalar() && entry.first.Scalar() == name)
+                return {entry.first, entry.second};
+        }
+    }
+    return {YAML::Node(YAML::NodeType::Undefined), YAML::Node(YAML::NodeType::Undefined)};
+}
+
+bool isSet(const YAML::Node &value)
+{
+    return value.IsDefined() && !IntrinsicResolver::isNoValue(value);
+}
+
+// Short reasons for properties people commonly expect to work.
+QString unsupportedReason(const QString &property)
+{
+    if (property == QLatin1String("VpcConfig"))
+        return QStringLiteral("; the function uses this machine's network");
+    if (property == QLatin1String("FileSystemConfigs"))
+        return QStringLiteral("; there is no EFS mount locally");
+    if (property == QLatin1String("SnapStart"))
+        return QStringLiteral("; every cold start runs the full init");
+    return {};
+}
+
+} // namespace
+
+FunctionReader::FunctionReader(const IntrinsicResolver &resolver, const YAML::Node &resources, const QString &file,
+                               const QString &displayName)
+    : m_resolver(resolver)
+    , m_resources(resources)
+    , m_file(file)
+    , m_displayName(displayName)
+    , m_baseDir(QFileInfo(file).absolutePath())
+{
+}
+
+bool FunctionReader::isUnderstood(const QString &property)
+{
+    static const QStringList names = {
+        QStringLiteral("Runtime"),      QStringLiteral("Handler"),
+        QStringLiteral("CodeUri"),      QStringLiteral("InlineCode"),
+        QStringLiteral("PackageType"),  QStringLiteral("MemorySize"),
+        QStringLiteral("Timeout"),      QStringLiteral("EphemeralStorage"),
+        QStringLiteral("Environment"),  QStringLiteral("Layers"),
+        QStringLiteral("Architectures"), QStringLiteral("ReservedConcurrentExecutions"),
+        QStringLiteral("ProvisionedConcurrencyConfig"), QStringLiteral("LoggingConfig"),
+        QStringLiteral("Events"),       QStringLiteral("DeadLetterQueue"),
+        QStringLiteral("EventInvokeConfig"),
+        QStringLiteral("Code"),         QStringLiteral("DeadLetterConfig"), // AWS::Lambda::Function
+    };
+    return names.contains(property);
+}
+
+bool FunctionReader::isDeployOnly(const QString &property)
+{
+    // Identity, permissions and deployment mechanics: no effect on how the code runs locally.
+    static const QStringList names = {
+        QStringLiteral("Description"), QStringLiteral("FunctionName"), QStringLiteral("Role"),
+        QStringLiteral("RolePath"), QStringLiteral("Policies"), QStringLiteral("PermissionsBoundary"),
+        QStringLiteral("AssumeRolePolicyDocument"), QStringLiteral("Tags"), QStringLiteral("PropagateTags"),
+        QStringLiteral("AutoPublishAlias"), QStringLiteral("AutoPublishAliasAllProperties"),
+        QStringLiteral("AutoPublishCodeSha256"), QStringLiteral("VersionDescription"),
+        QStringLiteral("VersionDeletionPolicy"), QStringLiteral("DeploymentPreference"),
+        QStringLiteral("KmsKeyArn"), QStringLiteral("CodeSigningConfigArn"), QStringLiteral("Tracing"),
+        QStringLiteral("TracingConfig"),
+    };
+    return names.contains(property);
+}
+
+std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const YAML::Node &resource,
+                                                   const YAML::Node &globals, bool serverless)
+{
+    m_id.reset(id);
+    m_properties.reset(resource["Properties"]);
+    m_globals.reset(serverless ? globals : YAML::Node(YAML::NodeType::Undefined));
+    m_serverless = serverless;
+
+    FunctionConfig config;
+    config.name = text(id);
+    config.templateFile = m_file;
+    config.line = id.Mark().line + 1;
+    bool ok = true;
+
+    if (m_properties.IsDefined() && !m_properties.IsMap()) {
+        error(id, QStringLiteral("Properties of %1 must be a mapping").arg(config.name));
+        return std::nullopt;
+    }
+    for (const auto &entry : m_properties) {
+        const QString name = text(entry.first);
+        if (!isUnderstood(name) && !isDeployOnly(name))
+            warning(entry.first, QStringLiteral("%1: property %2 is not supported by fnstudio and is ignored%3")
+                                     .arg(config.name, name, unsupportedReason(name)));
+    }
+    const YAML::Node metadata = resource["Metadata"];
+    if (metadata.IsMap() && metadata["BuildMethod"].IsScalar())
+        warning(metadata["BuildMethod"],
+                QStringLiteral("%1: Metadata BuildMethod %2 is not run; fnstudio runs the code in CodeUri as it is")
+                    .arg(config.name, text(metadata["BuildMethod"])));
+
+    const Property packageType = property("PackageType");
+    if (packageType.exists() && packageType.value.IsScalar() && packageType.value.Scalar() == "Image") {
+        warning(packageType.key, QStringLiteral("%1: PackageType Image (container images) is not supported; "
+                                                "the function is left out")
+                                     .arg(config.name));
+        return std::nullopt;
+    }
+
+    const Property runtime = property("Runtime");
+    if (!isSet(runtime.value)) {
+        error(id, QStringLiteral("%1 has no Runtime").arg(config.name));
+        ok = false;
+    } else if (const auto v = scalar(runtime, QStringLiteral("Runtime"), &ok)) {
+        config.runtime = *v;
+        config.runtimeLine = runtime.value.Mark().line + 1;
+    }
+
+    const Property handler = property("Handler");
+    if (isSet(handler.value)) {
+        if (const auto v = scalar(handler, QStringLiteral("Handler"), &ok))
+            config.handler = *v;
+    } else if (!config.runtime.isEmpty() && !config.runtime.startsWith(QLatin1String("provided"))) {
+        error(id, QStringLiteral("%1 has no Handler (only provided runtimes may leave it out)").arg(config.name));
+        ok = false;
+    }
+
+    readCode(config, &ok);
+
+    if (const auto v = integer(property("MemorySize"), QStringLiteral("MemorySize"), 128, 10240, QStringLiteral("MB"), &ok))
+        config.memoryMb = *v;
+    if (const auto v = integer(property("Timeout"), QStringLiteral("Timeout"), 1, 900, QStringLiteral("s"), &ok))
+        config.timeoutSec = *v;
+    if (const auto v = integer(subProperty("EphemeralStorage", "Size"), QStringLiteral("EphemeralStorage Size"), 512,
+                               10240, QStringLiteral("MB"), &ok))
+        config.ephemeralStorageMb = *v;
+
+    const Property architectures = property("Architectures");
+    if (isSet(architectures.value)) {
+        IntrinsicResolver::Problem problem;
+        const auto list = m_resolver.list(architectures.value, &problem);
+        if (!list) {
+            error(problem.mark.is_null() ? architectures.key : architectures.value,
+                  QStringLiteral("Architectures: ") + problem.message);
+            ok = false;
+        } else if (list->size() != 1) {
+            error(architectures, QStringLiteral("Architectures must list exactly one of x86_64 or arm64"));
+            ok = false;
+        } else if (list->front() != QLatin1String("x86_64") && list->front() != QLatin1String("arm64")) {
+            error(architectures, QStringLiteral("Architectures value '%1' is not x86_64 or arm64").arg(list->front()));
+            ok = false;
+        } else {
+            config.architecture = list->front();
+        }
+    }
+
+    if (const auto v = integer(property("ReservedConcurrentExecutions"), QStringLiteral("ReservedConcurrentExecutions"),
+                               0, 1000000, {}, &ok))
+        config.reservedConcurrency = *v;
+    const Property provisioned = subProperty("ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions");
+    if (const auto v = integer(provisioned, QStringLiteral("ProvisionedConcurrentExecutions"), 1, 1000000, {}, &ok)) {
+        config.provisionedConcurrency = *v;
+        if (config.reservedConcurrency && *v > *config.reservedConcurrency) {
+            error(provisioned, QStringLiteral("ProvisionedConcurrentExecutions %1 is more than ReservedConcurrentExecutions %2")
+                                   .arg(*v)
+                                   .arg(*config.reservedConcurrency));
+            ok = false;
+        }
+    }
+
+    readEnvironment(config, &ok);
+    readLayers(config, &ok);
+    readLogging(config, &ok);
+    readAsync(config, &ok);
+
+    if (serverless) {
+        const Property events = property("Events");
+        if (events.exists() && events.value.IsMap()) {
+            for (const auto &entry : events.value) {
+                nlohmann::json event = nlohmann::json::object();
+                event["Type"] = IntrinsicResolver::toJson(entry.second["Type"]);
+                event["Properties"] = IntrinsicResolver::toJson(entry.second["Properties"]);
+                config.events[entry.first.Scalar()] = std::move(event);
+            }
+        } else if (events.exists()) {
+            error(events, QStringLiteral("Events must be a mapping of event names to {Type, Properties}"));
+            ok = false;
+        }
+        const Property dlq = property("DeadLetterQueue");
+        if (isSet(dlq.value))
+            config.deadLetterQueue = IntrinsicResolver::toJson(dlq.value);
+    } else {
+        const Property dlq = property("DeadLetterConfig");
+        if (isSet(dlq.value) && dlq.value.IsMap()) {
+            const nlohmann::json arn = IntrinsicResolver::toJson(dlq.value["TargetArn"]);
+            const bool sns = arn.is_string() && arn.get<std::string>().find(":sns:") != std::string::npos;
+            config.deadLetterQueue = {{"Type", sns ? "SNS" : "SQS"}, {"TargetArn", arn}};
+        }
+    }
+
+    if (!ok)
+        return std::nullopt;
+    return config;
+}
+
+FunctionReader::Property FunctionReader::property(const char *name) const
+{
+    auto [key, value] = findEntry(m_properties, name);
+    if (value.IsDefined())
+        return {key, value, false};
+    auto [globalKey, globalValue] = findEntry(m_globals, name);
+    return {globalKey, globalValue, true};
+}
+
+FunctionReader::Property FunctionReader::subProperty(const char *name, const char *sub) const
+{
+    // SAM merges mappings from Globals key by key: the function's entry wins, Globals fill in.
+    auto [key, value] = findEntry(findEntry(m_properties, name).second, sub);
+    if (value.IsDefined())
+        return {key, value, false};
+    auto [globalKey, globalValue] = findEntry(findEntry(m_globals, name).second, sub);
+    return {globalKey, globalValue, true};
+}
+
+void FunctionReader::readCode(FunctionConfig &config, bool *ok)
+{
+    const char *codeKey = m_serverless ? "CodeUri" : "Code";
+    const Property code = property(codeKey);
+    const QString codeName = QString::fromLatin1(codeKey);
+    if (!isSet(code.value)) {
+        const Property inlineCode = property("InlineCode");
+        if (inlineCode.exists()) {
+            warning(inlineCode.key,
+                    QStringLiteral("%1: InlineCode is not supported; put the code in a folder and name it in CodeUri")
+                        .arg(config.name));
+            *ok = false;
+            return;
+        }
+        // sam local runs a function without CodeUri from the template's folder; so do we.
+        config.codeDir = QDir::cleanPath(m_baseDir);
+        return;
+    }
+    if (code.value.IsMap() && IntrinsicResolver::intrinsicName(code.value).isEmpty()) {
+        if (!m_serverless && code.value["ZipFile"].IsDefined())
+            warning(code.key, QStringLiteral("%1: inline Code ZipFile is not supported; the function is left out")
+                                  .arg(config.name));
+        else
+            warning(code.key, QStringLiteral("%1: %2 in S3 is not supported; point it at a local folder. "
+                                             "The function is left out")
+                                  .arg(config.name, codeName));
+        *ok = false;
+        return;
+    }
+    const auto uri = scalar(code, codeName, ok);
+    if (!uri)
+        return;
+    if (uri->startsWith(QLatin1String("s3://"))) {
+        warning(code.value, QStringLiteral("%1: %2 in S3 (%3) is not supported; point it at a local folder. "
+                                           "The function is left out")
+                                .arg(config.name, codeName, *uri));
+        *ok = false;
+        return;
+    }
+    if (const auto dir = existingDir(code, *uri, codeName, ok))
+        config.codeDir = *dir;
+}
+
+std::optional<QString> FunctionReader::existingDir(const Property &p, const QString &uri, const QString &what,
+                                                   bool *ok)
+{
+    const QString absolute = QDir::cleanPath(QDir(m_baseDir).absoluteFilePath(uri));
+    const QFileInfo info(absolute);
+    if (!info.exists()) {
+        error(p, QStringLiteral("%1 '%2' does not exist (looked for %3)").arg(what, uri, absolute));
+        *ok = false;
+        return std::nullopt;
+    }
+    if (!info.isDir()) {
+        error(p, QStringLiteral("%1 '%2' is a file; fnstudio runs code from a folder, not an archive").arg(what, uri));
+        *ok = false;
+        return std::nullopt;
+    }
+    return absolute;
+}
+
+void FunctionReader::readEnvironment(FunctionConfig &config, bool *ok)
+{
+    // Globals' variables first, the function's override them by name (SAM merges the mappings).
+    const YAML::Node globalVars = findEntry(findEntry(m_globals, "Environment").second, "Variables").second;
+    const auto [envKey, envValue] = findEntry(m_properties, "Environment");
+    const YAML::Node ownVars = findEntry(envValue, "Variables").second;
+    const YAML::Node sizeAnchor = envKey.IsDefined() ? envKey : findEntry(m_globals, "Environment").first;
+
+    const auto readVars = [&](const YAML::Node &vars) {
+        if (!vars.IsDefined() || vars.IsNull())
+            return;
+        if (!vars.IsMap()) {
+            error(vars, QStringLiteral("Environment Variables must be a mapping of names to values"));
+            *ok = false;
+            return;
+        }
+        for (const auto &entry : vars) {
+            const QString name = text(entry.first);
+            const QString problem = EnvironmentVariables::nameProblem(name);
+            if (!problem.isEmpty()) {
+                error(entry.first, QStringLiteral("Environment variable '%1' %2").arg(name, problem));
+                *ok = false;
+                continue;
+            }
+            QString value;
+            if (entry.second.IsDefined() && !entry.second.IsNull()) {
+                IntrinsicResolver::Problem why;
+                if (const auto v = m_resolver.scalar(entry.second, &why)) {
+                    value = *v;
+                } else {
+                    // As sam local does: the variable exists but is empty; the env-vars file
+                    // is where a local value for a deployed resource's attribute comes from.
+                    warning(entry.second, QStringLiteral("Environment variable '%1' of %2 is left empty: %3. "
+                                                         "Give it a value in the env-vars file")
+                                              .arg(name, config.name, why.message));
+                }
+            }
+            EnvironmentVariables::set(config.environment, name, value);
+        }
+    };
+    readVars(globalVars);
+    readVars(ownVars);
+
+    const qsizetype size = EnvironmentVariables::totalBytes(config.environment);
+    if (size > EnvironmentVariables::MaxTotalBytes) {
+        error(sizeAnchor, QStringLiteral("Environment variables of %1 take %2 bytes, over Lambda's 4 KB limit "
+                                         "(%3 bytes, counted as Lambda does: names and values as one JSON object)")
+                              .arg(config.name)
+                              .arg(size)
+                              .arg(EnvironmentVariables::MaxTotalBytes));
+        *ok = false;
+    }
+}
+
+void FunctionReader::readLayers(FunctionConfig &config, bool *ok)
+{
+    // SAM appends a function's Layers to those of Globals.
+    QList<YAML::Node> items;
+    YAML::Node anchor;
+    for (const YAML::Node &source : {m_globals, m_properties}) {
+        const auto [key, value] = findEntry(source, "Layers");
+        if (!isSet(value))
+            continue;
+        anchor.reset(key);
+        if (!value.IsSequence()) {
+            error(key, QStringLiteral("Layers must be a list"));
+            *ok = false;
+            continue;
+        }
+        for (const auto &item : value)
+            items.append(item);
+    }
+    if (items.size() > 5) {
+        error(anchor, QStringLiteral("Layers lists %1 layers; Lambda allows at most 5").arg(items.size()));
+        *ok = false;
+    }
+    for (const YAML::Node &item : items) {
+        if (const auto dir = layerDir(item, ok))
+            config.layerDirs.append(*dir);
+    }
+}
+
+std::optional<QString> FunctionReader::layerDir(const YAML::Node &item, bool *ok)
+{
+    const QString name = IntrinsicResolver::intrinsicName(item);
+    QString target;
+    if (name == QLatin1String("Ref")) {
+        const YAML::Node arg = item.IsScalar() ? item : item.begin()->second;
+        target = text(arg);
+    }
+    const YAML::Node layer = target.isEmpty() ? YAML::Node() : std::as_const(m_resources)[target.toStdString()];
+    if (!layer.IsMap()) {
+        // An ARN (written, from a parameter, or a layer in another stack): nothing to mount locally.
+        IntrinsicResolver::Problem problem;
+        const auto arn = m_resolver.scalar(item, &problem);
+        warning(item, QStringLiteral("layer %1 is not a layer of this template and is not available locally; "
+                                     "the function runs without it")
+                          .arg(arn ? *arn : QString::fromStdString(IntrinsicResolver::toJson(item).dump())));
+        return std::nullopt;
+    }
+    const QString type = text(layer["Type"]);
+    const bool serverlessLayer = type == QLatin1String("AWS::Serverless::LayerVersion");
+    if (!serverlessLayer && type != QLatin1String("AWS::Lambda::LayerVersion")) {
+        error(item, QStringLiteral("layer %1 is a %2, not a LayerVersion").arg(target, type));
+        *ok = false;
+        return std::nullopt;
+    }
+    const auto [contentKey, content] = findEntry(layer["Properties"], serverlessLayer ? "ContentUri" : "Content");
+    if (!content.IsDefined()) {
+        error(item, QStringLiteral("layer %1 has no %2").arg(target, serverlessLayer ? QStringLiteral("ContentUri")
+                                                                                      : QStringLiteral("Content")));
+        *ok = false;
+        return std::nullopt;
+    }
+    if (content.IsMap() && IntrinsicResolver::intrinsicName(content).isEmpty()) {
+        warning(contentKey, QStringLiteral("layer %1 is in S3, which is not supported; the function runs without it")
+                                .arg(target));
+        return std::nullopt;
+    }
+    const Property p{contentKey, content, false};
+    const auto uri = scalar(p, QStringLiteral("ContentUri"), ok);
+    if (!uri)
+        return std::nullopt;
+    return existingDir(p, *uri, QStringLiteral("ContentUri of layer %1").arg(target), ok);
+}
+
+void FunctionReader::readLogging(FunctionConfig &config, bool *ok)
+{
+    if (const auto v = scalar(subProperty("LoggingConfig", "LogFormat"), QStringLiteral("LogFormat"), ok)) {
+        if (*v != QLatin1String("Text") && *v != QLatin1String("JSON")) {
+            error(subProperty("LoggingConfig", "LogFormat"),
+                  QStringLiteral("LoggingConfig LogFormat '%1' is not Text or JSON").arg(*v));
+            *ok = false;
+        } else {
+            config.logFormat = *v;
+        }
+    }
+    if (const auto v = scalar(subProperty("LoggingConfig", "LogGroup"), QStringLiteral("LogGroup"), ok))
+        config.logGroup = *v;
+    static const QStringList levels = {QStringLiteral("TRACE"), QStringLiteral("DEBUG"), QStringLiteral("INFO"),
+                                       QStringLiteral("WARN"),  QStringLiteral("ERROR"), QStringLiteral("FATAL")};
+    for (const char *key : {"ApplicationLogLevel", "SystemLogLevel"}) {
+        const Property p = subProperty("LoggingConfig", key);
+        const auto v = scalar(p, QString::fromLatin1(key), ok);
+        if (!v)
+            continue;
+        const bool system = qstrcmp(key, "SystemLogLevel") == 0;
+        const QStringList allowed = system ? QStringList{QStringLiteral("DEBUG"), QStringLiteral("INFO"),
+                                                         QStringLiteral("WARN")}
+                                           : levels;
+        if (!allowed.contains(*v)) {
+            error(p, QStringLiteral("LoggingConfig %1 '%2' is not one of %3")
+                         .arg(QString::fromLatin1(key), *v, allowed.join(QStringLiteral(", "))));
+            *ok = false;
+        } else {
+            (system ? config.systemLogLevel : config.applicationLogLevel) = *v;
+        }
+    }
+}
+
+void FunctionReader::readAsync(FunctionConfig &config, bool *ok)
+{
+    if (!m_serverless)
+        return;
+    if (const auto v = integer(subProperty("EventInvokeConfig", "MaximumRetryAttempts"),
+                               QStringLiteral("MaximumRetryAttempts"), 0, 2, {}, ok))
+        config.asyncInvoke.maximumRetryAttempts = *v;
+    if (const auto v = integer(subProperty("EventInvokeConfig", "MaximumEventAgeInSeconds"),
+                               QStringLiteral("MaximumEventAgeInSeconds"), 60, 21600, QStringLiteral("s"), ok))
+        config.asyncInvoke.maximumEventAgeSeconds = *v;
+    const Property destinations = subProperty("EventInvokeConfig", "DestinationConfig");
+    if (isSet(destinations.value))
+        config.asyncInvoke.destinations = IntrinsicResolver::toJson(destinations.value);
+}
+
+std::optional<QString> FunctionReader::scalar(const Property &p, const QString &what, bool *ok)
+{
+    if (!isSet(p.value))
+        return std::nullopt;
+    IntrinsicResolver::Problem problem;
+    const auto v = m_resolver.scalar(p.value, &problem);
+    if (!v) {
+        error(problem.mark.is_null() ? p.key : p.value, what + QStringLiteral(": ") + problem.message);
+        if (!problem.mark.is_null())
+            m_errors.last().line = problem.mark.line + 1;
+        *ok = false;
+    }
+    return v;
+}
+
+std::optional<int> FunctionReader::integer(const Property &p, const QString &what, int min, int max,
+                                           const QString &unit, bool *ok)
+{
+    const auto v = scalar(p, what, ok);
+    if (!v)
+        return std::nullopt;
+    bool isNumber = false;
+    const int number = v->trimmed().toInt(&isNumber);
+    if (!isNumber) {
+        error(p, QStringLiteral("%1 must be a whole number, not '%2'").arg(what, *v));
+        *ok = false;
+        return std::nullopt;
+    }
+    if (number < min || number > max) {
+        const QString range = QString::number(min) + QChar(0x2013) + QString::number(max);
+        error(p, unit.isEmpty() ? QStringLiteral("%1 %2 is outside Lambda's range %3").arg(what).arg(number).arg(range)
+                                : QStringLiteral("%1 %2 is outside Lambda's range %3 %4")
+                                      .arg(what)
+                                      .arg(number)
+                                      .arg(range, unit));
+        *ok = false;
+        return std::nullopt;
+    }
+    return number;
+}
+
+Diagnostic FunctionReader::diagnostic(const YAML::Node &at, const QString &message) const
+{
+    Diagnostic d;
+    d.file = m_displayName;
+    d.path = m_file;
+    const YAML::Mark mark = at.IsDefined() ? at.Mark() : m_id.Mark();
+    d.line = mark.is_null() ? m_id.Mark().line + 1 : mark.line + 1;
+    d.message = message;
+    return d;
+}
+
+void FunctionReader::error(const YAML::Node &at, const QString &message)
+{
+    m_errors.append(diagnostic(at, message));
+}
+
+void FunctionReader::error(const Property &at, const QString &message)
+{
+    // A scalar's own line; a mapping's line is its first entry's, so name the key instead.
+    const bool scalarValue = at.value.IsDefined() && (at.value.IsScalar() || at.value.IsSequence());
+    m_errors.append(diagnostic(scalarValue ? at.value : at.key, message));
+}
+
+void FunctionReader::warning(const YAML::Node &at, const QString &message)
+{
+    m_warnings.append(diagnostic(at, message));
+}
+
+} // namespace fn

@@ -1,0 +1,93 @@
+#pragma once
+// Evaluates the CloudFormation intrinsic functions a local run can know (parameters, pseudo
+// parameters, mappings, conditions) in yaml-cpp nodes of a SAM template. Internal to fncore:
+// it exposes yaml-cpp types, which fncore links privately.
+
+#include <QHash>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+
+namespace fn {
+
+class IntrinsicResolver final
+{
+public:
+    struct Problem
+    {
+        QString message;
+        YAML::Mark mark = YAML::Mark::null_mark(); // null when the failing node had no position
+    };
+
+    // What ${AWS::Region} and friends stand for locally.
+    static QString region() { return QStringLiteral("us-east-1"); }
+    static QString accountId() { return QStringLiteral("123456789012"); }
+    static QString partition() { return QStringLiteral("aws"); }
+
+    void setStackName(const QString &name) { m_stackName = name; }
+
+    // Reads Parameters (Default values, then overrides by name), Mappings and Conditions from
+    // the template's root, and the resource ids a !Ref may name (which resolve to the id, as
+    // sam local does). Problems with a parameter (an override for an unknown name) are returned.
+    QList<Problem> load(const YAML::Node &root, const QHash<QString, QString> &parameterOverrides);
+
+    // Resolved parameter values by name (parameters without a value are absent).
+    const QHash<QString, QString> &parameters() const { return m_parameters; }
+
+    // A property value that must end up a single string: a scalar as written, or an intrinsic
+    // function evaluated. nullopt with *problem saying why.
+    std::optional<QString> scalar(const YAML::Node &node, Problem *problem) const;
+
+    // A property value that must end up a list of strings (a sequence, !Split, a list parameter).
+    std::optional<QStringList> list(const YAML::Node &node, Problem *problem) const;
+
+    // The value of a named entry of Conditions (a resource's Condition), nullopt with *problem
+    // when it cannot be evaluated locally.
+    std::optional<bool> conditionValue(const QString &name, const YAML::Node &at, Problem *problem) const
+    {
+        return condition(name, at, problem, 0);
+    }
+
+    // True for !Ref AWS::NoValue (and its long form): the property counts as absent.
+    static bool isNoValue(const YAML::Node &node);
+
+    // "Ref", "Fn::Sub", "Fn::GetAtt", ... for a short-tagged or long-form intrinsic, "!Unknown"
+    // for an unknown short tag, empty for an ordinary node.
+    static QString intrinsicName(const YAML::Node &node);
+
+    // The node as JSON: plain scalars typed as YAML would (numbers, booleans, null), quoted
+    // ones strings, short tags turned into CloudFormation's long form ({"Ref": "X"},
+    // {"Fn::GetAtt": ["A", "B"]}) so nothing written is lost.
+    static nlohmann::json toJson(const YAML::Node &node);
+
+private:
+    struct Value
+    {
+        QStringList items;
+        bool isList = false;
+    };
+
+    std::optional<Value> resolve(const YAML::Node &node, Problem *problem, int depth) const;
+    std::optional<Value> resolveIntrinsic(const QString &name, const YAML::Node &node, const YAML::Node &arg,
+                                          Problem *problem, int depth) const;
+    std::optional<QString> resolveRef(const QString &name, bool *isList, QString *why) const;
+    std::optional<QString> substitute(const YAML::Node &node, const QString &text, const YAML::Node &variables,
+                                      Problem *problem, int depth) const;
+    std::optional<bool> condition(const QString &name, const YAML::Node &at, Problem *problem, int depth) const;
+    std::optional<bool> evaluate(const YAML::Node &node, Problem *problem, int depth) const;
+
+    QHash<QString, QString> m_parameters;
+    QSet<QString> m_listParameters;       // CommaDelimitedList and List<...> parameters
+    QSet<QString> m_parametersWithoutValue;
+    QSet<QString> m_resourceIds;
+    YAML::Node m_mappings;
+    YAML::Node m_conditions;
+    QString m_stackName = QStringLiteral("fnstudio");
+};
+
+} // namespace fn

@@ -1,0 +1,20 @@
+#pragma once
+// Places a nlohmann::json parse error at a 1-based line and column of the text, for messages.
+
+#include <QByteArray>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+namespace fn {
+
+struct JsonPosition
+{
+    int line = 0;
+    int column = 0;
+    QString message; // the parser's reason, without nlohmann's "[json.exception...] at ..." prefix
+
+    static JsonPosition of(const nlohmann::json::parse_error &error, const QByteArray &text);
+};
+
+} // namespace fn

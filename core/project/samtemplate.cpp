@@ -1,0 +1,147 @@
+#include "project/samtemplate.h"
+
+#include "project/functionreader.h"
+#include "project/intrinsicresolver.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <yaml-cpp/yaml.h>
+
+namespace fn {
+
+namespace {
+
+QString text(const YAML::Node &node)
+{
+    return QString::fromStdString(node.Scalar());
+}
+
+int lineOf(const YAML::Node &node)
+{
+    return node.IsDefined() && !node.Mark().is_null() ? node.Mark().line + 1 : 0;
+}
+
+} // namespace
+
+void SamTemplate::reset(const QString &path)
+{
+    m_path = QFileInfo(path).absoluteFilePath();
+    if (m_displayName.isEmpty())
+        m_displayName = QFileInfo(path).fileName();
+    m_functions.clear();
+    m_parameters.clear();
+    m_errors.clear();
+    m_warnings.clear();
+}
+
+bool SamTemplate::load(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        reset(path);
+        error(0, 0, QStringLiteral("cannot read the template: %1").arg(file.errorString()));
+        return false;
+    }
+    return parse(file.readAll(), path);
+}
+
+bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
+{
+    reset(path);
+
+    YAML::Node loaded;
+    try {
+        loaded.reset(YAML::Load(yaml.toStdString()));
+    } catch (const YAML::ParserException &e) {
+        error(e.mark.line + 1, e.mark.column + 1, QString::fromStdString(e.msg));
+        return false;
+    } catch (const YAML::Exception &e) {
+        error(0, 0, QString::fromStdString(e.what()));
+        return false;
+    }
+    // Only const access from here: operator[] on a non-const node inserts the keys it looks up.
+    const YAML::Node root = loaded;
+    if (!root.IsMap()) {
+        error(lineOf(root), 0, QStringLiteral("not a SAM template: the top level must be a mapping"));
+        return false;
+    }
+    const YAML::Node resources = root["Resources"];
+    if (!resources.IsMap()) {
+        error(lineOf(resources), 0, QStringLiteral("not a SAM template: it has no Resources mapping"));
+        return false;
+    }
+
+    IntrinsicResolver resolver;
+    resolver.setStackName(QFileInfo(m_path).dir().dirName());
+    for (const auto &problem : resolver.load(root, m_overrides))
+        error(problem.mark.is_null() ? 0 : problem.mark.line + 1, 0, problem.message);
+    m_parameters = resolver.parameters();
+
+    const YAML::Node globals = root["Globals"].IsMap() ? root["Globals"]["Function"] : YAML::Node();
+    if (globals.IsDefined() && !globals.IsMap()) {
+        error(lineOf(globals), 0, QStringLiteral("Globals Function must be a mapping"));
+        return false;
+    }
+    // Said once here rather than once per function.
+    for (const auto &entry : globals) {
+        const QString name = text(entry.first);
+        if (!FunctionReader::isUnderstood(name) && !FunctionReader::isDeployOnly(name))
+            warning(lineOf(entry.first),
+                    QStringLiteral("Globals: property %1 is not supported by fnstudio and is ignored").arg(name));
+    }
+    const YAML::Node noGlobals(YAML::NodeType::Undefined);
+
+    for (const auto &entry : resources) {
+        const YAML::Node &id = entry.first;
+        const YAML::Node &resource = entry.second;
+        if (!resource.IsMap())
+            continue;
+        const QString type = text(resource["Type"]);
+        const bool serverless = type == QLatin1String("AWS::Serverless::Function");
+        if (!serverless && type != QLatin1String("AWS::Lambda::Function"))
+            continue;
+
+        const YAML::Node condition = resource["Condition"];
+        if (condition.IsScalar()) {
+            IntrinsicResolver::Problem problem;
+            const auto present = resolver.conditionValue(text(condition), condition, &problem);
+            if (present && !*present)
+                continue; // the stack would not create it
+            if (!present)
+                warning(lineOf(condition), QStringLiteral("%1: Condition %2 cannot be evaluated (%3); the function is "
+                                                          "kept")
+                                               .arg(text(id), text(condition), problem.message));
+        }
+
+        FunctionReader reader(resolver, resources, m_path, m_displayName);
+        const auto function = reader.read(id, resource, serverless ? globals : noGlobals, serverless);
+        m_errors += reader.errors();
+        m_warnings += reader.warnings();
+        if (function)
+            m_functions.append(*function);
+    }
+    return m_errors.isEmpty();
+}
+
+std::optional<FunctionConfig> SamTemplate::function(const QString &name) const
+{
+    for (const FunctionConfig &f : m_functions) {
+        if (f.name == name)
+            return f;
+    }
+    return std::nullopt;
+}
+
+void SamTemplate::error(int line, int column, const QString &message)
+{
+    m_errors.append({m_displayName, m_path, line, column, message});
+}
+
+void SamTemplate::warning(int line, const QString &message)
+{
+    m_warnings.append({m_displayName, m_path, line, 0, message});
+}
+
+} // namespace fn
