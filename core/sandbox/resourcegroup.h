@@ -2,6 +2,8 @@
 // One execution environment's resource limits and counters: a cgroup (v2 or v1), or, where no
 // cgroup is writable, rlimits plus RSS polling of the process tree. Destroying it kills what is left.
 
+#include "childprocess.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -24,6 +26,8 @@ public:
 
     // Files the child writes its pid into before exec; empty for the rlimit fallback.
     virtual QStringList procFiles() const = 0;
+    // Puts the group's placement (procFiles) and, for the fallback, its rlimits into a spec.
+    virtual void applyTo(ProcessSpec &spec) const { spec.cgroupProcFiles = procFiles(); }
     // The environment's root process (its process group leader); needed by the fallback.
     virtual void setLeader(pid_t pid) = 0;
 
@@ -42,12 +46,16 @@ class SandboxBackend
 public:
     virtual ~SandboxBackend() = default;
     static std::unique_ptr<SandboxBackend> detect();
+    // What bubblewrap adds, as the first half of isolation(): its namespaces, or that it is missing.
+    static QString namespaceIsolation();
 
     virtual QString name() const = 0;       // "cgroup v2", "cgroup v1", "rlimits + RSS polling"
     virtual QString isolation() const = 0;  // full sentence for doctor and the environment snapshot
     virtual bool enforcesMemory() const = 0;
     virtual std::unique_ptr<ResourceGroup> createGroup(const QString &id, const ResourceLimits &limits,
                                                        QString *error) = 0;
+    // Removes empty groups left under fnstudio/ by a studio that crashed; returns how many.
+    virtual int removeStaleGroups() { return 0; }
 };
 
 } // namespace fn

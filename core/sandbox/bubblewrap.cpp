@@ -1,0 +1,149 @@
+#include "bubblewrap.h"
+
+#include "childprocess.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QMap>
+#include <QVersionNumber>
+
+#include <poll.h>
+#include <unistd.h>
+
+namespace fn {
+
+namespace {
+
+QString findBwrap()
+{
+    QString path = resolveExecutable(QStringLiteral("bwrap"));
+    if (path.isEmpty())
+        path = resolveExecutable(QStringLiteral("bwrap"), {QStringLiteral("/usr/bin"), QStringLiteral("/usr/local/bin")});
+    return path;
+}
+
+QString queryVersion()
+{
+    const QString bwrap = Bubblewrap::executable();
+    if (bwrap.isEmpty())
+        return {};
+    ChildProcess process;
+    ProcessSpec spec;
+    spec.program = bwrap;
+    spec.arguments = {QStringLiteral("--version")};
+    if (!process.start(spec, nullptr))
+        return {};
+    QByteArray output;
+    char buf[256];
+    for (;;) {
+        pollfd p{process.outputFd(), POLLIN, 0};
+        if (::poll(&p, 1, 5000) <= 0)
+            break;
+        const ssize_t n = ::read(process.outputFd(), buf, sizeof buf);
+        if (n <= 0)
+            break;
+        output.append(buf, n);
+    }
+    process.waitForExit(5000);
+    // "bubblewrap 0.8.0"
+    const QList<QByteArray> words = output.trimmed().split(' ');
+    return words.size() == 2 ? QString::fromLatin1(words[1]) : QString();
+}
+
+bool supportsOverlay()
+{
+    return QVersionNumber::fromString(Bubblewrap::version()) >= QVersionNumber(0, 11, 0);
+}
+
+} // namespace
+
+QString Bubblewrap::executable()
+{
+    static const QString path = findBwrap();
+    return path;
+}
+
+QString Bubblewrap::version()
+{
+    static const QString v = queryVersion();
+    return v;
+}
+
+QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList &command)
+{
+    QStringList args;
+    auto roBind = [&args](const QString &from, const QString &to) {
+        args << QStringLiteral("--ro-bind") << from << to;
+    };
+
+    // The network namespace stays shared: the runtime reaches the Runtime API on 127.0.0.1.
+    args << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc") << QStringLiteral("--unshare-uts")
+         << QStringLiteral("--unshare-cgroup-try") << QStringLiteral("--die-with-parent")
+         << QStringLiteral("--new-session");
+
+    // The root is bubblewrap's own empty tmpfs; nothing of the host appears unless bound here, so the
+    // user's home stays invisible.
+    roBind(QStringLiteral("/usr"), QStringLiteral("/usr"));
+    for (const char *top : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
+        const QString path = QLatin1String(top);
+        const QFileInfo info(path);
+        if (info.isSymLink())
+            args << QStringLiteral("--symlink") << QFile::symLinkTarget(path) << path;
+        else if (info.isDir())
+            roBind(path, path);
+    }
+
+    // The few files of /etc a runtime needs: the loader cache, TLS roots, name resolution, time zone, users.
+    for (const char *etc : {"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ssl", "/etc/ca-certificates",
+                            "/etc/pki", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf",
+                            "/etc/host.conf", "/etc/gai.conf", "/etc/passwd", "/etc/group",
+                            "/etc/alternatives", "/etc/localtime"}) {
+        const QString path = QLatin1String(etc);
+        const QFileInfo info(path);
+        if (info.isSymLink())
+            args << QStringLiteral("--symlink") << QFile::symLinkTarget(path) << path;
+        else if (info.exists())
+            roBind(path, path);
+    }
+
+    args << QStringLiteral("--dir") << QStringLiteral("/var");
+    roBind(layout.codeDir, QStringLiteral("/var/task"));
+    if (!layout.runtimeDir.isEmpty())
+        roBind(layout.runtimeDir, QStringLiteral("/var/runtime"));
+
+    if (layout.layerDirs.size() == 1) {
+        roBind(layout.layerDirs.first(), QStringLiteral("/opt"));
+    } else if (layout.layerDirs.size() > 1 && supportsOverlay()) {
+        // Later layers win, as when Lambda extracts them into /opt in order.
+        for (const QString &layer : layout.layerDirs)
+            args << QStringLiteral("--overlay-src") << layer;
+        args << QStringLiteral("--ro-overlay") << QStringLiteral("/opt");
+    } else if (layout.layerDirs.size() > 1) {
+        // No overlayfs in this bubblewrap (< 0.11): merge at the first level. A later layer's entry
+        // (python/, nodejs/, bin/, lib/, a file) replaces an earlier one of the same name whole.
+        QMap<QString, QString> entries;
+        for (const QString &layer : layout.layerDirs) {
+            const QStringList names = QDir(layer).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+            for (const QString &name : names)
+                entries.insert(name, layer + QLatin1Char('/') + name);
+        }
+        args << QStringLiteral("--dir") << QStringLiteral("/opt");
+        for (auto it = entries.cbegin(); it != entries.cend(); ++it)
+            roBind(it.value(), QStringLiteral("/opt/") + it.key());
+    } else {
+        args << QStringLiteral("--dir") << QStringLiteral("/opt");
+    }
+
+    for (const QString &path : layout.extraReadOnly)
+        roBind(path, path);
+
+    args << QStringLiteral("--size") << QString::number(qint64(layout.tmpSizeMb) << 20) << QStringLiteral("--tmpfs")
+         << QStringLiteral("/tmp");
+    args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev") << QStringLiteral("/dev");
+    args << QStringLiteral("--chdir") << QStringLiteral("/var/task");
+    args << QStringLiteral("--");
+    args << command;
+    return args;
+}
+
+} // namespace fn

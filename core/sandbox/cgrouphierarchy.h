@@ -1,0 +1,26 @@
+#pragma once
+// Finds where this process's cgroups live: the v1 hierarchy folder of a controller, or the
+// cgroup2 folder, each as mount point plus the process's own cgroup path (from /proc/self).
+
+#include <QString>
+#include <QStringList>
+
+namespace fn {
+
+class CgroupHierarchy final
+{
+public:
+    // The folder of this process's cgroup in the v1 hierarchy that carries `controller`
+    // ("memory", "cpu", "pids", "freezer"); empty if that controller is not mounted as v1.
+    static QString v1Dir(const QString &controller);
+    // The folder of this process's cgroup in the unified (v2) hierarchy; empty if none is mounted.
+    static QString v2Dir();
+    // Pids listed in a cgroup.procs / tasks file.
+    static QList<qint64> pids(const QString &procsFile);
+    // rmdir, retrying while the kernel finishes tearing down killed tasks; false after timeoutMs.
+    static bool removeDir(const QString &dir, int timeoutMs);
+    // Removes the empty groups in base (left by a studio that crashed); returns how many went.
+    static int removeEmptyChildren(const QString &base);
+};
+
+} // namespace fn

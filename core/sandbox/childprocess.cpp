@@ -1,0 +1,422 @@
+#include "childprocess.h"
+
+#include <QByteArray>
+#include <QDir>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <climits>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+namespace fn {
+
+namespace {
+
+// What the child reports through the exec-error pipe when something fails before exec.
+enum class ChildStage : int { CgroupPlacement = 1, Stdio, WorkingDirectory, Limits, Exec };
+
+struct ChildFailure
+{
+    int stage;
+    int error;
+    int index; // which cgroup file, when stage is CgroupPlacement
+};
+
+// Go's signal names (syscall/zerrors_linux_*.go), which Lambda quotes in "Runtime exited with error".
+const char *goSignalName(int sig)
+{
+    switch (sig) {
+    case SIGHUP: return "hangup";
+    case SIGINT: return "interrupt";
+    case SIGQUIT: return "quit";
+    case SIGILL: return "illegal instruction";
+    case SIGTRAP: return "trace/breakpoint trap";
+    case SIGABRT: return "aborted";
+    case SIGBUS: return "bus error";
+    case SIGFPE: return "floating point exception";
+    case SIGKILL: return "killed";
+    case SIGUSR1: return "user defined signal 1";
+    case SIGSEGV: return "segmentation fault";
+    case SIGUSR2: return "user defined signal 2";
+    case SIGPIPE: return "broken pipe";
+    case SIGALRM: return "alarm clock";
+    case SIGTERM: return "terminated";
+#ifdef SIGSTKFLT
+    case SIGSTKFLT: return "stack fault";
+#endif
+    case SIGCHLD: return "child exited";
+    case SIGCONT: return "continued";
+    case SIGSTOP: return "stopped (signal)";
+    case SIGTSTP: return "stopped";
+    case SIGTTIN: return "stopped (tty input)";
+    case SIGTTOU: return "stopped (tty output)";
+    case SIGURG: return "urgent I/O condition";
+    case SIGXCPU: return "CPU time limit exceeded";
+    case SIGXFSZ: return "file size limit exceeded";
+    case SIGVTALRM: return "virtual timer expired";
+    case SIGPROF: return "profiling timer expired";
+    case SIGWINCH: return "window changed";
+    case SIGIO: return "I/O possible";
+#ifdef SIGPWR
+    case SIGPWR: return "power failure";
+#endif
+    case SIGSYS: return "bad system call";
+    default: return nullptr;
+    }
+}
+
+ExitStatus statusFromWait(int raw)
+{
+    ExitStatus status;
+    if (WIFSIGNALED(raw)) {
+        status.kind = ExitStatus::Kind::Signaled;
+        status.signal = WTERMSIG(raw);
+    } else {
+        status.kind = ExitStatus::Kind::Exited;
+        status.code = WEXITSTATUS(raw);
+    }
+    return status;
+}
+
+qint64 monotonicMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Async-signal-safe helpers for the child between fork and exec.
+size_t formatPid(pid_t pid, char *buf)
+{
+    char tmp[24];
+    size_t n = 0;
+    unsigned long v = static_cast<unsigned long>(pid);
+    do {
+        tmp[n++] = char('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (size_t i = 0; i < n; ++i)
+        buf[i] = tmp[n - 1 - i];
+    buf[n] = '\n';
+    return n + 1;
+}
+
+[[noreturn]] void childFail(int reportFd, ChildStage stage, int index = 0)
+{
+    const ChildFailure failure{int(stage), errno, index};
+    ssize_t r;
+    do {
+        r = ::write(reportFd, &failure, sizeof failure);
+    } while (r < 0 && errno == EINTR);
+    _exit(127);
+}
+
+void closeFd(int &fd)
+{
+    if (fd >= 0) {
+        ::close(fd);
+        fd = -1;
+    }
+}
+
+} // namespace
+
+QString ExitStatus::describe() const
+{
+    if (kind == Kind::Exited)
+        return QStringLiteral("exit status %1").arg(code);
+    if (const char *name = goSignalName(signal))
+        return QStringLiteral("signal: ") + QLatin1String(name);
+    return QStringLiteral("signal: %1").arg(signal);
+}
+
+ChildProcess::~ChildProcess()
+{
+    if (m_pid > 0 && !m_status) {
+        kill();
+        waitForExit(-1);
+    }
+    closeFd(m_pidFd);
+    closeFd(m_outputFd);
+}
+
+bool ChildProcess::start(const ProcessSpec &spec, QString *error)
+{
+    auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (m_pid > 0 && !m_status)
+        return fail(QStringLiteral("cannot start %1: this process object still runs %2")
+                        .arg(spec.program).arg(m_pid));
+    if (!QDir::isAbsolutePath(spec.program))
+        return fail(QStringLiteral("cannot start %1: the program must be an absolute path").arg(spec.program));
+
+    // Everything the child touches is prepared here: after fork only async-signal-safe calls are allowed
+    // because other threads of the studio may hold malloc's or Qt's locks.
+    std::vector<QByteArray> storage;
+    storage.reserve(size_t(2 + spec.arguments.size() + spec.environment.size() + spec.cgroupProcFiles.size()));
+    const QByteArray program = QFile::encodeName(spec.program);
+    std::vector<char *> argv;
+    argv.push_back(const_cast<char *>(program.constData()));
+    for (const QString &a : spec.arguments) {
+        storage.push_back(a.toLocal8Bit());
+        argv.push_back(storage.back().data());
+    }
+    argv.push_back(nullptr);
+    std::vector<char *> envp;
+    for (const QString &e : spec.environment) {
+        storage.push_back(e.toUtf8());
+        envp.push_back(storage.back().data());
+    }
+    envp.push_back(nullptr);
+    std::vector<char *> procFiles;
+    for (const QString &f : spec.cgroupProcFiles) {
+        storage.push_back(QFile::encodeName(f));
+        procFiles.push_back(storage.back().data());
+    }
+    const QByteArray workDir = QFile::encodeName(spec.workingDirectory);
+
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0)
+        return fail(QStringLiteral("cannot start %1: pipe: %2").arg(spec.program, QString::fromLocal8Bit(strerror(errno))));
+    int report[2];
+    if (::pipe2(report, O_CLOEXEC) != 0) {
+        const int e = errno;
+        ::close(out[0]);
+        ::close(out[1]);
+        return fail(QStringLiteral("cannot start %1: pipe: %2").arg(spec.program, QString::fromLocal8Bit(strerror(e))));
+    }
+    // Only the read end is non-blocking: the child's stdout must stay blocking.
+    ::fcntl(out[0], F_SETFL, ::fcntl(out[0], F_GETFL) | O_NONBLOCK);
+
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        const int e = errno;
+        for (int fd : {out[0], out[1], report[0], report[1]})
+            ::close(fd);
+        return fail(QStringLiteral("cannot start %1: fork: %2").arg(spec.program, QString::fromLocal8Bit(strerror(e))));
+    }
+
+    if (pid == 0) {
+        // --- child: async-signal-safe calls only ---
+        ::close(out[0]);
+        ::close(report[0]);
+        ::setpgid(0, 0);
+
+        // Dispositions the studio ignores (SIGPIPE) and its blocked mask would otherwise survive exec.
+        struct sigaction dfl;
+        std::memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        for (int s = 1; s < NSIG; ++s) {
+            if (s != SIGKILL && s != SIGSTOP)
+                ::sigaction(s, &dfl, nullptr);
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+
+        // Join the resource group before exec so the runtime's first allocation is already counted.
+        char pidText[32];
+        const size_t pidLen = formatPid(::getpid(), pidText);
+        for (size_t i = 0; i < procFiles.size(); ++i) {
+            const int fd = ::open(procFiles[i], O_WRONLY | O_CLOEXEC);
+            if (fd < 0 || ::write(fd, pidText, pidLen) != ssize_t(pidLen))
+                childFail(report[1], ChildStage::CgroupPlacement, int(i));
+            ::close(fd);
+        }
+
+        const int devNull = ::open("/dev/null", O_RDONLY);
+        if (devNull < 0 || ::dup2(devNull, STDIN_FILENO) < 0 || ::dup2(out[1], STDOUT_FILENO) < 0
+            || ::dup2(out[1], STDERR_FILENO) < 0)
+            childFail(report[1], ChildStage::Stdio);
+        if (devNull > STDERR_FILENO)
+            ::close(devNull);
+        if (out[1] > STDERR_FILENO)
+            ::close(out[1]);
+        // Descriptors some other part of the studio opened without O_CLOEXEC must not leak into a sandbox.
+        ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+
+        if (!workDir.isEmpty() && ::chdir(workDir.constData()) != 0)
+            childFail(report[1], ChildStage::WorkingDirectory);
+
+        // No core files dropped into the user's folders (Lambda has no core dumps either).
+        struct rlimit rl{0, 0};
+        ::setrlimit(RLIMIT_CORE, &rl);
+        if (spec.addressSpaceLimit > 0) {
+            rl.rlim_cur = rl.rlim_max = rlim_t(spec.addressSpaceLimit);
+            if (::setrlimit(RLIMIT_AS, &rl) != 0)
+                childFail(report[1], ChildStage::Limits);
+        }
+        if (spec.maxProcesses > 0) {
+            rl.rlim_cur = rl.rlim_max = rlim_t(spec.maxProcesses);
+            if (::setrlimit(RLIMIT_NPROC, &rl) != 0)
+                childFail(report[1], ChildStage::Limits);
+        }
+
+        ::execve(program.constData(), argv.data(), envp.data());
+        childFail(report[1], ChildStage::Exec);
+    }
+
+    // --- parent ---
+    // Also set the group here so a kill(-pid) right after start() cannot miss the child.
+    ::setpgid(pid, pid);
+    ::close(out[1]);
+    ::close(report[1]);
+
+    ChildFailure failure{};
+    ssize_t got;
+    do {
+        got = ::read(report[0], &failure, sizeof failure);
+    } while (got < 0 && errno == EINTR);
+    ::close(report[0]);
+
+    if (got == ssize_t(sizeof failure)) {
+        int raw = 0;
+        while (::waitpid(pid, &raw, 0) < 0 && errno == EINTR) { }
+        ::close(out[0]);
+        const QString reason = QString::fromLocal8Bit(strerror(failure.error));
+        QString what;
+        switch (ChildStage(failure.stage)) {
+        case ChildStage::CgroupPlacement:
+            what = QStringLiteral("cannot place %1 in its resource group (%2): %3")
+                       .arg(spec.program, spec.cgroupProcFiles.value(failure.index), reason);
+            break;
+        case ChildStage::Stdio:
+            what = QStringLiteral("cannot start %1: cannot set up stdin/stdout: %2").arg(spec.program, reason);
+            break;
+        case ChildStage::WorkingDirectory:
+            what = QStringLiteral("cannot start %1: cannot enter working directory %2: %3")
+                       .arg(spec.program, spec.workingDirectory, reason);
+            break;
+        case ChildStage::Limits:
+            what = QStringLiteral("cannot start %1: cannot set resource limits: %2").arg(spec.program, reason);
+            break;
+        case ChildStage::Exec:
+            what = QStringLiteral("cannot execute %1: %2").arg(spec.program, reason);
+            break;
+        }
+        return fail(what);
+    }
+
+    closeFd(m_pidFd);
+    closeFd(m_outputFd);
+    m_pid = pid;
+    m_status.reset();
+    m_outputFd = out[0];
+    m_pidFd = int(::syscall(SYS_pidfd_open, pid, 0));
+    if (m_pidFd >= 0)
+        ::fcntl(m_pidFd, F_SETFD, FD_CLOEXEC);
+    return true;
+}
+
+bool ChildProcess::isRunning()
+{
+    if (m_pid <= 0 || m_status)
+        return false;
+    int raw = 0;
+    const pid_t r = ::waitpid(m_pid, &raw, WNOHANG);
+    if (r == m_pid) {
+        m_status = statusFromWait(raw);
+        return false;
+    }
+    if (r < 0 && errno == ECHILD) {
+        // Someone else reaped it (should not happen: this is the only place that waits for it).
+        m_status = ExitStatus{ExitStatus::Kind::Signaled, 0, SIGKILL};
+        return false;
+    }
+    return true;
+}
+
+std::optional<ExitStatus> ChildProcess::waitForExit(int timeoutMs)
+{
+    if (m_pid <= 0 || m_status)
+        return m_status;
+    const qint64 deadline = timeoutMs < 0 ? -1 : monotonicMs() + timeoutMs;
+    while (isRunning()) {
+        int wait = -1;
+        if (deadline >= 0) {
+            const qint64 left = deadline - monotonicMs();
+            if (left <= 0)
+                return std::nullopt;
+            wait = int(left);
+        }
+        if (m_pidFd >= 0) {
+            pollfd p{m_pidFd, POLLIN, 0};
+            ::poll(&p, 1, wait);
+        } else {
+            // Kernels before 5.3 have no pidfd: poll the status in short steps.
+            const int step = wait < 0 ? 5 : qMin(wait, 5);
+            ::usleep(useconds_t(step) * 1000);
+        }
+    }
+    return m_status;
+}
+
+ExitStatus ChildProcess::shutdown(int graceMs)
+{
+    if (m_pid <= 0)
+        return ExitStatus{};
+    if (!m_status) {
+        ::kill(-m_pid, SIGTERM);
+        waitForExit(graceMs);
+    }
+    // Always sweep the group: a grandchild that ignores SIGTERM outlives the leader. The group id stays
+    // reserved while any member lives, so this cannot hit an unrelated process.
+    ::kill(-m_pid, SIGKILL);
+    if (!m_status)
+        waitForExit(-1);
+    return *m_status;
+}
+
+void ChildProcess::kill()
+{
+    if (m_pid > 0)
+        ::kill(-m_pid, SIGKILL);
+}
+
+QString resolveExecutable(const QString &nameOrPath, const QStringList &searchDirs)
+{
+    auto usable = [](const QString &path) -> QString {
+        const QByteArray p = QFile::encodeName(path);
+        char resolved[PATH_MAX];
+        if (!::realpath(p.constData(), resolved))
+            return {};
+        struct stat st{};
+        if (::stat(resolved, &st) != 0 || !S_ISREG(st.st_mode) || ::access(resolved, X_OK) != 0)
+            return {};
+        return QFile::decodeName(resolved);
+    };
+    if (nameOrPath.isEmpty())
+        return {};
+    if (nameOrPath.contains(QLatin1Char('/')))
+        return usable(QDir::isAbsolutePath(nameOrPath) ? nameOrPath : QDir::current().absoluteFilePath(nameOrPath));
+    QStringList dirs = searchDirs;
+    if (dirs.isEmpty())
+        dirs = QString::fromLocal8Bit(qgetenv("PATH")).split(QLatin1Char(':'), Qt::SkipEmptyParts);
+    for (const QString &dir : std::as_const(dirs)) {
+        const QString found = usable(dir + QLatin1Char('/') + nameOrPath);
+        if (!found.isEmpty())
+            return found;
+    }
+    return {};
+}
+
+} // namespace fn
