@@ -27,6 +27,15 @@ struct RuntimeDescriptor
     QStringList bareStartCommand;// for benchmarks: starting the interpreter alone (python3 -c pass)
     QList<QPair<QString, QString>> environment; // defaults the runtime adds (PYTHONPATH, NODE_PATH, ...)
     bool reportsPhases = false;  // the bootstrap calls POST /fnstudio/runtime-started before loading the handler
+
+    QStringList runtimes;        // the SAM Runtime values it is known to serve, for pickers and error messages
+    bool setsExecutionEnv = true; // false for provided: Lambda sets no AWS_EXECUTION_ENV for custom runtimes
+    bool handlerFileExecutable = false; // a new handler file gets the executable bit (provided's bootstrap)
+    QList<QStringList> commandFallbacks; // tried in order when command[0] is missing in the sandbox
+                                         // (provided: /var/task/bootstrap, else /opt/bootstrap)
+    QStringList interpreterBinds; // host folders the sandbox must bind read-only for the interpreter
+                                  // to run (empty when it lives under /usr, which is always bound)
+    QString unavailableReason;   // why it cannot run on this machine (interpreter missing); empty if usable
 };
 
 } // namespace fn
