@@ -80,6 +80,9 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
     args << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc") << QStringLiteral("--unshare-uts")
          << QStringLiteral("--unshare-cgroup-try") << QStringLiteral("--die-with-parent")
          << QStringLiteral("--new-session");
+    // bubblewrap keeps every capability when the studio runs as root: drop them, or the function could
+    // remount the read-only binds writable.
+    args << QStringLiteral("--cap-drop") << QStringLiteral("ALL");
 
     // The root is bubblewrap's own empty tmpfs; nothing of the host appears unless bound here, so the
     // user's home stays invisible.
@@ -140,6 +143,9 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
     args << QStringLiteral("--size") << QString::number(qint64(layout.tmpSizeMb) << 20) << QStringLiteral("--tmpfs")
          << QStringLiteral("/tmp");
     args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev") << QStringLiteral("/dev");
+    // The folders bubblewrap created on its root tmpfs (/etc, /var, /opt) belong to the user running
+    // the studio and would be writable to a function running as that user: only /tmp may be.
+    args << QStringLiteral("--remount-ro") << QStringLiteral("/");
     args << QStringLiteral("--chdir") << QStringLiteral("/var/task");
     args << QStringLiteral("--");
     args << command;
