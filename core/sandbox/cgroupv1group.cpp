@@ -11,6 +11,7 @@
 #include <csignal>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace fn {
 
@@ -139,11 +140,29 @@ std::unique_ptr<CgroupV1Backend> CgroupV1Backend::create(QString *whyNot)
             *whyNot = reason;
         return nullptr;
     }
+    // The kernel enables its freezer code paths with a static key while any v1 group is frozen, and
+    // patching that key costs ~150 us on each 0<->1 transition, i.e. on every freeze and every thaw of
+    // an idle machine. One empty group that stays frozen keeps the key on: freeze()+thaw() measured
+    // ~350 us without it and ~2 us with it.
+    backend->m_freezerPin = backend->m_bases.freezer + QStringLiteral("/.pin-%1").arg(::getpid());
+    if (::mkdir(QFile::encodeName(backend->m_freezerPin).constData(), 0755) == 0 || errno == EEXIST)
+        writeCgroupValue(backend->m_freezerPin, "freezer.state", "FROZEN");
+    else
+        backend->m_freezerPin.clear();
+
     // cpu and pids are optional; isolation() names only what is in force.
     QString ignored;
     backend->m_bases.cpu = prepareBase(QStringLiteral("cpu"), &ignored);
     backend->m_bases.pids = prepareBase(QStringLiteral("pids"), &ignored);
     return backend;
+}
+
+CgroupV1Backend::~CgroupV1Backend()
+{
+    if (!m_freezerPin.isEmpty()) {
+        writeCgroupValue(m_freezerPin, "freezer.state", "THAWED");
+        CgroupHierarchy::removeDir(m_freezerPin, 100);
+    }
 }
 
 QString CgroupV1Backend::isolation() const

@@ -46,6 +46,7 @@ class CgroupV1Backend final : public SandboxBackend
 public:
     // Null (with the reason) unless the memory and freezer hierarchies are writable here.
     static std::unique_ptr<CgroupV1Backend> create(QString *whyNot);
+    ~CgroupV1Backend() override;
 
     QString name() const override { return QStringLiteral("cgroup v1"); }
     QString isolation() const override;
@@ -56,6 +57,7 @@ public:
 
 private:
     CgroupV1Group::Dirs m_bases; // <hierarchy>/<our cgroup>/fnstudio
+    QString m_freezerPin;        // an empty group kept FROZEN while the backend lives (see create())
 };
 
 } // namespace fn

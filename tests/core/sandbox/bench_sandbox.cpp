@@ -1,0 +1,112 @@
+// Prints what the sandbox costs on this machine: process start with and without bubblewrap, and the
+// warm-path group calls (freeze + thaw, memory counters). A benchmark, not a test: it never fails.
+
+#include <sandbox/bubblewrap.h>
+#include <sandbox/childprocess.h>
+#include <sandbox/resourcegroup.h>
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include <poll.h>
+#include <unistd.h>
+
+using namespace fn;
+
+namespace {
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+double startCostMs(const ProcessSpec &spec, int runs)
+{
+    std::vector<double> samples;
+    for (int i = 0; i < runs; ++i) {
+        QElapsedTimer t;
+        t.start();
+        ChildProcess p;
+        if (!p.start(spec, nullptr))
+            return -1;
+        p.waitForExit(-1);
+        samples.push_back(double(t.nsecsElapsed()) / 1e6);
+    }
+    return median(samples);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const int runs = 200;
+
+    ProcessSpec plain;
+    plain.program = QStringLiteral("/bin/true");
+    const double plainMs = startCostMs(plain, runs);
+    std::printf("start+exit /bin/true:                 %.3f ms (median of %d)\n", plainMs, runs);
+
+    if (!Bubblewrap::executable().isEmpty()) {
+        QTemporaryDir code;
+        SandboxLayout layout;
+        layout.codeDir = code.path();
+        ProcessSpec sandboxed;
+        sandboxed.program = Bubblewrap::executable();
+        sandboxed.arguments = Bubblewrap::arguments(layout, {QStringLiteral("/bin/true")});
+        const double bwrapMs = startCostMs(sandboxed, runs);
+        std::printf("start+exit bwrap <layout> /bin/true:  %.3f ms (median of %d), bubblewrap adds %.3f ms\n",
+                    bwrapMs, runs, bwrapMs - plainMs);
+    }
+
+    auto backend = SandboxBackend::detect();
+    std::printf("backend: %s\nisolation: %s\n", qPrintable(backend->name()), qPrintable(backend->isolation()));
+    QString error;
+    auto group = backend->createGroup(QStringLiteral("bench-%1").arg(::getpid()), ResourceLimits{}, &error);
+    if (!group) {
+        std::printf("cannot create a group: %s\n", qPrintable(error));
+        return 0;
+    }
+    ProcessSpec sleeper;
+    sleeper.program = QStringLiteral("/bin/sleep");
+    sleeper.arguments = {QStringLiteral("1000")};
+    group->applyTo(sleeper);
+    ChildProcess child;
+    if (!child.start(sleeper, &error)) {
+        std::printf("cannot start: %s\n", qPrintable(error));
+        return 0;
+    }
+    group->setLeader(child.pid());
+
+    const int calls = 2000;
+    std::vector<double> freezeThaw, peak, current, reset;
+    for (int i = 0; i < calls; ++i) {
+        QElapsedTimer t;
+        t.start();
+        group->freeze();
+        group->thaw();
+        freezeThaw.push_back(double(t.nsecsElapsed()) / 1e3);
+        t.restart();
+        group->memoryPeak();
+        peak.push_back(double(t.nsecsElapsed()) / 1e3);
+        t.restart();
+        group->resetPeak();
+        reset.push_back(double(t.nsecsElapsed()) / 1e3);
+        t.restart();
+        group->memoryCurrent();
+        current.push_back(double(t.nsecsElapsed()) / 1e3);
+    }
+    std::printf("freeze()+thaw():  %.1f us (median of %d)\n", median(freezeThaw), calls);
+    std::printf("memoryPeak():     %.1f us\n", median(peak));
+    std::printf("resetPeak():      %.1f us\n", median(reset));
+    std::printf("memoryCurrent():  %.1f us\n", median(current));
+    child.kill();
+    child.waitForExit(-1);
+    return 0;
+}
