@@ -1,0 +1,67 @@
+#pragma once
+// Invocations laid out per execution environment for the timeline: lanes (top-level rows) holding
+// init and invoke segments (child rows), with cold/warm and failure flags and frozen gaps between them.
+
+#include "model/environmentstate.h"
+#include "model/invocationrecord.h"
+#include "timeline/timelinelane.h"
+
+#include <QAbstractItemModel>
+#include <QHash>
+#include <QList>
+
+#include <vector>
+
+namespace fn {
+
+class TimelineModel final : public QAbstractItemModel
+{
+    Q_OBJECT
+public:
+    enum Column { LabelColumn, StartColumn, DurationColumn, StatusColumn, ColumnCount };
+    enum Role { RequestIdRole = Qt::UserRole + 1, FlagsRole };
+
+    explicit TimelineModel(QObject *parent = nullptr);
+
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    void append(const QList<InvocationRecord> &records);
+    void resetData(const QList<InvocationRecord> &records);
+    // Environments that stopped close their lane (the frozen tail ends there).
+    void applyEnvironments(const QList<EnvironmentState> &states);
+
+    const std::vector<TimelineLane> &lanes() const { return m_lanes; }
+    const QList<InvocationRecord> &records() const { return m_records; }
+    qint64 originMs() const { return m_originMs; }
+    // Extent of all segments, relative to the origin.
+    double firstMs() const { return m_firstMs; }
+    double lastMs() const { return m_lastMs; }
+    bool isEmpty() const { return m_records.isEmpty(); }
+
+    // The segment of lane under timeMs (± toleranceMs, nearest wins), or -1.
+    int segmentAt(int lane, double timeMs, double toleranceMs = 0) const;
+    int laneOf(const QString &environmentId) const { return m_laneById.value(environmentId, -1); }
+    // Lane and segment of a request id, or {-1, -1}.
+    QPair<int, int> find(const QString &requestId) const;
+
+    static quint8 flagsFor(const InvocationRecord &record);
+
+private:
+    void place(int recordIndex, QHash<int, int> *firstNewSegment, bool *outOfOrder);
+
+    QList<InvocationRecord> m_records;
+    std::vector<TimelineLane> m_lanes;
+    QHash<QString, int> m_laneById;
+    QHash<QString, int> m_recordByRequestId;
+    QHash<QString, double> m_pendingStops; // environments that stopped before their first invocation arrived
+    qint64 m_originMs = 0;
+    double m_firstMs = 0;
+    double m_lastMs = 0;
+};
+
+} // namespace fn

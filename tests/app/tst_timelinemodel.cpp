@@ -1,0 +1,120 @@
+// TimelineModel: lanes per environment, cold/warm segments, failure flags, hit testing, and
+// appending 100k records in batches (the time is printed, not asserted).
+#include "snapshotfixtures.h"
+#include "timeline/timelinemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace fn;
+using namespace fn::testing;
+
+class TestTimelineModel final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void lanesAndSegments()
+    {
+        TimelineModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(model.isEmpty());
+        model.append({record(1, 1, true, 0, 20), record(2, 2, true, 5, 30)});
+        model.append({record(3, 1, false, 400, 2), record(4, 1, false, 500, 3000, InvocationOutcome::Timeout),
+                      record(5, 0, false, 600, 0, InvocationOutcome::Throttled)});
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.originMs(), t0);
+        const auto &lanes = model.lanes();
+        QCOMPARE(lanes[0].environmentId, environmentId(1));
+        QCOMPARE(lanes[0].functionName, QStringLiteral("HelloPython"));
+        QCOMPARE(lanes[0].segments.size(), size_t(3));
+        QCOMPARE(lanes[0].coldStarts, 1);
+        QCOMPARE(lanes[0].failures, 1);
+        QCOMPARE(lanes[2].environmentId, QString()); // throttled lane
+        QCOMPARE(model.index(2, 0).data().toString(), QStringLiteral("throttled"));
+
+        const TimelineSegment &cold = lanes[0].segments[0];
+        QVERIFY(cold.has(TimelineSegment::Cold));
+        QCOMPARE(cold.startMs, 0.0);
+        QCOMPARE(cold.initMs, 187.42f);
+        QCOMPARE(cold.invokeStartMs(), double(187.42f));
+        QCOMPARE(cold.endMs(), double(187.42f) + 20);
+        const TimelineSegment &timeout = lanes[0].segments[2];
+        QVERIFY(timeout.has(TimelineSegment::Timeout) && timeout.has(TimelineSegment::Failed));
+        QVERIFY(!timeout.has(TimelineSegment::Cold));
+        QVERIFY(lanes[2].segments[0].has(TimelineSegment::Throttled));
+        QCOMPARE(model.firstMs(), 0.0);
+        QCOMPARE(model.lastMs(), 3500.0);
+
+        // rows: lanes with segment children
+        const QModelIndex lane0 = model.index(0, 0);
+        QCOMPARE(model.rowCount(lane0), 3);
+        QCOMPARE(model.index(1, 0, lane0).data().toString(), requestId(3));
+        QCOMPARE(model.index(1, 0, lane0).data(TimelineModel::RequestIdRole).toString(), requestId(3));
+        QCOMPARE(model.index(0, TimelineModel::StatusColumn, lane0).data().toString(), QStringLiteral("cold, success"));
+        QVERIFY(model.index(0, 0, lane0).data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("REPORT RequestId: ")));
+
+        // hit testing
+        QCOMPARE(model.segmentAt(0, 100), 0);       // inside init
+        QCOMPARE(model.segmentAt(0, 300), -1);      // frozen gap
+        QCOMPARE(model.segmentAt(0, 398, 5), 1);    // near enough
+        QCOMPARE(model.segmentAt(0, 2000), 2);
+        QCOMPARE(model.segmentAt(7, 0), -1);
+        QCOMPARE(model.find(requestId(4)), qMakePair(0, 2));
+        QCOMPARE(model.find(requestId(2)), qMakePair(1, 0));
+        QCOMPARE(model.find(QStringLiteral("x")), qMakePair(-1, -1));
+
+        // a stopped environment closes its lane
+        EnvironmentState stopped = environment(2, EnvironmentPhase::Stopped, 0, 1);
+        model.applyEnvironments({stopped});
+        QCOMPARE(lanes[1].stoppedMs, 500.0);
+        QCOMPARE(lanes[1].stopReason, QStringLiteral("idle"));
+    }
+
+    void outOfOrderArrivalIsSorted()
+    {
+        TimelineModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.append({record(1, 1, true, 1000, 5)});
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        model.append({record(2, 1, false, 100, 5), record(3, 1, false, 2000, 5)});
+        QCOMPARE(reset.size(), 1);
+        const auto &segs = model.lanes()[0].segments;
+        QCOMPARE(segs.size(), size_t(3));
+        QVERIFY(segs[0].startMs < segs[1].startMs && segs[1].startMs < segs[2].startMs);
+        QCOMPARE(model.find(requestId(2)), qMakePair(0, 0));
+        model.resetData({});
+        QVERIFY(model.isEmpty());
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void hundredThousandRecords()
+    {
+        constexpr int total = 100'000;
+        constexpr int environments = 20;
+        QList<QList<InvocationRecord>> batches;
+        for (int b = 0; b < total; b += 1000) {
+            QList<InvocationRecord> batch;
+            for (int i = b; i < b + 1000; ++i)
+                batch.append(record(i, i % environments, i < environments, qint64(i) * 5, 3.5));
+            batches.append(batch);
+        }
+        TimelineModel model;
+        QElapsedTimer timer;
+        timer.start();
+        for (const auto &batch : std::as_const(batches))
+            model.append(batch);
+        const qint64 ms = timer.elapsed();
+        qDebug("TimelineModel: appended %d records in 100 batches to %d lanes in %lld ms", total, environments, ms);
+        QCOMPARE(model.rowCount(), environments);
+        size_t segments = 0;
+        for (const TimelineLane &lane : model.lanes())
+            segments += lane.segments.size();
+        QCOMPARE(segments, size_t(total));
+        QCOMPARE(model.find(requestId(99'999)).first, 99'999 % environments);
+    }
+};
+
+QTEST_MAIN(TestTimelineModel)
+#include "tst_timelinemodel.moc"
