@@ -6,7 +6,6 @@
 #include <QDir>
 #include <QFileInfo>
 
-#include <utility>
 
 namespace fn {
 
@@ -95,7 +94,7 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
                                                    const YAML::Node &globals, bool serverless)
 {
     m_id.reset(id);
-    m_properties.reset(resource["Properties"]);
+    m_properties.reset(IntrinsicResolver::child(resource, "Properties"));
     m_globals.reset(serverless ? globals : YAML::Node(YAML::NodeType::Undefined));
     m_serverless = serverless;
 
@@ -115,11 +114,11 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
             warning(entry.first, QStringLiteral("%1: property %2 is not supported by fnstudio and is ignored%3")
                                      .arg(config.name, name, unsupportedReason(name)));
     }
-    const YAML::Node metadata = resource["Metadata"];
-    if (metadata.IsMap() && metadata["BuildMethod"].IsScalar())
-        warning(metadata["BuildMethod"],
+    const YAML::Node buildMethod = IntrinsicResolver::child(IntrinsicResolver::child(resource, "Metadata"), "BuildMethod");
+    if (buildMethod.IsScalar())
+        warning(buildMethod,
                 QStringLiteral("%1: Metadata BuildMethod %2 is not run; fnstudio runs the code in CodeUri as it is")
-                    .arg(config.name, text(metadata["BuildMethod"])));
+                    .arg(config.name, text(buildMethod)));
 
     const Property packageType = property("PackageType");
     if (packageType.exists() && packageType.value.IsScalar() && packageType.value.Scalar() == "Image") {
@@ -200,8 +199,8 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
         if (events.exists() && events.value.IsMap()) {
             for (const auto &entry : events.value) {
                 nlohmann::json event = nlohmann::json::object();
-                event["Type"] = IntrinsicResolver::toJson(entry.second["Type"]);
-                event["Properties"] = IntrinsicResolver::toJson(entry.second["Properties"]);
+                event["Type"] = IntrinsicResolver::toJson(IntrinsicResolver::child(entry.second, "Type"));
+                event["Properties"] = IntrinsicResolver::toJson(IntrinsicResolver::child(entry.second, "Properties"));
                 config.events[entry.first.Scalar()] = std::move(event);
             }
         } else if (events.exists()) {
@@ -214,7 +213,7 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
     } else {
         const Property dlq = property("DeadLetterConfig");
         if (isSet(dlq.value) && dlq.value.IsMap()) {
-            const nlohmann::json arn = IntrinsicResolver::toJson(dlq.value["TargetArn"]);
+            const nlohmann::json arn = IntrinsicResolver::toJson(IntrinsicResolver::child(dlq.value, "TargetArn"));
             const bool sns = arn.is_string() && arn.get<std::string>().find(":sns:") != std::string::npos;
             config.deadLetterQueue = {{"Type", sns ? "SNS" : "SQS"}, {"TargetArn", arn}};
         }
@@ -263,7 +262,7 @@ void FunctionReader::readCode(FunctionConfig &config, bool *ok)
         return;
     }
     if (code.value.IsMap() && IntrinsicResolver::intrinsicName(code.value).isEmpty()) {
-        if (!m_serverless && code.value["ZipFile"].IsDefined())
+        if (!m_serverless && IntrinsicResolver::child(code.value, "ZipFile").IsDefined())
             warning(code.key, QStringLiteral("%1: inline Code ZipFile is not supported; the function is left out")
                                   .arg(config.name));
         else
@@ -395,7 +394,7 @@ std::optional<QString> FunctionReader::layerDir(const YAML::Node &item, bool *ok
         const YAML::Node arg = item.IsScalar() ? item : item.begin()->second;
         target = text(arg);
     }
-    const YAML::Node layer = target.isEmpty() ? YAML::Node() : std::as_const(m_resources)[target.toStdString()];
+    const YAML::Node layer = IntrinsicResolver::child(m_resources, target.toStdString());
     if (!layer.IsMap()) {
         // An ARN (written, from a parameter, or a layer in another stack): nothing to mount locally.
         IntrinsicResolver::Problem problem;
@@ -405,14 +404,14 @@ std::optional<QString> FunctionReader::layerDir(const YAML::Node &item, bool *ok
                           .arg(arn ? *arn : QString::fromStdString(IntrinsicResolver::toJson(item).dump())));
         return std::nullopt;
     }
-    const QString type = text(layer["Type"]);
+    const QString type = text(IntrinsicResolver::child(layer, "Type"));
     const bool serverlessLayer = type == QLatin1String("AWS::Serverless::LayerVersion");
     if (!serverlessLayer && type != QLatin1String("AWS::Lambda::LayerVersion")) {
         error(item, QStringLiteral("layer %1 is a %2, not a LayerVersion").arg(target, type));
         *ok = false;
         return std::nullopt;
     }
-    const auto [contentKey, content] = findEntry(layer["Properties"], serverlessLayer ? "ContentUri" : "Content");
+    const auto [contentKey, content] = findEntry(IntrinsicResolver::child(layer, "Properties"), serverlessLayer ? "ContentUri" : "Content");
     if (!content.IsDefined()) {
         error(item, QStringLiteral("layer %1 has no %2").arg(target, serverlessLayer ? QStringLiteral("ContentUri")
                                                                                       : QStringLiteral("Content")));

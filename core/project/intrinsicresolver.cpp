@@ -3,7 +3,6 @@
 #include <QByteArray>
 #include <QRegularExpression>
 
-#include <utility>
 
 namespace fn {
 
@@ -125,6 +124,14 @@ QString IntrinsicResolver::intrinsicName(const YAML::Node &node)
     return longFormName(node);
 }
 
+YAML::Node IntrinsicResolver::child(const YAML::Node &map, const std::string &key)
+{
+    if (!map.IsDefined() || !map.IsMap())
+        return YAML::Node(YAML::NodeType::Undefined);
+    const YAML::Node value = map[key];
+    return value ? value : YAML::Node(YAML::NodeType::Undefined);
+}
+
 bool IntrinsicResolver::isNoValue(const YAML::Node &node)
 {
     if (intrinsicName(node) != QLatin1String("Ref"))
@@ -165,17 +172,17 @@ QList<IntrinsicResolver::Problem> IntrinsicResolver::load(const YAML::Node &root
     m_parametersWithoutValue.clear();
     m_resourceIds.clear();
 
-    const YAML::Node parameters = root["Parameters"];
+    const YAML::Node parameters = child(root, "Parameters");
     if (parameters.IsMap()) {
         for (const auto &entry : parameters) {
             const QString name = text(entry.first);
-            const YAML::Node type = entry.second["Type"];
+            const YAML::Node type = child(entry.second, "Type");
             if (type.IsScalar()) {
                 const QString t = text(type);
                 if (t == QLatin1String("CommaDelimitedList") || t.startsWith(QLatin1String("List<")))
                     m_listParameters.insert(name);
             }
-            const YAML::Node def = entry.second["Default"];
+            const YAML::Node def = child(entry.second, "Default");
             if (def.IsScalar()) {
                 m_parameters.insert(name, text(def));
             } else if (def.IsSequence()) {
@@ -198,13 +205,13 @@ QList<IntrinsicResolver::Problem> IntrinsicResolver::load(const YAML::Node &root
         m_parametersWithoutValue.remove(it.key());
     }
 
-    const YAML::Node resources = root["Resources"];
+    const YAML::Node resources = child(root, "Resources");
     if (resources.IsMap()) {
         for (const auto &entry : resources)
             m_resourceIds.insert(text(entry.first));
     }
-    m_mappings.reset(root["Mappings"]);
-    m_conditions.reset(root["Conditions"]);
+    m_mappings.reset(child(root, "Mappings"));
+    m_conditions.reset(child(root, "Conditions"));
     return problems;
 }
 
@@ -397,13 +404,9 @@ std::optional<IntrinsicResolver::Value> IntrinsicResolver::resolveIntrinsic(cons
             keys.append(key->items.value(0));
         }
         // reset() rebinds the handle; operator= would overwrite the node inside Mappings.
-        YAML::Node value;
-        if (m_mappings.IsMap())
-            value.reset(std::as_const(m_mappings)[keys[0].toStdString()]);
-        if (value.IsMap())
-            value.reset(std::as_const(value)[keys[1].toStdString()]);
-        if (value.IsMap())
-            value.reset(std::as_const(value)[keys[2].toStdString()]);
+        YAML::Node value = child(m_mappings, keys[0].toStdString());
+        value.reset(child(value, keys[1].toStdString()));
+        value.reset(child(value, keys[2].toStdString()));
         if (!value.IsDefined() || value.IsMap())
             return fail(QStringLiteral("!FindInMap finds no value at %1/%2/%3 in Mappings").arg(keys[0], keys[1], keys[2]),
                         arg);
@@ -463,7 +466,7 @@ std::optional<QString> IntrinsicResolver::substitute(const YAML::Node &node, con
             continue;
         }
         if (variables.IsMap()) {
-            const YAML::Node variable = variables[ref.toStdString()];
+            const YAML::Node variable = child(variables, ref.toStdString());
             if (variable.IsDefined()) {
                 const auto v = resolve(variable, problem, depth + 1);
                 if (!v)
@@ -492,7 +495,7 @@ std::optional<QString> IntrinsicResolver::substitute(const YAML::Node &node, con
 std::optional<bool> IntrinsicResolver::condition(const QString &name, const YAML::Node &at, Problem *problem,
                                                  int depth) const
 {
-    const YAML::Node definition = m_conditions.IsMap() ? m_conditions[name.toStdString()] : YAML::Node();
+    const YAML::Node definition = child(m_conditions, name.toStdString());
     if (!definition.IsDefined()) {
         *problem = {QStringLiteral("condition %1 is not defined in Conditions").arg(name), at.Mark()};
         return std::nullopt;

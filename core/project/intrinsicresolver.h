@@ -53,6 +53,10 @@ public:
         return condition(name, at, problem, 0);
     }
 
+    // map[key], or an undefined node when map is no mapping or lacks the key. yaml-cpp's own
+    // lookup returns an invalid node for a missing key that throws on the next question asked.
+    static YAML::Node child(const YAML::Node &map, const std::string &key);
+
     // True for !Ref AWS::NoValue (and its long form): the property counts as absent.
     static bool isNoValue(const YAML::Node &node);
 

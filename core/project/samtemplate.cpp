@@ -67,60 +67,67 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
         error(lineOf(root), 0, QStringLiteral("not a SAM template: the top level must be a mapping"));
         return false;
     }
-    const YAML::Node resources = root["Resources"];
+    const YAML::Node resources = IntrinsicResolver::child(root, "Resources");
     if (!resources.IsMap()) {
         error(lineOf(resources), 0, QStringLiteral("not a SAM template: it has no Resources mapping"));
         return false;
     }
 
-    IntrinsicResolver resolver;
-    resolver.setStackName(QFileInfo(m_path).dir().dirName());
-    for (const auto &problem : resolver.load(root, m_overrides))
-        error(problem.mark.is_null() ? 0 : problem.mark.line + 1, 0, problem.message);
-    m_parameters = resolver.parameters();
+    // yaml-cpp throws when asked the wrong question of a node; a template that trips it must
+    // become an error message, never take the studio down.
+    try {
+        IntrinsicResolver resolver;
+        resolver.setStackName(QFileInfo(m_path).dir().dirName());
+        for (const auto &problem : resolver.load(root, m_overrides))
+            error(problem.mark.is_null() ? 0 : problem.mark.line + 1, 0, problem.message);
+        m_parameters = resolver.parameters();
 
-    const YAML::Node globals = root["Globals"].IsMap() ? root["Globals"]["Function"] : YAML::Node();
-    if (globals.IsDefined() && !globals.IsMap()) {
-        error(lineOf(globals), 0, QStringLiteral("Globals Function must be a mapping"));
-        return false;
-    }
-    // Said once here rather than once per function.
-    for (const auto &entry : globals) {
-        const QString name = text(entry.first);
-        if (!FunctionReader::isUnderstood(name) && !FunctionReader::isDeployOnly(name))
-            warning(lineOf(entry.first),
-                    QStringLiteral("Globals: property %1 is not supported by fnstudio and is ignored").arg(name));
-    }
-    const YAML::Node noGlobals(YAML::NodeType::Undefined);
-
-    for (const auto &entry : resources) {
-        const YAML::Node &id = entry.first;
-        const YAML::Node &resource = entry.second;
-        if (!resource.IsMap())
-            continue;
-        const QString type = text(resource["Type"]);
-        const bool serverless = type == QLatin1String("AWS::Serverless::Function");
-        if (!serverless && type != QLatin1String("AWS::Lambda::Function"))
-            continue;
-
-        const YAML::Node condition = resource["Condition"];
-        if (condition.IsScalar()) {
-            IntrinsicResolver::Problem problem;
-            const auto present = resolver.conditionValue(text(condition), condition, &problem);
-            if (present && !*present)
-                continue; // the stack would not create it
-            if (!present)
-                warning(lineOf(condition), QStringLiteral("%1: Condition %2 cannot be evaluated (%3); the function is "
-                                                          "kept")
-                                               .arg(text(id), text(condition), problem.message));
+        const YAML::Node globals = IntrinsicResolver::child(IntrinsicResolver::child(root, "Globals"), "Function");
+        if (globals.IsDefined() && !globals.IsMap()) {
+            error(lineOf(globals), 0, QStringLiteral("Globals Function must be a mapping"));
+            return false;
         }
+        // Said once here rather than once per function.
+        for (const auto &entry : globals) {
+            const QString name = text(entry.first);
+            if (!FunctionReader::isUnderstood(name) && !FunctionReader::isDeployOnly(name))
+                warning(lineOf(entry.first),
+                        QStringLiteral("Globals: property %1 is not supported by fnstudio and is ignored").arg(name));
+        }
+        const YAML::Node noGlobals(YAML::NodeType::Undefined);
 
-        FunctionReader reader(resolver, resources, m_path, m_displayName);
-        const auto function = reader.read(id, resource, serverless ? globals : noGlobals, serverless);
-        m_errors += reader.errors();
-        m_warnings += reader.warnings();
-        if (function)
-            m_functions.append(*function);
+        for (const auto &entry : resources) {
+            const YAML::Node &id = entry.first;
+            const YAML::Node &resource = entry.second;
+            if (!resource.IsMap())
+                continue;
+            const QString type = text(IntrinsicResolver::child(resource, "Type"));
+            const bool serverless = type == QLatin1String("AWS::Serverless::Function");
+            if (!serverless && type != QLatin1String("AWS::Lambda::Function"))
+                continue;
+
+            const YAML::Node condition = IntrinsicResolver::child(resource, "Condition");
+            if (condition.IsScalar()) {
+                IntrinsicResolver::Problem problem;
+                const auto present = resolver.conditionValue(text(condition), condition, &problem);
+                if (present && !*present)
+                    continue; // the stack would not create it
+                if (!present)
+                    warning(lineOf(condition), QStringLiteral("%1: Condition %2 cannot be evaluated (%3); the function is "
+                                                              "kept")
+                                                   .arg(text(id), text(condition), problem.message));
+            }
+
+            FunctionReader reader(resolver, resources, m_path, m_displayName);
+            const auto function = reader.read(id, resource, serverless ? globals : noGlobals, serverless);
+            m_errors += reader.errors();
+            m_warnings += reader.warnings();
+            if (function)
+                m_functions.append(*function);
+        }
+    } catch (const YAML::Exception &e) {
+        error(e.mark.is_null() ? 0 : e.mark.line + 1, 0,
+              QStringLiteral("cannot read this part of the template: %1").arg(QString::fromStdString(e.msg)));
     }
     return m_errors.isEmpty();
 }

@@ -1,0 +1,519 @@
+// What a person sees when fnstudio reads a SAM template: the functions it resolves and the
+// problems it reports, each at its file and line.
+
+#include "project/samtemplate.h"
+
+#include <QDir>
+#include <QFile>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+// 1-based line of the first line containing needle.
+int lineOf(const QByteArray &text, const char *needle)
+{
+    const qsizetype at = text.indexOf(needle);
+    Q_ASSERT(at >= 0);
+    return static_cast<int>(text.left(at).count('\n')) + 1;
+}
+
+// JSON compared as text, so a failure shows both sides.
+QString js(const nlohmann::json &value)
+{
+    return QString::fromStdString(value.dump());
+}
+
+QString findEnv(const FunctionConfig &f, const QString &name)
+{
+    for (const auto &[k, v] : f.environment) {
+        if (k == name)
+            return v;
+    }
+    return QStringLiteral("<unset>");
+}
+
+} // namespace
+
+class TestSamTemplate final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    // Writes template.yaml (and the code folders it needs) into a fresh folder and loads it.
+    SamTemplate load(const QByteArray &yaml, const QStringList &dirs = {QStringLiteral("src")})
+    {
+        static int n = 0;
+        const QString folder = m_dir.filePath(QStringLiteral("p%1").arg(++n));
+        QDir().mkpath(folder);
+        for (const QString &d : dirs)
+            QDir(folder).mkpath(d);
+        QFile f(folder + QStringLiteral("/template.yaml"));
+        if (!f.open(QIODevice::WriteOnly))
+            qFatal("cannot write template");
+        f.write(yaml);
+        f.close();
+        SamTemplate t;
+        t.load(f.fileName());
+        return t;
+    }
+
+    // The only error of a template with one problem.
+    QString onlyError(const QByteArray &yaml)
+    {
+        const SamTemplate t = load(yaml);
+        if (t.errors().size() != 1)
+            return QStringLiteral("expected one error, got: ") + toStrings(t.errors()).join(QStringLiteral(" | "));
+        return t.errors().first().toString();
+    }
+
+    static QByteArray function(const QByteArray &properties)
+    {
+        return QByteArray("Transform: AWS::Serverless-2016-10-31\n"
+                          "Resources:\n"
+                          "  Fn:\n"
+                          "    Type: AWS::Serverless::Function\n"
+                          "    Properties:\n"
+                          "      Runtime: python3.12\n"
+                          "      Handler: app.handler\n"
+                          "      CodeUri: src\n")
+            + properties;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+    }
+
+    void realisticTemplate()
+    {
+        // A template the way people write them; kept as a file so editors show it as YAML.
+        QFile file(QFINDTESTDATA("data/realistic.yaml"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray yaml = file.readAll();
+        const SamTemplate t = load(yaml, {QStringLiteral("src/orders"), QStringLiteral("layers/common"),
+                                          QStringLiteral("native"), QStringLiteral("src/plain")});
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        QCOMPARE(t.functions().size(), 3); // ProdOnly's condition is false
+        QVERIFY(!t.function(QStringLiteral("ProdOnly")));
+        QCOMPARE(t.parameters().value(QStringLiteral("Stage")), QStringLiteral("dev"));
+
+        const FunctionConfig f = *t.function(QStringLiteral("ProcessOrder"));
+        const QString folder = QFileInfo(t.path()).absolutePath();
+        QCOMPARE(f.runtime, QStringLiteral("python3.12"));               // from Globals
+        QCOMPARE(f.handler, QStringLiteral("app.handler"));
+        QCOMPARE(f.codeDir, folder + QStringLiteral("/src/orders"));
+        QCOMPARE(f.memoryMb, 256);                                       // Globals !Ref Memory
+        QCOMPARE(f.timeoutSec, 20);                                      // !FindInMap overrides Globals
+        QCOMPARE(f.ephemeralStorageMb, 1024);
+        QCOMPARE(f.architecture, QStringLiteral("arm64"));
+        QCOMPARE(f.reservedConcurrency, std::optional<int>(10));
+        QCOMPARE(f.provisionedConcurrency, std::optional<int>(2));
+        QCOMPARE(f.logFormat, QStringLiteral("JSON"));                   // merged from Globals
+        QCOMPARE(f.logGroup, QStringLiteral("/custom/dev/orders"));
+        QCOMPARE(f.applicationLogLevel, QStringLiteral("DEBUG"));
+        QCOMPARE(f.layerDirs, QStringList{folder + QStringLiteral("/layers/common")});
+        QCOMPARE(f.line, lineOf(yaml, "  ProcessOrder:"));
+        QCOMPARE(f.runtimeLine, lineOf(yaml, "    Runtime: python3.12"));
+
+        // Globals' variables first, the function's override them by name.
+        QStringList names;
+        for (const auto &entry : f.environment)
+            names << entry.first;
+        QCOMPARE(names, (QStringList{QStringLiteral("STAGE"), QStringLiteral("LOG_LEVEL"), QStringLiteral("TABLE"),
+                                     QStringLiteral("REGION_URL"), QStringLiteral("ZONE"), QStringLiteral("JOINED"),
+                                     QStringLiteral("SPLIT"), QStringLiteral("LITERAL"), QStringLiteral("MODE"),
+                                     QStringLiteral("WITH_VARS")}));
+        QCOMPARE(findEnv(f, QStringLiteral("STAGE")), QStringLiteral("dev"));
+        QCOMPARE(findEnv(f, QStringLiteral("LOG_LEVEL")), QStringLiteral("debug"));
+        QCOMPARE(findEnv(f, QStringLiteral("TABLE")), QStringLiteral("OrdersTable")); // a resource's Ref: its id
+        QCOMPARE(findEnv(f, QStringLiteral("REGION_URL")),
+                 QStringLiteral("https://dynamodb.us-east-1.amazonaws.com/123456789012/aws"));
+        QCOMPARE(findEnv(f, QStringLiteral("ZONE")), QStringLiteral("b"));
+        QCOMPARE(findEnv(f, QStringLiteral("JOINED")), QStringLiteral("dev-small-aGk="));
+        QCOMPARE(findEnv(f, QStringLiteral("SPLIT")), QStringLiteral("x"));
+        QCOMPARE(findEnv(f, QStringLiteral("LITERAL")), QStringLiteral("${NotReplaced}"));
+        QCOMPARE(findEnv(f, QStringLiteral("MODE")), QStringLiteral("development"));
+        QCOMPARE(findEnv(f, QStringLiteral("WITH_VARS")), QStringLiteral("orders-dev"));
+
+        QCOMPARE(f.asyncInvoke.maximumRetryAttempts, 1);
+        QCOMPARE(f.asyncInvoke.maximumEventAgeSeconds, 120);
+        QCOMPARE(js(f.asyncInvoke.destinations["OnFailure"]["Destination"]), js(nlohmann::json::parse(R"({"Fn::GetAtt": ["OrdersQueue", "Arn"]})")));
+        QCOMPARE(js(f.deadLetterQueue["Type"]), js(nlohmann::json("SQS")));
+
+        // Events are kept as written, for the trigger work: typed scalars, intrinsics in long form.
+        QCOMPARE(f.events.size(), std::size_t(3));
+        const nlohmann::json queue = f.events["FromQueue"];
+        QCOMPARE(js(queue["Type"]), js(nlohmann::json("SQS")));
+        QCOMPARE(js(queue["Properties"]["Queue"]), js(nlohmann::json::parse(R"({"Fn::GetAtt": ["OrdersQueue", "Arn"]})")));
+        QCOMPARE(js(queue["Properties"]["BatchSize"]), js(nlohmann::json(10)));
+        QCOMPARE(js(queue["Properties"]["Enabled"]), js(nlohmann::json(true)));
+        QCOMPARE(js(f.events["Nightly"]["Properties"]["Schedule"]), js(nlohmann::json("cron(0 2 * * ? *)")));
+        QCOMPARE(js(f.events["Nightly"]["Properties"]["Input"]), js(nlohmann::json(R"({"n": 1})")));
+        const nlohmann::json api = f.events["Api"]["Properties"];
+        QCOMPARE(js(api["RestApiId"]), js(nlohmann::json::parse(R"({"Fn::ImportValue": "shared-api-id"})")));
+        QCOMPARE(js(api["Cidr"]), js(nlohmann::json::parse(R"({"Fn::Cidr": ["10.0.0.0/16", 4, 8]})")));
+        QCOMPARE(js(api["Zones"]), js(nlohmann::json::parse(R"({"Fn::GetAZs": ""})")));
+        QCOMPARE(js(api["Joined"]), js(nlohmann::json::parse(R"({"Fn::Join": [":", ["a", {"Ref": "Stage"}]]})")));
+
+        // A function's Layers come after those of Globals; an ARN cannot be mounted, which is said.
+        const FunctionConfig b = *t.function(QStringLiteral("Bootstrap"));
+        QCOMPARE(b.handler, QString());
+        QCOMPARE(b.architecture, QStringLiteral("x86_64"));
+        QCOMPARE(b.layerDirs, (QStringList{folder + QStringLiteral("/layers/common"),
+                                           folder + QStringLiteral("/layers/common")}));
+        QCOMPARE(toStrings(t.warnings()),
+                 QStringList{QStringLiteral("template.yaml:%1: layer arn:aws:lambda:us-east-1:123456789012:layer:"
+                                            "remote:3 is not a layer of this template and is not available locally; "
+                                            "the function runs without it")
+                                 .arg(lineOf(yaml, "- arn:aws:lambda"))});
+
+        // AWS::Lambda::Function: Code as a local folder, no Globals.
+        const FunctionConfig plain = *t.function(QStringLiteral("Plain"));
+        QCOMPARE(plain.codeDir, folder + QStringLiteral("/src/plain"));
+        QCOMPARE(plain.memoryMb, 512);
+        QCOMPARE(plain.timeoutSec, 3);
+        QCOMPARE(plain.architecture, QStringLiteral("x86_64"));
+    }
+
+    void defaults()
+    {
+        const SamTemplate t = load(function(""));
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        const FunctionConfig f = t.functions().value(0);
+        QCOMPARE(f.memoryMb, 128);
+        QCOMPARE(f.timeoutSec, 3);
+        QCOMPARE(f.ephemeralStorageMb, 512);
+        QCOMPARE(f.architecture, QStringLiteral("x86_64"));
+        QCOMPARE(f.logFormat, QStringLiteral("Text"));
+        QCOMPARE(f.effectiveLogGroup(), QStringLiteral("/aws/lambda/Fn"));
+        QCOMPARE(f.asyncInvoke.maximumRetryAttempts, 2);
+        QCOMPARE(f.asyncInvoke.maximumEventAgeSeconds, 21600);
+        QVERIFY(f.events.empty());
+        QVERIFY(f.deadLetterQueue.is_null());
+    }
+
+    void rangeErrors_data()
+    {
+        QTest::addColumn<QByteArray>("properties");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("memory low") << QByteArray("      MemorySize: 64\n")
+                                    << QStringLiteral("template.yaml:9: MemorySize 64 is outside Lambda's range 128–10240 MB");
+        QTest::newRow("memory high") << QByteArray("      MemorySize: 10241\n")
+                                     << QStringLiteral("template.yaml:9: MemorySize 10241 is outside Lambda's range 128–10240 MB");
+        QTest::newRow("memory text") << QByteArray("      MemorySize: lots\n")
+                                     << QStringLiteral("template.yaml:9: MemorySize must be a whole number, not 'lots'");
+        QTest::newRow("timeout zero") << QByteArray("      Timeout: 0\n")
+                                      << QStringLiteral("template.yaml:9: Timeout 0 is outside Lambda's range 1–900 s");
+        QTest::newRow("timeout high") << QByteArray("      Timeout: 901\n")
+                                      << QStringLiteral("template.yaml:9: Timeout 901 is outside Lambda's range 1–900 s");
+        QTest::newRow("storage low") << QByteArray("      EphemeralStorage:\n        Size: 511\n")
+                                     << QStringLiteral("template.yaml:10: EphemeralStorage Size 511 is outside Lambda's range 512–10240 MB");
+        QTest::newRow("storage high") << QByteArray("      EphemeralStorage:\n        Size: 10241\n")
+                                      << QStringLiteral("template.yaml:10: EphemeralStorage Size 10241 is outside Lambda's range 512–10240 MB");
+        QTest::newRow("retries") << QByteArray("      EventInvokeConfig:\n        MaximumRetryAttempts: 3\n")
+                                 << QStringLiteral("template.yaml:10: MaximumRetryAttempts 3 is outside Lambda's range 0–2");
+        QTest::newRow("event age") << QByteArray("      EventInvokeConfig:\n        MaximumEventAgeInSeconds: 59\n")
+                                   << QStringLiteral("template.yaml:10: MaximumEventAgeInSeconds 59 is outside Lambda's range 60–21600 s");
+        QTest::newRow("reserved") << QByteArray("      ReservedConcurrentExecutions: -1\n")
+                                  << QStringLiteral("template.yaml:9: ReservedConcurrentExecutions -1 is outside Lambda's range 0–1000000");
+        QTest::newRow("provisioned over reserved")
+            << QByteArray("      ReservedConcurrentExecutions: 2\n      ProvisionedConcurrencyConfig:\n"
+                          "        ProvisionedConcurrentExecutions: 5\n")
+            << QStringLiteral("template.yaml:11: ProvisionedConcurrentExecutions 5 is more than ReservedConcurrentExecutions 2");
+        QTest::newRow("architecture") << QByteArray("      Architectures: [arm]\n")
+                                      << QStringLiteral("template.yaml:9: Architectures value 'arm' is not x86_64 or arm64");
+        QTest::newRow("two architectures") << QByteArray("      Architectures: [arm64, x86_64]\n")
+                                           << QStringLiteral("template.yaml:9: Architectures must list exactly one of x86_64 or arm64");
+        QTest::newRow("log format") << QByteArray("      LoggingConfig:\n        LogFormat: XML\n")
+                                    << QStringLiteral("template.yaml:10: LoggingConfig LogFormat 'XML' is not Text or JSON");
+        QTest::newRow("too many layers")
+            << QByteArray("      Layers: [arn:1, arn:2, arn:3, arn:4, arn:5, arn:6]\n")
+            << QStringLiteral("template.yaml:9: Layers lists 6 layers; Lambda allows at most 5");
+    }
+
+    void rangeErrors()
+    {
+        QFETCH(QByteArray, properties);
+        QFETCH(QString, message);
+        QCOMPARE(onlyError(function(properties)), message);
+    }
+
+    void rangeLimitsAccepted()
+    {
+        const SamTemplate low = load(function("      MemorySize: 128\n      Timeout: 1\n      EphemeralStorage:\n"
+                                              "        Size: 512\n"));
+        QCOMPARE(toStrings(low.errors()), QStringList());
+        const SamTemplate high = load(function("      MemorySize: 10240\n      Timeout: 900\n      EphemeralStorage:\n"
+                                               "        Size: 10240\n"));
+        QCOMPARE(toStrings(high.errors()), QStringList());
+        QCOMPARE(high.functions().value(0).memoryMb, 10240);
+        QCOMPARE(high.functions().value(0).timeoutSec, 900);
+        QCOMPARE(high.functions().value(0).ephemeralStorageMb, 10240);
+    }
+
+    void errorInGlobalsPointsAtGlobals()
+    {
+        const QByteArray yaml = "Globals:\n"
+                                "  Function:\n"
+                                "    Timeout: 1000\n"
+                                "Resources:\n"
+                                "  Fn:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Runtime: nodejs20.x\n"
+                                "      Handler: index.handler\n"
+                                "      CodeUri: src\n";
+        QCOMPARE(onlyError(yaml), QStringLiteral("template.yaml:3: Timeout 1000 is outside Lambda's range 1–900 s"));
+    }
+
+    void oneBadFunctionKeepsTheOthers()
+    {
+        const QByteArray yaml = function("      MemorySize: 1\n")
+            + "  Good:\n"
+              "    Type: AWS::Serverless::Function\n"
+              "    Properties:\n"
+              "      Runtime: python3.12\n"
+              "      Handler: app.handler\n"
+              "      CodeUri: src\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(t.errors().size(), 1);
+        QCOMPARE(t.functions().size(), 1);
+        QCOMPARE(t.functions().first().name, QStringLiteral("Good"));
+    }
+
+    void yamlSyntaxError()
+    {
+        const QByteArray yaml = "Resources:\n"
+                                "  Fn:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties: [Runtime, python\n"
+                                "  Other: x\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(t.errors().size(), 1);
+        const Diagnostic e = t.errors().first();
+        QCOMPARE(e.file, QStringLiteral("template.yaml"));
+        QCOMPARE(e.line, 5);
+        QCOMPARE(e.column, 8);
+        QCOMPARE(e.toString(), QStringLiteral("template.yaml:5:8: end of sequence flow not found"));
+        QVERIFY(t.functions().isEmpty());
+    }
+
+    void yamlBadIndentation()
+    {
+        const SamTemplate t = load("Resources:\n  Fn:\n    Type: x\n   Bad: y\n");
+        QCOMPARE(t.errors().size(), 1);
+        QCOMPARE(t.errors().first().line, 4);
+        QVERIFY(t.errors().first().column > 0);
+        QVERIFY(!t.errors().first().message.isEmpty());
+    }
+
+    void notATemplate()
+    {
+        QCOMPARE(onlyError("- just\n- a list\n"),
+                 QStringLiteral("template.yaml:1: not a SAM template: the top level must be a mapping"));
+        QCOMPARE(onlyError("Description: nothing\n"),
+                 QStringLiteral("template.yaml: not a SAM template: it has no Resources mapping"));
+    }
+
+    void missingRuntimeAndHandler()
+    {
+        const QByteArray yaml = "Resources:\n"
+                                "  NoRuntime:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Handler: app.handler\n"
+                                "      CodeUri: src\n"
+                                "  NoHandler:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Runtime: python3.12\n"
+                                "      CodeUri: src\n"
+                                "  Custom:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Runtime: provided.al2\n"
+                                "      CodeUri: src\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()),
+                 (QStringList{QStringLiteral("template.yaml:2: NoRuntime has no Runtime"),
+                              QStringLiteral("template.yaml:7: NoHandler has no Handler (only provided runtimes may "
+                                             "leave it out)")}));
+        QCOMPARE(t.functions().size(), 1);
+        QCOMPARE(t.functions().first().name, QStringLiteral("Custom"));
+    }
+
+    void missingCodeUriFolder()
+    {
+        const SamTemplate t = load(function("").replace("CodeUri: src", "CodeUri: build/missing"));
+        QCOMPARE(t.errors().size(), 1);
+        const QString expected = QDir::cleanPath(QFileInfo(t.path()).absolutePath() + QStringLiteral("/build/missing"));
+        QCOMPARE(t.errors().first().toString(),
+                 QStringLiteral("template.yaml:8: CodeUri 'build/missing' does not exist (looked for %1)").arg(expected));
+    }
+
+    void codeUriOmittedMeansTemplateFolder()
+    {
+        const SamTemplate t = load(function("").replace("      CodeUri: src\n", ""));
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        QCOMPARE(t.functions().value(0).codeDir, QFileInfo(t.path()).absolutePath());
+    }
+
+    void layerFolderMissing()
+    {
+        const QByteArray yaml = function("      Layers:\n        - !Ref Deps\n")
+            + "  Deps:\n"
+              "    Type: AWS::Serverless::LayerVersion\n"
+              "    Properties:\n"
+              "      ContentUri: deps/\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(t.errors().size(), 1);
+        QVERIFY2(t.errors().first().toString().startsWith(
+                     QStringLiteral("template.yaml:14: ContentUri of layer Deps 'deps/' does not exist")),
+                 qPrintable(t.errors().first().toString()));
+    }
+
+    void unsupportedFeaturesAreWarnings()
+    {
+        const QByteArray yaml = "Globals:\n"
+                                "  Function:\n"
+                                "    SnapStart:\n"
+                                "      ApplyOn: PublishedVersions\n"
+                                "Resources:\n"
+                                "  Fn:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Metadata:\n"
+                                "      BuildMethod: esbuild\n"
+                                "    Properties:\n"
+                                "      Runtime: nodejs20.x\n"
+                                "      Handler: index.handler\n"
+                                "      CodeUri: src\n"
+                                "      Description: deploy-only, accepted quietly\n"
+                                "      Policies: [AWSLambdaBasicExecutionRole]\n"
+                                "      VpcConfig:\n"
+                                "        SubnetIds: [subnet-1]\n"
+                                "      FunctionUrlConfig:\n"
+                                "        AuthType: NONE\n"
+                                "  FromS3:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Runtime: python3.12\n"
+                                "      Handler: app.handler\n"
+                                "      CodeUri:\n"
+                                "        Bucket: my-bucket\n"
+                                "        Key: code.zip\n"
+                                "  Inline:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Runtime: python3.12\n"
+                                "      Handler: index.handler\n"
+                                "      InlineCode: \"def handler(e, c): pass\"\n"
+                                "  Image:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      PackageType: Image\n"
+                                "      ImageUri: repo/image:latest\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        QCOMPARE(toStrings(t.warnings()),
+                 (QStringList{
+                     QStringLiteral("template.yaml:3: Globals: property SnapStart is not supported by fnstudio and is ignored"),
+                     QStringLiteral("template.yaml:16: Fn: property VpcConfig is not supported by fnstudio and is "
+                                    "ignored; the function uses this machine's network"),
+                     QStringLiteral("template.yaml:18: Fn: property FunctionUrlConfig is not supported by fnstudio and "
+                                    "is ignored"),
+                     QStringLiteral("template.yaml:9: Fn: Metadata BuildMethod esbuild is not run; fnstudio runs the "
+                                    "code in CodeUri as it is"),
+                     QStringLiteral("template.yaml:25: FromS3: CodeUri in S3 is not supported; point it at a local "
+                                    "folder. The function is left out"),
+                     QStringLiteral("template.yaml:33: Inline: InlineCode is not supported; put the code in a folder "
+                                    "and name it in CodeUri"),
+                     QStringLiteral("template.yaml:38: Image: property ImageUri is not supported by fnstudio and is "
+                                    "ignored"),
+                     QStringLiteral("template.yaml:37: Image: PackageType Image (container images) is not supported; "
+                                    "the function is left out"),
+                 }));
+        QCOMPARE(t.functions().size(), 1);
+        QCOMPARE(t.functions().first().name, QStringLiteral("Fn"));
+    }
+
+    void unresolvableIntrinsicInNeededProperty()
+    {
+        const QByteArray yaml = function("      MemorySize: !GetAtt Sizes.Memory\n"
+                                         "      Timeout: !Ref NoDefault\n"
+                                         "      Handler: !Sub \"${Missing}.handler\"\n")
+                                    .replace("      Handler: app.handler\n", "")
+            + "Parameters:\n"
+              "  NoDefault:\n"
+              "    Type: Number\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()),
+                 (QStringList{
+                     QStringLiteral("template.yaml:10: Handler: !Sub cannot resolve ${Missing}: !Ref Missing names no "
+                                    "parameter or resource of the template"),
+                     QStringLiteral("template.yaml:8: MemorySize: !GetAtt cannot be resolved locally: it needs a "
+                                    "deployed stack"),
+                     QStringLiteral("template.yaml:9: Timeout: parameter NoDefault has no Default value (give it one "
+                                    "or pass a parameter override)"),
+                 }));
+    }
+
+    void parameterOverrides()
+    {
+        const QByteArray yaml = function("      MemorySize: !Ref Size\n")
+            + "Parameters:\n"
+              "  Size:\n"
+              "    Type: Number\n";
+        SamTemplate t;
+        t.setParameterOverrides({{QStringLiteral("Size"), QStringLiteral("2048")}});
+        const QString folder = m_dir.filePath(QStringLiteral("overrides"));
+        QDir().mkpath(folder + QStringLiteral("/src"));
+        QVERIFY(t.parse(yaml, folder + QStringLiteral("/template.yaml")));
+        QCOMPARE(t.functions().value(0).memoryMb, 2048);
+    }
+
+    void unknownTagIsReportedWhereNeeded()
+    {
+        QCOMPARE(onlyError(function("      Timeout: !Seconds 30\n")),
+                 QStringLiteral("template.yaml:9: Timeout: unknown tag !Seconds (not a CloudFormation intrinsic function)"));
+    }
+
+    void unresolvableEnvironmentValueIsEmptyWithWarning()
+    {
+        const QByteArray yaml = function("      Environment:\n"
+                                         "        Variables:\n"
+                                         "          QUEUE_URL: !GetAtt Queue.QueueUrl\n");
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        QCOMPARE(findEnv(t.functions().value(0), QStringLiteral("QUEUE_URL")), QString());
+        QCOMPARE(toStrings(t.warnings()),
+                 QStringList{QStringLiteral("template.yaml:11: Environment variable 'QUEUE_URL' of Fn is left empty: "
+                                            "!GetAtt cannot be resolved locally: it needs a deployed stack. Give it a "
+                                            "value in the env-vars file")});
+    }
+
+    void longFormIntrinsics()
+    {
+        const QByteArray yaml = function("      Timeout: {\"Fn::Select\": [\"1\", {\"Fn::Split\": [\",\", \"5,7\"]}]}\n"
+                                         "      MemorySize:\n"
+                                         "        Ref: Size\n")
+            + "Parameters:\n"
+              "  Size:\n"
+              "    Type: Number\n"
+              "    Default: 1024\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        QCOMPARE(t.functions().value(0).timeoutSec, 7);
+        QCOMPARE(t.functions().value(0).memoryMb, 1024);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSamTemplate)
+#include "tst_samtemplate.moc"
