@@ -66,7 +66,9 @@ RuntimeApiServer::Outcome BootstrapRunner::start(const QString &handler, const Q
         qFatal("Runtime API server: %s", qPrintable(error));
 
     // Outside a sandbox the plugin is not at /var/runtime: map it, as the sandbox's bind would.
-    auto mapped = [this](QString s) { return s.replace(RuntimeDir, m_descriptor.pluginDir); };
+    auto mapped = [this](QString s) {
+        return s.replace(RuntimeDir, m_descriptor.pluginDir).replace(QStringLiteral("/var/task"), m_task.path());
+    };
 
     QProcessEnvironment env; // built from scratch, as the engine does
     env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/local/bin:/usr/bin:/bin"));
