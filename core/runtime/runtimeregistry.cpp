@@ -178,6 +178,16 @@ bool readDescriptor(const QString &dir, RuntimeDescriptor *d, InterpreterSpec *s
     return true;
 }
 
+// A folder holding at least one plugin, not merely a folder of that name.
+bool holdsPlugins(const QString &dir)
+{
+    const QStringList subdirs = QDir(dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &sub : subdirs)
+        if (QFileInfo::exists(dir + QLatin1Char('/') + sub + QStringLiteral("/runtime.json")))
+            return true;
+    return false;
+}
+
 } // namespace
 
 QString RuntimeRegistry::defaultPluginRoot()
@@ -190,7 +200,7 @@ QString RuntimeRegistry::defaultPluginRoot()
         // Build tree (build/bin/../plugins), then a relocatable install (bin/../share/...).
         for (const QString &rel : {QStringLiteral("/../plugins"), QStringLiteral("/../share/fnstudio/plugins")}) {
             const QString candidate = QDir::cleanPath(appDir + rel);
-            if (QFileInfo(candidate).isDir())
+            if (holdsPlugins(candidate))
                 return candidate;
         }
     }
@@ -315,7 +325,9 @@ std::optional<RuntimeDescriptor> RuntimeRegistry::resolve(const QString &samRunt
         }
     }
     if (!match) {
-        if (error) {
+        if (error && m_plugins.isEmpty()) {
+            *error = QStringLiteral("cannot resolve Runtime \"%1\": no runtime plugins are loaded").arg(value);
+        } else if (error) {
             QStringList supported;
             for (const RuntimeDescriptor &d : m_plugins)
                 supported.append(d.runtimes);
