@@ -2,7 +2,6 @@
 
 #include "project/jsonposition.h"
 
-#include <QCollator>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -13,6 +12,51 @@
 
 namespace fn {
 
+namespace {
+
+// Case-insensitive, with runs of digits compared as numbers. Done by hand because QCollator's
+// numeric mode depends on the ICU backend, which not every Qt build has.
+int naturalCompare(const QString &a, const QString &b)
+{
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a.at(i).isDigit() && b.at(j).isDigit()) {
+            qsizetype ei = i;
+            qsizetype ej = j;
+            while (ei < a.size() && a.at(ei).isDigit())
+                ++ei;
+            while (ej < b.size() && b.at(ej).isDigit())
+                ++ej;
+            // Leading zeros do not make a number bigger.
+            QStringView x = QStringView(a).mid(i, ei - i);
+            QStringView y = QStringView(b).mid(j, ej - j);
+            while (x.size() > 1 && x.front() == QLatin1Char('0'))
+                x = x.mid(1);
+            while (y.size() > 1 && y.front() == QLatin1Char('0'))
+                y = y.mid(1);
+            if (x.size() != y.size())
+                return x.size() < y.size() ? -1 : 1;
+            if (const int order = x.compare(y); order != 0)
+                return order;
+            i = ei;
+            j = ej;
+            continue;
+        }
+        const QChar ca = a.at(i).toCaseFolded();
+        const QChar cb = b.at(j).toCaseFolded();
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
+        ++i;
+        ++j;
+    }
+    if (i < a.size())
+        return 1;
+    return j < b.size() ? -1 : 0;
+}
+
+} // namespace
+
 QString SampleEvents::folder(const QString &projectDir, const QString &function)
 {
     return QDir(projectDir).absoluteFilePath(QStringLiteral("events/") + function);
@@ -22,12 +66,9 @@ QStringList SampleEvents::list(const QString &projectDir, const QString &functio
 {
     const QDir dir(folder(projectDir, function));
     QStringList names = dir.entryList({QStringLiteral("*.json")}, QDir::Files | QDir::Readable);
-    QCollator collator;
-    collator.setNumericMode(true);
-    collator.setCaseSensitivity(Qt::CaseInsensitive);
-    std::sort(names.begin(), names.end(), [&](const QString &a, const QString &b) {
-        const int order = collator.compare(a, b);
-        return order != 0 ? order < 0 : a < b; // a stable order even when the collator ties
+    std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) {
+        const int order = naturalCompare(a, b);
+        return order != 0 ? order < 0 : a < b; // a fixed order even for names that only differ in case
     });
     QStringList paths;
     paths.reserve(names.size());

@@ -18,7 +18,7 @@ public:
     static QString folder(const QString &projectDir, const QString &function);
 
     // Absolute paths of the function's *.json events, sorted by file name (case-insensitive,
-    // numbers in names compared as numbers: event2 before event10). Empty without a folder.
+    // runs of digits compared as numbers: event2 before event10). Empty without a folder.
     static QStringList list(const QString &projectDir, const QString &function);
 
     // The event's bytes exactly as written (the payload Lambda would receive), after checking
