@@ -86,7 +86,8 @@ struct Engine::Private
     std::condition_variable wake;
     bool stopping = false;
     std::atomic<int> samplingMs{50};
-    int freezeDelayMs = 50;
+    std::atomic<int> freezeDelayMs{50};
+    std::atomic<int> initTimeoutMs{10000};
 
     EnvPtr takeIdle(const FunctionConfig &f, std::vector<EnvPtr> *stale);
     void release(const EnvPtr &env);
@@ -140,6 +141,17 @@ const RuntimeRegistry &Engine::registry() const
 SandboxBackend &Engine::backend() const
 {
     return *d->backend;
+}
+
+void Engine::setInitTimeoutMs(int ms)
+{
+    d->initTimeoutMs = ms;
+}
+
+void Engine::setFreezeDelayMs(int ms)
+{
+    d->freezeDelayMs = ms;
+    d->wake.notify_all();
 }
 
 void Engine::setSamplingIntervalMs(int ms)
@@ -257,7 +269,7 @@ void Engine::Private::housekeep()
             for (const auto &env : list)
                 unfrozen = unfrozen || env->state().phase == EnvironmentPhase::Idle;
         if (busy > 0 || unfrozen)
-            wake.wait_for(lock, std::chrono::milliseconds(period > 0 ? std::min(period, freezeDelayMs) : freezeDelayMs));
+            wake.wait_for(lock, std::chrono::milliseconds(std::max(1, period > 0 ? std::min(period, freezeDelayMs.load()) : freezeDelayMs.load())));
         else
             wake.wait(lock);
         if (stopping)
@@ -330,6 +342,7 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
 
     if (!env) {
         ExecutionEnvironment::Setup setup{f, *runtime};
+        setup.initTimeoutMs = initTimeoutMs;
         env = std::make_shared<ExecutionEnvironment>(
             setup, *backend, [this](LogBatch &&batch) { Q_EMIT q->logLines(batch); },
             [this](const EnvironmentState &state) { Q_EMIT q->environmentChanged(state); });

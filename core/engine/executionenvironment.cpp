@@ -227,9 +227,7 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
         return fail(QStringLiteral("Sandbox.Failure"), QStringLiteral("bubblewrap (bwrap) is not installed"));
     spec.arguments = Bubblewrap::arguments(layout, command);
     spec.environment = buildEnvironment(m_setup, m_api.address(), m_logStream);
-    spec.cgroupProcFiles = m_group->procFiles();
-    if (!m_backend.enforcesMemory())
-        spec.addressSpaceLimit = 0; // RSS is polled instead: address-space limits break V8 and CPython
+    m_group->applyTo(spec);
 
     setPhase(EnvironmentPhase::Initializing);
     const auto t0 = Clock::now();

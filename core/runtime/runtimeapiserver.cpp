@@ -72,6 +72,9 @@ bool RuntimeApiServer::start(QString *error)
         return false;
     }
     m_thread = std::thread([this] { m_server->listen_after_bind(); });
+    // stop() only stops a server that is already listening: wait for it, it takes microseconds.
+    while (!m_server->is_running())
+        std::this_thread::yield();
     return true;
 }
 

@@ -1,0 +1,46 @@
+#include "clicommand.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace fn::cli {
+
+void error(const QString &message)
+{
+    std::fprintf(stderr, "fnstudio-cli: %s\n", message.toLocal8Bit().constData());
+}
+
+static void usage()
+{
+    std::fputs("usage: fnstudio-cli <command> [options]\n"
+               "\n"
+               "commands:\n"
+               "  invoke FUNCTION [--project DIR] [--event FILE|-] [--repeat N] [--force-cold] [--env-vars FILE]\n"
+               "                 run a function; responses on stdout, logs on stderr\n"
+               "  doctor         the runtimes found, the sandbox and cgroup backends, the isolation in force\n"
+               "\n"
+               "Run `fnstudio-cli <command> --help` for a command's options.\n",
+               stderr);
+}
+
+int run(const QStringList &arguments)
+{
+    if (arguments.size() < 2 || arguments.at(1) == QLatin1String("--help") || arguments.at(1) == QLatin1String("-h")) {
+        usage();
+        return arguments.size() < 2 ? 2 : 0;
+    }
+    const QString command = arguments.at(1);
+    QStringList rest = arguments;
+    rest.removeAt(1); // keep argv[0] for QCommandLineParser
+    if (command == QLatin1String("invoke"))
+        return invoke(rest);
+    if (command == QLatin1String("doctor"))
+        return doctor(rest);
+    error(QStringLiteral("unknown command '%1'").arg(command));
+    usage();
+    return 2;
+}
+
+} // namespace fn::cli

@@ -1,0 +1,17 @@
+#pragma once
+// fnstudio-cli: the headless face of the engine. Each subcommand is a function taking its
+// arguments and returning the process exit code (0 success, 1 function error, 2 usage/project error).
+
+#include <QStringList>
+
+namespace fn::cli {
+
+int run(const QStringList &arguments);
+
+int doctor(const QStringList &arguments);
+int invoke(const QStringList &arguments);
+
+// Prints to stderr with a trailing newline.
+void error(const QString &message);
+
+} // namespace fn::cli

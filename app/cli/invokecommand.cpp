@@ -1,0 +1,133 @@
+#include "clicommand.h"
+#include "projectloader.h"
+
+#include "engine/engine.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <mutex>
+
+namespace fn::cli {
+
+namespace {
+
+// The event bytes from a file or stdin; nullopt after printing why it is unusable.
+std::optional<QByteArray> readEvent(const QString &source)
+{
+    QByteArray bytes;
+    if (source.isEmpty())
+        return QByteArrayLiteral("{}");
+    if (source == QLatin1String("-")) {
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly)) {
+            error(QStringLiteral("cannot read the event from standard input"));
+            return std::nullopt;
+        }
+        bytes = in.readAll();
+    } else {
+        QFile file(source);
+        if (!file.open(QIODevice::ReadOnly)) {
+            error(QStringLiteral("cannot read event file %1: %2").arg(source, file.errorString()));
+            return std::nullopt;
+        }
+        bytes = file.readAll();
+    }
+    if (bytes.trimmed().isEmpty())
+        return QByteArrayLiteral("{}");
+    try {
+        (void)nlohmann::json::parse(bytes.begin(), bytes.end());
+    } catch (const nlohmann::json::parse_error &e) {
+        // Say where, as line:column, counted like an editor does.
+        const qsizetype offset = qsizetype(e.byte) > 0 ? qsizetype(e.byte) - 1 : 0;
+        const QByteArray before = bytes.left(offset);
+        const qsizetype line = before.count('\n') + 1;
+        const qsizetype column = offset - (before.lastIndexOf('\n') + 1) + 1;
+        const QString where = source == QLatin1String("-") ? QStringLiteral("<stdin>") : source;
+        error(QStringLiteral("%1:%2:%3: the event is not valid JSON: %4")
+                  .arg(where)
+                  .arg(line)
+                  .arg(column)
+                  .arg(QString::fromUtf8(e.what())));
+        return std::nullopt;
+    }
+    return bytes;
+}
+
+} // namespace
+
+int invoke(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Invokes FUNCTION N times in one engine: the first run is cold, the rest warm unless --force-cold. "
+                       "Each response goes to stdout on its own line, the logs (START/END/REPORT included) to stderr."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("FUNCTION"), QStringLiteral("the function's logical id in template.yaml"));
+    const QCommandLineOption projectOpt(QStringLiteral("project"), QStringLiteral("project folder (default: current)"),
+                                        QStringLiteral("DIR"), QStringLiteral("."));
+    const QCommandLineOption eventOpt(QStringLiteral("event"), QStringLiteral("event JSON file, or - for stdin"),
+                                      QStringLiteral("FILE"));
+    const QCommandLineOption repeatOpt(QStringLiteral("repeat"), QStringLiteral("invocations to run (default 1)"),
+                                       QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption coldOpt(QStringLiteral("force-cold"), QStringLiteral("a new environment for every invocation"));
+    const QCommandLineOption envOpt(QStringLiteral("env-vars"),
+                                    QStringLiteral("environment variables in the `sam local --env-vars` JSON format"),
+                                    QStringLiteral("FILE"));
+    parser.addOptions({projectOpt, eventOpt, repeatOpt, coldOpt, envOpt});
+    if (!parser.parse(arguments)) {
+        error(parser.errorText());
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+        return 0;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        error(QStringLiteral("invoke needs exactly one FUNCTION (see --help)"));
+        return 2;
+    }
+    bool ok = false;
+    const int repeat = parser.value(repeatOpt).toInt(&ok);
+    if (!ok || repeat < 1) {
+        error(QStringLiteral("--repeat must be a positive whole number, not '%1'").arg(parser.value(repeatOpt)));
+        return 2;
+    }
+
+    const auto function = loadFunction(parser.value(projectOpt), parser.positionalArguments().constFirst(),
+                                       parser.value(envOpt));
+    if (!function)
+        return 2;
+    const auto payload = readEvent(parser.value(eventOpt));
+    if (!payload)
+        return 2;
+
+    Engine engine;
+    std::mutex printing;
+    QObject::connect(&engine, &Engine::logLines, &engine, [&printing](const LogBatch &batch) {
+        std::lock_guard lock(printing);
+        for (const LogLine &line : batch)
+            std::fprintf(stderr, "%s\n", line.text.toUtf8().constData());
+        std::fflush(stderr);
+    }, Qt::DirectConnection);
+
+    bool anyFailed = false;
+    InvokeOptions options;
+    options.forceCold = parser.isSet(coldOpt);
+    for (int i = 0; i < repeat; ++i) {
+        const InvocationRecord record = engine.invoke(*function, *payload, options);
+        {
+            std::lock_guard lock(printing);
+            std::fwrite(record.payload.constData(), 1, size_t(record.payload.size()), stdout);
+            std::fputc('\n', stdout);
+            std::fflush(stdout);
+        }
+        anyFailed = anyFailed || record.failed();
+    }
+    return anyFailed ? 1 : 0;
+}
+
+} // namespace fn::cli

@@ -1,0 +1,45 @@
+#include "projectloader.h"
+#include "clicommand.h"
+
+#include "project/project.h"
+
+#include <QFileInfo>
+
+namespace fn::cli {
+
+std::optional<FunctionConfig> loadFunction(const QString &projectDir, const QString &name, const QString &envVarsFile)
+{
+    Project project;
+    const QString dir = QFileInfo(projectDir).absoluteFilePath();
+    project.open(dir);
+    if (!envVarsFile.isEmpty() && !QFileInfo::exists(envVarsFile)) {
+        error(QStringLiteral("%1: no such env-vars file").arg(envVarsFile));
+        return std::nullopt;
+    }
+    if (!envVarsFile.isEmpty())
+        project.applyEnvVarsFile(QFileInfo(envVarsFile).absoluteFilePath());
+    for (const Diagnostic &w : project.warnings())
+        error(QStringLiteral("warning: ") + w.toString());
+    for (const Diagnostic &n : project.notes())
+        error(QStringLiteral("note: ") + n.toString());
+    auto function = project.function(name);
+    if (!project.errors().isEmpty()) {
+        // An error anywhere in the files this function comes from is worth stopping for.
+        for (const Diagnostic &e : project.errors())
+            error(e.toString());
+        if (function)
+            return std::nullopt;
+    }
+    if (!function) {
+        QStringList names;
+        for (const FunctionConfig &f : project.functions())
+            names << f.name;
+        error(QStringLiteral("no function named '%1' in %2; functions: %3")
+                  .arg(name, project.templatePath().isEmpty() ? dir : project.templatePath(),
+                       names.isEmpty() ? QStringLiteral("(none)") : names.join(QStringLiteral(", "))));
+        return std::nullopt;
+    }
+    return function;
+}
+
+} // namespace fn::cli
