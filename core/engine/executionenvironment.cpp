@@ -187,7 +187,9 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     QString error;
     ResourceLimits limits;
     limits.memoryBytes = qint64(f.memoryMb) << 20;
-    limits.cpus = f.memoryMb / 1769.0;
+    // Init runs without the quota (Lambda boosts CPU during init); the memory-proportional share
+    // applies from the first GET /next on, see below.
+    limits.cpus = 0;
     limits.pidsMax = 1024;
     m_group = m_backend.createGroup(m_id, limits, &error);
     if (!m_group)
@@ -248,9 +250,15 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     switch (outcome.signal) {
     case S::Ready:
         result.ok = true;
+        m_group->setCpuLimit(f.memoryMb / 1769.0);
         markIdle();
         return result;
     case S::InitError: {
+        // A runtime that reported its init error exits by itself; let it, so its last words are logged.
+        {
+            std::unique_lock lock(m_stateMutex);
+            m_exitCv.wait_for(lock, std::chrono::seconds(1), [this] { return m_exited.load(); });
+        }
         drainOutput();
         result.errorType = QString::fromUtf8(outcome.errorType);
         result.errorBody = outcome.body;
@@ -437,8 +445,9 @@ void ExecutionEnvironment::readerLoop()
                 std::lock_guard lock(m_stateMutex);
                 if (status)
                     m_exitStatus = unwrapBubblewrap(*status);
+                m_exited = true;
             }
-            m_exited = true;
+            m_exitCv.notify_all();
             m_api.abort();
             return;
         }

@@ -15,6 +15,7 @@
 #include <QString>
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -124,6 +125,7 @@ private:
     std::atomic<bool> m_exited{false};
     std::atomic<qint64> m_idleSinceMs{0};
     std::optional<ExitStatus> m_exitStatus; // under m_stateMutex
+    std::condition_variable m_exitCv;       // with m_stateMutex: the reader saw the process exit
 };
 
 } // namespace fn

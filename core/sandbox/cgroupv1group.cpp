@@ -84,6 +84,14 @@ bool CgroupV1Group::freeze()
     return m_frozen;
 }
 
+bool CgroupV1Group::setCpuLimit(double cpus)
+{
+    if (m_dirs.cpu.isEmpty())
+        return false;
+    const QByteArray quota = cpus > 0 ? QByteArray::number(std::max<qint64>(1000, qint64(cpus * 100000.0))) : "-1";
+    return writeCgroupValue(m_dirs.cpu, "cpu.cfs_quota_us", quota) == 0;
+}
+
 bool CgroupV1Group::thaw()
 {
     const bool ok = m_freezerState.write("THAWED");
@@ -210,11 +218,10 @@ std::unique_ptr<ResourceGroup> CgroupV1Backend::createGroup(const QString &id, c
             return fail(QStringLiteral("cannot set the memory+swap limit of %1: %2").arg(dirs.memory, errnoText(e)));
     }
     if (!dirs.cpu.isEmpty()) {
-        const qint64 quota = std::max<qint64>(1000, qint64(limits.cpus * 100000.0));
         if (int e = writeCgroupValue(dirs.cpu, "cpu.cfs_period_us", "100000"))
             return fail(QStringLiteral("cannot set the CPU period of %1: %2").arg(dirs.cpu, errnoText(e)));
-        if (int e = writeCgroupValue(dirs.cpu, "cpu.cfs_quota_us", QByteArray::number(quota)))
-            return fail(QStringLiteral("cannot set the CPU quota of %1: %2").arg(dirs.cpu, errnoText(e)));
+        if (limits.cpus > 0 && !group->setCpuLimit(limits.cpus))
+            return fail(QStringLiteral("cannot set the CPU quota of %1").arg(dirs.cpu));
     }
     if (!dirs.pids.isEmpty()) {
         if (int e = writeCgroupValue(dirs.pids, "pids.max", QByteArray::number(limits.pidsMax)))

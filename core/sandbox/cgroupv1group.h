@@ -22,6 +22,7 @@ public:
     QStringList procFiles() const override;
     void setLeader(pid_t pid) override { m_leader = pid; }
     bool freeze() override;
+    bool setCpuLimit(double cpus) override;
     bool thaw() override;
     qint64 memoryCurrent() override;
     qint64 memoryPeak() override;

@@ -73,6 +73,14 @@ bool CgroupV2Group::freeze()
     return m_freeze.write("1");
 }
 
+bool CgroupV2Group::setCpuLimit(double cpus)
+{
+    if (!QFile::exists(m_dir + QStringLiteral("/cpu.max")))
+        return false;
+    const QByteArray quota = cpus > 0 ? QByteArray::number(std::max<qint64>(1000, qint64(cpus * 100000.0))) : "max";
+    return writeCgroupValue(m_dir, "cpu.max", quota + " 100000") == 0;
+}
+
 bool CgroupV2Group::thaw()
 {
     return m_freeze.write("0");
@@ -188,11 +196,8 @@ std::unique_ptr<ResourceGroup> CgroupV2Backend::createGroup(const QString &id, c
     }
     if (int e = writeCgroupValue(dir, "pids.max", QByteArray::number(limits.pidsMax)))
         return fail(QStringLiteral("cannot set pids.max of %1: %2").arg(dir, errnoText(e)));
-    if (m_cpu) {
-        const qint64 quota = std::max<qint64>(1000, qint64(limits.cpus * 100000.0));
-        if (int e = writeCgroupValue(dir, "cpu.max", QByteArray::number(quota) + " 100000"))
-            return fail(QStringLiteral("cannot set cpu.max of %1: %2").arg(dir, errnoText(e)));
-    }
+    if (m_cpu && limits.cpus > 0 && !group->setCpuLimit(limits.cpus))
+        return fail(QStringLiteral("cannot set cpu.max of %1").arg(dir));
     return group;
 }
 

@@ -15,7 +15,7 @@ namespace fn {
 struct ResourceLimits
 {
     qint64 memoryBytes = 128ll << 20;
-    double cpus = 128.0 / 1769.0; // Lambda: 1,769 MB = 1 vCPU
+    double cpus = 128.0 / 1769.0; // Lambda: 1,769 MB = 1 vCPU; 0: no quota (yet)
     int pidsMax = 1024;
 };
 
@@ -31,6 +31,8 @@ public:
     // The environment's root process (its process group leader); needed by the fallback.
     virtual void setLeader(pid_t pid) = 0;
 
+    // CPU quota in vCPUs (Lambda: memory / 1,769 MB); 0 lifts it. False where the backend has none.
+    virtual bool setCpuLimit(double cpus) = 0;
     virtual bool freeze() = 0; // cgroup freezer, else SIGSTOP to the process group
     virtual bool thaw() = 0;
     virtual qint64 memoryCurrent() = 0; // bytes

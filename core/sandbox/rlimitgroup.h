@@ -18,6 +18,7 @@ public:
     void applyTo(ProcessSpec &spec) const override;
     void setLeader(pid_t pid) override;
     bool freeze() override;
+    bool setCpuLimit(double) override { return false; } // no CPU quota without a cgroup
     bool thaw() override;
     // Each sample also enforces the memory limit: over it, the tree is killed and oomKilled() is set.
     qint64 memoryCurrent() override;
