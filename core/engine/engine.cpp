@@ -2,6 +2,7 @@
 
 #include "engine/executionenvironment.h"
 #include "metrics/platformlog.h"
+#include "project/environmentvariables.h"
 #include "runtime/runtimeregistry.h"
 #include "sandbox/resourcegroup.h"
 
@@ -341,6 +342,18 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
     };
 
     if (!env) {
+        // Configurations that did not come through the project reader get Lambda's checks here too.
+        for (const auto &[name, value] : f.environment) {
+            const QString problem = EnvironmentVariables::nameProblem(name);
+            if (!problem.isEmpty())
+                return reject(QStringLiteral("InvalidParameterValueException"),
+                              QStringLiteral("Environment variable '%1' %2").arg(name, problem));
+        }
+        if (const qsizetype size = EnvironmentVariables::totalBytes(f.environment); size > EnvironmentVariables::MaxTotalBytes)
+            return reject(QStringLiteral("InvalidParameterValueException"),
+                          QStringLiteral("Lambda was unable to configure your environment variables because the environment "
+                                         "variables you have provided exceeded the 4KB limit (%1 bytes measured).")
+                              .arg(size));
         ExecutionEnvironment::Setup setup{f, *runtime};
         setup.initTimeoutMs = initTimeoutMs;
         env = std::make_shared<ExecutionEnvironment>(
