@@ -1,0 +1,159 @@
+// fnstudio-cli invoke and doctor as a user runs them: real processes, real projects, exit codes,
+// responses on stdout and Lambda's log lines on stderr.
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QStringList outLines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
+};
+
+Run cli(const QStringList &args, const QByteArray &stdinData = {})
+{
+    QProcess p;
+    p.start(QStringLiteral(FN_CLI), args);
+    if (!stdinData.isEmpty())
+        p.write(stdinData);
+    p.closeWriteChannel();
+    p.waitForFinished(120000);
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+void write(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(content);
+}
+
+const QString Example = QStringLiteral(FN_SOURCE) + QStringLiteral("/resources/examples/hello");
+
+} // namespace
+
+class tst_Cli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void coldThenWarm()
+    {
+        const Run r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--project"), Example,
+                           QStringLiteral("--event"), Example + QStringLiteral("/events/HelloPython/greeting.json"),
+                           QStringLiteral("--repeat"), QStringLiteral("2")});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = r.outLines();
+        QCOMPARE(lines.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            const QJsonObject response = QJsonDocument::fromJson(lines.at(i).toUtf8()).object();
+            QCOMPARE(response.value(QStringLiteral("message")).toString(), QStringLiteral("Hello, Ada!"));
+            QCOMPARE(response.value(QStringLiteral("invocationsInThisEnvironment")).toInt(), i + 1);
+        }
+        const QStringList reports = r.err.split(QLatin1Char('\n')).filter(QRegularExpression(QStringLiteral("^REPORT ")));
+        QCOMPARE(reports.size(), 2);
+        QVERIFY(reports.at(0).contains(QStringLiteral("\tInit Duration: ")));
+        QVERIFY(!reports.at(1).contains(QStringLiteral("Init Duration")));
+        QCOMPARE(r.err.count(QStringLiteral("INIT_START ")), 1);
+        QCOMPARE(r.err.count(QStringLiteral("greeting Ada")), 2);
+    }
+
+    void forceColdAndStdin()
+    {
+        const Run r = cli({QStringLiteral("invoke"), QStringLiteral("HelloNode"), QStringLiteral("--project"), Example,
+                           QStringLiteral("--event"), QStringLiteral("-"), QStringLiteral("--repeat"), QStringLiteral("2"),
+                           QStringLiteral("--force-cold")},
+                          "{\"name\": \"Linus\"}");
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.err.count(QStringLiteral("INIT_START ")), 2);
+        for (const QString &line : r.outLines()) {
+            const QJsonObject response = QJsonDocument::fromJson(line.toUtf8()).object();
+            QCOMPARE(response.value(QStringLiteral("message")).toString(), QStringLiteral("Hello, Linus!"));
+            QCOMPARE(response.value(QStringLiteral("stage")).toString(), QStringLiteral("local"));
+            QCOMPARE(response.value(QStringLiteral("invocationsInThisEnvironment")).toInt(), 1);
+        }
+    }
+
+    void functionErrorExitsOne()
+    {
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("template.yaml")),
+              "Resources:\n  Fails:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+              "      Handler: app.handler\n      CodeUri: src/\n");
+        write(dir.filePath(QStringLiteral("src/app.py")), "def handler(event, context):\n    raise KeyError('missing')\n");
+        const Run r = cli({QStringLiteral("invoke"), QStringLiteral("Fails"), QStringLiteral("--project"), dir.path()});
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject error = QJsonDocument::fromJson(r.outLines().value(0).toUtf8()).object();
+        QCOMPARE(error.value(QStringLiteral("errorType")).toString(), QStringLiteral("KeyError"));
+        QVERIFY(r.err.contains(QStringLiteral("[ERROR] KeyError: ")));
+    }
+
+    void projectAndUsageErrorsExitTwo()
+    {
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("template.yaml")),
+              "Resources:\n  Small:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+              "      Handler: app.handler\n      CodeUri: .\n      MemorySize: 64\n");
+        Run r = cli({QStringLiteral("invoke"), QStringLiteral("Small"), QStringLiteral("--project"), dir.path()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("template.yaml:8: ")) && r.err.contains(QStringLiteral("128")), qPrintable(r.err));
+
+        r = cli({QStringLiteral("invoke"), QStringLiteral("Nope"), QStringLiteral("--project"), Example});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("no function named 'Nope'")));
+        QVERIFY(r.err.contains(QStringLiteral("HelloPython")) && r.err.contains(QStringLiteral("HelloNode")));
+
+        QTemporaryDir events;
+        const QString bad = events.filePath(QStringLiteral("bad.json"));
+        write(bad, "{\n  \"name\": ,\n}\n");
+        r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--project"), Example,
+                 QStringLiteral("--event"), bad});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(bad + QStringLiteral(":2:")) && r.err.contains(QStringLiteral("not valid JSON")), qPrintable(r.err));
+
+        r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--repeat"), QStringLiteral("zero"),
+                 QStringLiteral("--project"), Example});
+        QCOMPARE(r.exitCode, 2);
+        r = cli({QStringLiteral("frobnicate")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("unknown command 'frobnicate'")));
+    }
+
+    void envVarsFileAddsWithANote()
+    {
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("template.yaml")),
+              "Resources:\n  Env:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+              "      Handler: app.handler\n      CodeUri: .\n      Environment:\n        Variables:\n          DECLARED: template\n");
+        write(dir.filePath(QStringLiteral("app.py")),
+              "import os\ndef handler(event, context):\n    return [os.environ.get('DECLARED'), os.environ.get('EXTRA')]\n");
+        write(dir.filePath(QStringLiteral("vars.json")), R"({"Env": {"DECLARED": "file", "EXTRA": 42}})");
+        const Run r = cli({QStringLiteral("invoke"), QStringLiteral("Env"), QStringLiteral("--project"), dir.path(),
+                           QStringLiteral("--env-vars"), dir.filePath(QStringLiteral("vars.json"))});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.outLines().value(0), QStringLiteral("[\"file\", \"42\"]"));
+        QVERIFY2(r.err.contains(QStringLiteral("note: ")) && r.err.contains(QStringLiteral("EXTRA")), qPrintable(r.err));
+    }
+
+    void doctorReportsIsolation()
+    {
+        const Run r = cli({QStringLiteral("doctor")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("python")));
+        QVERIFY(r.out.contains(QStringLiteral("nodejs")));
+        QVERIFY(r.out.contains(QStringLiteral("bubblewrap: /")));
+        QVERIFY(r.out.contains(QStringLiteral("isolation in force: ")));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_cli.moc"
