@@ -19,7 +19,11 @@ static void usage()
                "commands:\n"
                "  invoke FUNCTION [--project DIR] [--event FILE|-] [--repeat N] [--force-cold] [--env-vars FILE]\n"
                "                 run a function; responses on stdout, logs on stderr\n"
+               "  bench [--runtime python|nodejs] [--function F --project DIR] [--n N] [--concurrency C,..] [--json]\n"
+               "                 warm latency, cold start phases, throughput and engine memory\n"
                "  doctor         the runtimes found, the sandbox and cgroup backends, the isolation in force\n"
+               "  schedule next EXPRESSION [--from ISO-8601-TIME] [--count N]\n"
+               "                 the next fire times of a rate() or cron() schedule expression, in UTC\n"
                "\n"
                "Run `fnstudio-cli <command> --help` for a command's options.\n",
                stderr);
@@ -38,6 +42,10 @@ int run(const QStringList &arguments)
         return invoke(rest);
     if (command == QLatin1String("doctor"))
         return doctor(rest);
+    if (command == QLatin1String("bench"))
+        return bench(rest);
+    if (command == QLatin1String("schedule"))
+        return schedule(rest);
     error(QStringLiteral("unknown command '%1'").arg(command));
     usage();
     return 2;

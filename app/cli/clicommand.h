@@ -10,6 +10,8 @@ int run(const QStringList &arguments);
 
 int doctor(const QStringList &arguments);
 int invoke(const QStringList &arguments);
+int bench(const QStringList &arguments);
+int schedule(const QStringList &arguments);
 
 // Prints to stderr with a trailing newline.
 void error(const QString &message);

@@ -1,0 +1,23 @@
+#pragma once
+// The event EventBridge sends a target when a scheduled rule fires ("Scheduled Event" from aws.events).
+
+#include <QDateTime>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+namespace fn {
+
+struct ScheduledEventOptions
+{
+    QString region = QStringLiteral("us-east-1");
+    QString account = QStringLiteral("123456789012");
+    QString id; // empty: a fresh UUID, as every real delivery has its own
+};
+
+// {version "0", id, detail-type "Scheduled Event", source "aws.events", account, time (the fire time,
+// ISO 8601 UTC), region, resources [the rule's ARN], detail {}}.
+nlohmann::json scheduledEvent(const QString &ruleName, const QDateTime &fireTime,
+                              const ScheduledEventOptions &options = {});
+
+} // namespace fn
