@@ -1,1 +1,70 @@
-int main() { return 0; }
+// fnstudio [PROJECT_DIR]: the desktop studio.
+#include "common/settings.h"
+#include "mainwindow/mainwindow.h"
+#include "session/studiosession.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QTimer>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("fnstudio"));
+    QApplication::setApplicationName(QStringLiteral("fnstudio"));
+    QApplication::setApplicationVersion(QStringLiteral(FN_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("A studio for serverless functions."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project folder (with template.yaml) to open."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QStringLiteral("Grab the window to FILE (PNG) after DELAY ms and quit (for docs and checks)."), QStringLiteral("FILE"));
+    const QCommandLineOption delay(QStringLiteral("screenshot-delay"), QStringLiteral("Delay before the screenshot."),
+                                   QStringLiteral("ms"), QStringLiteral("1500"));
+    const QCommandLineOption invoke(QStringLiteral("invoke"), QStringLiteral("Invoke the selected function this many times after opening (demo)."),
+                                    QStringLiteral("N"));
+    const QCommandLineOption defaultLayout(QStringLiteral("default-layout"), QStringLiteral("Ignore the saved window layout."));
+    parser.addOptions({screenshot, delay, invoke, defaultLayout});
+    parser.process(app);
+
+    fn::StudioSession session;
+    session.startEngine();
+    fn::MainWindow window(session);
+    if (!parser.isSet(defaultLayout)) {
+        window.restoreGeometry(fn::settings::get(fn::settings::windowGeometry));
+        window.restoreLayout(fn::settings::get(fn::settings::windowState));
+    }
+    window.show();
+
+    QString project = parser.positionalArguments().value(0);
+    if (project.isEmpty())
+        project = fn::settings::get(fn::settings::lastProject);
+    if (!project.isEmpty())
+        window.openProject(QDir(project).absolutePath());
+
+    if (parser.isSet(invoke)) {
+        const int n = parser.value(invoke).toInt();
+        // Invoke one after the other: the first cold, the rest warm on the same environment.
+        auto *remaining = new int(n);
+        auto next = [&window, remaining] {
+            if ((*remaining)-- > 0)
+                window.action(QStringLiteral("invoke"))->trigger();
+        };
+        QObject::connect(&session, &fn::StudioSession::busyChanged, &window, [next](bool busy) {
+            if (!busy)
+                QTimer::singleShot(100, next);
+        });
+        QTimer::singleShot(300, &window, next);
+    }
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, file] {
+            window.grab().save(file);
+            window.close();
+        });
+    }
+    return app.exec();
+}

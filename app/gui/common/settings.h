@@ -1,0 +1,43 @@
+#pragma once
+// The studio's settings through one typed API: each key is declared once, here, with its default.
+
+#include <QByteArray>
+#include <QSettings>
+#include <QString>
+#include <QVariant>
+
+namespace fn {
+
+template<typename T>
+struct SettingKey
+{
+    const char *name;
+    T defaultValue;
+};
+
+namespace settings {
+
+inline const SettingKey<QByteArray> windowGeometry{"window/geometry", {}};
+inline const SettingKey<QByteArray> windowState{"window/state", {}};
+inline const SettingKey<QString> lastProject{"project/last", {}};
+inline const SettingKey<QString> lastFunction{"invoke/function", {}};
+inline const SettingKey<QString> lastEvent{"invoke/event", {}};
+inline const SettingKey<int> burstCount{"invoke/burstCount", 1};
+inline const SettingKey<int> burstConcurrency{"invoke/burstConcurrency", 1};
+inline const SettingKey<bool> followLogs{"logs/follow", true};
+
+template<typename T>
+T get(const SettingKey<T> &key)
+{
+    const QVariant v = QSettings().value(QLatin1StringView(key.name));
+    return v.isValid() ? v.value<T>() : key.defaultValue;
+}
+
+template<typename T>
+void set(const SettingKey<T> &key, const T &value)
+{
+    QSettings().setValue(QLatin1StringView(key.name), QVariant::fromValue(value));
+}
+
+} // namespace settings
+} // namespace fn

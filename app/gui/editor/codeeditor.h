@@ -1,0 +1,73 @@
+#pragma once
+// The studio's text editor: the one place that knows QScintilla. Lexer by file type, line numbers,
+// folding, brace matching, find/replace, atomic save, and JSON validation as you type for events.
+
+#include <QWidget>
+
+class QLabel;
+class QTimer;
+class QsciScintilla;
+
+namespace fn {
+
+class FindBar;
+
+class CodeEditor final : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class Language { Plain, Python, JavaScript, TypeScript, Json, Yaml, Bash };
+    Q_ENUM(Language)
+
+    explicit CodeEditor(QWidget *parent = nullptr);
+    ~CodeEditor() override;
+
+    static Language languageForFile(const QString &path);
+
+    bool openFile(const QString &path, QString *error);
+    // Writes through QSaveFile so a crash mid-save never leaves a half-written handler.
+    bool save(QString *error);
+    bool saveAs(const QString &path, QString *error);
+    QString filePath() const { return m_path; }
+
+    QString text() const;
+    void setText(const QString &text);
+    bool isModified() const;
+    void setModified(bool modified);
+    void setReadOnly(bool readOnly);
+    Language language() const { return m_language; }
+    void setLanguage(Language language);
+    // Validate as JSON on every edit (on for .json files).
+    void setValidateJson(bool validate);
+    bool isValidJson() const { return m_jsonOk; }
+    QString validationMessage() const { return m_validation; }
+    void setCursorPosition(int line, int column); // 1-based
+
+    // Find: the next match after the cursor (or before it), wrapping; false when there is none.
+    bool find(const QString &text, bool forward, bool caseSensitive = false, bool regex = false);
+    int replaceAll(const QString &text, const QString &replacement, bool caseSensitive = false, bool regex = false);
+    void showFind(bool withReplace);
+
+Q_SIGNALS:
+    void modificationChanged(bool modified);
+    void validationChanged(bool ok, const QString &message);
+
+private:
+    void applyTheme();
+    void validateNow();
+    void updateMarginWidth();
+    void findFromBar(bool forward);
+    void replaceFromBar();
+
+    QsciScintilla *m_sci;
+    FindBar *m_findBar;
+    QLabel *m_status;
+    QTimer *m_validateTimer;
+    QString m_path;
+    Language m_language = Language::Plain;
+    bool m_validateJson = false;
+    bool m_jsonOk = true;
+    QString m_validation;
+};
+
+} // namespace fn

@@ -1,0 +1,159 @@
+#include "editor/editorarea.h"
+
+#include "editor/codeeditor.h"
+
+#include <QFileInfo>
+#include <QMessageBox>
+
+namespace fn {
+
+EditorArea::EditorArea(QWidget *parent)
+    : QTabWidget(parent)
+{
+    setTabsClosable(true);
+    setMovable(true);
+    setDocumentMode(true);
+    connect(this, &QTabWidget::tabCloseRequested, this, &EditorArea::closeEditor);
+    connect(this, &QTabWidget::currentChanged, this, [this] {
+        CodeEditor *e = currentEditor();
+        Q_EMIT currentFileChanged(e ? e->filePath() : QString());
+    });
+}
+
+void EditorArea::tabInserted(int index)
+{
+    QTabWidget::tabInserted(index);
+    Q_EMIT countChanged(count());
+}
+
+void EditorArea::tabRemoved(int index)
+{
+    QTabWidget::tabRemoved(index);
+    Q_EMIT countChanged(count());
+}
+
+CodeEditor *EditorArea::editorFor(const QString &path) const
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    for (int i = 0; i < count(); ++i) {
+        auto *e = qobject_cast<CodeEditor *>(widget(i));
+        if (e && e->filePath() == absolute)
+            return e;
+    }
+    return nullptr;
+}
+
+CodeEditor *EditorArea::openFile(const QString &path)
+{
+    if (CodeEditor *e = editorFor(path)) {
+        setCurrentWidget(e);
+        return e;
+    }
+    auto *editor = new CodeEditor(this);
+    QString error;
+    if (!editor->openFile(path, &error)) {
+        delete editor;
+        Q_EMIT errorOccurred(error);
+        return nullptr;
+    }
+    const int index = addTab(editor, QFileInfo(path).fileName());
+    setTabToolTip(index, editor->filePath());
+    connect(editor, &CodeEditor::modificationChanged, this, [this, editor] { updateTitle(editor); });
+    setCurrentIndex(index);
+    editor->setFocus();
+    return editor;
+}
+
+CodeEditor *EditorArea::currentEditor() const
+{
+    return qobject_cast<CodeEditor *>(currentWidget());
+}
+
+std::optional<QString> EditorArea::openText(const QString &path) const
+{
+    if (const CodeEditor *e = editorFor(path))
+        return e->text();
+    return std::nullopt;
+}
+
+void EditorArea::updateTitle(CodeEditor *editor)
+{
+    const int index = indexOf(editor);
+    if (index < 0)
+        return;
+    const QString name = QFileInfo(editor->filePath()).fileName();
+    setTabText(index, editor->isModified() ? QString(u"● " + name) : name);
+}
+
+bool EditorArea::saveCurrent()
+{
+    CodeEditor *e = currentEditor();
+    if (!e)
+        return false;
+    QString error;
+    if (!e->save(&error)) {
+        Q_EMIT errorOccurred(error);
+        return false;
+    }
+    return true;
+}
+
+bool EditorArea::saveAll()
+{
+    bool ok = true;
+    for (int i = 0; i < count(); ++i) {
+        auto *e = qobject_cast<CodeEditor *>(widget(i));
+        QString error;
+        if (e && e->isModified() && !e->save(&error)) {
+            Q_EMIT errorOccurred(error);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+bool EditorArea::closeEditor(int index)
+{
+    auto *e = qobject_cast<CodeEditor *>(widget(index));
+    if (!e)
+        return false;
+    if (e->isModified()) {
+        const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
+            tr("Save the changes to %1?").arg(QFileInfo(e->filePath()).fileName()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel)
+            return false;
+        QString error;
+        if (answer == QMessageBox::Save && !e->save(&error)) {
+            Q_EMIT errorOccurred(error);
+            return false;
+        }
+    }
+    removeTab(index);
+    e->deleteLater();
+    return true;
+}
+
+bool EditorArea::hasUnsavedChanges() const
+{
+    for (int i = 0; i < count(); ++i) {
+        auto *e = qobject_cast<CodeEditor *>(widget(i));
+        if (e && e->isModified())
+            return true;
+    }
+    return false;
+}
+
+bool EditorArea::maybeSaveAll()
+{
+    if (!hasUnsavedChanges())
+        return true;
+    const auto answer = QMessageBox::question(this, tr("Unsaved changes"), tr("Save the changed files before closing?"),
+                                              QMessageBox::SaveAll | QMessageBox::Discard | QMessageBox::Cancel,
+                                              QMessageBox::SaveAll);
+    if (answer == QMessageBox::Cancel)
+        return false;
+    return answer == QMessageBox::Discard || saveAll();
+}
+
+} // namespace fn

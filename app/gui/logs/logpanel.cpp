@@ -1,0 +1,151 @@
+#include "logs/logpanel.h"
+
+#include "logs/logmodel.h"
+#include "session/studiosession.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QTimer>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace fn {
+
+LogPanel::LogPanel(StudioSession &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(session.logs())
+    , m_view(new QTreeView(this))
+    , m_filter(new QLineEdit(this))
+    , m_level(new QComboBox(this))
+    , m_group(new QComboBox(this))
+    , m_selectedOnly(new QCheckBox(tr("Selected invocation"), this))
+    , m_follow(new QCheckBox(tr("Follow"), this))
+    , m_count(new QLabel(this))
+    , m_empty(new QLabel(tr("No log lines yet — invoke a function (Ctrl+Return) to see START, its output, END and REPORT."), this))
+    , m_filterTimer(new QTimer(this))
+{
+    m_filter->setPlaceholderText(tr("Filter lines (text, case-insensitive)"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setMinimumWidth(180);
+    m_level->addItem(tr("All levels"), allLevels);
+    m_level->addItem(tr("Errors"), levelBit(LogLevel::Error));
+    m_level->addItem(tr("Warnings and errors"), levelBit(LogLevel::Warning) | levelBit(LogLevel::Error));
+    m_level->addItem(tr("Function output"), allLevels & ~levelBit(LogLevel::Platform));
+    m_level->addItem(tr("Platform (START/END/REPORT)"), levelBit(LogLevel::Platform));
+    m_group->addItem(tr("All log groups"));
+    m_group->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_selectedOnly->setToolTip(tr("Show only the lines of the invocation selected in the timeline or the invocations list"));
+    m_follow->setChecked(true);
+    m_follow->setToolTip(tr("Keep the newest line in view"));
+    m_count->setForegroundRole(QPalette::PlaceholderText);
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(6, 4, 6, 4);
+    bar->setSpacing(8);
+    bar->addWidget(m_filter, 2);
+    bar->addWidget(m_level);
+    bar->addWidget(m_group);
+    bar->addWidget(m_selectedOnly);
+    bar->addWidget(m_follow);
+    bar->addStretch(0);
+    bar->addWidget(m_count);
+
+    m_view->setModel(&m_model);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true); // constant-time layout for millions of rows
+    m_view->setAllColumnsShowFocus(true);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->setFrameShape(QFrame::NoFrame);
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_view->setFont(mono);
+    QHeaderView *header = m_view->header();
+    header->setStretchLastSection(true);
+    const QFontMetrics fm(mono);
+    header->resizeSection(LogModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16);
+    header->resizeSection(LogModel::GroupColumn, fm.horizontalAdvance(QStringLiteral("/aws/lambda/HelloPython")) + 12);
+    header->resizeSection(LogModel::StreamColumn, fm.horizontalAdvance(QStringLiteral("2026/11/26/[$LATEST]0123456789")) + 12);
+
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(bar);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_empty, 1);
+
+    m_filterTimer->setSingleShot(true);
+    m_filterTimer->setInterval(200); // typing a word refilters once, not once per key
+    connect(m_filterTimer, &QTimer::timeout, this, &LogPanel::applyFilter);
+    connect(m_filter, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
+    connect(m_level, &QComboBox::currentIndexChanged, this, &LogPanel::applyFilter);
+    connect(m_group, &QComboBox::currentIndexChanged, this, &LogPanel::applyFilter);
+    connect(m_selectedOnly, &QCheckBox::toggled, this, &LogPanel::applyFilter);
+    connect(&session, &StudioSession::invocationSelected, this, [this] {
+        if (m_selectedOnly->isChecked())
+            applyFilter();
+    });
+    connect(&m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_follow->isChecked())
+            m_view->scrollToBottom();
+        updateCount();
+    });
+    connect(&m_model, &QAbstractItemModel::modelReset, this, &LogPanel::updateCount);
+    connect(m_follow, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            m_view->scrollToBottom();
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        const QString requestId = current.data(LogModel::RequestIdRole).toString();
+        if (!requestId.isEmpty() && !m_selectedOnly->isChecked())
+            m_session.selectInvocation(requestId);
+    });
+    updateCount();
+}
+
+void LogPanel::applyFilter()
+{
+    LogFilter f;
+    f.text = m_filter->text();
+    f.levels = m_level->currentData().toUInt();
+    if (m_group->currentIndex() > 0)
+        f.logGroup = m_group->currentText();
+    if (m_selectedOnly->isChecked())
+        f.requestId = m_session.selectedRequestId().isEmpty() ? QStringLiteral("-") : m_session.selectedRequestId();
+    m_model.setFilter(f);
+    if (m_follow->isChecked())
+        m_view->scrollToBottom();
+}
+
+void LogPanel::updateCount()
+{
+    const qsizetype total = m_model.lineCount();
+    const QLocale locale;
+    m_count->setText(m_model.rowCount() == total
+                         ? tr("%1 lines").arg(locale.toString(qlonglong(total)))
+                         : tr("%1 of %2 lines").arg(locale.toString(m_model.rowCount()), locale.toString(qlonglong(total))));
+    m_view->setVisible(total > 0);
+    m_empty->setVisible(total == 0);
+    // New log groups (functions) become choices as they appear.
+    const QStringList groups = m_model.logGroups();
+    if (groups.size() != m_group->count() - 1) {
+        const QString current = m_group->currentText();
+        const QSignalBlocker block(m_group);
+        m_group->clear();
+        m_group->addItem(tr("All log groups"));
+        m_group->addItems(groups);
+        m_group->setCurrentIndex(qMax(0, m_group->findText(current)));
+    }
+}
+
+} // namespace fn

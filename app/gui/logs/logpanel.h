@@ -1,0 +1,48 @@
+#pragma once
+// The Logs dock: CloudWatch-style lines with a text filter, a level choice, "this invocation only",
+// and follow mode that keeps the newest line in view.
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTimer;
+class QTreeView;
+
+namespace fn {
+
+class LogModel;
+class StudioSession;
+
+class LogPanel final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit LogPanel(StudioSession &session, QWidget *parent = nullptr);
+
+    QTreeView *view() const { return m_view; }
+    QLineEdit *filterEdit() const { return m_filter; }
+    QComboBox *levelCombo() const { return m_level; }
+    QCheckBox *followBox() const { return m_follow; }
+    QCheckBox *selectedOnlyBox() const { return m_selectedOnly; }
+
+private:
+    void applyFilter();
+    void updateCount();
+
+    StudioSession &m_session;
+    LogModel &m_model;
+    QTreeView *m_view;
+    QLineEdit *m_filter;
+    QComboBox *m_level;
+    QComboBox *m_group;
+    QCheckBox *m_selectedOnly;
+    QCheckBox *m_follow;
+    QLabel *m_count;
+    QLabel *m_empty;
+    QTimer *m_filterTimer;
+};
+
+} // namespace fn

@@ -1,0 +1,63 @@
+#pragma once
+// The invoke bar: function, event, invocation type, Force cold start, burst N × concurrency C,
+// Invoke, and progress with cancel while a burst runs.
+
+#include "session/invokerequest.h"
+
+#include <QWidget>
+
+#include <functional>
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace fn {
+
+class StudioSession;
+
+class InvokeBar final : public QWidget
+{
+    Q_OBJECT
+public:
+    // openText returns the text of a file open in an editor (unsaved edits included), if it is open.
+    using OpenTextProvider = std::function<std::optional<QString>(const QString &path)>;
+
+    explicit InvokeBar(StudioSession &session, QWidget *parent = nullptr);
+
+    void setOpenTextProvider(OpenTextProvider provider) { m_openText = std::move(provider); }
+
+    // The request as the controls describe it; nullopt with *error when the event is not JSON.
+    std::optional<InvokeRequest> currentRequest(QString *error) const;
+    void invoke();
+    void cancel();
+
+    QComboBox *functionCombo() const { return m_function; }
+    QComboBox *eventCombo() const { return m_event; }
+    QComboBox *typeCombo() const { return m_type; }
+    QCheckBox *forceColdBox() const { return m_forceCold; }
+    QSpinBox *countSpin() const { return m_count; }
+    QSpinBox *concurrencySpin() const { return m_concurrency; }
+
+private:
+    void reloadFunctions();
+    void reloadEvents();
+    void setBusy(bool busy);
+
+    StudioSession &m_session;
+    OpenTextProvider m_openText;
+    QComboBox *m_function;
+    QComboBox *m_event;
+    QComboBox *m_type;
+    QCheckBox *m_forceCold;
+    QSpinBox *m_count;
+    QSpinBox *m_concurrency;
+    QPushButton *m_invoke;
+    QProgressBar *m_progress;
+    QPushButton *m_cancel;
+};
+
+} // namespace fn

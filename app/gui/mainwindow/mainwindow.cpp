@@ -1,0 +1,307 @@
+#include "mainwindow/mainwindow.h"
+
+#include "common/messagebar.h"
+#include "common/settings.h"
+#include "editor/codeeditor.h"
+#include "editor/editorarea.h"
+#include "mainwindow/invokebar.h"
+#include "mainwindow/paneltable.h"
+#include "project/project.h"
+#include "projecttree/projecttreemodel.h"
+#include "session/studiosession.h"
+#include "timeline/timelinepanel.h"
+#include "timeline/timelineview.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDir>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace fn {
+
+MainWindow::MainWindow(StudioSession &session, QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(session)
+    , m_editors(new EditorArea(this))
+    , m_invokeBar(new InvokeBar(session, this))
+    , m_messages(new MessageBar(this))
+    , m_engineStatus(new QLabel(this))
+{
+    setObjectName(QStringLiteral("fnstudio"));
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_messages);
+    layout->addWidget(m_editors, 1);
+    auto *welcome = new QLabel(tr("<h3>No file open</h3><p>Double-click a handler or an event in the Project tree to edit it.<br/>"
+                                  "Pick a function and an event above, then press <b>Ctrl+Return</b> to invoke.</p>"), central);
+    welcome->setAlignment(Qt::AlignCenter);
+    welcome->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(welcome, 1);
+    m_editors->hide();
+    connect(m_editors, &EditorArea::countChanged, this, [this, welcome](int count) {
+        m_editors->setVisible(count > 0);
+        welcome->setVisible(count == 0);
+    });
+    setCentralWidget(central);
+
+    auto *toolbar = new QToolBar(tr("Invoke"), this);
+    toolbar->setObjectName(QStringLiteral("invokebar"));
+    toolbar->setMovable(false);
+    toolbar->addWidget(m_invokeBar);
+    addToolBar(Qt::TopToolBarArea, toolbar);
+    m_invokeBar->setOpenTextProvider([this](const QString &path) { return m_editors->openText(path); });
+
+    statusBar()->addPermanentWidget(m_engineStatus);
+    m_engineStatus->setText(session.hasEngine() ? tr("Engine ready") : tr("No engine"));
+
+    createDocks();
+    createActions();
+    applyDefaultLayout();
+
+    connect(&session, &StudioSession::message, this, [this](StudioSession::Severity s, const QString &text) {
+        showSessionMessage(int(s), text);
+    });
+    connect(&session, &StudioSession::openFileRequested, m_editors, &EditorArea::openFile);
+    connect(&session, &StudioSession::projectChanged, this, &MainWindow::updateTitle);
+    connect(m_editors, &EditorArea::errorOccurred, this, [this](const QString &text) {
+        showSessionMessage(int(StudioSession::Severity::Error), text);
+    });
+    updateTitle();
+    resize(1560, 960);
+}
+
+void MainWindow::createDocks()
+{
+    for (const PanelSpec &spec : panelTable()) {
+        const QString id = QLatin1StringView(spec.id);
+        auto *dock = new QDockWidget(QCoreApplication::translate("PanelTable", spec.title), this);
+        dock->setObjectName(id);
+        QWidget *panel = spec.create(m_session);
+        panel->setObjectName(id + QStringLiteral("Panel"));
+        dock->setWidget(panel);
+        dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+        m_docks.insert(id, dock);
+    }
+}
+
+void MainWindow::applyDefaultLayout()
+{
+    for (const PanelSpec &spec : panelTable()) {
+        QDockWidget *d = m_docks.value(QLatin1StringView(spec.id));
+        QDockWidget *other = spec.relativeTo ? m_docks.value(QLatin1StringView(spec.relativeTo)) : nullptr;
+        d->setFloating(false);
+        d->show();
+        switch (spec.placement) {
+        case PanelSpec::Placement::Area: addDockWidget(spec.area, d); break;
+        case PanelSpec::Placement::TabWith: tabifyDockWidget(other, d); break;
+        case PanelSpec::Placement::SplitRightOf: splitDockWidget(other, d, Qt::Horizontal); break;
+        case PanelSpec::Placement::SplitBelow: splitDockWidget(other, d, Qt::Vertical); break;
+        }
+    }
+    // The first panel of each tab group is the one in front.
+    for (const PanelSpec &spec : panelTable()) {
+        if (spec.placement != PanelSpec::Placement::TabWith)
+            m_docks.value(QLatin1StringView(spec.id))->lower();
+    }
+    for (const PanelSpec &spec : panelTable()) {
+        if (spec.placement != PanelSpec::Placement::TabWith)
+            m_docks.value(QLatin1StringView(spec.id))->raise();
+    }
+    if (isVisible())
+        applyDefaultSizes();
+    else
+        m_defaultSizesPending = true;
+}
+
+void MainWindow::applyDefaultSizes()
+{
+    m_defaultSizesPending = false;
+    QList<QDockWidget *> widthDocks, heightDocks;
+    QList<int> widths, heights;
+    for (const PanelSpec &spec : panelTable()) {
+        if (spec.defaultSize <= 0 || spec.placement != PanelSpec::Placement::Area)
+            continue;
+        QDockWidget *d = m_docks.value(QLatin1StringView(spec.id));
+        const bool vertical = spec.area == Qt::BottomDockWidgetArea || spec.area == Qt::TopDockWidgetArea;
+        (vertical ? heightDocks : widthDocks).append(d);
+        (vertical ? heights : widths).append(spec.defaultSize);
+    }
+    resizeDocks(widthDocks, widths, Qt::Horizontal);
+    resizeDocks(heightDocks, heights, Qt::Vertical);
+    // The timeline gets more of the bottom than the logs beside it; result over memory evenly.
+    auto docks = [this](const char *a, const char *b) {
+        return QList<QDockWidget *>{m_docks.value(QLatin1StringView(a)), m_docks.value(QLatin1StringView(b))};
+    };
+    resizeDocks(docks("timeline", "logs"), {width() * 55 / 100, width() * 45 / 100}, Qt::Horizontal);
+    resizeDocks(docks("result", "memory"), {height() / 2, height() / 2}, Qt::Vertical);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (m_defaultSizesPending)
+        applyDefaultSizes();
+}
+
+bool MainWindow::restoreLayout(const QByteArray &state)
+{
+    if (!state.isEmpty() && restoreState(state, layoutVersion)) {
+        m_defaultSizesPending = false;
+        return true;
+    }
+    applyDefaultLayout();
+    return false;
+}
+
+QAction *MainWindow::addAction(QMenu *menu, const QString &id, const QString &text, const QKeySequence &shortcut)
+{
+    auto *a = menu->addAction(text);
+    a->setObjectName(id);
+    a->setShortcut(shortcut);
+    // Shortcuts work wherever focus is in the window, docks included.
+    a->setShortcutContext(Qt::ApplicationShortcut);
+    m_actions.insert(id, a);
+    return a;
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    connect(addAction(file, QStringLiteral("openProject"), tr("&Open Project…"), QKeySequence::Open), &QAction::triggered, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Project"), m_session.project().folder());
+        if (!dir.isEmpty())
+            openProject(dir);
+    });
+    connect(addAction(file, QStringLiteral("reloadProject"), tr("&Reload Project"), QKeySequence(tr("Ctrl+Shift+R"))), &QAction::triggered, this, [this] {
+        if (m_session.hasProject())
+            openProject(m_session.project().folder());
+    });
+    file->addSeparator();
+    connect(addAction(file, QStringLiteral("save"), tr("&Save"), QKeySequence::Save), &QAction::triggered, m_editors, &EditorArea::saveCurrent);
+    connect(addAction(file, QStringLiteral("saveAll"), tr("Save A&ll"), QKeySequence(tr("Ctrl+Shift+S"))), &QAction::triggered, m_editors, &EditorArea::saveAll);
+    connect(addAction(file, QStringLiteral("closeTab"), tr("&Close Tab"), QKeySequence::Close), &QAction::triggered, this, [this] {
+        if (m_editors->currentIndex() >= 0)
+            m_editors->closeEditor(m_editors->currentIndex());
+    });
+    file->addSeparator();
+    connect(addAction(file, QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit), &QAction::triggered, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    connect(addAction(edit, QStringLiteral("find"), tr("&Find…"), QKeySequence::Find), &QAction::triggered, this, [this] {
+        if (CodeEditor *e = m_editors->currentEditor())
+            e->showFind(false);
+    });
+    connect(addAction(edit, QStringLiteral("replace"), tr("&Replace…"), QKeySequence(tr("Ctrl+H"))), &QAction::triggered, this, [this] {
+        if (CodeEditor *e = m_editors->currentEditor())
+            e->showFind(true);
+    });
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    connect(addAction(run, QStringLiteral("invoke"), tr("&Invoke"), QKeySequence(tr("Ctrl+Return"))), &QAction::triggered, m_invokeBar, &InvokeBar::invoke);
+    QAction *cold = addAction(run, QStringLiteral("forceCold"), tr("Force &Cold Start"), QKeySequence(tr("Ctrl+Shift+K")));
+    cold->setCheckable(true);
+    connect(cold, &QAction::toggled, m_invokeBar->forceColdBox(), &QAbstractButton::setChecked);
+    connect(m_invokeBar->forceColdBox(), &QAbstractButton::toggled, cold, &QAction::setChecked);
+    connect(addAction(run, QStringLiteral("cancel"), tr("C&ancel Burst"), QKeySequence(tr("Ctrl+."))), &QAction::triggered, m_invokeBar, &InvokeBar::cancel);
+    run->addSeparator();
+    connect(addAction(run, QStringLiteral("stopAll"), tr("&Stop All Environments"), QKeySequence(tr("Ctrl+Shift+X"))), &QAction::triggered, this, [this] {
+        const QStringList ids = m_session.liveEnvironmentIds();
+        for (const QString &id : ids)
+            m_session.stopEnvironment(id);
+    });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (const PanelSpec &spec : panelTable()) {
+        QAction *toggle = m_docks.value(QLatin1StringView(spec.id))->toggleViewAction();
+        toggle->setObjectName(QStringLiteral("toggle_") + QLatin1StringView(spec.id));
+        toggle->setShortcut(QKeySequence(QString::fromLatin1(spec.shortcut)));
+        toggle->setShortcutContext(Qt::ApplicationShortcut);
+        view->addAction(toggle);
+        m_actions.insert(toggle->objectName(), toggle);
+    }
+    view->addSeparator();
+    connect(addAction(view, QStringLiteral("fitTimeline"), tr("&Fit Timeline"), QKeySequence(tr("Ctrl+0"))), &QAction::triggered, this, [this] {
+        if (auto *t = panel<TimelinePanel>(QStringLiteral("timeline")))
+            t->view()->fitAll();
+    });
+    connect(addAction(view, QStringLiteral("resetLayout"), tr("&Reset Layout"), QKeySequence()), &QAction::triggered, this, &MainWindow::applyDefaultLayout);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    connect(addAction(help, QStringLiteral("about"), tr("&About fnstudio"), QKeySequence()), &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About fnstudio"),
+                           tr("<b>fnstudio %1</b><p>A studio for serverless functions: write a handler, pick an event, "
+                              "invoke it in a real local execution environment.</p>").arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::openProject(const QString &folder)
+{
+    if (!m_editors->maybeSaveAll())
+        return;
+    m_messages->dismiss();
+    if (m_session.openProject(folder))
+        statusBar()->showMessage(tr("Opened %1").arg(folder), 4000);
+    if (m_session.hasProject()) {
+        settings::set(settings::lastProject, m_session.project().folder());
+        openFirstHandler();
+    }
+}
+
+void MainWindow::openFirstHandler()
+{
+    // A project opens on something to read: the selected function's handler and its event.
+    const QString function = m_invokeBar->functionCombo()->currentText();
+    for (const FunctionConfig &f : m_session.functions()) {
+        if (f.name != function)
+            continue;
+        const QString event = m_invokeBar->eventCombo()->currentData().toString();
+        if (!event.isEmpty())
+            m_editors->openFile(event);
+        const QString handler = ProjectTreeModel::handlerFile(f);
+        if (!handler.isEmpty())
+            m_editors->openFile(handler);
+    }
+}
+
+void MainWindow::showSessionMessage(int severity, const QString &text)
+{
+    const auto s = StudioSession::Severity(severity);
+    statusBar()->showMessage(text, 8000);
+    if (s != StudioSession::Severity::Info)
+        m_messages->showMessage(s == StudioSession::Severity::Error ? MessageBar::Level::Error : MessageBar::Level::Warning, text);
+}
+
+void MainWindow::updateTitle()
+{
+    const QString folder = m_session.hasProject() ? m_session.project().folder() : QString();
+    setWindowTitle(folder.isEmpty() ? tr("fnstudio") : tr("%1 — fnstudio").arg(QDir(folder).dirName()));
+    m_engineStatus->setText(m_session.hasEngine() ? tr("Engine ready") : tr("No engine in this build"));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!m_editors->maybeSaveAll()) {
+        event->ignore();
+        return;
+    }
+    settings::set(settings::windowGeometry, saveGeometry());
+    settings::set(settings::windowState, saveLayout());
+    event->accept();
+}
+
+} // namespace fn

@@ -1,0 +1,74 @@
+#pragma once
+// The studio window: project tree, editor tabs in the middle, the invoke bar, and every dock panel
+// built from the panel table; its dock layout is versioned, saved on close, and has a default.
+
+#include <QHash>
+#include <QDockWidget>
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+
+namespace fn {
+
+class EditorArea;
+class InvokeBar;
+class MessageBar;
+class StudioSession;
+
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // Bump when panels are added, removed or renamed: an older saved layout is then ignored.
+    static constexpr int layoutVersion = 1;
+
+    explicit MainWindow(StudioSession &session, QWidget *parent = nullptr);
+
+    QDockWidget *dock(const QString &id) const { return m_docks.value(id); }
+    template<typename Panel>
+    Panel *panel(const QString &id) const;
+    QAction *action(const QString &id) const { return m_actions.value(id); }
+    QList<QAction *> allActions() const { return m_actions.values(); }
+    EditorArea *editors() const { return m_editors; }
+    InvokeBar *invokeBar() const { return m_invokeBar; }
+    MessageBar *messageBar() const { return m_messages; }
+
+    // The table's arrangement (what a first start shows, and View → Reset Layout).
+    void applyDefaultLayout();
+    // False (and the default layout applied) when the state is empty, corrupt or of another version.
+    bool restoreLayout(const QByteArray &state);
+    QByteArray saveLayout() const { return saveState(layoutVersion); }
+    void openProject(const QString &folder);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void createDocks();
+    void createActions();
+    QAction *addAction(QMenu *menu, const QString &id, const QString &text, const QKeySequence &shortcut);
+    void showSessionMessage(int severity, const QString &text);
+    void updateTitle();
+    void applyDefaultSizes();
+    void openFirstHandler();
+
+    StudioSession &m_session;
+    EditorArea *m_editors;
+    InvokeBar *m_invokeBar;
+    MessageBar *m_messages;
+    QLabel *m_engineStatus;
+    QHash<QString, QDockWidget *> m_docks;
+    QHash<QString, QAction *> m_actions;
+    bool m_defaultSizesPending = false; // dock sizes only take once the window has its size
+};
+
+template<typename Panel>
+Panel *MainWindow::panel(const QString &id) const
+{
+    QDockWidget *d = dock(id);
+    return d ? qobject_cast<Panel *>(d->widget()) : nullptr;
+}
+
+} // namespace fn

@@ -1,0 +1,151 @@
+#include "metrics/metricsmodel.h"
+
+#include <QLocale>
+
+namespace fn {
+
+MetricsModel::MetricsModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+int MetricsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : RowCount;
+}
+
+int MetricsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+double MetricsModel::value(Row row, Column column) const
+{
+    const Bucket &b = m_buckets[size_t(column)];
+    switch (row) {
+    case InvocationsRow: return b.invocations;
+    case ErrorsRow: return b.errors;
+    case ThrottlesRow: return b.throttles;
+    case DurationP50Row: return b.duration.at(50);
+    case DurationP90Row: return b.duration.at(90);
+    case DurationP99Row: return b.duration.at(99);
+    case InitP50Row: return b.init.at(50);
+    case InitP90Row: return b.init.at(90);
+    case InitP99Row: return b.init.at(99);
+    case MaxMemoryRow: return b.maxMemoryMb;
+    case GbSecondsRow: return b.gbSeconds;
+    case CostRow: return b.gbSeconds * pricePerGbSecond + b.invocations * pricePerRequest;
+    case RowCount: break;
+    }
+    return 0;
+}
+
+QVariant MetricsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row row = Row(index.row());
+    const Column column = Column(index.column());
+    if (role == ValueRole)
+        return value(row, column);
+    if (role == Qt::TextAlignmentRole)
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role != Qt::DisplayRole)
+        return {};
+    const Bucket &b = m_buckets[size_t(column)];
+    const double v = value(row, column);
+    const QLocale locale;
+    switch (row) {
+    case InvocationsRow:
+    case ErrorsRow:
+    case ThrottlesRow:
+        return locale.toString(qlonglong(v));
+    case DurationP50Row:
+    case DurationP90Row:
+    case DurationP99Row:
+        return b.duration.size() ? QString(locale.toString(v, 'f', 2) + QStringLiteral(" ms")) : QStringLiteral("—");
+    case InitP50Row:
+    case InitP90Row:
+    case InitP99Row:
+        return b.init.size() ? QString(locale.toString(v, 'f', 2) + QStringLiteral(" ms")) : QStringLiteral("—");
+    case MaxMemoryRow:
+        return b.invocations ? QString(locale.toString(qlonglong(v)) + QStringLiteral(" MB")) : QStringLiteral("—");
+    case GbSecondsRow:
+        return locale.toString(v, 'f', 6);
+    case CostRow:
+        return QString(u'$' + locale.toString(v, 'f', 8));
+    case RowCount: break;
+    }
+    return {};
+}
+
+QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (orientation == Qt::Horizontal) {
+        switch (Column(section)) {
+        case AllColumn: return tr("All");
+        case ColdColumn: return tr("Cold");
+        case WarmColumn: return tr("Warm");
+        case ColumnCount: break;
+        }
+        return {};
+    }
+    switch (Row(section)) {
+    case InvocationsRow: return tr("Invocations");
+    case ErrorsRow: return tr("Errors");
+    case ThrottlesRow: return tr("Throttles");
+    case DurationP50Row: return tr("Duration p50");
+    case DurationP90Row: return tr("Duration p90");
+    case DurationP99Row: return tr("Duration p99");
+    case InitP50Row: return tr("Init duration p50");
+    case InitP90Row: return tr("Init duration p90");
+    case InitP99Row: return tr("Init duration p99");
+    case MaxMemoryRow: return tr("Max memory used");
+    case GbSecondsRow: return tr("GB-seconds");
+    case CostRow: return tr("Cost (x86, us-east-1)");
+    case RowCount: break;
+    }
+    return {};
+}
+
+void MetricsModel::add(const InvocationRecord &r)
+{
+    const bool throttled = r.outcome == InvocationOutcome::Throttled || r.outcome == InvocationOutcome::Rejected;
+    for (Column c : {AllColumn, r.coldStart ? ColdColumn : WarmColumn}) {
+        Bucket &b = m_buckets[size_t(c)];
+        if (throttled) {
+            // A throttled request never ran: it is counted, but not billed or timed.
+            ++b.throttles;
+            continue;
+        }
+        ++b.invocations;
+        b.errors += r.failed();
+        b.duration.add(r.durationMs);
+        if (r.coldStart)
+            b.init.add(r.initDurationMs);
+        b.maxMemoryMb = qMax(b.maxMemoryMb, r.maxMemoryUsedMb);
+        b.gbSeconds += r.billedDurationMs / 1000.0 * r.memorySizeMb / 1024.0;
+    }
+}
+
+void MetricsModel::append(const QList<InvocationRecord> &records)
+{
+    if (records.isEmpty())
+        return;
+    for (const InvocationRecord &r : records)
+        add(r);
+    Q_EMIT dataChanged(index(0, 0), index(RowCount - 1, ColumnCount - 1));
+}
+
+void MetricsModel::resetData(const QList<InvocationRecord> &records)
+{
+    beginResetModel();
+    m_buckets = {};
+    for (const InvocationRecord &r : records)
+        add(r);
+    endResetModel();
+}
+
+} // namespace fn

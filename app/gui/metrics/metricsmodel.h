@@ -1,0 +1,55 @@
+#pragma once
+// Invocation statistics with cold and warm starts side by side: counts, errors, duration and init
+// percentiles, memory and cost, recomputed as batches of InvocationRecord arrive.
+
+#include "metrics/percentiles.h"
+#include "model/invocationrecord.h"
+
+#include <QAbstractTableModel>
+
+#include <array>
+
+namespace fn {
+
+class MetricsModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Row { InvocationsRow, ErrorsRow, ThrottlesRow, DurationP50Row, DurationP90Row, DurationP99Row,
+               InitP50Row, InitP90Row, InitP99Row, MaxMemoryRow, GbSecondsRow, CostRow, RowCount };
+    enum Column { AllColumn, ColdColumn, WarmColumn, ColumnCount };
+    enum Role { ValueRole = Qt::UserRole + 1 }; // the number behind the text
+
+    // x86_64 on-demand prices in us-east-1 (reference/lambda-behaviour.md): per GB-second, per request.
+    static constexpr double pricePerGbSecond = 0.0000166667;
+    static constexpr double pricePerRequest = 0.0000002;
+
+    explicit MetricsModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    void append(const QList<InvocationRecord> &records);
+    void resetData(const QList<InvocationRecord> &records);
+
+    double value(Row row, Column column) const;
+
+private:
+    struct Bucket
+    {
+        int invocations = 0;
+        int errors = 0;
+        int throttles = 0;
+        Percentiles duration;
+        Percentiles init;
+        int maxMemoryMb = 0;
+        double gbSeconds = 0;
+    };
+    void add(const InvocationRecord &record);
+
+    std::array<Bucket, ColumnCount> m_buckets;
+};
+
+} // namespace fn

@@ -1,0 +1,35 @@
+#pragma once
+// The Metrics dock: invocation statistics with cold and warm side by side, and their durations as bars.
+
+#include <QWidget>
+
+class QBarSet;
+class QChart;
+class QTableView;
+class QValueAxis;
+
+namespace fn {
+
+class MetricsModel;
+class StudioSession;
+
+class MetricsPanel final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit MetricsPanel(StudioSession &session, QWidget *parent = nullptr);
+
+    QTableView *view() const { return m_view; }
+
+private:
+    void updateChart();
+
+    MetricsModel &m_model;
+    QTableView *m_view;
+    QChart *m_chart;
+    QBarSet *m_cold;
+    QBarSet *m_warm;
+    QValueAxis *m_y;
+};
+
+} // namespace fn

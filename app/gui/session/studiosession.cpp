@@ -1,0 +1,260 @@
+#include "session/studiosession.h"
+
+#include "environments/environmentmodel.h"
+#include "invocations/invocationmodel.h"
+#include "logs/logmodel.h"
+#include "memory/memorymodel.h"
+#include "metrics/metricsmodel.h"
+#include "project/project.h"
+#include "timeline/timelinemodel.h"
+
+#ifdef FN_HAVE_ENGINE
+#include "engine/engine.h"
+#endif
+
+namespace fn {
+
+StudioSession::StudioSession(QObject *parent)
+    : QObject(parent)
+    , m_project(std::make_unique<Project>())
+    , m_invocations(new InvocationModel(this))
+    , m_environments(new EnvironmentModel(this))
+    , m_logs(new LogModel(this))
+    , m_memory(new MemoryModel(this))
+    , m_timeline(new TimelineModel(this))
+    , m_metrics(new MetricsModel(this))
+{
+    m_flushTimer.setInterval(50);
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &StudioSession::flush);
+}
+
+StudioSession::~StudioSession()
+{
+    // The engine's threads may still emit while it shuts down; nothing must reach the models then.
+    if (m_engine)
+        disconnect(m_engine.get(), nullptr, this, nullptr);
+    m_engine.reset();
+}
+
+void StudioSession::startEngine()
+{
+#ifdef FN_HAVE_ENGINE
+    if (m_engine)
+        return;
+    m_engine = std::make_unique<Engine>();
+    // Queued: the engine emits from its own threads.
+    connect(m_engine.get(), &Engine::invocationFinished, this, &StudioSession::adoptInvocation, Qt::QueuedConnection);
+    connect(m_engine.get(), &Engine::environmentChanged, this, &StudioSession::adoptEnvironment, Qt::QueuedConnection);
+    connect(m_engine.get(), &Engine::logLines, this, &StudioSession::adoptLogs, Qt::QueuedConnection);
+    connect(m_engine.get(), &Engine::memorySampled, this, &StudioSession::adoptMemory, Qt::QueuedConnection);
+#else
+    showMessage(Severity::Warning, tr("This build has no engine yet: projects open, but functions cannot be invoked."));
+#endif
+}
+
+bool StudioSession::openProject(const QString &folder)
+{
+    auto project = std::make_unique<Project>();
+    const bool clean = project->open(folder);
+    const bool usable = !project->functions().isEmpty();
+    if (usable || clean)
+        m_project = std::move(project);
+    Q_EMIT projectChanged();
+    const Project &p = usable || clean ? *m_project : *project;
+    for (const Diagnostic &d : p.errors())
+        showMessage(Severity::Error, d.toString());
+    for (const Diagnostic &d : p.warnings())
+        showMessage(Severity::Warning, d.toString());
+    if (!usable && !clean)
+        return false;
+    if (m_project->functions().isEmpty())
+        showMessage(Severity::Warning, tr("%1 declares no functions.").arg(m_project->displayPath(m_project->templatePath())));
+    return clean;
+}
+
+bool StudioSession::hasProject() const
+{
+    return !m_project->folder().isEmpty();
+}
+
+QList<FunctionConfig> StudioSession::functions() const
+{
+    return m_project->functions();
+}
+
+QStringList StudioSession::eventFiles(const QString &functionName) const
+{
+    return m_project->eventFiles(functionName);
+}
+
+void StudioSession::invoke(const InvokeRequest &request)
+{
+    if (isBusy()) {
+        showMessage(Severity::Warning, tr("Invocations are still running; cancel them first."));
+        return;
+    }
+    const std::optional<FunctionConfig> function = m_project->function(request.functionName);
+    if (!function) {
+        showMessage(Severity::Error, request.functionName.isEmpty() ? tr("Open a project with a function to invoke.")
+                                                                    : tr("No function named %1 in the project.").arg(request.functionName));
+        return;
+    }
+    if (!m_engine) {
+        showMessage(Severity::Error, tr("The engine is not available in this build; %1 was not invoked.").arg(request.functionName));
+        return;
+    }
+    m_burst = request;
+    m_burst.count = qMax(1, request.count);
+    m_burst.concurrency = qBound(1, request.concurrency, m_burst.count);
+    m_burstFunction = *function;
+    m_burstTotal = m_burst.count;
+    m_burstLaunched = 0;
+    m_burstFinished = 0;
+    m_burstCancelled = false;
+    m_inFlight.clear();
+    Q_EMIT busyChanged(true);
+    Q_EMIT burstProgress(0, m_burstTotal);
+    launchMore();
+}
+
+void StudioSession::launchMore()
+{
+#ifdef FN_HAVE_ENGINE
+    while (!m_burstCancelled && m_burstLaunched < m_burstTotal && m_inFlight.size() < m_burst.concurrency) {
+        InvokeOptions options;
+        // Only the first of a burst is forced cold: forcing all would start N environments.
+        options.forceCold = m_burst.forceCold && m_burstLaunched == 0;
+        const quint64 ticket = m_engine->invokeAsync(m_burstFunction, m_burst.payload, options);
+        m_inFlight.insert(ticket);
+        ++m_burstLaunched;
+        if (m_burst.asynchronous)
+            Q_EMIT asyncAccepted(m_burstFunction.name, ticket);
+    }
+#endif
+    finishBurstIfDone();
+}
+
+void StudioSession::finishBurstIfDone()
+{
+    if (m_burstTotal == 0 || !m_inFlight.isEmpty())
+        return;
+    if (m_burstLaunched < m_burstTotal && !m_burstCancelled)
+        return;
+    const bool cancelled = m_burstCancelled && m_burstLaunched < m_burstTotal;
+    if (cancelled)
+        showMessage(Severity::Info, tr("Cancelled after %1 of %2 invocations.").arg(m_burstFinished).arg(m_burstTotal));
+    m_burstTotal = 0;
+    flush();
+    Q_EMIT busyChanged(false);
+}
+
+void StudioSession::cancelBurst()
+{
+    if (!isBusy())
+        return;
+    // Invocations already running finish (Lambda cannot recall them either); no new ones start.
+    m_burstCancelled = true;
+    finishBurstIfDone();
+}
+
+void StudioSession::stopEnvironment(const QString &environmentId)
+{
+#ifdef FN_HAVE_ENGINE
+    if (m_engine)
+        m_engine->stopEnvironment(environmentId);
+#else
+    Q_UNUSED(environmentId)
+#endif
+}
+
+QStringList StudioSession::liveEnvironmentIds() const
+{
+    QStringList ids;
+    for (int row = 0; row < m_environments->rowCount(); ++row) {
+        if (m_environments->state(row).phase != EnvironmentPhase::Stopped)
+            ids.append(m_environments->state(row).environmentId);
+    }
+    return ids;
+}
+
+void StudioSession::selectInvocation(const QString &requestId)
+{
+    if (requestId == m_selected)
+        return;
+    m_selected = requestId;
+    Q_EMIT invocationSelected(requestId);
+}
+
+const InvocationRecord *StudioSession::selectedRecord() const
+{
+    const int row = m_invocations->rowOf(m_selected);
+    return row < 0 ? nullptr : &m_invocations->record(row);
+}
+
+void StudioSession::showMessage(Severity severity, const QString &text)
+{
+    Q_EMIT message(severity, text);
+}
+
+void StudioSession::adoptInvocation(const InvocationRecord &record)
+{
+    m_pendingRecords.append(record);
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+    if (m_inFlight.remove(record.sequence)) {
+        ++m_burstFinished;
+        Q_EMIT burstProgress(m_burstFinished, m_burstTotal);
+        // The result panel shows the last of ours; it needs the record in the models first.
+        flush();
+        Q_EMIT resultArrived(record);
+        launchMore();
+    }
+}
+
+void StudioSession::adoptEnvironment(const EnvironmentState &state)
+{
+    m_pendingEnvironments.append(state);
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void StudioSession::adoptLogs(const LogBatch &batch)
+{
+    m_pendingLogs.append(batch);
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void StudioSession::adoptMemory(const MemorySample &sample)
+{
+    m_pendingMemory.append(sample);
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void StudioSession::flush()
+{
+    m_flushTimer.stop();
+    if (!m_pendingEnvironments.isEmpty()) {
+        const QList<EnvironmentState> states = std::exchange(m_pendingEnvironments, {});
+        m_environments->append(states);
+        m_timeline->applyEnvironments(states);
+    }
+    if (!m_pendingRecords.isEmpty()) {
+        const QList<InvocationRecord> records = std::exchange(m_pendingRecords, {});
+        m_invocations->append(records);
+        m_timeline->append(records);
+        m_metrics->append(records);
+    }
+    if (!m_pendingLogs.isEmpty())
+        m_logs->append(std::exchange(m_pendingLogs, {}));
+    if (!m_pendingMemory.isEmpty()) {
+        const QList<MemorySample> samples = std::exchange(m_pendingMemory, {});
+        m_memory->append(samples);
+        m_environments->applyMemory(samples);
+    }
+    Q_EMIT flushed();
+}
+
+} // namespace fn

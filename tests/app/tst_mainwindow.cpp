@@ -1,0 +1,253 @@
+// The main window built from the panel table: every panel present under its stable id, every action
+// with its shortcut, the dock layout saved and restored (and a stale version ignored), and engine
+// snapshots fed through the session reaching every panel.
+#include "common/messagebar.h"
+#include "editor/codeeditor.h"
+#include "editor/editorarea.h"
+#include "environments/environmentmodel.h"
+#include "environments/environmentpanel.h"
+#include "invocations/invocationpanel.h"
+#include "logs/logmodel.h"
+#include "logs/logpanel.h"
+#include "mainwindow/invokebar.h"
+#include "mainwindow/mainwindow.h"
+#include "mainwindow/paneltable.h"
+#include "memory/memorypanel.h"
+#include "metrics/metricsmodel.h"
+#include "metrics/metricspanel.h"
+#include "projecttree/projectpanel.h"
+#include "projecttree/projecttreemodel.h"
+#include "result/resultmodel.h"
+#include "result/resultpanel.h"
+#include "session/studiosession.h"
+#include "snapshotfixtures.h"
+#include "timeline/timelinemodel.h"
+#include "timeline/timelinepanel.h"
+#include "timeline/timelineview.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QStandardPaths>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace fn;
+using namespace fn::testing;
+
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+    }
+
+    void panelsComeFromTheTable()
+    {
+        StudioSession session;
+        MainWindow window(session);
+        const auto table = panelTable();
+        QVERIFY(table.size() >= 8);
+        QSet<QString> ids;
+        for (const PanelSpec &spec : table) {
+            const QString id = QLatin1StringView(spec.id);
+            QVERIFY2(!ids.contains(id), qPrintable(id));
+            ids.insert(id);
+            QDockWidget *dock = window.dock(id);
+            QVERIFY2(dock, qPrintable(id));
+            QCOMPARE(dock->objectName(), id);
+            QVERIFY(dock->widget());
+            QVERIFY(!dock->windowTitle().isEmpty());
+            QAction *toggle = window.action(QStringLiteral("toggle_") + id);
+            QVERIFY(toggle);
+            QCOMPARE(toggle->shortcut(), QKeySequence(QString::fromLatin1(spec.shortcut)));
+        }
+        QVERIFY(window.panel<TimelinePanel>(QStringLiteral("timeline")));
+        QVERIFY(window.panel<LogPanel>(QStringLiteral("logs")));
+        QVERIFY(window.panel<MemoryPanel>(QStringLiteral("memory")));
+        QVERIFY(window.panel<EnvironmentPanel>(QStringLiteral("environments")));
+        QVERIFY(window.panel<ResultPanel>(QStringLiteral("result")));
+        QVERIFY(window.panel<MetricsPanel>(QStringLiteral("metrics")));
+        QVERIFY(window.panel<InvocationPanel>(QStringLiteral("invocations")));
+        QVERIFY(window.panel<ProjectPanel>(QStringLiteral("project")));
+        QCOMPARE(window.action(QStringLiteral("invoke"))->shortcut(), QKeySequence(QStringLiteral("Ctrl+Return")));
+        QCOMPARE(window.action(QStringLiteral("save"))->shortcut(), QKeySequence(QKeySequence::Save));
+        QCOMPARE(window.action(QStringLiteral("find"))->shortcut(), QKeySequence(QKeySequence::Find));
+        for (QAction *a : window.allActions())
+            QVERIFY2(!a->text().isEmpty(), qPrintable(a->objectName()));
+    }
+
+    void layoutRoundTrip()
+    {
+        StudioSession session;
+        QByteArray saved;
+        {
+            MainWindow window(session);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("result"))), Qt::RightDockWidgetArea);
+            // Move the logs to the left and hide the metrics, as a user might.
+            window.addDockWidget(Qt::LeftDockWidgetArea, window.dock(QStringLiteral("logs")));
+            window.dock(QStringLiteral("metrics"))->hide();
+            saved = window.saveLayout();
+        }
+        {
+            MainWindow window(session);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::BottomDockWidgetArea);
+            QVERIFY(window.restoreLayout(saved));
+            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::LeftDockWidgetArea);
+            QVERIFY(window.dock(QStringLiteral("metrics"))->isHidden());
+            // A layout of another version (or garbage) is ignored and the default applies.
+            QMainWindow scratch;
+            QVERIFY(!window.restoreLayout(QByteArray("not a layout")));
+            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::BottomDockWidgetArea);
+            QVERIFY(!window.dock(QStringLiteral("metrics"))->isHidden());
+            QVERIFY(window.restoreLayout(saved));
+            QByteArray otherVersion;
+            {
+                MainWindow other(session);
+                otherVersion = other.saveState(MainWindow::layoutVersion + 1);
+            }
+            QVERIFY(!window.restoreLayout(otherVersion));
+            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::BottomDockWidgetArea);
+        }
+    }
+
+    void snapshotsReachEveryPanel()
+    {
+        StudioSession session;
+        MainWindow window(session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QAbstractItemModelTester tester(&session.timeline(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        const InvocationRecord cold = record(1, 1, true, 0, 25.5);
+        const InvocationRecord warm = record(2, 1, false, 1000, 2.25);
+        const InvocationRecord failed = record(3, 1, false, 2000, 4, InvocationOutcome::FunctionError);
+        session.adoptEnvironment(environment(1, EnvironmentPhase::Busy, -300, 0));
+        session.adoptEnvironment(environment(1, EnvironmentPhase::Frozen, -300, 1));
+        for (const InvocationRecord &r : {cold, warm, failed}) {
+            session.adoptLogs(invocationLogs(r, 1));
+            session.adoptMemory(memory(1, r.startedAtMs - t0, 30));
+            session.adoptMemory(memory(1, r.startedAtMs - t0 + 10, 40 + r.sequence));
+            session.adoptInvocation(r);
+        }
+        QSignalSpy flushed(&session, &StudioSession::flushed);
+        QVERIFY(flushed.wait(2000));
+
+        // Timeline: one lane, three segments, the first cold.
+        const TimelineModel &timeline = session.timeline();
+        QCOMPARE(timeline.rowCount(), 1);
+        QCOMPARE(timeline.lanes()[0].segments.size(), size_t(3));
+        QVERIFY(timeline.lanes()[0].segments[0].has(TimelineSegment::Cold));
+        QVERIFY(timeline.lanes()[0].segments[2].has(TimelineSegment::Failed));
+        auto *timelinePanel = window.panel<TimelinePanel>(QStringLiteral("timeline"));
+        timelinePanel->view()->repaint();
+        QVERIFY(timelinePanel->view()->lastPaintCounts().first + timelinePanel->view()->lastPaintCounts().second >= 1);
+
+        // Logs: 15 lines; errors only shows the failure.
+        auto *logs = window.panel<LogPanel>(QStringLiteral("logs"));
+        QCOMPARE(session.logs().rowCount(), 15);
+        logs->levelCombo()->setCurrentIndex(1);
+        QCOMPARE(session.logs().rowCount(), 1);
+        logs->levelCombo()->setCurrentIndex(0);
+        QCOMPARE(session.logs().rowCount(), 15);
+
+        // Memory: a series with points, drawn.
+        auto *memoryPanel = window.panel<MemoryPanel>(QStringLiteral("memory"));
+        memoryPanel->refresh();
+        QCOMPARE(memoryPanel->plottedPoints(environmentId(1)), 6);
+
+        // Environments and metrics.
+        QCOMPARE(session.environments().rowCount(), 1);
+        QCOMPARE(session.metrics().value(MetricsModel::InvocationsRow, MetricsModel::AllColumn), 3.0);
+        QCOMPARE(session.metrics().value(MetricsModel::ErrorsRow, MetricsModel::WarmColumn), 1.0);
+        QCOMPARE(session.metrics().value(MetricsModel::InitP50Row, MetricsModel::ColdColumn), 187.42);
+
+        // Selecting a request anywhere shows it in the result panel and the timeline.
+        auto *result = window.panel<ResultPanel>(QStringLiteral("result"));
+        session.selectInvocation(failed.requestId);
+        QCOMPARE(timelinePanel->view()->selectedRequest(), failed.requestId);
+        QCOMPARE(result->badgeText(), QStringLiteral("WARM"));
+        QVERIFY(result->errorText().contains(QStringLiteral("ValueError")));
+        QVERIFY(result->errorText().contains(QStringLiteral("app.py")));
+        QVERIFY(result->responseText().contains(QStringLiteral("\"errorMessage\": \"boom\"")));
+        session.selectInvocation(cold.requestId);
+        QCOMPARE(result->badgeText(), QStringLiteral("COLD"));
+        QCOMPARE(result->model().value(QStringLiteral("Billed Duration")), QStringLiteral("26 ms"));
+        QCOMPARE(result->model().value(QStringLiteral("Init Duration")), QStringLiteral("187.42 ms"));
+        QCOMPARE(result->model().value(QStringLiteral("Max Memory Used")), QStringLiteral("39 MB"));
+        QVERIFY(result->errorText().isEmpty());
+        QVERIFY(result->responseText().contains(QStringLiteral("\"statusCode\": 200")));
+
+        // Only this invocation's log lines.
+        logs->selectedOnlyBox()->setChecked(true);
+        QCOMPARE(session.logs().rowCount(), 5);
+        QCOMPARE(session.logs().index(0, 0).data(LogModel::RequestIdRole).toString(), cold.requestId);
+    }
+
+    void projectTreeAndInvokeBar()
+    {
+        const QString hello = QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello"));
+        StudioSession session;
+        MainWindow window(session);
+        window.openProject(hello);
+        ProjectPanel *project = window.panel<ProjectPanel>(QStringLiteral("project"));
+        QAbstractItemModelTester tester(&project->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QStringList names = [&] {
+            QStringList out;
+            for (int r = 0; r < project->model().rowCount(); ++r)
+                out.append(project->model().index(r, 0).data().toString());
+            return out;
+        }();
+        QVERIFY2(names.contains(QStringLiteral("HelloPython")), qPrintable(names.join(u',')));
+        QVERIFY(names.contains(QStringLiteral("template.yaml")));
+        QCOMPARE(window.invokeBar()->functionCombo()->count(), session.functions().size());
+        QVERIFY(window.invokeBar()->eventCombo()->count() >= 2); // greeting + the empty event
+
+        // The handler and the event were opened for reading.
+        QVERIFY(window.editors()->count() >= 1);
+
+        // An event made invalid in its open editor is refused, with the place of the error.
+        window.invokeBar()->functionCombo()->setCurrentText(QStringLiteral("HelloPython"));
+        const QString eventPath = window.invokeBar()->eventCombo()->itemData(0).toString();
+        QVERIFY(!eventPath.isEmpty());
+        window.invokeBar()->eventCombo()->setCurrentIndex(0);
+        CodeEditor *editor = window.editors()->openFile(eventPath);
+        QVERIFY(editor);
+        editor->setText(QStringLiteral("{\n  \"name\": \"x\",\n}"));
+        QString error;
+        QVERIFY(!window.invokeBar()->currentRequest(&error));
+        QVERIFY2(error.contains(QStringLiteral("3:1")), qPrintable(error));
+        window.action(QStringLiteral("invoke"))->trigger();
+        QVERIFY(window.messageBar()->isVisibleTo(&window));
+        QVERIFY(window.messageBar()->text().contains(QStringLiteral("not JSON")));
+        editor->setModified(false); // no save prompt on close
+    }
+
+    void brokenProjectIsReportedInTheWindow()
+    {
+        QTemporaryDir dir;
+        QFile t(dir.filePath(QStringLiteral("template.yaml")));
+        QVERIFY(t.open(QIODevice::WriteOnly));
+        t.write("Resources:\n  Broken: [\n");
+        t.close();
+        StudioSession session;
+        MainWindow window(session);
+        window.openProject(dir.path());
+        QVERIFY(window.messageBar()->isVisibleTo(&window));
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml")), qPrintable(window.messageBar()->text()));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

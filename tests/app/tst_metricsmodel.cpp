@@ -1,0 +1,92 @@
+// MetricsModel (cold vs warm statistics, percentiles, cost) and ResultModel (REPORT as fields).
+#include "metrics/metricsmodel.h"
+#include "metrics/percentiles.h"
+#include "result/resultmodel.h"
+#include "snapshotfixtures.h"
+
+#include <QAbstractItemModelTester>
+#include <QTest>
+
+using namespace fn;
+using namespace fn::testing;
+
+class TestMetricsModel final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void percentiles()
+    {
+        Percentiles p;
+        QCOMPARE(p.at(50), 0.0);
+        for (int i = 100; i >= 1; --i)
+            p.add(i);
+        QCOMPARE(p.at(50), 50.0);
+        QCOMPARE(p.at(90), 90.0);
+        QCOMPARE(p.at(99), 99.0);
+        QCOMPARE(p.max(), 100.0);
+        p.add(1000);
+        QCOMPARE(p.max(), 1000.0);
+    }
+
+    void coldAndWarmSideBySide()
+    {
+        MetricsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.index(MetricsModel::DurationP50Row, MetricsModel::AllColumn).data().toString(), QStringLiteral("—"));
+        QList<InvocationRecord> records;
+        records.append(record(0, 1, true, 0, 100));
+        records.append(record(1, 2, true, 0, 200));
+        for (int i = 2; i < 12; ++i)
+            records.append(record(i, 1, false, i * 100, i)); // warm durations 2..11
+        records.append(record(12, 1, false, 2000, 3000, InvocationOutcome::Timeout));
+        records.append(record(13, 0, false, 2000, 0, InvocationOutcome::Throttled));
+        model.append(records.mid(0, 5));
+        model.append(records.mid(5));
+        auto v = [&](MetricsModel::Row r, MetricsModel::Column c) { return model.value(r, c); };
+        QCOMPARE(v(MetricsModel::InvocationsRow, MetricsModel::AllColumn), 13.0);
+        QCOMPARE(v(MetricsModel::InvocationsRow, MetricsModel::ColdColumn), 2.0);
+        QCOMPARE(v(MetricsModel::InvocationsRow, MetricsModel::WarmColumn), 11.0);
+        QCOMPARE(v(MetricsModel::ErrorsRow, MetricsModel::WarmColumn), 1.0);
+        QCOMPARE(v(MetricsModel::ThrottlesRow, MetricsModel::AllColumn), 1.0);
+        QCOMPARE(v(MetricsModel::DurationP50Row, MetricsModel::ColdColumn), 100.0);
+        QCOMPARE(v(MetricsModel::DurationP99Row, MetricsModel::ColdColumn), 200.0);
+        QCOMPARE(v(MetricsModel::DurationP50Row, MetricsModel::WarmColumn), 7.0);
+        QCOMPARE(v(MetricsModel::DurationP99Row, MetricsModel::WarmColumn), 3000.0);
+        QCOMPARE(v(MetricsModel::InitP50Row, MetricsModel::ColdColumn), 187.42);
+        QCOMPARE(v(MetricsModel::InitP50Row, MetricsModel::WarmColumn), 0.0);
+        QCOMPARE(model.index(MetricsModel::InitP50Row, MetricsModel::WarmColumn).data().toString(), QStringLiteral("—"));
+        // GB-seconds: billed ms / 1000 × 128 / 1024
+        double billed = 0;
+        for (const InvocationRecord &r : records)
+            billed += r.outcome == InvocationOutcome::Throttled ? 0 : r.billedDurationMs;
+        QCOMPARE(v(MetricsModel::GbSecondsRow, MetricsModel::AllColumn), billed / 1000.0 * 0.125);
+        QCOMPARE(v(MetricsModel::CostRow, MetricsModel::AllColumn),
+                 billed / 1000.0 * 0.125 * MetricsModel::pricePerGbSecond + 13 * MetricsModel::pricePerRequest);
+        QCOMPARE(model.headerData(MetricsModel::DurationP90Row, Qt::Vertical).toString(), QStringLiteral("Duration p90"));
+        model.resetData({});
+        QCOMPARE(v(MetricsModel::InvocationsRow, MetricsModel::AllColumn), 0.0);
+    }
+
+    void resultFields()
+    {
+        ResultModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.rowCount(), 0);
+        model.setRecord(record(7, 1, true, 0, 12.5));
+        QCOMPARE(model.value(QStringLiteral("Start")), QStringLiteral("cold"));
+        QCOMPARE(model.value(QStringLiteral("Duration")), QStringLiteral("12.50 ms"));
+        QCOMPARE(model.value(QStringLiteral("Billed Duration")), QStringLiteral("13 ms"));
+        QCOMPARE(model.value(QStringLiteral("Memory Size")), QStringLiteral("128 MB"));
+        QCOMPARE(model.value(QStringLiteral("Init Duration")), QStringLiteral("187.42 ms"));
+        QCOMPARE(model.value(QStringLiteral("  sandbox start")), QStringLiteral("12.50 ms"));
+        model.setRecord(record(8, 1, false, 0, 1, InvocationOutcome::Timeout));
+        QCOMPARE(model.value(QStringLiteral("Start")), QStringLiteral("warm"));
+        QCOMPARE(model.value(QStringLiteral("Init Duration")), QString());
+        QCOMPARE(model.value(QStringLiteral("Error type")), QStringLiteral("Sandbox.Timedout"));
+        model.clear();
+        QVERIFY(!model.hasRecord());
+    }
+};
+
+QTEST_MAIN(TestMetricsModel)
+#include "tst_metricsmodel.moc"
