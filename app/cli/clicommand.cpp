@@ -22,6 +22,8 @@ static void usage()
                "  bench [--runtime python|nodejs] [--function F --project DIR] [--n N] [--concurrency C,..] [--json]\n"
                "                 warm latency, cold start phases, throughput and engine memory\n"
                "  doctor         the runtimes found, the sandbox and cgroup backends, the isolation in force\n"
+               "  serve [--project DIR] [--host 127.0.0.1] [--port 3001] [--api-port 3000]\n"
+               "                 serve the project's functions through the Lambda Invoke API until interrupted\n"
                "  schedule next EXPRESSION [--from ISO-8601-TIME] [--count N]\n"
                "                 the next fire times of a rate() or cron() schedule expression, in UTC\n"
                "\n"
@@ -42,6 +44,8 @@ int run(const QStringList &arguments)
         return invoke(rest);
     if (command == QLatin1String("doctor"))
         return doctor(rest);
+    if (command == QLatin1String("serve"))
+        return serve(rest);
     if (command == QLatin1String("bench"))
         return bench(rest);
     if (command == QLatin1String("schedule"))

@@ -10,6 +10,7 @@ int run(const QStringList &arguments);
 
 int doctor(const QStringList &arguments);
 int invoke(const QStringList &arguments);
+int serve(const QStringList &arguments);
 int bench(const QStringList &arguments);
 int schedule(const QStringList &arguments);
 

@@ -8,8 +8,12 @@
 #include <climits>
 #include <csignal>
 #include <cstdlib>
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -137,6 +141,48 @@ void closeFd(int &fd)
 
 } // namespace
 
+
+// Runs tasks on one thread that lives as long as the process.
+class Spawner
+{
+public:
+    static Spawner &instance()
+    {
+        static Spawner *spawner = new Spawner; // never destroyed: children may still be started at exit
+        return *spawner;
+    }
+    void run(const std::function<void()> &task)
+    {
+        std::unique_lock lock(m_mutex);
+        m_idle.wait(lock, [this] { return m_task == nullptr; });
+        bool done = false;
+        m_task = &task;
+        m_done = &done;
+        m_wake.notify_all();
+        m_idle.wait(lock, [&done] { return done; });
+    }
+
+private:
+    Spawner()
+    {
+        std::thread([this] {
+            std::unique_lock lock(m_mutex);
+            for (;;) {
+                m_wake.wait(lock, [this] { return m_task != nullptr; });
+                (*m_task)();
+                *m_done = true;
+                m_task = nullptr;
+                m_idle.notify_all();
+            }
+        }).detach();
+    }
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_idle;
+    const std::function<void()> *m_task = nullptr;
+    bool *m_done = nullptr;
+};
+
 QString ExitStatus::describe() const
 {
     if (kind == Kind::Exited)
@@ -207,72 +253,77 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
     // Only the read end is non-blocking: the child's stdout must stay blocking.
     ::fcntl(out[0], F_SETFL, ::fcntl(out[0], F_GETFL) | O_NONBLOCK);
 
-    const pid_t pid = ::fork();
+    // The fork happens on one long-lived thread: bubblewrap's --die-with-parent (PR_SET_PDEATHSIG)
+    // fires when the *thread* that forked it exits, and invocations run on pool threads that come and go.
+    pid_t pid = -1;
+    Spawner::instance().run([&] {
+        pid = ::fork();
+        if (pid == 0) {
+            // --- child: async-signal-safe calls only ---
+            ::close(out[0]);
+            ::close(report[0]);
+            ::setpgid(0, 0);
+
+            // Dispositions the studio ignores (SIGPIPE) and its blocked mask would otherwise survive exec.
+            struct sigaction dfl;
+            std::memset(&dfl, 0, sizeof dfl);
+            dfl.sa_handler = SIG_DFL;
+            for (int s = 1; s < NSIG; ++s) {
+                if (s != SIGKILL && s != SIGSTOP)
+                    ::sigaction(s, &dfl, nullptr);
+            }
+            sigset_t none;
+            sigemptyset(&none);
+            ::sigprocmask(SIG_SETMASK, &none, nullptr);
+
+            // Join the resource group before exec so the runtime's first allocation is already counted.
+            char pidText[32];
+            const size_t pidLen = formatPid(::getpid(), pidText);
+            for (size_t i = 0; i < procFiles.size(); ++i) {
+                const int fd = ::open(procFiles[i], O_WRONLY | O_CLOEXEC);
+                if (fd < 0 || ::write(fd, pidText, pidLen) != ssize_t(pidLen))
+                    childFail(report[1], ChildStage::CgroupPlacement, int(i));
+                ::close(fd);
+            }
+
+            const int devNull = ::open("/dev/null", O_RDONLY);
+            if (devNull < 0 || ::dup2(devNull, STDIN_FILENO) < 0 || ::dup2(out[1], STDOUT_FILENO) < 0
+                || ::dup2(out[1], STDERR_FILENO) < 0)
+                childFail(report[1], ChildStage::Stdio);
+            if (devNull > STDERR_FILENO)
+                ::close(devNull);
+            if (out[1] > STDERR_FILENO)
+                ::close(out[1]);
+            // Descriptors some other part of the studio opened without O_CLOEXEC must not leak into a sandbox.
+            ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+
+            if (!workDir.isEmpty() && ::chdir(workDir.constData()) != 0)
+                childFail(report[1], ChildStage::WorkingDirectory);
+
+            // No core files dropped into the user's folders (Lambda has no core dumps either).
+            struct rlimit rl{0, 0};
+            ::setrlimit(RLIMIT_CORE, &rl);
+            if (spec.addressSpaceLimit > 0) {
+                rl.rlim_cur = rl.rlim_max = rlim_t(spec.addressSpaceLimit);
+                if (::setrlimit(RLIMIT_AS, &rl) != 0)
+                    childFail(report[1], ChildStage::Limits);
+            }
+            if (spec.maxProcesses > 0) {
+                rl.rlim_cur = rl.rlim_max = rlim_t(spec.maxProcesses);
+                if (::setrlimit(RLIMIT_NPROC, &rl) != 0)
+                    childFail(report[1], ChildStage::Limits);
+            }
+
+            ::execve(program.constData(), argv.data(), envp.data());
+            childFail(report[1], ChildStage::Exec);
+        }
+
+    });
     if (pid < 0) {
         const int e = errno;
         for (int fd : {out[0], out[1], report[0], report[1]})
             ::close(fd);
         return fail(QStringLiteral("cannot start %1: fork: %2").arg(spec.program, QString::fromLocal8Bit(strerror(e))));
-    }
-
-    if (pid == 0) {
-        // --- child: async-signal-safe calls only ---
-        ::close(out[0]);
-        ::close(report[0]);
-        ::setpgid(0, 0);
-
-        // Dispositions the studio ignores (SIGPIPE) and its blocked mask would otherwise survive exec.
-        struct sigaction dfl;
-        std::memset(&dfl, 0, sizeof dfl);
-        dfl.sa_handler = SIG_DFL;
-        for (int s = 1; s < NSIG; ++s) {
-            if (s != SIGKILL && s != SIGSTOP)
-                ::sigaction(s, &dfl, nullptr);
-        }
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-
-        // Join the resource group before exec so the runtime's first allocation is already counted.
-        char pidText[32];
-        const size_t pidLen = formatPid(::getpid(), pidText);
-        for (size_t i = 0; i < procFiles.size(); ++i) {
-            const int fd = ::open(procFiles[i], O_WRONLY | O_CLOEXEC);
-            if (fd < 0 || ::write(fd, pidText, pidLen) != ssize_t(pidLen))
-                childFail(report[1], ChildStage::CgroupPlacement, int(i));
-            ::close(fd);
-        }
-
-        const int devNull = ::open("/dev/null", O_RDONLY);
-        if (devNull < 0 || ::dup2(devNull, STDIN_FILENO) < 0 || ::dup2(out[1], STDOUT_FILENO) < 0
-            || ::dup2(out[1], STDERR_FILENO) < 0)
-            childFail(report[1], ChildStage::Stdio);
-        if (devNull > STDERR_FILENO)
-            ::close(devNull);
-        if (out[1] > STDERR_FILENO)
-            ::close(out[1]);
-        // Descriptors some other part of the studio opened without O_CLOEXEC must not leak into a sandbox.
-        ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-
-        if (!workDir.isEmpty() && ::chdir(workDir.constData()) != 0)
-            childFail(report[1], ChildStage::WorkingDirectory);
-
-        // No core files dropped into the user's folders (Lambda has no core dumps either).
-        struct rlimit rl{0, 0};
-        ::setrlimit(RLIMIT_CORE, &rl);
-        if (spec.addressSpaceLimit > 0) {
-            rl.rlim_cur = rl.rlim_max = rlim_t(spec.addressSpaceLimit);
-            if (::setrlimit(RLIMIT_AS, &rl) != 0)
-                childFail(report[1], ChildStage::Limits);
-        }
-        if (spec.maxProcesses > 0) {
-            rl.rlim_cur = rl.rlim_max = rlim_t(spec.maxProcesses);
-            if (::setrlimit(RLIMIT_NPROC, &rl) != 0)
-                childFail(report[1], ChildStage::Limits);
-        }
-
-        ::execve(program.constData(), argv.data(), envp.data());
-        childFail(report[1], ChildStage::Exec);
     }
 
     // --- parent ---

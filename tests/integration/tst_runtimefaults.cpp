@@ -5,6 +5,8 @@
 #include "engine/engine.h"
 
 #include <QDirIterator>
+
+#include <thread>
 #include <QtTest>
 
 using namespace fn;
@@ -60,6 +62,21 @@ private Q_SLOTS:
         QVERIFY(lines.last().startsWith(QStringLiteral("REPORT RequestId: %1\tDuration: ").arg(warm.requestId)));
         QVERIFY(lines.last().contains(QStringLiteral("\tMemory Size: 128 MB\tMax Memory Used: ")));
         QVERIFY(lines.last().endsWith(QLatin1Char('\t')));
+    }
+
+    void environmentOutlivesTheThreadThatStartedIt()
+    {
+        // bubblewrap's --die-with-parent watches the forking *thread*; pool threads come and go.
+        TempFunction f(QStringLiteral("ThreadEcho"), QStringLiteral("provided.al2023"), QStringLiteral("echo"));
+        f.installBootstrap(QStringLiteral(FN_FAULTY_RUNTIME));
+        InvocationRecord cold;
+        std::thread([&] { cold = m_engine->invoke(f.config, "{}"); }).join();
+        QVERIFY(cold.coldStart);
+        QTest::qWait(200);
+        const auto warm = m_engine->invoke(f.config, "{}");
+        QCOMPARE(warm.outcome, InvocationOutcome::Success);
+        QVERIFY(!warm.coldStart);
+        QCOMPARE(warm.environmentId, cold.environmentId);
     }
 
     void crashDuringInit()

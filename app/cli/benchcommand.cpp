@@ -1,0 +1,326 @@
+#include "clicommand.h"
+#include "projectloader.h"
+
+#include "engine/engine.h"
+#include "runtime/runtimeregistry.h"
+#include "sandbox/childprocess.h"
+#include "sandbox/resourcegroup.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+namespace fn::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double usSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+}
+
+struct Percentiles
+{
+    double p50 = 0, p90 = 0, p99 = 0, max = 0;
+    int n = 0;
+};
+
+Percentiles percentiles(std::vector<double> v)
+{
+    Percentiles p;
+    if (v.empty())
+        return p;
+    std::sort(v.begin(), v.end());
+    const auto at = [&v](double q) { return v[std::min(v.size() - 1, size_t(q * double(v.size())))]; };
+    p.p50 = at(0.50);
+    p.p90 = at(0.90);
+    p.p99 = at(0.99);
+    p.max = v.back();
+    p.n = int(v.size());
+    return p;
+}
+
+QJsonObject toJson(const Percentiles &p)
+{
+    return {{QStringLiteral("n"), p.n},          {QStringLiteral("p50_us"), p.p50}, {QStringLiteral("p90_us"), p.p90},
+            {QStringLiteral("p99_us"), p.p99}, {QStringLiteral("max_us"), p.max}};
+}
+
+qint64 residentBytes()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.size() > 1 ? fields.at(1).toLongLong() * 4096 : 0;
+}
+
+// A trivial handler for a runtime, written into dir; the function that runs it.
+FunctionConfig trivialFunction(const QString &runtime, const QString &dir, int memoryMb)
+{
+    FunctionConfig f;
+    f.memoryMb = memoryMb;
+    f.timeoutSec = 30;
+    f.codeDir = dir;
+    if (runtime == QLatin1String("nodejs")) {
+        f.name = QStringLiteral("BenchNode");
+        f.runtime = QStringLiteral("nodejs20.x");
+        f.handler = QStringLiteral("index.handler");
+        QFile file(dir + QStringLiteral("/index.mjs"));
+        if (file.open(QIODevice::WriteOnly))
+            file.write("export const handler = async (event) => event;\n");
+    } else {
+        f.name = QStringLiteral("BenchPython");
+        f.runtime = QStringLiteral("python3.12");
+        f.handler = QStringLiteral("app.handler");
+        QFile file(dir + QStringLiteral("/app.py"));
+        if (file.open(QIODevice::WriteOnly))
+            file.write("def handler(event, context):\n    return event\n");
+    }
+    return f;
+}
+
+// Wall time of starting the bare interpreter through the same process chokepoint.
+std::vector<double> bareStarts(const RuntimeDescriptor &rt, int count)
+{
+    std::vector<double> out;
+    if (rt.bareStartCommand.isEmpty())
+        return out;
+    for (int i = 0; i < count; ++i) {
+        ProcessSpec spec;
+        spec.program = rt.bareStartCommand.first();
+        spec.arguments = rt.bareStartCommand.mid(1);
+        ChildProcess child;
+        QString error;
+        const auto t0 = Clock::now();
+        if (!child.start(spec, &error))
+            break;
+        child.waitForExit(-1);
+        out.push_back(usSince(t0) / 1000.0);
+    }
+    return out;
+}
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+} // namespace
+
+int bench(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Measures warm latency, cold start (with the bare interpreter start beside it), throughput and engine memory."));
+    parser.addHelpOption();
+    const QCommandLineOption functionOpt(QStringLiteral("function"), QStringLiteral("a project function instead of the trivial handler"),
+                                         QStringLiteral("F"));
+    const QCommandLineOption projectOpt(QStringLiteral("project"), QStringLiteral("project folder for --function"),
+                                        QStringLiteral("DIR"), QStringLiteral("."));
+    const QCommandLineOption runtimeOpt(QStringLiteral("runtime"), QStringLiteral("python or nodejs (trivial handler)"),
+                                        QStringLiteral("R"), QStringLiteral("python"));
+    const QCommandLineOption nOpt(QStringLiteral("n"), QStringLiteral("warm invocations (default 2000)"), QStringLiteral("N"),
+                                  QStringLiteral("2000"));
+    const QCommandLineOption concurrencyOpt(QStringLiteral("concurrency"),
+                                            QStringLiteral("comma-separated concurrency levels for throughput (default 1,2,8)"),
+                                            QStringLiteral("C"), QStringLiteral("1,2,8"));
+    const QCommandLineOption coldOpt(QStringLiteral("cold"), QStringLiteral("cold starts to measure (default 10)"),
+                                     QStringLiteral("K"), QStringLiteral("10"));
+    const QCommandLineOption memoryOpt(QStringLiteral("memory"), QStringLiteral("MemorySize of the trivial function (default 1769: one vCPU)"),
+                                       QStringLiteral("MB"), QStringLiteral("1769"));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("print JSON instead of a table"));
+    parser.addOptions({functionOpt, projectOpt, runtimeOpt, nOpt, concurrencyOpt, coldOpt, memoryOpt, jsonOpt});
+    if (!parser.parse(arguments)) {
+        error(parser.errorText());
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+        return 0;
+    }
+    const int n = std::max(10, parser.value(nOpt).toInt());
+    const int colds = std::max(1, parser.value(coldOpt).toInt());
+    QList<int> levels;
+    for (const QString &c : parser.value(concurrencyOpt).split(QLatin1Char(',')))
+        if (c.toInt() > 0)
+            levels << c.toInt();
+
+    QTemporaryDir scratch;
+    std::optional<FunctionConfig> function;
+    if (parser.isSet(functionOpt))
+        function = loadFunction(parser.value(projectOpt), parser.value(functionOpt), {});
+    else
+        function = trivialFunction(parser.value(runtimeOpt), scratch.path(), parser.value(memoryOpt).toInt());
+    if (!function)
+        return 2;
+
+    const qint64 rssBefore = residentBytes();
+    Engine engine;
+    engine.setSamplingIntervalMs(0); // measure the invocation path, not the sampler
+    QString runtimeError;
+    const auto runtime = engine.registry().resolve(function->runtime, &runtimeError);
+    if (!runtime) {
+        error(runtimeError);
+        return 2;
+    }
+    const QByteArray payload = QByteArrayLiteral("{\"hello\":\"world\"}");
+
+    // Cold starts, each phase, beside the bare interpreter started the same way.
+    std::vector<double> coldTotal, sandbox, runtimeStart, init, firstInvoke;
+    for (int i = 0; i < colds; ++i) {
+        const auto r = engine.invoke(*function, payload, InvokeOptions{true, {}});
+        if (r.failed()) {
+            error(QStringLiteral("cold invocation failed: %1 %2").arg(r.errorType, r.errorMessage));
+            return 1;
+        }
+        coldTotal.push_back(r.initDurationMs + r.durationMs);
+        sandbox.push_back(r.phases.sandboxMs);
+        runtimeStart.push_back(r.phases.runtimeStartMs);
+        init.push_back(r.phases.initMs);
+        firstInvoke.push_back(r.durationMs);
+    }
+    engine.stopAll();
+    const std::vector<double> bare = bareStarts(*runtime, colds);
+
+    // Warm latency through the engine's API, one environment.
+    engine.invoke(*function, payload);
+    for (int i = 0; i < 200; ++i)
+        engine.invoke(*function, payload);
+    std::vector<double> warm;
+    warm.reserve(size_t(n));
+    int failed = 0;
+    for (int i = 0; i < n; ++i) {
+        const auto t0 = Clock::now();
+        const auto r = engine.invoke(*function, payload);
+        warm.push_back(usSince(t0));
+        failed += r.failed() ? 1 : 0;
+    }
+    const Percentiles warmP = percentiles(warm);
+    const qint64 rssOneEnv = residentBytes();
+
+    // Throughput at each concurrency level: C threads, n invocations in all.
+    QJsonArray throughput;
+    QList<QPair<int, QPair<double, int>>> throughputRows;
+    for (int c : levels) {
+        // Warm c environments first so the figure is about warm invocations.
+        {
+            std::vector<std::thread> warmers;
+            for (int t = 0; t < c; ++t)
+                warmers.emplace_back([&] { engine.invoke(*function, payload); });
+            for (auto &t : warmers)
+                t.join();
+        }
+        std::atomic<int> next{0}, ok{0}, lost{0};
+        const auto t0 = Clock::now();
+        std::vector<std::thread> workers;
+        for (int t = 0; t < c; ++t)
+            workers.emplace_back([&] {
+                while (next.fetch_add(1) < n) {
+                    const auto r = engine.invoke(*function, payload);
+                    (r.failed() ? lost : ok).fetch_add(1);
+                    if (r.failed())
+                        error(QStringLiteral("lost: %1 %2 %3").arg(outcomeName(r.outcome), r.errorType, r.errorMessage));
+                }
+            });
+        for (auto &t : workers)
+            t.join();
+        const double seconds = usSince(t0) / 1e6;
+        const double perSecond = ok.load() / seconds;
+        throughput.append(QJsonObject{{QStringLiteral("concurrency"), c},
+                                      {QStringLiteral("invocations_per_second"), perSecond},
+                                      {QStringLiteral("completed"), ok.load()},
+                                      {QStringLiteral("lost"), lost.load()}});
+        throughputRows.append({c, {perSecond, lost.load()}});
+    }
+    const int environments = int(engine.environments().size());
+    const qint64 rssAfter = residentBytes();
+
+    // History: does the engine grow with invocations it has served?
+    const qint64 rssBeforeHistory = residentBytes();
+    for (int i = 0; i < 10000; ++i)
+        engine.invoke(*function, payload);
+    const qint64 historyBytes = residentBytes() - rssBeforeHistory;
+
+    const QJsonObject result{
+        {QStringLiteral("function"), function->name},
+        {QStringLiteral("runtime"), function->runtime},
+        {QStringLiteral("interpreter"), QString(runtime->interpreter + QLatin1Char(' ') + runtime->interpreterVersion)},
+        {QStringLiteral("memory_mb"), function->memoryMb},
+        {QStringLiteral("sandbox_backend"), engine.backend().name()},
+        {QStringLiteral("warm_engine_api"), toJson(warmP)},
+        {QStringLiteral("warm_failed"), failed},
+        {QStringLiteral("cold_start_ms"),
+         QJsonObject{{QStringLiteral("n"), colds},
+                     {QStringLiteral("total_median"), median(coldTotal)},
+                     {QStringLiteral("sandbox_median"), median(sandbox)},
+                     {QStringLiteral("runtime_start_median"), median(runtimeStart)},
+                     {QStringLiteral("module_init_median"), median(init)},
+                     {QStringLiteral("first_invocation_median"), median(firstInvoke)},
+                     {QStringLiteral("bare_interpreter_median"), median(bare)},
+                     {QStringLiteral("above_bare_median"), median(coldTotal) - median(bare)}}},
+        {QStringLiteral("throughput"), throughput},
+        {QStringLiteral("engine_rss_bytes"),
+         QJsonObject{{QStringLiteral("before_engine"), QJsonValue(rssBefore)},
+                     {QStringLiteral("one_environment"), QJsonValue(rssOneEnv)},
+                     {QStringLiteral("after_throughput"), QJsonValue(rssAfter)},
+                     {QStringLiteral("environments"), environments},
+                     {QStringLiteral("per_environment"),
+                      QJsonValue(environments > 0 ? double(rssAfter - rssBefore) / environments : 0.0)},
+                     {QStringLiteral("growth_per_10000_invocations"), QJsonValue(historyBytes)}}},
+    };
+    if (parser.isSet(jsonOpt)) {
+        std::fputs(QJsonDocument(result).toJson().constData(), stdout);
+        return failed ? 1 : 0;
+    }
+    const auto line = [](const QString &s) { std::printf("%s\n", s.toLocal8Bit().constData()); };
+    line(QStringLiteral("%1 (%2, %3 MB, %4)")
+             .arg(function->name, runtime->interpreter + QLatin1Char(' ') + runtime->interpreterVersion)
+             .arg(function->memoryMb)
+             .arg(engine.backend().name()));
+    line(QStringLiteral("warm invocation, engine API (n=%1):  p50 %2 us  p90 %3 us  p99 %4 us  max %5 us  failed %6")
+             .arg(warmP.n)
+             .arg(warmP.p50, 0, 'f', 0)
+             .arg(warmP.p90, 0, 'f', 0)
+             .arg(warmP.p99, 0, 'f', 0)
+             .arg(warmP.max, 0, 'f', 0)
+             .arg(failed));
+    line(QStringLiteral("cold start, median of %1 (ms):  total %2 = sandbox %3 + runtime start %4 + module init %5 + first invocation %6")
+             .arg(colds)
+             .arg(median(coldTotal), 0, 'f', 1)
+             .arg(median(sandbox), 0, 'f', 1)
+             .arg(median(runtimeStart), 0, 'f', 1)
+             .arg(median(init), 0, 'f', 1)
+             .arg(median(firstInvoke), 0, 'f', 2));
+    line(QStringLiteral("bare interpreter start, median (ms): %1  (%2)   cold start above it: %3 ms")
+             .arg(median(bare), 0, 'f', 1)
+             .arg(runtime->bareStartCommand.join(QLatin1Char(' ')))
+             .arg(median(coldTotal) - median(bare), 0, 'f', 1));
+    for (const auto &row : std::as_const(throughputRows))
+        line(QStringLiteral("throughput at concurrency %1: %2 invocations/s, %3 lost")
+                 .arg(row.first)
+                 .arg(row.second.first, 0, 'f', 0)
+                 .arg(row.second.second));
+    line(QStringLiteral("engine memory: %1 KiB per environment (%2 environments); growth over 10,000 invocations: %3 KiB")
+             .arg(environments > 0 ? (rssAfter - rssBefore) / 1024 / environments : 0)
+             .arg(environments)
+             .arg(historyBytes / 1024));
+    return failed ? 1 : 0;
+}
+
+} // namespace fn::cli
