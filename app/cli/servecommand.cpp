@@ -1,0 +1,166 @@
+#include "clicommand.h"
+
+#include "engine/engine.h"
+#include "project/project.h"
+#include "triggers/invokeapiserver.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace fn::cli {
+
+namespace {
+
+// SIGINT/SIGTERM reach the event loop through a socket pair: a signal handler may only write().
+int g_signalFds[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalFds[0], &byte, 1);
+}
+
+bool installQuitOnSignals(QObject *context)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
+        return false;
+    auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, context);
+    QObject::connect(notifier, &QSocketNotifier::activated, context, [notifier] {
+        notifier->setEnabled(false);
+        char byte = 0;
+        [[maybe_unused]] const auto got = ::read(g_signalFds[1], &byte, 1);
+        QCoreApplication::quit();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return ::sigaction(SIGINT, &action, nullptr) == 0 && ::sigaction(SIGTERM, &action, nullptr) == 0;
+}
+
+int parsePort(const QCommandLineParser &parser, const QCommandLineOption &option, bool *ok)
+{
+    const int port = parser.value(option).toInt(ok);
+    *ok = *ok && port >= 0 && port <= 65535;
+    if (!*ok)
+        error(QStringLiteral("--%1 must be a port number (0-65535; 0 picks a free one), not '%2'")
+                  .arg(option.names().constFirst(), parser.value(option)));
+    return port;
+}
+
+} // namespace
+
+int serve(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Serves the project's functions through the Lambda Invoke API until interrupted, so the AWS CLI "
+                       "and SDKs can call them with --endpoint-url. The address and the functions go to stdout, the "
+                       "functions' logs and one line per request to stderr."));
+    parser.addHelpOption();
+    const QCommandLineOption projectOpt(QStringLiteral("project"), QStringLiteral("project folder (default: current)"),
+                                        QStringLiteral("DIR"), QStringLiteral("."));
+    const QCommandLineOption hostOpt(QStringLiteral("host"),
+                                     QStringLiteral("address to listen on (default 127.0.0.1: this machine only)"),
+                                     QStringLiteral("HOST"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption portOpt(QStringLiteral("port"), QStringLiteral("Invoke API port (default 3001)"),
+                                     QStringLiteral("PORT"), QString::number(InvokeApiServer::DefaultPort));
+    const QCommandLineOption apiPortOpt(QStringLiteral("api-port"),
+                                        QStringLiteral("API Gateway port (default 3000; not served yet)"),
+                                        QStringLiteral("PORT"), QStringLiteral("3000"));
+    const QCommandLineOption legacyOpt(QStringLiteral("legacy-async-limit"),
+                                       QStringLiteral("limit Event payloads to 262,144 bytes as Lambda did before "
+                                                      "raising it to 1 MB"));
+    parser.addOptions({projectOpt, hostOpt, portOpt, apiPortOpt, legacyOpt});
+    if (!parser.parse(arguments)) {
+        error(parser.errorText());
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        error(QStringLiteral("serve takes no arguments besides its options (see --help)"));
+        return 2;
+    }
+    bool ok = false;
+    const int port = parsePort(parser, portOpt, &ok);
+    if (!ok)
+        return 2;
+    (void)parsePort(parser, apiPortOpt, &ok);
+    if (!ok)
+        return 2;
+
+    Project project;
+    const QString dir = QFileInfo(parser.value(projectOpt)).absoluteFilePath();
+    project.open(dir);
+    for (const Diagnostic &w : project.warnings())
+        error(QStringLiteral("warning: ") + w.toString());
+    // Functions with errors are left out by the project; the others are still worth serving.
+    for (const Diagnostic &e : project.errors())
+        error(e.toString());
+    if (project.functions().isEmpty()) {
+        error(QStringLiteral("no functions to serve in %1").arg(project.templatePath().isEmpty() ? dir
+                                                                                             : project.templatePath()));
+        return 2;
+    }
+
+    Engine engine;
+    std::mutex printing;
+    QObject::connect(&engine, &Engine::logLines, &engine, [&printing](const LogBatch &batch) {
+        std::lock_guard lock(printing);
+        for (const LogLine &line : batch)
+            std::fprintf(stderr, "%s\n", line.text.toUtf8().constData());
+        std::fflush(stderr);
+    }, Qt::DirectConnection);
+
+    InvokeApiServer server(engine);
+    server.setFunctions(project.functions());
+    server.setLegacyAsyncPayloadLimit(parser.isSet(legacyOpt));
+    server.setRequestLogger([&printing](const QString &line) {
+        std::lock_guard lock(printing);
+        std::fprintf(stderr, "fnstudio-cli serve: %s\n", line.toUtf8().constData());
+        std::fflush(stderr);
+    });
+    QString problem;
+    if (!server.start(parser.value(hostOpt), port, &problem)) {
+        error(QStringLiteral("Invoke API: ") + problem);
+        return 2;
+    }
+    if (!installQuitOnSignals(QCoreApplication::instance()))
+        error(QStringLiteral("warning: cannot handle SIGINT/SIGTERM; stop with SIGKILL"));
+
+    {
+        std::lock_guard lock(printing);
+        std::printf("Lambda Invoke API: %s\n", server.url().toUtf8().constData());
+        for (const FunctionConfig &f : server.functions())
+            std::printf("  %s  %s  %s\n", f.name.toUtf8().constData(), f.runtime.toUtf8().constData(),
+                        f.handler.toUtf8().constData());
+        std::printf("Try: aws lambda invoke --endpoint-url %s --function-name %s out.json\n",
+                    server.url().toUtf8().constData(), server.functions().constFirst().name.toUtf8().constData());
+        std::fflush(stdout);
+        std::fprintf(stderr, "fnstudio-cli serve: API Gateway front: not yet available (--api-port %s is not served)\n",
+                     parser.value(apiPortOpt).toUtf8().constData());
+        std::fflush(stderr);
+    }
+
+    QCoreApplication::exec();
+
+    // Finish what is in flight, then take every environment down before the engine goes.
+    server.stop();
+    engine.stopAll();
+    std::lock_guard lock(printing);
+    std::fprintf(stderr, "fnstudio-cli serve: stopped\n");
+    return 0;
+}
+
+} // namespace fn::cli
