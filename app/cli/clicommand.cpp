@@ -26,6 +26,8 @@ static void usage()
                "                 serve the project's functions through the Lambda Invoke API until interrupted\n"
                "  schedule next EXPRESSION [--from ISO-8601-TIME] [--count N]\n"
                "                 the next fire times of a rate() or cron() schedule expression, in UTC\n"
+               "  generate-event SERVICE EVENT [--PARAMETER VALUE ...] | --list\n"
+               "                 a sample event of an AWS service (S3, SQS, API Gateway, ...) as JSON\n"
                "\n"
                "Run `fnstudio-cli <command> --help` for a command's options.\n",
                stderr);
@@ -50,6 +52,8 @@ int run(const QStringList &arguments)
         return bench(rest);
     if (command == QLatin1String("schedule"))
         return schedule(rest);
+    if (command == QLatin1String("generate-event"))
+        return generateEvent(rest);
     error(QStringLiteral("unknown command '%1'").arg(command));
     usage();
     return 2;

@@ -13,6 +13,7 @@ int invoke(const QStringList &arguments);
 int serve(const QStringList &arguments);
 int bench(const QStringList &arguments);
 int schedule(const QStringList &arguments);
+int generateEvent(const QStringList &arguments);
 
 // Prints to stderr with a trailing newline.
 void error(const QString &message);
