@@ -116,20 +116,22 @@ int serve(const QStringList &arguments)
 
     Engine engine;
     std::mutex printing;
+    // This runs on the invocation path: one write per batch, formatted outside the lock.
     QObject::connect(&engine, &Engine::logLines, &engine, [&printing](const LogBatch &batch) {
-        std::lock_guard lock(printing);
+        QByteArray text;
         for (const LogLine &line : batch)
-            std::fprintf(stderr, "%s\n", line.text.toUtf8().constData());
-        std::fflush(stderr);
+            text += line.text.toUtf8() + '\n';
+        std::lock_guard lock(printing);
+        std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
     }, Qt::DirectConnection);
 
     InvokeApiServer server(engine);
     server.setFunctions(project.functions());
     server.setLegacyAsyncPayloadLimit(parser.isSet(legacyOpt));
     server.setRequestLogger([&printing](const QString &line) {
+        const QByteArray text = "fnstudio-cli serve: " + line.toUtf8() + '\n';
         std::lock_guard lock(printing);
-        std::fprintf(stderr, "fnstudio-cli serve: %s\n", line.toUtf8().constData());
-        std::fflush(stderr);
+        std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
     });
     QString problem;
     if (!server.start(parser.value(hostOpt), port, &problem)) {
