@@ -70,7 +70,7 @@ QStringList CgroupV1Group::procFiles() const
     QStringList files;
     for (const QString &dir : {m_dirs.memory, m_dirs.freezer, m_dirs.cpu, m_dirs.pids}) {
         if (!dir.isEmpty())
-            files.append(dir + QStringLiteral("/cgroup.procs"));
+            files.append(dir + QStringLiteral("/tasks")); // see ChildProcess: "0" into tasks skips a global lock
     }
     return files;
 }
