@@ -162,10 +162,11 @@ private Q_SLOTS:
         logs->levelCombo()->setCurrentIndex(0);
         QCOMPARE(session.logs().rowCount(), 15);
 
-        // Memory: a series with points, drawn.
+        // Memory: the six samples plus each invocation's measured peak at its end, drawn.
         auto *memoryPanel = window.panel<MemoryPanel>(QStringLiteral("memory"));
         memoryPanel->refresh();
-        QCOMPARE(memoryPanel->plottedPoints(environmentId(1)), 6);
+        QCOMPARE(memoryPanel->plottedPoints(environmentId(1)), 9);
+        QCOMPARE(session.memory().series(0).peakBytes, qint64(43) << 20);
 
         // Environments and metrics.
         QCOMPARE(session.environments().rowCount(), 1);

@@ -32,7 +32,7 @@ private Q_SLOTS:
         QCOMPARE(lanes[0].coldStarts, 1);
         QCOMPARE(lanes[0].failures, 1);
         QCOMPARE(lanes[2].environmentId, QString()); // throttled lane
-        QCOMPARE(model.index(2, 0).data().toString(), QStringLiteral("throttled"));
+        QCOMPARE(model.index(2, 0).data().toString(), QStringLiteral("not run"));
 
         const TimelineSegment &cold = lanes[0].segments[0];
         QVERIFY(cold.has(TimelineSegment::Cold));

@@ -38,6 +38,7 @@ EnvironmentPanel::EnvironmentPanel(StudioSession &session, QWidget *parent)
     m_view->setColumnWidth(EnvironmentModel::InvocationsColumn, 90);
     m_stop->setToolTip(tr("Shut the selected environment down; the next invocation of its function starts cold"));
     m_summary->setForegroundRole(QPalette::PlaceholderText);
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // never widens the dock
 
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(6, 4, 6, 4);

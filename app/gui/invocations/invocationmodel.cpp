@@ -58,7 +58,7 @@ QVariant InvocationModel::data(const QModelIndex &index, int role) const
         case FunctionColumn: return r.functionName;
         case RequestIdColumn: return r.requestId;
         case StartColumn:
-            if (r.outcome == InvocationOutcome::Throttled)
+            if (r.outcome == InvocationOutcome::Throttled || r.outcome == InvocationOutcome::Rejected)
                 return QStringLiteral("—");
             return r.coldStart ? QStringLiteral("cold") : QStringLiteral("warm");
         case InitColumn: return r.coldStart ? ms(r.initDurationMs) : QString();

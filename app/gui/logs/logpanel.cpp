@@ -25,7 +25,7 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
     , m_filter(new QLineEdit(this))
     , m_level(new QComboBox(this))
     , m_group(new QComboBox(this))
-    , m_selectedOnly(new QCheckBox(tr("Selected invocation"), this))
+    , m_selectedOnly(new QCheckBox(tr("This invocation"), this))
     , m_follow(new QCheckBox(tr("Follow"), this))
     , m_count(new QLabel(this))
     , m_empty(new QLabel(tr("No log lines yet — invoke a function (Ctrl+Return) to see START, its output, END and REPORT."), this))
@@ -33,36 +33,42 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
 {
     m_filter->setPlaceholderText(tr("Filter lines (text, case-insensitive)"));
     m_filter->setClearButtonEnabled(true);
-    m_filter->setMinimumWidth(180);
+    m_filter->setMinimumWidth(100);
     m_level->addItem(tr("All levels"), allLevels);
     m_level->addItem(tr("Errors"), levelBit(LogLevel::Error));
     m_level->addItem(tr("Warnings and errors"), levelBit(LogLevel::Warning) | levelBit(LogLevel::Error));
     m_level->addItem(tr("Function output"), allLevels & ~levelBit(LogLevel::Platform));
     m_level->addItem(tr("Platform (START/END/REPORT)"), levelBit(LogLevel::Platform));
     m_group->addItem(tr("All log groups"));
-    m_group->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_group->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_group->setMinimumContentsLength(10);
+    m_level->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_level->setMinimumContentsLength(7);
     m_selectedOnly->setToolTip(tr("Show only the lines of the invocation selected in the timeline or the invocations list"));
     m_follow->setChecked(true);
     m_follow->setToolTip(tr("Keep the newest line in view"));
     m_count->setForegroundRole(QPalette::PlaceholderText);
+    m_count->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_count->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_count->setMinimumWidth(60);
+    m_group->hide(); // shown once there are two functions' logs to choose between
 
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(6, 4, 6, 4);
     bar->setSpacing(8);
-    bar->addWidget(m_filter, 2);
+    bar->addWidget(m_filter, 3);
     bar->addWidget(m_level);
     bar->addWidget(m_group);
     bar->addWidget(m_selectedOnly);
     bar->addWidget(m_follow);
-    bar->addStretch(0);
-    bar->addWidget(m_count);
+    bar->addWidget(m_count, 1);
 
     m_view->setModel(&m_model);
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true); // constant-time layout for millions of rows
     m_view->setAllColumnsShowFocus(true);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->setTextElideMode(Qt::ElideRight);
     m_view->setFrameShape(QFrame::NoFrame);
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_view->setFont(mono);
@@ -135,6 +141,9 @@ void LogPanel::updateCount()
                          ? tr("%1 lines").arg(locale.toString(qlonglong(total)))
                          : tr("%1 of %2 lines").arg(locale.toString(m_model.rowCount()), locale.toString(qlonglong(total))));
     m_view->setVisible(total > 0);
+    // The group column only tells lines apart once there is more than one function.
+    m_view->setColumnHidden(LogModel::GroupColumn, m_model.logGroups().size() < 2);
+    m_group->setVisible(m_model.logGroups().size() >= 2);
     m_empty->setVisible(total == 0);
     // New log groups (functions) become choices as they appear.
     const QStringList groups = m_model.logGroups();

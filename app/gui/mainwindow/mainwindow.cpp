@@ -22,7 +22,9 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -38,8 +40,9 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
 {
     setObjectName(QStringLiteral("fnstudio"));
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
-    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
-    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    // The timeline and logs span the whole width: time wants every pixel it can get.
+    setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -82,7 +85,8 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
         showSessionMessage(int(StudioSession::Severity::Error), text);
     });
     updateTitle();
-    resize(1560, 960);
+    const QSize available = screen() ? screen()->availableSize() : QSize(1600, 1000);
+    resize(qMin(1560, available.width()), qMin(960, available.height()));
 }
 
 void MainWindow::createDocks()
@@ -131,6 +135,12 @@ void MainWindow::applyDefaultLayout()
 void MainWindow::applyDefaultSizes()
 {
     m_defaultSizesPending = false;
+    auto docks = [this](const char *a, const char *b) {
+        return QList<QDockWidget *>{m_docks.value(QLatin1StringView(a)), m_docks.value(QLatin1StringView(b))};
+    };
+    // Proportions inside the bottom and right areas first: sizing those takes from the side docks.
+    resizeDocks(docks("timeline", "logs"), {55, 45}, Qt::Horizontal);
+    resizeDocks(docks("result", "memory"), {50, 50}, Qt::Vertical);
     QList<QDockWidget *> widthDocks, heightDocks;
     QList<int> widths, heights;
     for (const PanelSpec &spec : panelTable()) {
@@ -143,19 +153,14 @@ void MainWindow::applyDefaultSizes()
     }
     resizeDocks(widthDocks, widths, Qt::Horizontal);
     resizeDocks(heightDocks, heights, Qt::Vertical);
-    // The timeline gets more of the bottom than the logs beside it; result over memory evenly.
-    auto docks = [this](const char *a, const char *b) {
-        return QList<QDockWidget *>{m_docks.value(QLatin1StringView(a)), m_docks.value(QLatin1StringView(b))};
-    };
-    resizeDocks(docks("timeline", "logs"), {width() * 55 / 100, width() * 45 / 100}, Qt::Horizontal);
-    resizeDocks(docks("result", "memory"), {height() / 2, height() / 2}, Qt::Vertical);
 }
 
 void MainWindow::showEvent(QShowEvent *event)
 {
     QMainWindow::showEvent(event);
+    // Dock sizes only stick once the window has its final size: after this event is handled.
     if (m_defaultSizesPending)
-        applyDefaultSizes();
+        QTimer::singleShot(0, this, &MainWindow::applyDefaultSizes);
 }
 
 bool MainWindow::restoreLayout(const QByteArray &state)

@@ -26,7 +26,7 @@ using P = PanelSpec::Placement;
 // Order matters: a panel is placed after the panel it refers to.
 constexpr PanelSpec panels[] = {
     {"project", QT_TRANSLATE_NOOP("PanelTable", "Project"), P::Area, Qt::LeftDockWidgetArea, nullptr, 250, "Alt+1", &make<ProjectPanel>},
-    {"timeline", QT_TRANSLATE_NOOP("PanelTable", "Timeline"), P::Area, Qt::BottomDockWidgetArea, nullptr, 300, "Alt+2", &make<TimelinePanel>},
+    {"timeline", QT_TRANSLATE_NOOP("PanelTable", "Timeline"), P::Area, Qt::BottomDockWidgetArea, nullptr, 290, "Alt+2", &make<TimelinePanel>},
     {"logs", QT_TRANSLATE_NOOP("PanelTable", "Logs"), P::SplitRightOf, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+3", &make<LogPanel>},
     {"invocations", QT_TRANSLATE_NOOP("PanelTable", "Invocations"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+4", &make<InvocationPanel>},
     {"environments", QT_TRANSLATE_NOOP("PanelTable", "Environments"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+5", &make<EnvironmentPanel>},

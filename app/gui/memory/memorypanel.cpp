@@ -130,6 +130,8 @@ void MemoryPanel::refresh()
     }
     const double spanS = qMax(0.1, (last - origin) / 1000.0);
     m_x->setRange(0, spanS);
+    // Enough decimals that neighbouring ticks never read the same.
+    m_x->setLabelFormat(spanS < 0.5 ? QStringLiteral("%.2f") : spanS < 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
     m_y->setRange(0, qMax(maxLimitMb, maxPeakMb) * 1.1 + 1);
     m_limit->replace({QPointF(0, maxLimitMb), QPointF(spanS, maxLimitMb)});
     m_limit->setVisible(maxLimitMb > 0);

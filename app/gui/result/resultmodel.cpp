@@ -53,8 +53,8 @@ void ResultModel::setRecord(const InvocationRecord &r)
     auto ms = [&](double v) { return QString(locale.toString(v, 'f', 2) + QStringLiteral(" ms")); };
     m_rows.append({tr("Function"), r.functionName});
     m_rows.append({tr("Request ID"), r.requestId});
-    m_rows.append({tr("Start"), r.outcome == InvocationOutcome::Throttled ? tr("not started (throttled)")
-                                : r.coldStart ? tr("cold") : tr("warm")});
+    const bool ran = r.outcome != InvocationOutcome::Throttled && r.outcome != InvocationOutcome::Rejected;
+    m_rows.append({tr("Start"), !ran ? tr("not started (%1)").arg(outcomeName(r.outcome)) : r.coldStart ? tr("cold") : tr("warm")});
     m_rows.append({tr("Outcome"), outcomeName(r.outcome)});
     if (!r.errorType.isEmpty())
         m_rows.append({tr("Error type"), r.errorType});

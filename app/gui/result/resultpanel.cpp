@@ -57,6 +57,7 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
     m_badge->setAlignment(Qt::AlignCenter);
     m_badge->setMinimumWidth(56);
     m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_headline->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // a long request id clips, never widens
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setTextFormat(Qt::RichText);
@@ -83,7 +84,7 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
     head->addWidget(m_badge);
     head->addWidget(m_headline, 1);
 
-    auto *split = new QSplitter(Qt::Horizontal, m_content);
+    auto *split = new QSplitter(Qt::Vertical, m_content);
     split->addWidget(m_fields);
     split->addWidget(m_response);
     split->setStretchFactor(0, 2);
@@ -128,8 +129,10 @@ void ResultPanel::showRecord(const InvocationRecord &r)
     m_model->setRecord(r);
     m_content->show();
     m_empty->hide();
-    const bool throttled = r.outcome == InvocationOutcome::Throttled;
-    const QString badge = throttled ? tr("THROTTLED") : r.coldStart ? tr("COLD") : tr("WARM");
+    const bool throttled = r.outcome == InvocationOutcome::Throttled || r.outcome == InvocationOutcome::Rejected;
+    const QString badge = r.outcome == InvocationOutcome::Throttled ? tr("THROTTLED")
+                        : r.outcome == InvocationOutcome::Rejected ? tr("REJECTED")
+                        : r.coldStart ? tr("COLD") : tr("WARM");
     const QColor color = throttled || r.failed() ? QColor(0xd6, 0x3e, 0x3e)
                        : r.coldStart ? QColor(0xf0, 0x9a, 0x2a) : QColor(0x2f, 0x8f, 0xd8);
     m_badge->setText(badge);

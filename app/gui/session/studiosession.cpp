@@ -207,6 +207,10 @@ void StudioSession::adoptInvocation(const InvocationRecord &record)
         Q_EMIT burstProgress(m_burstFinished, m_burstTotal);
         // The result panel shows the last of ours; it needs the record in the models first.
         flush();
+        if (record.outcome == InvocationOutcome::Rejected || record.outcome == InvocationOutcome::InitError) {
+            // A missing runtime or a handler that cannot load is a setup problem, not a result.
+            showMessage(Severity::Error, tr("%1: %2: %3").arg(record.functionName, record.errorType, record.errorMessage));
+        }
         Q_EMIT resultArrived(record);
         launchMore();
     }
@@ -246,6 +250,19 @@ void StudioSession::flush()
         m_invocations->append(records);
         m_timeline->append(records);
         m_metrics->append(records);
+        // The engine samples busy environments every 50 ms, so a 2 ms invocation may leave no sample
+        // at all; its measured peak (Max Memory Used) at its end keeps every invocation on the chart.
+        for (const InvocationRecord &r : records) {
+            if (r.environmentId.isEmpty() || r.maxMemoryUsedMb <= 0)
+                continue;
+            MemorySample peak;
+            peak.environmentId = r.environmentId;
+            peak.timestampMs = r.startedAtMs + qint64(r.initDurationMs + r.durationMs + 0.5);
+            peak.bytes = qint64(r.maxMemoryUsedMb) << 20;
+            peak.limitBytes = qint64(r.memorySizeMb) << 20;
+            peak.outOfMemory = r.outcome == InvocationOutcome::OutOfMemory;
+            m_pendingMemory.append(peak);
+        }
     }
     if (!m_pendingLogs.isEmpty())
         m_logs->append(std::exchange(m_pendingLogs, {}));

@@ -61,7 +61,7 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
             return {};
         switch (Column(index.column())) {
         case LabelColumn:
-            return lane.environmentId.isEmpty() ? tr("throttled") : lane.environmentId.left(12);
+            return lane.environmentId.isEmpty() ? tr("not run") : lane.environmentId.left(12);
         case StartColumn: return lane.functionName;
         case DurationColumn: return tr("%n invocation(s)", nullptr, int(lane.segments.size()));
         case StatusColumn:

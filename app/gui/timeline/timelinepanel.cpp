@@ -32,6 +32,12 @@ TimelinePanel::TimelinePanel(StudioSession &session, QWidget *parent)
     connect(button(tr("+"), tr("Zoom in (+, or the wheel)")), &QToolButton::clicked, this, [this] { m_view->zoomBy(0.5); });
     connect(button(tr("−"), tr("Zoom out (−, or the wheel)")), &QToolButton::clicked, this, [this] { m_view->zoomBy(2); });
     bar->addSpacing(16);
+    // The legend clips when the dock is narrow rather than forcing the window wider.
+    auto *legendBox = new QWidget(this);
+    legendBox->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto *legendLayout = new QHBoxLayout(legendBox);
+    legendLayout->setContentsMargins(0, 0, 0, 0);
+    legendLayout->setSpacing(4);
 
     const TimelinePalette pal = TimelinePalette::from(palette());
     const struct { QColor color; QString text; bool hatched; } legend[] = {
@@ -47,15 +53,16 @@ TimelinePanel::TimelinePanel(StudioSession &session, QWidget *parent)
         QPainter p(&swatch);
         p.fillRect(QRect(0, 0, 12, 12), item.hatched ? QBrush(item.color.darker(150), Qt::BDiagPattern) : QBrush(item.color));
         p.end();
-        auto *icon = new QLabel(this);
+        auto *icon = new QLabel(legendBox);
         icon->setPixmap(swatch);
-        auto *text = new QLabel(item.text, this);
+        auto *text = new QLabel(item.text, legendBox);
         text->setForegroundRole(QPalette::PlaceholderText);
-        bar->addWidget(icon);
-        bar->addWidget(text);
-        bar->addSpacing(10);
+        legendLayout->addWidget(icon);
+        legendLayout->addWidget(text);
+        legendLayout->addSpacing(10);
     }
-    bar->addStretch(1);
+    legendLayout->addStretch(1);
+    bar->addWidget(legendBox, 1);
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_view);

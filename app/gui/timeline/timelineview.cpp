@@ -165,7 +165,7 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
     p.setFont(font());
     p.setPen(lane.stoppedMs >= 0 ? pal.dimText : pal.laneText);
     const QString label = lane.environmentId.isEmpty()
-        ? tr("throttled")
+        ? tr("not run (throttled / rejected)")
         : lane.environmentId.left(8) + QStringLiteral("  ") + lane.functionName;
     p.drawText(QRectF(8, top, m_geo.labelWidth - 12, h), Qt::AlignLeft | Qt::AlignVCenter,
                p.fontMetrics().elidedText(label, Qt::ElideRight, m_geo.labelWidth - 12));
