@@ -41,7 +41,8 @@ std::optional<nlohmann::json> readJson(const QString &path, QString *error)
 
 const QRegularExpression &placeholderPattern()
 {
-    static const QRegularExpression pattern(QStringLiteral("\\{\\{\\s*([A-Za-z][A-Za-z0-9]*)\\s*(?:\\|\\s*([a-z0-9]+)\\s*)?\\}\\}"));
+    static const QRegularExpression pattern(
+        QStringLiteral("\\{\\{\\s*([A-Za-z][A-Za-z0-9]*)\\s*(?:\\|\\s*([a-z0-9]+)\\s*)?(\\|\\s*string\\s*)?\\}\\}"));
     return pattern;
 }
 
@@ -142,7 +143,8 @@ std::optional<nlohmann::json> substitute(const std::string &text, const QMap<QSt
         const auto filtered = applyFilter(m.captured(2), name, *value, error);
         if (!filtered)
             return std::nullopt;
-        if (filtered->typed && m.capturedStart() == 0 && m.capturedEnd() == input.size())
+        // A trailing |string keeps a number as text, as SQS does with its timestamps.
+        if (filtered->typed && m.captured(3).isEmpty() && m.capturedStart() == 0 && m.capturedEnd() == input.size())
             return *filtered->typed;
         out += QStringView(input).mid(last, m.capturedStart() - last) + filtered->text;
         last = m.capturedEnd();
