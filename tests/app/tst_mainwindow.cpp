@@ -12,6 +12,7 @@
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
 #include "mainwindow/paneltable.h"
+#include "memory/memorymodel.h"
 #include "memory/memorypanel.h"
 #include "metrics/metricsmodel.h"
 #include "metrics/metricspanel.h"
