@@ -1,0 +1,151 @@
+// End to end through the real engine: open the hello example, invoke HelloPython cold and then warm
+// through the window's own actions, and check what each panel shows.
+#include "editor/editorarea.h"
+#include "environments/environmentmodel.h"
+#include "invocations/invocationmodel.h"
+#include "logs/logmodel.h"
+#include "mainwindow/invokebar.h"
+#include "mainwindow/mainwindow.h"
+#include "memory/memorymodel.h"
+#include "memory/memorypanel.h"
+#include "result/resultmodel.h"
+#include "result/resultpanel.h"
+#include "session/studiosession.h"
+#include "timeline/timelinemodel.h"
+#include "timeline/timelinepanel.h"
+#include "timeline/timelineview.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace fn;
+
+class TestStudioEndToEnd final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+    }
+
+    void coldThenWarm()
+    {
+        const QString hello = QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello"));
+        StudioSession session;
+        session.startEngine();
+        QVERIFY(session.hasEngine());
+        MainWindow window(session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openProject(hello);
+        InvokeBar *bar = window.invokeBar();
+        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
+        const int greeting = bar->eventCombo()->findText(QStringLiteral("greeting"));
+        QVERIFY(greeting >= 0);
+        bar->eventCombo()->setCurrentIndex(greeting);
+
+        QSignalSpy idle(&session, &StudioSession::busyChanged);
+        QSignalSpy results(&session, &StudioSession::resultArrived);
+        window.action(QStringLiteral("forceCold"))->setChecked(true);
+        QVERIFY(bar->forceColdBox()->isChecked());
+        window.action(QStringLiteral("invoke"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(results.size(), 1, 60'000);
+        const InvocationRecord cold = results.at(0).at(0).value<InvocationRecord>();
+        QVERIFY2(cold.outcome == InvocationOutcome::Success,
+                 qPrintable(cold.errorType + QStringLiteral(": ") + cold.errorMessage));
+        QVERIFY(cold.coldStart);
+        QVERIFY(cold.initDurationMs > 0);
+
+        window.action(QStringLiteral("forceCold"))->setChecked(false);
+        QTRY_VERIFY(!session.isBusy());
+        window.action(QStringLiteral("invoke"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(results.size(), 2, 30'000);
+        const InvocationRecord warm = results.at(1).at(0).value<InvocationRecord>();
+        QCOMPARE(warm.outcome, InvocationOutcome::Success);
+        QVERIFY(!warm.coldStart);
+        QCOMPARE(warm.environmentId, cold.environmentId); // the same environment, reused warm
+        QVERIFY(warm.payload.contains("Hello, Ada!"));
+        QVERIFY(warm.payload.contains("\"invocationsInThisEnvironment\": 2"));
+
+        // Invocations list and timeline: one lane, a cold segment with init, then a warm one.
+        QCOMPARE(session.invocations().rowCount(), 2);
+        const TimelineModel &timeline = session.timeline();
+        QCOMPARE(timeline.rowCount(), 1);
+        const TimelineLane &lane = timeline.lanes()[0];
+        QCOMPARE(lane.environmentId, cold.environmentId);
+        QCOMPARE(lane.segments.size(), size_t(2));
+        QVERIFY(lane.segments[0].has(TimelineSegment::Cold));
+        QVERIFY(lane.segments[0].initMs > 0);
+        QVERIFY(!lane.segments[1].has(TimelineSegment::Cold));
+        QCOMPARE(lane.segments[1].initMs, 0.f);
+        QVERIFY(lane.segments[1].startMs >= lane.segments[0].endMs() - 1);
+        auto *timelineView = window.panel<TimelinePanel>(QStringLiteral("timeline"))->view();
+        timelineView->repaint();
+        const auto painted = timelineView->lastPaintCounts();
+        QVERIFY(painted.first + painted.second >= 1);
+
+        // Logs, as Lambda writes them: INIT_START once, START/END/REPORT for each request.
+        LogModel &logs = session.logs();
+        auto count = [&](const QString &prefix, const QString &requestId) {
+            int n = 0;
+            for (qsizetype i = 0; i < logs.lineCount(); ++i) {
+                if (logs.lineText(i).startsWith(prefix) && (requestId.isEmpty() || logs.lineText(i).contains(requestId)))
+                    ++n;
+            }
+            return n;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("REPORT RequestId: ") + warm.requestId, {}), 1, 10'000);
+        QCOMPARE(count(QStringLiteral("INIT_START"), {}), 1);
+        for (const InvocationRecord &r : {cold, warm}) {
+            QCOMPARE(count(QStringLiteral("START RequestId: ") + r.requestId, {}), 1);
+            QCOMPARE(count(QStringLiteral("END RequestId: ") + r.requestId, {}), 1);
+            QCOMPARE(count(QStringLiteral("REPORT RequestId: ") + r.requestId, {}), 1);
+        }
+        QCOMPARE(count(QStringLiteral("REPORT RequestId: ") + cold.requestId, {}), 1);
+        QVERIFY(count(QStringLiteral("REPORT"), QStringLiteral("Init Duration")) == 1); // only the cold one
+        QVERIFY(count(QStringLiteral("greeting Ada"), {}) >= 2);
+        QCOMPARE(logs.lineGroup(0), QStringLiteral("/aws/lambda/HelloPython"));
+        QVERIFY(logs.lineStream(0).endsWith(cold.environmentId));
+
+        // Memory: a series for the environment, against its 128 MB limit.
+        const MemoryModel &memory = session.memory();
+        const int row = memory.rowOf(cold.environmentId);
+        QVERIFY(row >= 0);
+        QVERIFY(memory.series(row).points.size() >= 2);
+        QCOMPARE(memory.series(row).limitBytes, 128ll << 20);
+        QVERIFY(memory.series(row).peakBytes > 0);
+        window.panel<MemoryPanel>(QStringLiteral("memory"))->refresh();
+        QVERIFY(window.panel<MemoryPanel>(QStringLiteral("memory"))->plottedPoints(cold.environmentId) >= 2);
+
+        // Environments: alive, with both invocations counted.
+        QTRY_VERIFY(session.environments().rowOf(cold.environmentId) >= 0);
+        const EnvironmentState &env = session.environments().state(session.environments().rowOf(cold.environmentId));
+        QVERIFY(env.phase != EnvironmentPhase::Stopped);
+        QVERIFY(!env.isolation.isEmpty());
+
+        // Result: the warm response, pretty-printed, and the REPORT figures as fields.
+        auto *result = window.panel<ResultPanel>(QStringLiteral("result"));
+        QCOMPARE(result->badgeText(), QStringLiteral("WARM"));
+        QVERIFY(result->responseText().contains(QStringLiteral("\"message\": \"Hello, Ada!\"")));
+        QCOMPARE(result->model().value(QStringLiteral("Request ID")), warm.requestId);
+        QCOMPARE(result->model().value(QStringLiteral("Memory Size")), QStringLiteral("128 MB"));
+        QVERIFY(result->model().value(QStringLiteral("Billed Duration")).endsWith(QStringLiteral(" ms")));
+        QVERIFY(result->errorText().isEmpty());
+        QVERIFY(warm.reportLine.startsWith(QStringLiteral("REPORT RequestId: ") + warm.requestId));
+
+        // Selecting the cold one in the timeline's model shows it in the result panel.
+        session.selectInvocation(cold.requestId);
+        QCOMPARE(result->badgeText(), QStringLiteral("COLD"));
+        QVERIFY(!result->model().value(QStringLiteral("Init Duration")).isEmpty());
+        window.editors()->clear(); // nothing modified; no prompts
+    }
+};
+
+QTEST_MAIN(TestStudioEndToEnd)
+#include "tst_studioendtoend.moc"
