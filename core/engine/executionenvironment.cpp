@@ -66,7 +66,7 @@ ExecutionEnvironment::ExecutionEnvironment(Setup setup, SandboxBackend &backend,
     m_state.environmentId = m_id;
     m_state.functionName = m_setup.function.name;
     m_state.logStreamName = m_logStream;
-    m_state.isolation = QStringLiteral("bubblewrap + ") + backend.name();
+    m_state.isolation = backend.isolation();
     m_state.initializationType = m_setup.initializationType;
     m_state.createdAtMs = m_createdAtMs;
     m_state.changedAtMs = m_createdAtMs;

@@ -2,6 +2,8 @@
 // cold then warm, and the faults a user's own code can cause.
 #include "enginetestsupport.h"
 
+#include "sandbox/resourcegroup.h"
+
 #include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -294,6 +296,25 @@ private Q_SLOTS:
         const auto reserved = m_engine->invoke(f.config, "{}");
         QCOMPARE(reserved.outcome, InvocationOutcome::Rejected);
         QVERIFY(reserved.errorMessage.startsWith(QStringLiteral("Environment variable 'AWS_REGION' ")));
+    }
+
+    void rlimitFallbackSaysSo()
+    {
+        // Where no cgroup is writable the engine still runs functions, and says how weakly isolated they are.
+        QList<EnvironmentState> states; // outlives the engine, which reports its shutdown
+        qputenv("FN_SANDBOX_BACKEND", "rlimit");
+        Engine fallback;
+        qunsetenv("FN_SANDBOX_BACKEND");
+        connect(&fallback, &Engine::environmentChanged, this, [&states](const EnvironmentState &s) { states << s; },
+                Qt::DirectConnection);
+        auto f = python(QStringLiteral("PyFallback"));
+        const auto r = fallback.invoke(f.config, "{}");
+        QCOMPARE(r.outcome, InvocationOutcome::Success);
+        QVERIFY(r.maxMemoryUsedMb > 0); // RSS of the process tree, measured
+        QVERIFY(!states.isEmpty());
+        QVERIFY2(states.constLast().isolation.contains(QStringLiteral("rlimit"), Qt::CaseInsensitive),
+                 qPrintable(states.constLast().isolation));
+        QVERIFY(fallback.backend().name().contains(QStringLiteral("rlimit")));
     }
 
     void nodeModulesAndHandlerStyles_data()
