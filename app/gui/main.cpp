@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDockWidget>
 #include <QTimer>
 
 int main(int argc, char *argv[])
@@ -26,8 +27,10 @@ int main(int argc, char *argv[])
                                    QStringLiteral("ms"), QStringLiteral("1500"));
     const QCommandLineOption invoke(QStringLiteral("invoke"), QStringLiteral("Invoke the selected function this many times after opening (demo)."),
                                     QStringLiteral("N"));
+    const QCommandLineOption raise(QStringLiteral("raise"), QStringLiteral("Bring these panels (comma-separated ids) to the front."),
+                                   QStringLiteral("PANELS"));
     const QCommandLineOption defaultLayout(QStringLiteral("default-layout"), QStringLiteral("Ignore the saved window layout."));
-    parser.addOptions({screenshot, delay, invoke, defaultLayout});
+    parser.addOptions({screenshot, delay, invoke, raise, defaultLayout});
     parser.process(app);
 
     fn::StudioSession session;
@@ -58,6 +61,10 @@ int main(int argc, char *argv[])
                 QTimer::singleShot(100, next);
         });
         QTimer::singleShot(300, &window, next);
+    }
+    for (const QString &id : parser.value(raise).split(u',', Qt::SkipEmptyParts)) {
+        if (QDockWidget *dock = window.dock(id))
+            dock->raise();
     }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

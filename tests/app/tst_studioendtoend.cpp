@@ -20,7 +20,9 @@
 #include <QComboBox>
 #include <QDir>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTest>
 
 using namespace fn;
@@ -144,6 +146,49 @@ private Q_SLOTS:
         QCOMPARE(result->badgeText(), QStringLiteral("COLD"));
         QVERIFY(!result->model().value(QStringLiteral("Init Duration")).isEmpty());
         window.editors()->clear(); // nothing modified; no prompts
+    }
+
+    void burstWithProgressAndCancel()
+    {
+        const QString hello = QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello"));
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.openProject(hello);
+        InvokeBar *bar = window.invokeBar();
+        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
+
+        // 6 invocations, 2 at a time: progress reaches 6 of 6, and two environments serve them.
+        QSignalSpy progress(&session, &StudioSession::burstProgress);
+        QSignalSpy results(&session, &StudioSession::resultArrived);
+        bar->countSpin()->setValue(6);
+        bar->concurrencySpin()->setValue(2);
+        window.action(QStringLiteral("invoke"))->trigger();
+        QVERIFY(session.isBusy());
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 60'000);
+        QCOMPARE(results.size(), 6);
+        QCOMPARE(progress.last().at(0).toInt(), 6);
+        QCOMPARE(progress.last().at(1).toInt(), 6);
+        QSet<QString> environments;
+        for (const auto &args : std::as_const(results)) {
+            const InvocationRecord r = args.at(0).value<InvocationRecord>();
+            QCOMPARE(r.outcome, InvocationOutcome::Success);
+            environments.insert(r.environmentId);
+        }
+        QCOMPARE(environments.size(), 2);
+        QCOMPARE(session.timeline().rowCount(), 2);
+
+        // A long burst cancelled after its first results stops starting new invocations.
+        results.clear();
+        bar->countSpin()->setValue(500);
+        bar->concurrencySpin()->setValue(1);
+        window.action(QStringLiteral("invoke"))->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(results.size() >= 2, 30'000);
+        window.action(QStringLiteral("cancel"))->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 30'000);
+        QVERIFY(results.size() < 500);
+        QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("Cancelled")));
+        bar->countSpin()->setValue(1);
     }
 };
 

@@ -15,6 +15,7 @@
 #undef signals
 #undef slots
 
+#include <QEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -175,6 +176,14 @@ void CodeEditor::applyTheme()
     m_sci->setMatchedBraceBackgroundColor(dark ? QColor(0x2f, 0x5f, 0x3f) : QColor(0xc8, 0xf0, 0xc8));
     m_sci->setSelectionBackgroundColor(pal.color(QPalette::Highlight));
     m_sci->setSelectionForegroundColor(pal.color(QPalette::HighlightedText));
+}
+
+void CodeEditor::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // The system switched between light and dark: follow it.
+    if (event->type() == QEvent::PaletteChange)
+        applyTheme();
 }
 
 void CodeEditor::updateMarginWidth()

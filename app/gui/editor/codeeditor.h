@@ -52,6 +52,9 @@ Q_SIGNALS:
     void modificationChanged(bool modified);
     void validationChanged(bool ok, const QString &message);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void applyTheme();
     void validateNow();
