@@ -170,7 +170,7 @@ EnvironmentState ExecutionEnvironment::state() const
 
 qint64 ExecutionEnvironment::memoryNow() const
 {
-    return m_group && isAlive() ? m_group->memoryCurrent() : 0;
+    return m_group && isAlive() ? m_group->memoryCurrent() + m_uncharged : 0;
 }
 
 ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requestIdForErrors)
@@ -251,6 +251,9 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     case S::Ready:
         result.ok = true;
         m_group->setCpuLimit(f.memoryMb / 1769.0);
+        // The interpreter's binary and libraries are usually in the page cache already, charged to
+        // whoever read them first; Lambda's fresh microVM counts them. Measure that share once here.
+        m_uncharged = std::max<qint64>(0, m_group->residentBytes() - m_group->memoryCurrent());
         markIdle();
         return result;
     case S::InitError: {
@@ -317,7 +320,7 @@ ExecutionEnvironment::InvokeResult ExecutionEnvironment::invoke(const RuntimeApi
     result.errorType = QString::fromUtf8(outcome.errorType);
     result.attemptedSize = outcome.bodySize;
     if (m_group) {
-        result.peakBytes = m_group->memoryPeak();
+        result.peakBytes = m_group->memoryPeak() + m_uncharged;
         if (outcome.signal == RuntimeApiServer::Signal::Aborted) {
             if (m_reader.joinable())
                 m_reader.join(); // the runtime died: wait until its exit is recorded

@@ -125,7 +125,8 @@ private:
     std::atomic<bool> m_exited{false};
     std::atomic<qint64> m_idleSinceMs{0};
     std::optional<ExitStatus> m_exitStatus; // under m_stateMutex
-    std::condition_variable m_exitCv;       // with m_stateMutex: the reader saw the process exit
+    std::condition_variable m_exitCv;
+    qint64 m_uncharged = 0; // resident file pages the cgroup charged elsewhere, measured after init       // with m_stateMutex: the reader saw the process exit
 };
 
 } // namespace fn

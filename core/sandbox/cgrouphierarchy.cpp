@@ -88,6 +88,21 @@ QString CgroupHierarchy::v2Dir()
     return join(findMount(QStringLiteral("cgroup2"), QString()), ownPath(QString()));
 }
 
+qint64 CgroupHierarchy::residentBytes(const QString &procsFile)
+{
+    static const long pageSize = ::sysconf(_SC_PAGESIZE);
+    qint64 total = 0;
+    for (const qint64 pid : pids(procsFile)) {
+        QFile statm(QStringLiteral("/proc/%1/statm").arg(pid));
+        if (!statm.open(QIODevice::ReadOnly))
+            continue;
+        const QList<QByteArray> fields = statm.read(128).split(' ');
+        if (fields.size() > 1)
+            total += fields[1].toLongLong() * pageSize;
+    }
+    return total;
+}
+
 QList<qint64> CgroupHierarchy::pids(const QString &procsFile)
 {
     QList<qint64> result;

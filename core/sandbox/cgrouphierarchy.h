@@ -17,6 +17,8 @@ public:
     static QString v2Dir();
     // Pids listed in a cgroup.procs / tasks file.
     static QList<qint64> pids(const QString &procsFile);
+    // Sum of the resident set of the processes listed in a cgroup.procs file (from /proc/<pid>/statm).
+    static qint64 residentBytes(const QString &procsFile);
     // rmdir, retrying while the kernel finishes tearing down killed tasks; false after timeoutMs.
     static bool removeDir(const QString &dir, int timeoutMs);
     // Removes the empty groups in base (left by a studio that crashed); returns how many went.

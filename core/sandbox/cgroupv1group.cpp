@@ -92,6 +92,11 @@ bool CgroupV1Group::setCpuLimit(double cpus)
     return writeCgroupValue(m_dirs.cpu, "cpu.cfs_quota_us", quota) == 0;
 }
 
+qint64 CgroupV1Group::residentBytes()
+{
+    return CgroupHierarchy::residentBytes(m_dirs.memory + QStringLiteral("/cgroup.procs"));
+}
+
 bool CgroupV1Group::thaw()
 {
     const bool ok = m_freezerState.write("THAWED");

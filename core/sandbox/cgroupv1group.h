@@ -24,6 +24,7 @@ public:
     bool freeze() override;
     bool setCpuLimit(double cpus) override;
     bool thaw() override;
+    qint64 residentBytes() override;
     qint64 memoryCurrent() override;
     qint64 memoryPeak() override;
     void resetPeak() override;

@@ -81,6 +81,11 @@ bool CgroupV2Group::setCpuLimit(double cpus)
     return writeCgroupValue(m_dir, "cpu.max", quota + " 100000") == 0;
 }
 
+qint64 CgroupV2Group::residentBytes()
+{
+    return CgroupHierarchy::residentBytes(m_dir + QStringLiteral("/cgroup.procs"));
+}
+
 bool CgroupV2Group::thaw()
 {
     return m_freeze.write("0");

@@ -36,6 +36,9 @@ public:
     virtual bool freeze() = 0; // cgroup freezer, else SIGSTOP to the process group
     virtual bool thaw() = 0;
     virtual qint64 memoryCurrent() = 0; // bytes
+    // Resident set of the group's processes, shared file pages included (which a cgroup charges
+    // only to whoever first read them). Reads /proc: not for the warm path.
+    virtual qint64 residentBytes() = 0;
     virtual qint64 memoryPeak() = 0;    // bytes, since the last resetPeak()
     virtual void resetPeak() = 0;
     virtual bool oomKilled() = 0;       // the memory limit killed something since creation

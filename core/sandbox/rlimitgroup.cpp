@@ -40,7 +40,7 @@ QByteArray startTime(pid_t pid)
     return fields.size() > 19 ? fields[19] : QByteArray();
 }
 
-qint64 residentBytes(pid_t pid)
+qint64 processResidentBytes(pid_t pid)
 {
     QFile f(QStringLiteral("/proc/%1/statm").arg(pid));
     if (!f.open(QIODevice::ReadOnly))
@@ -133,7 +133,7 @@ qint64 RlimitGroup::memoryCurrent()
     qint64 total = 0;
     const QList<pid_t> tree = processTree();
     for (pid_t pid : tree)
-        total += residentBytes(pid);
+        total += processResidentBytes(pid);
     m_peak = std::max(m_peak, total);
     if (m_limits.memoryBytes > 0 && total > m_limits.memoryBytes) {
         m_oomKilled = true;

@@ -20,6 +20,7 @@ public:
     bool freeze() override;
     bool setCpuLimit(double) override { return false; } // no CPU quota without a cgroup
     bool thaw() override;
+    qint64 residentBytes() override { return memoryCurrent(); }
     // Each sample also enforces the memory limit: over it, the tree is killed and oomKilled() is set.
     qint64 memoryCurrent() override;
     qint64 memoryPeak() override;
