@@ -46,6 +46,8 @@ QVariant EnvironmentModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == IdColumn)
             return e.logStreamName.isEmpty() ? e.environmentId : e.logStreamName;
+        if (index.column() == IsolationColumn)
+            return e.isolation;
         if (stopped && !e.stopReason.isEmpty())
             return tr("Stopped: %1").arg(e.stopReason);
         return {};
@@ -72,6 +74,8 @@ QVariant EnvironmentModel::data(const QModelIndex &index, int role) const
         case MemoryColumn:
             if (stopped)
                 return QString();
+            if (e.memoryBytes <= 0)
+                return QStringLiteral("— / %1 MB").arg(e.memoryLimitMb);
             return QStringLiteral("%1 / %2 MB")
                 .arg(QLocale().toString(e.memoryBytes / (1024.0 * 1024.0), 'f', 1))
                 .arg(e.memoryLimitMb);
@@ -118,7 +122,10 @@ void EnvironmentModel::append(const QList<EnvironmentState> &states)
                 added.append(s);
             continue;
         }
+        // A snapshot taken before any sample carries 0: keep the last reading rather than show none.
+        const qint64 memory = s.memoryBytes > 0 ? s.memoryBytes : m_states[row].memoryBytes;
         m_states[row] = s;
+        m_states[row].memoryBytes = memory;
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
     }
     if (added.isEmpty())

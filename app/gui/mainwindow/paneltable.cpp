@@ -32,7 +32,7 @@ constexpr PanelSpec panels[] = {
     {"environments", QT_TRANSLATE_NOOP("PanelTable", "Environments"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+5", &make<EnvironmentPanel>},
     {"result", QT_TRANSLATE_NOOP("PanelTable", "Result"), P::Area, Qt::RightDockWidgetArea, nullptr, 460, "Alt+6", &make<ResultPanel>},
     {"memory", QT_TRANSLATE_NOOP("PanelTable", "Memory"), P::SplitBelow, Qt::RightDockWidgetArea, "result", 0, "Alt+7", &make<MemoryPanel>},
-    {"metrics", QT_TRANSLATE_NOOP("PanelTable", "Metrics"), P::TabWith, Qt::RightDockWidgetArea, "memory", 0, "Alt+8", &make<MetricsPanel>},
+    {"metrics", QT_TRANSLATE_NOOP("PanelTable", "Metrics"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+8", &make<MetricsPanel>},
 };
 
 } // namespace

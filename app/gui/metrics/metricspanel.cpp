@@ -60,17 +60,30 @@ MetricsPanel::MetricsPanel(StudioSession &session, QWidget *parent)
     chartView->setRenderHint(QPainter::Antialiasing);
     chartView->setFrameShape(QFrame::NoFrame);
 
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_view);
-    split->addWidget(chartView);
-    split->setChildrenCollapsible(false);
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->addWidget(m_view);
+    m_split->addWidget(chartView);
+    m_split->setChildrenCollapsible(false);
+    chartView->setMinimumSize(160, 160);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(split);
+    layout->addWidget(m_split);
 
     connect(&m_model, &QAbstractItemModel::dataChanged, this, &MetricsPanel::updateChart);
     connect(&m_model, &QAbstractItemModel::modelReset, this, &MetricsPanel::updateChart);
     updateChart();
+}
+
+void MetricsPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // Table and chart side by side in a wide dock, stacked in a tall one.
+    const Qt::Orientation o = width() > height() * 1.2 ? Qt::Horizontal : Qt::Vertical;
+    if (m_split->orientation() != o) {
+        m_split->setOrientation(o);
+        const int total = o == Qt::Horizontal ? width() : height();
+        m_split->setSizes({total * 11 / 20, total * 9 / 20});
+    }
 }
 
 void MetricsPanel::updateChart()

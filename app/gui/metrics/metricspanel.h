@@ -5,6 +5,7 @@
 
 class QBarSet;
 class QChart;
+class QSplitter;
 class QTableView;
 class QValueAxis;
 
@@ -21,11 +22,15 @@ public:
 
     QTableView *view() const { return m_view; }
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void updateChart();
 
     MetricsModel &m_model;
     QTableView *m_view;
+    QSplitter *m_split;
     QChart *m_chart;
     QBarSet *m_cold;
     QBarSet *m_warm;
