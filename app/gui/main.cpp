@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QTimer>
 
 int main(int argc, char *argv[])
@@ -29,8 +30,10 @@ int main(int argc, char *argv[])
                                     QStringLiteral("N"));
     const QCommandLineOption raise(QStringLiteral("raise"), QStringLiteral("Bring these panels (comma-separated ids) to the front."),
                                    QStringLiteral("PANELS"));
+    const QCommandLineOption saveLayout(QStringLiteral("save-layout"),
+        QStringLiteral("Write the window's dock layout to FILE and quit (how resources/layouts/default.layout is made)."), QStringLiteral("FILE"));
     const QCommandLineOption defaultLayout(QStringLiteral("default-layout"), QStringLiteral("Ignore the saved window layout."));
-    parser.addOptions({screenshot, delay, invoke, raise, defaultLayout});
+    parser.addOptions({screenshot, delay, invoke, raise, saveLayout, defaultLayout});
     parser.process(app);
 
     fn::StudioSession session;
@@ -65,6 +68,15 @@ int main(int argc, char *argv[])
     for (const QString &id : parser.value(raise).split(u',', Qt::SkipEmptyParts)) {
         if (QDockWidget *dock = window.dock(id))
             dock->raise();
+    }
+    if (parser.isSet(saveLayout)) {
+        const QString file = parser.value(saveLayout);
+        QTimer::singleShot(1000, &window, [&window, file] {
+            QFile out(file);
+            if (out.open(QIODevice::WriteOnly))
+                out.write(window.saveLayout());
+            window.close();
+        });
     }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

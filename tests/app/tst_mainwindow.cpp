@@ -2,6 +2,7 @@
 // with its shortcut, the dock layout saved and restored (and a stale version ignored), and engine
 // snapshots fed through the session reaching every panel.
 #include "common/messagebar.h"
+#include "common/settings.h"
 #include "editor/codeeditor.h"
 #include "editor/editorarea.h"
 #include "environments/environmentmodel.h"
@@ -31,6 +32,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QDockWidget>
 #include <QStandardPaths>
 #include <QSignalSpy>
@@ -121,6 +123,42 @@ private Q_SLOTS:
             QVERIFY(!window.restoreLayout(otherVersion));
             QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::BottomDockWidgetArea);
         }
+    }
+
+    void layoutIsSavedOnClose()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("fnstudio-tests"));
+        StudioSession session;
+        {
+            MainWindow window(session);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.addDockWidget(Qt::TopDockWidgetArea, window.dock(QStringLiteral("memory")));
+            QVERIFY(window.close());
+        }
+        const QByteArray saved = settings::get(settings::windowState);
+        QVERIFY(!saved.isEmpty());
+        MainWindow window(session);
+        QVERIFY(window.restoreLayout(saved));
+        QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("memory"))), Qt::TopDockWidgetArea);
+        settings::set(settings::windowState, QByteArray());
+    }
+
+    void shippedDefaultLayoutMatchesThisVersion()
+    {
+        // Bumping MainWindow::layoutVersion asks for resources/layouts/default.layout to be remade.
+        QFile shipped(QStringLiteral(":/layouts/default.layout"));
+        QVERIFY(shipped.open(QIODevice::ReadOnly));
+        StudioSession session;
+        MainWindow window(session);
+        QVERIFY(window.restoreLayout(shipped.readAll()));
+        for (const PanelSpec &spec : panelTable()) {
+            QDockWidget *dock = window.dock(QLatin1StringView(spec.id));
+            QVERIFY2(!dock->isFloating(), spec.id);
+            QVERIFY2(window.dockWidgetArea(dock) != Qt::NoDockWidgetArea, spec.id);
+        }
+        QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("timeline"))), Qt::BottomDockWidgetArea);
+        QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("project"))), Qt::LeftDockWidgetArea);
     }
 
     void snapshotsReachEveryPanel()

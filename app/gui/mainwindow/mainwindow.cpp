@@ -18,6 +18,7 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
@@ -135,6 +136,11 @@ void MainWindow::applyDefaultLayout()
 void MainWindow::applyDefaultSizes()
 {
     m_defaultSizesPending = false;
+    // The shipped layout refines the table's arrangement with tuned sizes; it is ignored (and the
+    // table's sizes used) once it no longer matches layoutVersion.
+    QFile shipped(QStringLiteral(":/layouts/default.layout"));
+    if (shipped.open(QIODevice::ReadOnly) && restoreState(shipped.readAll(), layoutVersion))
+        return;
     auto docks = [this](const char *a, const char *b) {
         return QList<QDockWidget *>{m_docks.value(QLatin1StringView(a)), m_docks.value(QLatin1StringView(b))};
     };

@@ -34,7 +34,7 @@ public:
     InvokeBar *invokeBar() const { return m_invokeBar; }
     MessageBar *messageBar() const { return m_messages; }
 
-    // The table's arrangement (what a first start shows, and View → Reset Layout).
+    // The table's arrangement refined by the shipped layout (first start, and View → Reset Layout).
     void applyDefaultLayout();
     // False (and the default layout applied) when the state is empty, corrupt or of another version.
     bool restoreLayout(const QByteArray &state);
