@@ -20,6 +20,8 @@
 #include <cstdio>
 #include <thread>
 
+#include <sys/resource.h>
+
 namespace fn::cli {
 
 namespace {
@@ -80,14 +82,20 @@ FunctionConfig trivialFunction(const QString &runtime, const QString &dir, int m
         f.handler = QStringLiteral("index.handler");
         QFile file(dir + QStringLiteral("/index.mjs"));
         if (file.open(QIODevice::WriteOnly))
-            file.write("export const handler = async (event) => event;\n");
+            file.write("export const handler = async (event) => {\n"
+                       "  if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));\n"
+                       "  return event;\n};\n");
     } else {
         f.name = QStringLiteral("BenchPython");
         f.runtime = QStringLiteral("python3.12");
         f.handler = QStringLiteral("app.handler");
         QFile file(dir + QStringLiteral("/app.py"));
         if (file.open(QIODevice::WriteOnly))
-            file.write("def handler(event, context):\n    return event\n");
+            file.write("import time\n"
+                       "def handler(event, context):\n"
+                       "    if event.get('sleepMs'):\n"
+                       "        time.sleep(event['sleepMs'] / 1000)\n"
+                       "    return event\n");
     }
     return f;
 }
@@ -111,6 +119,40 @@ std::vector<double> bareStarts(const RuntimeDescriptor &rt, int count)
         out.push_back(usSince(t0) / 1000.0);
     }
     return out;
+}
+
+// CPU time (user + system) this process has used, in seconds.
+double processCpuSeconds()
+{
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+           + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// The engine's own CPU while `busy` environments sit in a sleeping handler for `ms`, with the
+// memory sampler at `periodMs` (0: off). Returns the share of one core, in percent.
+double engineCpuWhileBusy(Engine &engine, const FunctionConfig &f, int busy, int ms, int periodMs, int *samples)
+{
+    engine.setSamplingIntervalMs(periodMs);
+    std::atomic<int> count{0};
+    const auto connection = QObject::connect(&engine, &Engine::memorySampled, &engine,
+                                             [&count](const MemorySample &) { ++count; }, Qt::DirectConnection);
+    const QByteArray sleeping = QByteArrayLiteral("{\"sleepMs\":") + QByteArray::number(ms) + '}';
+    std::vector<std::thread> threads;
+    const double cpu0 = processCpuSeconds();
+    const auto t0 = Clock::now();
+    for (int i = 0; i < busy; ++i)
+        threads.emplace_back([&] { engine.invoke(f, sleeping); });
+    for (auto &t : threads)
+        t.join();
+    const double wall = usSince(t0) / 1e6;
+    const double cpu = processCpuSeconds() - cpu0;
+    QObject::disconnect(connection);
+    engine.setSamplingIntervalMs(0);
+    if (samples)
+        *samples = count.load();
+    return 100.0 * cpu / wall;
 }
 
 double median(std::vector<double> v)
@@ -257,6 +299,19 @@ int bench(const QStringList &arguments)
         engine.invoke(*function, payload);
     const qint64 historyBytes = residentBytes() - rssBeforeHistory;
 
+    // Memory sampling: 10 busy environments (warmed first), sampler at 20 Hz versus off.
+    constexpr int Busy = 10, BusyMs = 3000;
+    {
+        std::vector<std::thread> warmers;
+        for (int i = 0; i < Busy; ++i)
+            warmers.emplace_back([&] { engine.invoke(*function, payload); });
+        for (auto &t : warmers)
+            t.join();
+    }
+    int samplesOff = 0, samplesOn = 0;
+    const double cpuOff = engineCpuWhileBusy(engine, *function, Busy, BusyMs, 0, &samplesOff);
+    const double cpuOn = engineCpuWhileBusy(engine, *function, Busy, BusyMs, 50, &samplesOn);
+
     const QJsonObject result{
         {QStringLiteral("function"), function->name},
         {QStringLiteral("runtime"), function->runtime},
@@ -275,6 +330,13 @@ int bench(const QStringList &arguments)
                      {QStringLiteral("bare_interpreter_median"), median(bare)},
                      {QStringLiteral("above_bare_median"), median(coldTotal) - median(bare)}}},
         {QStringLiteral("throughput"), throughput},
+        {QStringLiteral("memory_sampling"),
+         QJsonObject{{QStringLiteral("busy_environments"), Busy},
+                     {QStringLiteral("period_ms"), 50},
+                     {QStringLiteral("samples"), samplesOn},
+                     {QStringLiteral("engine_cpu_percent_sampling"), cpuOn},
+                     {QStringLiteral("engine_cpu_percent_not_sampling"), cpuOff},
+                     {QStringLiteral("sampling_cost_percent_of_a_core"), cpuOn - cpuOff}}},
         {QStringLiteral("engine_rss_bytes"),
          QJsonObject{{QStringLiteral("before_engine"), QJsonValue(rssBefore)},
                      {QStringLiteral("one_environment"), QJsonValue(rssOneEnv)},
@@ -316,6 +378,13 @@ int bench(const QStringList &arguments)
                  .arg(row.first)
                  .arg(row.second.first, 0, 'f', 0)
                  .arg(row.second.second));
+    line(QStringLiteral("memory sampling at 20 Hz, %1 busy environments: %2 samples; engine CPU %3% of a core "
+                        "(%4% without sampling): sampling costs %5% of a core")
+             .arg(Busy)
+             .arg(samplesOn)
+             .arg(cpuOn, 0, 'f', 2)
+             .arg(cpuOff, 0, 'f', 2)
+             .arg(cpuOn - cpuOff, 0, 'f', 2));
     line(QStringLiteral("engine memory: %1 KiB per environment (%2 environments); growth over 10,000 invocations: %3 KiB")
              .arg(environments > 0 ? (rssAfter - rssBefore) / 1024 / environments : 0)
              .arg(environments)
