@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include "engine/clock.h"
 #include "engine/executionenvironment.h"
 #include "metrics/platformlog.h"
 #include "project/environmentvariables.h"
@@ -9,6 +10,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QRandomGenerator>
+#include <QThread>
 #include <QThreadPool>
 #include <QUuid>
 
@@ -16,8 +18,11 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <thread>
+
+#include <unistd.h>
 #include <vector>
 
 namespace fn {
@@ -25,7 +30,7 @@ namespace fn {
 namespace {
 
 using EnvPtr = std::shared_ptr<ExecutionEnvironment>;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 constexpr qint64 MaxSyncPayload = 6291456;
 constexpr const char *AccountId = "123456789012";
@@ -65,6 +70,20 @@ QString runtimeVersionArn(const RuntimeDescriptor &rt)
     return QStringLiteral("arn:aws:lambda:us-east-1::runtime:") + QString::fromLatin1(digest);
 }
 
+const QString ProvisionedType = QStringLiteral("provisioned-concurrency");
+
+bool isProvisioned(const EnvPtr &env)
+{
+    return env->setup().initializationType == ProvisionedType;
+}
+
+// An idle environment and when it was parked, in clock time (keep-warm expiry reads the Clock).
+struct Parked
+{
+    EnvPtr env;
+    qint64 sinceClockMs = 0;
+};
+
 } // namespace
 
 struct Engine::Private
@@ -77,10 +96,29 @@ struct Engine::Private
     std::atomic<quint64> sequence{0};
     QThreadPool pool;
 
-    std::mutex mutex; // environments and idle lists
+    std::mutex mutex; // environments, idle lists, concurrency counters
     std::vector<EnvPtr> all;
-    QHash<QString, std::vector<EnvPtr>> idle; // by function name; most recently used last
+    QHash<QString, std::vector<Parked>> idle; // by function name; most recently used last
     int busy = 0;
+
+    // Concurrency accounting: counters under `mutex`, checked before anything else runs.
+    int accountLimit = 1000;
+    int accountInFlight = 0;
+    int unreservedInFlight = 0;
+    QHash<QString, int> inFlight;     // by function
+    QHash<QString, int> reservations; // ReservedConcurrentExecutions of every function seen
+    int reservedSum = 0;
+
+    // The studio-wide guard on live environments.
+    int maxLive = Engine::defaultMaxLiveEnvironments();
+    int pendingStarts = 0; // cold starts admitted by the guard, environment not yet in `all`
+    int waitingForCapacity = 0;
+    std::condition_variable capacity;
+
+    std::shared_ptr<Clock> clock = std::make_shared<Clock>();
+    int clockToken = 0;
+    quint64 clockSteps = 0; // under `mutex`: wakes the housekeeper when the clock jumps
+    qint64 idleTimeoutMs = 5 * 60 * 1000;
 
     // Housekeeping: memory sampling of busy environments and freezing of idle ones.
     std::thread housekeeper;
@@ -94,6 +132,13 @@ struct Engine::Private
     void release(const EnvPtr &env);
     void forget(const EnvPtr &env);
     void housekeep();
+    void subscribeClock();
+    // Empty when admitted (then leave() must follow), else the throttle Reason.
+    QString admit(const FunctionConfig &f, bool *unreserved);
+    void leave(const QString &function, bool unreserved);
+    // Waits until the guard allows one more environment; false never (it waits), see invocationQueued.
+    void reserveSlot(const QString &requestId, const QString &function);
+    EnvPtr makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType);
     InvocationRecord run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options, quint64 seq);
 };
 
@@ -119,6 +164,7 @@ Engine::Engine(const RuntimeRegistry *registry, SandboxBackend *backend, QObject
     d->backend = backend;
     d->pool.setMaxThreadCount(64);
     d->pool.setExpiryTimeout(30000);
+    d->subscribeClock();
     d->housekeeper = std::thread([this] { d->housekeep(); });
 }
 
@@ -131,7 +177,264 @@ Engine::~Engine()
     }
     d->wake.notify_all();
     d->housekeeper.join();
+    d->clock->unsubscribe(d->clockToken);
     stopAll();
+}
+
+void Engine::Private::subscribeClock()
+{
+    clockToken = clock->subscribe([this] {
+        {
+            std::lock_guard lock(mutex);
+            ++clockSteps;
+        }
+        wake.notify_all();
+    });
+}
+
+void Engine::setClock(std::shared_ptr<Clock> clock)
+{
+    if (!clock)
+        return;
+    d->clock->unsubscribe(d->clockToken);
+    {
+        std::lock_guard lock(d->mutex);
+        d->clock = std::move(clock);
+        // Parked environments keep their idle time measured on the new clock from now on.
+        const qint64 now = d->clock->nowMs();
+        for (auto &list : d->idle)
+            for (Parked &p : list)
+                p.sinceClockMs = now;
+    }
+    d->subscribeClock();
+    d->wake.notify_all();
+}
+
+std::shared_ptr<Clock> Engine::clock() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->clock;
+}
+
+void Engine::setAccountConcurrencyLimit(int limit)
+{
+    std::lock_guard lock(d->mutex);
+    d->accountLimit = std::max(0, limit);
+}
+
+int Engine::accountConcurrencyLimit() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->accountLimit;
+}
+
+void Engine::setIdleTimeoutMs(qint64 ms)
+{
+    {
+        std::lock_guard lock(d->mutex);
+        d->idleTimeoutMs = std::max<qint64>(0, ms);
+    }
+    d->wake.notify_all();
+}
+
+qint64 Engine::idleTimeoutMs() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->idleTimeoutMs;
+}
+
+void Engine::setMaxLiveEnvironments(int count)
+{
+    {
+        std::lock_guard lock(d->mutex);
+        d->maxLive = std::max(1, count);
+    }
+    d->capacity.notify_all();
+}
+
+int Engine::maxLiveEnvironments() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->maxLive;
+}
+
+int Engine::defaultMaxLiveEnvironments()
+{
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long pageSize = ::sysconf(_SC_PAGESIZE);
+    const qint64 ramMb = pages > 0 && pageSize > 0 ? qint64(pages) * pageSize / (1024 * 1024) : 4096;
+    const int byMemory = int(ramMb / 256);
+    const int byCpu = 32 * std::max(1, QThread::idealThreadCount());
+    return std::max(4, std::min(byMemory, byCpu));
+}
+
+ConcurrencyState Engine::concurrency(const QString &functionName) const
+{
+    std::lock_guard lock(d->mutex);
+    ConcurrencyState s;
+    s.accountLimit = d->accountLimit;
+    s.accountInFlight = d->accountInFlight;
+    s.unreservedLimit = std::max(0, d->accountLimit - d->reservedSum);
+    s.liveEnvironments = int(d->all.size());
+    s.maxLiveEnvironments = d->maxLive;
+    s.waitingForCapacity = d->waitingForCapacity;
+    if (!functionName.isEmpty()) {
+        s.functionName = functionName;
+        s.functionInFlight = d->inFlight.value(functionName);
+        s.reserved = d->reservations.value(functionName, -1);
+        for (const auto &env : d->all)
+            if (env->setup().function.name == functionName && isProvisioned(env) && env->isAlive())
+                ++s.provisioned;
+    }
+    return s;
+}
+
+QString Engine::Private::admit(const FunctionConfig &f, bool *unreserved)
+{
+    const int reserved = f.reservedConcurrency ? std::max(0, *f.reservedConcurrency) : -1;
+    std::lock_guard lock(mutex);
+    // Reservations follow the configuration last seen, as after an update on Lambda.
+    const auto known = reservations.constFind(f.name);
+    const int before = known == reservations.constEnd() ? -1 : *known;
+    if (before != reserved) {
+        reservedSum += std::max(0, reserved) - std::max(0, before);
+        if (reserved >= 0)
+            reservations.insert(f.name, reserved);
+        else
+            reservations.remove(f.name);
+    }
+    int &mine = inFlight[f.name];
+    if (reserved >= 0) {
+        if (mine >= reserved)
+            return QStringLiteral("ReservedFunctionConcurrentInvocationLimitExceeded");
+    } else if (unreservedInFlight >= accountLimit - reservedSum) {
+        return QStringLiteral("ConcurrentInvocationLimitExceeded");
+    }
+    if (accountInFlight >= accountLimit)
+        return QStringLiteral("ConcurrentInvocationLimitExceeded");
+    ++mine;
+    ++accountInFlight;
+    *unreserved = reserved < 0;
+    if (*unreserved)
+        ++unreservedInFlight;
+    return {};
+}
+
+void Engine::Private::leave(const QString &function, bool unreserved)
+{
+    std::lock_guard lock(mutex);
+    --inFlight[function];
+    --accountInFlight;
+    if (unreserved)
+        --unreservedInFlight;
+}
+
+void Engine::Private::reserveSlot(const QString &requestId, const QString &function)
+{
+    bool announced = false;
+    std::unique_lock lock(mutex);
+    while (int(all.size()) + pendingStarts >= maxLive) {
+        // Rather than wait, shut down the least recently used idle on-demand environment.
+        EnvPtr victim;
+        for (auto &list : idle) {
+            for (auto it = list.begin(); it != list.end(); ++it) {
+                if (!isProvisioned(it->env)) {
+                    victim = it->env;
+                    list.erase(it);
+                    break;
+                }
+            }
+            if (victim)
+                break;
+        }
+        if (victim) {
+            lock.unlock();
+            victim->shutdown(QStringLiteral("evicted"));
+            forget(victim);
+            lock.lock();
+            continue;
+        }
+        if (!announced) {
+            announced = true;
+            ++waitingForCapacity;
+            const QString reason = QStringLiteral("%1 execution environments are alive, the studio's limit; the "
+                                                  "invocation waits for one to finish")
+                                       .arg(all.size());
+            lock.unlock();
+            Q_EMIT q->invocationQueued(requestId, function, reason);
+            lock.lock();
+            continue;
+        }
+        capacity.wait(lock);
+    }
+    ++pendingStarts;
+    if (announced) {
+        --waitingForCapacity;
+        lock.unlock();
+        Q_EMIT q->capacityAvailable(requestId);
+    }
+}
+
+EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType)
+{
+    ExecutionEnvironment::Setup setup{f, runtime};
+    setup.initTimeoutMs = initTimeoutMs;
+    setup.initializationType = initType;
+    auto env = std::make_shared<ExecutionEnvironment>(
+        setup, *backend, [this](LogBatch &&batch) { Q_EMIT q->logLines(batch); },
+        [this](const EnvironmentState &state) { Q_EMIT q->environmentChanged(state); });
+    {
+        std::lock_guard lock(mutex);
+        all.push_back(env);
+        --pendingStarts;
+    }
+    return env;
+}
+
+int Engine::provision(const FunctionConfig &function)
+{
+    const int wanted = std::max(0, function.provisionedConcurrency.value_or(0));
+    QString error;
+    const auto runtime = d->registry->resolve(function.runtime, &error);
+    if (!runtime || wanted == 0)
+        return 0;
+    const QString fingerprint = ExecutionEnvironment::makeFingerprint(function);
+    int have = 0;
+    {
+        std::lock_guard lock(d->mutex);
+        for (const auto &env : d->all)
+            if (env->setup().function.name == function.name && isProvisioned(env) && env->isAlive()
+                && env->fingerprint() == fingerprint)
+                ++have;
+    }
+    // Initialize them side by side, as Lambda allocates provisioned concurrency.
+    std::vector<std::thread> starters;
+    std::atomic<int> ready{have};
+    for (int i = have; i < wanted; ++i) {
+        starters.emplace_back([this, &function, &runtime, &ready] {
+            d->reserveSlot({}, function.name);
+            const EnvPtr env = d->makeEnvironment(function, *runtime, ProvisionedType);
+            env->logPlatform(PlatformLog::initStart(runtime->id + QLatin1Char(':') + runtime->interpreterVersion,
+                                                    runtimeVersionArn(*runtime)),
+                             {});
+            const auto init = env->start({});
+            if (!init.ok) {
+                env->drainOutput();
+                env->shutdown(QStringLiteral("init failed"));
+                d->forget(env);
+                return;
+            }
+            {
+                std::lock_guard lock(d->mutex);
+                d->idle[function.name].push_back({env, d->clock->nowMs()});
+            }
+            ++ready;
+            d->wake.notify_all();
+        });
+    }
+    for (auto &t : starters)
+        t.join();
+    return ready;
 }
 
 const RuntimeRegistry &Engine::registry() const
@@ -226,18 +529,26 @@ EnvPtr Engine::Private::takeIdle(const FunctionConfig &f, std::vector<EnvPtr> *s
     EnvPtr found;
     // A changed configuration means new environments, as after a Lambda update.
     for (auto i = list.begin(); i != list.end();) {
-        if ((*i)->fingerprint() != fingerprint || !(*i)->isAlive()) {
-            stale->push_back(*i);
+        if (i->env->fingerprint() != fingerprint || !i->env->isAlive()) {
+            stale->push_back(i->env);
             i = list.erase(i);
         } else {
             ++i;
         }
     }
-    if (!list.empty()) {
-        found = list.back();
-        list.pop_back();
-        ++busy;
+    if (list.empty())
+        return found;
+    // Provisioned environments serve first; on-demand ones take the spill-over.
+    auto pick = std::prev(list.end());
+    for (auto i = list.rbegin(); i != list.rend(); ++i) {
+        if (isProvisioned(i->env)) {
+            pick = std::prev(i.base());
+            break;
+        }
     }
+    found = pick->env;
+    list.erase(pick);
+    ++busy;
     return found;
 }
 
@@ -247,17 +558,21 @@ void Engine::Private::release(const EnvPtr &env)
     {
         std::lock_guard lock(mutex);
         --busy;
-        idle[env->setup().function.name].push_back(env);
+        idle[env->setup().function.name].push_back({env, clock->nowMs()});
     }
     wake.notify_all();
 }
 
 void Engine::Private::forget(const EnvPtr &env)
 {
-    std::lock_guard lock(mutex);
-    all.erase(std::remove(all.begin(), all.end(), env), all.end());
-    for (auto &list : idle)
-        list.erase(std::remove(list.begin(), list.end(), env), list.end());
+    {
+        std::lock_guard lock(mutex);
+        all.erase(std::remove(all.begin(), all.end(), env), all.end());
+        for (auto &list : idle)
+            list.erase(std::remove_if(list.begin(), list.end(), [&env](const Parked &p) { return p.env == env; }),
+                       list.end());
+    }
+    capacity.notify_all();
 }
 
 void Engine::Private::housekeep()
@@ -266,24 +581,57 @@ void Engine::Private::housekeep()
     while (!stopping) {
         const int period = samplingMs.load();
         bool unfrozen = false;
-        for (const auto &list : std::as_const(idle))
-            for (const auto &env : list)
-                unfrozen = unfrozen || env->state().phase == EnvironmentPhase::Idle;
+        qint64 nextExpiry = std::numeric_limits<qint64>::max(); // clock time of the next keep-warm expiry
+        for (const auto &list : std::as_const(idle)) {
+            for (const Parked &p : list) {
+                unfrozen = unfrozen || p.env->state().phase == EnvironmentPhase::Idle;
+                if (!isProvisioned(p.env))
+                    nextExpiry = std::min(nextExpiry, p.sinceClockMs + idleTimeoutMs);
+            }
+        }
+        qint64 waitMs = -1; // -1: until notified
         if (busy > 0 || unfrozen)
-            wake.wait_for(lock, std::chrono::milliseconds(std::max(1, period > 0 ? std::min(period, freezeDelayMs.load()) : freezeDelayMs.load())));
+            waitMs = std::max(1, period > 0 ? std::min(period, freezeDelayMs.load()) : freezeDelayMs.load());
+        if (nextExpiry != std::numeric_limits<qint64>::max()) {
+            const qint64 untilExpiry = clock->realMsUntil(nextExpiry);
+            if (untilExpiry >= 0)
+                waitMs = waitMs < 0 ? std::max<qint64>(1, untilExpiry) : std::min(waitMs, std::max<qint64>(1, untilExpiry));
+        }
+        // Every change worth waking for (a clock step, a release, stopping) is made under `mutex`
+        // and notified, so a plain wait cannot miss it; a spurious wake-up only re-computes.
+        if (waitMs >= 0)
+            wake.wait_for(lock, std::chrono::milliseconds(waitMs));
         else
             wake.wait(lock);
         if (stopping)
             break;
         const qint64 now = nowMs();
+        const qint64 clockNow = clock->nowMs();
         std::vector<EnvPtr> sample;
+        std::vector<EnvPtr> expired;
         for (const auto &env : all)
             if (env->state().phase == EnvironmentPhase::Busy)
                 sample.push_back(env);
-        for (auto &list : idle)
-            for (const auto &env : list)
-                if (env->state().phase == EnvironmentPhase::Idle && now - env->idleSinceMs() >= freezeDelayMs)
-                    env->freezeIfParked(); // under the pool lock: no invocation can take it meanwhile
+        for (auto &list : idle) {
+            for (auto it = list.begin(); it != list.end();) {
+                if (!isProvisioned(it->env) && clockNow - it->sinceClockMs >= idleTimeoutMs) {
+                    expired.push_back(it->env); // out of the idle list first: nobody can take it now
+                    it = list.erase(it);
+                    continue;
+                }
+                if (it->env->state().phase == EnvironmentPhase::Idle && now - it->env->idleSinceMs() >= freezeDelayMs)
+                    it->env->freezeIfParked(); // under the pool lock: no invocation can take it meanwhile
+                ++it;
+            }
+        }
+        if (!expired.empty()) {
+            lock.unlock();
+            for (const auto &env : expired) {
+                env->shutdown(QStringLiteral("idle"));
+                forget(env);
+            }
+            lock.lock();
+        }
         if (samplingMs.load() <= 0)
             continue;
         lock.unlock();
@@ -304,7 +652,9 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
 {
     InvocationRecord rec;
     rec.sequence = seq;
-    rec.requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    rec.requestId = options.requestId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : options.requestId;
+    rec.asynchronous = options.asynchronous;
+    rec.attempt = options.attempt;
     rec.functionName = f.name;
     rec.memorySizeMb = f.memoryMb;
     rec.startedAtMs = nowMs();
@@ -322,6 +672,26 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
                       QStringLiteral("%1 byte payload is too large for the RequestResponse invocation type (limit %2 bytes)")
                           .arg(payload.size())
                           .arg(MaxSyncPayload));
+    // Throttling comes before anything else runs: a counter under the pool mutex.
+    bool unreserved = false;
+    const QString throttle = admit(f, &unreserved);
+    if (!throttle.isEmpty()) {
+        rec.outcome = InvocationOutcome::Throttled;
+        rec.errorType = QStringLiteral("TooManyRequestsException");
+        rec.errorMessage = QStringLiteral("Rate Exceeded.");
+        rec.throttleReason = throttle;
+        nlohmann::ordered_json body{{"Reason", throttle.toStdString()}, {"Type", "User"}, {"message", "Rate Exceeded."}};
+        rec.payload = QByteArray::fromStdString(body.dump());
+        return rec;
+    }
+    struct Admission
+    {
+        Private *d;
+        const QString &function;
+        bool unreserved;
+        ~Admission() { d->leave(function, unreserved); }
+    } admission{this, f.name, unreserved};
+
     QString error;
     const auto runtime = registry->resolve(f.runtime, &error);
     if (!runtime)
@@ -354,14 +724,10 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
                           QStringLiteral("Lambda was unable to configure your environment variables because the environment "
                                          "variables you have provided exceeded the 4KB limit (%1 bytes measured).")
                               .arg(size));
-        ExecutionEnvironment::Setup setup{f, *runtime};
-        setup.initTimeoutMs = initTimeoutMs;
-        env = std::make_shared<ExecutionEnvironment>(
-            setup, *backend, [this](LogBatch &&batch) { Q_EMIT q->logLines(batch); },
-            [this](const EnvironmentState &state) { Q_EMIT q->environmentChanged(state); });
+        reserveSlot(rec.requestId, f.name);
+        env = makeEnvironment(f, *runtime, QStringLiteral("on-demand"));
         {
             std::lock_guard lock(mutex);
-            all.push_back(env);
             ++busy;
         }
         wake.notify_all();
@@ -398,6 +764,7 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
         }
     } else {
         rec.environmentId = env->id();
+        rec.initializationType = env->setup().initializationType;
         Q_EMIT q->invocationStarted(rec.requestId, f.name, env->id(), false);
     }
 
@@ -410,7 +777,7 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
                       + f.name.toUtf8();
     inv.traceId = traceId();
     inv.clientContext = options.clientContext;
-    const auto result = env->invoke(inv, Clock::now() + std::chrono::seconds(f.timeoutSec));
+    const auto result = env->invoke(inv, SteadyClock::now() + std::chrono::seconds(f.timeoutSec));
 
     rec.durationMs = result.durationMs;
     rec.maxMemoryUsedMb = PlatformLog::megabytes(result.peakBytes);

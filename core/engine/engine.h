@@ -1,8 +1,10 @@
 #pragma once
-// The engine: per-function pools of execution environments, cold and warm invocations, logs,
-// memory sampling. Commands are thread-safe; results come out as immutable snapshots through
-// signals (emitted from engine threads: connect with the default AutoConnection from the GUI).
+// The engine: per-function pools of execution environments, cold and warm invocations,
+// concurrency limits and throttling, provisioned environments, keep-warm expiry, logs, memory
+// sampling. Commands are thread-safe; results come out as immutable snapshots through signals
+// (emitted from engine threads: connect with the default AutoConnection from the GUI).
 
+#include "engine/concurrencystate.h"
 #include "model/environmentstate.h"
 #include "model/invocationrecord.h"
 #include "model/logbatch.h"
@@ -18,6 +20,7 @@
 
 namespace fn {
 
+class Clock;
 class RuntimeRegistry;
 class SandboxBackend;
 
@@ -25,6 +28,9 @@ struct InvokeOptions
 {
     bool forceCold = false;     // start a new environment even if a warm one is idle
     QByteArray clientContext;   // JSON, passed as Lambda-Runtime-Client-Context
+    QString requestId;          // reuse this request id (async retries keep theirs); empty: a new one
+    bool asynchronous = false;  // delivered from the async queue: copied into the record
+    int attempt = 1;
 };
 
 class Engine final : public QObject
@@ -62,6 +68,34 @@ public:
     // Memory sampling period for busy environments (default 50 ms = 20 Hz); 0 disables.
     void setSamplingIntervalMs(int ms);
 
+    // The clock keep-warm expiry reads (default: a real-time clock the engine owns).
+    void setClock(std::shared_ptr<Clock> clock);
+    std::shared_ptr<Clock> clock() const;
+
+    // Concurrent invocations the account allows (Lambda's default 1000). Functions with
+    // ReservedConcurrentExecutions are limited by that instead, and their reservations are
+    // taken out of the account pool the others share.
+    void setAccountConcurrencyLimit(int limit);
+    int accountConcurrencyLimit() const;
+    // Clock milliseconds an unprovisioned environment may stay idle before it is shut down
+    // with stopReason "idle" (default 5 minutes; Lambda keeps environments for minutes).
+    void setIdleTimeoutMs(qint64 ms);
+    qint64 idleTimeoutMs() const;
+    // Environments alive at once across the studio. Cold starts beyond it wait (invocationQueued)
+    // after idle environments of other functions were shut down with stopReason "evicted".
+    void setMaxLiveEnvironments(int count);
+    int maxLiveEnvironments() const;
+    // A guard this machine holds: one environment per 256 MB of RAM, at most 32 per CPU, 4 at least.
+    static int defaultMaxLiveEnvironments();
+
+    // Starts function.provisionedConcurrency environments (less those already provisioned) with
+    // AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency and parks them; invocations take them
+    // first and spill over to on-demand environments. Blocks; returns how many are now provisioned.
+    int provision(const FunctionConfig &function);
+
+    // In-flight counts and limits, for a status line or the throttles the GUI shows.
+    ConcurrencyState concurrency(const QString &functionName = {}) const;
+
 Q_SIGNALS:
     void invocationStarted(const QString &requestId, const QString &functionName,
                            const QString &environmentId, bool coldStart);
@@ -69,6 +103,9 @@ Q_SIGNALS:
     void environmentChanged(const fn::EnvironmentState &state);
     void logLines(const fn::LogBatch &batch);
     void memorySampled(const fn::MemorySample &sample);
+    // A cold start waits for the studio-wide guard (reason says why); capacityAvailable follows.
+    void invocationQueued(const QString &requestId, const QString &functionName, const QString &reason);
+    void capacityAvailable(const QString &requestId);
 
 private:
     struct Private;

@@ -48,6 +48,9 @@ struct InvocationRecord
     QString errorType;              // e.g. Runtime.ExitError, Sandbox.Timedout, or the function's own
     QString errorMessage;
     QString reportLine;             // the REPORT line exactly as logged
+    QString throttleReason;         // when Throttled: ConcurrentInvocationLimitExceeded, ...
+    bool asynchronous = false;      // an Event invocation delivered from the async queue
+    int attempt = 1;                // async: 1 for the first delivery, 2 and 3 for retries
 
     bool failed() const { return outcome != InvocationOutcome::Success; }
     double totalMs() const { return initDurationMs + durationMs; }

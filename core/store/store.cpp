@@ -1,0 +1,566 @@
+#include "store/store.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+
+namespace fn {
+
+namespace {
+
+using Job = std::function<bool(QSqlDatabase &)>;
+
+std::atomic<int> connectionCounter{0};
+
+const char *const SchemaStatements[] = {
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT INTO meta(key, value) VALUES('application', 'fnstudio'), ('schema', '1')",
+    "CREATE TABLE events(request_id TEXT PRIMARY KEY, function TEXT NOT NULL, payload BLOB NOT NULL,"
+    " accepted_ms INTEGER NOT NULL, attempts INTEGER NOT NULL, throttles INTEGER NOT NULL,"
+    " next_attempt_ms INTEGER NOT NULL, in_flight INTEGER NOT NULL, last_error TEXT NOT NULL)",
+    "CREATE TABLE messages(id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, kind TEXT NOT NULL,"
+    " function TEXT NOT NULL, request_id TEXT NOT NULL, body BLOB NOT NULL, attributes BLOB NOT NULL,"
+    " created_ms INTEGER NOT NULL)",
+    "CREATE INDEX messages_by_queue ON messages(queue, id)",
+    "CREATE TABLE invocations(id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL,"
+    " function TEXT NOT NULL, environment_id TEXT NOT NULL, outcome INTEGER NOT NULL, started_ms INTEGER NOT NULL,"
+    " cold INTEGER NOT NULL, initialization_type TEXT NOT NULL, init_ms REAL NOT NULL, duration_ms REAL NOT NULL,"
+    " billed_ms INTEGER NOT NULL, memory_mb INTEGER NOT NULL, max_memory_mb INTEGER NOT NULL,"
+    " error_type TEXT NOT NULL, error_message TEXT NOT NULL, throttle_reason TEXT NOT NULL,"
+    " asynchronous INTEGER NOT NULL, attempt INTEGER NOT NULL, payload BLOB NOT NULL, report TEXT NOT NULL)",
+    "CREATE INDEX invocations_by_request ON invocations(request_id)",
+    "CREATE TABLE logs(id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, log_group TEXT NOT NULL,"
+    " log_stream TEXT NOT NULL, timestamp_ms INTEGER NOT NULL, platform INTEGER NOT NULL, text TEXT NOT NULL)",
+    "CREATE INDEX logs_by_request ON logs(request_id)",
+};
+
+// Qt binds a null QString or QByteArray as SQL NULL; the columns hold empty values instead.
+QVariant text(const QString &s)
+{
+    return s.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(s);
+}
+
+QVariant blob(const QByteArray &b)
+{
+    return b.isNull() ? QVariant(QByteArray("")) : QVariant(b);
+}
+
+bool exec(QSqlDatabase &db, const QString &sql, QString *error = nullptr)
+{
+    QSqlQuery q(db);
+    if (q.exec(sql))
+        return true;
+    if (error)
+        *error = q.lastError().text();
+    return false;
+}
+
+// The first value of a one-row query, or an invalid QVariant (error set) when it fails.
+QVariant scalar(QSqlDatabase &db, const QString &sql, QString *error)
+{
+    QSqlQuery q(db);
+    if (!q.exec(sql)) {
+        *error = q.lastError().text();
+        return {};
+    }
+    return q.next() ? q.value(0) : QVariant(QString());
+}
+
+StoredEvent eventFrom(const QSqlQuery &q)
+{
+    StoredEvent e;
+    e.requestId = q.value(0).toString();
+    e.functionName = q.value(1).toString();
+    e.payload = q.value(2).toByteArray();
+    e.acceptedMs = q.value(3).toLongLong();
+    e.attempts = q.value(4).toInt();
+    e.throttles = q.value(5).toInt();
+    e.nextAttemptMs = q.value(6).toLongLong();
+    e.inFlight = q.value(7).toBool();
+    e.lastError = q.value(8).toString();
+    return e;
+}
+
+bool insertMessage(QSqlDatabase &db, const QueueMessage &m)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO messages(queue, kind, function, request_id, body, attributes, created_ms)"
+                             " VALUES(?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(text(m.queue));
+    q.addBindValue(text(m.kind));
+    q.addBindValue(text(m.functionName));
+    q.addBindValue(text(m.requestId));
+    q.addBindValue(blob(m.body));
+    q.addBindValue(m.attributes.isEmpty() ? QVariant(QByteArrayLiteral("{}")) : QVariant(m.attributes));
+    q.addBindValue(m.createdMs);
+    return q.exec();
+}
+
+} // namespace
+
+struct Store::Private
+{
+    QString path;
+    QString connection;
+    std::thread worker;
+    std::mutex mutex;
+    std::condition_variable wake;
+    struct Pending
+    {
+        Job job;
+        std::promise<bool> *done = nullptr; // null: fire and forget (history)
+    };
+    std::deque<Pending> jobs;
+    bool stopping = false;
+    bool isOpen = false;
+
+    bool validate(QSqlDatabase &db, QString *error);
+    void loop(QSqlDatabase &db);
+    bool run(Job job);
+    void post(Job job);
+};
+
+QString Store::defaultPath(const QString &projectDir)
+{
+    return QDir(projectDir).absoluteFilePath(QStringLiteral(".fnstudio/fnstudio.db"));
+}
+
+Store::Store()
+    : d(std::make_unique<Private>())
+{
+}
+
+Store::~Store()
+{
+    if (!d->worker.joinable())
+        return;
+    {
+        std::lock_guard lock(d->mutex);
+        d->stopping = true;
+    }
+    d->wake.notify_all();
+    d->worker.join();
+}
+
+bool Store::isOpen() const
+{
+    return d->isOpen;
+}
+
+QString Store::path() const
+{
+    return d->path;
+}
+
+bool Store::Private::validate(QSqlDatabase &db, QString *error)
+{
+    const QString refused = QStringLiteral("%1 was left untouched; move it away to start a new one").arg(path);
+    QFile file(path);
+    const bool fresh = !file.exists() || file.size() == 0;
+    if (!fresh) {
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+            return false;
+        }
+        if (file.read(16) != QByteArray("SQLite format 3\0", 16)) {
+            *error = QStringLiteral("%1 is not an fnstudio database (not an SQLite file). ").arg(path) + refused;
+            return false;
+        }
+    } else {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+    }
+    db.setDatabaseName(path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open()) {
+        *error = QStringLiteral("cannot open %1: %2").arg(path, db.lastError().text());
+        return false;
+    }
+    QString sqlError;
+    const QVariant appId = scalar(db, QStringLiteral("PRAGMA application_id"), &sqlError);
+    const QVariant tables = appId.isValid()
+                                ? scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"), &sqlError)
+                                : QVariant();
+    if (!appId.isValid() || !tables.isValid()) {
+        *error = QStringLiteral("%1 is corrupt (%2). ").arg(path, sqlError) + refused;
+        return false;
+    }
+    if (appId.toInt() == 0 && tables.toInt() == 0) {
+        // A new database: ours from the first byte on.
+        if (!db.transaction()) {
+            *error = QStringLiteral("cannot write %1: %2").arg(path, db.lastError().text());
+            return false;
+        }
+        bool ok = exec(db, QStringLiteral("PRAGMA application_id = %1").arg(Store::ApplicationId), &sqlError);
+        for (const char *statement : SchemaStatements)
+            ok = ok && exec(db, QString::fromLatin1(statement), &sqlError);
+        if (!ok || !db.commit()) {
+            db.rollback();
+            *error = QStringLiteral("cannot create the tables of %1: %2").arg(path, sqlError);
+            return false;
+        }
+    } else if (appId.toInt() != Store::ApplicationId) {
+        *error = QStringLiteral("%1 is not an fnstudio database (it belongs to another application: SQLite "
+                                "application_id %2, %3 tables). ")
+                     .arg(path)
+                     .arg(appId.toInt())
+                     .arg(tables.toInt())
+                 + refused;
+        return false;
+    } else {
+        const QVariant check = scalar(db, QStringLiteral("PRAGMA quick_check"), &sqlError);
+        if (!check.isValid() || check.toString() != QLatin1String("ok")) {
+            *error = QStringLiteral("%1 is corrupt (%2). ")
+                         .arg(path, check.isValid() ? check.toString() : sqlError)
+                     + refused;
+            return false;
+        }
+        const QVariant app = scalar(db, QStringLiteral("SELECT value FROM meta WHERE key = 'application'"), &sqlError);
+        const QVariant schema = scalar(db, QStringLiteral("SELECT value FROM meta WHERE key = 'schema'"), &sqlError);
+        if (app.toString() != QLatin1String("fnstudio")) {
+            *error = QStringLiteral("%1 is corrupt (its fnstudio meta table is missing). ").arg(path) + refused;
+            return false;
+        }
+        if (schema.toInt() > Store::SchemaVersion) {
+            *error = QStringLiteral("%1 was written by a newer fnstudio (schema %2; this one reads %3). ")
+                         .arg(path)
+                         .arg(schema.toInt())
+                         .arg(Store::SchemaVersion)
+                     + refused;
+            return false;
+        }
+    }
+    // Only now that the file is known to be ours may it change: WAL, for readers beside the writer.
+    exec(db, QStringLiteral("PRAGMA journal_mode=WAL"));
+    exec(db, QStringLiteral("PRAGMA synchronous=NORMAL"));
+    return true;
+}
+
+bool Store::open(const QString &path, QString *error)
+{
+    if (d->worker.joinable()) {
+        *error = QStringLiteral("the store is already open on %1").arg(d->path);
+        return false;
+    }
+    d->path = QFileInfo(path).absoluteFilePath();
+    d->connection = QStringLiteral("fnstudio-store-%1").arg(++connectionCounter);
+    std::promise<bool> opened;
+    QString message;
+    d->worker = std::thread([this, &opened, &message] {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d->connection);
+            const bool ok = d->validate(db, &message);
+            opened.set_value(ok);
+            if (ok)
+                d->loop(db);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(d->connection);
+    });
+    d->isOpen = opened.get_future().get();
+    if (!d->isOpen) {
+        d->worker.join();
+        *error = message;
+    }
+    return d->isOpen;
+}
+
+void Store::Private::loop(QSqlDatabase &db)
+{
+    std::unique_lock lock(mutex);
+    for (;;) {
+        wake.wait(lock, [this] { return stopping || !jobs.empty(); });
+        if (jobs.empty())
+            break;
+        std::deque<Pending> batch;
+        batch.swap(jobs);
+        lock.unlock();
+        // One transaction per batch (history arrives in bursts); a savepoint per job so one
+        // failing job leaves the others' writes in.
+        std::vector<bool> results;
+        const bool inTransaction = db.transaction();
+        for (Pending &p : batch) {
+            exec(db, QStringLiteral("SAVEPOINT job"));
+            const bool ok = p.job(db);
+            if (!ok)
+                exec(db, QStringLiteral("ROLLBACK TO job"));
+            exec(db, QStringLiteral("RELEASE job"));
+            results.push_back(ok);
+        }
+        const bool committed = !inTransaction || db.commit();
+        if (!committed)
+            db.rollback();
+        for (size_t i = 0; i < batch.size(); ++i)
+            if (batch[i].done)
+                batch[i].done->set_value(committed && results[i]);
+        lock.lock();
+    }
+}
+
+bool Store::Private::run(Job job)
+{
+    if (!isOpen)
+        return false;
+    std::promise<bool> done;
+    auto result = done.get_future();
+    {
+        std::lock_guard lock(mutex);
+        jobs.push_back({std::move(job), &done});
+    }
+    wake.notify_all();
+    return result.get();
+}
+
+void Store::Private::post(Job job)
+{
+    if (!isOpen)
+        return;
+    {
+        std::lock_guard lock(mutex);
+        jobs.push_back({std::move(job), nullptr});
+    }
+    wake.notify_all();
+}
+
+bool Store::putEvent(const StoredEvent &e)
+{
+    return d->run([e](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO events(request_id, function, payload, accepted_ms, attempts,"
+                                 " throttles, next_attempt_ms, in_flight, last_error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        q.addBindValue(text(e.requestId));
+        q.addBindValue(text(e.functionName));
+        q.addBindValue(blob(e.payload));
+        q.addBindValue(e.acceptedMs);
+        q.addBindValue(e.attempts);
+        q.addBindValue(e.throttles);
+        q.addBindValue(e.nextAttemptMs);
+        q.addBindValue(e.inFlight ? 1 : 0);
+        q.addBindValue(text(e.lastError));
+        return q.exec();
+    });
+}
+
+QList<StoredEvent> Store::events() const
+{
+    QList<StoredEvent> out;
+    d->run([&out](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT request_id, function, payload, accepted_ms, attempts, throttles,"
+                                   " next_attempt_ms, in_flight, last_error FROM events ORDER BY accepted_ms, rowid")))
+            return false;
+        while (q.next())
+            out.append(eventFrom(q));
+        return true;
+    });
+    return out;
+}
+
+bool Store::finishEvent(const QString &requestId, const QList<QueueMessage> &messages)
+{
+    return d->run([requestId, messages](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("DELETE FROM events WHERE request_id = ?"));
+        q.addBindValue(requestId);
+        if (!q.exec())
+            return false;
+        for (const QueueMessage &m : messages)
+            if (!insertMessage(db, m))
+                return false;
+        return true;
+    });
+}
+
+bool Store::appendMessage(const QueueMessage &message)
+{
+    return d->run([message](QSqlDatabase &db) { return insertMessage(db, message); });
+}
+
+QList<QueueSummary> Store::queues() const
+{
+    QList<QueueSummary> out;
+    d->run([&out](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT function, 'async', count(*), max(accepted_ms) FROM events GROUP BY function"
+                                   " UNION ALL SELECT queue, kind, count(*), max(created_ms) FROM messages"
+                                   " GROUP BY queue, kind ORDER BY 2, 1")))
+            return false;
+        while (q.next())
+            out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(), q.value(3).toLongLong()});
+        return true;
+    });
+    return out;
+}
+
+QList<QueueMessage> Store::messages(const QString &queue) const
+{
+    QList<QueueMessage> out;
+    d->run([&out, queue](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT id, queue, kind, function, request_id, body, attributes, created_ms"
+                                 " FROM messages WHERE queue = ? ORDER BY id"));
+        q.addBindValue(queue);
+        if (!q.exec())
+            return false;
+        while (q.next())
+            out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                        q.value(4).toString(), q.value(5).toByteArray(), q.value(6).toByteArray(),
+                        q.value(7).toLongLong()});
+        return true;
+    });
+    return out;
+}
+
+int Store::removeMessages(const QString &queue)
+{
+    int removed = 0;
+    d->run([&removed, queue](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("DELETE FROM messages WHERE queue = ?"));
+        q.addBindValue(queue);
+        if (!q.exec())
+            return false;
+        removed = q.numRowsAffected();
+        return true;
+    });
+    return removed;
+}
+
+bool Store::removeMessage(qint64 id)
+{
+    return d->run([id](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("DELETE FROM messages WHERE id = ?"));
+        q.addBindValue(id);
+        return q.exec();
+    });
+}
+
+void Store::recordInvocation(const InvocationRecord &r)
+{
+    d->post([r](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral(
+            "INSERT INTO invocations(request_id, function, environment_id, outcome, started_ms, cold,"
+            " initialization_type, init_ms, duration_ms, billed_ms, memory_mb, max_memory_mb, error_type, error_message,"
+            " throttle_reason, asynchronous, attempt, payload, report) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?)"));
+        for (const QVariant &v : {text(r.requestId), text(r.functionName), text(r.environmentId),
+                                  QVariant(int(r.outcome)), QVariant(r.startedAtMs), QVariant(r.coldStart ? 1 : 0),
+                                  text(r.initializationType), QVariant(r.initDurationMs), QVariant(r.durationMs),
+                                  QVariant(r.billedDurationMs), QVariant(r.memorySizeMb), QVariant(r.maxMemoryUsedMb),
+                                  text(r.errorType), text(r.errorMessage), text(r.throttleReason),
+                                  QVariant(r.asynchronous ? 1 : 0), QVariant(r.attempt), blob(r.payload),
+                                  text(r.reportLine)})
+            q.addBindValue(v);
+        return q.exec();
+    });
+}
+
+void Store::recordLogs(const LogBatch &batch)
+{
+    d->post([batch](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO logs(request_id, log_group, log_stream, timestamp_ms, platform, text)"
+                                 " VALUES(?, ?, ?, ?, ?, ?)"));
+        for (const LogLine &line : batch) {
+            q.addBindValue(text(line.requestId));
+            q.addBindValue(text(line.logGroup));
+            q.addBindValue(text(line.logStream));
+            q.addBindValue(line.timestampMs);
+            q.addBindValue(line.platform ? 1 : 0);
+            q.addBindValue(text(line.text));
+            if (!q.exec())
+                return false;
+        }
+        return true;
+    });
+}
+
+int Store::invocationCount(const QString &requestId) const
+{
+    int count = 0;
+    d->run([&count, requestId](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        if (requestId.isEmpty()) {
+            q.prepare(QStringLiteral("SELECT count(*) FROM invocations"));
+        } else {
+            q.prepare(QStringLiteral("SELECT count(*) FROM invocations WHERE request_id = ?"));
+            q.addBindValue(requestId);
+        }
+        if (!q.exec() || !q.next())
+            return false;
+        count = q.value(0).toInt();
+        return true;
+    });
+    return count;
+}
+
+QList<InvocationRecord> Store::invocations(const QString &requestId) const
+{
+    QList<InvocationRecord> out;
+    d->run([&out, requestId](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT request_id, function, environment_id, outcome, started_ms, cold,"
+                                 " initialization_type, init_ms, duration_ms, error_type, error_message, throttle_reason,"
+                                 " asynchronous, attempt, payload, report FROM invocations WHERE request_id = ? ORDER BY id"));
+        q.addBindValue(requestId);
+        if (!q.exec())
+            return false;
+        while (q.next()) {
+            InvocationRecord r;
+            r.requestId = q.value(0).toString();
+            r.functionName = q.value(1).toString();
+            r.environmentId = q.value(2).toString();
+            r.outcome = InvocationOutcome(q.value(3).toInt());
+            r.startedAtMs = q.value(4).toLongLong();
+            r.coldStart = q.value(5).toBool();
+            r.initializationType = q.value(6).toString();
+            r.initDurationMs = q.value(7).toDouble();
+            r.durationMs = q.value(8).toDouble();
+            r.errorType = q.value(9).toString();
+            r.errorMessage = q.value(10).toString();
+            r.throttleReason = q.value(11).toString();
+            r.asynchronous = q.value(12).toBool();
+            r.attempt = q.value(13).toInt();
+            r.payload = q.value(14).toByteArray();
+            r.reportLine = q.value(15).toString();
+            out.append(r);
+        }
+        return true;
+    });
+    return out;
+}
+
+QStringList Store::logText(const QString &requestId) const
+{
+    QStringList out;
+    d->run([&out, requestId](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT text FROM logs WHERE request_id = ? ORDER BY id"));
+        q.addBindValue(requestId);
+        if (!q.exec())
+            return false;
+        while (q.next())
+            out << q.value(0).toString();
+        return true;
+    });
+    return out;
+}
+
+void Store::flush() const
+{
+    d->run([](QSqlDatabase &) { return true; });
+}
+
+} // namespace fn

@@ -1,0 +1,66 @@
+#pragma once
+// The project's SQLite database (<project>/.fnstudio/fnstudio.db): accepted asynchronous events,
+// dead-letter and destination queues, invocation history with logs. All SQL runs on the store's
+// own thread; event and queue writes are committed before the call returns, history is batched.
+
+#include "model/invocationrecord.h"
+#include "model/logbatch.h"
+#include "store/storedevent.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+class QSqlDatabase;
+
+namespace fn {
+
+class Store final
+{
+public:
+    static constexpr int ApplicationId = 0x666e7374; // "fnst", in the SQLite header
+    static constexpr int SchemaVersion = 1;
+
+    static QString defaultPath(const QString &projectDir);
+
+    Store();
+    ~Store(); // flushes and closes
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    // Opens or creates the database. Refuses (false, with a message naming the file) a file that
+    // is not SQLite, is corrupt, or belongs to another application; such a file is never written.
+    bool open(const QString &path, QString *error);
+    bool isOpen() const;
+    QString path() const;
+
+    // Accepted events. putEvent inserts or replaces; both are durable when they return.
+    bool putEvent(const StoredEvent &event);
+    QList<StoredEvent> events() const;
+    // Removes a finished event and appends its dead-letter/destination messages in one transaction.
+    bool finishEvent(const QString &requestId, const QList<QueueMessage> &messages);
+
+    bool appendMessage(const QueueMessage &message);
+    // Every non-empty queue: each function's pending events (kind "async"), then the dead-letter
+    // ("dlq") and destination queues.
+    QList<QueueSummary> queues() const;
+    QList<QueueMessage> messages(const QString &queue) const;
+    int removeMessages(const QString &queue);    // purge; returns how many were removed
+    bool removeMessage(qint64 id);
+
+    // Invocation history and logs: queued and written in batches on the store's thread.
+    void recordInvocation(const InvocationRecord &record);
+    void recordLogs(const LogBatch &batch);
+    int invocationCount(const QString &requestId = {}) const;
+    QList<InvocationRecord> invocations(const QString &requestId) const; // oldest first
+    QStringList logText(const QString &requestId) const;
+    void flush() const; // waits until everything queued so far is committed
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace fn
