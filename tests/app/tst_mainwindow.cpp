@@ -286,6 +286,18 @@ private Q_SLOTS:
         window.openProject(dir.path());
         QVERIFY(window.messageBar()->isVisibleTo(&window));
         QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml")), qPrintable(window.messageBar()->text()));
+
+        // The template stays in the tree; fixing and saving it re-reads the project.
+        ProjectPanel *project = window.panel<ProjectPanel>(QStringLiteral("project"));
+        QCOMPARE(project->model().rowCount(), 1);
+        CodeEditor *editor = window.editors()->openFile(dir.filePath(QStringLiteral("template.yaml")));
+        QVERIFY(editor);
+        editor->setText(QStringLiteral("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fixed:\n    Type: AWS::Serverless::Function\n"
+                                       "    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: .\n"));
+        QVERIFY(window.editors()->saveCurrent());
+        QCOMPARE(session.functions().size(), 1);
+        QCOMPARE(window.invokeBar()->functionCombo()->currentText(), QStringLiteral("Fixed"));
+        QVERIFY(!window.messageBar()->isVisibleTo(&window));
     }
 };
 

@@ -95,6 +95,7 @@ bool EditorArea::saveCurrent()
         Q_EMIT errorOccurred(error);
         return false;
     }
+    Q_EMIT fileSaved(e->filePath());
     return true;
 }
 
@@ -104,7 +105,11 @@ bool EditorArea::saveAll()
     for (int i = 0; i < count(); ++i) {
         auto *e = qobject_cast<CodeEditor *>(widget(i));
         QString error;
-        if (e && e->isModified() && !e->save(&error)) {
+        if (!e || !e->isModified())
+            continue;
+        if (e->save(&error)) {
+            Q_EMIT fileSaved(e->filePath());
+        } else {
             Q_EMIT errorOccurred(error);
             ok = false;
         }

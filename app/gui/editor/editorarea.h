@@ -33,6 +33,7 @@ Q_SIGNALS:
     void errorOccurred(const QString &message);
     void currentFileChanged(const QString &path);
     void countChanged(int count);
+    void fileSaved(const QString &path);
 
 protected:
     void tabInserted(int index) override;

@@ -82,6 +82,16 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     });
     connect(&session, &StudioSession::openFileRequested, m_editors, &EditorArea::openFile);
     connect(&session, &StudioSession::projectChanged, this, &MainWindow::updateTitle);
+    connect(m_editors, &EditorArea::fileSaved, this, [this](const QString &path) {
+        // The template and the events define the project: saving one of them re-reads it.
+        if (!m_session.hasProject())
+            return;
+        const QString folder = m_session.project().folder();
+        if (path == m_session.project().templatePath() || path.startsWith(QDir(folder).filePath(QStringLiteral("events/")))) {
+            m_messages->dismiss();
+            m_session.openProject(folder);
+        }
+    });
     connect(m_editors, &EditorArea::errorOccurred, this, [this](const QString &text) {
         showSessionMessage(int(StudioSession::Severity::Error), text);
     });

@@ -55,20 +55,16 @@ void StudioSession::startEngine()
 
 bool StudioSession::openProject(const QString &folder)
 {
+    // A broken template is adopted too: the tree then still offers template.yaml to fix and reload.
     auto project = std::make_unique<Project>();
     const bool clean = project->open(folder);
-    const bool usable = !project->functions().isEmpty();
-    if (usable || clean)
-        m_project = std::move(project);
+    m_project = std::move(project);
     Q_EMIT projectChanged();
-    const Project &p = usable || clean ? *m_project : *project;
-    for (const Diagnostic &d : p.errors())
+    for (const Diagnostic &d : m_project->errors())
         showMessage(Severity::Error, d.toString());
-    for (const Diagnostic &d : p.warnings())
+    for (const Diagnostic &d : m_project->warnings())
         showMessage(Severity::Warning, d.toString());
-    if (!usable && !clean)
-        return false;
-    if (m_project->functions().isEmpty())
+    if (clean && m_project->functions().isEmpty())
         showMessage(Severity::Warning, tr("%1 declares no functions.").arg(m_project->displayPath(m_project->templatePath())));
     return clean;
 }
