@@ -89,6 +89,29 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    void runningUntilTheRecordArrives()
+    {
+        TimelineModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy running(&model, &TimelineModel::runningChanged);
+        model.markRunning(requestId(1), QStringLiteral("HelloPython"), environmentId(1), true, t0 + 2);
+        QVERIFY(!model.isEmpty());
+        QCOMPARE(model.rowCount(), 1); // the cold environment's lane appears at once
+        QCOMPARE(model.lanes()[0].functionName, QStringLiteral("HelloPython"));
+        QCOMPARE(model.running().size(), 1);
+        QCOMPARE(model.running().value(requestId(1)).startMs, 0.0);
+        QVERIFY(model.running().value(requestId(1)).coldStart);
+        model.append({record(1, 1, true, 0, 20)});
+        QCOMPARE(model.originMs(), t0 + 2); // the origin never moves once set
+        QVERIFY(model.running().isEmpty());
+        QCOMPARE(running.size(), 2);
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.lanes()[0].segments[0].startMs, -2.0);
+        // A start reported after its record is ignored.
+        model.markRunning(requestId(1), QStringLiteral("HelloPython"), environmentId(1), true, t0 + 5);
+        QVERIFY(model.running().isEmpty());
+    }
+
     void hundredThousandRecords()
     {
         constexpr int total = 100'000;

@@ -12,6 +12,8 @@
 #include "engine/engine.h"
 #endif
 
+#include <QDateTime>
+
 namespace fn {
 
 StudioSession::StudioSession(QObject *parent)
@@ -48,6 +50,12 @@ void StudioSession::startEngine()
     connect(m_engine.get(), &Engine::environmentChanged, this, &StudioSession::adoptEnvironment, Qt::QueuedConnection);
     connect(m_engine.get(), &Engine::logLines, this, &StudioSession::adoptLogs, Qt::QueuedConnection);
     connect(m_engine.get(), &Engine::memorySampled, this, &StudioSession::adoptMemory, Qt::QueuedConnection);
+    connect(m_engine.get(), &Engine::invocationStarted, this,
+            [this](const QString &requestId, const QString &functionName, const QString &environmentId, bool coldStart) {
+                // The signal carries no time; the moment it reaches the GUI is close enough to draw
+                // "running" until the record's measured times replace it.
+                m_timeline->markRunning(requestId, functionName, environmentId, coldStart, QDateTime::currentMSecsSinceEpoch());
+            }, Qt::QueuedConnection);
 #else
     showMessage(Severity::Warning, tr("This build has no engine yet: projects open, but functions cannot be invoked."));
 #endif

@@ -155,10 +155,11 @@ void TimelineModel::append(const QList<InvocationRecord> &records)
 {
     if (records.isEmpty())
         return;
-    if (m_records.isEmpty()) {
-        m_originMs = records.first().startedAtMs;
+    if (!m_hasOrigin) {
+        qint64 first = records.first().startedAtMs;
         for (const InvocationRecord &r : records)
-            m_originMs = qMin(m_originMs, r.startedAtMs);
+            first = qMin(first, r.startedAtMs);
+        ensureOrigin(first);
     }
     // New lanes first, as rows of their own, empty.
     QStringList freshLanes;
@@ -166,19 +167,12 @@ void TimelineModel::append(const QList<InvocationRecord> &records)
         if (!m_laneById.contains(r.environmentId) && !freshLanes.contains(r.environmentId))
             freshLanes.append(r.environmentId);
     }
-    if (!freshLanes.isEmpty()) {
-        const int first = int(m_lanes.size());
-        beginInsertRows({}, first, first + int(freshLanes.size()) - 1);
-        for (const QString &id : std::as_const(freshLanes)) {
-            m_laneById.insert(id, int(m_lanes.size()));
-            TimelineLane lane;
-            lane.environmentId = id;
-            if (const auto stop = m_pendingStops.constFind(id); stop != m_pendingStops.cend())
-                lane.stoppedMs = *stop;
-            m_lanes.push_back(std::move(lane));
-        }
-        endInsertRows();
-    }
+    addLanes(freshLanes);
+    bool finishedRunning = false;
+    for (const InvocationRecord &r : records)
+        finishedRunning |= m_running.remove(r.requestId) > 0;
+    if (finishedRunning)
+        Q_EMIT runningChanged();
     // Then the segments: a block appended to each lane, or a reset when one arrived out of order.
     QHash<int, int> firstNew;
     bool outOfOrder = false;
@@ -210,6 +204,46 @@ void TimelineModel::append(const QList<InvocationRecord> &records)
     }
 }
 
+void TimelineModel::ensureOrigin(qint64 ms)
+{
+    if (m_hasOrigin)
+        return;
+    m_originMs = ms;
+    m_hasOrigin = true;
+}
+
+void TimelineModel::addLanes(const QStringList &environmentIds)
+{
+    if (environmentIds.isEmpty())
+        return;
+    const int first = int(m_lanes.size());
+    beginInsertRows({}, first, first + int(environmentIds.size()) - 1);
+    for (const QString &id : environmentIds) {
+        m_laneById.insert(id, int(m_lanes.size()));
+        TimelineLane lane;
+        lane.environmentId = id;
+        if (const auto stop = m_pendingStops.constFind(id); stop != m_pendingStops.cend())
+            lane.stoppedMs = *stop;
+        m_lanes.push_back(std::move(lane));
+    }
+    endInsertRows();
+}
+
+void TimelineModel::markRunning(const QString &requestId, const QString &functionName, const QString &environmentId,
+                                bool coldStart, qint64 atMs)
+{
+    if (m_recordByRequestId.contains(requestId))
+        return; // its record came first
+    ensureOrigin(atMs);
+    if (!m_laneById.contains(environmentId))
+        addLanes({environmentId});
+    const int lane = m_laneById.value(environmentId);
+    if (m_lanes[size_t(lane)].functionName.isEmpty())
+        m_lanes[size_t(lane)].functionName = functionName;
+    m_running.insert(requestId, Running{lane, double(atMs - m_originMs), coldStart});
+    Q_EMIT runningChanged();
+}
+
 void TimelineModel::resetData(const QList<InvocationRecord> &records)
 {
     beginResetModel();
@@ -219,6 +253,8 @@ void TimelineModel::resetData(const QList<InvocationRecord> &records)
     m_recordByRequestId.clear();
     m_firstMs = m_lastMs = 0;
     m_originMs = 0;
+    m_hasOrigin = false;
+    m_running.clear();
     endResetModel();
     append(records);
 }

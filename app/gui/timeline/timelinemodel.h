@@ -34,6 +34,18 @@ public:
     void resetData(const QList<InvocationRecord> &records);
     // Environments that stopped close their lane (the frozen tail ends there).
     void applyEnvironments(const QList<EnvironmentState> &states);
+    // An invocation that has started but not finished: drawn as running (from atMs, wall clock)
+    // on its environment's lane, which appears at once for a cold start, until its record arrives.
+    void markRunning(const QString &requestId, const QString &functionName, const QString &environmentId,
+                     bool coldStart, qint64 atMs);
+
+    struct Running
+    {
+        int lane = -1;
+        double startMs = 0; // relative to the origin
+        bool coldStart = false;
+    };
+    const QHash<QString, Running> &running() const { return m_running; }
 
     const std::vector<TimelineLane> &lanes() const { return m_lanes; }
     const QList<InvocationRecord> &records() const { return m_records; }
@@ -41,7 +53,7 @@ public:
     // Extent of all segments, relative to the origin.
     double firstMs() const { return m_firstMs; }
     double lastMs() const { return m_lastMs; }
-    bool isEmpty() const { return m_records.isEmpty(); }
+    bool isEmpty() const { return m_records.isEmpty() && m_running.isEmpty(); }
 
     // The segment of lane under timeMs (± toleranceMs, nearest wins), or -1.
     int segmentAt(int lane, double timeMs, double toleranceMs = 0) const;
@@ -51,15 +63,22 @@ public:
 
     static quint8 flagsFor(const InvocationRecord &record);
 
+Q_SIGNALS:
+    void runningChanged();
+
 private:
     void place(int recordIndex, QHash<int, int> *firstNewSegment, bool *outOfOrder);
+    void ensureOrigin(qint64 ms);
+    void addLanes(const QStringList &environmentIds);
 
     QList<InvocationRecord> m_records;
     std::vector<TimelineLane> m_lanes;
     QHash<QString, int> m_laneById;
     QHash<QString, int> m_recordByRequestId;
     QHash<QString, double> m_pendingStops; // environments that stopped before their first invocation arrived
+    QHash<QString, Running> m_running;
     qint64 m_originMs = 0;
+    bool m_hasOrigin = false; // the origin never moves once set: every relative time depends on it
     double m_firstMs = 0;
     double m_lastMs = 0;
 };

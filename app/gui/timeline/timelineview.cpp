@@ -3,6 +3,7 @@
 #include "timeline/timelinemodel.h"
 #include "timeline/timelinepalette.h"
 
+#include <QDateTime>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QLocale>
@@ -42,6 +43,20 @@ TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
     connect(model, &QAbstractItemModel::rowsInserted, this, &TimelineView::modelChanged);
     connect(model, &QAbstractItemModel::modelReset, this, &TimelineView::modelChanged);
     connect(model, &QAbstractItemModel::dataChanged, this, qOverload<>(&QWidget::update));
+    // While something runs, time moves: repaint (and keep the fit up to now) a few times a second.
+    m_runningTimer.setInterval(100);
+    connect(&m_runningTimer, &QTimer::timeout, this, [this] {
+        if (m_autoFit)
+            m_geo.fit(m_model->firstMs(), qMax(m_model->lastMs(), nowMs()));
+        update();
+    });
+    connect(model, &TimelineModel::runningChanged, this, [this] {
+        if (m_model->running().isEmpty())
+            m_runningTimer.stop();
+        else if (!m_runningTimer.isActive())
+            m_runningTimer.start();
+        update();
+    });
     m_geo.width = width();
 }
 
@@ -130,6 +145,11 @@ void TimelineView::paintEvent(QPaintEvent *)
     paintRuler(p, pal);
     for (int lane = 0; lane < int(m_model->lanes().size()); ++lane)
         paintLane(p, pal, lane);
+}
+
+double TimelineView::nowMs() const
+{
+    return double(QDateTime::currentMSecsSinceEpoch() - m_model->originMs());
 }
 
 void TimelineView::paintRuler(QPainter &p, const TimelinePalette &pal)
@@ -260,6 +280,16 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
         p.fillRect(QRectF(column, top + 3, 1, h - 6), c);
         ++m_paintedAggregates;
         it = last == it ? it + 1 : last;
+    }
+    // Running: from its start until now, striped, in the colour it will likely have.
+    for (const TimelineModel::Running &r : m_model->running()) {
+        if (r.lane != laneIndex)
+            continue;
+        const double x0 = m_geo.xForTime(r.startMs);
+        const double x1 = qMax(x0 + 3, m_geo.xForTime(nowMs()));
+        const QColor c = r.coldStart ? pal.init : pal.warmInvoke;
+        p.fillRect(QRectF(x0, top + 3, x1 - x0, h - 6), c.lighter(130));
+        p.fillRect(QRectF(x0, top + 3, x1 - x0, h - 6), QBrush(c.darker(120), Qt::FDiagPattern));
     }
     if (!selectedRect.isNull()) {
         p.setPen(QPen(pal.selection, 2));

@@ -4,6 +4,7 @@
 
 #include "timeline/timelinegeometry.h"
 
+#include <QTimer>
 #include <QWidget>
 
 namespace fn {
@@ -47,6 +48,7 @@ protected:
 private:
     void modelChanged();
     QPair<int, int> hit(const QPointF &pos) const;
+    double nowMs() const; // wall clock, relative to the model's origin
     QString tooltipFor(int lane, int segment) const;
     void paintRuler(class QPainter &p, const struct TimelinePalette &pal);
     void paintLane(class QPainter &p, const struct TimelinePalette &pal, int lane);
@@ -60,6 +62,7 @@ private:
     double m_pressStartMs = 0;
     QString m_selected;
     QString m_emptyText;
+    QTimer m_runningTimer;
     int m_paintedSegments = 0;
     int m_paintedAggregates = 0;
 };
