@@ -7,7 +7,6 @@
 #include <QDateTime>
 #include <QHash>
 #include <QThreadPool>
-#include <QTimeZone>
 #include <QUuid>
 
 #include <nlohmann/json.hpp>
@@ -357,7 +356,10 @@ void AsyncQueue::Private::finish(const StoredEvent &event, const FunctionConfig 
                          QByteArray::fromStdString(attributes.dump()), now});
     }
 
-    // The event leaves the queue and its records arrive in one transaction: never both, never neither.
+    // A Lambda destination's event is accepted first: a crash in between delivers it twice, never
+    // not at all. The event leaves the queue and its records arrive in one transaction.
+    for (const auto &[targetFunction, record] : std::as_const(forwards))
+        q->accept(targetFunction, record);
     store.finishEvent(event.requestId, messages);
     {
         std::lock_guard lock(mutex);
@@ -366,8 +368,6 @@ void AsyncQueue::Private::finish(const StoredEvent &event, const FunctionConfig 
         --active;
     }
     changed.notify_all();
-    for (const auto &[targetFunction, record] : std::as_const(forwards))
-        q->accept(targetFunction, record);
     Q_EMIT q->eventFinished(event.requestId, function.name, condition, event.attempts);
     Q_EMIT q->queueChanged(function.name);
     for (const QueueMessage &m : std::as_const(messages))
@@ -457,7 +457,7 @@ QByteArray AsyncQueue::destinationRecord(const QString &requestId, const QString
     ordered_json record;
     record["version"] = "1.0";
     record["timestamp"] =
-        QDateTime::fromMSecsSinceEpoch(timestampMs, QTimeZone::utc()).toString(Qt::ISODateWithMs).toStdString();
+        QDateTime::fromMSecsSinceEpoch(timestampMs, Qt::UTC).toString(Qt::ISODateWithMs).toStdString();
     ordered_json context;
     context["requestId"] = requestId.toStdString();
     context["functionArn"] = QString(functionArn(functionName) + QStringLiteral(":$LATEST")).toStdString();

@@ -136,8 +136,9 @@ struct Engine::Private
     // Empty when admitted (then leave() must follow), else the throttle Reason.
     QString admit(const FunctionConfig &f, bool *unreserved);
     void leave(const QString &function, bool unreserved);
-    // Waits until the guard allows one more environment; false never (it waits), see invocationQueued.
-    void reserveSlot(const QString &requestId, const QString &function);
+    // Waits until the guard allows one more environment (see invocationQueued) and returns null;
+    // or returns an idle environment with `fingerprint` that came free meanwhile, taken busy.
+    EnvPtr reserveSlot(const QString &requestId, const QString &function, const QString &fingerprint);
     EnvPtr makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType);
     InvocationRecord run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options, quint64 seq);
 };
@@ -329,11 +330,26 @@ void Engine::Private::leave(const QString &function, bool unreserved)
         --unreservedInFlight;
 }
 
-void Engine::Private::reserveSlot(const QString &requestId, const QString &function)
+EnvPtr Engine::Private::reserveSlot(const QString &requestId, const QString &function, const QString &fingerprint)
 {
     bool announced = false;
     std::unique_lock lock(mutex);
     while (int(all.size()) + pendingStarts >= maxLive) {
+        if (announced && !fingerprint.isEmpty()) {
+            auto &own = idle[function];
+            const auto it = std::find_if(own.begin(), own.end(), [&](const Parked &p) {
+                return p.env->fingerprint() == fingerprint && p.env->isAlive();
+            });
+            if (it != own.end()) {
+                EnvPtr env = it->env;
+                own.erase(it);
+                ++busy;
+                --waitingForCapacity;
+                lock.unlock();
+                Q_EMIT q->capacityAvailable(requestId);
+                return env;
+            }
+        }
         // Rather than wait, shut down the least recently used idle on-demand environment.
         EnvPtr victim;
         for (auto &list : idle) {
@@ -373,6 +389,7 @@ void Engine::Private::reserveSlot(const QString &requestId, const QString &funct
         lock.unlock();
         Q_EMIT q->capacityAvailable(requestId);
     }
+    return {};
 }
 
 EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType)
@@ -412,7 +429,7 @@ int Engine::provision(const FunctionConfig &function)
     std::atomic<int> ready{have};
     for (int i = have; i < wanted; ++i) {
         starters.emplace_back([this, &function, &runtime, &ready] {
-            d->reserveSlot({}, function.name);
+            d->reserveSlot({}, function.name, {});
             const EnvPtr env = d->makeEnvironment(function, *runtime, ProvisionedType);
             env->logPlatform(PlatformLog::initStart(runtime->id + QLatin1Char(':') + runtime->interpreterVersion,
                                                     runtimeVersionArn(*runtime)),
@@ -561,6 +578,7 @@ void Engine::Private::release(const EnvPtr &env)
         idle[env->setup().function.name].push_back({env, clock->nowMs()});
     }
     wake.notify_all();
+    capacity.notify_all(); // a cold start held by the guard may take it or evict it
 }
 
 void Engine::Private::forget(const EnvPtr &env)
@@ -724,7 +742,10 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
                           QStringLiteral("Lambda was unable to configure your environment variables because the environment "
                                          "variables you have provided exceeded the 4KB limit (%1 bytes measured).")
                               .arg(size));
-        reserveSlot(rec.requestId, f.name);
+        // While it waits for the guard, an environment of this function may come free: take it warm.
+        env = reserveSlot(rec.requestId, f.name, options.forceCold ? QString() : ExecutionEnvironment::makeFingerprint(f));
+    }
+    if (!env) {
         env = makeEnvironment(f, *runtime, QStringLiteral("on-demand"));
         {
             std::lock_guard lock(mutex);
