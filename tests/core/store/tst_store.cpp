@@ -1,0 +1,144 @@
+// The store: events and queues round-trip and survive a reopen; a corrupt, foreign or non-SQLite
+// file is refused with a message naming it and left byte for byte as it was.
+
+#include "store/store.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+QByteArray digest(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+} // namespace
+
+class tst_Store final : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    void expectRefused(const QString &path, const QString &why)
+    {
+        const QByteArray before = digest(path);
+        Store store;
+        QString error;
+        QVERIFY(!store.open(path, &error));
+        QVERIFY2(error.contains(path), qPrintable(error));
+        QVERIFY2(error.contains(why), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("left untouched")), qPrintable(error));
+        QCOMPARE(digest(path), before);
+        QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void eventsAndQueuesRoundTrip()
+    {
+        const QString path = Store::defaultPath(m_dir.filePath(QStringLiteral("project")));
+        QVERIFY(path.endsWith(QStringLiteral("/project/.fnstudio/fnstudio.db")));
+        {
+            Store store;
+            QString error;
+            QVERIFY2(store.open(path, &error), qPrintable(error));
+            StoredEvent e{QStringLiteral("req-1"), QStringLiteral("Fn"), "{\"a\":1}", 100, 1, 2, 60100, true, QStringLiteral("ValueError")};
+            QVERIFY(store.putEvent(e));
+            QVERIFY(store.putEvent({QStringLiteral("req-2"), QStringLiteral("Fn"), "{}", 200, 0, 0, 200, false, {}}));
+            QVERIFY(store.appendMessage({0, QStringLiteral("dlq"), QStringLiteral("dlq"), QStringLiteral("Fn"),
+                                         QStringLiteral("req-0"), "{}", R"({"RequestID":{}})", 50}));
+            QVERIFY(store.finishEvent(QStringLiteral("req-2"), {{0, QStringLiteral("ok"), QStringLiteral("destination"),
+                                                                 QStringLiteral("Fn"), QStringLiteral("req-2"), "{\"v\":1}",
+                                                                 {}, 300}}));
+            InvocationRecord r;
+            r.requestId = QStringLiteral("req-1");
+            r.functionName = QStringLiteral("Fn");
+            r.attempt = 2;
+            r.asynchronous = true;
+            store.recordInvocation(r);
+            store.recordLogs({LogLine{1, QStringLiteral("/aws/lambda/Fn"), QStringLiteral("s"), QStringLiteral("req-1"),
+                                      QStringLiteral("START RequestId: req-1"), true}});
+        }
+        Store store;
+        QString error;
+        QVERIFY2(store.open(path, &error), qPrintable(error));
+        const auto events = store.events();
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.at(0).requestId, QStringLiteral("req-1"));
+        QCOMPARE(events.at(0).attempts, 1);
+        QCOMPARE(events.at(0).throttles, 2);
+        QCOMPARE(events.at(0).nextAttemptMs, 60100);
+        QVERIFY(events.at(0).inFlight);
+        QCOMPARE(events.at(0).payload, QByteArray("{\"a\":1}"));
+        const auto queues = store.queues();
+        QCOMPARE(queues.size(), 3);
+        QCOMPARE(queues.at(0).kind, QStringLiteral("async"));
+        QCOMPARE(store.messages(QStringLiteral("ok")).at(0).body, QByteArray("{\"v\":1}"));
+        QCOMPARE(store.invocations(QStringLiteral("req-1")).at(0).attempt, 2);
+        QCOMPARE(store.logText(QStringLiteral("req-1")), QStringList{QStringLiteral("START RequestId: req-1")});
+        QCOMPARE(store.removeMessages(QStringLiteral("dlq")), 1);
+        QVERIFY(store.messages(QStringLiteral("dlq")).isEmpty());
+    }
+
+    void refusesAFileThatIsNotSQLite()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("notes.db"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("these are my notes, not a database\n");
+        f.close();
+        expectRefused(path, QStringLiteral("not an SQLite file"));
+    }
+
+    void refusesACorruptDatabase()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("corrupt.db"));
+        {
+            Store store;
+            QString error;
+            QVERIFY(store.open(path, &error));
+            for (int i = 0; i < 200; ++i)
+                store.putEvent({QStringLiteral("r%1").arg(i), QStringLiteral("Fn"), QByteArray(500, 'x'), i, 0, 0, i, false, {}});
+        }
+        QFile::remove(path + QStringLiteral("-wal"));
+        QFile::remove(path + QStringLiteral("-shm"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.size() > 8192);
+        f.seek(4096); // past the header: the pages themselves
+        f.write(QByteArray(f.size() - 4096, '\xA5'));
+        f.close();
+        expectRefused(path, QStringLiteral("is corrupt"));
+    }
+
+    void refusesAnotherApplicationsDatabase()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("foreign.db"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("foreign"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE contacts(name TEXT)")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO contacts VALUES('Ada')")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("foreign"));
+        expectRefused(path, QStringLiteral("belongs to another application"));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Store)
+#include "tst_store.moc"
