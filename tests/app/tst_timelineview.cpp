@@ -2,6 +2,7 @@
 // zooms with the wheel around the cursor, pans by dragging, selects by clicking.
 #include "snapshotfixtures.h"
 #include "timeline/timelinemodel.h"
+#include "timeline/timelinepalette.h"
 #include "timeline/timelineview.h"
 
 #include <QApplication>
@@ -17,6 +18,24 @@ class TestTimelineView final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void followsLightAndDarkPalettes()
+    {
+        QPalette light;
+        light.setColor(QPalette::Base, Qt::white);
+        light.setColor(QPalette::Text, Qt::black);
+        QPalette dark;
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+        const TimelinePalette l = TimelinePalette::from(light);
+        const TimelinePalette d = TimelinePalette::from(dark);
+        QCOMPARE(l.background, QColor(Qt::white));
+        QCOMPARE(d.background, QColor(0x1e, 0x1e, 0x1e));
+        QVERIFY(d.laneBand.lightness() > d.background.lightness()); // bands stand out on dark
+        QVERIFY(l.laneBand.lightness() < l.background.lightness());
+        QVERIFY(d.laneText.lightness() > 200);
+        QVERIFY(l.init != l.warmInvoke && l.coldInvoke != l.warmInvoke && l.failed != l.warmInvoke);
+    }
+
     void emptyAndFit()
     {
         TimelineModel model;

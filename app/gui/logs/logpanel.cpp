@@ -1,5 +1,6 @@
 #include "logs/logpanel.h"
 
+#include "common/settings.h"
 #include "logs/logmodel.h"
 #include "session/studiosession.h"
 
@@ -45,7 +46,7 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
     m_level->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_level->setMinimumContentsLength(7);
     m_selectedOnly->setToolTip(tr("Show only the lines of the invocation selected in the timeline or the invocations list"));
-    m_follow->setChecked(true);
+    m_follow->setChecked(settings::get(settings::followLogs));
     m_follow->setToolTip(tr("Keep the newest line in view"));
     m_count->setForegroundRole(QPalette::PlaceholderText);
     m_count->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -108,6 +109,7 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
     });
     connect(&m_model, &QAbstractItemModel::modelReset, this, &LogPanel::updateCount);
     connect(m_follow, &QCheckBox::toggled, this, [this](bool on) {
+        settings::set(settings::followLogs, on);
         if (on)
             m_view->scrollToBottom();
     });
