@@ -65,10 +65,14 @@ int main(int argc, char *argv[])
         });
         QTimer::singleShot(300, &window, next);
     }
-    for (const QString &id : parser.value(raise).split(u',', Qt::SkipEmptyParts)) {
-        if (QDockWidget *dock = window.dock(id))
-            dock->raise();
-    }
+    // After the first layout pass, which raises the default panel of each tab group.
+    const QStringList raised = parser.value(raise).split(u',', Qt::SkipEmptyParts);
+    QTimer::singleShot(50, &window, [&window, raised] {
+        for (const QString &id : raised) {
+            if (QDockWidget *dock = window.dock(id))
+                dock->raise();
+        }
+    });
     if (parser.isSet(saveLayout)) {
         const QString file = parser.value(saveLayout);
         QTimer::singleShot(1000, &window, [&window, file] {

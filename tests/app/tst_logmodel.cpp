@@ -67,6 +67,10 @@ private Q_SLOTS:
                  QStringLiteral("2026/11/26/[$LATEST]") + environmentId(1));
         QCOMPARE(model.index(0, LogModel::GroupColumn).data().toString(), QStringLiteral("/aws/lambda/HelloPython"));
         QCOMPARE(model.index(4, 0).data(LogModel::KindRole).toInt(), int(LogKind::Report));
+        // Tabs show as two spaces; the stored text keeps them.
+        QVERIFY(model.index(1, LogModel::MessageColumn).data().toString().startsWith(QStringLiteral("[INFO]  2026-")));
+        QVERIFY(model.lineText(1).startsWith(QStringLiteral("[INFO]\t2026-")));
+        QVERIFY(model.index(1, LogModel::MessageColumn).data(Qt::ToolTipRole).toString().contains(u'\t'));
         QCOMPARE(model.index(1, 0).data(LogModel::RequestIdRole).toString(), requestId(1));
         QCOMPARE(model.index(1, 0).data(LogModel::TimestampRole).toLongLong(), t0 + 1);
 

@@ -109,7 +109,13 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             return QDateTime::fromMSecsSinceEpoch(e.timestampMs).toString(QStringLiteral("HH:mm:ss.zzz"));
         case GroupColumn: return lineGroup(line);
         case StreamColumn: return m_streams[e.stream].name;
-        case MessageColumn: return lineText(line);
+        case MessageColumn: {
+            // Views expand a tab to the next stop, far to the right; two spaces read as Lambda's
+            // column separator does in a terminal. The text itself (tooltip, copy) keeps its tabs.
+            QString text = lineText(line);
+            text.replace(u'\t', QStringLiteral("  "));
+            return text;
+        }
         case ColumnCount: break;
         }
         return {};
