@@ -18,6 +18,7 @@ static void usage()
                "\n"
                "commands:\n"
                "  invoke FUNCTION [--project DIR] [--event FILE|-] [--repeat N] [--force-cold] [--env-vars FILE]\n"
+               "                 [--type Event [--no-wait]] [--concurrency C]\n"
                "                 run a function; responses on stdout, logs on stderr\n"
                "  bench [--runtime python|nodejs] [--function F --project DIR] [--n N] [--concurrency C,..] [--json]\n"
                "                 warm latency, cold start phases, throughput and engine memory\n"
@@ -28,6 +29,8 @@ static void usage()
                "                 the next fire times of a rate() or cron() schedule expression, in UTC\n"
                "  generate-event SERVICE EVENT [--PARAMETER VALUE ...] | --list\n"
                "                 a sample event of an AWS service (S3, SQS, API Gateway, ...) as JSON\n"
+               "  queue list|show NAME|redrive NAME|purge NAME|run [--project DIR]\n"
+               "                 async queues, dead-letter queues and destinations; run delivers accepted events\n"
                "\n"
                "Run `fnstudio-cli <command> --help` for a command's options.\n",
                stderr);
@@ -54,6 +57,8 @@ int run(const QStringList &arguments)
         return schedule(rest);
     if (command == QLatin1String("generate-event"))
         return generateEvent(rest);
+    if (command == QLatin1String("queue"))
+        return queue(rest);
     error(QStringLiteral("unknown command '%1'").arg(command));
     usage();
     return 2;

@@ -14,6 +14,7 @@ int serve(const QStringList &arguments);
 int bench(const QStringList &arguments);
 int schedule(const QStringList &arguments);
 int generateEvent(const QStringList &arguments);
+int queue(const QStringList &arguments);
 
 // Prints to stderr with a trailing newline.
 void error(const QString &message);

@@ -1,4 +1,5 @@
 #include "clicommand.h"
+#include "invokemodes.h"
 #include "projectloader.h"
 
 #include "engine/engine.h"
@@ -77,7 +78,23 @@ int invoke(const QStringList &arguments)
     const QCommandLineOption envOpt(QStringLiteral("env-vars"),
                                     QStringLiteral("environment variables in the `sam local --env-vars` JSON format"),
                                     QStringLiteral("FILE"));
-    parser.addOptions({projectOpt, eventOpt, repeatOpt, coldOpt, envOpt});
+    const QCommandLineOption typeOpt(QStringLiteral("type"),
+                                     QStringLiteral("RequestResponse (default) or Event: accepted into the project's "
+                                                    "async queue, request id on stdout, delivered with retries"),
+                                     QStringLiteral("TYPE"), QStringLiteral("RequestResponse"));
+    const QCommandLineOption noWaitOpt(QStringLiteral("no-wait"),
+                                       QStringLiteral("Event: exit once accepted; a later run delivers it"));
+    const QCommandLineOption legacyOpt(QStringLiteral("legacy-async-limit"),
+                                       QStringLiteral("Event: limit payloads to 262,144 bytes as Lambda did before 2025"));
+    const QCommandLineOption concurrencyOpt(QStringLiteral("concurrency"),
+                                            QStringLiteral("run the --repeat invocations from C threads at once and "
+                                                           "print how many completed and were throttled"),
+                                            QStringLiteral("C"), QStringLiteral("1"));
+    const QCommandLineOption limitOpt(QStringLiteral("account-limit"),
+                                      QStringLiteral("the account's concurrency limit (default 1000)"),
+                                      QStringLiteral("N"), QStringLiteral("1000"));
+    parser.addOptions({projectOpt, eventOpt, repeatOpt, coldOpt, envOpt, typeOpt, noWaitOpt, legacyOpt, concurrencyOpt,
+                       limitOpt});
     if (!parser.parse(arguments)) {
         error(parser.errorText());
         return 2;
@@ -104,8 +121,29 @@ int invoke(const QStringList &arguments)
     const auto payload = readEvent(parser.value(eventOpt));
     if (!payload)
         return 2;
+    const QString type = parser.value(typeOpt);
+    if (type != QLatin1String("RequestResponse") && type != QLatin1String("Event")) {
+        error(QStringLiteral("--type must be RequestResponse or Event, not '%1'").arg(type));
+        return 2;
+    }
+    if (type == QLatin1String("Event"))
+        return invokeEvent(parser.value(projectOpt), *function, *payload, repeat, !parser.isSet(noWaitOpt),
+                           parser.isSet(legacyOpt));
+    const int concurrency = parser.value(concurrencyOpt).toInt(&ok);
+    if (!ok || concurrency < 1) {
+        error(QStringLiteral("--concurrency must be a positive whole number, not '%1'").arg(parser.value(concurrencyOpt)));
+        return 2;
+    }
+    const int accountLimit = parser.value(limitOpt).toInt(&ok);
+    if (!ok || accountLimit < 0) {
+        error(QStringLiteral("--account-limit must be a whole number, not '%1'").arg(parser.value(limitOpt)));
+        return 2;
+    }
 
     Engine engine;
+    engine.setAccountConcurrencyLimit(accountLimit);
+    if (function->provisionedConcurrency)
+        engine.provision(*function);
     std::mutex printing;
     QObject::connect(&engine, &Engine::logLines, &engine, [&printing](const LogBatch &batch) {
         std::lock_guard lock(printing);
@@ -113,6 +151,9 @@ int invoke(const QStringList &arguments)
             std::fprintf(stderr, "%s\n", line.text.toUtf8().constData());
         std::fflush(stderr);
     }, Qt::DirectConnection);
+
+    if (parser.isSet(concurrencyOpt))
+        return invokeBurst(engine, *function, *payload, repeat, concurrency);
 
     bool anyFailed = false;
     InvokeOptions options;
