@@ -204,7 +204,8 @@ std::unique_ptr<ResourceGroup> CgroupV1Backend::createGroup(const QString &id, c
     for (int i = 0; i < 4; ++i) {
         if (bases[i].isEmpty())
             continue;
-        const QString dir = bases[i] + QLatin1Char('/') + id;
+        // Named after the owning process: a studio that starts later can tell a dead owner's leftovers.
+        const QString dir = bases[i] + QLatin1Char('/') + QString::number(::getpid()) + QLatin1Char('-') + id;
         if (::mkdir(QFile::encodeName(dir).constData(), 0755) != 0 && errno != EEXIST)
             return fail(QStringLiteral("cannot create cgroup %1: %2").arg(dir, errnoText(errno)));
         *slots[i] = dir;
@@ -237,10 +238,32 @@ std::unique_ptr<ResourceGroup> CgroupV1Backend::createGroup(const QString &id, c
 
 int CgroupV1Backend::removeStaleGroups()
 {
+    // A studio that crashed left its environments behind, and a frozen one cannot even die of
+    // bubblewrap's die-with-parent signal: thaw and kill what belongs to owners that are gone.
+    const auto ownerGone = [](const QString &name) {
+        const QString owner = name.startsWith(QLatin1String(".pin-")) ? name.mid(5) : name.section(QLatin1Char('-'), 0, 0);
+        bool ok = false;
+        const pid_t pid = pid_t(owner.toLong(&ok));
+        return ok && pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+    };
     int removed = 0;
-    for (const QString &base : {m_bases.memory, m_bases.freezer, m_bases.cpu, m_bases.pids}) {
-        if (!base.isEmpty())
-            removed += CgroupHierarchy::removeEmptyChildren(base);
+    const QString bases[] = {m_bases.freezer, m_bases.memory, m_bases.cpu, m_bases.pids}; // freezer first: thaw
+    for (const QString &base : bases) {
+        if (base.isEmpty())
+            continue;
+        const QStringList children = QDir(base).entryList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot);
+        for (const QString &child : children) {
+            if (!ownerGone(child))
+                continue;
+            const QString dir = base + QLatin1Char('/') + child;
+            if (base == m_bases.freezer)
+                writeCgroupValue(dir, "freezer.state", "THAWED");
+            for (const qint64 pid : CgroupHierarchy::pids(dir + QStringLiteral("/cgroup.procs")))
+                ::kill(pid_t(pid), SIGKILL);
+            if (CgroupHierarchy::removeDir(dir, 2000))
+                ++removed;
+        }
+        removed += CgroupHierarchy::removeEmptyChildren(base);
     }
     return removed;
 }

@@ -27,8 +27,10 @@ std::unique_ptr<SandboxBackend> SandboxBackend::detect()
             return v2;
     }
     if (forced.isEmpty() || forced == "v1") {
-        if (auto v1 = CgroupV1Backend::create(&whyV1))
+        if (auto v1 = CgroupV1Backend::create(&whyV1)) {
+            v1->removeStaleGroups(); // environments of studios that crashed
             return v1;
+        }
     }
     // A forced backend that is unavailable falls back to the weakest one, and says why.
     QStringList reasons;

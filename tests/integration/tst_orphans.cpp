@@ -1,0 +1,85 @@
+// A studio that dies leaves its execution environments behind, frozen ones unable even to receive
+// bubblewrap's die-with-parent signal; the next studio to start cleans them up.
+#include <httplib.h>
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+
+namespace {
+
+int processesOf(const QByteArray &functionName)
+{
+    int count = 0;
+    QDirIterator it(QStringLiteral("/proc"));
+    const QByteArray needle = "AWS_LAMBDA_FUNCTION_NAME=" + functionName + '\0';
+    while (it.hasNext()) {
+        QFile environ(it.next() + QStringLiteral("/environ"));
+        if (environ.open(QIODevice::ReadOnly) && environ.readAll().contains(needle))
+            ++count;
+    }
+    return count;
+}
+
+} // namespace
+
+class tst_Orphans : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void frozenEnvironmentsOfACrashedStudioAreReaped()
+    {
+        QTemporaryDir project;
+        QFile t(project.filePath(QStringLiteral("template.yaml")));
+        QVERIFY(t.open(QIODevice::WriteOnly));
+        t.write("Resources:\n  Orphan:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                "      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: .\n");
+        t.close();
+        QFile code(project.filePath(QStringLiteral("app.py")));
+        QVERIFY(code.open(QIODevice::WriteOnly));
+        code.write("def handler(event, context):\n    return 'alive'\n");
+        code.close();
+
+        QProcess serve;
+        serve.setProcessChannelMode(QProcess::SeparateChannels);
+        serve.start(QStringLiteral(FN_CLI), {QStringLiteral("serve"), QStringLiteral("--project"), project.path(),
+                                             QStringLiteral("--port"), QStringLiteral("0")});
+        QVERIFY(serve.waitForStarted());
+        // serve prints its address once listening.
+        QByteArray out;
+        const auto port = [&serve, &out] {
+            out += serve.readAllStandardOutput();
+            const auto m = QRegularExpression(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)")).match(QString::fromUtf8(out));
+            return m.hasMatch() ? m.captured(1).toInt() : 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(port() > 0, 20000);
+        httplib::Client client("127.0.0.1", port());
+        client.set_read_timeout(30, 0);
+        const auto res = client.Post("/2015-03-31/functions/Orphan/invocations", "{}", "application/json");
+        QVERIFY(res);
+        QCOMPARE(res->body, std::string("\"alive\""));
+        QVERIFY(processesOf("Orphan") > 0);
+        QTest::qWait(300); // idle long enough to be frozen (the engine freezes after 50 ms)
+
+        ::kill(pid_t(serve.processId()), SIGKILL);
+        QVERIFY(serve.waitForFinished(10000));
+        QTest::qWait(300);
+        const int orphans = processesOf("Orphan");
+        qInfo("environment processes left by the killed studio: %d", orphans);
+
+        // The next fnstudio process to pick its sandbox backend reaps them.
+        QProcess doctor;
+        doctor.start(QStringLiteral(FN_CLI), {QStringLiteral("doctor")});
+        QVERIFY(doctor.waitForFinished(30000));
+        QTRY_COMPARE_WITH_TIMEOUT(processesOf("Orphan"), 0, 10000);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Orphans)
+#include "tst_orphans.moc"
