@@ -1,5 +1,7 @@
 #include "runtime/runtimeregistry.h"
 
+#include "sandbox/childprocess.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -7,9 +9,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QProcessEnvironment>
 #include <QRegularExpression>
+#include <QSaveFile>
+#include <QStandardPaths>
 
 #include <memory>
 #include <vector>
@@ -18,9 +20,38 @@
 #define FN_INSTALL_PREFIX "/usr/local"
 #endif
 
+#include <unistd.h>
+
 namespace fn {
 
 namespace {
+
+// Interpreter versions by binary (path, size, mtime), so that only a changed binary is asked again.
+QString versionCachePath()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation);
+    return dir.isEmpty() ? QString() : dir + QStringLiteral("/fnstudio/interpreter-versions.json");
+}
+
+QJsonObject readVersionCache(const QString &path)
+{
+    QFile file(path);
+    if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+void writeVersionCache(const QString &path, const QJsonObject &cache)
+{
+    if (path.isEmpty() || !QDir().mkpath(QFileInfo(path).absolutePath()))
+        return;
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write(QJsonDocument(cache).toJson(QJsonDocument::Compact));
+        file.commit();
+    }
+}
+
 
 const QString InterpreterPlaceholder = QStringLiteral("${interpreter}");
 
@@ -222,9 +253,13 @@ void RuntimeRegistry::load(const QString &root)
     {
         RuntimeDescriptor descriptor;
         InterpreterSpec spec;
-        std::unique_ptr<QProcess> versionProcess;
+        std::unique_ptr<ChildProcess> versionProcess;
+        QString cacheKey;
     };
     std::vector<Pending> pending;
+    const QString cachePath = versionCachePath();
+    QJsonObject versionCache = readVersionCache(cachePath);
+    bool cacheChanged = false;
 
     const QStringList dirs = rootDir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     for (const QString &name : dirs) {
@@ -264,14 +299,26 @@ void RuntimeRegistry::load(const QString &root)
                         p.descriptor.interpreterBinds.append(
                             QFileInfo(QFileInfo(interpreter).absolutePath()).absolutePath());
                 }
-                // Versions are asked of every interpreter at once (~7 ms each here), not in turn.
+                // A version is asked of the interpreter once per binary (`node --version` alone costs
+                // ~50 ms, on every CLI start); later loads read it from the cache. Misses are asked of
+                // every interpreter at once, not in turn.
                 if (!p.spec.versionArguments.isEmpty()) {
-                    p.versionProcess = std::make_unique<QProcess>();
-                    QProcessEnvironment env; // clean: NODE_OPTIONS and friends must not leak in
-                    env.insert(QStringLiteral("LANG"), QStringLiteral("C"));
-                    p.versionProcess->setProcessEnvironment(env);
-                    p.versionProcess->setProcessChannelMode(QProcess::MergedChannels);
-                    p.versionProcess->start(interpreter, p.spec.versionArguments);
+                    const QFileInfo binary(interpreter);
+                    p.cacheKey = interpreter + QLatin1Char('|') + QString::number(binary.size()) + QLatin1Char('|')
+                                 + QString::number(binary.lastModified().toMSecsSinceEpoch());
+                    p.descriptor.interpreterVersion = versionCache.value(p.cacheKey).toString();
+                    if (p.descriptor.interpreterVersion.isEmpty()) {
+                        ProcessSpec spec;
+                        spec.program = interpreter;
+                        spec.arguments = p.spec.versionArguments;
+                        spec.environment = {QStringLiteral("LANG=C")}; // NODE_OPTIONS and friends stay out
+                        p.versionProcess = std::make_unique<ChildProcess>();
+                        QString startError;
+                        if (!p.versionProcess->start(spec, &startError)) {
+                            m_problems.append(startError);
+                            p.versionProcess.reset();
+                        }
+                    }
                 }
             }
         }
@@ -282,15 +329,20 @@ void RuntimeRegistry::load(const QString &root)
 
     for (Pending &p : pending) {
         if (p.versionProcess) {
-            if (p.versionProcess->waitForFinished(5000)) {
-                const QString out = QString::fromLocal8Bit(p.versionProcess->readAll()).trimmed();
+            if (p.versionProcess->waitForExit(5000)) {
+                QByteArray raw(4096, Qt::Uninitialized);
+                const ssize_t n = ::read(p.versionProcess->outputFd(), raw.data(), size_t(raw.size()));
+                const QString out = QString::fromLocal8Bit(raw.left(n > 0 ? n : 0)).trimmed();
                 const QRegularExpression re(p.spec.versionPattern.isEmpty() ? QStringLiteral("([0-9][0-9.]*)")
                                                                             : p.spec.versionPattern);
                 const QRegularExpressionMatch m = re.match(out);
                 p.descriptor.interpreterVersion = m.hasMatch() ? m.captured(1) : out;
+                if (!p.descriptor.interpreterVersion.isEmpty()) {
+                    versionCache.insert(p.cacheKey, p.descriptor.interpreterVersion);
+                    cacheChanged = true;
+                }
             } else {
-                p.versionProcess->kill();
-                p.versionProcess->waitForFinished(1000);
+                p.versionProcess->shutdown(0);
                 m_problems.append(QStringLiteral("%1: %2 %3 did not answer")
                                       .arg(p.descriptor.id, p.descriptor.interpreter,
                                            p.spec.versionArguments.join(QLatin1Char(' '))));
@@ -299,6 +351,8 @@ void RuntimeRegistry::load(const QString &root)
         m_plugins.append(std::move(p.descriptor));
     }
 
+    if (cacheChanged)
+        writeVersionCache(cachePath, versionCache);
     if (m_plugins.isEmpty())
         m_problems.append(QStringLiteral("no runtime plugins found in %1").arg(root));
 }
