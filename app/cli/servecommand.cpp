@@ -1,3 +1,4 @@
+#include "asyncsession.h"
 #include "clicommand.h"
 
 #include "engine/engine.h"
@@ -114,20 +115,22 @@ int serve(const QStringList &arguments)
         return 2;
     }
 
-    Engine engine;
-    std::mutex printing;
-    // This runs on the invocation path: one write per batch, formatted outside the lock.
-    QObject::connect(&engine, &Engine::logLines, &engine, [&printing](const LogBatch &batch) {
-        QByteArray text;
-        for (const LogLine &line : batch)
-            text += line.text.toUtf8() + '\n';
-        std::lock_guard lock(printing);
-        std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
-    }, Qt::DirectConnection);
+    // The session's engine writes logs to stderr; Event invocations go through the project's
+    // durable async queue (retries, dead-letter queues, destinations; recovered after a crash).
+    AsyncSession session;
+    if (!session.open(dir))
+        return 2;
+    Engine &engine = session.engine();
+    std::mutex &printing = session.printing();
+    session.queue().setLegacyPayloadLimit(parser.isSet(legacyOpt));
+    session.startDelivery();
 
     InvokeApiServer server(engine);
     server.setFunctions(project.functions());
     server.setLegacyAsyncPayloadLimit(parser.isSet(legacyOpt));
+    server.setEventHandler([&session](const FunctionConfig &function, const QByteArray &payload) {
+        return session.queue().accept(function, payload).requestId;
+    });
     server.setRequestLogger([&printing](const QString &line) {
         const QByteArray text = "fnstudio-cli serve: " + line.toUtf8() + '\n';
         std::lock_guard lock(printing);
@@ -159,6 +162,7 @@ int serve(const QStringList &arguments)
 
     // Finish what is in flight, then take every environment down before the engine goes.
     server.stop();
+    session.queue().stop();
     engine.stopAll();
     std::lock_guard lock(printing);
     std::fprintf(stderr, "fnstudio-cli serve: stopped\n");
