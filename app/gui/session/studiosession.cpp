@@ -8,9 +8,7 @@
 #include "project/project.h"
 #include "timeline/timelinemodel.h"
 
-#ifdef FN_HAVE_ENGINE
 #include "engine/engine.h"
-#endif
 
 #include <QDateTime>
 
@@ -41,7 +39,6 @@ StudioSession::~StudioSession()
 
 void StudioSession::startEngine()
 {
-#ifdef FN_HAVE_ENGINE
     if (m_engine)
         return;
     m_engine = std::make_unique<Engine>();
@@ -56,9 +53,6 @@ void StudioSession::startEngine()
                 // "running" until the record's measured times replace it.
                 m_timeline->markRunning(requestId, functionName, environmentId, coldStart, QDateTime::currentMSecsSinceEpoch());
             }, Qt::QueuedConnection);
-#else
-    showMessage(Severity::Warning, tr("This build has no engine yet: projects open, but functions cannot be invoked."));
-#endif
 }
 
 bool StudioSession::openProject(const QString &folder)
@@ -124,7 +118,6 @@ void StudioSession::invoke(const InvokeRequest &request)
 
 void StudioSession::launchMore()
 {
-#ifdef FN_HAVE_ENGINE
     while (!m_burstCancelled && m_burstLaunched < m_burstTotal && m_inFlight.size() < m_burst.concurrency) {
         InvokeOptions options;
         // Only the first of a burst is forced cold: forcing all would start N environments.
@@ -135,7 +128,6 @@ void StudioSession::launchMore()
         if (m_burst.asynchronous)
             Q_EMIT asyncAccepted(m_burstFunction.name, ticket);
     }
-#endif
     finishBurstIfDone();
 }
 
@@ -164,12 +156,8 @@ void StudioSession::cancelBurst()
 
 void StudioSession::stopEnvironment(const QString &environmentId)
 {
-#ifdef FN_HAVE_ENGINE
     if (m_engine)
         m_engine->stopEnvironment(environmentId);
-#else
-    Q_UNUSED(environmentId)
-#endif
 }
 
 QStringList StudioSession::liveEnvironmentIds() const

@@ -34,8 +34,8 @@ public:
     enum class Severity { Info, Warning, Error };
     Q_ENUM(Severity)
 
-    // Without an engine the studio still opens projects and shows recorded snapshots; invoking
-    // reports that the engine is unavailable. Tests feed snapshots through the adopt* slots.
+    // Without startEngine() the studio still opens projects and shows snapshots; invoking reports
+    // that the engine is unavailable. Tests feed snapshots through the adopt* slots.
     explicit StudioSession(QObject *parent = nullptr);
     ~StudioSession() override;
 
