@@ -130,6 +130,10 @@ private Q_SLOTS:
         LogModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.append({logLine(1, 0, requestId(1), QStringLiteral("grüße → 世界"), false)});
+        model.append({logLine(1, 0, requestId(1), QStringLiteral("[ERROR] ValueError: x\rTraceback (most recent call last):"), false)});
+        QCOMPARE(model.index(1, LogModel::MessageColumn).data().toString(),
+                 QStringLiteral("[ERROR] ValueError: x ↵ Traceback (most recent call last):"));
+        QCOMPARE(model.index(1, 0).data(LogModel::LevelRole).toInt(), int(LogLevel::Error));
         QCOMPARE(model.lineText(0), QStringLiteral("grüße → 世界"));
         LogFilter f;
         f.text = QStringLiteral("→ 世");

@@ -111,9 +111,11 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         case StreamColumn: return m_streams[e.stream].name;
         case MessageColumn: {
             // Views expand a tab to the next stop, far to the right; two spaces read as Lambda's
-            // column separator does in a terminal. The text itself (tooltip, copy) keeps its tabs.
+            // column separator does in a terminal. Lambda joins a traceback's lines with \r into one
+            // record: mark the breaks. The text itself (tooltip, copy) stays as written.
             QString text = lineText(line);
             text.replace(u'\t', QStringLiteral("  "));
+            text.replace(u'\r', QStringLiteral(" ↵ "));
             return text;
         }
         case ColumnCount: break;
