@@ -3,6 +3,7 @@
 
 #include "engine/engine.h"
 #include "project/project.h"
+#include "triggers/apigatewayserver.h"
 #include "triggers/invokeapiserver.h"
 
 #include <QCommandLineParser>
@@ -11,6 +12,7 @@
 #include <QSocketNotifier>
 
 #include <csignal>
+#include <memory>
 #include <cstdio>
 #include <mutex>
 #include <sys/socket.h>
@@ -75,7 +77,8 @@ int serve(const QStringList &arguments)
     const QCommandLineOption portOpt(QStringLiteral("port"), QStringLiteral("Invoke API port (default 3001)"),
                                      QStringLiteral("PORT"), QString::number(InvokeApiServer::DefaultPort));
     const QCommandLineOption apiPortOpt(QStringLiteral("api-port"),
-                                        QStringLiteral("API Gateway port (default 3000; not served yet)"),
+                                        QStringLiteral("API Gateway port for the template's Api and HttpApi events "
+                                                       "(default 3000; 0 picks a free one)"),
                                         QStringLiteral("PORT"), QStringLiteral("3000"));
     const QCommandLineOption legacyOpt(QStringLiteral("legacy-async-limit"),
                                        QStringLiteral("limit Event payloads to 262,144 bytes as Lambda did before "
@@ -97,7 +100,7 @@ int serve(const QStringList &arguments)
     const int port = parsePort(parser, portOpt, &ok);
     if (!ok)
         return 2;
-    (void)parsePort(parser, apiPortOpt, &ok);
+    const int apiPort = parsePort(parser, apiPortOpt, &ok);
     if (!ok)
         return 2;
 
@@ -141,6 +144,24 @@ int serve(const QStringList &arguments)
         error(QStringLiteral("Invoke API: ") + problem);
         return 2;
     }
+    // The API Gateway front only takes its port when the template declares routes for it.
+    std::unique_ptr<ApiGatewayServer> api = std::make_unique<ApiGatewayServer>(engine);
+    api->setFunctions(project.functions());
+    for (const QString &w : api->warnings())
+        error(QStringLiteral("warning: ") + w);
+    if (api->routes().isEmpty()) {
+        api.reset();
+    } else {
+        api->setRequestLogger([&printing](const QString &line) {
+            const QByteArray text = "fnstudio-cli serve: API Gateway: " + line.toUtf8() + '\n';
+            std::lock_guard lock(printing);
+            std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
+        });
+        if (!api->start(parser.value(hostOpt), apiPort, &problem)) {
+            error(QStringLiteral("API Gateway: ") + problem);
+            return 2;
+        }
+    }
     if (!installQuitOnSignals(QCoreApplication::instance()))
         error(QStringLiteral("warning: cannot handle SIGINT/SIGTERM; stop with SIGKILL"));
 
@@ -153,14 +174,27 @@ int serve(const QStringList &arguments)
         std::printf("Try: aws lambda invoke --endpoint-url %s --function-name %s out.json\n",
                     server.url().toUtf8().constData(), server.functions().constFirst().name.toUtf8().constData());
         std::fflush(stdout);
-        std::fprintf(stderr, "fnstudio-cli serve: API Gateway front: not yet available (--api-port %s is not served)\n",
-                     parser.value(apiPortOpt).toUtf8().constData());
+        if (api) {
+            std::printf("API Gateway: %s\n", api->url().toUtf8().constData());
+            const ApiGatewayRoutes routes = api->routes();
+            for (const ApiGatewayRoute &r : routes.routes())
+                std::printf("  %s  %s  (%s, payload %s)\n", r.routeKey().toUtf8().constData(),
+                            r.functionName.toUtf8().constData(),
+                            r.kind == ApiGatewayRoute::Kind::Rest ? "REST API" : "HTTP API",
+                            r.payloadVersion.toUtf8().constData());
+            std::fflush(stdout);
+        } else {
+            std::fprintf(stderr, "fnstudio-cli serve: API Gateway: the template has no Api or HttpApi events; "
+                                 "--api-port is not served\n");
+        }
         std::fflush(stderr);
     }
 
     QCoreApplication::exec();
 
     // Finish what is in flight, then take every environment down before the engine goes.
+    if (api)
+        api->stop();
     server.stop();
     session.queue().stop();
     engine.stopAll();
