@@ -563,4 +563,9 @@ void Store::flush() const
     d->run([](QSqlDatabase &) { return true; });
 }
 
+bool Store::transact(const std::function<bool(QSqlDatabase &)> &job)
+{
+    return d->run(job);
+}
+
 } // namespace fn

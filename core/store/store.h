@@ -58,6 +58,11 @@ public:
     QStringList logText(const QString &requestId) const;
     void flush() const; // waits until everything queued so far is committed
 
+    // Runs `job` on the store's thread in its own savepoint and returns once it is committed
+    // (false if it failed or the store is closed). For tables another part of core owns (the local
+    // SQS queues), which it creates with CREATE TABLE IF NOT EXISTS.
+    bool transact(const std::function<bool(QSqlDatabase &)> &job);
+
 private:
     struct Private;
     std::unique_ptr<Private> d;

@@ -1,0 +1,63 @@
+#pragma once
+// The studio's local SQS queues, kept in the project's Store so messages outlive the studio: send,
+// receive with a visibility timeout, delete by receipt handle, and redrive to a dead-letter queue
+// once a message was received maxReceiveCount times.
+
+#include "triggers/sqsqueuemessage.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+namespace fn {
+
+class Clock;
+class Store;
+
+class SqsQueueStore final
+{
+public:
+    static constexpr int MaxBodyBytes = 262144; // SQS's message size limit
+    static constexpr const char *DefaultSenderId = "AIDAIENQZJOLO23YVJ4VO";
+
+    // The store (open) and clock must outlive this; creates the tables on first use.
+    SqsQueueStore(Store &store, std::shared_ptr<Clock> clock);
+
+    bool isValid() const { return m_valid; }
+
+    // Creates the queue or updates its settings; sending to an unknown queue creates it with
+    // defaults, as the studio's queues exist once named.
+    bool setQueue(const SqsQueueSettings &settings);
+    SqsQueueSettings queue(const QString &name) const;
+    QStringList queueNames() const;
+
+    // Appends a message; nullopt (with *error) when the body is empty or too large.
+    std::optional<SqsQueueMessage> send(const QString &queue, const QByteArray &body,
+                                        const QByteArray &messageAttributes = "{}", QString *error = nullptr);
+
+    // Up to `max` visible messages, oldest first, hidden for the queue's visibility timeout (or
+    // `visibilityTimeoutSec` when ≥ 0). A message already received maxReceiveCount times moves
+    // to the dead-letter queue instead of being received again.
+    QList<SqsQueueMessage> receive(const QString &queue, int max, int visibilityTimeoutSec = -1);
+    bool deleteMessage(const QString &queue, const QString &receiptHandle);
+    // Makes received messages visible again after `seconds` (0: at once).
+    bool changeVisibility(const QString &queue, const QString &receiptHandle, int seconds);
+
+    // Every message of the queue, visible or not, oldest first (for listings; receives nothing).
+    QList<SqsQueueMessage> messages(const QString &queue) const;
+    int purge(const QString &queue);
+    // Clock time the next hidden message becomes visible; -1 when none is hidden.
+    qint64 nextVisibleMs(const QString &queue) const;
+
+    static QString md5Hex(const QByteArray &body);
+
+private:
+    Store &m_store;
+    std::shared_ptr<Clock> m_clock;
+    bool m_valid = false;
+};
+
+} // namespace fn

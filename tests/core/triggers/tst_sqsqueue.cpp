@@ -1,0 +1,251 @@
+// Local SQS queues and the event source mapping on a manual clock: the event shape, partial batch
+// failures, visibility timeout, redrive to the dead-letter queue, batching and persistence.
+
+#include "engine/clock.h"
+#include "store/store.h"
+#include "triggers/sqsqueuepoller.h"
+#include "triggers/sqsqueuestore.h"
+
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+QString str(const nlohmann::json &value)
+{
+    return QString::fromStdString(value.get<std::string>());
+}
+
+FunctionConfig consumer(const char *properties)
+{
+    FunctionConfig f;
+    f.name = QStringLiteral("Consumer");
+    f.runtime = QStringLiteral("python3.12");
+    // Single quotes keep the JSON readable in plain literals.
+    f.events = nlohmann::json{{"Jobs", {{"Type", "SQS"},
+                                        {"Properties", nlohmann::json::parse(QByteArray(properties).replace('\'', '"').toStdString())}}}};
+    return f;
+}
+
+InvocationRecord success(const QByteArray &payload = {})
+{
+    InvocationRecord r;
+    r.requestId = QStringLiteral("req");
+    r.payload = payload;
+    return r;
+}
+
+} // namespace
+
+class TestSqsQueue final : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Store> m_store;
+    std::shared_ptr<Clock> m_clock;
+    std::unique_ptr<SqsQueueStore> m_queues;
+    QList<QByteArray> m_events;
+    std::function<InvocationRecord(const QByteArray &)> m_respond;
+
+    std::unique_ptr<SqsQueuePoller> poller(const char *properties)
+    {
+        auto p = std::make_unique<SqsQueuePoller>(*m_queues, m_clock, [this](const FunctionConfig &, const QByteArray &payload) {
+            m_events << payload;
+            return m_respond(payload);
+        });
+        const QStringList problems = p->setFunctions({consumer(properties)});
+        if (!problems.isEmpty())
+            qWarning() << problems;
+        return p;
+    }
+
+    QStringList ids(const QString &queue)
+    {
+        QStringList out;
+        for (const SqsQueueMessage &m : m_queues->messages(queue))
+            out << m.messageId;
+        return out;
+    }
+
+    static nlohmann::json records(const QByteArray &event)
+    {
+        return nlohmann::json::parse(event.toStdString())["Records"];
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        m_store = std::make_unique<Store>();
+        QString error;
+        QVERIFY2(m_store->open(m_dir.filePath(QStringLiteral("fnstudio.db")), &error), qPrintable(error));
+        m_clock = std::make_shared<Clock>();
+        m_clock->setManual(1767225600000); // 2026-01-01T00:00:00Z
+        m_queues = std::make_unique<SqsQueueStore>(*m_store, m_clock);
+        QVERIFY(m_queues->isValid());
+        for (const QString &q : m_queues->queueNames())
+            m_queues->purge(q);
+        m_events.clear();
+        m_respond = [](const QByteArray &) { return success(); };
+    }
+
+    void cleanup()
+    {
+        m_queues.reset();
+        m_store.reset();
+    }
+
+    void eventShape()
+    {
+        const auto sent = m_queues->send(QStringLiteral("Jobs"), "hello",
+                                         R"({"kind": {"stringValue": "x", "dataType": "String"}})");
+        QVERIFY(sent);
+        QVERIFY(!QUuid::fromString(sent->messageId).isNull());
+        QCOMPARE(sent->md5OfBody, QStringLiteral("5d41402abc4b2a76b9719d911017c592"));
+        m_clock->advance(2000);
+        auto p = poller("{'Queue': {'Fn::GetAtt': ['Jobs', 'Arn']}}");
+        QCOMPARE(p->mappings().first().queue, QStringLiteral("Jobs"));
+        QCOMPARE(p->mappings().first().batchSize, 10);
+        QCOMPARE(p->poll(), 1);
+        const nlohmann::json r = records(m_events.first())[0];
+        QCOMPARE(str(r["messageId"]), sent->messageId);
+        QVERIFY(!str(r["receiptHandle"]).isEmpty());
+        QCOMPARE(str(r["body"]), QStringLiteral("hello"));
+        QCOMPARE(str(r["md5OfBody"]), sent->md5OfBody);
+        QCOMPARE(str(r["attributes"]["ApproximateReceiveCount"]), QStringLiteral("1"));
+        QCOMPARE(str(r["attributes"]["SentTimestamp"]), QStringLiteral("1767225600000"));
+        QCOMPARE(str(r["attributes"]["ApproximateFirstReceiveTimestamp"]), QStringLiteral("1767225602000"));
+        QVERIFY(!str(r["attributes"]["SenderId"]).isEmpty());
+        QCOMPARE(str(r["messageAttributes"]["kind"]["stringValue"]), QStringLiteral("x"));
+        QCOMPARE(str(r["eventSource"]), QStringLiteral("aws:sqs"));
+        QCOMPARE(str(r["eventSourceARN"]), QStringLiteral("arn:aws:sqs:us-east-1:123456789012:Jobs"));
+        QCOMPARE(str(r["awsRegion"]), QStringLiteral("us-east-1"));
+        // Success deletes the message.
+        QVERIFY(m_queues->messages(QStringLiteral("Jobs")).isEmpty());
+    }
+
+    void partialFailuresReturnExactlyTheFailedItems()
+    {
+        QStringList sent;
+        for (int i = 0; i < 4; ++i)
+            sent << m_queues->send(QStringLiteral("Jobs"), QByteArray::number(i))->messageId;
+        m_respond = [&sent](const QByteArray &) {
+            return success(QStringLiteral(R"({"batchItemFailures": [{"itemIdentifier": "%1"}, {"itemIdentifier": "%2"}]})")
+                               .arg(sent[1], sent[3]).toUtf8());
+        };
+        auto p = poller("{'Queue': {'Ref': 'Jobs'}, 'FunctionResponseTypes': ['ReportBatchItemFailures']}");
+        QSignalSpy spy(p.get(), &SqsQueuePoller::batchProcessed);
+        QCOMPARE(p->poll(), 1);
+        const auto result = spy.first().first().value<SqsBatchResult>();
+        QCOMPARE(result.failedIds, (QStringList{sent[1], sent[3]}));
+        QVERIFY(result.error.isEmpty());
+        QCOMPARE(ids(QStringLiteral("Jobs")), (QStringList{sent[1], sent[3]}));
+
+        // Hidden until the visibility timeout (30 s) ends, then delivered again, and only they.
+        m_respond = [](const QByteArray &) { return success(); };
+        QCOMPARE(p->poll(), 0);
+        m_clock->advance(30 * 1000);
+        QCOMPARE(p->poll(), 1);
+        const nlohmann::json again = records(m_events.last());
+        QCOMPARE(int(again.size()), 2);
+        QCOMPARE(str(again[0]["messageId"]), sent[1]);
+        QCOMPARE(str(again[0]["attributes"]["ApproximateReceiveCount"]), QStringLiteral("2"));
+        QVERIFY(m_queues->messages(QStringLiteral("Jobs")).isEmpty());
+    }
+
+    void invalidItemResponseFailsTheWholeBatch()
+    {
+        QList<SqsQueueMessage> batch{*m_queues->send(QStringLiteral("Jobs"), "a")};
+        QCOMPARE(SqsQueuePoller::failedItems("", batch), QStringList());
+        QCOMPARE(SqsQueuePoller::failedItems("null", batch), QStringList());
+        QCOMPARE(SqsQueuePoller::failedItems(R"({"batchItemFailures": []})", batch), QStringList());
+        QCOMPARE(SqsQueuePoller::failedItems(R"({"batchItemFailures": null})", batch), QStringList());
+        QVERIFY(!SqsQueuePoller::failedItems("{not json", batch));
+        QVERIFY(!SqsQueuePoller::failedItems(R"({"batchItemFailures": [{"itemIdentifier": ""}]})", batch));
+        QVERIFY(!SqsQueuePoller::failedItems(R"({"batchItemFailures": [{"itemIdentifier": null}]})", batch));
+        QVERIFY(!SqsQueuePoller::failedItems(R"({"batchItemFailures": [{"itemId": "x"}]})", batch));
+        QVERIFY(!SqsQueuePoller::failedItems(R"({"batchItemFailures": [{"itemIdentifier": "unknown"}]})", batch));
+
+        m_respond = [](const QByteArray &) { return success(R"({"batchItemFailures": [{"itemIdentifier": "nope"}]})"); };
+        auto p = poller("{'Queue': 'arn:aws:sqs:us-east-1:123456789012:Jobs', 'FunctionResponseTypes': ['ReportBatchItemFailures']}");
+        QSignalSpy spy(p.get(), &SqsQueuePoller::batchProcessed);
+        QCOMPARE(p->poll(), 1);
+        const auto result = spy.first().first().value<SqsBatchResult>();
+        QCOMPARE(result.failedIds, (QStringList{batch[0].messageId}));
+        QVERIFY(!result.error.isEmpty());
+        QCOMPARE(m_queues->messages(QStringLiteral("Jobs")).size(), 1);
+    }
+
+    void failingBatchReappearsThenGoesToTheDeadLetterQueue()
+    {
+        QVERIFY(m_queues->setQueue({QStringLiteral("Jobs"), 60, QStringLiteral("JobsDlq"), 2}));
+        const QString id = m_queues->send(QStringLiteral("Jobs"), "boom")->messageId;
+        m_respond = [](const QByteArray &) {
+            InvocationRecord r = success(R"({"errorType": "Exception"})");
+            r.outcome = InvocationOutcome::FunctionError;
+            r.errorType = QStringLiteral("Exception");
+            return r;
+        };
+        // Without ReportBatchItemFailures a function error fails the whole batch.
+        auto p = poller("{'Queue': {'Ref': 'Jobs'}}");
+        QCOMPARE(p->poll(), 1);
+        QCOMPARE(p->poll(), 0);
+        m_clock->advance(59 * 1000);
+        QCOMPARE(p->poll(), 0);
+        m_clock->advance(1000);
+        QCOMPARE(p->poll(), 1);
+        QCOMPARE(str(records(m_events.last())[0]["attributes"]["ApproximateReceiveCount"]), QStringLiteral("2"));
+        m_clock->advance(60 * 1000);
+        // Received maxReceiveCount times: the next receive moves it instead.
+        QCOMPARE(p->poll(), 0);
+        QVERIFY(m_queues->messages(QStringLiteral("Jobs")).isEmpty());
+        QCOMPARE(ids(QStringLiteral("JobsDlq")), QStringList{id});
+        QCOMPARE(m_events.size(), 2);
+    }
+
+    void batchSizeAndWindow()
+    {
+        for (int i = 0; i < 3; ++i)
+            m_queues->send(QStringLiteral("Jobs"), "m");
+        auto p = poller("{'Queue': {'Ref': 'Jobs'}, 'BatchSize': 2}");
+        QCOMPARE(p->poll(), 1);
+        QCOMPARE(int(records(m_events.last()).size()), 2);
+        QCOMPARE(p->poll(), 1);
+        QCOMPARE(int(records(m_events.last()).size()), 1);
+
+        auto windowed = poller("{'Queue': {'Ref': 'Jobs'}, 'BatchSize': 100, 'MaximumBatchingWindowInSeconds': 5}");
+        m_queues->send(QStringLiteral("Jobs"), "late");
+        QCOMPARE(windowed->poll(), 0);
+        m_clock->advance(4000);
+        QCOMPARE(windowed->poll(), 0);
+        m_clock->advance(1000);
+        QCOMPARE(windowed->poll(), 1);
+
+        SqsQueuePoller invalid(*m_queues, m_clock, {});
+        QCOMPARE(invalid.setFunctions({consumer("{'Queue': {'Ref': 'Jobs'}, 'BatchSize': 50}")}).size(), 1);
+    }
+
+    void messagesPersist()
+    {
+        const QString id = m_queues->send(QStringLiteral("Kept"), "stay")->messageId;
+        m_queues.reset();
+        m_store.reset();
+        m_store = std::make_unique<Store>();
+        QString error;
+        QVERIFY(m_store->open(m_dir.filePath(QStringLiteral("fnstudio.db")), &error));
+        m_queues = std::make_unique<SqsQueueStore>(*m_store, m_clock);
+        QCOMPARE(ids(QStringLiteral("Kept")), QStringList{id});
+        QVERIFY(m_queues->queueNames().contains(QStringLiteral("Kept")));
+        QVERIFY(!m_queues->send(QStringLiteral("Kept"), QByteArray()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSqsQueue)
+#include "tst_sqsqueue.moc"
