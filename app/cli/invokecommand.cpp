@@ -40,7 +40,7 @@ std::optional<QByteArray> readEvent(const QString &source)
     if (bytes.trimmed().isEmpty())
         return QByteArrayLiteral("{}");
     try {
-        (void)nlohmann::json::parse(bytes.begin(), bytes.end());
+        [[maybe_unused]] const auto parsed = nlohmann::json::parse(bytes.begin(), bytes.end());
     } catch (const nlohmann::json::parse_error &e) {
         // Say where, as line:column, counted like an editor does.
         const qsizetype offset = qsizetype(e.byte) > 0 ? qsizetype(e.byte) - 1 : 0;

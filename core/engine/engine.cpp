@@ -858,6 +858,19 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
     rec.billedDurationMs = PlatformLog::billedMs(rec.durationMs, rec.initDurationMs);
     rec.reportLine = PlatformLog::report(rec);
     env->logPlatform(rec.reportLine, rec.requestId);
+    // One reading at the end of every invocation, so even a 1 ms one shows on the memory chart
+    // (the sampler only sees environments that stay busy for a period).
+    if (fatalReason.isEmpty()) {
+        MemorySample sample;
+        sample.environmentId = env->id();
+        sample.timestampMs = nowMs();
+        sample.bytes = env->memoryNow();
+        sample.limitBytes = qint64(f.memoryMb) << 20;
+        Q_EMIT q->memorySampled(sample);
+    } else if (rec.outcome == InvocationOutcome::OutOfMemory) {
+        Q_EMIT q->memorySampled(MemorySample{env->id(), nowMs(), qint64(rec.maxMemoryUsedMb) << 20,
+                                             qint64(f.memoryMb) << 20, true});
+    }
     if (fatalReason.isEmpty())
         release(env);
     else

@@ -157,7 +157,7 @@ private Q_SLOTS:
         QVERIFY2(exited, "fnstudio-cli serve did not stop on SIGTERM");
         QCOMPARE(m_serve.exitStatus(), QProcess::NormalExit);
         QCOMPARE(m_serve.exitCode(), 0);
-        QVERIFY2(m_serveErr.contains("API Gateway front: not yet available"), m_serveErr.constData());
+        QVERIFY2(m_serveErr.contains("API Gateway: the template has no Api or HttpApi events"), m_serveErr.constData());
         QVERIFY2(m_serveErr.contains("fnstudio-cli serve: stopped"), m_serveErr.constData());
     }
 

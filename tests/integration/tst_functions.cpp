@@ -1,10 +1,10 @@
 // Real Python and Node.js handlers in real sandboxes: what a function sees of its environment,
 // cold then warm, and the faults a user's own code can cause.
 #include "enginetestsupport.h"
+#include "functionprocesses.h"
 
 #include "sandbox/resourcegroup.h"
 
-#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,19 +19,6 @@ QJsonObject json(const QByteArray &bytes)
     return QJsonDocument::fromJson(bytes).object();
 }
 
-// Processes on this machine whose environment names the function.
-int processesOf(const QString &functionName)
-{
-    int count = 0;
-    QDirIterator it(QStringLiteral("/proc"));
-    const QByteArray needle = "AWS_LAMBDA_FUNCTION_NAME=" + functionName.toUtf8() + '\0';
-    while (it.hasNext()) {
-        QFile environ(it.next() + QStringLiteral("/environ"));
-        if (environ.open(QIODevice::ReadOnly) && environ.readAll().contains(needle))
-            ++count;
-    }
-    return count;
-}
 } // namespace
 
 class tst_Functions : public QObject
@@ -279,9 +266,9 @@ private Q_SLOTS:
         auto f = python(QStringLiteral("PyForker"));
         const auto r = m_engine->invoke(f.config, R"({"action":"fork"})");
         QCOMPARE(r.payload, QByteArray("\"forked\""));
-        QVERIFY(processesOf(QStringLiteral("PyForker")) >= 2);
+        QVERIFY(functionProcesses(QStringLiteral("PyForker")).size() >= 2);
         m_engine->stopEnvironment(r.environmentId);
-        QCOMPARE(processesOf(QStringLiteral("PyForker")), 0);
+        QCOMPARE(functionProcesses(QStringLiteral("PyForker")).size(), 0);
     }
 
     void environmentVariablesOver4KB()

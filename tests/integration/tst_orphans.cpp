@@ -1,9 +1,10 @@
 // A studio that dies leaves its execution environments behind, frozen ones unable even to receive
 // bubblewrap's die-with-parent signal; the next studio to start cleans them up.
+#include "functionprocesses.h"
+
 #include <httplib.h>
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -11,22 +12,7 @@
 
 #include <csignal>
 
-namespace {
-
-int processesOf(const QByteArray &functionName)
-{
-    int count = 0;
-    QDirIterator it(QStringLiteral("/proc"));
-    const QByteArray needle = "AWS_LAMBDA_FUNCTION_NAME=" + functionName + '\0';
-    while (it.hasNext()) {
-        QFile environ(it.next() + QStringLiteral("/environ"));
-        if (environ.open(QIODevice::ReadOnly) && environ.readAll().contains(needle))
-            ++count;
-    }
-    return count;
-}
-
-} // namespace
+using fn::test::functionProcesses;
 
 class tst_Orphans : public QObject
 {
@@ -64,20 +50,20 @@ private Q_SLOTS:
         const auto res = client.Post("/2015-03-31/functions/Orphan/invocations", "{}", "application/json");
         QVERIFY(res);
         QCOMPARE(res->body, std::string("\"alive\""));
-        QVERIFY(processesOf("Orphan") > 0);
+        QVERIFY(functionProcesses(QStringLiteral("Orphan")).size() > 0);
         QTest::qWait(300); // idle long enough to be frozen (the engine freezes after 50 ms)
 
         ::kill(pid_t(serve.processId()), SIGKILL);
         QVERIFY(serve.waitForFinished(10000));
         QTest::qWait(300);
-        const int orphans = processesOf("Orphan");
+        const int orphans = functionProcesses(QStringLiteral("Orphan")).size();
         qInfo("environment processes left by the killed studio: %d", orphans);
 
         // The next fnstudio process to pick its sandbox backend reaps them.
         QProcess doctor;
         doctor.start(QStringLiteral(FN_CLI), {QStringLiteral("doctor")});
         QVERIFY(doctor.waitForFinished(30000));
-        QTRY_COMPARE_WITH_TIMEOUT(processesOf("Orphan"), 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(functionProcesses(QStringLiteral("Orphan")).size(), 0, 10000);
     }
 };
 

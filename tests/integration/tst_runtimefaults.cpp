@@ -1,10 +1,10 @@
 // Runtimes that misbehave on purpose (the faultyruntime fixture, a real `provided` bootstrap):
 // each fault ends its invocation with the exact error Lambda gives, and never wedges the engine.
 #include "enginetestsupport.h"
+#include "functionprocesses.h"
 
 #include "engine/engine.h"
 
-#include <QDirIterator>
 
 #include <thread>
 #include <QtTest>
@@ -62,6 +62,37 @@ private Q_SLOTS:
         QVERIFY(lines.last().startsWith(QStringLiteral("REPORT RequestId: %1\tDuration: ").arg(warm.requestId)));
         QVERIFY(lines.last().contains(QStringLiteral("\tMemory Size: 128 MB\tMax Memory Used: ")));
         QVERIFY(lines.last().endsWith(QLatin1Char('\t')));
+    }
+
+    void idleEnvironmentsAreFrozenAndThawed()
+    {
+        TempFunction f(QStringLiteral("FreezeEcho"), QStringLiteral("provided.al2023"), QStringLiteral("echo"));
+        f.installBootstrap(QStringLiteral(FN_FAULTY_RUNTIME));
+        const auto first = m_engine->invoke(f.config, "{\"n\":1}");
+        QCOMPARE(first.outcome, InvocationOutcome::Success);
+        const auto phaseOf = [this](const QString &id) {
+            for (const EnvironmentState &s : m_engine->environments())
+                if (s.environmentId == id)
+                    return s.phase;
+            return EnvironmentPhase::Stopped;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(first.environmentId), EnvironmentPhase::Frozen, 5000);
+        // Frozen for real: every process of the environment is stopped by the freezer (state D or T).
+        int running = 0;
+        const QStringList processes = functionProcesses(QStringLiteral("FreezeEcho"));
+        QVERIFY(!processes.isEmpty());
+        for (const QString &dir : processes) {
+            QFile stat(dir + QStringLiteral("/stat"));
+            if (stat.open(QIODevice::ReadOnly)) {
+                const QByteArray state = stat.readAll().split(')').last().trimmed().left(1);
+                running += (state == "R" || state == "S") ? 1 : 0;
+            }
+        }
+        QCOMPARE(running, 0);
+        const auto second = m_engine->invoke(f.config, "{\"n\":2}");
+        QCOMPARE(second.payload, QByteArray("{\"n\":2}"));
+        QCOMPARE(second.environmentId, first.environmentId);
+        QVERIFY(!second.coldStart);
     }
 
     void environmentOutlivesTheThreadThatStartedIt()
@@ -221,14 +252,7 @@ private Q_SLOTS:
         QVERIFY2(children > 0 && children < 1024, qPrintable(QString::fromUtf8(r.payload))); // the pids limit held
         m_engine->stopEnvironment(r.environmentId);
         // Nothing of that environment survives its shutdown.
-        int left = 0;
-        QDirIterator it(QStringLiteral("/proc"));
-        while (it.hasNext()) {
-            QFile environ(it.next() + QStringLiteral("/environ"));
-            if (environ.open(QIODevice::ReadOnly) && environ.readAll().contains("AWS_LAMBDA_FUNCTION_NAME=Runaway"))
-                ++left;
-        }
-        QCOMPARE(left, 0);
+        QCOMPARE(functionProcesses(QStringLiteral("Runaway")).size(), 0);
     }
 
     void payloadTooLarge()
