@@ -31,6 +31,8 @@ static void usage()
                "                 a sample event of an AWS service (S3, SQS, API Gateway, ...) as JSON\n"
                "  queue list|show NAME|redrive NAME|purge NAME|run [--project DIR]\n"
                "                 async queues, dead-letter queues and destinations; run delivers accepted events\n"
+               "  sqs send QUEUE BODY|list|receive QUEUE [--project DIR]\n"
+               "                 the local SQS queues the template's SQS events read\n"
                "\n"
                "Run `fnstudio-cli <command> --help` for a command's options.\n",
                stderr);
@@ -59,6 +61,8 @@ int run(const QStringList &arguments)
         return generateEvent(rest);
     if (command == QLatin1String("queue"))
         return queue(rest);
+    if (command == QLatin1String("sqs"))
+        return sqs(rest);
     error(QStringLiteral("unknown command '%1'").arg(command));
     usage();
     return 2;

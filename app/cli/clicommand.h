@@ -15,6 +15,7 @@ int bench(const QStringList &arguments);
 int schedule(const QStringList &arguments);
 int generateEvent(const QStringList &arguments);
 int queue(const QStringList &arguments);
+int sqs(const QStringList &arguments);
 
 // Prints to stderr with a trailing newline.
 void error(const QString &message);

@@ -5,6 +5,9 @@
 #include "project/project.h"
 #include "triggers/apigatewayserver.h"
 #include "triggers/invokeapiserver.h"
+#include "triggers/scheduler.h"
+#include "triggers/sqsqueuepoller.h"
+#include "triggers/sqsqueuestore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -128,6 +131,25 @@ int serve(const QStringList &arguments)
     session.queue().setLegacyPayloadLimit(parser.isSet(legacyOpt));
     session.startDelivery();
 
+    // Schedules and SQS event source mappings run on the engine's clock; a schedule or mapping
+    // that cannot run is a warning, not a reason to stop serving the others.
+    Scheduler scheduler(engine.clock(), Scheduler::dispatchTo(session.queue()));
+    QObject::connect(&session.queue(), &AsyncQueue::eventFinished, &scheduler, &Scheduler::noteEventFinished);
+    SqsQueueStore sqsQueues(session.store(), engine.clock());
+    SqsQueuePoller sqsPoller(sqsQueues, engine.clock(), SqsQueuePoller::invokeWith(engine));
+    QObject::connect(&sqsPoller, &SqsQueuePoller::batchProcessed, &sqsPoller, [&printing](const SqsBatchResult &r) {
+        const QByteArray text = QStringLiteral("fnstudio-cli serve: SQS %1 -> %2: %3 messages, %4 failed%5\n")
+                                    .arg(r.queue, r.functionName).arg(r.messageIds.size()).arg(r.failedIds.size())
+                                    .arg(r.error.isEmpty() ? QString() : QStringLiteral(" (") + r.error + u')')
+                                    .toUtf8();
+        std::lock_guard lock(printing);
+        std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
+    });
+    for (const QString &w : scheduler.setFunctions(project.functions()) + sqsPoller.setFunctions(project.functions()))
+        error(QStringLiteral("warning: ") + w);
+    scheduler.start();
+    sqsPoller.start();
+
     InvokeApiServer server(engine);
     server.setFunctions(project.functions());
     server.setLegacyAsyncPayloadLimit(parser.isSet(legacyOpt));
@@ -187,10 +209,22 @@ int serve(const QStringList &arguments)
             std::fprintf(stderr, "fnstudio-cli serve: API Gateway: the template has no Api or HttpApi events; "
                                  "--api-port is not served\n");
         }
+        for (const ScheduleState &s : scheduler.schedules())
+            std::printf("Schedule %s  %s  %s  next %s\n", s.id.toUtf8().constData(), s.expression.toUtf8().constData(),
+                        s.enabled ? "enabled" : "disabled",
+                        s.nextFires.isEmpty() ? "-" : s.nextFires.first().toString(Qt::ISODate).toUtf8().constData());
+        if (!scheduler.schedules().isEmpty())
+            std::printf("  %s\n", Scheduler::missedFiresNote().toUtf8().constData());
+        for (const SqsEventSourceMapping &m : sqsPoller.mappings())
+            std::printf("SQS queue %s -> %s (batch %d)\n", m.queue.toUtf8().constData(),
+                        m.functionName.toUtf8().constData(), m.batchSize);
+        std::fflush(stdout);
         std::fflush(stderr);
     }
 
     QCoreApplication::exec();
+    scheduler.stop();
+    sqsPoller.stop();
 
     // Finish what is in flight, then take every environment down before the engine goes.
     if (api)
