@@ -1,4 +1,5 @@
 #include "triggers/apigatewayserver.h"
+#include "triggers/httplistener.h"
 
 #include "engine/engine.h"
 #include "triggers/apigatewayevents.h"
@@ -33,12 +34,6 @@ struct Table
     QHash<QString, FunctionConfig> functions;
     QStringList warnings;
 };
-
-QString displayAddress(const QString &host, int port)
-{
-    const QString h = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
-    return h + QLatin1Char(':') + QString::number(port);
-}
 
 void render(httplib::Response &res, const apigateway::Response &response)
 {
@@ -105,10 +100,7 @@ struct ApiGatewayServer::Private
     std::shared_ptr<const Table> current = std::make_shared<Table>();
     RequestLogger logger;
 
-    std::unique_ptr<httplib::Server> server;
-    std::thread thread;
-    QString host;
-    int port = 0;
+    HttpListener listener;
 };
 
 void ApiGatewayServer::Private::handle(const httplib::Request &req, httplib::Response &res, std::string body)
@@ -210,20 +202,7 @@ void ApiGatewayServer::setRequestLogger(RequestLogger logger)
 
 bool ApiGatewayServer::start(const QString &host, int port, QString *error)
 {
-    stop();
-    d->server = std::make_unique<httplib::Server>();
-    auto &svr = *d->server;
-    svr.set_tcp_nodelay(true);
-    svr.set_socket_options([](int socket) {
-        const int yes = 1;
-        // Not httplib's default SO_REUSEPORT: that would let a second server share the port silently.
-        ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-        ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
-    });
-    svr.set_keep_alive_max_count(std::numeric_limits<size_t>::max());
-    svr.set_keep_alive_timeout(30);
-    svr.set_payload_max_length(MaxRequestBytes);
-    svr.new_task_queue = [] { return new httplib::ThreadPool(ServerThreads); };
+    auto &svr = d->listener.reset(MaxRequestBytes, ServerThreads);
 
     Private *p = d.get();
     // Every method and path comes here: the route table, not httplib, decides.
@@ -245,60 +224,32 @@ bool ApiGatewayServer::start(const QString &host, int port, QString *error)
             res.set_content(R"({"message":"Bad Request"})", "application/json");
     });
 
-    errno = 0;
-    const std::string h = host.toStdString();
-    const int bound = port == 0 ? svr.bind_to_any_port(h) : (svr.bind_to_port(h, port) ? port : -1);
-    if (bound <= 0) {
-        const int err = errno;
-        if (error) {
-            const QString where = displayAddress(host, port);
-            if (err == EADDRINUSE)
-                *error = QStringLiteral("%1 is already in use").arg(where);
-            else
-                *error = QStringLiteral("cannot listen on %1: %2")
-                             .arg(where, err ? QString::fromLocal8Bit(strerror(err))
-                                             : QStringLiteral("the address does not resolve to a local interface"));
-        }
-        d->server.reset();
-        return false;
-    }
-    d->host = host;
-    d->port = bound;
-    d->thread = std::thread([p] { p->server->listen_after_bind(); });
-    // stop() only stops a server that is already listening: wait for it, it takes microseconds.
-    while (!svr.is_running())
-        std::this_thread::yield();
-    return true;
+    return d->listener.listen(host, port, error);
 }
 
 void ApiGatewayServer::stop()
 {
-    if (!d->server)
-        return;
-    d->server->stop();
-    if (d->thread.joinable())
-        d->thread.join();
-    d->server.reset();
+    d->listener.stop();
 }
 
 bool ApiGatewayServer::isRunning() const
 {
-    return d->server && d->server->is_running();
+    return d->listener.isRunning();
 }
 
 QString ApiGatewayServer::host() const
 {
-    return d->host;
+    return d->listener.host();
 }
 
 int ApiGatewayServer::port() const
 {
-    return d->port;
+    return d->listener.port();
 }
 
 QString ApiGatewayServer::url() const
 {
-    return QStringLiteral("http://") + displayAddress(d->host, d->port);
+    return d->listener.url();
 }
 
 } // namespace fn

@@ -1,4 +1,5 @@
 #include "triggers/invokeapiserver.h"
+#include "triggers/httplistener.h"
 
 #include "engine/engine.h"
 #include "triggers/lambdaapishapes.h"
@@ -134,12 +135,6 @@ std::pair<int, std::string> rejection(const InvocationRecord &record)
     return {400, type.empty() ? std::string("InvalidParameterValueException") : type};
 }
 
-QString displayAddress(const QString &host, int port)
-{
-    const QString h = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
-    return h + QLatin1Char(':') + QString::number(port);
-}
-
 } // namespace
 
 struct InvokeApiServer::Private
@@ -176,10 +171,7 @@ struct InvokeApiServer::Private
     RequestLogger logger;
     std::atomic<bool> legacyAsyncLimit{false};
 
-    std::unique_ptr<httplib::Server> server;
-    std::thread thread;
-    QString host;
-    int port = 0;
+    HttpListener listener;
 };
 
 const FunctionConfig *InvokeApiServer::Private::resolve(const Catalogue &catalogue, const std::string &rawName,
@@ -432,20 +424,7 @@ void InvokeApiServer::setRequestLogger(RequestLogger logger)
 
 bool InvokeApiServer::start(const QString &host, int port, QString *error)
 {
-    stop();
-    d->server = std::make_unique<httplib::Server>();
-    auto &svr = *d->server;
-    svr.set_tcp_nodelay(true);
-    svr.set_socket_options([](int socket) {
-        const int yes = 1;
-        // Not httplib's default SO_REUSEPORT: that would let a second server share the port silently.
-        ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-        ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
-    });
-    svr.set_keep_alive_max_count(std::numeric_limits<size_t>::max());
-    svr.set_keep_alive_timeout(30);
-    svr.set_payload_max_length(MaxReadBytes);
-    svr.new_task_queue = [] { return new httplib::ThreadPool(ServerThreads); };
+    auto &svr = d->listener.reset(MaxReadBytes, ServerThreads);
 
     Private *p = d.get();
     svr.Post(InvocationsRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handleInvoke(req, res); });
@@ -483,60 +462,32 @@ bool InvokeApiServer::start(const QString &host, int port, QString *error)
         });
     }
 
-    errno = 0;
-    const std::string h = host.toStdString();
-    const int bound = port == 0 ? svr.bind_to_any_port(h) : (svr.bind_to_port(h, port) ? port : -1);
-    if (bound <= 0) {
-        const int err = errno;
-        if (error) {
-            const QString where = displayAddress(host, port);
-            if (err == EADDRINUSE)
-                *error = QStringLiteral("%1 is already in use").arg(where);
-            else
-                *error = QStringLiteral("cannot listen on %1: %2")
-                             .arg(where, err ? QString::fromLocal8Bit(strerror(err))
-                                             : QStringLiteral("the address does not resolve to a local interface"));
-        }
-        d->server.reset();
-        return false;
-    }
-    d->host = host;
-    d->port = bound;
-    d->thread = std::thread([p] { p->server->listen_after_bind(); });
-    // stop() only stops a server that is already listening: wait for it, it takes microseconds.
-    while (!svr.is_running())
-        std::this_thread::yield();
-    return true;
+    return d->listener.listen(host, port, error);
 }
 
 void InvokeApiServer::stop()
 {
-    if (!d->server)
-        return;
-    d->server->stop();
-    if (d->thread.joinable())
-        d->thread.join();
-    d->server.reset();
+    d->listener.stop();
 }
 
 bool InvokeApiServer::isRunning() const
 {
-    return d->server && d->server->is_running();
+    return d->listener.isRunning();
 }
 
 QString InvokeApiServer::host() const
 {
-    return d->host;
+    return d->listener.host();
 }
 
 int InvokeApiServer::port() const
 {
-    return d->port;
+    return d->listener.port();
 }
 
 QString InvokeApiServer::url() const
 {
-    return QStringLiteral("http://") + displayAddress(d->host, d->port);
+    return d->listener.url();
 }
 
 } // namespace fn

@@ -1,0 +1,44 @@
+#pragma once
+// One HTTP server that fnstudio opens to the outside (the Invoke API, the API Gateway front): the
+// socket options they share, a clear message for a port in use, and the thread it listens on.
+
+#include <QString>
+
+#include <memory>
+#include <thread>
+
+namespace httplib {
+class Server;
+}
+
+namespace fn {
+
+class HttpListener final
+{
+public:
+    HttpListener();
+    ~HttpListener(); // stop()s
+
+    // A fresh server (TCP_NODELAY, SO_REUSEADDR rather than httplib's SO_REUSEPORT so that a port
+    // in use is an error, keep-alive, `threads` workers); add routes to it, then listen().
+    httplib::Server &reset(size_t maxPayloadBytes, int threads);
+    // Binds host:port (0: any free port) and serves on a thread of its own. False with a message
+    // naming host:port, e.g. "127.0.0.1:3001 is already in use".
+    bool listen(const QString &host, int port, QString *error);
+    void stop();
+
+    bool isRunning() const;
+    QString host() const { return m_host; }
+    int port() const { return m_port; }
+    QString url() const { return QStringLiteral("http://") + displayAddress(m_host, m_port); }
+
+    static QString displayAddress(const QString &host, int port);
+
+private:
+    std::unique_ptr<httplib::Server> m_server;
+    std::thread m_thread;
+    QString m_host;
+    int m_port = 0;
+};
+
+} // namespace fn
