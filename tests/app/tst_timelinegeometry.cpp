@@ -25,6 +25,35 @@ private Q_SLOTS:
         QCOMPARE(g.widthForDuration(10), 5.0);
     }
 
+    void markersAndConnectors()
+    {
+        TimelineGeometry g;
+        g.labelWidth = 100;
+        g.width = 1100;
+        g.startMs = 0;
+        g.msPerPixel = 10;
+        g.rulerHeight = 20;
+        g.laneHeight = 24;
+        g.laneGap = 6;
+        // A throttle: a diamond centred on its instant, inside its lane.
+        const TimelineGeometry::Marker m = g.throttleMarker(1, 500);
+        QCOMPARE(m.cx, 150.0);
+        QCOMPARE(m.cy, double(g.laneTop(1)) + 12);
+        QVERIFY(m.half > 0 && m.cy - m.half >= g.laneTop(1) && m.cy + m.half <= g.laneTop(1) + g.laneHeight);
+        // A retry connector: from the end of attempt 1 (lane 0) to the start of attempt 2 (lane 2).
+        fn::TimelineRetryLink link;
+        link.fromLane = 0;
+        link.fromMs = 1000;
+        link.toLane = 2;
+        link.toMs = 3000;
+        const TimelineGeometry::Connector c = g.connector(link);
+        QCOMPARE(c.x0, 200.0);
+        QCOMPARE(c.x1, 400.0);
+        QCOMPARE(c.y0, g.laneMiddle(0));
+        QCOMPARE(c.y1, g.laneMiddle(2));
+        QVERIFY(c.y1 > c.y0);
+    }
+
     void visibility()
     {
         TimelineGeometry g;

@@ -112,6 +112,73 @@ private Q_SLOTS:
         QVERIFY(model.running().isEmpty());
     }
 
+    void asyncRetriesThrottlesAndProvisioned()
+    {
+        TimelineModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        // One async event: a throttled attempt, a failing first attempt on env 1, a retry on env 2.
+        InvocationRecord throttle = record(1, 0, false, 0, 0, InvocationOutcome::Throttled);
+        throttle.asynchronous = true;
+        throttle.throttleReason = QStringLiteral("ReservedFunctionConcurrentInvocationLimitExceeded");
+        InvocationRecord first = record(1, 1, true, 1000, 30, InvocationOutcome::FunctionError);
+        first.asynchronous = true;
+        InvocationRecord retry = record(1, 2, false, 61'000, 20);
+        retry.asynchronous = true;
+        retry.attempt = 2;
+        retry.initializationType = QStringLiteral("provisioned-concurrency");
+        model.append({throttle, first});
+        model.append({retry});
+        QCOMPARE(model.rowCount(), 3);
+        const auto &lanes = model.lanes();
+        // The throttle is a marker on the "not run" lane, with its reason.
+        QCOMPARE(lanes[0].environmentId, QString());
+        const TimelineSegment &t = lanes[0].segments[0];
+        QVERIFY(t.has(TimelineSegment::Throttled) && t.has(TimelineSegment::Async));
+        QCOMPARE(model.index(0, TimelineModel::StatusColumn, model.index(0, 0)).data().toString(),
+                 QStringLiteral("throttled (ReservedFunctionConcurrentInvocationLimitExceeded)"));
+        // Attempts share the request id; the later ones are flagged and numbered.
+        const TimelineSegment &r = lanes[2].segments[0];
+        QVERIFY(r.has(TimelineSegment::Retry));
+        QCOMPARE(r.attempt, quint8(2));
+        QVERIFY(!lanes[1].segments[0].has(TimelineSegment::Retry));
+        QCOMPARE(model.attemptsOf(requestId(1)).size(), 3);
+        QCOMPARE(model.find(requestId(1)), qMakePair(2, 0)); // the latest attempt
+        QCOMPARE(model.index(0, TimelineModel::StatusColumn, model.index(2, 0)).data().toString(),
+                 QStringLiteral("warm, success, attempt 2"));
+        const std::vector<TimelineRetryLink> links = model.retryLinks();
+        QCOMPARE(links.size(), size_t(2));
+        QCOMPARE(links[0].fromLane, 0);
+        QCOMPARE(links[0].toLane, 1);
+        QCOMPARE(links[0].toMs, 1000.0);
+        QCOMPARE(links[1].fromLane, 1);
+        QCOMPARE(links[1].fromMs, 1000 + double(187.42) + 30);
+        QCOMPARE(links[1].toLane, 2);
+        QCOMPARE(links[1].toMs, 61'000.0);
+        QCOMPARE(links[1].toAttempt, 2);
+        // A provisioned environment's lane is distinguished.
+        QVERIFY(lanes[2].provisioned);
+        QVERIFY(!lanes[1].provisioned);
+        QVERIFY(model.index(2, 0).data().toString().endsWith(QStringLiteral("(provisioned)")));
+
+        // Provisioned environments get a lane before any invocation; keep-warm expiry ends it with "idle".
+        EnvironmentState pc = environment(3, EnvironmentPhase::Idle, 70'000, 0);
+        pc.initializationType = QStringLiteral("provisioned-concurrency");
+        model.applyEnvironments({pc});
+        QCOMPARE(model.rowCount(), 4);
+        QVERIFY(lanes[3].provisioned);
+        QCOMPARE(lanes[3].functionName, QStringLiteral("HelloPython"));
+        EnvironmentState expired = environment(1, EnvironmentPhase::Stopped, 1000, 1);
+        model.applyEnvironments({expired});
+        QCOMPARE(lanes[1].stopReason, QStringLiteral("idle"));
+        QCOMPARE(model.index(1, TimelineModel::StatusColumn).data().toString(), QStringLiteral("stopped (idle)"));
+        // A stop that arrives before the lane keeps its reason.
+        EnvironmentState evicted = environment(4, EnvironmentPhase::Stopped, 80'000, 0);
+        evicted.stopReason = QStringLiteral("evicted");
+        model.applyEnvironments({evicted});
+        model.append({record(9, 4, true, 79'000, 5)});
+        QCOMPARE(lanes.back().stopReason, QStringLiteral("evicted"));
+    }
+
     void hundredThousandRecords()
     {
         constexpr int total = 100'000;

@@ -1,6 +1,8 @@
 #pragma once
 // Time ↔ pixel arithmetic and lane layout of the timeline, as a plain value tested without a window.
 
+#include "timeline/timelinelane.h"
+
 #include <QtGlobal>
 
 namespace fn {
@@ -40,6 +42,25 @@ struct TimelineGeometry
     // The lane under y, or -1 between lanes, above the first or past laneCount.
     int laneAt(double y, int laneCount) const;
     int contentHeight(int laneCount) const { return laneTop(laneCount); }
+
+    double laneMiddle(int lane) const { return laneTop(lane) + laneHeight / 2.0; }
+
+    // A throttle is an instant, not a span: a diamond centred on its time in the middle of its lane.
+    struct Marker
+    {
+        double cx = 0, cy = 0, half = 0; // centre and half the diagonal
+    };
+    Marker throttleMarker(int lane, double ms) const { return {xForTime(ms), laneMiddle(lane), (laneHeight - 8) / 2.0}; }
+
+    // The connector of a retry: from the earlier attempt's end to the later one's start, lane middles.
+    struct Connector
+    {
+        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    };
+    Connector connector(const TimelineRetryLink &link) const
+    {
+        return {xForTime(link.fromMs), laneMiddle(link.fromLane), xForTime(link.toMs), laneMiddle(link.toLane)};
+    }
 
     // A readable tick spacing (1-2-5 series) so ticks are at least minPx apart.
     double tickStepMs(int minPx = 90) const;

@@ -9,13 +9,18 @@ namespace fn {
 
 struct TimelineSegment
 {
-    enum Flag : quint8 { Cold = 1, Failed = 2, Timeout = 4, OutOfMemory = 8, Throttled = 16, Crashed = 32 };
+    enum Flag : quint8 {
+        Cold = 1, Failed = 2, Timeout = 4, OutOfMemory = 8, Throttled = 16, Crashed = 32,
+        Async = 64,  // delivered from the async queue
+        Retry = 128, // a later attempt of an async event (attempt > 1, same request id)
+    };
 
     double startMs = 0;   // relative to the model's origin; on a cold start init begins here
     float initMs = 0;     // > 0 only on a cold start
     float durationMs = 0; // handler time, after init
     int record = -1;      // index into TimelineModel::records()
     quint8 flags = 0;
+    quint8 attempt = 1;   // async: 1 for the first delivery, 2 and 3 for retries
 
     double invokeStartMs() const { return startMs + initMs; }
     double endMs() const { return startMs + initMs + durationMs; }
@@ -28,11 +33,23 @@ struct TimelineLane
     QString functionName;
     std::vector<TimelineSegment> segments; // sorted by startMs
     double stoppedMs = -1;  // relative; -1 while alive
-    QString stopReason;
+    QString stopReason;     // idle (keep-warm expiry), evicted, timeout, crash, user, shutdown
+    bool provisioned = false; // initialized ahead of invocations (provisioned concurrency)
     int coldStarts = 0;
     int failures = 0;
 
     double endMs() const { return segments.empty() ? 0 : segments.back().endMs(); }
+};
+
+// Two attempts of one asynchronous event (the same request id), in time order: the timeline draws a
+// thin connector from the end of one to the start of the next, across lanes if need be.
+struct TimelineRetryLink
+{
+    int fromLane = -1;
+    double fromMs = 0; // end of the earlier attempt, relative to the origin
+    int toLane = -1;
+    double toMs = 0;   // start of the later attempt
+    int toAttempt = 1; // the later attempt's number
 };
 
 } // namespace fn

@@ -61,7 +61,9 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
             return {};
         switch (Column(index.column())) {
         case LabelColumn:
-            return lane.environmentId.isEmpty() ? tr("not run") : lane.environmentId.left(12);
+            if (lane.environmentId.isEmpty())
+                return tr("not run");
+            return lane.provisioned ? tr("%1 (provisioned)").arg(lane.environmentId.left(12)) : lane.environmentId.left(12);
         case StartColumn: return lane.functionName;
         case DurationColumn: return tr("%n invocation(s)", nullptr, int(lane.segments.size()));
         case StatusColumn:
@@ -83,9 +85,15 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         case DurationColumn:
             return s.has(TimelineSegment::Cold) ? QString(ms(s.initMs) + QStringLiteral(" init + ") + ms(s.durationMs))
                                                 : ms(s.durationMs);
-        case StatusColumn:
-            return QString((s.has(TimelineSegment::Cold) ? QStringLiteral("cold, ") : QStringLiteral("warm, "))
-                           + outcomeName(r.outcome));
+        case StatusColumn: {
+            if (s.has(TimelineSegment::Throttled) && !r.throttleReason.isEmpty())
+                return tr("throttled (%1)").arg(r.throttleReason);
+            QString status = (s.has(TimelineSegment::Cold) ? QStringLiteral("cold, ") : QStringLiteral("warm, "))
+                           + outcomeName(r.outcome);
+            if (s.has(TimelineSegment::Async))
+                status += tr(", attempt %1").arg(s.attempt);
+            return status;
+        }
         case ColumnCount: break;
         }
         return {};
@@ -123,6 +131,10 @@ quint8 TimelineModel::flagsFor(const InvocationRecord &r)
     case InvocationOutcome::Rejected: f |= TimelineSegment::Failed | TimelineSegment::Throttled; break;
     case InvocationOutcome::FunctionError: f |= TimelineSegment::Failed; break;
     }
+    if (r.asynchronous)
+        f |= TimelineSegment::Async;
+    if (r.asynchronous && r.attempt > 1)
+        f |= TimelineSegment::Retry;
     return f;
 }
 
@@ -138,6 +150,9 @@ void TimelineModel::place(int recordIndex, QHash<int, int> *firstNew, bool *outO
     s.durationMs = float(r.durationMs);
     s.record = recordIndex;
     s.flags = flagsFor(r);
+    s.attempt = quint8(qBound(1, r.attempt, 255));
+    if (r.initializationType == QStringLiteral("provisioned-concurrency") && !lane.provisioned)
+        markProvisioned(laneIndex);
     if (!lane.segments.empty() && lane.segments.back().startMs > s.startMs)
         *outOfOrder = true;
     if (!firstNew->contains(laneIndex))
@@ -149,6 +164,36 @@ void TimelineModel::place(int recordIndex, QHash<int, int> *firstNew, bool *outO
         m_firstMs = s.startMs;
     m_lastMs = qMax(m_lastMs, s.endMs());
     m_recordByRequestId.insert(r.requestId, recordIndex);
+    if (r.asynchronous)
+        m_attemptsByRequestId[r.requestId].append(recordIndex);
+}
+
+void TimelineModel::markProvisioned(int laneIndex)
+{
+    m_lanes[size_t(laneIndex)].provisioned = true;
+    const QModelIndex i = index(laneIndex, LabelColumn);
+    Q_EMIT dataChanged(i, i);
+}
+
+std::vector<TimelineRetryLink> TimelineModel::retryLinks() const
+{
+    std::vector<TimelineRetryLink> links;
+    for (auto it = m_attemptsByRequestId.cbegin(); it != m_attemptsByRequestId.cend(); ++it) {
+        if (it->size() < 2)
+            continue;
+        QList<int> attempts = *it;
+        std::stable_sort(attempts.begin(), attempts.end(), [this](int a, int b) {
+            return m_records.at(a).startedAtMs < m_records.at(b).startedAtMs;
+        });
+        for (int i = 1; i < attempts.size(); ++i) {
+            const InvocationRecord &from = m_records.at(attempts.at(i - 1));
+            const InvocationRecord &to = m_records.at(attempts.at(i));
+            links.push_back({m_laneById.value(from.environmentId, -1),
+                             double(from.startedAtMs - m_originMs) + (from.coldStart ? from.initDurationMs : 0) + from.durationMs,
+                             m_laneById.value(to.environmentId, -1), double(to.startedAtMs - m_originMs), to.attempt});
+        }
+    }
+    return links;
 }
 
 void TimelineModel::append(const QList<InvocationRecord> &records)
@@ -222,8 +267,10 @@ void TimelineModel::addLanes(const QStringList &environmentIds)
         m_laneById.insert(id, int(m_lanes.size()));
         TimelineLane lane;
         lane.environmentId = id;
-        if (const auto stop = m_pendingStops.constFind(id); stop != m_pendingStops.cend())
-            lane.stoppedMs = *stop;
+        if (const auto stop = m_pendingStops.constFind(id); stop != m_pendingStops.cend()) {
+            lane.stoppedMs = stop->first;
+            lane.stopReason = stop->second;
+        }
         m_lanes.push_back(std::move(lane));
     }
     endInsertRows();
@@ -251,6 +298,7 @@ void TimelineModel::resetData(const QList<InvocationRecord> &records)
     m_lanes.clear();
     m_laneById.clear();
     m_recordByRequestId.clear();
+    m_attemptsByRequestId.clear();
     m_firstMs = m_lastMs = 0;
     m_originMs = 0;
     m_hasOrigin = false;
@@ -262,12 +310,24 @@ void TimelineModel::resetData(const QList<InvocationRecord> &records)
 void TimelineModel::applyEnvironments(const QList<EnvironmentState> &states)
 {
     for (const EnvironmentState &e : states) {
+        // Provisioned environments get their lane as soon as they exist: they are initialized
+        // ahead of any invocation, and watching them wait (or expire) is the point.
+        const bool provisioned = e.initializationType == QStringLiteral("provisioned-concurrency");
+        if (provisioned && !m_laneById.contains(e.environmentId)) {
+            ensureOrigin(e.createdAtMs);
+            addLanes({e.environmentId});
+            m_lanes.back().functionName = e.functionName;
+            const QModelIndex i = index(int(m_lanes.size()) - 1, StartColumn);
+            Q_EMIT dataChanged(i, i);
+        }
+        const int laneIndex = m_laneById.value(e.environmentId, -1);
+        if (provisioned && laneIndex >= 0 && !m_lanes[size_t(laneIndex)].provisioned)
+            markProvisioned(laneIndex);
         if (e.phase != EnvironmentPhase::Stopped)
             continue;
         const double stopped = double(e.changedAtMs - m_originMs);
-        const int laneIndex = m_laneById.value(e.environmentId, -1);
         if (laneIndex < 0) {
-            m_pendingStops.insert(e.environmentId, stopped);
+            m_pendingStops.insert(e.environmentId, {stopped, e.stopReason});
             continue;
         }
         TimelineLane &lane = m_lanes[size_t(laneIndex)];

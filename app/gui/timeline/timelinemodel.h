@@ -55,10 +55,15 @@ public:
     double lastMs() const { return m_lastMs; }
     bool isEmpty() const { return m_records.isEmpty() && m_running.isEmpty(); }
 
+    // Connectors between consecutive attempts of every async event delivered more than once.
+    std::vector<TimelineRetryLink> retryLinks() const;
+    // Record indices of every attempt of a request id, in arrival order.
+    QList<int> attemptsOf(const QString &requestId) const { return m_attemptsByRequestId.value(requestId); }
+
     // The segment of lane under timeMs (± toleranceMs, nearest wins), or -1.
     int segmentAt(int lane, double timeMs, double toleranceMs = 0) const;
     int laneOf(const QString &environmentId) const { return m_laneById.value(environmentId, -1); }
-    // Lane and segment of a request id, or {-1, -1}.
+    // Lane and segment of a request id (its latest attempt), or {-1, -1}.
     QPair<int, int> find(const QString &requestId) const;
 
     static quint8 flagsFor(const InvocationRecord &record);
@@ -70,12 +75,15 @@ private:
     void place(int recordIndex, QHash<int, int> *firstNewSegment, bool *outOfOrder);
     void ensureOrigin(qint64 ms);
     void addLanes(const QStringList &environmentIds);
+    void markProvisioned(int lane);
 
     QList<InvocationRecord> m_records;
     std::vector<TimelineLane> m_lanes;
     QHash<QString, int> m_laneById;
-    QHash<QString, int> m_recordByRequestId;
-    QHash<QString, double> m_pendingStops; // environments that stopped before their first invocation arrived
+    QHash<QString, int> m_recordByRequestId; // the latest attempt
+    QHash<QString, QList<int>> m_attemptsByRequestId; // only requests with async attempts
+    // Environments that stopped before their first invocation arrived: when, and why.
+    QHash<QString, QPair<double, QString>> m_pendingStops;
     QHash<QString, Running> m_running;
     qint64 m_originMs = 0;
     bool m_hasOrigin = false; // the origin never moves once set: every relative time depends on it

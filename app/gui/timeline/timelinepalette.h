@@ -9,7 +9,7 @@ namespace fn {
 struct TimelinePalette
 {
     QColor background, laneBand, laneText, dimText, grid, frozen;
-    QColor init, coldInvoke, warmInvoke, failed, throttled, selection;
+    QColor init, coldInvoke, warmInvoke, failed, throttled, selection, provisioned, retry;
 
     static TimelinePalette from(const QPalette &palette)
     {
@@ -27,6 +27,8 @@ struct TimelinePalette
         p.failed = QColor(0xd6, 0x3e, 0x3e);
         p.throttled = QColor(0xb0, 0x30, 0x60);
         p.selection = palette.color(QPalette::Highlight);
+        p.provisioned = QColor(0x2e, 0xa0, 0x6b); // green: initialized ahead of any invocation
+        p.retry = dark ? QColor(0xe8, 0xc4, 0x4a) : QColor(0xb0, 0x80, 0x00); // connectors between attempts
         return p;
     }
 };

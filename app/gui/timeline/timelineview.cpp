@@ -9,6 +9,7 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPainterPath>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -145,6 +146,30 @@ void TimelineView::paintEvent(QPaintEvent *)
     paintRuler(p, pal);
     for (int lane = 0; lane < int(m_model->lanes().size()); ++lane)
         paintLane(p, pal, lane);
+    paintRetryLinks(p, pal);
+}
+
+void TimelineView::paintRetryLinks(QPainter &p, const TimelinePalette &pal)
+{
+    // Attempts of one async event share its request id; a thin connector makes the chain readable
+    // even when the retry ran minutes later on another environment.
+    const std::vector<TimelineRetryLink> links = m_model->retryLinks();
+    if (links.empty())
+        return;
+    p.save();
+    p.setClipRect(QRectF(m_geo.labelWidth, m_geo.rulerHeight, m_geo.areaWidth(), height() - m_geo.rulerHeight));
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(pal.retry, 1.2, Qt::DotLine));
+    for (const TimelineRetryLink &link : links) {
+        if (link.fromLane < 0 || link.toLane < 0 || !m_geo.isVisible(link.fromMs, link.toMs))
+            continue;
+        const TimelineGeometry::Connector c = m_geo.connector(link);
+        QPainterPath path(QPointF(c.x0, c.y0));
+        const double bend = qMax(8.0, (c.x1 - c.x0) / 3);
+        path.cubicTo(QPointF(c.x0 + bend, c.y0), QPointF(c.x1 - bend, c.y1), QPointF(c.x1, c.y1));
+        p.drawPath(path);
+    }
+    p.restore();
 }
 
 double TimelineView::nowMs() const
@@ -181,14 +206,29 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
     const QRectF area(m_geo.labelWidth, top, m_geo.areaWidth(), h);
     p.fillRect(QRectF(0, top, width(), h), pal.laneBand);
 
-    // Label: environment id and its function; stopped lanes dimmed.
+    // Label: environment id and its function; stopped lanes dimmed; provisioned ones carry a "PC"
+    // badge and a green edge, as they were initialized ahead of any invocation.
     p.setFont(font());
+    double labelX = 8;
+    if (lane.provisioned) {
+        p.fillRect(QRectF(0, top, 3, h), pal.provisioned);
+        QFont small = font();
+        small.setPointSizeF(small.pointSizeF() * 0.8);
+        small.setBold(true);
+        p.setFont(small);
+        const QRectF badge(6, top + 4, p.fontMetrics().horizontalAdvance(QStringLiteral("PC")) + 6, h - 8);
+        p.fillRect(badge, pal.provisioned);
+        p.setPen(Qt::white);
+        p.drawText(badge, Qt::AlignCenter, QStringLiteral("PC"));
+        p.setFont(font());
+        labelX = badge.right() + 5;
+    }
     p.setPen(lane.stoppedMs >= 0 ? pal.dimText : pal.laneText);
     const QString label = lane.environmentId.isEmpty()
-        ? tr("not run (throttled / rejected)")
+        ? tr("throttled / not run")
         : lane.environmentId.left(8) + QStringLiteral("  ") + lane.functionName;
-    p.drawText(QRectF(8, top, m_geo.labelWidth - 12, h), Qt::AlignLeft | Qt::AlignVCenter,
-               p.fontMetrics().elidedText(label, Qt::ElideRight, m_geo.labelWidth - 12));
+    p.drawText(QRectF(labelX, top, m_geo.labelWidth - labelX - 4, h), Qt::AlignLeft | Qt::AlignVCenter,
+               p.fontMetrics().elidedText(label, Qt::ElideRight, int(m_geo.labelWidth - labelX - 4)));
 
     p.save();
     p.setClipRect(area);
@@ -213,6 +253,11 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
             const double x = m_geo.xForTime(lane.stoppedMs);
             p.setPen(QPen(pal.dimText, 1, Qt::DashLine));
             p.drawLine(QPointF(x, top), QPointF(x, top + h));
+            // Why the lane ends: "idle" is keep-warm expiry, which a class watches happen.
+            if (!lane.stopReason.isEmpty()) {
+                p.setPen(pal.dimText);
+                p.drawText(QRectF(x + 4, top, 160, h), Qt::AlignLeft | Qt::AlignVCenter, tr("■ %1").arg(lane.stopReason));
+            }
         }
     }
 
@@ -241,7 +286,7 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
         if (x1 - x0 >= 2) {
             const TimelineSegment &s = *it;
             if (s.has(TimelineSegment::Throttled)) {
-                p.fillRect(QRectF(x0 - 1, top + 2, 3, h - 4), pal.throttled);
+                paintThrottle(p, pal, laneIndex, s.startMs);
             } else {
                 if (s.initMs > 0)
                     p.fillRect(QRectF(x0, top + 3, xi - x0, h - 6), pal.init);
@@ -256,6 +301,10 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
                                                                          : QStringLiteral("error");
                     p.drawText(QRectF(xi, top, x1 - xi, h), Qt::AlignCenter,
                                p.fontMetrics().elidedText(mark, Qt::ElideRight, int(x1 - xi) - 4));
+                } else if (s.has(TimelineSegment::Async) && x1 - x0 > 18) {
+                    // The attempt number ties a retry to its original (same request id).
+                    p.setPen(Qt::white);
+                    p.drawText(QRectF(x0, top, x1 - x0, h), Qt::AlignCenter, QStringLiteral("#%1").arg(s.attempt));
                 }
             }
             if (selected.first == laneIndex && selected.second == int(it - segs.begin()))
@@ -277,7 +326,10 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
             selectedRect = QRectF(column - 2, top + 1.5, 5, h - 3);
         const QColor c = (flags & TimelineSegment::Failed) ? pal.failed
                        : (flags & TimelineSegment::Cold) ? pal.init : pal.warmInvoke;
-        p.fillRect(QRectF(column, top + 3, 1, h - 6), c);
+        if (flags == (TimelineSegment::Failed | TimelineSegment::Throttled))
+            paintThrottle(p, pal, laneIndex, it->startMs);
+        else
+            p.fillRect(QRectF(column, top + 3, 1, h - 6), c);
         ++m_paintedAggregates;
         it = last == it ? it + 1 : last;
     }
@@ -296,6 +348,19 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
         p.setBrush(Qt::NoBrush);
         p.drawRect(selectedRect);
     }
+    p.restore();
+}
+
+void TimelineView::paintThrottle(QPainter &p, const TimelinePalette &pal, int lane, double ms)
+{
+    // An instant, not a span: a diamond, so a throttle never reads as a very short invocation.
+    const TimelineGeometry::Marker m = m_geo.throttleMarker(lane, ms);
+    const QPointF diamond[4] = {{m.cx, m.cy - m.half}, {m.cx + m.half, m.cy}, {m.cx, m.cy + m.half}, {m.cx - m.half, m.cy}};
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(pal.throttled.darker(130), 1));
+    p.setBrush(pal.throttled);
+    p.drawPolygon(diamond, 4);
     p.restore();
 }
 
@@ -324,6 +389,10 @@ QString TimelineView::tooltipFor(int lane, int segment) const
                     .arg(r.phases.sandboxMs, 0, 'f', 1).arg(r.phases.runtimeStartMs, 0, 'f', 1).arg(r.phases.initMs, 0, 'f', 1);
     QString report = r.reportLine.toHtmlEscaped();
     report.replace(u'\t', QStringLiteral("<br/>&nbsp;&nbsp;"));
+    if (!r.throttleReason.isEmpty())
+        text += tr("Throttled: %1<br/>").arg(r.throttleReason.toHtmlEscaped());
+    if (r.asynchronous)
+        text += tr("Event invocation, attempt %1 of request %2<br/>").arg(r.attempt).arg(r.requestId);
     text += QStringLiteral("<span style='font-family: monospace'>%1</span>").arg(report);
     return text;
 }

@@ -52,6 +52,8 @@ private:
     QString tooltipFor(int lane, int segment) const;
     void paintRuler(class QPainter &p, const struct TimelinePalette &pal);
     void paintLane(class QPainter &p, const struct TimelinePalette &pal, int lane);
+    void paintRetryLinks(QPainter &p, const TimelinePalette &pal);
+    void paintThrottle(QPainter &p, const TimelinePalette &pal, int lane, double ms);
 
     TimelineModel *m_model;
     TimelineGeometry m_geo;
