@@ -4,6 +4,7 @@
 #include "common/settings.h"
 #include "editor/codeeditor.h"
 #include "editor/editorarea.h"
+#include "events/neweventdialog.h"
 #include "mainwindow/invokebar.h"
 #include "mainwindow/paneltable.h"
 #include "project/project.h"
@@ -80,7 +81,13 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     connect(&session, &StudioSession::message, this, [this](StudioSession::Severity s, const QString &text) {
         showSessionMessage(int(s), text);
     });
+    connect(&session, &StudioSession::eventsRecovered, this, [this](int count) {
+        // Said where the user looks: events from an earlier run are being delivered again now.
+        m_messages->showMessage(MessageBar::Level::Info, count == 1 ? tr("Recovered 1 accepted event")
+                                                                    : tr("Recovered %1 accepted events").arg(count));
+    });
     connect(&session, &StudioSession::openFileRequested, m_editors, &EditorArea::openFile);
+    connect(&session, &StudioSession::newEventRequested, this, &MainWindow::newEvent);
     connect(&session, &StudioSession::projectChanged, this, &MainWindow::updateTitle);
     connect(m_editors, &EditorArea::fileSaved, this, [this](const QString &path) {
         // The template and the events define the project: saving one of them re-reads it.
@@ -212,6 +219,9 @@ void MainWindow::createActions()
         if (m_session.hasProject())
             openProject(m_session.project().folder());
     });
+    connect(addAction(file, QStringLiteral("newEvent"), tr("&New Event…"), QKeySequence(tr("Ctrl+Shift+N"))), &QAction::triggered, this, [this] {
+        newEvent(m_invokeBar->functionCombo()->currentText());
+    });
     file->addSeparator();
     connect(addAction(file, QStringLiteral("save"), tr("&Save"), QKeySequence::Save), &QAction::triggered, m_editors, &EditorArea::saveCurrent);
     connect(addAction(file, QStringLiteral("saveAll"), tr("Save A&ll"), QKeySequence(tr("Ctrl+Shift+S"))), &QAction::triggered, m_editors, &EditorArea::saveAll);
@@ -281,6 +291,32 @@ void MainWindow::openProject(const QString &folder)
         settings::set(settings::lastProject, m_session.project().folder());
         openFirstHandler();
     }
+}
+
+void MainWindow::newEvent(const QString &functionName)
+{
+    if (!m_session.hasProject() || m_session.functions().isEmpty()) {
+        showSessionMessage(int(StudioSession::Severity::Warning), tr("Open a project with a function to add an event to."));
+        return;
+    }
+    EventCatalogue catalogue;
+    QString error;
+    if (!NewEventDialog::loadDefaultCatalogue(&catalogue, &error)) {
+        showSessionMessage(int(StudioSession::Severity::Error), tr("The event catalogue cannot be read: %1").arg(error));
+        return;
+    }
+    QStringList functions;
+    for (const FunctionConfig &f : m_session.functions())
+        functions.append(f.name);
+    NewEventDialog dialog(catalogue, m_session.project().folder(), functions, this);
+    dialog.setFunction(functionName);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QString path = dialog.savedPath();
+    // The events folder is part of the project: re-read it so the combo and the tree list the event.
+    m_session.openProject(m_session.project().folder());
+    m_session.chooseTarget(dialog.functionCombo()->currentText(), path);
+    m_editors->openFile(path);
 }
 
 void MainWindow::openFirstHandler()

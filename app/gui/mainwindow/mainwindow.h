@@ -21,7 +21,7 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
 public:
     // Bump when panels are added, removed or renamed: an older saved layout is then ignored.
-    static constexpr int layoutVersion = 1;
+    static constexpr int layoutVersion = 2;
 
     explicit MainWindow(StudioSession &session, QWidget *parent = nullptr);
 
@@ -40,6 +40,8 @@ public:
     bool restoreLayout(const QByteArray &state);
     QByteArray saveLayout() const { return saveState(layoutVersion); }
     void openProject(const QString &folder);
+    // The catalogue dialog; a saved event is added to the project, picked and opened in a tab.
+    void newEvent(const QString &functionName);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

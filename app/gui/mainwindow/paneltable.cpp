@@ -6,6 +6,7 @@
 #include "memory/memorypanel.h"
 #include "metrics/metricspanel.h"
 #include "projecttree/projectpanel.h"
+#include "queues/queuespanel.h"
 #include "result/resultpanel.h"
 #include "timeline/timelinepanel.h"
 
@@ -33,6 +34,7 @@ constexpr PanelSpec panels[] = {
     {"result", QT_TRANSLATE_NOOP("PanelTable", "Result"), P::Area, Qt::RightDockWidgetArea, nullptr, 460, "Alt+6", &make<ResultPanel>},
     {"memory", QT_TRANSLATE_NOOP("PanelTable", "Memory"), P::SplitBelow, Qt::RightDockWidgetArea, "result", 0, "Alt+7", &make<MemoryPanel>},
     {"metrics", QT_TRANSLATE_NOOP("PanelTable", "Metrics"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+8", &make<MetricsPanel>},
+    {"queues", QT_TRANSLATE_NOOP("PanelTable", "Queues"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+9", &make<QueuesPanel>},
 };
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "session/studiosession.h"
 
 #include <QHeaderView>
+#include <QMenu>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -30,6 +31,18 @@ ProjectPanel::ProjectPanel(StudioSession &session, QWidget *parent)
         const auto kind = ProjectTreeModel::Kind(index.data(ProjectTreeModel::KindRole).toInt());
         if (!path.isEmpty() && kind != ProjectTreeModel::Kind::Layer)
             m_session.requestOpenFile(path);
+    });
+    // On a function (or anything of it): add a sample event from the catalogue.
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QTreeView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QString function = m_view->indexAt(pos).data(ProjectTreeModel::FunctionRole).toString();
+        if (function.isEmpty())
+            return;
+        QMenu menu(this);
+        QAction *add = menu.addAction(tr("New Event for %1…").arg(function));
+        add->setObjectName(QStringLiteral("newEventForFunction"));
+        if (menu.exec(m_view->viewport()->mapToGlobal(pos)) == add)
+            m_session.requestNewEvent(function);
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &index) {
         const QString function = index.data(ProjectTreeModel::FunctionRole).toString();

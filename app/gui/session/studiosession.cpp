@@ -6,8 +6,10 @@
 #include "memory/memorymodel.h"
 #include "metrics/metricsmodel.h"
 #include "project/project.h"
+#include "session/asyncdelivery.h"
 #include "timeline/timelinemodel.h"
 
+#include "engine/asyncqueue.h"
 #include "engine/engine.h"
 
 #include <QDateTime>
@@ -32,6 +34,9 @@ StudioSession::StudioSession(QObject *parent)
 StudioSession::~StudioSession()
 {
     // The engine's threads may still emit while it shuts down; nothing must reach the models then.
+    // The queue delivers through the engine and writes to the store: it goes first.
+    delete m_async;
+    m_async = nullptr;
     if (m_engine)
         disconnect(m_engine.get(), nullptr, this, nullptr);
     m_engine.reset();
@@ -53,6 +58,30 @@ void StudioSession::startEngine()
                 // "running" until the record's measured times replace it.
                 m_timeline->markRunning(requestId, functionName, environmentId, coldStart, QDateTime::currentMSecsSinceEpoch());
             }, Qt::QueuedConnection);
+    m_async = new AsyncDelivery(*m_engine, this);
+    connect(m_async, &AsyncDelivery::recovered, this, [this](int count) {
+        Q_EMIT eventsRecovered(count);
+        showMessage(Severity::Info, count == 1 ? tr("Recovered 1 accepted event") : tr("Recovered %1 accepted events").arg(count));
+    });
+    connect(m_async, &AsyncDelivery::queuesChanged, this, &StudioSession::queuesChanged);
+    connect(m_async, &AsyncDelivery::eventFinished, this, [this](const QString &requestId) {
+        m_acceptedRequests.remove(requestId);
+    });
+    if (hasProject())
+        openDelivery();
+}
+
+void StudioSession::openDelivery()
+{
+    if (!m_async)
+        return;
+    if (!hasProject()) {
+        m_async->close();
+        return;
+    }
+    QString problem;
+    if (!m_async->open(m_project->folder(), m_project->functions(), &problem))
+        showMessage(Severity::Error, tr("Event invocations are unavailable: %1").arg(problem));
 }
 
 bool StudioSession::openProject(const QString &folder)
@@ -68,6 +97,7 @@ bool StudioSession::openProject(const QString &folder)
         showMessage(Severity::Warning, d.toString());
     if (clean && m_project->functions().isEmpty())
         showMessage(Severity::Warning, tr("%1 declares no functions.").arg(m_project->displayPath(m_project->templatePath())));
+    openDelivery();
     return clean;
 }
 
@@ -102,6 +132,10 @@ void StudioSession::invoke(const InvokeRequest &request)
         showMessage(Severity::Error, tr("The engine is not available in this build; %1 was not invoked.").arg(request.functionName));
         return;
     }
+    if (request.asynchronous) {
+        acceptEvents(request, *function);
+        return;
+    }
     m_burst = request;
     m_burst.count = qMax(1, request.count);
     m_burst.concurrency = qBound(1, request.concurrency, m_burst.count);
@@ -125,10 +159,34 @@ void StudioSession::launchMore()
         const quint64 ticket = m_engine->invokeAsync(m_burstFunction, m_burst.payload, options);
         m_inFlight.insert(ticket);
         ++m_burstLaunched;
-        if (m_burst.asynchronous)
-            Q_EMIT asyncAccepted(m_burstFunction.name, ticket);
     }
     finishBurstIfDone();
+}
+
+void StudioSession::acceptEvents(const InvokeRequest &request, const FunctionConfig &function)
+{
+    AsyncQueue *queue = m_async ? m_async->queue() : nullptr;
+    if (!queue) {
+        showMessage(Severity::Error, tr("%1 was not invoked: Event invocations need the project's store, which is not open.")
+                                         .arg(function.name));
+        return;
+    }
+    // Accepting is a durable write and returns at once (202); the queue delivers at its own pace, so
+    // a burst is simply that many events and the concurrency is the queue's business.
+    const int count = qMax(1, request.count);
+    int accepted = 0;
+    for (int i = 0; i < count; ++i) {
+        const AsyncQueue::Accepted a = queue->accept(function, request.payload);
+        if (!a.ok()) {
+            showMessage(Severity::Error, tr("%1: %2: %3").arg(function.name, a.errorType, a.errorMessage));
+            break;
+        }
+        ++accepted;
+        m_acceptedRequests.insert(a.requestId);
+        Q_EMIT asyncAccepted(function.name, a.requestId);
+    }
+    if (accepted > 1)
+        showMessage(Severity::Info, tr("%1 Event invocations of %2 accepted.").arg(accepted).arg(function.name));
 }
 
 void StudioSession::finishBurstIfDone()
@@ -205,6 +263,9 @@ void StudioSession::adoptInvocation(const InvocationRecord &record)
         }
         Q_EMIT resultArrived(record);
         launchMore();
+    } else if (record.asynchronous && m_acceptedRequests.contains(record.requestId)) {
+        flush();
+        Q_EMIT resultArrived(record);
     }
 }
 

@@ -18,6 +18,7 @@
 
 namespace fn {
 
+class AsyncDelivery;
 class Engine;
 class EnvironmentModel;
 class InvocationModel;
@@ -43,6 +44,9 @@ public:
     void startEngine();
     bool hasEngine() const { return m_engine != nullptr; }
     Engine *engine() const { return m_engine.get(); }
+    // The project's store and async queue; nullptr without an engine, and not open while no
+    // project is open or its database was refused.
+    AsyncDelivery *asyncDelivery() const { return m_async; }
 
     bool openProject(const QString &folder);
     const Project &project() const { return *m_project; }
@@ -73,6 +77,8 @@ public:
     void requestOpenFile(const QString &path) { Q_EMIT openFileRequested(path); }
     // The function (and event, if one was picked) the invoke bar should target.
     void chooseTarget(const QString &functionName, const QString &eventPath) { Q_EMIT targetChosen(functionName, eventPath); }
+    // Panels ask; the window offers the event catalogue for that function.
+    void requestNewEvent(const QString &functionName) { Q_EMIT newEventRequested(functionName); }
 
     // Incoming snapshots are queued and applied to the models together every flush interval, so a
     // burst of thousands of invocations costs a few model updates a second, not thousands.
@@ -89,19 +95,28 @@ Q_SIGNALS:
     void invocationSelected(const QString &requestId);
     // A result of an invocation this session started (the Result panel shows it).
     void resultArrived(const fn::InvocationRecord &record);
-    void asyncAccepted(const QString &functionName, quint64 ticket);
+    // An Event invocation was accepted (202) into the project's async queue.
+    void asyncAccepted(const QString &functionName, const QString &requestId);
+    void eventsRecovered(int count);
+    // The content of some local queue changed (coalesced).
+    void queuesChanged();
     void burstProgress(int finished, int total);
     void busyChanged(bool busy);
     void flushed();
     void openFileRequested(const QString &path);
     void targetChosen(const QString &functionName, const QString &eventPath);
+    void newEventRequested(const QString &functionName);
 
 private:
     void launchMore();
+    void acceptEvents(const InvokeRequest &request, const FunctionConfig &function);
+    void openDelivery();
     void finishBurstIfDone();
 
     std::unique_ptr<Project> m_project;
     std::unique_ptr<Engine> m_engine;
+    AsyncDelivery *m_async = nullptr;
+    QSet<QString> m_acceptedRequests; // our Event invocations whose results the Result panel shows
     InvocationModel *m_invocations;
     EnvironmentModel *m_environments;
     LogModel *m_logs;

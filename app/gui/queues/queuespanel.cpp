@@ -1,0 +1,228 @@
+#include "queues/queuespanel.h"
+
+#include "queues/queuemessagemodel.h"
+#include "queues/queuemodel.h"
+#include "session/asyncdelivery.h"
+#include "session/studiosession.h"
+
+#include "engine/asyncqueue.h"
+#include "engine/clock.h"
+#include "engine/engine.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QFontDatabase>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTimer>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace fn {
+
+namespace {
+
+QTreeView *makeView(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTreeView(parent);
+    view->setModel(model);
+    view->setRootIsDecorated(false);
+    view->setUniformRowHeights(true);
+    view->setAllColumnsShowFocus(true);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setFrameShape(QFrame::NoFrame);
+    view->header()->setStretchLastSection(true);
+    return view;
+}
+
+} // namespace
+
+QueuesPanel::QueuesPanel(StudioSession &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_queues(new QueueModel(this))
+    , m_messages(new QueueMessageModel(this))
+    , m_queueView(makeView(m_queues, this))
+    , m_messageView(makeView(m_messages, this))
+    , m_body(new QPlainTextEdit(this))
+    , m_status(new QLabel(this))
+    , m_redrive(new QPushButton(tr("Re-drive"), this))
+    , m_purge(new QPushButton(tr("Purge…"), this))
+    , m_countdown(new QTimer(this))
+{
+    m_body->setReadOnly(true);
+    m_body->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_body->setPlaceholderText(tr("Select a message to see its body"));
+    m_redrive->setToolTip(tr("Send every message of this queue back to its function's async queue as a new event"));
+    m_purge->setToolTip(tr("Delete every message of this queue"));
+    m_status->setForegroundRole(QPalette::PlaceholderText);
+    m_status->setWordWrap(true);
+
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_queueView, 1);
+    auto *buttons = new QHBoxLayout;
+    buttons->setContentsMargins(4, 0, 4, 4);
+    buttons->addWidget(m_redrive);
+    buttons->addWidget(m_purge);
+    buttons->addStretch(1);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(m_status);
+
+    auto *right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_messageView);
+    right->addWidget(m_body);
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+
+    m_confirm = [this](const QString &question) {
+        return QMessageBox::question(this, tr("Purge queue"), question) == QMessageBox::Yes;
+    };
+    // "Next attempt in 42 s" counts down while events wait; nothing polls otherwise.
+    m_countdown->setInterval(1000);
+    connect(m_countdown, &QTimer::timeout, this, &QueuesPanel::refresh);
+    connect(m_queueView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &QueuesPanel::showMessages);
+    connect(m_messageView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
+        m_body->setPlainText(index.isValid() ? index.data(QueueMessageModel::PrettyBodyRole).toString() : QString());
+    });
+    connect(m_redrive, &QPushButton::clicked, this, &QueuesPanel::redriveSelected);
+    connect(m_purge, &QPushButton::clicked, this, &QueuesPanel::purgeSelected);
+    connect(&session, &StudioSession::queuesChanged, this, &QueuesPanel::refresh);
+    connect(&session, &StudioSession::projectChanged, this, &QueuesPanel::refresh);
+    refresh();
+}
+
+QString QueuesPanel::selectedKind() const
+{
+    return m_queueView->currentIndex().data(QueueModel::KindRole).toString();
+}
+
+QString QueuesPanel::selectedName() const
+{
+    return m_queueView->currentIndex().data(QueueModel::NameRole).toString();
+}
+
+void QueuesPanel::refresh()
+{
+    const QString kind = selectedKind(), name = selectedName();
+    const QString selectedMessage = m_messageView->currentIndex().siblingAtColumn(0).data().toString();
+    AsyncDelivery *delivery = m_session.asyncDelivery();
+    AsyncQueue *queue = delivery ? delivery->queue() : nullptr;
+    if (!queue) {
+        m_queues->resetData({}, {}, 0);
+        m_messages->clear();
+        m_countdown->stop();
+        m_status->setText(m_session.hasProject() ? tr("The project's store is not open: no queues.")
+                                                 : tr("Open a project to see its queues."));
+        updateButtons();
+        return;
+    }
+    // A few milliseconds on the store's thread; the panel only refreshes when something changed.
+    const QList<StoredEvent> pending = queue->pending();
+    QHash<QString, qint64> next;
+    for (const StoredEvent &e : pending) {
+        const auto it = next.constFind(e.functionName);
+        if (it == next.cend() || e.nextAttemptMs < *it)
+            next.insert(e.functionName, e.nextAttemptMs);
+    }
+    const qint64 now = m_session.engine()->clock()->nowMs();
+    m_queues->resetData(queue->queues(), next, now);
+    m_status->setText(m_queues->rowCount() == 0 ? tr("No queued events, dead letters or destination records.") : QString());
+    if (pending.isEmpty())
+        m_countdown->stop();
+    else if (!m_countdown->isActive())
+        m_countdown->start();
+    const int row = m_queues->rowOf(kind, name);
+    if (row >= 0) {
+        m_queueView->setCurrentIndex(m_queues->index(row, 0));
+        showMessages();
+        for (int r = 0; r < m_messages->rowCount(); ++r) {
+            if (m_messages->row(r).requestId == selectedMessage)
+                m_messageView->setCurrentIndex(m_messages->index(r, 0));
+        }
+    } else {
+        m_messages->clear();
+        m_body->clear();
+    }
+    updateButtons();
+}
+
+void QueuesPanel::selectQueue(const QString &kind, const QString &name)
+{
+    const int row = m_queues->rowOf(kind, name);
+    m_queueView->setCurrentIndex(row >= 0 ? m_queues->index(row, 0) : QModelIndex());
+}
+
+void QueuesPanel::showMessages()
+{
+    AsyncDelivery *delivery = m_session.asyncDelivery();
+    AsyncQueue *queue = delivery ? delivery->queue() : nullptr;
+    const QString kind = selectedKind(), name = selectedName();
+    m_body->clear();
+    if (!queue || name.isEmpty()) {
+        m_messages->clear();
+    } else if (kind == QStringLiteral("async")) {
+        QList<StoredEvent> events;
+        for (const StoredEvent &e : queue->pending()) {
+            if (e.functionName == name)
+                events.append(e);
+        }
+        m_messages->setPendingEvents(events, m_session.engine()->clock()->nowMs());
+    } else {
+        m_messages->setMessages(queue->messages(name));
+    }
+    if (m_messages->rowCount() > 0 && !m_messageView->currentIndex().isValid())
+        m_messageView->setCurrentIndex(m_messages->index(0, 0));
+    updateButtons();
+}
+
+void QueuesPanel::updateButtons()
+{
+    // Async queues drain themselves; only dead letters and destination records are re-driven or purged.
+    const QString kind = selectedKind();
+    const bool messageQueue = !kind.isEmpty() && kind != QStringLiteral("async");
+    m_redrive->setEnabled(messageQueue);
+    m_purge->setEnabled(messageQueue);
+}
+
+void QueuesPanel::redriveSelected()
+{
+    AsyncDelivery *delivery = m_session.asyncDelivery();
+    const QString name = selectedName();
+    if (!delivery || !delivery->queue() || name.isEmpty() || selectedKind() == QStringLiteral("async"))
+        return;
+    const int before = m_queueView->currentIndex().data(QueueModel::CountRole).toInt();
+    const int count = delivery->queue()->redrive(name);
+    if (count < before)
+        m_session.showMessage(StudioSession::Severity::Warning,
+                              tr("Re-drove %1 of %2 message(s) of %3; the others name a function the project does not have.")
+                                  .arg(count).arg(before).arg(name));
+    else
+        m_session.showMessage(StudioSession::Severity::Info, tr("Re-drove %1 message(s) of %2.").arg(count).arg(name));
+    refresh();
+}
+
+void QueuesPanel::purgeSelected()
+{
+    AsyncDelivery *delivery = m_session.asyncDelivery();
+    const QString name = selectedName();
+    const int count = m_queueView->currentIndex().data(QueueModel::CountRole).toInt();
+    if (!delivery || !delivery->queue() || name.isEmpty() || selectedKind() == QStringLiteral("async"))
+        return;
+    if (!m_confirm(tr("Delete all %1 message(s) of %2? This cannot be undone.").arg(count).arg(name)))
+        return;
+    const int removed = delivery->queue()->purge(name);
+    m_session.showMessage(StudioSession::Severity::Info, tr("Purged %1 message(s) from %2.").arg(removed).arg(name));
+    refresh();
+}
+
+} // namespace fn

@@ -1,0 +1,241 @@
+// Event invocations from the window through the project's durable async queue and the real Python
+// runtime: the record arrives asynchronous and the queue empties; events left by an earlier run are
+// recovered and announced; a foreign database is refused with a message, never a crash.
+#include "common/messagebar.h"
+#include "engine/asyncqueue.h"
+#include "mainwindow/invokebar.h"
+#include "mainwindow/mainwindow.h"
+#include "queues/queuemessagemodel.h"
+#include "queues/queuemodel.h"
+#include "queues/queuespanel.h"
+#include "session/asyncdelivery.h"
+#include "session/studiosession.h"
+#include "store/store.h"
+#include "timeline/timelinemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QDockWidget>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTreeView>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+void writeFile(const QString &path, const QByteArray &text)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+// A project with one Python function that echoes who it greets.
+void makeProject(const QString &dir)
+{
+    writeFile(dir + QStringLiteral("/template.yaml"),
+              "AWSTemplateFormatVersion: '2010-09-09'\n"
+              "Transform: AWS::Serverless-2016-10-31\n"
+              "Resources:\n"
+              "  Echo:\n"
+              "    Type: AWS::Serverless::Function\n"
+              "    Properties:\n"
+              "      Runtime: python3.12\n"
+              "      Handler: app.handler\n"
+              "      CodeUri: src/\n"
+              "      Timeout: 5\n");
+    writeFile(dir + QStringLiteral("/src/app.py"),
+              "def handler(event, context):\n"
+              "    return {'hello': event.get('name', 'nobody')}\n");
+    writeFile(dir + QStringLiteral("/events/Echo/ada.json"), "{\"name\": \"Ada\"}\n");
+}
+
+int pendingAsync(AsyncQueue *queue)
+{
+    int n = 0;
+    for (const QueueSummary &q : queue->queues())
+        n += q.kind == QStringLiteral("async") ? q.count : 0;
+    return n;
+}
+
+} // namespace
+
+class TestAsyncEndToEnd final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+    }
+
+    void eventInvocationThroughTheQueue()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        makeProject(dir.path());
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openProject(dir.path());
+        QVERIFY(session.asyncDelivery() && session.asyncDelivery()->isOpen());
+        QVERIFY(QFile::exists(Store::defaultPath(dir.path())));
+
+        InvokeBar *bar = window.invokeBar();
+        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("Echo")));
+        bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("ada")));
+        bar->typeCombo()->setCurrentIndex(bar->typeCombo()->findData(true));
+        QSignalSpy accepted(&session, &StudioSession::asyncAccepted);
+        QSignalSpy results(&session, &StudioSession::resultArrived);
+        window.action(QStringLiteral("invoke"))->trigger();
+        QCOMPARE(accepted.size(), 1); // 202 at once, before anything ran
+        const QString requestId = accepted.at(0).at(1).toString();
+        QVERIFY(!requestId.isEmpty());
+        QVERIFY(!session.isBusy());
+
+        QTRY_COMPARE_WITH_TIMEOUT(results.size(), 1, 60'000);
+        const InvocationRecord r = results.at(0).at(0).value<InvocationRecord>();
+        QVERIFY2(r.outcome == InvocationOutcome::Success, qPrintable(r.errorType + QStringLiteral(": ") + r.errorMessage));
+        QVERIFY(r.asynchronous);
+        QCOMPARE(r.requestId, requestId);
+        QCOMPARE(r.attempt, 1);
+        QVERIFY(r.payload.contains("Ada"));
+        QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.asyncDelivery()->queue()), 0, 10'000);
+        QTRY_VERIFY(session.timeline().find(requestId).first >= 0);
+    }
+
+    void recoveredEventsAreAnnounced()
+    {
+        QTemporaryDir dir;
+        makeProject(dir.path());
+        {
+            // What a run killed mid-delivery leaves in the store: an accepted event, in flight.
+            Store store;
+            QString problem;
+            QVERIFY2(store.open(Store::defaultPath(dir.path()), &problem), qPrintable(problem));
+            StoredEvent event;
+            event.requestId = QStringLiteral("0b6f1c2e-5d1a-4f7e-9a51-3c2a8e7d4f10");
+            event.functionName = QStringLiteral("Echo");
+            event.payload = "{\"name\": \"Grace\"}";
+            event.acceptedMs = QDateTime::currentMSecsSinceEpoch();
+            event.nextAttemptMs = event.acceptedMs;
+            event.inFlight = true;
+            QVERIFY(store.putEvent(event));
+        }
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        QSignalSpy results(&session, &StudioSession::resultArrived);
+        QSignalSpy recovered(&session, &StudioSession::eventsRecovered);
+        window.openProject(dir.path());
+        QVERIFY2(session.asyncDelivery()->isOpen(), qPrintable(window.messageBar()->history().join(u'\n')));
+        QCOMPARE(recovered.size(), 1);
+        QCOMPARE(recovered.at(0).at(0).toInt(), 1);
+        QVERIFY(window.messageBar()->isVisibleTo(&window));
+        QCOMPARE(window.messageBar()->text(), QStringLiteral("Recovered 1 accepted event"));
+        QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.asyncDelivery()->queue()), 0, 60'000);
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            for (const InvocationRecord &r : session.timeline().records())
+                if (r.asynchronous && r.payload.contains("Grace"))
+                    return true;
+            return false;
+        }(), 10'000);
+    }
+
+    void queuesPanelBrowsesRedrivesAndPurges()
+    {
+        QTemporaryDir dir;
+        makeProject(dir.path());
+        {
+            // Dead letters of Echo and a destination record left by an earlier run.
+            Store store;
+            QString problem;
+            QVERIFY2(store.open(Store::defaultPath(dir.path()), &problem), qPrintable(problem));
+            for (int i = 0; i < 2; ++i)
+                QVERIFY(store.appendMessage({0, QStringLiteral("ghost-dlq"), QStringLiteral("dlq"), QStringLiteral("Echo"),
+                                             QStringLiteral("dead-%1").arg(i), "{\"n\":1}", "{\"ErrorCode\":\"200\"}", 1000 + i}));
+            QVERIFY(store.appendMessage({0, QStringLiteral("on-failure"), QStringLiteral("destination"), QStringLiteral("Ghost"),
+                                         QStringLiteral("failed-1"), "{\"version\":\"1.0\"}", "{}", 2000}));
+        }
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.openProject(dir.path());
+        auto *panel = window.panel<QueuesPanel>(QStringLiteral("queues"));
+        QVERIFY(panel);
+        QCOMPARE(window.dock(QStringLiteral("queues"))->objectName(), QStringLiteral("queues"));
+        QAbstractItemModelTester queuesTester(panel->queueModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester messagesTester(panel->messageModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        panel->refresh();
+        QueueModel *queues = panel->queueModel();
+        const int dlq = queues->rowOf(QStringLiteral("dlq"), QStringLiteral("ghost-dlq"));
+        QVERIFY(dlq >= 0);
+        QCOMPARE(queues->queue(dlq).count, 2);
+        QVERIFY(queues->rowOf(QStringLiteral("destination"), QStringLiteral("on-failure")) >= 0);
+
+        panel->selectQueue(QStringLiteral("dlq"), QStringLiteral("ghost-dlq"));
+        QCOMPARE(panel->messageModel()->rowCount(), 2);
+        QVERIFY(panel->bodyView()->toPlainText().contains(QStringLiteral("\"n\": 1"))); // pretty JSON
+        QVERIFY(panel->redriveButton()->isEnabled());
+        panel->redriveButton()->click();
+        panel->refresh();
+        QCOMPARE(queues->rowOf(QStringLiteral("dlq"), QStringLiteral("ghost-dlq")), -1);
+        // Re-driven messages are new events of Echo: delivered, and the async queue empties.
+        QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.asyncDelivery()->queue()), 0, 60'000);
+        QTRY_COMPARE_WITH_TIMEOUT(queues->rowOf(QStringLiteral("async"), QStringLiteral("Echo")), -1, 5'000);
+
+        // Purge asks first; "no" keeps the messages.
+        QStringList questions;
+        bool answer = false;
+        panel->setConfirmation([&](const QString &q) { questions.append(q); return answer; });
+        panel->selectQueue(QStringLiteral("destination"), QStringLiteral("on-failure"));
+        panel->purgeButton()->click();
+        QCOMPARE(questions.size(), 1);
+        QVERIFY(questions.at(0).contains(QStringLiteral("on-failure")));
+        panel->refresh();
+        QVERIFY(queues->rowOf(QStringLiteral("destination"), QStringLiteral("on-failure")) >= 0);
+        answer = true;
+        panel->selectQueue(QStringLiteral("destination"), QStringLiteral("on-failure"));
+        panel->purgeButton()->click();
+        panel->refresh();
+        QCOMPARE(queues->rowOf(QStringLiteral("destination"), QStringLiteral("on-failure")), -1);
+    }
+
+    void foreignDatabaseIsRefused()
+    {
+        QTemporaryDir dir;
+        makeProject(dir.path());
+        writeFile(Store::defaultPath(dir.path()), QByteArray("this is not a database, and it is not ours\n").repeated(50));
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.openProject(dir.path());
+        QVERIFY(!session.asyncDelivery()->isOpen());
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("fnstudio.db")), qPrintable(window.messageBar()->text()));
+        // The file is left as it was, and an Event invocation says why it cannot run.
+        QFile db(Store::defaultPath(dir.path()));
+        QVERIFY(db.open(QIODevice::ReadOnly));
+        QVERIFY(db.readAll().startsWith("this is not a database"));
+        InvokeBar *bar = window.invokeBar();
+        bar->typeCombo()->setCurrentIndex(bar->typeCombo()->findData(true));
+        QSignalSpy accepted(&session, &StudioSession::asyncAccepted);
+        window.action(QStringLiteral("invoke"))->trigger();
+        QCOMPARE(accepted.size(), 0);
+        QVERIFY(window.messageBar()->text().contains(QStringLiteral("store")));
+    }
+};
+
+QTEST_MAIN(TestAsyncEndToEnd)
+#include "tst_asyncendtoend.moc"
