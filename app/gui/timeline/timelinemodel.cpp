@@ -333,6 +333,9 @@ void TimelineModel::applyEnvironments(const QList<EnvironmentState> &states)
         TimelineLane &lane = m_lanes[size_t(laneIndex)];
         lane.stoppedMs = stopped;
         lane.stopReason = e.stopReason;
+        // The end of a lane (keep-warm expiry) is part of what there is to see.
+        if (!m_records.isEmpty())
+            m_lastMs = qMax(m_lastMs, stopped);
         const QModelIndex i = index(laneIndex, StatusColumn);
         Q_EMIT dataChanged(i, i);
     }

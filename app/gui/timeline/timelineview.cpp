@@ -43,7 +43,12 @@ TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
     setAttribute(Qt::WA_OpaquePaintEvent);
     connect(model, &QAbstractItemModel::rowsInserted, this, &TimelineView::modelChanged);
     connect(model, &QAbstractItemModel::modelReset, this, &TimelineView::modelChanged);
-    connect(model, &QAbstractItemModel::dataChanged, this, qOverload<>(&QWidget::update));
+    connect(model, &QAbstractItemModel::dataChanged, this, [this] {
+        // A lane that stopped may reach past the last invocation.
+        if (m_autoFit)
+            m_geo.fit(m_model->firstMs(), m_model->lastMs());
+        update();
+    });
     // While something runs, time moves: repaint (and keep the fit up to now) a few times a second.
     m_runningTimer.setInterval(100);
     connect(&m_runningTimer, &QTimer::timeout, this, [this] {
@@ -256,7 +261,11 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
             // Why the lane ends: "idle" is keep-warm expiry, which a class watches happen.
             if (!lane.stopReason.isEmpty()) {
                 p.setPen(pal.dimText);
-                p.drawText(QRectF(x + 4, top, 160, h), Qt::AlignLeft | Qt::AlignVCenter, tr("■ %1").arg(lane.stopReason));
+                const QString reason = tr("■ %1").arg(lane.stopReason);
+                const double w = p.fontMetrics().horizontalAdvance(reason) + 2;
+                // Right of the line when there is room, else left of it (a lane often ends at the edge).
+                const bool room = x + 4 + w <= m_geo.width;
+                p.drawText(QRectF(room ? x + 4 : x - 4 - w, top, w, h), (room ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter, reason);
             }
         }
     }
@@ -295,10 +304,12 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
                 p.fillRect(QRectF(xi, top + 3, qMax(1.0, x1 - xi), h - 6), c);
                 if (s.has(TimelineSegment::Failed) && x1 - xi > 26) {
                     p.setPen(Qt::white);
-                    const QString mark = s.has(TimelineSegment::OutOfMemory) ? QStringLiteral("OOM")
+                    QString mark = s.has(TimelineSegment::OutOfMemory) ? QStringLiteral("OOM")
                                        : s.has(TimelineSegment::Timeout) ? QStringLiteral("timeout")
                                        : s.has(TimelineSegment::Crashed) ? QStringLiteral("crash")
                                                                          : QStringLiteral("error");
+                    if (s.has(TimelineSegment::Async))
+                        mark = QStringLiteral("#%1 ").arg(s.attempt) + mark;
                     p.drawText(QRectF(xi, top, x1 - xi, h), Qt::AlignCenter,
                                p.fontMetrics().elidedText(mark, Qt::ElideRight, int(x1 - xi) - 4));
                 } else if (s.has(TimelineSegment::Async) && x1 - x0 > 18) {
@@ -326,7 +337,7 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
             selectedRect = QRectF(column - 2, top + 1.5, 5, h - 3);
         const QColor c = (flags & TimelineSegment::Failed) ? pal.failed
                        : (flags & TimelineSegment::Cold) ? pal.init : pal.warmInvoke;
-        if (flags == (TimelineSegment::Failed | TimelineSegment::Throttled))
+        if (flags & TimelineSegment::Throttled)
             paintThrottle(p, pal, laneIndex, it->startMs);
         else
             p.fillRect(QRectF(column, top + 3, 1, h - 6), c);
