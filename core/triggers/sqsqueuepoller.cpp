@@ -33,10 +33,11 @@ struct SqsQueuePoller::Private
     std::shared_ptr<Clock> clock;
     Invoke invoke;
     QList<SqsEventSourceMapping> mappings;
-    QList<qint64> windowStartMs; // per mapping: when a partial batch started waiting; 0: none
+    QList<qint64> windowStartMs; // per mapping (poll's own): when a partial batch started waiting; 0: none
     int clockToken = 0;
 
-    std::mutex pollMutex; // one round at a time
+    std::mutex pollMutex;    // one round at a time; held while functions run
+    mutable std::mutex mappingsMutex; // short: readers never wait for an invocation
     std::mutex mutex;
     std::condition_variable changed;
     bool stopping = false;
@@ -115,15 +116,14 @@ QStringList SqsQueuePoller::setFunctions(const QList<FunctionConfig> &functions)
             mappings << m;
         }
     }
-    std::lock_guard lock(d->pollMutex);
+    std::lock_guard lock(d->mappingsMutex);
     d->mappings = mappings;
-    d->windowStartMs = QList<qint64>(mappings.size(), 0);
     return problems;
 }
 
 QList<SqsEventSourceMapping> SqsQueuePoller::mappings() const
 {
-    std::lock_guard lock(d->pollMutex);
+    std::lock_guard lock(d->mappingsMutex);
     return d->mappings;
 }
 
@@ -192,9 +192,12 @@ std::optional<QStringList> SqsQueuePoller::failedItems(const QByteArray &respons
 int SqsQueuePoller::poll()
 {
     std::lock_guard lock(d->pollMutex);
+    const QList<SqsEventSourceMapping> mappings = this->mappings();
+    if (d->windowStartMs.size() != mappings.size())
+        d->windowStartMs = QList<qint64>(mappings.size(), 0);
     int batches = 0;
-    for (qsizetype i = 0; i < d->mappings.size(); ++i) {
-        const SqsEventSourceMapping &m = d->mappings.at(i);
+    for (qsizetype i = 0; i < mappings.size(); ++i) {
+        const SqsEventSourceMapping &m = mappings.at(i);
         if (!m.enabled)
             continue;
         const qint64 now = d->clock->nowMs();
