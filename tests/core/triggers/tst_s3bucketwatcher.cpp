@@ -1,0 +1,121 @@
+// Local S3 buckets: files written and removed in a bucket folder raise the matching S3 events with
+// S3's record shape, filtered by the template's Events and prefix/suffix rules.
+
+#include "triggers/s3bucketwatcher.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+QString str(const nlohmann::json &value)
+{
+    return QString::fromStdString(value.get<std::string>());
+}
+
+FunctionConfig resizer()
+{
+    FunctionConfig f;
+    f.name = QStringLiteral("Resizer");
+    f.runtime = QStringLiteral("python3.12");
+    const char *events = "{'Upload': {'Type': 'S3', 'Properties': {'Bucket': {'Ref': 'Photos'},"
+                         " 'Events': 's3:ObjectCreated:*',"
+                         " 'Filter': {'S3Key': {'Rules': [{'Name': 'prefix', 'Value': 'in/'}, {'Name': 'suffix', 'Value': '.jpg'}]}}}},"
+                         " 'Removed': {'Type': 'S3', 'Properties': {'Bucket': {'Ref': 'Photos'}, 'Events': ['s3:ObjectRemoved:*']}}}";
+    f.events = nlohmann::json::parse(QByteArray(events).replace('\'', '"').toStdString());
+    return f;
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+} // namespace
+
+class TestS3BucketWatcher final : public QObject
+{
+    Q_OBJECT
+
+    QList<QByteArray> m_payloads;
+
+    std::unique_ptr<S3BucketWatcher> make(const QString &dir)
+    {
+        return std::make_unique<S3BucketWatcher>(dir, [this](const FunctionConfig &, const QByteArray &payload) {
+            m_payloads << payload;
+            AsyncQueue::Accepted a;
+            a.requestId = QStringLiteral("req-%1").arg(m_payloads.size());
+            return a;
+        });
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void init() { m_payloads.clear(); }
+
+    void putAndDeleteWithFilters()
+    {
+        QTemporaryDir dir;
+        auto watcher = make(dir.path());
+        QVERIFY(watcher->setFunctions({resizer()}).isEmpty());
+        const QString bucket = watcher->bucketDir(QStringLiteral("Photos"));
+        QVERIFY(QFileInfo(bucket).isDir());
+        QCOMPARE(bucket, dir.filePath(QStringLiteral(".fnstudio/buckets/Photos")));
+
+        QVERIFY(writeFile(bucket + QStringLiteral("/in/my photo.jpg"), "jpegdata"));
+        QVERIFY(writeFile(bucket + QStringLiteral("/in/notes.txt"), "no"));      // wrong suffix
+        QVERIFY(writeFile(bucket + QStringLiteral("/out/other.jpg"), "no"));     // wrong prefix
+        QCOMPARE(watcher->scan(), 1);
+        const nlohmann::json r = nlohmann::json::parse(m_payloads.first().toStdString())["Records"][0];
+        QCOMPARE(str(r["eventName"]), QStringLiteral("ObjectCreated:Put"));
+        QCOMPARE(str(r["eventSource"]), QStringLiteral("aws:s3"));
+        QCOMPARE(str(r["eventVersion"]), QStringLiteral("2.1"));
+        QCOMPARE(str(r["s3"]["configurationId"]), QStringLiteral("Upload"));
+        QCOMPARE(str(r["s3"]["bucket"]["name"]), QStringLiteral("Photos"));
+        QCOMPARE(str(r["s3"]["bucket"]["arn"]), QStringLiteral("arn:aws:s3:::Photos"));
+        QCOMPARE(str(r["s3"]["object"]["key"]), QStringLiteral("in/my+photo.jpg"));
+        QCOMPARE(r["s3"]["object"]["size"].get<int>(), 8);
+        QCOMPARE(str(r["s3"]["object"]["eTag"]), QString::fromLatin1(QCryptographicHash::hash("jpegdata", QCryptographicHash::Md5).toHex()));
+        QVERIFY(!str(r["s3"]["object"]["sequencer"]).isEmpty());
+
+        // Nothing changed: nothing raised.
+        QCOMPARE(watcher->scan(), 0);
+
+        // Deleting raises ObjectRemoved:Delete for the mapping without filters, without size/eTag.
+        QVERIFY(QFile::remove(bucket + QStringLiteral("/out/other.jpg")));
+        QCOMPARE(watcher->scan(), 1);
+        const nlohmann::json del = nlohmann::json::parse(m_payloads.last().toStdString())["Records"][0];
+        QCOMPARE(str(del["eventName"]), QStringLiteral("ObjectRemoved:Delete"));
+        QCOMPARE(str(del["s3"]["configurationId"]), QStringLiteral("Removed"));
+        QCOMPARE(str(del["s3"]["object"]["key"]), QStringLiteral("out/other.jpg"));
+        QVERIFY(!del["s3"]["object"].contains("eTag"));
+    }
+
+    void theWatcherNoticesFiles()
+    {
+        QTemporaryDir dir;
+        auto watcher = make(dir.path());
+        watcher->setFunctions({resizer()});
+        QSignalSpy spy(watcher.get(), &S3BucketWatcher::objectEvent);
+        QVERIFY(writeFile(watcher->bucketDir(QStringLiteral("Photos")) + QStringLiteral("/in/cat.jpg"), "meow"));
+        QVERIFY(spy.wait(10000));
+        QCOMPARE(spy.first().at(1).toString(), QStringLiteral("in/cat.jpg"));
+        QCOMPARE(spy.first().at(2).toString(), QStringLiteral("ObjectCreated:Put"));
+    }
+
+    void encodedKeys()
+    {
+        QCOMPARE(S3BucketWatcher::encodedKey(QStringLiteral("a b/c+d&é.png")), QStringLiteral("a+b/c%2Bd%26%C3%A9.png"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestS3BucketWatcher)
+#include "tst_s3bucketwatcher.moc"
