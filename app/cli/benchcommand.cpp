@@ -5,6 +5,9 @@
 #include "runtime/runtimeregistry.h"
 #include "sandbox/childprocess.h"
 #include "sandbox/resourcegroup.h"
+#include "triggers/invokeapiserver.h"
+
+#include <httplib.h>
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -254,6 +257,35 @@ int bench(const QStringList &arguments)
         failed += r.failed() ? 1 : 0;
     }
     const Percentiles warmP = percentiles(warm);
+
+    // Warm latency through the Lambda Invoke API: one keep-alive HTTP connection, as an SDK keeps.
+    Percentiles httpP;
+    int httpFailed = 0;
+    {
+        InvokeApiServer api(engine);
+        api.setFunctions({*function});
+        QString apiError;
+        if (api.start(QStringLiteral("127.0.0.1"), 0, &apiError)) {
+            httplib::Client client("127.0.0.1", api.port());
+            client.set_tcp_nodelay(true);
+            client.set_keep_alive(true);
+            const std::string path = "/2015-03-31/functions/" + function->name.toStdString() + "/invocations";
+            const std::string body = payload.toStdString();
+            for (int i = 0; i < 200; ++i)
+                client.Post(path.c_str(), body, "application/json");
+            std::vector<double> http;
+            http.reserve(size_t(n));
+            for (int i = 0; i < n; ++i) {
+                const auto t0 = Clock::now();
+                const auto res = client.Post(path.c_str(), body, "application/json");
+                http.push_back(usSince(t0));
+                httpFailed += (!res || res->status != 200 || res->has_header("X-Amz-Function-Error")) ? 1 : 0;
+            }
+            httpP = percentiles(http);
+        } else {
+            error(QStringLiteral("Invoke API: ") + apiError);
+        }
+    }
     const qint64 rssOneEnv = residentBytes();
 
     // Throughput at each concurrency level: C threads, n invocations in all.
@@ -320,6 +352,8 @@ int bench(const QStringList &arguments)
         {QStringLiteral("sandbox_backend"), engine.backend().name()},
         {QStringLiteral("warm_engine_api"), toJson(warmP)},
         {QStringLiteral("warm_failed"), failed},
+        {QStringLiteral("warm_invoke_api_http"), toJson(httpP)},
+        {QStringLiteral("warm_invoke_api_http_failed"), httpFailed},
         {QStringLiteral("cold_start_ms"),
          QJsonObject{{QStringLiteral("n"), colds},
                      {QStringLiteral("total_median"), median(coldTotal)},
@@ -348,7 +382,7 @@ int bench(const QStringList &arguments)
     };
     if (parser.isSet(jsonOpt)) {
         std::fputs(QJsonDocument(result).toJson().constData(), stdout);
-        return failed ? 1 : 0;
+        return failed || httpFailed ? 1 : 0;
     }
     const auto line = [](const QString &s) { std::printf("%s\n", s.toLocal8Bit().constData()); };
     line(QStringLiteral("%1 (%2, %3 MB, %4)")
@@ -362,6 +396,13 @@ int bench(const QStringList &arguments)
              .arg(warmP.p99, 0, 'f', 0)
              .arg(warmP.max, 0, 'f', 0)
              .arg(failed));
+    line(QStringLiteral("warm invocation, Invoke API over keep-alive HTTP (n=%1):  p50 %2 us  p90 %3 us  p99 %4 us  max %5 us  failed %6")
+             .arg(httpP.n)
+             .arg(httpP.p50, 0, 'f', 0)
+             .arg(httpP.p90, 0, 'f', 0)
+             .arg(httpP.p99, 0, 'f', 0)
+             .arg(httpP.max, 0, 'f', 0)
+             .arg(httpFailed));
     line(QStringLiteral("cold start, median of %1 (ms):  total %2 = sandbox %3 + runtime start %4 + module init %5 + first invocation %6")
              .arg(colds)
              .arg(median(coldTotal), 0, 'f', 1)
@@ -389,7 +430,7 @@ int bench(const QStringList &arguments)
              .arg(environments > 0 ? (rssAfter - rssBefore) / 1024 / environments : 0)
              .arg(environments)
              .arg(historyBytes / 1024));
-    return failed ? 1 : 0;
+    return failed || httpFailed ? 1 : 0;
 }
 
 } // namespace fn::cli

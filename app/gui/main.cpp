@@ -33,7 +33,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption saveLayout(QStringLiteral("save-layout"),
         QStringLiteral("Write the window's dock layout to FILE and quit (how resources/layouts/default.layout is made)."), QStringLiteral("FILE"));
     const QCommandLineOption defaultLayout(QStringLiteral("default-layout"), QStringLiteral("Ignore the saved window layout."));
-    parser.addOptions({screenshot, delay, invoke, raise, saveLayout, defaultLayout});
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size, e.g. 1600x1000 (for screenshots)."),
+                                  QStringLiteral("WxH"));
+    parser.addOptions({screenshot, delay, invoke, raise, saveLayout, defaultLayout, size});
     parser.process(app);
 
     fn::StudioSession session;
@@ -42,6 +44,11 @@ int main(int argc, char *argv[])
     if (!parser.isSet(defaultLayout)) {
         window.restoreGeometry(fn::settings::get(fn::settings::windowGeometry));
         window.restoreLayout(fn::settings::get(fn::settings::windowState));
+    }
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split(u'x');
+        if (wh.size() == 2 && wh.at(0).toInt() > 0 && wh.at(1).toInt() > 0)
+            window.resize(wh.at(0).toInt(), wh.at(1).toInt());
     }
     window.show();
 
