@@ -5,12 +5,14 @@
 #include "project/project.h"
 #include "triggers/apigatewayserver.h"
 #include "triggers/invokeapiserver.h"
+#include "triggers/s3bucketwatcher.h"
 #include "triggers/scheduler.h"
 #include "triggers/sqsqueuepoller.h"
 #include "triggers/sqsqueuestore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QSocketNotifier>
 
@@ -149,6 +151,9 @@ int serve(const QStringList &arguments)
         error(QStringLiteral("warning: ") + w);
     scheduler.start();
     sqsPoller.start();
+    S3BucketWatcher buckets(dir, Scheduler::dispatchTo(session.queue()));
+    for (const QString &w : buckets.setFunctions(project.functions()))
+        error(QStringLiteral("warning: ") + w);
 
     InvokeApiServer server(engine);
     server.setFunctions(project.functions());
@@ -218,6 +223,10 @@ int serve(const QStringList &arguments)
         for (const SqsEventSourceMapping &m : sqsPoller.mappings())
             std::printf("SQS queue %s -> %s (batch %d)\n", m.queue.toUtf8().constData(),
                         m.functionName.toUtf8().constData(), m.batchSize);
+        for (const S3Notification &n : buckets.notifications())
+            std::printf("S3 bucket %s (%s) -> %s\n", n.bucket.toUtf8().constData(),
+                        QDir::toNativeSeparators(buckets.bucketDir(n.bucket)).toUtf8().constData(),
+                        n.functionName.toUtf8().constData());
         std::fflush(stdout);
         std::fflush(stderr);
     }
