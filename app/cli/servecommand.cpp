@@ -138,6 +138,9 @@ int serve(const QStringList &arguments)
     Scheduler scheduler(engine.clock(), Scheduler::dispatchTo(session.queue()));
     QObject::connect(&session.queue(), &AsyncQueue::eventFinished, &scheduler, &Scheduler::noteEventFinished);
     SqsQueueStore sqsQueues(session.store(), engine.clock());
+    if (!project.functions().isEmpty())
+        for (const SqsQueueSettings &q : SqsQueueStore::settingsFromTemplate(project.functions().constFirst().templateFile))
+            sqsQueues.setQueue(q);
     SqsQueuePoller sqsPoller(sqsQueues, engine.clock(), SqsQueuePoller::invokeWith(engine));
     QObject::connect(&sqsPoller, &SqsQueuePoller::batchProcessed, &sqsPoller, [&printing](const SqsBatchResult &r) {
         const QByteArray text = QStringLiteral("fnstudio-cli serve: SQS %1 -> %2: %3 messages, %4 failed%5\n")

@@ -9,6 +9,8 @@
 #include <QUuid>
 #include <QVariant>
 
+#include <yaml-cpp/yaml.h>
+
 namespace fn {
 
 namespace {
@@ -63,7 +65,66 @@ std::optional<SqsQueueSettings> settingsIn(QSqlDatabase &db, const QString &name
     return s;
 }
 
+// The queue a RedrivePolicy target names: !GetAtt Dlq.Arn, {"Fn::GetAtt": [Dlq, Arn]}, !Ref Dlq or an ARN.
+QString targetQueue(const YAML::Node &node)
+{
+    if (node.IsScalar()) {
+        const QString value = QString::fromStdString(node.Scalar());
+        if (node.Tag() == "!GetAtt")
+            return value.section(QLatin1Char('.'), 0, 0);
+        if (node.Tag() == "!Ref")
+            return value;
+        return value.section(QLatin1Char(':'), -1);
+    }
+    if (node.IsMap()) {
+        if (const YAML::Node getAtt = node["Fn::GetAtt"]) {
+            if (getAtt.IsSequence() && getAtt.size() > 0)
+                return QString::fromStdString(getAtt[0].Scalar());
+            if (getAtt.IsScalar())
+                return QString::fromStdString(getAtt.Scalar()).section(QLatin1Char('.'), 0, 0);
+        }
+        if (const YAML::Node ref = node["Ref"]; ref && ref.IsScalar())
+            return QString::fromStdString(ref.Scalar());
+    }
+    return {};
+}
+
 } // namespace
+
+QList<SqsQueueSettings> SqsQueueStore::settingsFromTemplate(const QString &templateFile, QString *error)
+{
+    QList<SqsQueueSettings> out;
+    try {
+        const YAML::Node root = YAML::LoadFile(templateFile.toStdString());
+        const YAML::Node resources = root["Resources"];
+        if (!resources || !resources.IsMap())
+            return out;
+        for (const auto &entry : resources) {
+            const YAML::Node type = entry.second["Type"];
+            if (!type || !type.IsScalar() || type.Scalar() != "AWS::SQS::Queue")
+                continue;
+            SqsQueueSettings s;
+            s.name = QString::fromStdString(entry.first.Scalar());
+            const YAML::Node properties = entry.second["Properties"];
+            if (properties && properties.IsMap()) {
+                if (const YAML::Node v = properties["VisibilityTimeout"]; v && v.IsScalar())
+                    s.visibilityTimeoutSec = QString::fromStdString(v.Scalar()).toInt();
+                if (const YAML::Node redrive = properties["RedrivePolicy"]; redrive && redrive.IsMap()) {
+                    if (const YAML::Node target = redrive["deadLetterTargetArn"])
+                        s.deadLetterQueue = targetQueue(target);
+                    if (const YAML::Node count = redrive["maxReceiveCount"]; count && count.IsScalar())
+                        s.maxReceiveCount = QString::fromStdString(count.Scalar()).toInt();
+                }
+            }
+            out << s;
+        }
+    } catch (const YAML::Exception &e) {
+        if (error)
+            *error = templateFile + QStringLiteral(": ") + QString::fromStdString(e.what());
+        return {};
+    }
+    return out;
+}
 
 SqsQueueStore::SqsQueueStore(Store &store, std::shared_ptr<Clock> clock)
     : m_store(store)

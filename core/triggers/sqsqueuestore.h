@@ -54,6 +54,11 @@ public:
 
     static QString md5Hex(const QByteArray &body);
 
+    // The AWS::SQS::Queue resources of a SAM/CloudFormation template as local queues, named by
+    // logical id: VisibilityTimeout and RedrivePolicy (deadLetterTargetArn by !GetAtt, !Ref or ARN,
+    // maxReceiveCount). Empty, with *error set, when the file cannot be read.
+    static QList<SqsQueueSettings> settingsFromTemplate(const QString &templateFile, QString *error = nullptr);
+
 private:
     Store &m_store;
     std::shared_ptr<Clock> m_clock;

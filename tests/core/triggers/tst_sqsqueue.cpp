@@ -232,6 +232,38 @@ private Q_SLOTS:
         QCOMPARE(invalid.setFunctions({consumer("{'Queue': {'Ref': 'Jobs'}, 'BatchSize': 50}")}).size(), 1);
     }
 
+    void queuesFromTheTemplate()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("template.yaml"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("Resources:\n"
+                   "  Jobs:\n"
+                   "    Type: AWS::SQS::Queue\n"
+                   "    Properties:\n"
+                   "      VisibilityTimeout: 120\n"
+                   "      RedrivePolicy:\n"
+                   "        deadLetterTargetArn: !GetAtt JobsDlq.Arn\n"
+                   "        maxReceiveCount: 5\n"
+                   "  JobsDlq:\n"
+                   "    Type: AWS::SQS::Queue\n"
+                   "  Fn:\n"
+                   "    Type: AWS::Serverless::Function\n");
+        file.close();
+        QString error;
+        const QList<SqsQueueSettings> queues = SqsQueueStore::settingsFromTemplate(path, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(queues.size(), 2);
+        QCOMPARE(queues[0].name, QStringLiteral("Jobs"));
+        QCOMPARE(queues[0].visibilityTimeoutSec, 120);
+        QCOMPARE(queues[0].deadLetterQueue, QStringLiteral("JobsDlq"));
+        QCOMPARE(queues[0].maxReceiveCount, 5);
+        QCOMPARE(queues[1].name, QStringLiteral("JobsDlq"));
+        QCOMPARE(queues[1].visibilityTimeoutSec, 30);
+        QVERIFY(SqsQueueStore::settingsFromTemplate(m_dir.filePath(QStringLiteral("missing.yaml")), &error).isEmpty());
+        QVERIFY(!error.isEmpty());
+    }
+
     void messagesPersist()
     {
         const QString id = m_queues->send(QStringLiteral("Kept"), "stay")->messageId;
