@@ -1,0 +1,469 @@
+#include "project/templateeditor.h"
+
+#include "project/environmentvariables.h"
+#include "project/samtemplate.h"
+
+#include <QFile>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+#include <yaml-cpp/yaml.h>
+
+namespace fn {
+
+namespace {
+
+struct Entry
+{
+    YAML::Node key;
+    YAML::Node value;
+    bool exists = false; // a default YAML::Node is a defined null, so it cannot say this
+    bool found() const { return exists; }
+};
+
+Entry findEntry(const YAML::Node &map, const QString &name)
+{
+    if (map.IsMap()) {
+        const std::string wanted = name.toStdString();
+        for (const auto &entry : map) {
+            if (entry.first.IsScalar() && entry.first.Scalar() == wanted)
+                return {entry.first, entry.second, true};
+        }
+    }
+    return {};
+}
+
+bool isFlow(const YAML::Node &node)
+{
+    return (node.IsMap() || node.IsSequence()) && node.Style() == YAML::EmitterStyle::Flow;
+}
+
+int indentOf(const QByteArray &line)
+{
+    int i = 0;
+    while (i < line.size() && line.at(i) == ' ')
+        ++i;
+    return i;
+}
+
+bool isBlankOrComment(const QByteArray &line)
+{
+    const QByteArray t = line.trimmed();
+    return t.isEmpty() || t.startsWith('#');
+}
+
+// Index just past a quoted scalar starting at from (line[from] is the quote), or -1 when it does
+// not close on this line.
+qsizetype quotedEnd(const QByteArray &line, qsizetype from)
+{
+    const char quote = line.at(from);
+    for (qsizetype i = from + 1; i < line.size(); ++i) {
+        const char c = line.at(i);
+        if (quote == '"' && c == '\\') {
+            ++i;
+        } else if (c == quote) {
+            if (quote == '\'' && i + 1 < line.size() && line.at(i + 1) == '\'') {
+                ++i;
+                continue;
+            }
+            return i + 1;
+        }
+    }
+    return -1;
+}
+
+// Where a key's ':' is, scanning from the key's first character (quoted keys skipped whole).
+qsizetype colonAfterKey(const QByteArray &line, qsizetype keyColumn)
+{
+    qsizetype i = keyColumn;
+    if (i < line.size() && (line.at(i) == '"' || line.at(i) == '\'')) {
+        i = quotedEnd(line, i);
+        if (i < 0)
+            return -1;
+    }
+    for (; i < line.size(); ++i) {
+        if (line.at(i) == ':' && (i + 1 == line.size() || line.at(i + 1) == ' ' || line.at(i + 1) == '\t'))
+            return i;
+    }
+    return -1;
+}
+
+// Start of a trailing comment (its '#') at or after from, or -1; quoted text is skipped.
+qsizetype commentStart(const QByteArray &line, qsizetype from)
+{
+    for (qsizetype i = from; i < line.size(); ++i) {
+        const char c = line.at(i);
+        if (c == '"' || c == '\'') {
+            const qsizetype end = quotedEnd(line, i);
+            if (end < 0)
+                return -1;
+            i = end - 1;
+        } else if (c == '#' && (i == 0 || line.at(i - 1) == ' ' || line.at(i - 1) == '\t')) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+bool isPlainSafe(const QByteArray &value)
+{
+    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_/][A-Za-z0-9_./@%+=,-]*$"));
+    static const QRegularExpression special(
+        QStringLiteral("^(true|false|yes|no|on|off|y|n|null|~)$"), QRegularExpression::CaseInsensitiveOption);
+    const QString text = QString::fromUtf8(value);
+    return safe.match(text).hasMatch() && !special.match(text).hasMatch();
+}
+
+// value as a YAML scalar: plain when that reads back as the same string, else quoted (in quote
+// when the old value was quoted that way, so the file's own quoting is kept).
+QByteArray render(const QByteArray &value, bool isString, char quote)
+{
+    if (quote == '\'') {
+        QByteArray escaped = value;
+        escaped.replace('\'', "''");
+        if (!escaped.contains('\n'))
+            return '\'' + escaped + '\'';
+    }
+    if (quote != '"' && (!isString || isPlainSafe(value)))
+        return value;
+    QByteArray out = "\"";
+    for (const char c : value) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20)
+                out += QByteArray("\\x") + QByteArray::number(static_cast<unsigned char>(c), 16).rightJustified(2, '0');
+            else
+                out += c;
+        }
+    }
+    return out + '"';
+}
+
+struct Range
+{
+    int min;
+    int max;
+    const char *name;
+    const char *unit;
+};
+
+// The same limits and names FunctionReader checks a template against.
+Range rangeOf(TemplateEditor::Property property)
+{
+    switch (property) {
+    case TemplateEditor::Property::MemorySize: return {128, 10240, "MemorySize", "MB"};
+    case TemplateEditor::Property::Timeout: return {1, 900, "Timeout", "s"};
+    case TemplateEditor::Property::EphemeralStorageSize: return {512, 10240, "EphemeralStorage Size", "MB"};
+    case TemplateEditor::Property::ReservedConcurrentExecutions:
+        return {0, 1000000, "ReservedConcurrentExecutions", ""};
+    case TemplateEditor::Property::ProvisionedConcurrentExecutions:
+        return {1, 1000000, "ProvisionedConcurrentExecutions", ""};
+    }
+    return {0, 0, "", ""};
+}
+
+} // namespace
+
+QStringList TemplateEditor::keys(Property property)
+{
+    switch (property) {
+    case Property::MemorySize: return {QStringLiteral("MemorySize")};
+    case Property::Timeout: return {QStringLiteral("Timeout")};
+    case Property::EphemeralStorageSize: return {QStringLiteral("EphemeralStorage"), QStringLiteral("Size")};
+    case Property::ReservedConcurrentExecutions: return {QStringLiteral("ReservedConcurrentExecutions")};
+    case Property::ProvisionedConcurrentExecutions:
+        return {QStringLiteral("ProvisionedConcurrencyConfig"), QStringLiteral("ProvisionedConcurrentExecutions")};
+    }
+    return {};
+}
+
+QString TemplateEditor::rangeProblem(Property property, int value)
+{
+    const Range r = rangeOf(property);
+    if (value >= r.min && value <= r.max)
+        return {};
+    const QString range = QString::number(r.min) + QChar(0x2013) + QString::number(r.max);
+    const QString what = QString::fromLatin1(r.name);
+    if (*r.unit == '\0')
+        return QStringLiteral("%1 %2 is outside Lambda's range %3").arg(what).arg(value).arg(range);
+    return QStringLiteral("%1 %2 is outside Lambda's range %3 %4").arg(what).arg(value).arg(range, QLatin1String(r.unit));
+}
+
+bool TemplateEditor::load(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+    setText(file.readAll(), path);
+    m_error.clear();
+    return true;
+}
+
+void TemplateEditor::setText(const QByteArray &text, const QString &path)
+{
+    m_path = path;
+    m_lines.clear();
+    qsizetype start = 0;
+    while (start < text.size()) {
+        const qsizetype nl = text.indexOf('\n', start);
+        if (nl < 0) {
+            m_lines.append({text.mid(start), {}});
+            break;
+        }
+        const bool crlf = nl > start && text.at(nl - 1) == '\r';
+        const qsizetype contentEnd = crlf ? nl - 1 : nl;
+        m_lines.append({text.mid(start, contentEnd - start), crlf ? QByteArray("\r\n") : QByteArray("\n")});
+        start = nl + 1;
+    }
+}
+
+QByteArray TemplateEditor::text() const
+{
+    QByteArray out;
+    for (const Line &line : m_lines)
+        out += line.content + line.eol;
+    return out;
+}
+
+bool TemplateEditor::save()
+{
+    QSaveFile file(m_path);
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()));
+    file.write(text());
+    if (!file.commit())
+        return fail(QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()));
+    return true;
+}
+
+bool TemplateEditor::setProperty(const QString &function, Property property, int value)
+{
+    const QString problem = rangeProblem(property, value);
+    if (!problem.isEmpty())
+        return fail(problem);
+    return edit(function, keys(property), QByteArray::number(value), false);
+}
+
+bool TemplateEditor::removeProperty(const QString &function, Property property)
+{
+    return edit(function, keys(property), std::nullopt, false);
+}
+
+bool TemplateEditor::setEnvironmentVariable(const QString &function, const QString &name, const QString &value)
+{
+    const QString problem = EnvironmentVariables::nameProblem(name);
+    if (!problem.isEmpty())
+        return fail(QStringLiteral("Environment variable '%1' %2").arg(name, problem));
+    return edit(function, {QStringLiteral("Environment"), QStringLiteral("Variables"), name}, value.toUtf8(), true);
+}
+
+bool TemplateEditor::removeEnvironmentVariable(const QString &function, const QString &name)
+{
+    return edit(function, {QStringLiteral("Environment"), QStringLiteral("Variables"), name}, std::nullopt, true);
+}
+
+bool TemplateEditor::fail(const QString &message)
+{
+    m_error = message;
+    return false;
+}
+
+QByteArray TemplateEditor::eol() const
+{
+    for (const Line &line : m_lines) {
+        if (!line.eol.isEmpty())
+            return line.eol;
+    }
+    return QByteArrayLiteral("\n");
+}
+
+int TemplateEditor::blockEnd(int firstLine, int indent) const
+{
+    // Lines after firstLine belong to the block while they are indented at least indent; blank
+    // lines and comments less indented are kept outside, so an insertion lands before them.
+    int last = firstLine;
+    for (int l = firstLine + 1; l < m_lines.size(); ++l) {
+        const QByteArray &content = m_lines.at(l).content;
+        if (content.trimmed().isEmpty())
+            continue;
+        const int in = indentOf(content);
+        if (content.trimmed().startsWith('#')) {
+            if (in >= indent)
+                last = l;
+            continue;
+        }
+        if (in < indent || content.startsWith("---") || content.startsWith("..."))
+            break;
+        last = l;
+    }
+    return last + 1;
+}
+
+void TemplateEditor::replaceValue(int keyLine, int keyColumn, const QByteArray &value, bool isString)
+{
+    Line &line = m_lines[keyLine];
+    const QByteArray &content = line.content;
+    const qsizetype colon = colonAfterKey(content, keyColumn);
+    const qsizetype comment = commentStart(content, colon + 1);
+    const qsizetype regionEnd = comment < 0 ? content.size() : comment;
+    const QByteArray region = content.mid(colon + 1, regionEnd - colon - 1);
+    const QByteArray old = region.trimmed();
+
+    QByteArray gap = " ";
+    QByteArray beforeComment = " ";
+    if (!old.isEmpty()) {
+        gap = region.left(region.indexOf(old));
+        beforeComment = region.mid(region.indexOf(old) + old.size());
+        if (beforeComment.isEmpty())
+            beforeComment = " ";
+    }
+    char quote = 0;
+    if (old.size() >= 2 && (old.front() == '"' || old.front() == '\'') && old.back() == old.front())
+        quote = old.front();
+
+    QByteArray rebuilt = content.left(colon + 1) + gap + render(value, isString, quote);
+    if (comment >= 0)
+        rebuilt += beforeComment + content.mid(comment);
+    line.content = rebuilt;
+
+    // A value that went on over the following lines (a block scalar, a block mapping such as
+    // an intrinsic function) is replaced whole.
+    const int end = blockEnd(keyLine, keyColumn + 1);
+    for (int l = end - 1; l > keyLine; --l) {
+        if (!isBlankOrComment(m_lines.at(l).content))
+            m_lines.removeAt(l);
+    }
+}
+
+void TemplateEditor::removeEntry(int keyLine, int keyColumn)
+{
+    const int end = blockEnd(keyLine, keyColumn + 1);
+    m_lines.remove(keyLine, end - keyLine);
+}
+
+void TemplateEditor::insertEntries(int at, int indent, int step, const QStringList &keys, const QByteArray &value)
+{
+    const QByteArray ending = eol();
+    // A last line without a line ending gets one, so the new lines start on their own.
+    if (at > 0 && m_lines.at(at - 1).eol.isEmpty())
+        m_lines[at - 1].eol = ending;
+    QList<Line> added;
+    for (int i = 0; i < keys.size(); ++i) {
+        QByteArray content = QByteArray(indent + i * step, ' ') + keys.at(i).toUtf8() + ':';
+        if (i + 1 == keys.size())
+            content += ' ' + value;
+        added.append({content, ending});
+    }
+    for (int i = 0; i < added.size(); ++i)
+        m_lines.insert(at + i, added.at(i));
+}
+
+bool TemplateEditor::edit(const QString &function, const QStringList &keys, const std::optional<QByteArray> &value,
+                          bool isString)
+{
+    const QByteArray before = text();
+    YAML::Node root;
+    try {
+        root = YAML::Load(before.toStdString());
+    } catch (const YAML::Exception &e) {
+        return fail(QStringLiteral("the template does not parse (line %1): %2")
+                        .arg(e.mark.line + 1)
+                        .arg(QString::fromStdString(e.msg)));
+    }
+
+    const Entry resources = findEntry(root, QStringLiteral("Resources"));
+    if (!resources.found() || !resources.value.IsMap())
+        return fail(QStringLiteral("the template has no Resources mapping"));
+    if (isFlow(resources.value))
+        return fail(QStringLiteral("Resources is written in flow style ({...}); fnstudio edits block mappings only"));
+    const Entry resource = findEntry(resources.value, function);
+    if (!resource.found())
+        return fail(QStringLiteral("the template has no resource '%1'").arg(function));
+    const Entry typeEntry = findEntry(resource.value, QStringLiteral("Type"));
+    const std::string type = typeEntry.found() && typeEntry.value.IsScalar() ? typeEntry.value.Scalar() : std::string();
+    if (type != "AWS::Serverless::Function" && type != "AWS::Lambda::Function")
+        return fail(QStringLiteral("'%1' is not a function").arg(function));
+
+    // The indentation step used when a missing mapping is created: the one the resource uses.
+    const int resourceColumn = resource.key.Mark().column;
+    const int step = std::max(1, resource.value.begin()->first.Mark().column - resourceColumn);
+
+    QStringList path = keys;
+    path.prepend(QStringLiteral("Properties"));
+    Entry parent = resource;
+    for (int i = 0; i < path.size(); ++i) {
+        const QString where = i == 0 ? function : path.at(i - 1);
+        if (isFlow(parent.value))
+            return fail(QStringLiteral("%1 is written in flow style ({...}); fnstudio edits block mappings only")
+                            .arg(where));
+        const bool empty = !parent.value.IsDefined() || parent.value.IsNull();
+        if (!empty && !parent.value.IsMap())
+            return fail(QStringLiteral("%1 is not a mapping").arg(where));
+
+        const Entry entry = findEntry(parent.value, path.at(i));
+        if (!entry.found()) {
+            if (!value)
+                return true; // nothing to remove
+            const QStringList missing = path.mid(i);
+            const QByteArray rendered = render(*value, isString, 0);
+            if (empty) {
+                const int keyLine = parent.key.Mark().line;
+                const int keyColumn = parent.key.Mark().column;
+                // "Key: ~" or "Key: null" becomes a mapping: the null goes, a comment stays.
+                QByteArray &content = m_lines[keyLine].content;
+                const qsizetype colon = colonAfterKey(content, keyColumn);
+                const qsizetype comment = commentStart(content, colon + 1);
+                const QByteArray rest = content.mid(colon + 1, (comment < 0 ? content.size() : comment) - colon - 1);
+                if (!rest.trimmed().isEmpty())
+                    content = content.left(colon + 1) + (comment < 0 ? QByteArray() : ' ' + content.mid(comment));
+                insertEntries(blockEnd(keyLine, keyColumn + 1), keyColumn + step, step, missing, rendered);
+            } else {
+                const YAML::Mark first = parent.value.begin()->first.Mark();
+                insertEntries(blockEnd(first.line, first.column), first.column, step, missing, rendered);
+            }
+            return checkStillValid(before);
+        }
+        const int keyLine = entry.key.Mark().line;
+        const int keyColumn = entry.key.Mark().column;
+        if (indentOf(m_lines.at(keyLine).content) != keyColumn)
+            return fail(QStringLiteral("%1 does not start its line; fnstudio edits block mappings only")
+                            .arg(path.at(i)));
+        if (i + 1 == path.size()) {
+            if (value)
+                replaceValue(keyLine, keyColumn, *value, isString);
+            else
+                removeEntry(keyLine, keyColumn);
+            return checkStillValid(before);
+        }
+        parent = entry;
+    }
+    return true;
+}
+
+bool TemplateEditor::checkStillValid(const QByteArray &before)
+{
+    // The template's own checks (name rules, 4 KB of variables, provisioned within reserved) run
+    // on the result; a problem the edit introduced refuses it.
+    SamTemplate old;
+    old.parse(before, m_path);
+    SamTemplate now;
+    now.parse(text(), m_path);
+    QStringList known;
+    for (const Diagnostic &d : old.errors())
+        known.append(d.message);
+    for (const Diagnostic &d : now.errors()) {
+        if (!known.contains(d.message)) {
+            setText(before, m_path);
+            return fail(d.message);
+        }
+    }
+    m_error.clear();
+    return true;
+}
+
+} // namespace fn

@@ -1,0 +1,73 @@
+#pragma once
+// Edits one function's properties in a SAM template.yaml as text, so that every byte outside the
+// edited values (comments, order, quoting, line endings, what fnstudio does not understand) stays.
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace fn {
+
+class TemplateEditor final
+{
+public:
+    // The integer properties the studio edits, nested ones included.
+    enum class Property {
+        MemorySize,
+        Timeout,
+        EphemeralStorageSize,            // EphemeralStorage: Size
+        ReservedConcurrentExecutions,
+        ProvisionedConcurrentExecutions, // ProvisionedConcurrencyConfig: ProvisionedConcurrentExecutions
+    };
+
+    bool load(const QString &path);
+    // Text already in memory; path is where save() writes and how relative CodeUri is placed.
+    void setText(const QByteArray &text, const QString &path = {});
+    QByteArray text() const;
+    QString path() const { return m_path; }
+
+    // Each edit changes text() or, returning false, leaves it alone and says why in errorString().
+    bool setProperty(const QString &function, Property property, int value);
+    // Removing a property that is not there succeeds and changes nothing.
+    bool removeProperty(const QString &function, Property property);
+    bool setEnvironmentVariable(const QString &function, const QString &name, const QString &value);
+    bool removeEnvironmentVariable(const QString &function, const QString &name);
+
+    // Writes text() to path() atomically (QSaveFile).
+    bool save();
+
+    QString errorString() const { return m_error; }
+
+    // The property's keys under the function's Properties, e.g. {"EphemeralStorage", "Size"}.
+    static QStringList keys(Property property);
+    // Empty when Lambda accepts value, else the reason with Lambda's range (as template checks say it).
+    static QString rangeProblem(Property property, int value);
+
+private:
+    struct Line
+    {
+        QByteArray content; // without the line ending
+        QByteArray eol;     // "\n", "\r\n" or empty on a last line without one
+    };
+
+    // Sets (value given) or removes (nullopt) Properties/<keys...> of function.
+    bool edit(const QString &function, const QStringList &keys, const std::optional<QByteArray> &value,
+              bool isString);
+    bool checkStillValid(const QByteArray &before);
+    bool fail(const QString &message);
+
+    QByteArray eol() const;
+    int blockEnd(int firstLine, int indent) const;
+    void replaceValue(int keyLine, int keyColumn, const QByteArray &value, bool isString);
+    void removeEntry(int keyLine, int keyColumn);
+    void insertEntries(int at, int indent, int step, const QStringList &keys, const QByteArray &value);
+
+    QList<Line> m_lines;
+    QString m_path;
+    QString m_error;
+};
+
+} // namespace fn
