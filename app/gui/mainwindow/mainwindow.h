@@ -21,7 +21,7 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
 public:
     // Bump when panels are added, removed or renamed: an older saved layout is then ignored.
-    static constexpr int layoutVersion = 2;
+    static constexpr int layoutVersion = 3;
 
     explicit MainWindow(StudioSession &session, QWidget *parent = nullptr);
 

@@ -6,6 +6,7 @@
 #include "memory/memorypanel.h"
 #include "metrics/metricspanel.h"
 #include "projecttree/projectpanel.h"
+#include "properties/propertiespanel.h"
 #include "queues/queuespanel.h"
 #include "result/resultpanel.h"
 #include "timeline/timelinepanel.h"
@@ -35,6 +36,7 @@ constexpr PanelSpec panels[] = {
     {"memory", QT_TRANSLATE_NOOP("PanelTable", "Memory"), P::SplitBelow, Qt::RightDockWidgetArea, "result", 0, "Alt+7", &make<MemoryPanel>},
     {"metrics", QT_TRANSLATE_NOOP("PanelTable", "Metrics"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+8", &make<MetricsPanel>},
     {"queues", QT_TRANSLATE_NOOP("PanelTable", "Queues"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+9", &make<QueuesPanel>},
+    {"properties", QT_TRANSLATE_NOOP("PanelTable", "Properties"), P::TabWith, Qt::LeftDockWidgetArea, "project", 0, "Alt+0", &make<PropertiesPanel>},
 };
 
 } // namespace

@@ -1,0 +1,160 @@
+// The Properties dock as a person uses it: pick a function, change its memory or variables, Apply,
+// and find template.yaml changed on those lines only and the project re-read with the new values.
+#include "common/messagebar.h"
+#include "mainwindow/mainwindow.h"
+#include "project/project.h"
+#include "properties/environmentvariablemodel.h"
+#include "properties/propertiespanel.h"
+#include "session/studiosession.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+const QByteArray Template = "# two functions\n"
+                            "Transform: AWS::Serverless-2016-10-31\n"
+                            "Resources:\n"
+                            "  Hello:\n"
+                            "    Type: AWS::Serverless::Function\n"
+                            "    Properties:\n"
+                            "      Runtime: python3.12\n"
+                            "      Handler: app.handler\n"
+                            "      CodeUri: src\n"
+                            "      MemorySize: 128 # small\n"
+                            "      Environment:\n"
+                            "        Variables:\n"
+                            "          GREETING: hello\n"
+                            "  Other:\n"
+                            "    Type: AWS::Serverless::Function\n"
+                            "    Properties:\n"
+                            "      Runtime: python3.12\n"
+                            "      Handler: app.handler\n"
+                            "      CodeUri: src\n";
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+std::optional<FunctionConfig> function(const StudioSession &session, const QString &name)
+{
+    for (const FunctionConfig &f : session.functions()) {
+        if (f.name == name)
+            return f;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+class TestPropertiesPanel final : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_templatePath;
+
+    QString makeProject()
+    {
+        static int n = 0;
+        const QString folder = m_dir.filePath(QStringLiteral("p%1").arg(++n));
+        QDir().mkpath(folder + QStringLiteral("/src"));
+        QFile app(folder + QStringLiteral("/src/app.py"));
+        if (!app.open(QIODevice::WriteOnly))
+            qFatal("cannot write app.py");
+        app.write("def handler(event, context):\n    return event\n");
+        app.close();
+        m_templatePath = folder + QStringLiteral("/template.yaml");
+        QFile t(m_templatePath);
+        if (!t.open(QIODevice::WriteOnly))
+            qFatal("cannot write template");
+        t.write(Template);
+        return folder;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+    }
+
+    void editMemoryAndApply()
+    {
+        StudioSession session;
+        MainWindow window(session);
+        QVERIFY(session.openProject(makeProject()));
+        auto *panel = window.panel<PropertiesPanel>(QStringLiteral("properties"));
+        QVERIFY(panel);
+        QAbstractItemModelTester tester(&panel->variables(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        session.chooseTarget(QStringLiteral("Hello"), {});
+        QCOMPARE(panel->functionCombo()->currentText(), QStringLiteral("Hello"));
+        QCOMPARE(panel->memorySpin()->value(), 128);
+        QCOMPARE(panel->variables().rowCount(), 1);
+        QVERIFY(!panel->applyButton()->isEnabled());
+
+        panel->memorySpin()->setValue(1024);
+        QVERIFY(panel->applyButton()->isEnabled());
+        QSignalSpy reloaded(&session, &StudioSession::projectChanged);
+        panel->applyButton()->click();
+
+        QCOMPARE(reloaded.count(), 1);
+        QByteArray expected = Template;
+        expected.replace("MemorySize: 128 # small", "MemorySize: 1024 # small");
+        QCOMPARE(readAll(m_templatePath), expected);
+        QCOMPARE(function(session, QStringLiteral("Hello"))->memoryMb, 1024);
+        // The panel shows the function as re-read, with nothing left to apply.
+        QCOMPARE(panel->functionCombo()->currentText(), QStringLiteral("Hello"));
+        QCOMPARE(panel->memorySpin()->value(), 1024);
+        QVERIFY(!panel->applyButton()->isEnabled());
+    }
+
+    void editVariablesAndConcurrency()
+    {
+        StudioSession session;
+        MainWindow window(session);
+        QVERIFY(session.openProject(makeProject()));
+        auto *panel = window.panel<PropertiesPanel>(QStringLiteral("properties"));
+        session.chooseTarget(QStringLiteral("Other"), {});
+        QCOMPARE(panel->reservedSpin()->specialValueText(), panel->reservedSpin()->text());
+
+        EnvironmentVariableModel &vars = panel->variables();
+        const int row = vars.addVariable();
+        QVERIFY(vars.setData(vars.index(row, EnvironmentVariableModel::NameColumn), QStringLiteral("TABLE")));
+        QVERIFY(vars.setData(vars.index(row, EnvironmentVariableModel::ValueColumn), QStringLiteral("orders")));
+        panel->reservedSpin()->setValue(4);
+        QVERIFY(panel->apply());
+
+        const auto other = function(session, QStringLiteral("Other"));
+        QCOMPARE(other->reservedConcurrency, std::optional<int>(4));
+        QCOMPARE(other->environment, (QList<QPair<QString, QString>>{{QStringLiteral("TABLE"), QStringLiteral("orders")}}));
+        QVERIFY(readAll(m_templatePath).startsWith(Template));
+
+        // A refused value is said in the window's message bar and nothing is written.
+        const QByteArray before = readAll(m_templatePath);
+        session.chooseTarget(QStringLiteral("Hello"), {});
+        EnvironmentVariableModel &hello = panel->variables();
+        const int bad = hello.addVariable();
+        QVERIFY(hello.setData(hello.index(bad, EnvironmentVariableModel::NameColumn), QStringLiteral("AWS_REGION")));
+        QVERIFY(!panel->apply());
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("AWS_REGION")),
+                 qPrintable(window.messageBar()->text()));
+        QCOMPARE(readAll(m_templatePath), before);
+    }
+};
+
+QTEST_MAIN(TestPropertiesPanel)
+#include "tst_propertiespanel.moc"
