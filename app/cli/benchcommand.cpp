@@ -191,14 +191,8 @@ int bench(const QStringList &arguments)
                                        QStringLiteral("MB"), QStringLiteral("1769"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("print JSON instead of a table"));
     parser.addOptions({functionOpt, projectOpt, runtimeOpt, nOpt, concurrencyOpt, coldOpt, memoryOpt, jsonOpt});
-    if (!parser.parse(arguments)) {
-        error(parser.errorText());
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
-        return 0;
-    }
+    if (const auto exit = parseArguments(parser, arguments))
+        return *exit;
     const int n = std::max(10, parser.value(nOpt).toInt());
     const int colds = std::max(1, parser.value(coldOpt).toInt());
     QList<int> levels;

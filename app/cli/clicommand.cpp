@@ -1,5 +1,6 @@
 #include "clicommand.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTextStream>
 
@@ -10,6 +11,19 @@ namespace fn::cli {
 void error(const QString &message)
 {
     std::fprintf(stderr, "fnstudio-cli: %s\n", message.toLocal8Bit().constData());
+}
+
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments)
+{
+    if (!parser.parse(arguments)) {
+        error(parser.errorText());
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+        return 0;
+    }
+    return std::nullopt;
 }
 
 static void usage()

@@ -4,6 +4,10 @@
 
 #include <QStringList>
 
+#include <optional>
+
+class QCommandLineParser;
+
 namespace fn::cli {
 
 int run(const QStringList &arguments);
@@ -16,6 +20,10 @@ int schedule(const QStringList &arguments);
 int generateEvent(const QStringList &arguments);
 int queue(const QStringList &arguments);
 int sqs(const QStringList &arguments);
+
+// Parses a command's arguments: nullopt to go on, else the exit code to return (2 after printing a
+// usage error, 0 after printing --help).
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments);
 
 // Prints to stderr with a trailing newline.
 void error(const QString &message);

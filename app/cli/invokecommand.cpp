@@ -95,14 +95,8 @@ int invoke(const QStringList &arguments)
                                       QStringLiteral("N"), QStringLiteral("1000"));
     parser.addOptions({projectOpt, eventOpt, repeatOpt, coldOpt, envOpt, typeOpt, noWaitOpt, legacyOpt, concurrencyOpt,
                        limitOpt});
-    if (!parser.parse(arguments)) {
-        error(parser.errorText());
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
-        return 0;
-    }
+    if (const auto exit = parseArguments(parser, arguments))
+        return *exit;
     if (parser.positionalArguments().size() != 1) {
         error(QStringLiteral("invoke needs exactly one FUNCTION (see --help)"));
         return 2;

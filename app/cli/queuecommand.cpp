@@ -44,14 +44,8 @@ int queue(const QStringList &arguments)
     const QCommandLineOption projectOpt(QStringLiteral("project"), QStringLiteral("project folder (default: current)"),
                                         QStringLiteral("DIR"), QStringLiteral("."));
     parser.addOption(projectOpt);
-    if (!parser.parse(arguments)) {
-        error(parser.errorText());
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
-        return 0;
-    }
+    if (const auto exit = parseArguments(parser, arguments))
+        return *exit;
     const QStringList args = parser.positionalArguments();
     const QString action = args.value(0);
     const bool needsName = action == QLatin1String("show") || action == QLatin1String("redrive")

@@ -43,14 +43,8 @@ int schedule(const QStringList &arguments)
     const QCommandLineOption countOpt(QStringLiteral("count"), QStringLiteral("how many fire times (default 5)"),
                                       QStringLiteral("N"), QStringLiteral("5"));
     parser.addOptions({fromOpt, countOpt});
-    if (!parser.parse(arguments)) {
-        error(parser.errorText());
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
-        return 0;
-    }
+    if (const auto exit = parseArguments(parser, arguments))
+        return *exit;
     QStringList positional = parser.positionalArguments();
     if (positional.isEmpty() || positional.constFirst() != QLatin1String("next") || positional.size() < 2) {
         error(QStringLiteral("usage: schedule next EXPRESSION [--from ISO-8601-TIME] [--count N]"));

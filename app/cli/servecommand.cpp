@@ -89,14 +89,8 @@ int serve(const QStringList &arguments)
                                        QStringLiteral("limit Event payloads to 262,144 bytes as Lambda did before "
                                                       "raising it to 1 MB"));
     parser.addOptions({projectOpt, hostOpt, portOpt, apiPortOpt, legacyOpt});
-    if (!parser.parse(arguments)) {
-        error(parser.errorText());
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
-        return 0;
-    }
+    if (const auto exit = parseArguments(parser, arguments))
+        return *exit;
     if (!parser.positionalArguments().isEmpty()) {
         error(QStringLiteral("serve takes no arguments besides its options (see --help)"));
         return 2;

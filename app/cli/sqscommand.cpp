@@ -44,14 +44,8 @@ int sqs(const QStringList &arguments)
                                     QStringLiteral("N"), QStringLiteral("1"));
     parser.addOption(projectOpt);
     parser.addOption(maxOpt);
-    if (!parser.parse(arguments)) {
-        error(parser.errorText());
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
-        return 0;
-    }
+    if (const auto exit = parseArguments(parser, arguments))
+        return *exit;
     const QStringList args = parser.positionalArguments();
     const QString action = args.value(0);
     const int expected = action == QLatin1String("send") ? 3 : action == QLatin1String("receive") ? 2
