@@ -1,6 +1,7 @@
 // The Properties dock as a person uses it: pick a function, change its memory or variables, Apply,
 // and find template.yaml changed on those lines only and the project re-read with the new values.
 #include "common/messagebar.h"
+#include "engine/executionenvironment.h"
 #include "mainwindow/mainwindow.h"
 #include "project/project.h"
 #include "properties/environmentvariablemodel.h"
@@ -108,6 +109,7 @@ private Q_SLOTS:
 
         panel->memorySpin()->setValue(1024);
         QVERIFY(panel->applyButton()->isEnabled());
+        const FunctionConfig before = *function(session, QStringLiteral("Hello"));
         QSignalSpy reloaded(&session, &StudioSession::projectChanged);
         panel->applyButton()->click();
 
@@ -116,6 +118,9 @@ private Q_SLOTS:
         expected.replace("MemorySize: 128 # small", "MemorySize: 1024 # small");
         QCOMPARE(readAll(m_templatePath), expected);
         QCOMPARE(function(session, QStringLiteral("Hello"))->memoryMb, 1024);
+        // The engine reuses only environments of the same configuration: the next call is cold.
+        QVERIFY(ExecutionEnvironment::makeFingerprint(before)
+                != ExecutionEnvironment::makeFingerprint(*function(session, QStringLiteral("Hello"))));
         // The panel shows the function as re-read, with nothing left to apply.
         QCOMPARE(panel->functionCombo()->currentText(), QStringLiteral("Hello"));
         QCOMPARE(panel->memorySpin()->value(), 1024);

@@ -266,6 +266,56 @@ private Q_SLOTS:
         QVERIFY(editor.errorString().contains(QStringLiteral("AWS_REGION")));
     }
 
+    void editsOtherShapesOfBlockYaml()
+    {
+        // An intrinsic-function value, an empty Variables, a comment inside the mapping and a last
+        // line without a line ending.
+        const QByteArray yaml = "Parameters:\n"
+                                "  Mem:\n"
+                                "    Type: Number\n"
+                                "    Default: 256\n"
+                                "Resources:\n"
+                                "  Fn:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Runtime: python3.12\n"
+                                "      MemorySize: !Ref Mem   # from the parameter\n"
+                                "      Handler: app.handler\n"
+                                "      # the code\n"
+                                "      Environment:\n"
+                                "        Variables: # none yet\n"
+                                "      CodeUri: src";
+        TemplateEditor editor = editorOn(yaml);
+        QVERIFY2(editor.setProperty(QStringLiteral("Fn"), TemplateEditor::Property::MemorySize, 512),
+                 qPrintable(editor.errorString()));
+        QVERIFY2(editor.setEnvironmentVariable(QStringLiteral("Fn"), QStringLiteral("AB"), QStringLiteral("1")),
+                 qPrintable(editor.errorString()));
+        QVERIFY2(editor.setProperty(QStringLiteral("Fn"), TemplateEditor::Property::Timeout, 7),
+                 qPrintable(editor.errorString()));
+        QVERIFY(editor.save());
+        QCOMPARE(saved(), QByteArray("Parameters:\n"
+                                     "  Mem:\n"
+                                     "    Type: Number\n"
+                                     "    Default: 256\n"
+                                     "Resources:\n"
+                                     "  Fn:\n"
+                                     "    Type: AWS::Serverless::Function\n"
+                                     "    Properties:\n"
+                                     "      Runtime: python3.12\n"
+                                     "      MemorySize: 512   # from the parameter\n"
+                                     "      Handler: app.handler\n"
+                                     "      # the code\n"
+                                     "      Environment:\n"
+                                     "        Variables: # none yet\n"
+                                     "          AB: 1\n"
+                                     "      CodeUri: src\n"
+                                     "      Timeout: 7\n"));
+        const FunctionConfig f = reread(QStringLiteral("Fn"));
+        QCOMPARE(f.memoryMb, 512);
+        QCOMPARE(f.timeoutSec, 7);
+        QCOMPARE(envOf(f, QStringLiteral("AB")), QStringLiteral("1"));
+    }
+
     void keepsCrlfLineEndings()
     {
         QByteArray crlf = Template;
