@@ -67,7 +67,7 @@ private:
     QTemporaryDir m_dir;
     QString m_templatePath;
 
-    QString makeProject()
+    QString makeProject(const QByteArray &text = Template)
     {
         static int n = 0;
         const QString folder = m_dir.filePath(QStringLiteral("p%1").arg(++n));
@@ -81,7 +81,7 @@ private:
         QFile t(m_templatePath);
         if (!t.open(QIODevice::WriteOnly))
             qFatal("cannot write template");
-        t.write(Template);
+        t.write(text);
         return folder;
     }
 
@@ -158,6 +158,23 @@ private Q_SLOTS:
         QVERIFY2(window.messageBar()->text().contains(QStringLiteral("AWS_REGION")),
                  qPrintable(window.messageBar()->text()));
         QCOMPARE(readAll(m_templatePath), before);
+    }
+
+    void variableFromGlobalsIsReportedNotRemoved()
+    {
+        QByteArray text = Template;
+        text.replace("Resources:\n", "Globals:\n  Function:\n    Environment:\n      Variables:\n        STAGE: dev\nResources:\n");
+        StudioSession session;
+        MainWindow window(session);
+        QVERIFY(session.openProject(makeProject(text)));
+        auto *panel = window.panel<PropertiesPanel>(QStringLiteral("properties"));
+        session.chooseTarget(QStringLiteral("Other"), {});
+        QCOMPARE(panel->variables().rowCount(), 1);
+        QVERIFY(panel->variables().removeRow(0));
+        QVERIFY(panel->apply());
+        QCOMPARE(readAll(m_templatePath), text);
+        QVERIFY2(window.messageBar()->history().join(u'\n').contains(QStringLiteral("comes from Globals")),
+                 qPrintable(window.messageBar()->history().join(u'\n')));
     }
 };
 

@@ -232,9 +232,20 @@ bool PropertiesPanel::apply()
     }
     // Re-reading the project gives the function its new configuration; the engine keeps no warm
     // environment across a configuration change, so the next invocation starts cold.
+    const QStringList removed = m_variables->removedNames();
     m_session.openProject(m_session.project().folder());
     m_session.showMessage(StudioSession::Severity::Info,
                           tr("Applied the properties of %1 to template.yaml; its next invocation starts cold").arg(name));
+    // A variable given in Globals is not the function's to remove; say so rather than fail silently.
+    for (const FunctionConfig &f : m_session.functions()) {
+        if (f.name != name)
+            continue;
+        for (const auto &[variable, value] : f.environment) {
+            if (removed.contains(variable))
+                m_session.showMessage(StudioSession::Severity::Warning,
+                                      tr("%1 still has %2: it comes from Globals, remove it there").arg(name, variable));
+        }
+    }
     return true;
 }
 
