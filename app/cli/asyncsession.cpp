@@ -1,6 +1,7 @@
 #include "asyncsession.h"
 #include "clicommand.h"
 
+#include "engine/projectsettingsapply.h"
 #include "project/project.h"
 
 #include <QFileInfo>
@@ -33,6 +34,11 @@ bool AsyncSession::open(const QString &projectDir)
     m_history = std::make_unique<HistoryRecorder>(*m_engine, *m_store);
     m_queue = std::make_unique<AsyncQueue>(*m_engine, *m_store);
     m_queue->setFunctions(m_functions);
+    applyProjectSettings(project.settings(), *m_engine, m_queue.get());
+    for (const Diagnostic &e : project.errors()) {
+        if (e.file == ProjectSettings::fileName())
+            error(e.toString());
+    }
     return true;
 }
 

@@ -19,7 +19,8 @@ int invokeEvent(const QString &projectDir, const FunctionConfig &function, const
     if (!session.open(projectDir))
         return 2;
     AsyncQueue &queue = session.queue();
-    queue.setLegacyPayloadLimit(legacyLimit);
+    if (legacyLimit) // the flag only adds to .fnstudio/settings.json, which the session applied
+        queue.setLegacyPayloadLimit(true);
     queue.setFunctions({function}); // with the env-vars file applied
     QStringList accepted;
     for (int i = 0; i < repeat; ++i) {

@@ -124,7 +124,8 @@ int serve(const QStringList &arguments)
         return 2;
     Engine &engine = session.engine();
     std::mutex &printing = session.printing();
-    session.queue().setLegacyPayloadLimit(parser.isSet(legacyOpt));
+    const bool legacyLimit = parser.isSet(legacyOpt) || project.settings().legacyAsyncPayloadLimit;
+    session.queue().setLegacyPayloadLimit(legacyLimit);
     session.startDelivery();
 
     // Schedules and SQS event source mappings run on the engine's clock; a schedule or mapping
@@ -154,7 +155,7 @@ int serve(const QStringList &arguments)
 
     InvokeApiServer server(engine);
     server.setFunctions(project.functions());
-    server.setLegacyAsyncPayloadLimit(parser.isSet(legacyOpt));
+    server.setLegacyAsyncPayloadLimit(legacyLimit);
     server.setEventHandler([&session](const FunctionConfig &function, const QByteArray &payload) {
         return session.queue().accept(function, payload).requestId;
     });

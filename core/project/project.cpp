@@ -25,6 +25,8 @@ bool Project::open(const QString &folder)
     m_template.setDisplayName(displayPath(templateFile));
     m_template.load(templateFile);
     m_functions = m_template.functions();
+    m_settingsErrors.clear();
+    m_settings = ProjectSettings::load(m_folder, &m_settingsErrors);
 
     const QString envFile = QDir(m_folder).absoluteFilePath(defaultEnvVarsFileName());
     if (QFileInfo::exists(envFile))
@@ -60,7 +62,7 @@ bool Project::applyEnvVarsFile(const QString &path)
 
 void Project::collect()
 {
-    m_errors = m_template.errors() + m_envErrors;
+    m_errors = m_template.errors() + m_envErrors + m_settingsErrors;
     m_warnings = m_template.warnings();
 }
 

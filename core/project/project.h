@@ -3,6 +3,7 @@
 
 #include "project/diagnostic.h"
 #include "project/functionconfig.h"
+#include "project/projectsettings.h"
 #include "project/samtemplate.h"
 
 #include <QByteArray>
@@ -37,6 +38,8 @@ public:
     const SamTemplate &samTemplate() const { return m_template; }
 
     const QList<FunctionConfig> &functions() const { return m_functions; }
+    // .fnstudio/settings.json (defaults when absent); its problems are among errors().
+    const ProjectSettings &settings() const { return m_settings; }
     std::optional<FunctionConfig> function(const QString &name) const;
 
     const QList<Diagnostic> &errors() const { return m_errors; }
@@ -60,6 +63,8 @@ private:
     QString m_envVarsPath;
     SamTemplate m_template;
     QList<FunctionConfig> m_functions;
+    ProjectSettings m_settings;
+    QList<Diagnostic> m_settingsErrors;
     QList<Diagnostic> m_envErrors;
     QList<Diagnostic> m_errors;
     QList<Diagnostic> m_warnings;

@@ -1,5 +1,7 @@
 #include "session/studiosession.h"
 
+#include "engine/projectsettingsapply.h"
+
 #include "environments/environmentmodel.h"
 #include "invocations/invocationmodel.h"
 #include "logs/logmodel.h"
@@ -82,6 +84,8 @@ void StudioSession::openDelivery()
     QString problem;
     if (!m_async->open(m_project->folder(), m_project->functions(), &problem))
         showMessage(Severity::Error, tr("Event invocations are unavailable: %1").arg(problem));
+    if (m_engine)
+        applyProjectSettings(m_project->settings(), *m_engine, m_async->queue());
 }
 
 bool StudioSession::openProject(const QString &folder)

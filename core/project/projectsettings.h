@@ -1,0 +1,28 @@
+#pragma once
+// A project's studio settings, kept in .fnstudio/settings.json beside the studio's other state:
+// the account's concurrency limit, how long idle environments stay warm, the clock's speed (a
+// class watches a day of schedules in a minute), and the older 256 KB limit for async payloads.
+
+#include "project/diagnostic.h"
+
+#include <QList>
+#include <QString>
+
+namespace fn {
+
+struct ProjectSettings
+{
+    int accountConcurrency = 1000;     // Lambda's default regional quota
+    double idleTimeoutSeconds = 300;   // keep-warm: idle environments are shut down after this
+    double clockSpeed = 1;             // 1: real time; up to 3600 (an hour a second)
+    bool legacyAsyncPayloadLimit = false; // 262,144 bytes instead of 1,048,576 for Event payloads
+
+    static QString fileName() { return QStringLiteral(".fnstudio/settings.json"); }
+
+    // Reads <projectDir>/.fnstudio/settings.json; a missing file gives the defaults. Problems (bad
+    // JSON with its line and column, a wrong type, a value out of range) go to *errors and leave
+    // that setting at its default.
+    static ProjectSettings load(const QString &projectDir, QList<Diagnostic> *errors);
+};
+
+} // namespace fn
