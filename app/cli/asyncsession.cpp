@@ -31,6 +31,12 @@ bool AsyncSession::open(const QString &projectDir)
         std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
         std::fflush(stderr);
     }, Qt::DirectConnection);
+    QObject::connect(m_engine.get(), &Engine::invocationQueued, m_engine.get(),
+                     [this](const QString &, const QString &functionName, const QString &reason) {
+                         std::lock_guard lock(m_printing);
+                         std::fprintf(stderr, "fnstudio-cli: %s waits for capacity: %s\n",
+                                      functionName.toUtf8().constData(), reason.toUtf8().constData());
+                     }, Qt::DirectConnection);
     m_history = std::make_unique<HistoryRecorder>(*m_engine, *m_store);
     m_queue = std::make_unique<AsyncQueue>(*m_engine, *m_store);
     m_queue->setFunctions(m_functions);

@@ -145,6 +145,12 @@ int invoke(const QStringList &arguments)
             std::fprintf(stderr, "%s\n", line.text.toUtf8().constData());
         std::fflush(stderr);
     }, Qt::DirectConnection);
+    QObject::connect(&engine, &Engine::invocationQueued, &engine,
+                     [&printing](const QString &, const QString &functionName, const QString &reason) {
+                         std::lock_guard lock(printing);
+                         std::fprintf(stderr, "fnstudio-cli: %s waits for capacity: %s\n",
+                                      functionName.toUtf8().constData(), reason.toUtf8().constData());
+                     }, Qt::DirectConnection);
 
     if (parser.isSet(concurrencyOpt))
         return invokeBurst(engine, *function, *payload, repeat, concurrency);

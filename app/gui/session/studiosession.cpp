@@ -60,6 +60,11 @@ void StudioSession::startEngine()
                 // "running" until the record's measured times replace it.
                 m_timeline->markRunning(requestId, functionName, environmentId, coldStart, QDateTime::currentMSecsSinceEpoch());
             }, Qt::QueuedConnection);
+    // The studio-wide guard holds cold starts the machine cannot take now: say so, with the reason.
+    connect(m_engine.get(), &Engine::invocationQueued, this,
+            [this](const QString &, const QString &functionName, const QString &reason) {
+                showMessage(Severity::Info, tr("%1: waiting for capacity (%2)").arg(functionName, reason));
+            }, Qt::QueuedConnection);
     m_async = new AsyncDelivery(*m_engine, this);
     connect(m_async, &AsyncDelivery::recovered, this, [this](int count) {
         Q_EMIT eventsRecovered(count);
