@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "timeline/timelinemodel.h"
 
+#include <QSettings>
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QDockWidget>
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear(); // settings saved by an earlier run (burst size, invoke type) must not steer this one
     }
 
     void eventInvocationThroughTheQueue()

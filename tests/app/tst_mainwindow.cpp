@@ -27,6 +27,7 @@
 #include "timeline/timelinepanel.h"
 #include "timeline/timelineview.h"
 
+#include <QSettings>
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QCheckBox>
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear(); // settings saved by an earlier run (burst size, invoke type) must not steer this one
     }
 
     void panelsComeFromTheTable()

@@ -7,6 +7,7 @@
 #include "mainwindow/mainwindow.h"
 #include "session/studiosession.h"
 
+#include <QSettings>
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear(); // settings saved by an earlier run (burst size, invoke type) must not steer this one
         QString error;
         QVERIFY2(NewEventDialog::loadDefaultCatalogue(&m_catalogue, &error), qPrintable(error));
         QVERIFY(m_catalogue.events().size() >= 68);

@@ -8,6 +8,7 @@
 #include "properties/propertiespanel.h"
 #include "session/studiosession.h"
 
+#include <QSettings>
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDir>
@@ -89,6 +90,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear(); // settings saved by an earlier run (burst size, invoke type) must not steer this one
         QVERIFY(m_dir.isValid());
     }
 

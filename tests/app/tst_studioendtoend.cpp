@@ -15,6 +15,7 @@
 #include "timeline/timelinepanel.h"
 #include "timeline/timelineview.h"
 
+#include <QSettings>
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear(); // settings saved by an earlier run (burst size, invoke type) must not steer this one
     }
 
     void coldThenWarm()
