@@ -34,6 +34,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QMenu>
 #include <QDockWidget>
 #include <QStandardPaths>
 #include <QSignalSpy>
@@ -300,6 +302,39 @@ private Q_SLOTS:
         QCOMPARE(session.functions().size(), 1);
         QCOMPARE(window.invokeBar()->functionCombo()->currentText(), QStringLiteral("Fixed"));
         QVERIFY(!window.messageBar()->isVisibleTo(&window));
+    }
+    void recentProjectsMostRecentFirst()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("fnstudio-tests"));
+        settings::set(settings::recentProjects, QStringList{QStringLiteral("/no/such/fnstudio/folder")});
+        const auto makeProject = [](const QTemporaryDir &dir) {
+            QFile t(dir.filePath(QStringLiteral("template.yaml")));
+            QVERIFY(t.open(QIODevice::WriteOnly));
+            t.write("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+                    "    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: .\n");
+        };
+        QTemporaryDir first;
+        QTemporaryDir second;
+        makeProject(first);
+        makeProject(second);
+        StudioSession session;
+        MainWindow window(session);
+        window.openProject(first.path());
+        window.openProject(second.path());
+        const QStringList expected{QFileInfo(second.path()).absoluteFilePath(), QFileInfo(first.path()).absoluteFilePath()};
+        // The missing folder was dropped; the latest project comes first, in the settings and the menu.
+        QCOMPARE(window.recentProjects(), expected);
+        QCOMPARE(settings::get(settings::recentProjects), expected);
+        const QList<QAction *> items = window.recentMenu()->actions();
+        QCOMPARE(items.size(), 2);
+        QCOMPARE(items.at(0)->data().toString(), expected.at(0));
+        QCOMPARE(items.at(1)->data().toString(), expected.at(1));
+
+        // Reopening the first moves it to the top instead of listing it twice.
+        items.at(1)->trigger();
+        QTRY_COMPARE(window.recentProjects(), (QStringList{expected.at(1), expected.at(0)}));
+        QCOMPARE(window.recentMenu()->actions().size(), 2);
+        settings::set(settings::recentProjects, QStringList());
     }
 };
 

@@ -4,6 +4,7 @@
 #include <QByteArray>
 #include <QSettings>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 namespace fn {
@@ -20,6 +21,7 @@ namespace settings {
 inline const SettingKey<QByteArray> windowGeometry{"window/geometry", {}};
 inline const SettingKey<QByteArray> windowState{"window/state", {}};
 inline const SettingKey<QString> lastProject{"project/last", {}};
+inline const SettingKey<QStringList> recentProjects{"project/recent", {}}; // most recent first
 inline const SettingKey<QString> lastFunction{"invoke/function", {}};
 inline const SettingKey<QString> lastEvent{"invoke/event", {}};
 inline const SettingKey<int> burstCount{"invoke/burstCount", 1};

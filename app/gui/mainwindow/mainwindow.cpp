@@ -21,7 +21,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
@@ -215,6 +217,10 @@ void MainWindow::createActions()
         if (!dir.isEmpty())
             openProject(dir);
     });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentProjects"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
+    updateRecentMenu();
     connect(addAction(file, QStringLiteral("reloadProject"), tr("&Reload Project"), QKeySequence(tr("Ctrl+Shift+R"))), &QAction::triggered, this, [this] {
         if (m_session.hasProject())
             openProject(m_session.project().folder());
@@ -289,8 +295,53 @@ void MainWindow::openProject(const QString &folder)
         statusBar()->showMessage(tr("Opened %1").arg(folder), 4000);
     if (m_session.hasProject()) {
         settings::set(settings::lastProject, m_session.project().folder());
+        rememberProject(m_session.project().folder());
         openFirstHandler();
     }
+}
+
+QStringList MainWindow::recentProjects() const
+{
+    QStringList out;
+    const QStringList stored = settings::get(settings::recentProjects);
+    for (const QString &folder : stored) {
+        if (!folder.isEmpty() && QFileInfo(folder).isDir() && !out.contains(folder))
+            out.append(folder);
+        if (out.size() == maxRecentProjects)
+            break;
+    }
+    return out;
+}
+
+void MainWindow::rememberProject(const QString &folder)
+{
+    const QString canonical = QFileInfo(folder).absoluteFilePath();
+    QStringList recent = recentProjects();
+    recent.removeAll(canonical);
+    recent.prepend(canonical);
+    while (recent.size() > maxRecentProjects)
+        recent.removeLast();
+    settings::set(settings::recentProjects, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    const QStringList recent = recentProjects();
+    // Folders that vanished are dropped from the stored list too.
+    if (recent != settings::get(settings::recentProjects))
+        settings::set(settings::recentProjects, recent);
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString folder = recent.at(i);
+        QAction *a = m_recentMenu->addAction(tr("&%1 %2").arg(i + 1).arg(QDir::toNativeSeparators(folder)));
+        a->setData(folder);
+        // Queued: opening rebuilds this menu, which deletes the triggering action.
+        connect(a, &QAction::triggered, this, [this, folder] { openProject(folder); }, Qt::QueuedConnection);
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::newEvent(const QString &functionName)

@@ -8,6 +8,7 @@
 
 class QAction;
 class QLabel;
+class QMenu;
 
 namespace fn {
 
@@ -40,6 +41,10 @@ public:
     bool restoreLayout(const QByteArray &state);
     QByteArray saveLayout() const { return saveState(layoutVersion); }
     void openProject(const QString &folder);
+    // File → Open Recent: at most maxRecentProjects folders, most recent first, missing ones dropped.
+    static constexpr int maxRecentProjects = 8;
+    QStringList recentProjects() const;
+    QMenu *recentMenu() const { return m_recentMenu; }
     // The catalogue dialog; a saved event is added to the project, picked and opened in a tab.
     void newEvent(const QString &functionName);
 
@@ -55,12 +60,15 @@ private:
     void updateTitle();
     void applyDefaultSizes();
     void openFirstHandler();
+    void rememberProject(const QString &folder);
+    void updateRecentMenu();
 
     StudioSession &m_session;
     EditorArea *m_editors;
     InvokeBar *m_invokeBar;
     MessageBar *m_messages;
     QLabel *m_engineStatus;
+    QMenu *m_recentMenu = nullptr;
     QHash<QString, QDockWidget *> m_docks;
     QHash<QString, QAction *> m_actions;
     bool m_defaultSizesPending = false; // dock sizes only take once the window has its size
