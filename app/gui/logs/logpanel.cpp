@@ -4,15 +4,23 @@
 #include "logs/logmodel.h"
 #include "session/studiosession.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
+#include <QSaveFile>
 #include <QTimer>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -31,6 +39,8 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
     , m_count(new QLabel(this))
     , m_empty(new QLabel(tr("No log lines yet — invoke a function (Ctrl+Return) to see START, its output, END and REPORT."), this))
     , m_filterTimer(new QTimer(this))
+    , m_copy(new QAction(tr("&Copy"), this))
+    , m_export(new QAction(tr("&Export…"), this))
 {
     m_filter->setPlaceholderText(tr("Filter lines (text, case-insensitive)"));
     m_filter->setClearButtonEnabled(true);
@@ -63,6 +73,19 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
     bar->addWidget(m_selectedOnly);
     bar->addWidget(m_follow);
     bar->addWidget(m_count, 1);
+    auto *exportButton = new QToolButton(this);
+    exportButton->setDefaultAction(m_export);
+    exportButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addWidget(exportButton);
+
+    m_copy->setObjectName(QStringLiteral("copyLogLines"));
+    m_copy->setShortcut(QKeySequence::Copy);
+    m_copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_copy->setToolTip(tr("Copy the selected lines (time, stream, message)"));
+    m_export->setObjectName(QStringLiteral("exportLogLines"));
+    m_export->setToolTip(tr("Save the visible lines to a .log text file, as shown"));
+    connect(m_copy, &QAction::triggered, this, &LogPanel::copySelection);
+    connect(m_export, &QAction::triggered, this, &LogPanel::exportWithDialog);
 
     m_view->setModel(&m_model);
     m_view->setRootIsDecorated(false);
@@ -70,6 +93,9 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
     m_view->setAllColumnsShowFocus(true);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setTextElideMode(Qt::ElideRight);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->addAction(m_copy);
+    m_view->addAction(m_export);
     m_view->setFrameShape(QFrame::NoFrame);
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_view->setFont(mono);
@@ -119,6 +145,57 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
             m_session.selectInvocation(requestId);
     });
     updateCount();
+}
+
+QString LogPanel::rowText(int row) const
+{
+    const auto cell = [&](int column) { return m_model.index(row, column).data(Qt::DisplayRole).toString(); };
+    return cell(LogModel::TimeColumn) + u'\t' + cell(LogModel::StreamColumn) + u'\t' + cell(LogModel::MessageColumn);
+}
+
+void LogPanel::copySelection()
+{
+    QModelIndexList rows = m_view->selectionModel()->selectedRows(LogModel::TimeColumn);
+    if (rows.isEmpty())
+        return;
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QStringList lines;
+    lines.reserve(rows.size());
+    for (const QModelIndex &index : std::as_const(rows))
+        lines.append(rowText(index.row()));
+    QGuiApplication::clipboard()->setText(lines.join(u'\n') + u'\n');
+}
+
+bool LogPanel::exportTo(const QString &path, QString *error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    const int rows = m_model.rowCount();
+    for (int row = 0; row < rows; ++row) {
+        file.write(rowText(row).toUtf8());
+        file.write("\n");
+    }
+    if (!file.commit()) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+void LogPanel::exportWithDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Log Lines"), QDir::home().filePath(QStringLiteral("fnstudio.log")),
+                                                      tr("Log files (*.log);;Text files (*.txt);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportTo(path, &error))
+        QMessageBox::warning(this, tr("Export Log Lines"), tr("%1 cannot be written: %2").arg(QDir::toNativeSeparators(path), error));
 }
 
 void LogPanel::applyFilter()

@@ -1,9 +1,10 @@
 #pragma once
 // The Logs dock: CloudWatch-style lines with a text filter, a level choice, "this invocation only",
-// and follow mode that keeps the newest line in view.
+// and follow mode that keeps the newest line in view; selected lines copy, visible lines export.
 
 #include <QWidget>
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -27,10 +28,20 @@ public:
     QComboBox *levelCombo() const { return m_level; }
     QCheckBox *followBox() const { return m_follow; }
     QCheckBox *selectedOnlyBox() const { return m_selectedOnly; }
+    QAction *copyAction() const { return m_copy; }
+    QAction *exportAction() const { return m_export; }
+
+    // A visible row as the view shows it: time, stream and message, tab-separated.
+    QString rowText(int row) const;
+    // The selected rows (in view order) to the clipboard, one line each.
+    void copySelection();
+    // Every visible (filtered) row to a text file, written whole or not at all.
+    bool exportTo(const QString &path, QString *error = nullptr);
 
 private:
     void applyFilter();
     void updateCount();
+    void exportWithDialog();
 
     StudioSession &m_session;
     LogModel &m_model;
@@ -43,6 +54,8 @@ private:
     QLabel *m_count;
     QLabel *m_empty;
     QTimer *m_filterTimer;
+    QAction *m_copy;
+    QAction *m_export;
 };
 
 } // namespace fn
