@@ -710,11 +710,6 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
         ~Admission() { d->leave(function, unreserved); }
     } admission{this, f.name, unreserved};
 
-    QString error;
-    const auto runtime = registry->resolve(f.runtime, &error);
-    if (!runtime)
-        return reject(QStringLiteral("InvalidRuntimeException"), error);
-
     std::vector<EnvPtr> stale;
     EnvPtr env = options.forceCold ? EnvPtr() : takeIdle(f, &stale);
     for (const auto &old : stale) {
@@ -729,7 +724,14 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
         --busy;
     };
 
+    // Only a cold start needs the runtime plugin: a warm environment was started with it, and the
+    // warm path stays free of the descriptor copy.
+    std::optional<RuntimeDescriptor> runtime;
     if (!env) {
+        QString error;
+        runtime = registry->resolve(f.runtime, &error);
+        if (!runtime)
+            return reject(QStringLiteral("InvalidRuntimeException"), error);
         // Configurations that did not come through the project reader get Lambda's checks here too.
         for (const auto &[name, value] : f.environment) {
             const QString problem = EnvironmentVariables::nameProblem(name);
