@@ -3,12 +3,10 @@
 
 #include "engine/engine.h"
 #include "project/project.h"
-#include "triggers/apigatewayserver.h"
+#include "triggers/apigatewayroutes.h"
 #include "triggers/invokeapiserver.h"
-#include "triggers/s3bucketwatcher.h"
 #include "triggers/scheduler.h"
-#include "triggers/sqsqueuepoller.h"
-#include "triggers/sqsqueuestore.h"
+#include "triggers/triggerhost.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -17,7 +15,6 @@
 #include <QSocketNotifier>
 
 #include <csignal>
-#include <memory>
 #include <cstdio>
 #include <mutex>
 #include <sys/socket.h>
@@ -128,80 +125,49 @@ int serve(const QStringList &arguments)
     session.queue().setLegacyPayloadLimit(legacyLimit);
     session.startDelivery();
 
-    // Schedules and SQS event source mappings run on the engine's clock; a schedule or mapping
-    // that cannot run is a warning, not a reason to stop serving the others.
-    Scheduler scheduler(engine.clock(), Scheduler::dispatchTo(session.queue()));
-    QObject::connect(&session.queue(), &AsyncQueue::eventFinished, &scheduler, &Scheduler::noteEventFinished);
-    SqsQueueStore sqsQueues(session.store(), engine.clock());
-    if (!project.functions().isEmpty())
-        for (const SqsQueueSettings &q : SqsQueueStore::settingsFromTemplate(project.functions().constFirst().templateFile))
-            sqsQueues.setQueue(q);
-    SqsQueuePoller sqsPoller(sqsQueues, engine.clock(), SqsQueuePoller::invokeWith(engine));
-    QObject::connect(&sqsPoller, &SqsQueuePoller::batchProcessed, &sqsPoller, [&printing](const SqsBatchResult &r) {
-        const QByteArray text = QStringLiteral("fnstudio-cli serve: SQS %1 -> %2: %3 messages, %4 failed%5\n")
-                                    .arg(r.queue, r.functionName).arg(r.messageIds.size()).arg(r.failedIds.size())
-                                    .arg(r.error.isEmpty() ? QString() : QStringLiteral(" (") + r.error + u')')
-                                    .toUtf8();
-        std::lock_guard lock(printing);
-        std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
-    });
-    for (const QString &w : scheduler.setFunctions(project.functions()) + sqsPoller.setFunctions(project.functions()))
-        error(QStringLiteral("warning: ") + w);
-    scheduler.start();
-    sqsPoller.start();
-    S3BucketWatcher buckets(dir, Scheduler::dispatchTo(session.queue()));
-    for (const QString &w : buckets.setFunctions(project.functions()))
-        error(QStringLiteral("warning: ") + w);
-
-    InvokeApiServer server(engine);
-    server.setFunctions(project.functions());
-    server.setLegacyAsyncPayloadLimit(legacyLimit);
-    server.setEventHandler([&session](const FunctionConfig &function, const QByteArray &payload) {
-        return session.queue().accept(function, payload).requestId;
-    });
-    server.setRequestLogger([&printing](const QString &line) {
+    // Schedules, SQS event source mappings and S3 buckets run on the engine's clock; one that
+    // cannot run is a warning, not a reason to stop serving the others.
+    TriggerHost triggers(engine, session.queue(), session.store(), dir);
+    triggers.setLegacyAsyncPayloadLimit(legacyLimit);
+    auto printLine = [&printing](const QString &line) {
         const QByteArray text = "fnstudio-cli serve: " + line.toUtf8() + '\n';
         std::lock_guard lock(printing);
         std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
-    });
-    QString problem;
-    if (!server.start(parser.value(hostOpt), port, &problem)) {
-        error(QStringLiteral("Invoke API: ") + problem);
-        return 2;
-    }
-    // The API Gateway front only takes its port when the template declares routes for it.
-    std::unique_ptr<ApiGatewayServer> api = std::make_unique<ApiGatewayServer>(engine);
-    api->setFunctions(project.functions());
-    for (const QString &w : api->warnings())
+    };
+    // Direct: printed on the thread that processed the batch or served the request.
+    QObject::connect(&triggers, &TriggerHost::sqsBatchProcessed, &triggers, [printLine](const SqsBatchResult &r) {
+        printLine(QStringLiteral("SQS %1 -> %2: %3 messages, %4 failed%5")
+                      .arg(r.queue, r.functionName).arg(r.messageIds.size()).arg(r.failedIds.size())
+                      .arg(r.error.isEmpty() ? QString() : QStringLiteral(" (") + r.error + u')'));
+    }, Qt::DirectConnection);
+    QObject::connect(&triggers, &TriggerHost::invokeApiRequest, &triggers, printLine, Qt::DirectConnection);
+    QObject::connect(&triggers, &TriggerHost::apiGatewayRequest, &triggers, [printLine](const QString &line) {
+        printLine(QStringLiteral("API Gateway: ") + line);
+    }, Qt::DirectConnection);
+    for (const QString &w : triggers.setFunctions(project.functions()) + triggers.startTriggers())
         error(QStringLiteral("warning: ") + w);
-    if (api->routes().isEmpty()) {
-        api.reset();
-    } else {
-        api->setRequestLogger([&printing](const QString &line) {
-            const QByteArray text = "fnstudio-cli serve: API Gateway: " + line.toUtf8() + '\n';
-            std::lock_guard lock(printing);
-            std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
-        });
-        if (!api->start(parser.value(hostOpt), apiPort, &problem)) {
-            error(QStringLiteral("API Gateway: ") + problem);
-            return 2;
-        }
+
+    QString problem;
+    if (!triggers.startServing(parser.value(hostOpt), port, apiPort, &problem)) {
+        error(problem);
+        return 2;
     }
     if (!installQuitOnSignals(QCoreApplication::instance()))
         error(QStringLiteral("warning: cannot handle SIGINT/SIGTERM; stop with SIGKILL"));
 
     {
         std::lock_guard lock(printing);
-        std::printf("Lambda Invoke API: %s\n", server.url().toUtf8().constData());
-        for (const FunctionConfig &f : server.functions())
+        const QByteArray url = triggers.invokeApiUrl().toUtf8();
+        std::printf("Lambda Invoke API: %s\n", url.constData());
+        for (const FunctionConfig &f : triggers.functions())
             std::printf("  %s  %s  %s\n", f.name.toUtf8().constData(), f.runtime.toUtf8().constData(),
                         f.handler.toUtf8().constData());
         std::printf("Try: aws lambda invoke --endpoint-url %s --function-name %s out.json\n",
-                    server.url().toUtf8().constData(), server.functions().constFirst().name.toUtf8().constData());
+                    url.constData(), triggers.functions().constFirst().name.toUtf8().constData());
         std::fflush(stdout);
-        if (api) {
-            std::printf("API Gateway: %s\n", api->url().toUtf8().constData());
-            const ApiGatewayRoutes routes = api->routes();
+        if (triggers.servesApiGateway()) {
+            std::printf("API Gateway: %s\n", triggers.apiGatewayUrl().toUtf8().constData());
+            const ApiGatewayRoutes routes = triggers.routes();
             for (const ApiGatewayRoute &r : routes.routes())
                 std::printf("  %s  %s  (%s, payload %s)\n", r.routeKey().toUtf8().constData(),
                             r.functionName.toUtf8().constData(),
@@ -212,31 +178,27 @@ int serve(const QStringList &arguments)
             std::fprintf(stderr, "fnstudio-cli serve: API Gateway: the template has no Api or HttpApi events; "
                                  "--api-port is not served\n");
         }
-        for (const ScheduleState &s : scheduler.schedules())
+        const QList<ScheduleState> schedules = triggers.schedules();
+        for (const ScheduleState &s : schedules)
             std::printf("Schedule %s  %s  %s  next %s\n", s.id.toUtf8().constData(), s.expression.toUtf8().constData(),
                         s.enabled ? "enabled" : "disabled",
                         s.nextFires.isEmpty() ? "-" : s.nextFires.first().toString(Qt::ISODate).toUtf8().constData());
-        if (!scheduler.schedules().isEmpty())
+        if (!schedules.isEmpty())
             std::printf("  %s\n", Scheduler::missedFiresNote().toUtf8().constData());
-        for (const SqsEventSourceMapping &m : sqsPoller.mappings())
+        for (const SqsEventSourceMapping &m : triggers.mappings())
             std::printf("SQS queue %s -> %s (batch %d)\n", m.queue.toUtf8().constData(),
                         m.functionName.toUtf8().constData(), m.batchSize);
-        for (const S3Notification &n : buckets.notifications())
+        for (const S3Notification &n : triggers.notifications())
             std::printf("S3 bucket %s (%s) -> %s\n", n.bucket.toUtf8().constData(),
-                        QDir::toNativeSeparators(buckets.bucketDir(n.bucket)).toUtf8().constData(),
+                        QDir::toNativeSeparators(triggers.bucketDir(n.bucket)).toUtf8().constData(),
                         n.functionName.toUtf8().constData());
         std::fflush(stdout);
         std::fflush(stderr);
     }
 
     QCoreApplication::exec();
-    scheduler.stop();
-    sqsPoller.stop();
-
     // Finish what is in flight, then take every environment down before the engine goes.
-    if (api)
-        api->stop();
-    server.stop();
+    triggers.stop();
     session.queue().stop();
     engine.stopAll();
     std::lock_guard lock(printing);
