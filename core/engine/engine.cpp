@@ -96,8 +96,10 @@ struct Engine::Private
     std::atomic<quint64> sequence{0};
     QThreadPool pool;
 
-    std::mutex mutex; // environments, idle lists, concurrency counters
+    std::mutex mutex; // environments, idle lists, concurrency counters, service environment
     std::vector<EnvPtr> all;
+    QList<QPair<QString, QString>> serviceEnvironment;
+    quint64 serviceGeneration = 0;
     QHash<QString, std::vector<Parked>> idle; // by function name; most recently used last
     int busy = 0;
 
@@ -338,7 +340,8 @@ EnvPtr Engine::Private::reserveSlot(const QString &requestId, const QString &fun
         if (announced && !fingerprint.isEmpty()) {
             auto &own = idle[function];
             const auto it = std::find_if(own.begin(), own.end(), [&](const Parked &p) {
-                return p.env->fingerprint() == fingerprint && p.env->isAlive();
+                return p.env->fingerprint() == fingerprint && p.env->setup().serviceGeneration == serviceGeneration
+                    && p.env->isAlive();
             });
             if (it != own.end()) {
                 EnvPtr env = it->env;
@@ -397,6 +400,11 @@ EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDe
     ExecutionEnvironment::Setup setup{f, runtime};
     setup.initTimeoutMs = initTimeoutMs;
     setup.initializationType = initType;
+    {
+        std::lock_guard lock(mutex);
+        setup.serviceEnvironment = serviceEnvironment;
+        setup.serviceGeneration = serviceGeneration;
+    }
     auto env = std::make_shared<ExecutionEnvironment>(
         setup, *backend, [this](LogBatch &&batch) { Q_EMIT q->logLines(batch); },
         [this](const EnvironmentState &state) { Q_EMIT q->environmentChanged(state); });
@@ -505,6 +513,21 @@ void Engine::stopEnvironment(const QString &environmentId)
     }
 }
 
+void Engine::setServiceEnvironment(const QList<QPair<QString, QString>> &variables)
+{
+    std::lock_guard lock(d->mutex);
+    if (variables == d->serviceEnvironment)
+        return;
+    d->serviceEnvironment = variables;
+    ++d->serviceGeneration;
+}
+
+QList<QPair<QString, QString>> Engine::serviceEnvironment() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->serviceEnvironment;
+}
+
 void Engine::stopAll()
 {
     std::vector<EnvPtr> envs;
@@ -546,7 +569,8 @@ EnvPtr Engine::Private::takeIdle(const FunctionConfig &f, std::vector<EnvPtr> *s
     EnvPtr found;
     // A changed configuration means new environments, as after a Lambda update.
     for (auto i = list.begin(); i != list.end();) {
-        if (i->env->fingerprint() != fingerprint || !i->env->isAlive()) {
+        if (i->env->fingerprint() != fingerprint || i->env->setup().serviceGeneration != serviceGeneration
+            || !i->env->isAlive()) {
             stale->push_back(i->env);
             i = list.erase(i);
         } else {

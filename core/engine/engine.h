@@ -68,6 +68,12 @@ public:
     // Memory sampling period for busy environments (default 50 ms = 20 Hz); 0 disables.
     void setSamplingIntervalMs(int ms);
 
+    // Variables every environment started from now on gets, for the local services served beside
+    // the engine: AWS_ENDPOINT_URL_S3 and the placeholder credentials the local endpoint accepts.
+    // Idle environments started before are replaced at their next invocation, as after an update.
+    void setServiceEnvironment(const QList<QPair<QString, QString>> &variables);
+    QList<QPair<QString, QString>> serviceEnvironment() const;
+
     // The clock keep-warm expiry reads (default: a real-time clock the engine owns).
     void setClock(std::shared_ptr<Clock> clock);
     std::shared_ptr<Clock> clock() const;

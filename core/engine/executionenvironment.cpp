@@ -118,6 +118,7 @@ QStringList ExecutionEnvironment::buildEnvironment(const Setup &s, const QString
         {QStringLiteral("AWS_XRAY_CONTEXT_MISSING"), QStringLiteral("LOG_ERROR")},
     };
     defaults += s.runtime.environment;
+    defaults += s.serviceEnvironment;
     for (const auto &[k, v] : std::as_const(defaults)) {
         const bool overridden = std::any_of(f.environment.begin(), f.environment.end(),
                                             [&k](const auto &p) { return p.first == k; });

@@ -39,6 +39,10 @@ public:
         QString initializationType = QStringLiteral("on-demand");
         QString region = QStringLiteral("us-east-1");
         int initTimeoutMs = 10000;
+        // Set by the studio for the local services it serves (AWS_ENDPOINT_URL_S3, credentials
+        // they accept); the function's own variables may override the endpoints.
+        QList<QPair<QString, QString>> serviceEnvironment;
+        quint64 serviceGeneration = 0;
     };
 
     struct InitResult

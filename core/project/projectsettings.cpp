@@ -56,9 +56,23 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
         else
             problem(0, 0, QStringLiteral("\"legacyAsyncPayloadLimit\" must be true or false"));
     }
+    if (json.contains("buckets")) {
+        const auto &buckets = json["buckets"];
+        if (!buckets.is_object()) {
+            problem(0, 0, QStringLiteral("\"buckets\" must be an object of bucket names and folders, e.g. {\"photos\": \"~/Pictures\"}"));
+        } else {
+            for (const auto &[name, folder] : buckets.items()) {
+                if (!folder.is_string() || folder.get<std::string>().empty())
+                    problem(0, 0, QStringLiteral("\"buckets\": the folder of bucket \"%1\" must be a non-empty string").arg(QString::fromStdString(name)));
+                else
+                    settings.bucketFolders.insert(QString::fromStdString(name), QString::fromStdString(folder.get<std::string>()));
+            }
+        }
+    }
     for (const auto &[key, value] : json.items()) {
         static const QStringList known{QStringLiteral("accountConcurrency"), QStringLiteral("idleTimeoutSeconds"),
-                                       QStringLiteral("clockSpeed"), QStringLiteral("legacyAsyncPayloadLimit")};
+                                       QStringLiteral("clockSpeed"), QStringLiteral("legacyAsyncPayloadLimit"),
+                                       QStringLiteral("buckets")};
         if (!known.contains(QString::fromStdString(key)))
             problem(0, 0, QStringLiteral("unknown setting \"%1\" (known: %2)")
                               .arg(QString::fromStdString(key), known.join(QStringLiteral(", "))));

@@ -1,5 +1,7 @@
 #include "triggers/s3bucketwatcher.h"
 
+#include "triggers/s3objectstore.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
@@ -11,6 +13,7 @@
 #include <QUuid>
 
 #include <map>
+#include <mutex>
 
 namespace fn {
 
@@ -44,7 +47,15 @@ QString jsonString(const nlohmann::json &object, const char *key)
 struct S3BucketWatcher::Private
 {
     QString projectDir;
+    std::unique_ptr<S3ObjectStore> store;
     Dispatch dispatch;
+    std::mutex expectedMutex;
+    struct Expected
+    {
+        QString eventName; // announced by the endpoint
+        bool settled = false; // the endpoint finished writing
+    };
+    QHash<QString, Expected> expected; // by bucket + '\n' + key
     QList<S3Notification> notifications;
     std::map<QString, std::map<QString, ObjectState>> objects; // bucket → key → state
     QFileSystemWatcher *watcher = nullptr;
@@ -57,6 +68,8 @@ struct S3BucketWatcher::Private
         while (it.hasNext()) {
             const QString path = it.next();
             const QFileInfo info(path);
+            if (S3ObjectStore::isStagingName(info.fileName()))
+                continue; // an upload still being written
             out[QDir(dir).relativeFilePath(path)] = {info.size(), info.lastModified().toMSecsSinceEpoch(), QString()};
         }
         return out;
@@ -83,11 +96,13 @@ struct S3BucketWatcher::Private
     }
 };
 
-S3BucketWatcher::S3BucketWatcher(QString projectDir, Dispatch dispatch, QObject *parent)
+S3BucketWatcher::S3BucketWatcher(QString projectDir, Dispatch dispatch, QObject *parent,
+                                 const QHash<QString, QString> &bucketFolders)
     : QObject(parent)
     , d(std::make_unique<Private>())
 {
     d->projectDir = std::move(projectDir);
+    d->store = std::make_unique<S3ObjectStore>(d->projectDir, bucketFolders);
     d->dispatch = std::move(dispatch);
     d->watcher = new QFileSystemWatcher(this);
     connect(d->watcher, &QFileSystemWatcher::directoryChanged, this, [this] { scan(); });
@@ -102,7 +117,31 @@ QString S3BucketWatcher::bucketsDir(const QString &projectDir)
 
 QString S3BucketWatcher::bucketDir(const QString &bucket) const
 {
-    return QDir(bucketsDir(d->projectDir)).filePath(bucket);
+    return d->store->bucketDir(bucket);
+}
+
+S3ObjectStore &S3BucketWatcher::store()
+{
+    return *d->store;
+}
+
+void S3BucketWatcher::expect(const QString &bucket, const QString &key, const QString &eventName)
+{
+    std::lock_guard lock(d->expectedMutex);
+    d->expected.insert(bucket + u'\n' + key, {eventName, false});
+}
+
+void S3BucketWatcher::settle(const QString &bucket, const QString &key, bool happened)
+{
+    {
+        std::lock_guard lock(d->expectedMutex);
+        const QString id = bucket + u'\n' + key;
+        if (!happened)
+            d->expected.remove(id);
+        else if (d->expected.contains(id))
+            d->expected[id].settled = true;
+    }
+    QMetaObject::invokeMethod(this, [this] { scan(); }, Qt::QueuedConnection);
 }
 
 QStringList S3BucketWatcher::setFunctions(const QList<FunctionConfig> &functions)
@@ -222,18 +261,33 @@ int S3BucketWatcher::scan()
         std::map<QString, ObjectState> now = d->read(dir);
         std::map<QString, ObjectState> &before = d->objects[bucket];
         QList<std::pair<QString, QString>> changes; // event name, key
+        // What the endpoint announced: its name wins, and a write that left size and time as they
+        // were (within the file system's precision) is still a write.
+        // Taken when the file changed, or when the endpoint is done and the file shows no change.
+        const auto announced = [this, &bucket](const QString &key, bool changed) {
+            std::lock_guard lock(d->expectedMutex);
+            const QString id = bucket + u'\n' + key;
+            const auto it = d->expected.constFind(id);
+            if (it == d->expected.cend() || (!changed && !it->settled))
+                return QString();
+            return d->expected.take(id).eventName;
+        };
         for (auto &[key, state] : now) {
             const auto old = before.find(key);
             state.eTag = old != before.end() ? old->second.eTag : QString();
-            if (old == before.end() || old->second.size != state.size || old->second.modifiedMs != state.modifiedMs) {
+            const bool changed = old == before.end() || old->second.size != state.size || old->second.modifiedMs != state.modifiedMs;
+            const QString name = announced(key, changed);
+            if (changed || name.startsWith(QLatin1String("ObjectCreated"))) {
                 state.eTag = md5Of(QDir(dir).filePath(key));
                 // An unchanged body rewritten in place is still a Put, as an S3 overwrite is.
-                changes.append({QStringLiteral("ObjectCreated:Put"), key});
+                changes.append({name.startsWith(QLatin1String("ObjectCreated")) ? name : QStringLiteral("ObjectCreated:Put"), key});
             }
         }
         for (const auto &[key, state] : before)
-            if (!now.count(key))
+            if (!now.count(key)) {
+                announced(key, true);
                 changes.append({QStringLiteral("ObjectRemoved:Delete"), key});
+            }
         before = now;
         d->watch(dir); // folders created since
 
@@ -249,6 +303,12 @@ int S3BucketWatcher::scan()
                 Q_EMIT objectEvent(bucket, key, eventName, n.functionName, accepted.requestId);
             }
         }
+    }
+    {
+        // Writes the endpoint finished into buckets no event watches raise nothing.
+        std::lock_guard lock(d->expectedMutex);
+        for (auto it = d->expected.begin(); it != d->expected.end();)
+            it = it->settled && !buckets.contains(it.key().section(u'\n', 0, 0)) ? d->expected.erase(it) : std::next(it);
     }
     return invoked;
 }

@@ -1,7 +1,9 @@
 #pragma once
-// Local S3 buckets as folders (<project>/.fnstudio/buckets/<name>): files created, overwritten or
-// deleted there raise ObjectCreated:Put / ObjectRemoved:Delete for the template's S3 events whose
-// Events and Filter rules match, delivered as asynchronous invocations with S3's record shape.
+// Local S3 buckets as folders (<project>/.fnstudio/buckets/<name>, or a folder the project's
+// settings map the bucket to): files created, overwritten or deleted there raise
+// ObjectCreated:Put / ObjectRemoved:Delete for the template's S3 events whose Events and Filter
+// rules match, delivered as asynchronous invocations with S3's record shape. Changes made through
+// the S3 endpoint are announced first (expect/settle) and keep their own names (ObjectCreated:Copy).
 
 #include "engine/asyncqueue.h"
 #include "project/functionconfig.h"
@@ -21,6 +23,8 @@ class QFileSystemWatcher;
 
 namespace fn {
 
+class S3ObjectStore;
+
 struct S3Notification
 {
     QString functionName;
@@ -38,11 +42,21 @@ class S3BucketWatcher final : public QObject
 public:
     using Dispatch = std::function<AsyncQueue::Accepted(const FunctionConfig &, const QByteArray &)>;
 
-    S3BucketWatcher(QString projectDir, Dispatch dispatch, QObject *parent = nullptr);
+    // `bucketFolders`: ProjectSettings::bucketFolders.
+    S3BucketWatcher(QString projectDir, Dispatch dispatch, QObject *parent = nullptr,
+                    const QHash<QString, QString> &bucketFolders = {});
     ~S3BucketWatcher() override;
 
     static QString bucketsDir(const QString &projectDir);
     QString bucketDir(const QString &bucket) const;
+    // The buckets' objects, for the S3 endpoint (same folders, same ETag cache).
+    S3ObjectStore &store();
+
+    // Thread-safe: an object is about to change through the S3 endpoint with `eventName`
+    // (ObjectCreated:Put, ObjectCreated:Copy, ObjectRemoved:Delete) ...
+    void expect(const QString &bucket, const QString &key, const QString &eventName);
+    // ... and did (or did not). A scan follows on the watcher's thread.
+    void settle(const QString &bucket, const QString &key, bool happened);
 
     // Reads the functions' S3 events, creates their bucket folders and starts watching them (the
     // files already there are the starting state: they raise nothing).

@@ -1,0 +1,56 @@
+#pragma once
+// An S3-compatible endpoint on loopback over the local buckets, so that functions (through
+// AWS_ENDPOINT_URL_S3) and the AWS CLI (--endpoint-url) read and write them as they would S3:
+// path-style ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, ListObjects
+// (v1 and v2), GetObject (ranges, conditions), HeadObject, PutObject (plain, Content-MD5 checked,
+// aws-chunked), CopyObject, DeleteObject and DeleteObjects, with S3's XML bodies and error codes.
+// Requests are not authenticated: any signature is accepted, as the endpoint only serves this
+// machine. Objects written or deleted through it raise the template's S3 events with the right
+// names (ObjectCreated:Put, ObjectCreated:Copy, ObjectRemoved:Delete) through the change observer.
+
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace fn {
+
+class S3ObjectStore;
+
+class S3Endpoint final
+{
+public:
+    static constexpr int DefaultPort = 3002;
+
+    // Told before an object changes (expect) and after (settle, with whether it did), so that the
+    // bucket watcher names the event by what happened rather than guessing from the file. Both
+    // are called on server threads.
+    struct ChangeObserver
+    {
+        std::function<void(const QString &bucket, const QString &key, const QString &eventName)> expect;
+        std::function<void(const QString &bucket, const QString &key, bool happened)> settle;
+    };
+    using RequestLogger = std::function<void(const QString &line)>;
+
+    explicit S3Endpoint(S3ObjectStore &store); // the store must outlive the endpoint
+    ~S3Endpoint();                             // stop()s
+    S3Endpoint(const S3Endpoint &) = delete;
+    S3Endpoint &operator=(const S3Endpoint &) = delete;
+
+    void setChangeObserver(ChangeObserver observer); // set before start()
+    void setRequestLogger(RequestLogger logger);     // set before start()
+
+    // Listens on host:port (0: any free port). On failure false with a message naming host:port.
+    bool start(const QString &host, int port, QString *error);
+    void stop();
+    bool isRunning() const;
+    QString host() const;
+    int port() const;
+    QString url() const; // http://host:port, the value for AWS_ENDPOINT_URL_S3
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace fn
