@@ -267,6 +267,127 @@ bool TemplateEditor::removeEnvironmentVariable(const QString &function, const QS
     return edit(function, {QStringLiteral("Environment"), QStringLiteral("Variables"), name}, std::nullopt, true);
 }
 
+QString TemplateEditor::newResourceNameProblem(const QString &name) const
+{
+    static const QRegularExpression logicalId(QStringLiteral("^[A-Za-z0-9]+$"));
+    if (name.isEmpty())
+        return QStringLiteral("Give the function a name");
+    if (!logicalId.match(name).hasMatch())
+        return QStringLiteral("'%1' is not a logical id: use letters and digits only (A-Z, a-z, 0-9)").arg(name);
+    if (name.size() > 255)
+        return QStringLiteral("a logical id has at most 255 characters; '%1…' has %2").arg(name.left(20)).arg(name.size());
+    YAML::Node root;
+    try {
+        root = YAML::Load(text().toStdString());
+    } catch (const YAML::Exception &e) {
+        return QStringLiteral("the template does not parse (line %1): %2").arg(e.mark.line + 1).arg(QString::fromStdString(e.msg));
+    }
+    // Logical ids are unique across the template's sections, not only among its resources.
+    for (const char *section : {"Resources", "Parameters", "Conditions", "Mappings", "Outputs"}) {
+        const Entry entry = findEntry(root, QLatin1String(section));
+        if (entry.found() && findEntry(entry.value, name).found())
+            return QStringLiteral("the template already has '%1' (in %2)").arg(name, QLatin1String(section));
+    }
+    return {};
+}
+
+bool TemplateEditor::addFunction(const NewFunction &function)
+{
+    const QString nameProblem = newResourceNameProblem(function.name);
+    if (!nameProblem.isEmpty())
+        return fail(nameProblem);
+    if (function.runtime.isEmpty() || function.codeUri.isEmpty())
+        return fail(QStringLiteral("%1 needs a Runtime and a CodeUri").arg(function.name));
+    for (const auto &[property, value] : {std::pair{Property::MemorySize, function.memoryMb},
+                                          std::pair{Property::Timeout, function.timeoutSec}}) {
+        const QString problem = rangeProblem(property, value);
+        if (!problem.isEmpty())
+            return fail(problem);
+    }
+
+    const QByteArray before = text();
+    YAML::Node root;
+    try {
+        root = YAML::Load(before.toStdString());
+    } catch (const YAML::Exception &e) {
+        return fail(QStringLiteral("the template does not parse (line %1): %2")
+                        .arg(e.mark.line + 1)
+                        .arg(QString::fromStdString(e.msg)));
+    }
+    const Entry resources = findEntry(root, QStringLiteral("Resources"));
+    if (!resources.found())
+        return fail(QStringLiteral("the template has no Resources section; add a line 'Resources:' to it first"));
+    if (isFlow(resources.value))
+        return fail(QStringLiteral("Resources is written in flow style ({...}); fnstudio edits block mappings only"));
+    const bool empty = !resources.value.IsDefined() || resources.value.IsNull();
+    if (!empty && !resources.value.IsMap())
+        return fail(QStringLiteral("Resources is not a mapping"));
+    const int keyLine = resources.key.Mark().line;
+    const int keyColumn = resources.key.Mark().column;
+    if (indentOf(m_lines.at(keyLine).content) != keyColumn)
+        return fail(QStringLiteral("Resources does not start its line; fnstudio edits block mappings only"));
+
+    // The new resource follows the indentation the template already uses.
+    int indent = keyColumn + 2;
+    int step = 2;
+    int at = 0;
+    if (empty) {
+        // "Resources: ~" becomes a mapping: the null goes, a comment stays.
+        QByteArray &content = m_lines[keyLine].content;
+        const qsizetype colon = colonAfterKey(content, keyColumn);
+        const qsizetype comment = commentStart(content, colon + 1);
+        const QByteArray rest = content.mid(colon + 1, (comment < 0 ? content.size() : comment) - colon - 1);
+        if (!rest.trimmed().isEmpty())
+            content = content.left(colon + 1) + (comment < 0 ? QByteArray() : ' ' + content.mid(comment));
+        at = blockEnd(keyLine, keyColumn + 1);
+    } else {
+        const auto first = resources.value.begin();
+        indent = first->first.Mark().column;
+        if (first->second.IsMap() && first->second.size() > 0 && !isFlow(first->second))
+            step = std::max(1, first->second.begin()->first.Mark().column - indent);
+        at = blockEnd(first->first.Mark().line, indent);
+    }
+
+    const QByteArray ending = eol();
+    if (at > 0 && m_lines.at(at - 1).eol.isEmpty())
+        m_lines[at - 1].eol = ending;
+    QList<Line> added;
+    if (!empty && at > 0 && !m_lines.at(at - 1).content.trimmed().isEmpty())
+        added.append({QByteArray(), ending}); // a blank line between resources, as SAM's own templates have
+    const auto line = [&](int level, const QByteArray &key, const QByteArray &value = {}) {
+        QByteArray content = QByteArray(indent + level * step, ' ') + key + ':';
+        if (!value.isEmpty())
+            content += ' ' + value;
+        added.append({content, ending});
+    };
+    const auto scalar = [](const QString &value) { return render(value.toUtf8(), true, 0); };
+    line(0, function.name.toUtf8());
+    line(1, "Type", "AWS::Serverless::Function");
+    line(1, "Properties");
+    line(2, "Runtime", scalar(function.runtime));
+    if (!function.handler.isEmpty())
+        line(2, "Handler", scalar(function.handler));
+    line(2, "CodeUri", scalar(function.codeUri));
+    line(2, "MemorySize", QByteArray::number(function.memoryMb));
+    line(2, "Timeout", QByteArray::number(function.timeoutSec));
+    for (int i = 0; i < added.size(); ++i)
+        m_lines.insert(at + i, added.at(i));
+    return checkAdded(before, function.name);
+}
+
+bool TemplateEditor::checkAdded(const QByteArray &before, const QString &function)
+{
+    if (!checkStillValid(before))
+        return false;
+    SamTemplate now;
+    now.parse(text(), m_path);
+    if (!now.function(function)) {
+        setText(before, m_path);
+        return fail(QStringLiteral("the new function '%1' does not read back from the template").arg(function));
+    }
+    return true;
+}
+
 bool TemplateEditor::fail(const QString &message)
 {
     m_error = message;

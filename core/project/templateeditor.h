@@ -36,6 +36,22 @@ public:
     bool setEnvironmentVariable(const QString &function, const QString &name, const QString &value);
     bool removeEnvironmentVariable(const QString &function, const QString &name);
 
+    // A new AWS::Serverless::Function resource, appended as text at the end of the Resources
+    // mapping (before any section that follows it); every existing line is kept as it is.
+    struct NewFunction
+    {
+        QString name;     // the logical id
+        QString runtime;  // python3.12, nodejs20.x, provided.al2023
+        QString handler;  // app.lambda_handler, index.handler, bootstrap
+        QString codeUri;  // relative to the template, e.g. "MyFunction/"
+        int memoryMb = 128;
+        int timeoutSec = 3;
+    };
+    bool addFunction(const NewFunction &function);
+    // Empty when name can be a new resource's logical id in text(), else why not (CloudFormation:
+    // alphanumeric, at most 255 characters, unique in the template).
+    QString newResourceNameProblem(const QString &name) const;
+
     // Writes text() to path() atomically (QSaveFile).
     bool save();
 
@@ -58,6 +74,7 @@ private:
               bool isString);
     bool checkStillValid(const QByteArray &before);
     bool fail(const QString &message);
+    bool checkAdded(const QByteArray &before, const QString &function);
 
     QByteArray eol() const;
     int blockEnd(int firstLine, int indent) const;

@@ -5,7 +5,7 @@ logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 
 
-def handler(event, context):
+def lambda_handler(event, context):
     logger.info("event: %s", json.dumps(event))
     return {
         "statusCode": 200,

@@ -77,7 +77,7 @@ private Q_SLOTS:
         QVERIFY2(d, qPrintable(error));
         QCOMPARE(d->id, QStringLiteral("python"));
         QCOMPARE(d->executionEnv, QStringLiteral("AWS_Lambda_python3.12"));
-        QCOMPARE(d->defaultHandler, QStringLiteral("app.handler"));
+        QCOMPARE(d->defaultHandler, QStringLiteral("app.lambda_handler"));
         QVERIFY(d->reportsPhases);
 
         // A real binary under /usr (bound into the sandbox), never a PATH shim or a symlink.
