@@ -1,0 +1,280 @@
+#include "project/templateeventeditor.h"
+
+#include "project/samtemplate.h"
+
+#include <QFile>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+#include <yaml-cpp/yaml.h>
+
+namespace fn {
+
+namespace {
+
+// A key of a block mapping and its value; `found` because a default YAML::Node is a defined null.
+struct Entry
+{
+    YAML::Node key;
+    YAML::Node value;
+    bool found = false;
+};
+
+Entry entryOf(const YAML::Node &map, const QString &name)
+{
+    if (map.IsMap()) {
+        const std::string wanted = name.toStdString();
+        for (const auto &kv : map) {
+            if (kv.first.IsScalar() && kv.first.Scalar() == wanted)
+                return {kv.first, kv.second, true};
+        }
+    }
+    return {};
+}
+
+bool isFlow(const YAML::Node &node)
+{
+    return (node.IsMap() || node.IsSequence()) && node.Style() == YAML::EmitterStyle::Flow;
+}
+
+bool isEmpty(const YAML::Node &node)
+{
+    return !node.IsDefined() || node.IsNull();
+}
+
+int indentOf(const QByteArray &line)
+{
+    int i = 0;
+    while (i < line.size() && line.at(i) == ' ')
+        ++i;
+    return i;
+}
+
+// rate(…) and cron(…) read back as plain scalars unless they hold a comment or a key marker.
+QByteArray scalar(const QString &value)
+{
+    const QByteArray bytes = value.toUtf8();
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9(][^#:\"'\\n\\r\\t{}\\[\\]]*$"));
+    if (plain.match(value).hasMatch() && !bytes.endsWith(' '))
+        return bytes;
+    QByteArray out = "\"";
+    for (const char c : bytes) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + '"';
+}
+
+} // namespace
+
+bool TemplateEventEditor::load(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+    setText(file.readAll(), path);
+    m_error.clear();
+    return true;
+}
+
+void TemplateEventEditor::setText(const QByteArray &text, const QString &path)
+{
+    m_path = path;
+    m_lines.clear();
+    qsizetype start = 0;
+    while (start < text.size()) {
+        const qsizetype nl = text.indexOf('\n', start);
+        if (nl < 0) {
+            m_lines.append({text.mid(start), {}});
+            break;
+        }
+        const bool crlf = nl > start && text.at(nl - 1) == '\r';
+        m_lines.append({text.mid(start, (crlf ? nl - 1 : nl) - start), crlf ? QByteArray("\r\n") : QByteArray("\n")});
+        start = nl + 1;
+    }
+}
+
+QByteArray TemplateEventEditor::text() const
+{
+    QByteArray out;
+    for (const Line &line : m_lines)
+        out += line.content + line.eol;
+    return out;
+}
+
+bool TemplateEventEditor::save()
+{
+    QSaveFile file(m_path);
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()));
+    file.write(text());
+    if (!file.commit())
+        return fail(QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()));
+    return true;
+}
+
+QString TemplateEventEditor::newEventIdProblem(const QString &function, const QString &eventId) const
+{
+    static const QRegularExpression logicalId(QStringLiteral("^[A-Za-z0-9]+$"));
+    if (eventId.isEmpty())
+        return QStringLiteral("Give the event a name");
+    if (!logicalId.match(eventId).hasMatch())
+        return QStringLiteral("'%1' is not an event name: use letters and digits only (A-Z, a-z, 0-9)").arg(eventId);
+    YAML::Node root;
+    try {
+        root = YAML::Load(text().toStdString());
+    } catch (const YAML::Exception &e) {
+        return QStringLiteral("the template does not parse (line %1): %2").arg(e.mark.line + 1).arg(QString::fromStdString(e.msg));
+    }
+    const Entry resource = entryOf(entryOf(root, QStringLiteral("Resources")).value, function);
+    if (!resource.found)
+        return QStringLiteral("the template has no resource %1").arg(function);
+    const Entry events = entryOf(entryOf(resource.value, QStringLiteral("Properties")).value, QStringLiteral("Events"));
+    if (events.found && entryOf(events.value, eventId).found)
+        return QStringLiteral("%1 already has an event named %2").arg(function, eventId);
+    return {};
+}
+
+bool TemplateEventEditor::addScheduleEvent(const QString &function, const QString &eventId, const QString &expression,
+                                           bool enabled)
+{
+    const QString idProblem = newEventIdProblem(function, eventId);
+    if (!idProblem.isEmpty())
+        return fail(idProblem);
+    if (expression.trimmed().isEmpty())
+        return fail(QStringLiteral("Give the schedule an expression, e.g. rate(5 minutes)"));
+
+    const QByteArray before = text();
+    const YAML::Node root = YAML::Load(before.toStdString()); // parsed by newEventIdProblem already
+    const Entry resource = entryOf(entryOf(root, QStringLiteral("Resources")).value, function);
+    const Entry properties = entryOf(resource.value, QStringLiteral("Properties"));
+    if (!properties.found || isEmpty(properties.value))
+        return fail(QStringLiteral("%1 has no Properties to add an event to").arg(function));
+    if (isFlow(properties.value) || !properties.value.IsMap())
+        return fail(QStringLiteral("%1's Properties are written in flow style ({...}); fnstudio edits block mappings only")
+                        .arg(function));
+    const Entry events = entryOf(properties.value, QStringLiteral("Events"));
+    if (events.found && (isFlow(events.value) || (!isEmpty(events.value) && !events.value.IsMap())))
+        return fail(QStringLiteral("%1's Events are written in flow style ({...}); fnstudio edits block mappings only")
+                        .arg(function));
+
+    // Indentation follows the template: the properties' column, and the step it uses below them.
+    const int propertyIndent = properties.value.begin()->first.Mark().column;
+    const int propertiesLine = properties.key.Mark().line;
+    if (indentOf(m_lines.at(propertiesLine).content) != properties.key.Mark().column)
+        return fail(QStringLiteral("%1's Properties do not start their line; fnstudio edits block mappings only").arg(function));
+    int step = std::max(1, propertyIndent - int(properties.key.Mark().column));
+
+    QList<QByteArray> added;
+    int eventIndent = 0;
+    int at = 0;
+    if (events.found && !isEmpty(events.value)) {
+        const auto first = events.value.begin();
+        eventIndent = first->first.Mark().column;
+        if (first->second.IsMap() && first->second.size() > 0 && !isFlow(first->second))
+            step = std::max(1, int(first->second.begin()->first.Mark().column) - eventIndent);
+        at = blockEnd(events.key.Mark().line, events.key.Mark().column + 1);
+    } else if (events.found) {
+        // "Events:" with nothing (or a null) after it: the new event goes below it.
+        const int line = events.key.Mark().line;
+        const QByteArray rest = m_lines.at(line).content.mid(events.key.Mark().column);
+        const QByteArray after = rest.mid(7).trimmed();
+        if (!rest.startsWith("Events:") || (!after.isEmpty() && !after.startsWith('#')))
+            return fail(QStringLiteral("%1's Events hold a value fnstudio cannot add to; make it an empty line 'Events:'")
+                            .arg(function));
+        eventIndent = events.key.Mark().column + step;
+        at = blockEnd(line, events.key.Mark().column + 1);
+    } else {
+        eventIndent = propertyIndent + step;
+        at = blockEnd(propertiesLine, properties.key.Mark().column + 1);
+        added.append(QByteArray(propertyIndent, ' ') + "Events:");
+    }
+    const QByteArray pad(eventIndent, ' ');
+    const QByteArray inner(eventIndent + step, ' ');
+    const QByteArray innermost(eventIndent + 2 * step, ' ');
+    added.append(pad + eventId.toUtf8() + ':');
+    added.append(inner + "Type: Schedule");
+    added.append(inner + "Properties:");
+    added.append(innermost + "Schedule: " + scalar(expression));
+    if (!enabled)
+        added.append(innermost + "Enabled: false");
+    insertLines(at, added);
+
+    // What was written must read back as that schedule, and the template must not gain errors.
+    bool readBack = false;
+    try {
+        const YAML::Node edited = YAML::Load(text().toStdString());
+        const Entry fn = entryOf(entryOf(edited, QStringLiteral("Resources")).value, function);
+        const Entry props = entryOf(fn.value, QStringLiteral("Properties"));
+        const Entry event = entryOf(entryOf(props.value, QStringLiteral("Events")).value, eventId);
+        const Entry type = entryOf(event.value, QStringLiteral("Type"));
+        const Entry schedule = entryOf(entryOf(event.value, QStringLiteral("Properties")).value, QStringLiteral("Schedule"));
+        readBack = type.found && type.value.IsScalar() && type.value.Scalar() == "Schedule" && schedule.found
+            && schedule.value.IsScalar() && schedule.value.Scalar() == expression.toStdString();
+    } catch (const YAML::Exception &) {
+        readBack = false;
+    }
+    SamTemplate was;
+    was.parse(before, m_path);
+    SamTemplate now;
+    now.parse(text(), m_path);
+    if (!readBack || now.errors().size() > was.errors().size()) {
+        setText(before, m_path);
+        return fail(QStringLiteral("the schedule %1 of %2 did not read back from the edited template; it was left as it was")
+                        .arg(eventId, function));
+    }
+    m_error.clear();
+    return true;
+}
+
+bool TemplateEventEditor::fail(const QString &message)
+{
+    m_error = message;
+    return false;
+}
+
+QByteArray TemplateEventEditor::eol() const
+{
+    for (const Line &line : m_lines) {
+        if (!line.eol.isEmpty())
+            return line.eol;
+    }
+    return QByteArrayLiteral("\n");
+}
+
+int TemplateEventEditor::blockEnd(int firstLine, int indent) const
+{
+    int last = firstLine;
+    for (int l = firstLine + 1; l < m_lines.size(); ++l) {
+        const QByteArray &content = m_lines.at(l).content;
+        const QByteArray trimmed = content.trimmed();
+        if (trimmed.isEmpty())
+            continue;
+        const int in = indentOf(content);
+        if (trimmed.startsWith('#')) {
+            if (in >= indent)
+                last = l;
+            continue;
+        }
+        if (in < indent || content.startsWith("---") || content.startsWith("..."))
+            break;
+        last = l;
+    }
+    return last + 1;
+}
+
+void TemplateEventEditor::insertLines(int at, const QList<QByteArray> &contents)
+{
+    const QByteArray ending = eol();
+    // Appending after a last line without a line ending: that line gets one, the new last line not.
+    const bool atEndWithoutEol = at == m_lines.size() && at > 0 && m_lines.at(at - 1).eol.isEmpty();
+    if (atEndWithoutEol)
+        m_lines[at - 1].eol = ending;
+    for (int i = 0; i < contents.size(); ++i)
+        m_lines.insert(at + i, {contents.at(i), ending});
+    if (atEndWithoutEol)
+        m_lines[at + contents.size() - 1].eol.clear();
+}
+
+} // namespace fn
