@@ -208,6 +208,19 @@ bool CodeEditor::openFile(const QString &path, QString *error)
     return true;
 }
 
+bool CodeEditor::reload(QString *error)
+{
+    int line = 0;
+    int index = 0;
+    m_sci->getCursorPosition(&line, &index);
+    const int firstVisible = m_sci->firstVisibleLine();
+    if (!openFile(m_path, error))
+        return false;
+    m_sci->setCursorPosition(qMin(line, qMax(0, m_sci->lines() - 1)), index);
+    m_sci->setFirstVisibleLine(firstVisible);
+    return true;
+}
+
 bool CodeEditor::save(QString *error)
 {
     if (m_path.isEmpty()) {

@@ -25,6 +25,8 @@ public:
     static Language languageForFile(const QString &path);
 
     bool openFile(const QString &path, QString *error);
+    // Reads the file again (it was rewritten on disk), keeping the cursor and scroll position.
+    bool reload(QString *error);
     // Writes through QSaveFile so a crash mid-save never leaves a half-written handler.
     bool save(QString *error);
     bool saveAs(const QString &path, QString *error);

@@ -4,6 +4,7 @@
 
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QPushButton>
 
 namespace fn {
 
@@ -14,6 +15,17 @@ EditorArea::EditorArea(QWidget *parent)
     setMovable(true);
     setDocumentMode(true);
     connect(this, &QTabWidget::tabCloseRequested, this, &EditorArea::closeEditor);
+    m_confirmReload = [this](const QString &path, const QString &why) {
+        const QString name = QFileInfo(path).fileName();
+        QMessageBox box(QMessageBox::Question, tr("%1 changed on disk").arg(name),
+                        tr("%1 has been rewritten (%2), and its tab has unsaved edits.").arg(name, why), QMessageBox::NoButton, this);
+        box.setInformativeText(tr("Reload it and lose your edits, or keep editing? If you keep your edits, saving them "
+                                  "replaces the new file on disk."));
+        QPushButton *reload = box.addButton(tr("Reload from Disk"), QMessageBox::DestructiveRole);
+        box.setDefaultButton(box.addButton(tr("Keep My Edits"), QMessageBox::RejectRole));
+        box.exec();
+        return box.clickedButton() == reload;
+    };
     connect(this, &QTabWidget::currentChanged, this, [this] {
         CodeEditor *e = currentEditor();
         Q_EMIT currentFileChanged(e ? e->filePath() : QString());
@@ -159,6 +171,20 @@ bool EditorArea::maybeSaveAll()
     if (answer == QMessageBox::Cancel)
         return false;
     return answer == QMessageBox::Discard || saveAll();
+}
+
+void EditorArea::fileChangedOnDisk(const QString &path, const QString &why)
+{
+    CodeEditor *e = editorFor(path);
+    if (!e)
+        return;
+    if (e->isModified() && !m_confirmReload(e->filePath(), why)) {
+        Q_EMIT editsKeptOverDisk(e->filePath());
+        return;
+    }
+    QString error;
+    if (!e->reload(&error))
+        Q_EMIT errorOccurred(error);
 }
 
 } // namespace fn

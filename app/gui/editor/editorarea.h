@@ -3,6 +3,7 @@
 
 #include <QTabWidget>
 
+#include <functional>
 #include <optional>
 
 namespace fn {
@@ -29,8 +30,18 @@ public:
     // Asks for each unsaved file; false when the user cancelled.
     bool maybeSaveAll();
 
+    // The studio rewrote path on disk (Properties → Apply, New Function). An unmodified tab shows
+    // the new text; a tab with unsaved edits asks whether to reload, and keeps the edits unless
+    // told to drop them (the file keeps the new text either way until the tab is saved).
+    void fileChangedOnDisk(const QString &path, const QString &why);
+    // Asked for a tab with unsaved edits; true to reload it and drop the edits. Replaceable for tests.
+    using ReloadConfirmation = std::function<bool(const QString &path, const QString &why)>;
+    void setReloadConfirmation(ReloadConfirmation confirm) { m_confirmReload = std::move(confirm); }
+
 Q_SIGNALS:
     void errorOccurred(const QString &message);
+    // A tab kept unsaved edits over a newer file on disk; saving it would overwrite that file.
+    void editsKeptOverDisk(const QString &path);
     void currentFileChanged(const QString &path);
     void countChanged(int count);
     void fileSaved(const QString &path);
@@ -41,6 +52,8 @@ protected:
 
 private:
     void updateTitle(CodeEditor *editor);
+
+    ReloadConfirmation m_confirmReload;
 };
 
 } // namespace fn

@@ -4,11 +4,14 @@
 #include "common/settings.h"
 #include "editor/codeeditor.h"
 #include "editor/editorarea.h"
+#include "engine/engine.h"
 #include "events/neweventdialog.h"
 #include "mainwindow/invokebar.h"
 #include "mainwindow/paneltable.h"
 #include "project/project.h"
+#include "projecttree/newfunctiondialog.h"
 #include "projecttree/projecttreemodel.h"
+#include "runtime/runtimeregistry.h"
 #include "session/studiosession.h"
 #include "timeline/timelinepanel.h"
 #include "timeline/timelineview.h"
@@ -90,6 +93,13 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     });
     connect(&session, &StudioSession::openFileRequested, m_editors, &EditorArea::openFile);
     connect(&session, &StudioSession::newEventRequested, this, &MainWindow::newEvent);
+    connect(&session, &StudioSession::newFunctionRequested, this, &MainWindow::newFunction);
+    connect(&session, &StudioSession::fileWritten, m_editors, &EditorArea::fileChangedOnDisk);
+    connect(m_editors, &EditorArea::editsKeptOverDisk, this, [this](const QString &path) {
+        showSessionMessage(int(StudioSession::Severity::Warning),
+                           tr("%1 changed on disk; its tab keeps your unsaved edits, and saving them replaces the new file")
+                               .arg(QFileInfo(path).fileName()));
+    });
     connect(&session, &StudioSession::projectChanged, this, &MainWindow::updateTitle);
     connect(m_editors, &EditorArea::fileSaved, this, [this](const QString &path) {
         // The template and the events define the project: saving one of them re-reads it.
@@ -225,6 +235,8 @@ void MainWindow::createActions()
         if (m_session.hasProject())
             openProject(m_session.project().folder());
     });
+    connect(addAction(file, QStringLiteral("newFunction"), tr("New &Function…"), QKeySequence(tr("Ctrl+Alt+N"))), &QAction::triggered,
+            this, &MainWindow::newFunction);
     connect(addAction(file, QStringLiteral("newEvent"), tr("&New Event…"), QKeySequence(tr("Ctrl+Shift+N"))), &QAction::triggered, this, [this] {
         newEvent(m_invokeBar->functionCombo()->currentText());
     });
@@ -368,6 +380,27 @@ void MainWindow::newEvent(const QString &functionName)
     m_session.openProject(m_session.project().folder());
     m_session.chooseTarget(dialog.functionCombo()->currentText(), path);
     m_editors->openFile(path);
+}
+
+void MainWindow::newFunction()
+{
+    if (!m_session.hasProject()) {
+        showSessionMessage(int(StudioSession::Severity::Warning), tr("Open a project to add a function to."));
+        return;
+    }
+    RuntimeRegistry ownRegistry;
+    if (!m_session.hasEngine())
+        ownRegistry.load(RuntimeRegistry::defaultPluginRoot());
+    const RuntimeRegistry &registry = m_session.hasEngine() ? m_session.engine()->registry() : ownRegistry;
+    const QString templatePath = m_session.project().templatePath();
+    NewFunctionDialog dialog(templatePath, registry.plugins(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_session.notifyFileWritten(templatePath, tr("%1 was added").arg(dialog.functionName()));
+    m_session.openProject(m_session.project().folder());
+    m_session.chooseTarget(dialog.functionName(), dialog.eventPath());
+    m_editors->openFile(dialog.handlerPath());
+    statusBar()->showMessage(tr("Added %1").arg(dialog.functionName()), 4000);
 }
 
 void MainWindow::openFirstHandler()

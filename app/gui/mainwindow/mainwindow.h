@@ -47,6 +47,8 @@ public:
     QMenu *recentMenu() const { return m_recentMenu; }
     // The catalogue dialog; a saved event is added to the project, picked and opened in a tab.
     void newEvent(const QString &functionName);
+    // The New Function dialog; the created function is loaded, targeted and its handler opened.
+    void newFunction();
 
 protected:
     void closeEvent(QCloseEvent *event) override;

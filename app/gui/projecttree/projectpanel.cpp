@@ -32,17 +32,25 @@ ProjectPanel::ProjectPanel(StudioSession &session, QWidget *parent)
         if (!path.isEmpty() && kind != ProjectTreeModel::Kind::Layer)
             m_session.requestOpenFile(path);
     });
-    // On a function (or anything of it): add a sample event from the catalogue.
+    // Anywhere: add a function; on a function (or anything of it): add a sample event from the catalogue.
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view, &QTreeView::customContextMenuRequested, this, [this](const QPoint &pos) {
         const QString function = m_view->indexAt(pos).data(ProjectTreeModel::FunctionRole).toString();
-        if (function.isEmpty())
+        if (!m_session.hasProject())
             return;
         QMenu menu(this);
-        QAction *add = menu.addAction(tr("New Event for %1…").arg(function));
-        add->setObjectName(QStringLiteral("newEventForFunction"));
-        if (menu.exec(m_view->viewport()->mapToGlobal(pos)) == add)
+        QAction *add = nullptr;
+        if (!function.isEmpty()) {
+            add = menu.addAction(tr("New Event for %1…").arg(function));
+            add->setObjectName(QStringLiteral("newEventForFunction"));
+        }
+        QAction *addFunction = menu.addAction(tr("New Function…"));
+        addFunction->setObjectName(QStringLiteral("newFunction"));
+        QAction *chosen = menu.exec(m_view->viewport()->mapToGlobal(pos));
+        if (chosen && chosen == add)
             m_session.requestNewEvent(function);
+        else if (chosen == addFunction)
+            m_session.requestNewFunction();
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &index) {
         const QString function = index.data(ProjectTreeModel::FunctionRole).toString();

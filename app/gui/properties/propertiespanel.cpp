@@ -233,6 +233,7 @@ bool PropertiesPanel::apply()
     // Re-reading the project gives the function its new configuration; the engine keeps no warm
     // environment across a configuration change, so the next invocation starts cold.
     const QStringList removed = m_variables->removedNames();
+    m_session.notifyFileWritten(m_config.templateFile, tr("the properties of %1 were applied").arg(name));
     m_session.openProject(m_session.project().folder());
     m_session.showMessage(StudioSession::Severity::Info,
                           tr("Applied the properties of %1 to template.yaml; its next invocation starts cold").arg(name));

@@ -79,6 +79,10 @@ public:
     void chooseTarget(const QString &functionName, const QString &eventPath) { Q_EMIT targetChosen(functionName, eventPath); }
     // Panels ask; the window offers the event catalogue for that function.
     void requestNewEvent(const QString &functionName) { Q_EMIT newEventRequested(functionName); }
+    // Panels ask; the window offers the New Function dialog.
+    void requestNewFunction() { Q_EMIT newFunctionRequested(); }
+    // A panel rewrote a project file (why: "Properties applied"); an open tab on it is refreshed.
+    void notifyFileWritten(const QString &path, const QString &why) { Q_EMIT fileWritten(path, why); }
 
     // Incoming snapshots are queued and applied to the models together every flush interval, so a
     // burst of thousands of invocations costs a few model updates a second, not thousands.
@@ -106,6 +110,8 @@ Q_SIGNALS:
     void openFileRequested(const QString &path);
     void targetChosen(const QString &functionName, const QString &eventPath);
     void newEventRequested(const QString &functionName);
+    void newFunctionRequested();
+    void fileWritten(const QString &path, const QString &why);
 
 private:
     void launchMore();

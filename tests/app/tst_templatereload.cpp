@@ -1,0 +1,118 @@
+// An open template.yaml tab after the Properties panel rewrote the file: unmodified, it shows the new
+// text at once; with unsaved edits, the user is asked, and neither the edits nor the file is lost
+// unless the user says so.
+#include "common/messagebar.h"
+#include "editor/codeeditor.h"
+#include "editor/editorarea.h"
+#include "mainwindow/mainwindow.h"
+#include "properties/propertiespanel.h"
+#include "session/studiosession.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+const QByteArray Template = "Transform: AWS::Serverless-2016-10-31\n"
+                            "Resources:\n"
+                            "  Hello:\n"
+                            "    Type: AWS::Serverless::Function\n"
+                            "    Properties:\n"
+                            "      Runtime: python3.12\n"
+                            "      Handler: app.handler\n"
+                            "      CodeUri: src\n"
+                            "      MemorySize: 128 # small\n";
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestTemplateReload final : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QVERIFY(m_dir.isValid());
+        QDir().mkpath(m_dir.filePath(QStringLiteral("src")));
+        QFile t(m_dir.filePath(QStringLiteral("template.yaml")));
+        QVERIFY(t.open(QIODevice::WriteOnly));
+        t.write(Template);
+    }
+
+    void openTabFollowsAppliedProperties()
+    {
+        const QString templatePath = m_dir.filePath(QStringLiteral("template.yaml"));
+        StudioSession session;
+        MainWindow window(session);
+        QVERIFY(session.openProject(m_dir.path()));
+        auto *panel = window.panel<PropertiesPanel>(QStringLiteral("properties"));
+        session.chooseTarget(QStringLiteral("Hello"), {});
+        CodeEditor *tab = window.editors()->openFile(templatePath);
+        QVERIFY(tab);
+        tab->setCursorPosition(6, 3);
+
+        // Unmodified tab: it shows what Apply wrote, and stays unmodified.
+        panel->memorySpin()->setValue(512);
+        QVERIFY(panel->apply());
+        QVERIFY(readAll(templatePath).contains("MemorySize: 512 # small"));
+        QCOMPARE(tab->text().toUtf8(), readAll(templatePath));
+        QVERIFY(!tab->isModified());
+
+        // Unsaved edits, and the user keeps them: the tab keeps its text, the file has the apply,
+        // and the window says that saving the tab would replace the new file.
+        int asked = 0;
+        window.editors()->setReloadConfirmation([&](const QString &path, const QString &why) {
+            ++asked;
+            [&] {
+                QCOMPARE(path, QFileInfo(templatePath).absoluteFilePath());
+                QVERIFY2(why.contains(QStringLiteral("Hello")), qPrintable(why));
+            }();
+            return false;
+        });
+        const QString edited = tab->text() + QStringLiteral("# my note\n");
+        tab->setText(edited);
+        QVERIFY(tab->isModified());
+        panel->memorySpin()->setValue(1024);
+        QVERIFY(panel->apply());
+        QCOMPARE(asked, 1);
+        QCOMPARE(tab->text(), edited);
+        QVERIFY(tab->isModified());
+        QVERIFY(readAll(templatePath).contains("MemorySize: 1024 # small"));
+        QVERIFY(!readAll(templatePath).contains("# my note"));
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml changed on disk")),
+                 qPrintable(window.messageBar()->text()));
+
+        // The user chooses to reload: the tab shows the file, unmodified.
+        window.editors()->setReloadConfirmation([&](const QString &, const QString &) {
+            ++asked;
+            return true;
+        });
+        panel->memorySpin()->setValue(256);
+        QVERIFY(panel->apply());
+        QCOMPARE(asked, 2);
+        QVERIFY(readAll(templatePath).contains("MemorySize: 256 # small"));
+        QCOMPARE(tab->text().toUtf8(), readAll(templatePath));
+        QVERIFY(!tab->isModified());
+    }
+};
+
+QTEST_MAIN(TestTemplateReload)
+#include "tst_templatereload.moc"
