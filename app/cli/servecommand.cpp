@@ -6,6 +6,7 @@
 #include "triggers/apigatewayroutes.h"
 #include "triggers/invokeapiserver.h"
 #include "triggers/scheduler.h"
+#include "triggers/s3endpoint.h"
 #include "triggers/triggerhost.h"
 
 #include <QCommandLineParser>
@@ -85,7 +86,11 @@ int serve(const QStringList &arguments)
     const QCommandLineOption legacyOpt(QStringLiteral("legacy-async-limit"),
                                        QStringLiteral("limit Event payloads to 262,144 bytes as Lambda did before "
                                                       "raising it to 1 MB"));
-    parser.addOptions({projectOpt, hostOpt, portOpt, apiPortOpt, legacyOpt});
+    const QCommandLineOption s3PortOpt(QStringLiteral("s3-port"),
+                                       QStringLiteral("S3-compatible endpoint over the local buckets, which functions find "
+                                                      "through AWS_ENDPOINT_URL_S3 (default 3002; 0 picks a free one)"),
+                                       QStringLiteral("PORT"), QString::number(S3Endpoint::DefaultPort));
+    parser.addOptions({projectOpt, hostOpt, portOpt, apiPortOpt, s3PortOpt, legacyOpt});
     if (const auto exit = parseArguments(parser, arguments))
         return *exit;
     if (!parser.positionalArguments().isEmpty()) {
@@ -97,6 +102,9 @@ int serve(const QStringList &arguments)
     if (!ok)
         return 2;
     const int apiPort = parsePort(parser, apiPortOpt, &ok);
+    if (!ok)
+        return 2;
+    const int s3Port = parsePort(parser, s3PortOpt, &ok);
     if (!ok)
         return 2;
 
@@ -129,6 +137,8 @@ int serve(const QStringList &arguments)
     // cannot run is a warning, not a reason to stop serving the others.
     TriggerHost triggers(engine, session.queue(), session.store(), dir);
     triggers.setLegacyAsyncPayloadLimit(legacyLimit);
+    triggers.setBucketFolders(project.settings().bucketFolders);
+    triggers.setS3EndpointPort(s3Port);
     auto printLine = [&printing](const QString &line) {
         const QByteArray text = "fnstudio-cli serve: " + line.toUtf8() + '\n';
         std::lock_guard lock(printing);
@@ -143,6 +153,9 @@ int serve(const QStringList &arguments)
     QObject::connect(&triggers, &TriggerHost::invokeApiRequest, &triggers, printLine, Qt::DirectConnection);
     QObject::connect(&triggers, &TriggerHost::apiGatewayRequest, &triggers, [printLine](const QString &line) {
         printLine(QStringLiteral("API Gateway: ") + line);
+    }, Qt::DirectConnection);
+    QObject::connect(&triggers, &TriggerHost::s3Request, &triggers, [printLine](const QString &line) {
+        printLine(QStringLiteral("S3: ") + line);
     }, Qt::DirectConnection);
     for (const QString &w : triggers.setFunctions(project.functions()) + triggers.startTriggers())
         error(QStringLiteral("warning: ") + w);
@@ -178,6 +191,12 @@ int serve(const QStringList &arguments)
             std::fprintf(stderr, "fnstudio-cli serve: API Gateway: the template has no Api or HttpApi events; "
                                  "--api-port is not served\n");
         }
+        const QByteArray s3 = triggers.s3EndpointUrl().toUtf8();
+        std::printf("S3 endpoint: %s (AWS_ENDPOINT_URL_S3 in every environment)\n", s3.constData());
+        for (const QString &b : triggers.buckets())
+            std::printf("  %s  %s\n", b.toUtf8().constData(),
+                        QDir::toNativeSeparators(triggers.bucketDir(b)).toUtf8().constData());
+        std::printf("Try: aws s3api list-buckets --endpoint-url %s\n", s3.constData());
         const QList<ScheduleState> schedules = triggers.schedules();
         for (const ScheduleState &s : schedules)
             std::printf("Schedule %s  %s  %s  next %s\n", s.id.toUtf8().constData(), s.expression.toUtf8().constData(),

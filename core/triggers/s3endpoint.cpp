@@ -509,8 +509,8 @@ struct S3Endpoint::Private
     static QString contentTypeOf(const httplib::Request &req)
     {
         // S3 keeps binary/octet-stream for an object uploaded without a Content-Type.
-        return req.has_header("Content-Type") ? QString::fromStdString(req.get_header_value("Content-Type"))
-                                              : QStringLiteral("binary/octet-stream");
+        const QString type = QString::fromStdString(req.get_header_value("Content-Type")).trimmed();
+        return type.isEmpty() ? QStringLiteral("binary/octet-stream") : type;
     }
 
     void putObject(const httplib::Request &req, httplib::Response &res, const Target &t, const httplib::ContentReader &reader)

@@ -11,6 +11,7 @@
 #include <QUuid>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -498,6 +499,27 @@ QString S3ObjectStore::guessContentType(const QString &key)
     static const QMimeDatabase db;
     const QMimeType type = db.mimeTypeForFile(key, QMimeDatabase::MatchExtension);
     return type.isDefault() ? QStringLiteral("binary/octet-stream") : type.name();
+}
+
+QStringList S3ObjectStore::bucketsFromTemplate(const QString &templateFile, QString *error)
+{
+    QStringList names;
+    try {
+        const YAML::Node root = YAML::LoadFile(templateFile.toStdString());
+        const YAML::Node resources = root["Resources"];
+        if (!resources || !resources.IsMap())
+            return names;
+        for (const auto &entry : resources) {
+            const YAML::Node type = entry.second["Type"];
+            if (type && type.IsScalar() && type.Scalar() == "AWS::S3::Bucket")
+                names << QString::fromStdString(entry.first.Scalar());
+        }
+    } catch (const YAML::Exception &e) {
+        if (error)
+            *error = templateFile + QStringLiteral(": ") + QString::fromStdString(e.what());
+        return {};
+    }
+    return names;
 }
 
 } // namespace fn

@@ -94,6 +94,8 @@ public:
     bool remove(const QString &bucket, const QString &key, QString *error);
 
     static QString guessContentType(const QString &key);
+    // The template's AWS::S3::Bucket resources by logical id (what !Ref gives locally, as in sam local).
+    static QStringList bucketsFromTemplate(const QString &templateFile, QString *error = nullptr);
 
 private:
     struct Private;

@@ -4,10 +4,14 @@
 #include "engine/engine.h"
 #include "triggers/apigatewayserver.h"
 #include "triggers/invokeapiserver.h"
+#include "triggers/s3endpoint.h"
+#include "triggers/s3objectstore.h"
 #include "triggers/scheduler.h"
 #include "triggers/sqsqueuestore.h"
 
 #include <QDir>
+
+#include <mutex>
 
 namespace fn {
 
@@ -37,7 +41,28 @@ struct TriggerHost::Private
     std::unique_ptr<S3BucketWatcher> buckets;
     InvokeApiServer invokeApi;
     ApiGatewayServer apiGateway;
+    QHash<QString, QString> bucketFolders;
+    // Serving: the endpoint and the store it serves (the watcher keeps its own view of the folders).
+    std::unique_ptr<S3ObjectStore> objects;
+    std::unique_ptr<S3Endpoint> s3;
+    int s3Port = S3Endpoint::DefaultPort;
+    std::mutex bucketsMutex; // `buckets` as the endpoint's threads see it
     bool triggersRunning = false;
+
+    void createTemplateBuckets(QStringList *warnings)
+    {
+        if (functions.isEmpty())
+            return;
+        QString error;
+        S3ObjectStore store(projectDir, bucketFolders);
+        for (const QString &name : S3ObjectStore::bucketsFromTemplate(functions.constFirst().templateFile, &error)) {
+            QString problem;
+            if (!store.bucketExists(name) && !store.createBucket(name, &problem))
+                *warnings << QStringLiteral("S3 bucket %1: %2").arg(name, problem);
+        }
+        if (!error.isEmpty())
+            *warnings << error;
+    }
 };
 
 TriggerHost::TriggerHost(Engine &engine, AsyncQueue &queue, Store &store, QString projectDir, QObject *parent)
@@ -106,9 +131,14 @@ QStringList TriggerHost::startTriggers()
         return {};
     d->scheduler.start();
     d->sqsPoller.start();
-    d->buckets = std::make_unique<S3BucketWatcher>(d->projectDir, Scheduler::dispatchTo(d->queue));
+    {
+        std::lock_guard lock(d->bucketsMutex);
+        d->buckets = std::make_unique<S3BucketWatcher>(d->projectDir, Scheduler::dispatchTo(d->queue), nullptr,
+                                                       d->bucketFolders);
+    }
     connect(d->buckets.get(), &S3BucketWatcher::objectEvent, this, &TriggerHost::s3ObjectEvent);
-    const QStringList warnings = d->buckets->setFunctions(d->functions);
+    QStringList warnings = d->buckets->setFunctions(d->functions);
+    d->createTemplateBuckets(&warnings);
     d->warnings += warnings;
     d->triggersRunning = true;
     Q_EMIT triggersRunningChanged(true);
@@ -121,6 +151,7 @@ void TriggerHost::stopTriggers()
         return;
     d->scheduler.stop();
     d->sqsPoller.stop();
+    std::lock_guard lock(d->bucketsMutex);
     d->buckets.reset();
     d->triggersRunning = false;
     Q_EMIT triggersRunningChanged(false);
@@ -148,6 +179,42 @@ bool TriggerHost::startServing(const QString &host, int invokePort, int apiPort,
             *problem = QStringLiteral("API Gateway: ") + why;
         return false;
     }
+    if (d->s3Port >= 0) {
+        QStringList ignored;
+        d->createTemplateBuckets(&ignored); // startTriggers() reports them
+        d->objects = std::make_unique<S3ObjectStore>(d->projectDir, d->bucketFolders);
+        d->s3 = std::make_unique<S3Endpoint>(*d->objects);
+        // Writes through the endpoint name their own events (ObjectCreated:Copy) when triggers run.
+        d->s3->setChangeObserver(
+            {[this](const QString &bucket, const QString &key, const QString &eventName) {
+                 std::lock_guard lock(d->bucketsMutex);
+                 if (d->buckets)
+                     d->buckets->expect(bucket, key, eventName);
+             },
+             [this](const QString &bucket, const QString &key, bool happened) {
+                 std::lock_guard lock(d->bucketsMutex);
+                 if (d->buckets)
+                     d->buckets->settle(bucket, key, happened);
+             }});
+        d->s3->setRequestLogger([this](const QString &line) { Q_EMIT s3Request(line); });
+        if (!d->s3->start(host, d->s3Port, &why)) {
+            d->s3.reset();
+            d->apiGateway.stop();
+            d->invokeApi.stop();
+            if (problem)
+                *problem = QStringLiteral("S3 endpoint: ") + why;
+            return false;
+        }
+        // Functions reach it on loopback whatever address it listens on; the SDKs sign with any keys.
+        const bool anyAddress = host == QLatin1String("0.0.0.0") || host == QLatin1String("::");
+        const QString url = QStringLiteral("http://%1:%2")
+                                .arg(anyAddress ? QStringLiteral("127.0.0.1") : d->s3->host().contains(u':') ? u'[' + d->s3->host() + u']' : d->s3->host())
+                                .arg(d->s3->port());
+        d->engine.setServiceEnvironment({{QStringLiteral("AWS_ENDPOINT_URL_S3"), url},
+                                         {QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("FNSTUDIOLOCAL")},
+                                         {QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("fnstudio-local-secret")},
+                                         {QStringLiteral("AWS_SESSION_TOKEN"), QStringLiteral("fnstudio-local-session")}});
+    }
     Q_EMIT servingChanged(true);
     return true;
 }
@@ -159,6 +226,12 @@ void TriggerHost::stopServing()
     // Each waits for the requests in progress.
     d->apiGateway.stop();
     d->invokeApi.stop();
+    if (d->s3) {
+        d->s3->stop();
+        d->s3.reset();
+        d->objects.reset();
+        d->engine.setServiceEnvironment({});
+    }
     Q_EMIT servingChanged(false);
 }
 
@@ -207,6 +280,40 @@ bool TriggerHost::servesApiGateway() const
     return d->apiGateway.isRunning();
 }
 
+QString TriggerHost::s3EndpointUrl() const
+{
+    return d->s3 ? d->s3->url() : QString();
+}
+
+int TriggerHost::s3EndpointPort() const
+{
+    return d->s3 ? d->s3->port() : 0;
+}
+
+void TriggerHost::setBucketFolders(const QHash<QString, QString> &folders)
+{
+    d->bucketFolders = folders;
+}
+
+void TriggerHost::setS3EndpointPort(int port)
+{
+    d->s3Port = port;
+}
+
+QStringList TriggerHost::buckets() const
+{
+    QStringList names = S3ObjectStore(d->projectDir, d->bucketFolders).buckets();
+    if (!d->functions.isEmpty())
+        for (const QString &b : S3ObjectStore::bucketsFromTemplate(d->functions.constFirst().templateFile))
+            if (!names.contains(b))
+                names << b;
+    for (const S3Notification &n : notifications())
+        if (!names.contains(n.bucket))
+            names << n.bucket;
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 QList<ScheduleState> TriggerHost::schedules() const
 {
     return d->scheduler.schedules();
@@ -224,7 +331,7 @@ QList<S3Notification> TriggerHost::notifications() const
 
 QString TriggerHost::bucketDir(const QString &bucket) const
 {
-    return d->buckets ? d->buckets->bucketDir(bucket) : QDir(S3BucketWatcher::bucketsDir(d->projectDir)).filePath(bucket);
+    return d->buckets ? d->buckets->bucketDir(bucket) : S3ObjectStore(d->projectDir, d->bucketFolders).bucketDir(bucket);
 }
 
 ApiGatewayRoutes TriggerHost::routes() const

@@ -9,6 +9,7 @@
 #include "triggers/schedulestate.h"
 #include "triggers/sqsqueuepoller.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -47,6 +48,10 @@ public:
 
     // Event payloads limited to 262,144 bytes as Lambda had it before 1 MB.
     void setLegacyAsyncPayloadLimit(bool legacy);
+    // Buckets kept in folders of the user's choice (ProjectSettings::bucketFolders); before starting.
+    void setBucketFolders(const QHash<QString, QString> &folders);
+    // The S3 endpoint's port while serving (default 3002; 0: a free one; -1: no endpoint).
+    void setS3EndpointPort(int port);
 
     // Schedules on the engine's Clock, SQS polling, S3 bucket folders watched; no ports. Bucket
     // folders are created here; their problems are added to warnings() and returned.
@@ -54,8 +59,9 @@ public:
     void stopTriggers();
     bool triggersRunning() const;
 
-    // The Invoke API on host:invokePort and, when the template declares Api or HttpApi routes, the
-    // API Gateway front on host:apiPort (0: a free port). On failure nothing is left listening and
+    // The Invoke API on host:invokePort, the S3 endpoint over the local buckets (see
+    // setS3EndpointPort; the engine's environments then get AWS_ENDPOINT_URL_S3) and, when the
+    // template declares Api or HttpApi routes, the API Gateway front on host:apiPort (0: a free port). On failure nothing is left listening and
     // *problem names the server and host:port ("Invoke API: 127.0.0.1:3001 is already in use").
     bool startServing(const QString &host, int invokePort, int apiPort, QString *problem);
     void stopServing();
@@ -71,6 +77,10 @@ public:
     QString apiGatewayUrl() const;
     int apiGatewayPort() const;
     bool servesApiGateway() const;
+    QString s3EndpointUrl() const;
+    int s3EndpointPort() const;
+    // The local buckets (folders that exist, mapped ones and the template's AWS::S3::Bucket resources).
+    QStringList buckets() const;
 
     QList<ScheduleState> schedules() const;
     QList<SqsEventSourceMapping> mappings() const;
@@ -96,6 +106,7 @@ Q_SIGNALS:
     // One line per request served, emitted on the servers' threads ("POST /2015-03-31/… 200 <id>").
     void invokeApiRequest(const QString &line);
     void apiGatewayRequest(const QString &line);
+    void s3Request(const QString &line);
     void triggersRunningChanged(bool running);
     void servingChanged(bool serving);
 

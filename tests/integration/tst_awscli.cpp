@@ -125,7 +125,7 @@ private Q_SLOTS:
         // Port 0: the server picks a free port and prints it.
         m_serve.start(QStringLiteral(FN_CLI), {QStringLiteral("serve"), QStringLiteral("--project"),
                                                m_dir.filePath(QStringLiteral("project")), QStringLiteral("--port"),
-                                               QStringLiteral("0")});
+                                               QStringLiteral("0"), QStringLiteral("--s3-port"), QStringLiteral("0")});
         QVERIFY2(m_serve.waitForStarted(10000), qPrintable(m_serve.errorString()));
         const QRegularExpression address(QStringLiteral("Lambda Invoke API: (http://127\\.0\\.0\\.1:\\d+)"));
         QByteArray out;

@@ -35,7 +35,7 @@ private Q_SLOTS:
         QProcess serve;
         serve.setProcessChannelMode(QProcess::SeparateChannels);
         serve.start(QStringLiteral(FN_CLI), {QStringLiteral("serve"), QStringLiteral("--project"), project.path(),
-                                             QStringLiteral("--port"), QStringLiteral("0")});
+                                             QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--s3-port"), QStringLiteral("0")});
         QVERIFY(serve.waitForStarted());
         // serve prints its address once listening.
         QByteArray out;

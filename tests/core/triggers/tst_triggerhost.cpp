@@ -102,12 +102,38 @@ private Q_SLOTS:
         QCOMPARE(host.schedules().constFirst().fireCount, 1);
     }
 
+    // Serving starts the S3 endpoint and tells the engine's new environments where it is.
+    void servingStartsTheS3Endpoint()
+    {
+        QTcpServer occupied;
+        QVERIFY(occupied.listen(QHostAddress::LocalHost, 0));
+        TriggerHost host(*m_engine, *m_queue, *m_store, m_dir.path());
+        host.setFunctions(m_project.functions());
+        host.setS3EndpointPort(occupied.serverPort());
+        QString problem;
+        QVERIFY(!host.startServing(QStringLiteral("127.0.0.1"), 0, 0, &problem));
+        QCOMPARE(problem, QStringLiteral("S3 endpoint: 127.0.0.1:%1 is already in use").arg(occupied.serverPort()));
+        QVERIFY(!host.isServing());
+        QVERIFY(m_engine->serviceEnvironment().isEmpty());
+
+        host.setS3EndpointPort(0);
+        QVERIFY2(host.startServing(QStringLiteral("127.0.0.1"), 0, 0, &problem), qPrintable(problem));
+        QVERIFY(host.s3EndpointPort() > 0);
+        const auto env = m_engine->serviceEnvironment();
+        QVERIFY(env.contains(qMakePair(QStringLiteral("AWS_ENDPOINT_URL_S3"), host.s3EndpointUrl())));
+        QVERIFY(std::any_of(env.begin(), env.end(), [](const auto &p) { return p.first == QLatin1String("AWS_ACCESS_KEY_ID"); }));
+        host.stopServing();
+        QVERIFY(m_engine->serviceEnvironment().isEmpty());
+        QCOMPARE(host.s3EndpointUrl(), QString());
+    }
+
     void servingSaysWhenThePortIsTaken()
     {
         QTcpServer occupied;
         QVERIFY(occupied.listen(QHostAddress::LocalHost, 0));
         TriggerHost host(*m_engine, *m_queue, *m_store, m_dir.path());
         host.setFunctions(m_project.functions());
+        host.setS3EndpointPort(0);
         QString problem;
         QVERIFY(!host.startServing(QStringLiteral("127.0.0.1"), occupied.serverPort(), 0, &problem));
         QCOMPARE(problem, QStringLiteral("Invoke API: 127.0.0.1:%1 is already in use").arg(occupied.serverPort()));
