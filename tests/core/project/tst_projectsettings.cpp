@@ -46,10 +46,11 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         writeSettings(dir, R"({"accountConcurrency": 4, "idleTimeoutSeconds": 10, "clockSpeed": 60,
-                               "legacyAsyncPayloadLimit": true})");
+                               "legacyAsyncPayloadLimit": true, "buckets": {"Photos": "~/Pictures"}})");
         QList<Diagnostic> errors;
         const ProjectSettings s = ProjectSettings::load(dir.path(), &errors);
         QVERIFY(errors.isEmpty());
+        QCOMPARE(s.bucketFolders, (QHash<QString, QString>{{QStringLiteral("Photos"), QStringLiteral("~/Pictures")}}));
         QCOMPARE(s.accountConcurrency, 4);
         QCOMPARE(s.idleTimeoutSeconds, 10.0);
         QCOMPARE(s.clockSpeed, 60.0);
@@ -75,6 +76,13 @@ private Q_SLOTS:
         QVERIFY(all.contains(QStringLiteral("\"accountConcurrency\" must be a number")));
         QVERIFY(all.contains(QStringLiteral("unknown setting \"colour\"")));
         QCOMPARE(s.clockSpeed, 1.0); // left at the default
+
+        writeSettings(dir, R"({"buckets": {"Photos": 3, "Docs": "docs"}})");
+        errors.clear();
+        const ProjectSettings b = ProjectSettings::load(dir.path(), &errors);
+        QCOMPARE(toStrings(errors).join(QLatin1Char('\n')),
+                 QStringLiteral(".fnstudio/settings.json: \"buckets\": the folder of bucket \"Photos\" must be a non-empty string"));
+        QCOMPARE(b.bucketFolders, (QHash<QString, QString>{{QStringLiteral("Docs"), QStringLiteral("docs")}}));
     }
 
     void theProjectReportsThemAndTheEngineObeys()

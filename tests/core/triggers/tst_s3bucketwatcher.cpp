@@ -47,19 +47,39 @@ class TestS3BucketWatcher final : public QObject
 
     QList<QByteArray> m_payloads;
 
-    std::unique_ptr<S3BucketWatcher> make(const QString &dir)
+    std::unique_ptr<S3BucketWatcher> make(const QString &dir, const QHash<QString, QString> &bucketFolders = {})
     {
-        return std::make_unique<S3BucketWatcher>(dir, [this](const FunctionConfig &, const QByteArray &payload) {
-            m_payloads << payload;
-            AsyncQueue::Accepted a;
-            a.requestId = QStringLiteral("req-%1").arg(m_payloads.size());
-            return a;
-        });
+        return std::make_unique<S3BucketWatcher>(
+            dir,
+            [this](const FunctionConfig &, const QByteArray &payload) {
+                m_payloads << payload;
+                AsyncQueue::Accepted a;
+                a.requestId = QStringLiteral("req-%1").arg(m_payloads.size());
+                return a;
+            },
+            nullptr, bucketFolders);
     }
 
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void init() { m_payloads.clear(); }
+
+    // A bucket mapped to a folder of the user's choice (settings.json "buckets") is watched there;
+    // fnstudio's staging files of uploads in progress raise nothing.
+    void mappedFolder()
+    {
+        QTemporaryDir dir, pictures;
+        auto watcher = make(dir.path(), {{QStringLiteral("Photos"), pictures.path()}});
+        QVERIFY(watcher->setFunctions({resizer()}).isEmpty());
+        QCOMPARE(watcher->bucketDir(QStringLiteral("Photos")), pictures.path());
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral(".fnstudio/buckets/Photos"))));
+        QVERIFY(writeFile(pictures.filePath(QStringLiteral("in/.fnstudio-upload-0123")), "half"));
+        QCOMPARE(watcher->scan(), 0);
+        QVERIFY(writeFile(pictures.filePath(QStringLiteral("in/beach.jpg")), "jpegdata"));
+        QCOMPARE(watcher->scan(), 1);
+        const nlohmann::json r = nlohmann::json::parse(m_payloads.first().toStdString())["Records"][0];
+        QCOMPARE(str(r["s3"]["object"]["key"]), QStringLiteral("in/beach.jpg"));
+    }
 
     void putAndDeleteWithFilters()
     {
