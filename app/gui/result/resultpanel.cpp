@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <nlohmann/json.hpp>
@@ -107,7 +108,14 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
     layout->addWidget(m_empty, 1);
     m_content->hide();
 
-    connect(&session, &StudioSession::resultArrived, this, &ResultPanel::showRecord);
+    m_renderTimer = new QTimer(this);
+    m_renderTimer->setSingleShot(true);
+    connect(m_renderTimer, &QTimer::timeout, this, &ResultPanel::showPending);
+    connect(&session, &StudioSession::resultArrived, this, &ResultPanel::resultArrived);
+    connect(&session, &StudioSession::busyChanged, this, [this](bool busy) {
+        if (!busy)
+            showPending();
+    });
     connect(&session, &StudioSession::asyncAccepted, this, &ResultPanel::showAccepted);
     connect(&session, &StudioSession::invocationSelected, this, [this] {
         if (const InvocationRecord *r = m_session.selectedRecord())
@@ -124,8 +132,26 @@ void ResultPanel::showAccepted(const QString &functionName)
     }
 }
 
+void ResultPanel::resultArrived(const InvocationRecord &record)
+{
+    m_pending = record;
+    const qint64 since = m_sinceRender.isValid() ? m_sinceRender.elapsed() : renderIntervalMs;
+    if (since >= renderIntervalMs)
+        showPending();
+    else if (!m_renderTimer->isActive())
+        m_renderTimer->start(int(renderIntervalMs - since));
+}
+
+void ResultPanel::showPending()
+{
+    m_renderTimer->stop();
+    if (const std::optional<InvocationRecord> r = std::exchange(m_pending, std::nullopt))
+        showRecord(*r);
+}
+
 void ResultPanel::showRecord(const InvocationRecord &r)
 {
+    m_sinceRender.start();
     m_model->setRecord(r);
     m_content->show();
     m_empty->hide();

@@ -2,17 +2,22 @@
 // The Result dock: the response pretty-printed, an error with its type and stack, the REPORT figures
 // as fields, and whether the start was cold or warm.
 
+#include "model/invocationrecord.h"
+
+#include <QElapsedTimer>
 #include <QWidget>
+
+#include <optional>
 
 class QLabel;
 class QTableView;
+class QTimer;
 
 namespace fn {
 
 class CodeEditor;
 class ResultModel;
 class StudioSession;
-struct InvocationRecord;
 
 class ResultPanel final : public QWidget
 {
@@ -28,6 +33,12 @@ public:
 
 private:
     void showAccepted(const QString &functionName);
+    // During a burst results arrive by the thousand: the panel shows the latest at most every
+    // renderIntervalMs (re-rendering a response per result stalled the window), and the last one
+    // as soon as the burst ends.
+    void resultArrived(const InvocationRecord &record);
+    void showPending();
+    static constexpr int renderIntervalMs = 100;
 
     StudioSession &m_session;
     ResultModel *m_model;
@@ -38,6 +49,9 @@ private:
     CodeEditor *m_response;
     QLabel *m_empty;
     QWidget *m_content;
+    QTimer *m_renderTimer;
+    std::optional<InvocationRecord> m_pending;
+    QElapsedTimer m_sinceRender;
 };
 
 } // namespace fn

@@ -264,8 +264,10 @@ void StudioSession::adoptInvocation(const InvocationRecord &record)
     if (m_inFlight.remove(record.sequence)) {
         ++m_burstFinished;
         Q_EMIT burstProgress(m_burstFinished, m_burstTotal);
-        // The result panel shows the last of ours; it needs the record in the models first.
-        flush();
+        // A single invocation is shown at once; a burst's records wait for the flush timer (and the
+        // burst's end), so a thousand results cost a few model updates, not a thousand.
+        if (m_burstTotal == 1)
+            flush();
         if (record.outcome == InvocationOutcome::Rejected || record.outcome == InvocationOutcome::InitError) {
             // A missing runtime or a handler that cannot load is a setup problem, not a result.
             showMessage(Severity::Error, tr("%1: %2: %3").arg(record.functionName, record.errorType, record.errorMessage));
