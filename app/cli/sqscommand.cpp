@@ -42,8 +42,16 @@ int sqs(const QStringList &arguments)
                                         QStringLiteral("DIR"), QStringLiteral("."));
     const QCommandLineOption maxOpt(QStringLiteral("max"), QStringLiteral("receive: at most N messages (default 1)"),
                                     QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption groupOpt(QStringLiteral("message-group-id"),
+                                      QStringLiteral("send: the message group (FIFO queues need one)"), QStringLiteral("ID"));
+    const QCommandLineOption dedupOpt(QStringLiteral("message-deduplication-id"),
+                                      QStringLiteral("send: the deduplication id (FIFO queues without "
+                                                     "ContentBasedDeduplication need one)"),
+                                      QStringLiteral("ID"));
     parser.addOption(projectOpt);
     parser.addOption(maxOpt);
+    parser.addOption(groupOpt);
+    parser.addOption(dedupOpt);
     if (const auto exit = parseArguments(parser, arguments))
         return *exit;
     const QStringList args = parser.positionalArguments();
@@ -51,7 +59,7 @@ int sqs(const QStringList &arguments)
     const int expected = action == QLatin1String("send") ? 3 : action == QLatin1String("receive") ? 2
                          : action == QLatin1String("list")  ? 1 : -1;
     if (expected < 0 || args.size() != expected) {
-        error(QStringLiteral("usage: sqs send QUEUE BODY|list|receive QUEUE [--max N] [--project DIR] (see --help)"));
+        error(QStringLiteral("usage: sqs send QUEUE BODY [--message-group-id ID] [--message-deduplication-id ID]|list|receive QUEUE [--max N] [--project DIR] (see --help)"));
         return 2;
     }
 
@@ -69,18 +77,23 @@ int sqs(const QStringList &arguments)
     }
 
     if (action == QLatin1String("send")) {
-        const auto sent = queues.send(args.at(1), args.at(2).toUtf8(), "{}", &problem);
+        SqsSendOptions options;
+        options.messageGroupId = parser.value(groupOpt);
+        options.messageDeduplicationId = parser.value(dedupOpt);
+        const auto sent = queues.send(args.at(1), args.at(2).toUtf8(), options, &problem);
         if (!sent) {
             error(problem);
             return 2;
         }
-        printLine(QByteArray::fromStdString(nlohmann::ordered_json{{"MessageId", sent->messageId.toStdString()},
-                                                                   {"MD5OfMessageBody", sent->md5OfBody.toStdString()}}
-                                                .dump()));
+        nlohmann::ordered_json reply{{"MessageId", sent->messageId.toStdString()},
+                                     {"MD5OfMessageBody", sent->md5OfBody.toStdString()}};
+        if (!sent->sequenceNumber.isEmpty())
+            reply["SequenceNumber"] = sent->sequenceNumber.toStdString();
+        printLine(QByteArray::fromStdString(reply.dump()));
         return 0;
     }
     if (action == QLatin1String("list")) {
-        printLine(QByteArrayLiteral("COUNT  VISIBILITY  DLQ (maxReceiveCount)  NAME"));
+        printLine(QByteArrayLiteral("COUNT  VISIBILITY  DLQ (maxReceiveCount)  TYPE      NAME"));
         for (const QString &name : queues.queueNames()) {
             const SqsQueueSettings s = queues.queue(name);
             const QString dlq = s.deadLetterQueue.isEmpty()
@@ -88,7 +101,7 @@ int sqs(const QStringList &arguments)
                                     : QStringLiteral("%1 (%2)").arg(s.deadLetterQueue).arg(s.maxReceiveCount);
             printLine(QByteArray::number(queues.messages(name).size()).rightJustified(5) + "  "
                       + QByteArray::number(s.visibilityTimeoutSec).rightJustified(9) + "s  "
-                      + dlq.leftJustified(21).toUtf8() + ' ' + name.toUtf8());
+                      + dlq.leftJustified(21).toUtf8() + ' ' + (s.fifo ? "FIFO    " : "standard") + "  " + name.toUtf8());
         }
         return 0;
     }

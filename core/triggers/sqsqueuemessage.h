@@ -20,6 +20,19 @@ struct SqsQueueMessage
     qint64 firstReceiveMs = 0; // ApproximateFirstReceiveTimestamp; 0 before the first receive
     qint64 visibleAtMs = 0;   // hidden from receivers until this clock time
     QString receiptHandle;    // of the latest receive; deleting needs it
+    // FIFO queues only.
+    QString messageGroupId;
+    QString messageDeduplicationId;
+    QString sequenceNumber;   // 20 digits, growing in the order the queue accepted the messages
+};
+
+// What SendMessage takes besides the body (FIFO queues need a group, and a deduplication id
+// unless the queue derives it from the body).
+struct SqsSendOptions
+{
+    QByteArray messageAttributes = "{}";
+    QString messageGroupId;
+    QString messageDeduplicationId;
 };
 
 struct SqsQueueSettings
@@ -28,6 +41,8 @@ struct SqsQueueSettings
     int visibilityTimeoutSec = 30; // SQS's default
     QString deadLetterQueue;       // RedrivePolicy deadLetterTargetArn's queue; empty: none
     int maxReceiveCount = 0;       // RedrivePolicy maxReceiveCount; 0: no redrive
+    bool fifo = false;             // FifoQueue: ordered per message group, deduplicated for 5 minutes
+    bool contentBasedDeduplication = false; // the deduplication id is the body's SHA-256
 };
 
 } // namespace fn

@@ -113,6 +113,11 @@ QStringList SqsQueuePoller::setFunctions(const QList<FunctionConfig> &functions)
                 problems << where + QStringLiteral("a BatchSize over 10 needs MaximumBatchingWindowInSeconds of 1 or more");
                 continue;
             }
+            if (m.batchSize > MaxFifoBatchSize && d->queues.queue(m.queue).fifo) {
+                problems << where + QStringLiteral("BatchSize for the FIFO queue %1 must be between 1 and %2")
+                                        .arg(m.queue).arg(MaxFifoBatchSize);
+                continue;
+            }
             mappings << m;
         }
     }
@@ -132,32 +137,58 @@ QString SqsQueuePoller::queueArn(const QString &queue)
     return QStringLiteral("arn:aws:sqs:%1:%2:%3").arg(QLatin1String(Region), QLatin1String(Account), queue);
 }
 
+namespace {
+
+nlohmann::ordered_json record(const SqsQueueMessage &m)
+{
+    nlohmann::ordered_json attributes{
+        {"ApproximateReceiveCount", std::to_string(m.receiveCount)},
+        {"SentTimestamp", std::to_string(m.sentMs)},
+    };
+    // A FIFO queue's messages carry their order and group, in the order Lambda writes them.
+    if (!m.messageGroupId.isEmpty()) {
+        attributes["SequenceNumber"] = text(m.sequenceNumber);
+        attributes["MessageGroupId"] = text(m.messageGroupId);
+    }
+    attributes["SenderId"] = text(m.senderId);
+    if (!m.messageGroupId.isEmpty())
+        attributes["MessageDeduplicationId"] = text(m.messageDeduplicationId);
+    attributes["ApproximateFirstReceiveTimestamp"] = std::to_string(m.firstReceiveMs);
+    nlohmann::ordered_json messageAttributes = nlohmann::ordered_json::object();
+    if (nlohmann::json::accept(m.messageAttributes.toStdString()))
+        messageAttributes = nlohmann::ordered_json::parse(m.messageAttributes.toStdString());
+    return {
+        {"messageId", text(m.messageId)},
+        {"receiptHandle", text(m.receiptHandle)},
+        {"body", m.body.toStdString()},
+        {"attributes", attributes},
+        {"messageAttributes", messageAttributes},
+        {"md5OfBody", text(m.md5OfBody)},
+        {"eventSource", "aws:sqs"},
+        {"eventSourceARN", text(SqsQueuePoller::queueArn(m.queue))},
+        {"awsRegion", SqsQueuePoller::Region},
+    };
+}
+
+} // namespace
+
 QByteArray SqsQueuePoller::event(const QList<SqsQueueMessage> &batch)
 {
     nlohmann::ordered_json records = nlohmann::ordered_json::array();
-    for (const SqsQueueMessage &m : batch) {
-        nlohmann::ordered_json attributes{
-            {"ApproximateReceiveCount", std::to_string(m.receiveCount)},
-            {"SentTimestamp", std::to_string(m.sentMs)},
-            {"SenderId", text(m.senderId)},
-            {"ApproximateFirstReceiveTimestamp", std::to_string(m.firstReceiveMs)},
-        };
-        nlohmann::ordered_json messageAttributes = nlohmann::ordered_json::object();
-        if (nlohmann::json::accept(m.messageAttributes.toStdString()))
-            messageAttributes = nlohmann::ordered_json::parse(m.messageAttributes.toStdString());
-        records.push_back({
-            {"messageId", text(m.messageId)},
-            {"receiptHandle", text(m.receiptHandle)},
-            {"body", m.body.toStdString()},
-            {"attributes", attributes},
-            {"messageAttributes", messageAttributes},
-            {"md5OfBody", text(m.md5OfBody)},
-            {"eventSource", "aws:sqs"},
-            {"eventSourceARN", text(queueArn(m.queue))},
-            {"awsRegion", Region},
-        });
-    }
+    for (const SqsQueueMessage &m : batch)
+        records.push_back(record(m));
     return QByteArray::fromStdString(nlohmann::ordered_json{{"Records", records}}.dump());
+}
+
+qsizetype SqsQueuePoller::fittingCount(const QList<SqsQueueMessage> &batch, qint64 maxBytes)
+{
+    qint64 size = qint64(std::string(R"({"Records":[]})").size());
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        size += qint64(record(batch.at(i)).dump().size()) + (i > 0 ? 1 : 0); // the comma between records
+        if (size > maxBytes)
+            return std::max<qsizetype>(i, 1);
+    }
+    return batch.size();
 }
 
 std::optional<QStringList> SqsQueuePoller::failedItems(const QByteArray &response, const QList<SqsQueueMessage> &batch)
@@ -216,9 +247,14 @@ int SqsQueuePoller::poll()
                 continue;
         }
         d->windowStartMs[i] = 0;
-        const QList<SqsQueueMessage> batch = d->queues.receive(m.queue, m.batchSize);
+        QList<SqsQueueMessage> batch = d->queues.receive(m.queue, m.batchSize);
         if (batch.isEmpty())
             continue; // all of them went to the dead-letter queue
+        // What does not fit in one payload waits, as if it had not been received.
+        const qsizetype fitting = fittingCount(batch);
+        for (qsizetype j = fitting; j < batch.size(); ++j)
+            d->queues.unreceive(m.queue, batch.at(j).receiptHandle);
+        batch.resize(fitting);
         ++batches;
 
         SqsBatchResult result;

@@ -54,6 +54,10 @@ public:
     static Invoke invokeWith(Engine &engine);
 
     static constexpr const char *Region = "us-east-1";
+    // Lambda caps a batch by its payload: the messages that would push the event past the
+    // synchronous invocation limit wait for the next batch.
+    static constexpr qint64 MaxBatchPayloadBytes = 6291456;
+    static constexpr int MaxFifoBatchSize = 10;
     static constexpr const char *Account = "123456789012";
 
     // Queues and clock outlive the poller.
@@ -76,6 +80,8 @@ public:
 
     // {"Records": [...]} as Lambda delivers a batch from the queue.
     static QByteArray event(const QList<SqsQueueMessage> &batch);
+    // How many of `batch` (from the front) fit in one event of at most `maxBytes`; at least one.
+    static qsizetype fittingCount(const QList<SqsQueueMessage> &batch, qint64 maxBytes = MaxBatchPayloadBytes);
     static QString queueArn(const QString &queue);
     // The messageIds a ReportBatchItemFailures response names, or nullopt when the response
     // fails the whole batch (invalid JSON, a missing, empty or unknown itemIdentifier).

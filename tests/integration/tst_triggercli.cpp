@@ -1,7 +1,9 @@
-// fnstudio-cli's `schedule next` and `generate-event`, run as a user runs them: output lines and exit codes.
+// fnstudio-cli's `schedule next`, `generate-event` and `sqs`, run as a user runs them: output lines and exit codes.
 
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +40,31 @@ private:
 
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    // A FIFO queue (its name ends in .fifo) takes a message group and a deduplication id.
+    void sqsSendToFifoQueue()
+    {
+        QTemporaryDir project;
+        const QStringList base{QStringLiteral("sqs"), QStringLiteral("send"), QStringLiteral("Orders.fifo"),
+                               QStringLiteral("{\"order\": 1}"), QStringLiteral("--project"), project.path()};
+        Result r = run(base);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("The request must contain the parameter MessageGroupId.")), qPrintable(r.err));
+        r = run(base + QStringList{QStringLiteral("--message-group-id"), QStringLiteral("customer-7"),
+                                   QStringLiteral("--message-deduplication-id"), QStringLiteral("order-1")});
+        QCOMPARE(r.code, 0);
+        const auto reply = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(reply["SequenceNumber"].get<std::string>().size(), size_t(20));
+        // The same deduplication id within 5 minutes: accepted, answered with the first message's id.
+        const Result again = run(base + QStringList{QStringLiteral("--message-group-id"), QStringLiteral("customer-7"),
+                                                    QStringLiteral("--message-deduplication-id"), QStringLiteral("order-1")});
+        QCOMPARE(again.code, 0);
+        QCOMPARE(QString::fromStdString(nlohmann::json::parse(again.out.toStdString())["MessageId"].get<std::string>()),
+                 QString::fromStdString(reply["MessageId"].get<std::string>()));
+        r = run({QStringLiteral("sqs"), QStringLiteral("list"), QStringLiteral("--project"), project.path()});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\n\\s+1 .*FIFO\\s+Orders\\.fifo"))), qPrintable(r.out));
+    }
 
     void scheduleNext()
     {

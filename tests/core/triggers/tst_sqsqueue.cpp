@@ -232,6 +232,107 @@ private Q_SLOTS:
         QCOMPARE(invalid.setFunctions({consumer("{'Queue': {'Ref': 'Jobs'}, 'BatchSize': 50}")}).size(), 1);
     }
 
+    // FIFO: a group's messages in order, one batch of a group in flight at a time, deduplication
+    // within 5 minutes by id or by the body's hash, and SQS's messages for what a send lacks.
+    void fifoQueues()
+    {
+        SqsQueueSettings orders;
+        orders.name = QStringLiteral("Orders.fifo");
+        orders.fifo = true;
+        QVERIFY(m_queues->setQueue(orders));
+        QString error;
+        QVERIFY(!m_queues->send(orders.name, "x", SqsSendOptions{}, &error));
+        QCOMPARE(error, QStringLiteral("The request must contain the parameter MessageGroupId."));
+        QVERIFY(!m_queues->send(orders.name, "x", SqsSendOptions{"{}", QStringLiteral("A"), {}}, &error));
+        QCOMPARE(error, QStringLiteral("The queue should either have ContentBasedDeduplication enabled or "
+                                       "MessageDeduplicationId provided explicitly"));
+
+        const auto send = [&](const char *body, const char *group, const char *dedup) {
+            return m_queues->send(orders.name, body, SqsSendOptions{"{}", QString::fromLatin1(group), QString::fromLatin1(dedup)});
+        };
+        const auto a1 = send("a1", "A", "1");
+        const auto a2 = send("a2", "A", "2");
+        const auto b1 = send("b1", "B", "3");
+        QVERIFY(a1 && a2 && b1);
+        QCOMPARE(a1->sequenceNumber.size(), 20);
+        QVERIFY(a1->sequenceNumber < a2->sequenceNumber && a2->sequenceNumber < b1->sequenceNumber);
+        const auto again = send("a1 again", "A", "1");
+        QCOMPARE(again->messageId, a1->messageId); // accepted, not added
+        QCOMPARE(ids(orders.name), (QStringList{a1->messageId, a2->messageId, b1->messageId}));
+
+        QList<SqsQueueMessage> got = m_queues->receive(orders.name, 1);
+        QCOMPARE(got.first().messageId, a1->messageId);
+        QCOMPARE(got.first().messageGroupId, QStringLiteral("A"));
+        QCOMPARE(got.first().sequenceNumber, a1->sequenceNumber);
+        // A1 in flight holds group A back; B goes on.
+        got = m_queues->receive(orders.name, 10);
+        QCOMPARE(got.size(), 1);
+        QCOMPARE(got.first().messageId, b1->messageId);
+        QVERIFY(m_queues->deleteMessage(orders.name, m_queues->messages(orders.name).first().receiptHandle));
+        got = m_queues->receive(orders.name, 10);
+        QCOMPARE(got.size(), 1);
+        QCOMPARE(got.first().messageId, a2->messageId);
+
+        // The deduplication window is five minutes of the clock.
+        m_clock->advance(SqsQueueStore::DeduplicationWindowMs + 1);
+        const auto later = send("a1 later", "A", "1");
+        QVERIFY(later->messageId != a1->messageId);
+
+        // ContentBasedDeduplication: the body's SHA-256 is the id. A name ending .fifo is FIFO.
+        const QString hashed = QStringLiteral("Hashed.fifo");
+        QVERIFY(!m_queues->send(hashed, "x", SqsSendOptions{}, &error)); // created FIFO on first use
+        QVERIFY(m_queues->queue(hashed).fifo);
+        QVERIFY(m_queues->setQueue(SqsQueueSettings{hashed, 30, {}, 0, true, true}));
+        const auto h1 = m_queues->send(hashed, "same", SqsSendOptions{"{}", QStringLiteral("G"), {}});
+        const auto h2 = m_queues->send(hashed, "same", SqsSendOptions{"{}", QStringLiteral("G"), {}});
+        QCOMPARE(h2->messageId, h1->messageId);
+        QCOMPARE(h1->messageDeduplicationId.size(), 64);
+        QCOMPARE(ids(hashed).size(), 1);
+
+        // The event carries the FIFO attributes; BatchSize over 10 is refused for a FIFO queue.
+        SqsQueuePoller invalid(*m_queues, m_clock, {});
+        const QStringList problems = invalid.setFunctions(
+            {consumer("{'Queue': 'Hashed.fifo', 'BatchSize': 20, 'MaximumBatchingWindowInSeconds': 1}")});
+        QCOMPARE(problems, QStringList{QStringLiteral("Consumer/Jobs: BatchSize for the FIFO queue Hashed.fifo must be between 1 and 10")});
+        auto p = poller("{'Queue': 'Hashed.fifo'}");
+        QCOMPARE(p->poll(), 1);
+        const nlohmann::json attributes = records(m_events.last())[0]["attributes"];
+        QCOMPARE(str(attributes["MessageGroupId"]), QStringLiteral("G"));
+        QCOMPARE(str(attributes["SequenceNumber"]), h1->sequenceNumber);
+        QCOMPARE(str(attributes["MessageDeduplicationId"]), h1->messageDeduplicationId);
+        QStringList order;
+        const auto ordered = nlohmann::ordered_json::parse(m_events.last().toStdString())["Records"][0]["attributes"];
+        for (const auto &[key, value] : ordered.items())
+            order << QString::fromStdString(key);
+        QCOMPARE(order, (QStringList{QStringLiteral("ApproximateReceiveCount"), QStringLiteral("SentTimestamp"),
+                                     QStringLiteral("SequenceNumber"), QStringLiteral("MessageGroupId"),
+                                     QStringLiteral("SenderId"), QStringLiteral("MessageDeduplicationId"),
+                                     QStringLiteral("ApproximateFirstReceiveTimestamp")}));
+    }
+
+    // A batch stops short of 6 MB of payload; the rest waits, its receive count untouched.
+    void batchCappedAtSixMegabytes()
+    {
+        const QByteArray body(250000, 'x');
+        for (int i = 0; i < 30; ++i)
+            QVERIFY(m_queues->send(QStringLiteral("Jobs"), body));
+        auto p = poller("{'Queue': 'Jobs', 'BatchSize': 100, 'MaximumBatchingWindowInSeconds': 1}");
+        QCOMPARE(p->poll(), 0); // the window opens
+        m_clock->advance(1000);
+        QCOMPARE(p->poll(), 1);
+        const QByteArray first = m_events.last();
+        QVERIFY2(first.size() <= SqsQueuePoller::MaxBatchPayloadBytes, qPrintable(QString::number(first.size())));
+        const int taken = int(records(first).size());
+        QCOMPARE(taken, 25); // 25 records of ~250.5 KB fit in 6,291,456 bytes, 26 would not
+        QCOMPARE(p->poll(), 0);
+        m_clock->advance(1000);
+        QCOMPARE(p->poll(), 1);
+        const nlohmann::json rest = records(m_events.last());
+        QCOMPARE(int(rest.size()), 5);
+        QCOMPARE(str(rest[0]["attributes"]["ApproximateReceiveCount"]), QStringLiteral("1"));
+        QVERIFY(m_queues->messages(QStringLiteral("Jobs")).isEmpty());
+    }
+
     void queuesFromTheTemplate()
     {
         const QString path = m_dir.filePath(QStringLiteral("template.yaml"));
@@ -247,6 +348,9 @@ private Q_SLOTS:
                    "        maxReceiveCount: 5\n"
                    "  JobsDlq:\n"
                    "    Type: AWS::SQS::Queue\n"
+                   "    Properties:\n"
+                   "      FifoQueue: true\n"
+                   "      ContentBasedDeduplication: true\n"
                    "  Fn:\n"
                    "    Type: AWS::Serverless::Function\n");
         file.close();
@@ -260,6 +364,9 @@ private Q_SLOTS:
         QCOMPARE(queues[0].maxReceiveCount, 5);
         QCOMPARE(queues[1].name, QStringLiteral("JobsDlq"));
         QCOMPARE(queues[1].visibilityTimeoutSec, 30);
+        QVERIFY(!queues[0].fifo);
+        QVERIFY(queues[1].fifo);
+        QVERIFY(queues[1].contentBasedDeduplication);
         QVERIFY(SqsQueueStore::settingsFromTemplate(m_dir.filePath(QStringLiteral("missing.yaml")), &error).isEmpty());
         QVERIFY(!error.isEmpty());
     }
