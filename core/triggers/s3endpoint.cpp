@@ -515,9 +515,6 @@ struct S3Endpoint::Private
 
     void putObject(const httplib::Request &req, httplib::Response &res, const Target &t, const httplib::ContentReader &reader)
     {
-        const std::string sha = req.get_header_value("x-amz-content-sha256");
-        const bool chunked = sha.rfind("STREAMING-", 0) == 0
-            || QString::fromStdString(req.get_header_value("Content-Encoding")).contains(QLatin1String("aws-chunked"));
         const qint64 declared = QString::fromStdString(req.has_header("x-amz-decoded-content-length")
                                                            ? req.get_header_value("x-amz-decoded-content-length")
                                                            : req.get_header_value("Content-Length")).toLongLong();
@@ -527,42 +524,9 @@ struct S3Endpoint::Private
                          QStringLiteral("<ProposedSize>%1</ProposedSize><MaxSizeAllowed>%2</MaxSizeAllowed>")
                              .arg(declared).arg(S3ObjectStore::MaxSinglePutBytes));
         QByteArray md5;
-        if (req.has_header("Content-MD5")) {
-            md5 = QByteArray::fromBase64(QByteArray::fromStdString(req.get_header_value("Content-MD5")));
-            if (md5.size() != 16)
-                return error(req, res, 400, QStringLiteral("InvalidDigest"), QStringLiteral("The Content-MD5 you specified was invalid."), t);
-        }
-        const auto fill = [&](QIODevice &out, QString *problem, QString *code) {
-            AwsChunkedDecoder decoder;
-            bool writeFailed = false, framingBroken = false;
-            const auto write = [&](const char *data, size_t len) {
-                if (out.write(data, qint64(len)) != qint64(len)) {
-                    writeFailed = true;
-                    return false;
-                }
-                return true;
-            };
-            reader([&](const char *data, size_t len) {
-                if (!chunked)
-                    return write(data, len);
-                if (!decoder.feed(data, len, write)) {
-                    framingBroken = !writeFailed;
-                    return false;
-                }
-                return true;
-            });
-            if (writeFailed) {
-                *code = QStringLiteral("InternalError");
-                *problem = QStringLiteral("writing %1/%2 failed: %3").arg(t.bucket, t.key, out.errorString());
-                return false;
-            }
-            if (framingBroken || (chunked && !decoder.finished())) {
-                *code = QStringLiteral("IncompleteBody");
-                *problem = QStringLiteral("The request body is not valid aws-chunked encoding");
-                return false;
-            }
-            return true;
-        };
+        if (!contentMd5(req, res, t, &md5))
+            return;
+        const S3ObjectStore::Fill fill = bodyFill(req, reader, t);
         if (!store.bucketExists(t.bucket))
             return error(req, res, 404, QStringLiteral("NoSuchBucket"), QStringLiteral("The specified bucket does not exist"), t);
         expect(t, QStringLiteral("ObjectCreated:Put"));
@@ -577,7 +541,7 @@ struct S3Endpoint::Private
     void writeError(const httplib::Request &req, httplib::Response &res, const Target &t, const S3ObjectStore::Written &w)
     {
         static const QHash<QString, int> statuses{{QStringLiteral("NoSuchBucket"), 404}, {QStringLiteral("NoSuchKey"), 404},
-                                                  {QStringLiteral("InternalError"), 500}};
+                                                  {QStringLiteral("InternalError"), 500}, {QStringLiteral("NoSuchUpload"), 404}};
         error(req, res, statuses.value(w.errorCode, 400), w.errorCode, w.error, t);
     }
 
@@ -630,6 +594,148 @@ struct S3Endpoint::Private
         res.status = 204;
     }
 
+    // The Content-MD5 header as bytes (empty when absent); false after answering InvalidDigest.
+    bool contentMd5(const httplib::Request &req, httplib::Response &res, const Target &t, QByteArray *md5)
+    {
+        if (!req.has_header("Content-MD5"))
+            return true;
+        *md5 = QByteArray::fromBase64(QByteArray::fromStdString(req.get_header_value("Content-MD5")));
+        if (md5->size() == 16)
+            return true;
+        error(req, res, 400, QStringLiteral("InvalidDigest"), QStringLiteral("The Content-MD5 you specified was invalid."), t);
+        return false;
+    }
+
+    // Streams the request body into the store's staging file, decoding aws-chunked uploads.
+    static S3ObjectStore::Fill bodyFill(const httplib::Request &req, const httplib::ContentReader &reader, const Target &t)
+    {
+        const std::string sha = req.get_header_value("x-amz-content-sha256");
+        const bool chunked = sha.rfind("STREAMING-", 0) == 0
+            || QString::fromStdString(req.get_header_value("Content-Encoding")).contains(QLatin1String("aws-chunked"));
+        return [&reader, chunked, t](QIODevice &out, QString *problem, QString *code) {
+            AwsChunkedDecoder decoder;
+            bool writeFailed = false, framingBroken = false;
+            const auto write = [&](const char *data, size_t len) {
+                if (out.write(data, qint64(len)) != qint64(len)) {
+                    writeFailed = true;
+                    return false;
+                }
+                return true;
+            };
+            reader([&](const char *data, size_t len) {
+                if (!chunked)
+                    return write(data, len);
+                if (!decoder.feed(data, len, write)) {
+                    framingBroken = !writeFailed;
+                    return false;
+                }
+                return true;
+            });
+            if (writeFailed) {
+                *code = QStringLiteral("InternalError");
+                *problem = QStringLiteral("writing %1/%2 failed: %3").arg(t.bucket, t.key, out.errorString());
+                return false;
+            }
+            if (framingBroken || (chunked && !decoder.finished())) {
+                *code = QStringLiteral("IncompleteBody");
+                *problem = QStringLiteral("The request body is not valid aws-chunked encoding");
+                return false;
+            }
+            return true;
+        };
+    }
+
+    // --- multipart uploads ---
+
+    static std::string readSmallBody(const httplib::ContentReader &reader)
+    {
+        std::string body;
+        reader([&body](const char *data, size_t len) {
+            body.append(data, len);
+            return body.size() < 2 * 1024 * 1024;
+        });
+        return body;
+    }
+
+    void createMultipartUpload(const httplib::Request &req, httplib::Response &res, const Target &t)
+    {
+        QString problem, code;
+        const QString id = store.createUpload(t.bucket, t.key, contentTypeOf(req), metadataOf(req), &problem, &code);
+        if (id.isEmpty())
+            return error(req, res, code == QLatin1String("NoSuchBucket") ? 404 : code == QLatin1String("InternalError") ? 500 : 400,
+                         code, problem, t);
+        xml(res, QStringLiteral("<InitiateMultipartUploadResult xmlns=\"%1\"><Bucket>%2</Bucket><Key>%3</Key><UploadId>%4</UploadId>"
+                                "</InitiateMultipartUploadResult>")
+                     .arg(QLatin1String(Namespace), xmlEscaped(t.bucket), xmlEscaped(t.key), id));
+    }
+
+    void uploadPart(const httplib::Request &req, httplib::Response &res, const Target &t, const httplib::ContentReader &reader)
+    {
+        if (req.has_header("x-amz-copy-source"))
+            return notImplemented(req, res, QStringLiteral("UploadPartCopy"));
+        bool ok = false;
+        const int number = param(req, "partNumber").toInt(&ok);
+        QByteArray md5;
+        if (!contentMd5(req, res, t, &md5))
+            return;
+        const auto u = store.upload(param(req, "uploadId"));
+        if (u && (u->bucket != t.bucket || u->key != t.key))
+            return error(req, res, 404, QStringLiteral("NoSuchUpload"), QStringLiteral("The specified upload does not exist."), t);
+        const S3ObjectStore::Written w = store.putPart(param(req, "uploadId"), ok ? number : 0, bodyFill(req, reader, t), md5);
+        if (!w.ok)
+            return writeError(req, res, t, w);
+        res.status = 200;
+        res.set_header("ETag", quoted(w.object.eTag).toStdString());
+    }
+
+    void completeMultipartUpload(const httplib::Request &req, httplib::Response &res, const Target &t,
+                                 const httplib::ContentReader &reader)
+    {
+        const std::string body = readSmallBody(reader);
+        QXmlStreamReader xmlReader(QByteArray::fromStdString(body));
+        QList<QPair<int, QString>> parts;
+        int number = 0;
+        QString eTag;
+        while (!xmlReader.atEnd()) {
+            const auto token = xmlReader.readNext();
+            if (token == QXmlStreamReader::StartElement && xmlReader.name() == QLatin1String("Part")) {
+                number = 0;
+                eTag.clear();
+            } else if (token == QXmlStreamReader::StartElement && xmlReader.name() == QLatin1String("PartNumber")) {
+                number = xmlReader.readElementText().trimmed().toInt();
+            } else if (token == QXmlStreamReader::StartElement && xmlReader.name() == QLatin1String("ETag")) {
+                eTag = xmlReader.readElementText().trimmed();
+            } else if (token == QXmlStreamReader::EndElement && xmlReader.name() == QLatin1String("Part")) {
+                parts.append({number, eTag});
+            }
+        }
+        if (xmlReader.hasError())
+            return error(req, res, 400, QStringLiteral("MalformedXML"),
+                         QStringLiteral("The XML you provided was not well-formed or did not validate against our published schema (%1)")
+                             .arg(xmlReader.errorString()), t);
+        const auto u = store.upload(param(req, "uploadId"));
+        if (!u || u->bucket != t.bucket || u->key != t.key)
+            return error(req, res, 404, QStringLiteral("NoSuchUpload"), QStringLiteral("The specified upload does not exist."), t);
+        expect(t, QStringLiteral("ObjectCreated:CompleteMultipartUpload"));
+        const S3ObjectStore::Written w = store.completeUpload(u->id, parts);
+        settle(t, w.ok);
+        if (!w.ok)
+            return writeError(req, res, t, w);
+        const QString location = QStringLiteral("http://%1/%2/%3")
+                                     .arg(QString::fromStdString(req.get_header_value("Host")), t.bucket,
+                                          QString::fromLatin1(QUrl::toPercentEncoding(t.key, "/")));
+        xml(res, QStringLiteral("<CompleteMultipartUploadResult xmlns=\"%1\"><Location>%2</Location><Bucket>%3</Bucket>"
+                                "<Key>%4</Key><ETag>&quot;%5&quot;</ETag></CompleteMultipartUploadResult>")
+                     .arg(QLatin1String(Namespace), xmlEscaped(location), xmlEscaped(t.bucket), xmlEscaped(t.key), w.object.eTag));
+    }
+
+    void abortMultipartUpload(const httplib::Request &req, httplib::Response &res, const Target &t)
+    {
+        if (!store.abortUpload(param(req, "uploadId")))
+            return error(req, res, 404, QStringLiteral("NoSuchUpload"), QStringLiteral("The specified upload does not exist."), t);
+        res.status = 204;
+    }
+
     // --- dispatch ---
 
     void handle(const httplib::Request &req, httplib::Response &res, const httplib::ContentReader *reader)
@@ -641,9 +747,14 @@ struct S3Endpoint::Private
         const std::string &m = req.method;
         const bool read = m == "GET" || m == "HEAD";
         // Multipart uploads and the bucket configuration sub-resources are not kept locally.
+        // Multipart uploads of an object: create, parts, complete, abort (not the listings).
+        const bool multipart = !t.key.isEmpty()
+            && ((m == "POST" && (req.has_param("uploads") || req.has_param("uploadId")))
+                || (m == "PUT" && req.has_param("uploadId") && req.has_param("partNumber"))
+                || (m == "DELETE" && req.has_param("uploadId")));
         for (const char *sub : {"uploads", "uploadId", "acl", "policy", "versioning", "tagging", "cors", "lifecycle",
                                 "notification", "website", "encryption", "versions", "object-lock", "retention"})
-            if (req.has_param(sub))
+            if (req.has_param(sub) && !multipart)
                 return notImplemented(req, res, QStringLiteral("the ?%1 sub-resource (%2 %3)")
                                                     .arg(QLatin1String(sub), QString::fromStdString(m),
                                                          QString::fromStdString(req.path)));
@@ -669,14 +780,8 @@ struct S3Endpoint::Private
                 return listObjects(req, res, t);
             if (m == "DELETE")
                 return deleteBucket(req, res, t);
-            if (m == "POST" && req.has_param("delete")) {
-                std::string body;
-                (*reader)([&body](const char *data, size_t len) {
-                    body.append(data, len);
-                    return body.size() < 2 * 1024 * 1024;
-                });
-                return deleteObjects(req, res, t, QByteArray::fromStdString(body));
-            }
+            if (m == "POST" && req.has_param("delete"))
+                return deleteObjects(req, res, t, QByteArray::fromStdString(readSmallBody(*reader)));
             return error(req, res, 405, QStringLiteral("MethodNotAllowed"),
                          QStringLiteral("The specified method is not allowed against this resource."));
         }
@@ -690,6 +795,15 @@ struct S3Endpoint::Private
                 return read ? error(req, res, 404, QStringLiteral("NoSuchKey"), QStringLiteral("The specified key does not exist."), t)
                             : void(res.status = 204);
             return error(req, res, 400, QStringLiteral("InvalidArgument"), problem, t);
+        }
+        if (multipart) {
+            if (m == "POST" && req.has_param("uploads"))
+                return createMultipartUpload(req, res, t);
+            if (m == "PUT")
+                return uploadPart(req, res, t, *reader);
+            if (m == "POST")
+                return completeMultipartUpload(req, res, t, *reader);
+            return abortMultipartUpload(req, res, t);
         }
         if (read) {
             getObject(req, res, t);

@@ -3,7 +3,8 @@
 // AWS_ENDPOINT_URL_S3) and the AWS CLI (--endpoint-url) read and write them as they would S3:
 // path-style ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, ListObjects
 // (v1 and v2), GetObject (ranges, conditions), HeadObject, PutObject (plain, Content-MD5 checked,
-// aws-chunked), CopyObject, DeleteObject and DeleteObjects, with S3's XML bodies and error codes.
+// aws-chunked), multipart uploads (create, parts, complete, abort), CopyObject, DeleteObject and
+// DeleteObjects, with S3's XML bodies and error codes.
 // Requests are not authenticated: any signature is accepted, as the endpoint only serves this
 // machine. Objects written or deleted through it raise the template's S3 events with the right
 // names (ObjectCreated:Put, ObjectCreated:Copy, ObjectRemoved:Delete) through the change observer.

@@ -494,6 +494,205 @@ bool S3ObjectStore::remove(const QString &bucket, const QString &key, QString *e
     return true;
 }
 
+namespace {
+
+QString uploadsDir(const QString &projectDir)
+{
+    return QDir(projectDir).filePath(QStringLiteral(".fnstudio/s3-uploads"));
+}
+
+bool validUploadId(const QString &id)
+{
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
+    return hex.match(id).hasMatch();
+}
+
+QString partPath(const QString &dir, int partNumber)
+{
+    return QDir(dir).filePath(QStringLiteral("part-%1").arg(partNumber, 5, 10, QLatin1Char('0')));
+}
+
+} // namespace
+
+QString S3ObjectStore::createUpload(const QString &bucket, const QString &key, const QString &contentType,
+                                    const QList<QPair<QString, QString>> &metadata, QString *error, QString *errorCode)
+{
+    if (!bucketExists(bucket)) {
+        *errorCode = QStringLiteral("NoSuchBucket");
+        *error = QStringLiteral("The specified bucket does not exist");
+        return {};
+    }
+    if (const QString problem = keyProblem(key); !problem.isEmpty() || key.endsWith(u'/')) {
+        *errorCode = QStringLiteral("InvalidArgument");
+        *error = problem.isEmpty() ? QStringLiteral("key '%1' ends with '/': fnstudio keeps it as a folder").arg(key) : problem;
+        return {};
+    }
+    const QString id = QUuid::createUuid().toString(QUuid::Id128);
+    const QString dir = QDir(uploadsDir(d->projectDir)).filePath(id);
+    nlohmann::ordered_json json{{"bucket", bucket.toStdString()}, {"key", key.toStdString()},
+                                {"contentType", contentType.toStdString()}, {"metadata", nlohmann::ordered_json::object()}};
+    for (const auto &[name, value] : metadata)
+        json["metadata"][name.toStdString()] = value.toStdString();
+    QSaveFile file(QDir(dir).filePath(QStringLiteral("upload.json")));
+    if (!QDir().mkpath(dir) || !file.open(QIODevice::WriteOnly) || file.write(QByteArray::fromStdString(json.dump())) < 0
+        || !file.commit()) {
+        *errorCode = QStringLiteral("InternalError");
+        *error = QStringLiteral("cannot start the upload in %1: %2").arg(dir, file.errorString());
+        return {};
+    }
+    return id;
+}
+
+std::optional<S3ObjectStore::Upload> S3ObjectStore::upload(const QString &uploadId) const
+{
+    if (!validUploadId(uploadId))
+        return std::nullopt;
+    QFile file(QDir(uploadsDir(d->projectDir)).filePath(uploadId + QStringLiteral("/upload.json")));
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray text = file.readAll();
+    const auto json = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    if (!json.is_object())
+        return std::nullopt;
+    Upload u;
+    u.id = uploadId;
+    u.bucket = QString::fromStdString(json.value("bucket", std::string()));
+    u.key = QString::fromStdString(json.value("key", std::string()));
+    u.contentType = QString::fromStdString(json.value("contentType", std::string()));
+    if (const auto m = json.find("metadata"); m != json.end() && m->is_object())
+        for (const auto &[name, value] : m->items())
+            if (value.is_string())
+                u.metadata.append({QString::fromStdString(name), QString::fromStdString(value.get<std::string>())});
+    return u;
+}
+
+S3ObjectStore::Written S3ObjectStore::putPart(const QString &uploadId, int partNumber, const Fill &fill,
+                                              const QByteArray &expectedMd5)
+{
+    Written result;
+    if (!upload(uploadId)) {
+        result.errorCode = QStringLiteral("NoSuchUpload");
+        result.error = QStringLiteral("The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.");
+        return result;
+    }
+    if (partNumber < 1 || partNumber > MaxPartNumber) {
+        result.errorCode = QStringLiteral("InvalidArgument");
+        result.error = QStringLiteral("Part number must be an integer between 1 and %1, inclusive").arg(MaxPartNumber);
+        return result;
+    }
+    const QString dir = QDir(uploadsDir(d->projectDir)).filePath(uploadId);
+    const QString path = partPath(dir, partNumber);
+    const QString staging = QDir(dir).filePath(StagingPrefix + QUuid::createUuid().toString(QUuid::Id128));
+    HashingFile file(staging);
+    if (!file.open(QIODevice::WriteOnly)) {
+        result.errorCode = QStringLiteral("InternalError");
+        result.error = QStringLiteral("cannot write %1: %2").arg(staging, file.errorString());
+        return result;
+    }
+    QString error, code;
+    bool ok = fill(file, &error, &code) && file.error() == QFileDevice::NoError && file.flush();
+    if (!ok && error.isEmpty()) {
+        code = QStringLiteral("InternalError");
+        error = QStringLiteral("writing part %1 of the upload failed: %2").arg(partNumber).arg(file.errorString());
+    }
+    const QByteArray md5 = file.md5();
+    file.close();
+    if (ok && !expectedMd5.isEmpty() && md5 != expectedMd5) {
+        ok = false;
+        code = QStringLiteral("BadDigest");
+        error = QStringLiteral("The Content-MD5 you specified did not match what we received.");
+    }
+    if (ok && std::rename(QFile::encodeName(staging).constData(), QFile::encodeName(path).constData()) != 0) {
+        ok = false;
+        code = QStringLiteral("InternalError");
+        error = QStringLiteral("cannot keep part %1: %2").arg(partNumber).arg(QString::fromLocal8Bit(std::strerror(errno)));
+    }
+    if (!ok) {
+        QFile::remove(staging);
+        result.errorCode = code.isEmpty() ? QStringLiteral("InternalError") : code;
+        result.error = error;
+        return result;
+    }
+    result.ok = true;
+    result.object.eTag = QString::fromLatin1(md5.toHex());
+    result.object.size = QFileInfo(path).size();
+    return result;
+}
+
+S3ObjectStore::Written S3ObjectStore::completeUpload(const QString &uploadId, const QList<QPair<int, QString>> &parts)
+{
+    Written result;
+    const auto fail = [&result](const QString &code, const QString &message) {
+        result.errorCode = code;
+        result.error = message;
+        return result;
+    };
+    const auto u = upload(uploadId);
+    if (!u)
+        return fail(QStringLiteral("NoSuchUpload"),
+                    QStringLiteral("The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."));
+    if (parts.isEmpty())
+        return fail(QStringLiteral("MalformedXML"), QStringLiteral("You must specify at least one part"));
+    const QString dir = QDir(uploadsDir(d->projectDir)).filePath(uploadId);
+    QCryptographicHash tags(QCryptographicHash::Md5);
+    for (qsizetype i = 1; i < parts.size(); ++i)
+        if (parts.at(i).first <= parts.at(i - 1).first)
+            return fail(QStringLiteral("InvalidPartOrder"), QStringLiteral("The list of parts was not in ascending order. The parts list must be specified in order by part number."));
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const auto &[number, eTag] = parts.at(i);
+        const QString path = partPath(dir, number);
+        const QString md5 = md5OfFile(path);
+        QString given = eTag;
+        given.remove(u'"');
+        if (md5.isEmpty() || md5 != given)
+            return fail(QStringLiteral("InvalidPart"), QStringLiteral("One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."));
+        if (i < parts.size() - 1 && QFileInfo(path).size() < MinPartBytes)
+            return fail(QStringLiteral("EntityTooSmall"), QStringLiteral("Your proposed upload is smaller than the minimum allowed object size."));
+        tags.addData(QByteArray::fromHex(md5.toLatin1()));
+    }
+    const auto fill = [&parts, &dir](QIODevice &out, QString *error, QString *code) {
+        char buffer[64 * 1024];
+        for (const auto &[number, eTag] : parts) {
+            QFile in(partPath(dir, number));
+            if (!in.open(QIODevice::ReadOnly)) {
+                *code = QStringLiteral("InternalError");
+                *error = QStringLiteral("cannot read part %1: %2").arg(number).arg(in.errorString());
+                return false;
+            }
+            for (qint64 n; (n = in.read(buffer, sizeof buffer)) > 0;)
+                if (out.write(buffer, n) != n) {
+                    *code = QStringLiteral("InternalError");
+                    *error = QStringLiteral("writing the object failed: %1").arg(out.errorString());
+                    return false;
+                }
+        }
+        return true;
+    };
+    result = put(u->bucket, u->key, fill, u->contentType, u->metadata);
+    if (!result.ok)
+        return result;
+    // S3's ETag of a multipart object: the MD5 of the parts' MD5s, a dash, the number of parts.
+    S3Object &o = result.object;
+    o.eTag = QString::fromLatin1(tags.result().toHex()) + u'-' + QString::number(parts.size());
+    const qint64 modifiedMs = QFileInfo(o.path).lastModified().toMSecsSinceEpoch();
+    {
+        std::lock_guard lock(d->mutex);
+        d->tags.insert(o.path, {o.size, modifiedMs, o.eTag});
+    }
+    QString sidecarError;
+    if (!d->writeSidecar(o, modifiedMs, &sidecarError))
+        result.error = sidecarError;
+    QDir(dir).removeRecursively();
+    return result;
+}
+
+bool S3ObjectStore::abortUpload(const QString &uploadId)
+{
+    if (!upload(uploadId))
+        return false;
+    return QDir(QDir(uploadsDir(d->projectDir)).filePath(uploadId)).removeRecursively();
+}
+
 QString S3ObjectStore::guessContentType(const QString &key)
 {
     static const QMimeDatabase db;

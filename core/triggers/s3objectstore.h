@@ -93,6 +93,29 @@ public:
     // Deleting a key that does not exist succeeds, as on S3. Empty folders left behind go too.
     bool remove(const QString &bucket, const QString &key, QString *error);
 
+    // Multipart uploads (what the AWS CLI and SDKs use above 8 MB): parts are kept under
+    // <project>/.fnstudio/s3-uploads/<upload id> until the upload completes or is aborted.
+    static constexpr qint64 MinPartBytes = 5LL * 1024 * 1024; // every part but the last
+    static constexpr int MaxPartNumber = 10000;
+    struct Upload
+    {
+        QString id;
+        QString bucket;
+        QString key;
+        QString contentType;
+        QList<QPair<QString, QString>> metadata;
+    };
+    // Empty with *error (S3's code in *errorCode) when the bucket or key cannot take it.
+    QString createUpload(const QString &bucket, const QString &key, const QString &contentType,
+                         const QList<QPair<QString, QString>> &metadata, QString *error, QString *errorCode);
+    std::optional<Upload> upload(const QString &uploadId) const;
+    // The part's ETag is its MD5, as for a PUT.
+    Written putPart(const QString &uploadId, int partNumber, const Fill &fill, const QByteArray &expectedMd5 = {});
+    // Joins the named parts (ascending part numbers, ETags as putPart gave them) into the object;
+    // its ETag is S3's: the MD5 of the parts' MD5s, "-", the number of parts.
+    Written completeUpload(const QString &uploadId, const QList<QPair<int, QString>> &parts);
+    bool abortUpload(const QString &uploadId);
+
     static QString guessContentType(const QString &key);
     // The template's AWS::S3::Bucket resources by logical id (what !Ref gives locally, as in sam local).
     static QStringList bucketsFromTemplate(const QString &templateFile, QString *error = nullptr);

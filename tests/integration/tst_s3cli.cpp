@@ -172,6 +172,25 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(!QFileInfo::exists(bucketFile(QStringLiteral("ThumbnailsBucket"), QStringLiteral("docs/copy of notes.txt"))));
 
+        // Above 8 MB `aws s3 cp` uploads in parts and downloads in ranges.
+        QByteArray big(12 * 1024 * 1024, Qt::Uninitialized);
+        for (qsizetype i = 0; i < big.size(); ++i)
+            big[i] = char((i * 7919) % 251);
+        const QString bigFile = m_dir.filePath(QStringLiteral("big.bin"));
+        QVERIFY(writeFile(bigFile, big));
+        AwsRun cp = runAws(m_aws, m_awsEnv, m_dir.path(),
+                           {QStringLiteral("s3"), QStringLiteral("cp"), bigFile, QStringLiteral("s3://ThumbnailsBucket/big.bin")}, m_endpoint);
+        QVERIFY2(cp.exitCode == 0, cp.err.constData());
+        QCOMPARE(readFile(bucketFile(QStringLiteral("ThumbnailsBucket"), QStringLiteral("big.bin"))), big);
+        r = s3api({QStringLiteral("head-object"), QStringLiteral("--bucket"), QStringLiteral("ThumbnailsBucket"),
+                   QStringLiteral("--key"), QStringLiteral("big.bin")});
+        QVERIFY2(r.json().value(QStringLiteral("ETag")).toString().endsWith(QLatin1String("-2\"")), r.out.constData());
+        const QString back = m_dir.filePath(QStringLiteral("big-back.bin"));
+        cp = runAws(m_aws, m_awsEnv, m_dir.path(),
+                    {QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("s3://ThumbnailsBucket/big.bin"), back}, m_endpoint);
+        QVERIFY2(cp.exitCode == 0, cp.err.constData());
+        QCOMPARE(readFile(back), big);
+
         // S3's errors, as the CLI shows them.
         r = s3api({QStringLiteral("get-object"), QStringLiteral("--bucket"), QStringLiteral("ThumbnailsBucket"),
                    QStringLiteral("--key"), QStringLiteral("docs/missing.txt"), m_dir.filePath(QStringLiteral("missing.txt"))});

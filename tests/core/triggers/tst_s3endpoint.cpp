@@ -335,6 +335,59 @@ private Q_SLOTS:
         QCOMPARE(stagingFiles(bucketDir(QStringLiteral("photos"))), QStringList());
     }
 
+    // What the AWS CLI and SDKs do above 8 MB: create, parts, complete; S3's multipart ETag.
+    void multipartUpload()
+    {
+        auto r = m_client->Post("/photos/big/video.bin?uploads", "", "video/mp4");
+        QCOMPARE(r->status, 200);
+        const QString uploadId = element(r->body, QStringLiteral("UploadId"));
+        QCOMPARE(uploadId.size(), 32);
+        const std::string part1(std::size_t(S3ObjectStore::MinPartBytes), 'a'), part2 = "the end";
+        r = m_client->Put(("/photos/big/video.bin?partNumber=1&uploadId=" + uploadId.toStdString()).c_str(), part1, "");
+        QCOMPARE(r->status, 200);
+        const std::string tag1 = r->get_header_value("ETag");
+        r = m_client->Put(("/photos/big/video.bin?partNumber=2&uploadId=" + uploadId.toStdString()).c_str(), part2, "");
+        const std::string tag2 = r->get_header_value("ETag");
+        QCOMPARE(QString::fromStdString(tag2), u'"' + md5Hex(QByteArray::fromStdString(part2)) + u'"');
+        // Nothing is visible before the upload completes.
+        QCOMPARE(m_client->Head("/photos/big/video.bin")->status, 404);
+
+        const std::string wrongOrder = "<CompleteMultipartUpload><Part><PartNumber>2</PartNumber><ETag>" + tag2
+            + "</ETag></Part><Part><PartNumber>1</PartNumber><ETag>" + tag1 + "</ETag></Part></CompleteMultipartUpload>";
+        r = m_client->Post(("/photos/big/video.bin?uploadId=" + uploadId.toStdString()).c_str(), wrongOrder, "application/xml");
+        QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("InvalidPartOrder"));
+        const std::string complete = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + tag1
+            + "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" + tag2 + "</ETag></Part></CompleteMultipartUpload>";
+        r = m_client->Post(("/photos/big/video.bin?uploadId=" + uploadId.toStdString()).c_str(), complete, "application/xml");
+        QCOMPARE(r->status, 200);
+        const QByteArray md5s = QByteArray::fromHex(md5Hex(QByteArray::fromStdString(part1)).toLatin1())
+            + QByteArray::fromHex(md5Hex(QByteArray::fromStdString(part2)).toLatin1());
+        const QString multipartTag = md5Hex(md5s) + QStringLiteral("-2");
+        QCOMPARE(element(r->body, QStringLiteral("ETag")), QStringLiteral("&quot;%1&quot;").arg(multipartTag));
+        r = m_client->Head("/photos/big/video.bin");
+        QCOMPARE(QString::fromStdString(r->get_header_value("ETag")), u'"' + multipartTag + u'"');
+        QCOMPARE(r->get_header_value("Content-Type"), std::string("video/mp4"));
+        QCOMPARE(readFile(QDir(bucketDir(QStringLiteral("photos"))).filePath(QStringLiteral("big/video.bin"))),
+                 QByteArray::fromStdString(part1 + part2));
+        QVERIFY(!QFileInfo::exists(m_project.filePath(QStringLiteral(".fnstudio/s3-uploads/") + uploadId)));
+        r = m_client->Post(("/photos/big/video.bin?uploadId=" + uploadId.toStdString()).c_str(), complete, "application/xml");
+        QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("NoSuchUpload"));
+
+        // Parts but the last must be 5 MiB; an aborted upload is gone.
+        r = m_client->Post("/photos/small.bin?uploads", "", "");
+        const std::string second = element(r->body, QStringLiteral("UploadId")).toStdString();
+        const std::string t1 = m_client->Put(("/photos/small.bin?partNumber=1&uploadId=" + second).c_str(), "tiny", "")->get_header_value("ETag");
+        const std::string t2 = m_client->Put(("/photos/small.bin?partNumber=2&uploadId=" + second).c_str(), "tiny", "")->get_header_value("ETag");
+        r = m_client->Post(("/photos/small.bin?uploadId=" + second).c_str(),
+                           "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + t1 + "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>"
+                               + t2 + "</ETag></Part></CompleteMultipartUpload>",
+                           "application/xml");
+        QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("EntityTooSmall"));
+        QCOMPARE(m_client->Delete(("/photos/small.bin?uploadId=" + second).c_str())->status, 204);
+        QCOMPARE(m_client->Delete(("/photos/small.bin?uploadId=" + second).c_str())->status, 404);
+        QCOMPARE(m_client->Delete("/photos/big/video.bin")->status, 204);
+    }
+
     void portInUseIsAClearError()
     {
         S3Endpoint second(*m_store);
