@@ -124,6 +124,21 @@ struct Store::Private
     std::deque<Pending> jobs;
     bool stopping = false;
     bool isOpen = false;
+    std::atomic<qint64> keptInvocations{Store::DefaultKeptInvocations};
+    std::atomic<qint64> keptLogLines{Store::DefaultKeptLogLines};
+    quint64 historyWrites = 0; // on the store's thread
+
+    bool prune(QSqlDatabase &db) const
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("DELETE FROM invocations WHERE id <= (SELECT max(id) FROM invocations) - ?"));
+        q.addBindValue(keptInvocations.load());
+        if (!q.exec())
+            return false;
+        q.prepare(QStringLiteral("DELETE FROM logs WHERE id <= (SELECT max(id) FROM logs) - ?"));
+        q.addBindValue(keptLogLines.load());
+        return q.exec();
+    }
 
     bool validate(QSqlDatabase &db, QString *error);
     void loop(QSqlDatabase &db);
@@ -297,6 +312,12 @@ void Store::Private::loop(QSqlDatabase &db)
             exec(db, QStringLiteral("RELEASE job"));
             results.push_back(ok);
         }
+        // History is pruned now and then, in the batch's transaction.
+        const quint64 before = historyWrites;
+        for (const Pending &p : batch)
+            historyWrites += p.done ? 0 : 1;
+        if (historyWrites != before && (before == 0 || historyWrites / 1024 != before / 1024))
+            prune(db);
         const bool committed = !inTransaction || db.commit();
         if (!committed)
             db.rollback();
@@ -444,6 +465,17 @@ bool Store::removeMessage(qint64 id)
         q.addBindValue(id);
         return q.exec();
     });
+}
+
+void Store::setHistoryLimits(qint64 invocations, qint64 logLines)
+{
+    d->keptInvocations = std::max<qint64>(1, invocations);
+    d->keptLogLines = std::max<qint64>(1, logLines);
+}
+
+bool Store::pruneHistory()
+{
+    return d->run([this](QSqlDatabase &db) { return d->prune(db); });
 }
 
 void Store::recordInvocation(const InvocationRecord &r)

@@ -58,6 +58,14 @@ public:
     QStringList logText(const QString &requestId) const;
     void flush() const; // waits until everything queued so far is committed
 
+    // History is kept to the most recent `invocations` records and `logLines` log lines (defaults
+    // 100,000 and 1,000,000: a class's day of bursts, some hundred MB at most); older ones are
+    // deleted every 1,024 history writes and when the store opens. pruneHistory() does it now.
+    static constexpr qint64 DefaultKeptInvocations = 100000;
+    static constexpr qint64 DefaultKeptLogLines = 1000000;
+    void setHistoryLimits(qint64 invocations, qint64 logLines);
+    bool pruneHistory();
+
     // Runs `job` on the store's thread in its own savepoint and returns once it is committed
     // (false if it failed or the store is closed). For tables another part of core owns (the local
     // SQS queues), which it creates with CREATE TABLE IF NOT EXISTS.

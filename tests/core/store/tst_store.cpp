@@ -92,6 +92,33 @@ private Q_SLOTS:
         QVERIFY(store.messages(QStringLiteral("dlq")).isEmpty());
     }
 
+    // History keeps the most recent records and lines; events and queues are never pruned.
+    void historyIsKeptToItsLimits()
+    {
+        Store store;
+        QString error;
+        QVERIFY2(store.open(m_dir.filePath(QStringLiteral("history.db")), &error), qPrintable(error));
+        store.setHistoryLimits(100, 250);
+        QVERIFY(store.putEvent({QStringLiteral("pending"), QStringLiteral("Fn"), "{}", 1, 0, 0, 1, false, {}}));
+        for (int i = 0; i < 3000; ++i) {
+            InvocationRecord r;
+            r.requestId = QStringLiteral("req-%1").arg(i);
+            r.functionName = QStringLiteral("Fn");
+            store.recordInvocation(r);
+            store.recordLogs({LogLine{i, QStringLiteral("/aws/lambda/Fn"), QStringLiteral("s"), r.requestId,
+                                      QStringLiteral("line of %1").arg(i), false}});
+        }
+        store.flush();
+        QVERIFY(store.pruneHistory());
+        QCOMPARE(store.invocationCount(), 100);
+        QCOMPARE(store.invocationCount(QStringLiteral("req-2999")), 1);
+        QCOMPARE(store.invocationCount(QStringLiteral("req-2899")), 0);
+        QCOMPARE(store.logText(QStringLiteral("req-2999")), QStringList{QStringLiteral("line of 2999")});
+        QCOMPARE(store.logText(QStringLiteral("req-2749")), QStringList());
+        QCOMPARE(store.logText(QStringLiteral("req-2750")), QStringList{QStringLiteral("line of 2750")});
+        QCOMPARE(store.events().size(), 1);
+    }
+
     void refusesAFileThatIsNotSQLite()
     {
         const QString path = m_dir.filePath(QStringLiteral("notes.db"));
