@@ -3,13 +3,55 @@
 #include <httplib.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <limits>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
 namespace fn {
+
+namespace {
+
+int localPort(const sockaddr_storage &address)
+{
+    if (address.ss_family == AF_INET)
+        return ntohs(reinterpret_cast<const sockaddr_in &>(address).sin_port);
+    if (address.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<const sockaddr_in6 &>(address).sin6_port);
+    return -1;
+}
+
+// httplib 0.11 lets a worker wait out the whole keep-alive timeout on an idle connection, so a
+// client that keeps its connection open (an SDK's pool, a browser) would hold stop() for 30 s.
+// Every connection accepted on our port is this process's socket with that local port and a peer.
+// Shutting down their reading side ends an idle wait at once (it reads end of file), while a
+// request in progress still writes its response.
+void shutdownAcceptedConnections(int port)
+{
+    DIR *fds = ::opendir("/proc/self/fd");
+    if (!fds)
+        return;
+    while (const dirent *entry = ::readdir(fds)) {
+        char *end = nullptr;
+        const long fd = std::strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || fd == ::dirfd(fds))
+            continue;
+        sockaddr_storage local = {};
+        sockaddr_storage peer = {};
+        socklen_t localSize = sizeof(local);
+        socklen_t peerSize = sizeof(peer);
+        if (::getsockname(int(fd), reinterpret_cast<sockaddr *>(&local), &localSize) != 0 || localPort(local) != port)
+            continue;
+        if (::getpeername(int(fd), reinterpret_cast<sockaddr *>(&peer), &peerSize) == 0)
+            ::shutdown(int(fd), SHUT_RD);
+    }
+    ::closedir(fds);
+}
+
+} // namespace
 
 HttpListener::HttpListener() = default;
 
@@ -79,6 +121,8 @@ void HttpListener::stop()
     if (!m_server)
         return;
     m_server->stop();
+    if (m_port > 0)
+        shutdownAcceptedConnections(m_port);
     if (m_thread.joinable())
         m_thread.join();
     m_server.reset();

@@ -120,9 +120,21 @@ QStringList Scheduler::setFunctions(const QList<FunctionConfig> &functions)
                 entry.state.lastRequestId = old->second.state.lastRequestId;
                 entry.state.lastResult = old->second.state.lastResult;
                 entry.state.fireCount = old->second.state.fireCount;
+                // An unchanged schedule goes on: a reload neither restarts a rate's period nor
+                // drops a fire that fell due before the clock's notification got here.
+                const Private::Entry &was = old->second;
+                if (entry.expression && was.expression && was.state.expression == entry.state.expression
+                    && was.state.enabled == entry.state.enabled) {
+                    entry.rateStart = was.rateStart;
+                    entry.nextMs = was.nextMs;
+                    entry.state.nextFires = was.state.nextFires;
+                }
+                Q_EMIT scheduleChanged(entry.state);
             }
         }
     }
+    if (d->running)
+        poll();
     return problems;
 }
 

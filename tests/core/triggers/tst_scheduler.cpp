@@ -194,6 +194,35 @@ private Q_SLOTS:
         QVERIFY(Scheduler::missedFiresNote().contains(QLatin1String("not replayed")));
     }
 
+    void reloadKeepsThePeriodAndWhatIsDue()
+    {
+        auto scheduler = makeScheduler();
+        const FunctionConfig function =
+            functionWith("{'Every': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(5 minutes)'}}}");
+        scheduler->setFunctions({function});
+        scheduler->start();
+        step(60 * 1000);
+        // The project is re-read (the template was saved) a minute into the period.
+        scheduler->setFunctions({function});
+        QCOMPARE(scheduler->schedule(QStringLiteral("Ticker/Every"))->nextFires.first().toString(Qt::ISODate),
+                 QStringLiteral("2026-03-02T08:05:30Z"));
+        // The clock passes the fire and the project is re-read before the clock's notice arrives.
+        m_clock->advance(4 * 60 * 1000);
+        scheduler->setFunctions({function});
+        QCoreApplication::processEvents();
+        QCOMPARE(m_fires.size(), 1);
+        const ScheduleState state = *scheduler->schedule(QStringLiteral("Ticker/Every"));
+        QCOMPARE(state.lastFire.toString(Qt::ISODate), QStringLiteral("2026-03-02T08:05:30Z"));
+        QCOMPARE(state.nextFires.first().toString(Qt::ISODate), QStringLiteral("2026-03-02T08:10:30Z"));
+
+        // A changed expression starts afresh from now.
+        scheduler->setFunctions(
+            {functionWith("{'Every': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(10 minutes)'}}}")});
+        QCOMPARE(scheduler->schedule(QStringLiteral("Ticker/Every"))->nextFires.first().toString(Qt::ISODate),
+                 QStringLiteral("2026-03-02T08:15:30Z"));
+        QCOMPARE(scheduler->schedule(QStringLiteral("Ticker/Every"))->fireCount, 1);
+    }
+
     void invalidExpressionsAreReported()
     {
         auto scheduler = makeScheduler();

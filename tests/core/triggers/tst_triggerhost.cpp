@@ -12,6 +12,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -146,7 +147,19 @@ private Q_SLOTS:
         QCOMPARE(host.invokeApiUrl(), QStringLiteral("http://127.0.0.1:%1").arg(host.invokeApiPort()));
         QVERIFY(!host.servesApiGateway()); // the template has no Api or HttpApi events
         const int port = host.invokeApiPort();
+
+        // A client keeping its connection open (as SDKs pool them) is let go when serving stops.
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, quint16(port));
+        QVERIFY(client.waitForConnected(5000));
+        client.write("GET /2015-03-31/functions/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
+        QByteArray response;
+        while (!response.contains("\"Functions\"") && client.waitForReadyRead(5000))
+            response += client.readAll();
+        QVERIFY2(response.startsWith("HTTP/1.1 200"), response.constData());
+        QCOMPARE(client.state(), QAbstractSocket::ConnectedState);
         host.stopServing();
+        QVERIFY(client.state() == QAbstractSocket::UnconnectedState || client.waitForDisconnected(5000));
         QVERIFY(!host.isServing());
         QCOMPARE(serving.size(), 2);
         QTcpServer again;
