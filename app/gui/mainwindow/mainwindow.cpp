@@ -8,6 +8,7 @@
 #include "events/neweventdialog.h"
 #include "mainwindow/invokebar.h"
 #include "mainwindow/paneltable.h"
+#include "mainwindow/servecontrol.h"
 #include "project/project.h"
 #include "projecttree/newfunctiondialog.h"
 #include "projecttree/projecttreemodel.h"
@@ -268,6 +269,12 @@ void MainWindow::createActions()
     connect(m_invokeBar->forceColdBox(), &QAbstractButton::toggled, cold, &QAction::setChecked);
     connect(addAction(run, QStringLiteral("cancel"), tr("C&ancel Burst"), QKeySequence(tr("Ctrl+."))), &QAction::triggered, m_invokeBar, &InvokeBar::cancel);
     run->addSeparator();
+    auto *serve = new ServeControl(m_session, this);
+    run->addAction(serve->action());
+    m_actions.insert(serve->action()->objectName(), serve->action());
+    if (auto *toolbar = findChild<QToolBar *>(QStringLiteral("invokebar")))
+        toolbar->addAction(serve->action());
+    statusBar()->addPermanentWidget(serve->statusLabel());
     connect(addAction(run, QStringLiteral("stopAll"), tr("&Stop All Environments"), QKeySequence(tr("Ctrl+Shift+X"))), &QAction::triggered, this, [this] {
         const QStringList ids = m_session.liveEnvironmentIds();
         for (const QString &id : ids)

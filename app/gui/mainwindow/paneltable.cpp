@@ -9,6 +9,7 @@
 #include "properties/propertiespanel.h"
 #include "queues/queuespanel.h"
 #include "result/resultpanel.h"
+#include "scheduler/schedulerpanel.h"
 #include "timeline/timelinepanel.h"
 
 #include <QtGlobal>
@@ -37,6 +38,7 @@ constexpr PanelSpec panels[] = {
     {"metrics", QT_TRANSLATE_NOOP("PanelTable", "Metrics"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+8", &make<MetricsPanel>},
     {"queues", QT_TRANSLATE_NOOP("PanelTable", "Queues"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+9", &make<QueuesPanel>},
     {"properties", QT_TRANSLATE_NOOP("PanelTable", "Properties"), P::TabWith, Qt::LeftDockWidgetArea, "project", 0, "Alt+0", &make<PropertiesPanel>},
+    {"scheduler", QT_TRANSLATE_NOOP("PanelTable", "Scheduler"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+Shift+1", &make<SchedulerPanel>},
 };
 
 } // namespace

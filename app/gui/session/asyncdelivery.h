@@ -34,6 +34,7 @@ public:
     QString storePath() const { return m_path; }
     // nullptr while no project store is open.
     AsyncQueue *queue() const { return m_queue.get(); }
+    Store *store() const { return m_store.get(); }
 
 Q_SIGNALS:
     // Events accepted in an earlier run and delivered again now.

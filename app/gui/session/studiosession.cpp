@@ -9,6 +9,7 @@
 #include "metrics/metricsmodel.h"
 #include "project/project.h"
 #include "session/asyncdelivery.h"
+#include "session/studiotriggers.h"
 #include "timeline/timelinemodel.h"
 
 #include "engine/asyncqueue.h"
@@ -35,6 +36,8 @@ StudioSession::StudioSession(QObject *parent)
 
 StudioSession::~StudioSession()
 {
+    // The triggers serve and fire through the queue and the engine: they stop before either goes.
+    delete findChild<StudioTriggers *>(QString(), Qt::FindDirectChildrenOnly);
     // The engine's threads may still emit while it shuts down; nothing must reach the models then.
     // The queue delivers through the engine and writes to the store: it goes first.
     delete m_async;

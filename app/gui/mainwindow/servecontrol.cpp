@@ -1,0 +1,60 @@
+#include "mainwindow/servecontrol.h"
+
+#include "common/settings.h"
+#include "session/studiotriggers.h"
+
+#include <QAction>
+#include <QLabel>
+#include <QSignalBlocker>
+
+namespace fn {
+
+ServeControl::ServeControl(StudioSession &session, QWidget *parent)
+    : QObject(parent)
+    , m_triggers(StudioTriggers::of(session))
+    , m_action(new QAction(tr("Ser&ve Invoke API and API Gateway"), parent))
+    , m_label(new QLabel(parent))
+{
+    m_action->setObjectName(QStringLiteral("serve"));
+    m_action->setCheckable(true);
+    m_action->setToolTip(tr("Serve the project's functions on 127.0.0.1 to the AWS CLI and SDKs (--endpoint-url) "
+                            "and its Api/HttpApi routes to any HTTP client"));
+    m_label->setObjectName(QStringLiteral("serveStatus"));
+    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_label->hide();
+    connect(m_action, &QAction::toggled, this, &ServeControl::toggle);
+    connect(&m_triggers, &StudioTriggers::servingChanged, this, &ServeControl::update);
+    connect(&m_triggers, &StudioTriggers::hostChanged, this, &ServeControl::update);
+}
+
+void ServeControl::toggle(bool on)
+{
+    if (on == m_triggers.isServing())
+        return;
+    if (on)
+        m_triggers.startServing(settings::get(settings::serveInvokePort), settings::get(settings::serveApiPort));
+    else
+        m_triggers.stopServing();
+    update();
+}
+
+void ServeControl::update()
+{
+    const bool serving = m_triggers.isServing();
+    {
+        // Failing to serve (a port in use) leaves the action unchecked; the window says why.
+        const QSignalBlocker block(m_action);
+        m_action->setChecked(serving);
+    }
+    if (!serving) {
+        m_label->hide();
+        m_label->clear();
+        return;
+    }
+    const QString api = m_triggers.apiGatewayUrl();
+    m_label->setText(api.isEmpty() ? tr("Serving: Invoke API %1").arg(m_triggers.invokeApiUrl())
+                                   : tr("Serving: Invoke API %1 · API Gateway %2").arg(m_triggers.invokeApiUrl(), api));
+    m_label->show();
+}
+
+} // namespace fn

@@ -1,0 +1,34 @@
+#pragma once
+// Run → Serve: a checkable action that serves the project's functions through the Lambda Invoke API
+// and its API Gateway routes on 127.0.0.1, and a status-bar label with the URLs while it does.
+
+#include <QObject>
+
+class QAction;
+class QLabel;
+
+namespace fn {
+
+class StudioSession;
+class StudioTriggers;
+
+class ServeControl final : public QObject
+{
+    Q_OBJECT
+public:
+    // The label is made for the window's status bar; `parent` owns both.
+    ServeControl(StudioSession &session, QWidget *parent);
+
+    QAction *action() const { return m_action; }
+    QLabel *statusLabel() const { return m_label; }
+
+private:
+    void toggle(bool on);
+    void update();
+
+    StudioTriggers &m_triggers;
+    QAction *m_action;
+    QLabel *m_label;
+};
+
+} // namespace fn

@@ -1,0 +1,252 @@
+#include "scheduler/schedulerpanel.h"
+
+#include "engine/clock.h"
+#include "project/project.h"
+#include "project/templateeventeditor.h"
+#include "scheduler/scheduleform.h"
+#include "scheduler/schedulemodel.h"
+#include "session/studiosession.h"
+#include "session/studiotriggers.h"
+#include "triggers/scheduler.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace fn {
+
+SchedulerPanel::SchedulerPanel(StudioSession &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_triggers(StudioTriggers::of(session))
+    , m_model(new ScheduleModel(this))
+    , m_stack(new QStackedWidget(this))
+    , m_view(new QTableView(this))
+    , m_empty(new QLabel(this))
+    , m_note(new QLabel(Scheduler::missedFiresNote(), this))
+    , m_clock(new QLabel(this))
+    , m_speed(new QComboBox(this))
+    , m_addButton(new QPushButton(tr("Add Schedule…"), this))
+    , m_enable(new QPushButton(tr("Enable"), this))
+    , m_disable(new QPushButton(tr("Disable"), this))
+    , m_fire(new QPushButton(tr("Fire Now"), this))
+    , m_form(new ScheduleForm(this))
+    , m_clockTimer(new QTimer(this))
+{
+    m_view->setModel(m_model);
+    m_view->setObjectName(QStringLiteral("scheduleView"));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setAlternatingRowColors(true);
+    m_empty->setObjectName(QStringLiteral("schedulerEmpty"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+    m_stack->addWidget(m_empty);
+    m_stack->addWidget(m_view);
+    m_note->setObjectName(QStringLiteral("schedulerNote"));
+    m_note->setWordWrap(true);
+    m_note->setForegroundRole(QPalette::PlaceholderText);
+    m_clock->setObjectName(QStringLiteral("schedulerClock"));
+    m_speed->setObjectName(QStringLiteral("clockSpeed"));
+    m_speed->setToolTip(tr("How fast the studio's clock runs: schedules, retries and keep-warm all follow it"));
+    for (const double s : speeds()) {
+        const QString label = s == 1 ? tr("Real time")
+            : s == 60 ? tr("60× (a minute a second)")
+            : s == 1440 ? tr("1440× (a day a minute)")
+                        : tr("%1× (an hour a second)").arg(s);
+        m_speed->addItem(label, s);
+    }
+    m_form->setObjectName(QStringLiteral("scheduleForm"));
+    m_form->hide();
+    m_form->setNow([this] {
+        const auto clock = m_triggers.clock();
+        return clock ? QDateTime::fromMSecsSinceEpoch(clock->nowMs(), Qt::UTC) : QDateTime::currentDateTimeUtc();
+    });
+    m_form->setNameCheck([this](const QString &function, const QString &name) {
+        if (!m_session.hasProject())
+            return tr("Open a project first.");
+        TemplateEventEditor editor;
+        if (!editor.load(m_session.project().templatePath()))
+            return editor.errorString();
+        return editor.newEventIdProblem(function, name);
+    });
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_addButton);
+    bar->addWidget(m_enable);
+    bar->addWidget(m_disable);
+    bar->addWidget(m_fire);
+    bar->addStretch();
+    bar->addWidget(m_clock);
+    bar->addWidget(new QLabel(tr("Clock:"), this));
+    bar->addWidget(m_speed);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_stack, 1);
+    layout->addWidget(m_note);
+    layout->addWidget(m_form);
+
+    connect(m_addButton, &QPushButton::clicked, this, &SchedulerPanel::showAddForm);
+    connect(m_enable, &QPushButton::clicked, this, [this] { setSelectedEnabled(true); });
+    connect(m_disable, &QPushButton::clicked, this, [this] { setSelectedEnabled(false); });
+    connect(m_fire, &QPushButton::clicked, this, &SchedulerPanel::fireSelected);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &SchedulerPanel::updateButtons);
+    connect(m_form, &ScheduleForm::addRequested, this, &SchedulerPanel::addSchedule);
+    connect(m_form, &ScheduleForm::cancelled, m_form, &QWidget::hide);
+    connect(m_speed, &QComboBox::activated, this, &SchedulerPanel::applySpeed);
+    connect(&m_triggers, &StudioTriggers::hostChanged, this, &SchedulerPanel::refresh);
+    connect(&m_triggers, &StudioTriggers::scheduleChanged, this, [this](const ScheduleState &state) {
+        m_model->update(state);
+        m_stack->setCurrentWidget(m_view);
+        updateButtons();
+    });
+    connect(m_clockTimer, &QTimer::timeout, this, &SchedulerPanel::updateClock);
+    m_clockTimer->start(500);
+    refresh();
+}
+
+QList<double> SchedulerPanel::speeds()
+{
+    return {1, 60, 1440, 3600};
+}
+
+void SchedulerPanel::refresh()
+{
+    const QString selected = selectedId();
+    m_model->resetData(m_triggers.schedules());
+    QStringList functions;
+    for (const FunctionConfig &f : m_session.functions())
+        functions.append(f.name);
+    m_form->setFunctions(functions);
+    if (!m_session.hasProject())
+        m_empty->setText(tr("Open a project to see its schedules."));
+    else if (!m_triggers.host())
+        m_empty->setText(tr("Schedules need the engine and the project's store, which are not available."));
+    else
+        m_empty->setText(tr("This project has no schedules.\nAdd one with “Add Schedule…”, or give a function a "
+                            "Schedule event in template.yaml."));
+    m_stack->setCurrentWidget(m_model->rowCount() > 0 ? static_cast<QWidget *>(m_view) : m_empty);
+    if (!selected.isEmpty())
+        selectSchedule(selected);
+    m_view->resizeColumnsToContents();
+    updateButtons();
+    updateClock();
+}
+
+void SchedulerPanel::selectSchedule(const QString &id)
+{
+    const int row = m_model->rowOf(id);
+    if (row >= 0)
+        m_view->selectRow(row);
+}
+
+QString SchedulerPanel::selectedId() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : rows.constFirst().data(ScheduleModel::IdRole).toString();
+}
+
+void SchedulerPanel::setSelectedEnabled(bool enabled)
+{
+    const QString id = selectedId();
+    if (!id.isEmpty() && m_triggers.setScheduleEnabled(id, enabled))
+        m_session.showMessage(StudioSession::Severity::Info,
+                              enabled ? tr("%1 enabled for this session (template.yaml is unchanged)").arg(id)
+                                      : tr("%1 disabled for this session (template.yaml is unchanged)").arg(id));
+    updateButtons();
+}
+
+void SchedulerPanel::fireSelected()
+{
+    const QString id = selectedId();
+    if (!id.isEmpty() && !m_triggers.fireNow(id))
+        m_session.showMessage(StudioSession::Severity::Error, tr("%1 could not be fired").arg(id));
+}
+
+void SchedulerPanel::showAddForm()
+{
+    if (!m_session.hasProject() || m_session.functions().isEmpty()) {
+        m_session.showMessage(StudioSession::Severity::Warning, tr("Open a project with a function to schedule."));
+        return;
+    }
+    const QString id = selectedId();
+    const int row = m_model->rowOf(id);
+    m_form->begin(row >= 0 ? m_model->schedule(row).functionName : QString());
+    m_form->show();
+}
+
+bool SchedulerPanel::addSchedule(const QString &function, const QString &eventId, const QString &expression, bool enabled)
+{
+    if (!m_session.hasProject())
+        return false;
+    const QString path = m_session.project().templatePath();
+    TemplateEventEditor editor;
+    if (!editor.load(path) || !editor.addScheduleEvent(function, eventId, expression, enabled) || !editor.save()) {
+        m_session.showMessage(StudioSession::Severity::Error,
+                              tr("The schedule was not added to %1: %2").arg(m_session.project().displayPath(path), editor.errorString()));
+        return false;
+    }
+    m_form->hide();
+    m_session.showMessage(StudioSession::Severity::Info,
+                          tr("Added the schedule %1 (%2) to %3 in %4").arg(eventId, expression, function,
+                                                                            m_session.project().displayPath(path)));
+    // The template defines the project: re-read it; the triggers pick the schedule up with it.
+    const QString id = function + u'/' + eventId;
+    m_session.openProject(m_session.project().folder());
+    m_triggers.refresh();
+    selectSchedule(id);
+    return true;
+}
+
+void SchedulerPanel::updateButtons()
+{
+    const int row = m_model->rowOf(selectedId());
+    const bool has = row >= 0;
+    const bool enabled = has && m_model->schedule(row).enabled;
+    const bool valid = has && m_model->schedule(row).error.isEmpty();
+    m_enable->setEnabled(has && !enabled && valid);
+    m_disable->setEnabled(enabled);
+    m_fire->setEnabled(valid);
+    m_addButton->setEnabled(m_triggers.host() != nullptr && !m_session.functions().isEmpty());
+}
+
+void SchedulerPanel::updateClock()
+{
+    const auto clock = m_triggers.clock();
+    m_speed->setEnabled(clock && clock->mode() != Clock::Mode::Manual);
+    if (!clock) {
+        m_clock->setText(tr("No clock"));
+        return;
+    }
+    m_clock->setText(ScheduleModel::timeText(QDateTime::fromMSecsSinceEpoch(clock->nowMs(), Qt::UTC)));
+    const double speed = clock->mode() == Clock::Mode::Manual ? 0 : clock->speed();
+    const int index = m_speed->findData(speed);
+    if (index >= 0 && !m_speed->view()->isVisible())
+        m_speed->setCurrentIndex(index);
+}
+
+void SchedulerPanel::applySpeed(int index)
+{
+    const auto clock = m_triggers.clock();
+    if (!clock || clock->mode() == Clock::Mode::Manual)
+        return;
+    const double speed = m_speed->itemData(index).toDouble();
+    if (speed <= 1)
+        clock->setReal();
+    else
+        clock->setSpeed(speed);
+    m_session.showMessage(StudioSession::Severity::Info,
+                          speed <= 1 ? tr("The clock runs in real time") : tr("The clock runs %1× faster than real time").arg(speed));
+    updateClock();
+}
+
+} // namespace fn

@@ -1,0 +1,259 @@
+// The Scheduler panel as a user meets it: the model under QAbstractItemModelTester, the add form's
+// live preview and its message pointing at the wrong field, the empty state and the missed-fires
+// note, and a schedule added from the panel that is written into template.yaml, fires on the
+// studio's clock into the real Python runtime and shows its request id and result.
+#include "common/messagebar.h"
+#include "engine/clock.h"
+#include "engine/engine.h"
+#include "mainwindow/mainwindow.h"
+#include "scheduler/scheduleform.h"
+#include "scheduler/schedulemodel.h"
+#include "scheduler/schedulerpanel.h"
+#include "session/studiosession.h"
+#include "timeline/timelinemodel.h"
+#include "triggers/scheduler.h"
+
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+const QByteArray Template = "AWSTemplateFormatVersion: '2010-09-09'\n"
+                            "Transform: AWS::Serverless-2016-10-31\n"
+                            "Resources:\n"
+                            "  Echo:\n"
+                            "    Type: AWS::Serverless::Function\n"
+                            "    Properties:\n"
+                            "      Runtime: python3.12\n"
+                            "      Handler: app.handler # says hello\n"
+                            "      CodeUri: src/\n"
+                            "      Timeout: 5\n";
+
+void writeFile(const QString &path, const QByteArray &text)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+void makeProject(const QString &dir)
+{
+    writeFile(dir + QStringLiteral("/template.yaml"), Template);
+    writeFile(dir + QStringLiteral("/src/app.py"),
+              "def handler(event, context):\n"
+              "    return {'source': event.get('source'), 'detail-type': event.get('detail-type')}\n");
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+ScheduleState state(const QString &event, const QString &expression, bool enabled = true)
+{
+    ScheduleState s;
+    s.id = QStringLiteral("Echo/") + event;
+    s.functionName = QStringLiteral("Echo");
+    s.eventId = event;
+    s.type = QStringLiteral("Schedule");
+    s.ruleName = QStringLiteral("Echo") + event;
+    s.expression = expression;
+    s.enabled = enabled;
+    s.nextFires = {QDateTime::fromString(QStringLiteral("2026-01-05T09:00:00Z"), Qt::ISODate)};
+    return s;
+}
+
+QDateTime utc(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate);
+}
+
+} // namespace
+
+class TestSchedulerPanel final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void modelAdoptsSnapshots()
+    {
+        ScheduleModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.resetData({state(QStringLiteral("Nightly"), QStringLiteral("cron(0 9 * * ? *)"))});
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.index(0, ScheduleModel::ExpressionColumn).data().toString(), QStringLiteral("cron(0 9 * * ? *)"));
+        QCOMPARE(model.index(0, ScheduleModel::NextFireColumn).data().toString(), QStringLiteral("2026-01-05 09:00:00Z"));
+        QCOMPARE(model.index(0, ScheduleModel::LastFireColumn).data().toString(), QStringLiteral("never"));
+        QCOMPARE(model.index(0, ScheduleModel::EnabledColumn).data().toString(), QStringLiteral("enabled"));
+
+        ScheduleState fired = state(QStringLiteral("Nightly"), QStringLiteral("cron(0 9 * * ? *)"));
+        fired.lastFire = utc("2026-01-05T09:00:00Z");
+        fired.lastRequestId = QStringLiteral("5d1a-request");
+        fired.lastResult = QStringLiteral("RetriesExhausted");
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.update(fired);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.index(0, ScheduleModel::LastFireColumn).data().toString(), QStringLiteral("2026-01-05 09:00:00Z"));
+        QCOMPARE(model.index(0, ScheduleModel::ResultColumn).data().toString(), QStringLiteral("Failed: RetriesExhausted"));
+        QCOMPARE(model.index(0, ScheduleModel::RequestColumn).data().toString(), QStringLiteral("5d1a-request"));
+
+        model.update(state(QStringLiteral("Hourly"), QStringLiteral("rate(1 hour)"), false));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(1, ScheduleModel::EnabledColumn).data().toString(), QStringLiteral("disabled"));
+        QCOMPARE(model.index(1, ScheduleModel::NextFireColumn).data().toString(), QStringLiteral("— (disabled)"));
+        QCOMPARE(model.rowOf(QStringLiteral("Echo/Hourly")), 1);
+
+        ScheduleState broken = state(QStringLiteral("Broken"), QStringLiteral("cron(0 25 * * ? *)"));
+        broken.error = QStringLiteral("cron(0 25 * * ? *): field 2 (hours): 25 is outside 0–23");
+        model.resetData({broken});
+        QCOMPARE(model.rowCount(), 1);
+        QVERIFY(model.index(0, ScheduleModel::NextFireColumn).data().toString().contains(QStringLiteral("field 2 (hours)")));
+        model.resetData({});
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void formPreviewsAndPointsAtTheField()
+    {
+        ScheduleForm form;
+        form.setNow([] { return utc("2026-01-05T08:30:00Z"); }); // a Monday
+        form.setFunctions({QStringLiteral("Echo")});
+        form.nameEdit()->setText(QStringLiteral("Weekdays"));
+        form.expressionEdit()->setText(QStringLiteral("cron(0 9 ? * MON-FRI *)"));
+        QCOMPARE(form.previewTimes().size(), ScheduleForm::PreviewCount);
+        QCOMPARE(form.previewTimes().first(), utc("2026-01-05T09:00:00Z"));
+        QCOMPARE(form.previewTimes().last(), utc("2026-01-09T09:00:00Z"));
+        QVERIFY(form.previewLabel()->text().startsWith(QStringLiteral("2026-01-05 09:00:00Z\n2026-01-06 09:00:00Z")));
+        QVERIFY(form.problem().isEmpty());
+        QVERIFY(form.addButton()->isEnabled());
+
+        // Typing on: the preview follows each keystroke; a wrong field is named and marked.
+        form.expressionEdit()->setText(QStringLiteral("cron(0 25 * * ? *)"));
+        QVERIFY(form.previewTimes().isEmpty());
+        QVERIFY2(form.problem().startsWith(QStringLiteral("cron(0 25 * * ? *): field 2 (hours): 25")), qPrintable(form.problem()));
+        QVERIFY(form.problemLabel()->text().contains(QStringLiteral("<u><span style=\"color:#c00000\">25</span></u>")));
+        QVERIFY(!form.addButton()->isEnabled());
+        QCOMPARE(ScheduleForm::markedExpression(QStringLiteral("cron(0 9 ? * MON-FRI 1999)"),
+                                                QStringLiteral("cron(…): field 6 (year): 1999 is outside 1970–2199")),
+                 QStringLiteral("cron(0 9 ? * MON-FRI <b><u><span style=\"color:#c00000\">1999</span></u></b>)"));
+
+        form.expressionEdit()->setText(QStringLiteral("rate(5 minute)"));
+        QVERIFY(form.problem().contains(QStringLiteral("plural unit")));
+        form.expressionEdit()->setText(QStringLiteral("rate(5 minutes)"));
+        QCOMPARE(form.previewTimes().first(), utc("2026-01-05T08:35:00Z"));
+
+        form.setNameCheck([](const QString &, const QString &name) {
+            return name == QLatin1String("Taken") ? QStringLiteral("Echo already has an event named Taken") : QString();
+        });
+        form.nameEdit()->setText(QStringLiteral("Taken"));
+        QCOMPARE(form.problem(), QStringLiteral("Echo already has an event named Taken"));
+        QVERIFY(!form.addButton()->isEnabled());
+    }
+
+    void emptyProjectSaysSoWithTheNote()
+    {
+        QTemporaryDir dir;
+        makeProject(dir.path());
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.openProject(dir.path());
+        auto *panel = window.panel<SchedulerPanel>(QStringLiteral("scheduler"));
+        QVERIFY(panel);
+        QTRY_VERIFY(panel->emptyLabel()->text().contains(QStringLiteral("no schedules")));
+        QCOMPARE(panel->findChild<QStackedWidget *>()->currentWidget(), panel->emptyLabel());
+        QCOMPARE(panel->noteLabel()->text(), Scheduler::missedFiresNote());
+        QVERIFY(panel->addButton()->isEnabled());
+    }
+
+    void addedScheduleIsWrittenAndFiresOnTheStudioClock()
+    {
+        QTemporaryDir dir;
+        makeProject(dir.path());
+        StudioSession session;
+        session.startEngine();
+        // A manual clock stands in for the accelerated one: the test steps a day's minutes itself.
+        const auto clock = session.engine()->clock();
+        clock->setManual(QDateTime::fromString(QStringLiteral("2026-01-05T08:30:00Z"), Qt::ISODate).toMSecsSinceEpoch());
+        MainWindow window(session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openProject(dir.path());
+        auto *panel = window.panel<SchedulerPanel>(QStringLiteral("scheduler"));
+        QAbstractItemModelTester tester(panel->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_VERIFY(panel->addButton()->isEnabled());
+
+        panel->addButton()->click();
+        QVERIFY(panel->form()->isVisible());
+        QCOMPARE(panel->form()->functionCombo()->currentText(), QStringLiteral("Echo"));
+        QCOMPARE(panel->form()->nameEdit()->text(), QStringLiteral("Schedule"));
+        panel->form()->nameEdit()->setText(QStringLiteral("Every5"));
+        panel->form()->expressionEdit()->setText(QStringLiteral("rate(5 minutes)"));
+        QCOMPARE(panel->form()->previewTimes().first(), utc("2026-01-05T08:35:00Z"));
+        panel->form()->addButton()->click();
+
+        // Exactly the event's lines were added to template.yaml.
+        QCOMPARE(readFile(dir.filePath(QStringLiteral("template.yaml"))),
+                 Template + "      Events:\n"
+                            "        Every5:\n"
+                            "          Type: Schedule\n"
+                            "          Properties:\n"
+                            "            Schedule: rate(5 minutes)\n");
+        QVERIFY(!panel->form()->isVisible());
+        QTRY_COMPARE(panel->model()->rowCount(), 1);
+        QCOMPARE(panel->findChild<QStackedWidget *>()->currentWidget(), panel->view());
+        QCOMPARE(panel->selectedId(), QStringLiteral("Echo/Every5"));
+        QCOMPARE(panel->model()->schedule(0).nextFires.first(), utc("2026-01-05T08:35:00Z"));
+
+        // Five minutes pass on the studio's clock: the schedule fires into the function.
+        clock->advance(5 * 60'000);
+        QTRY_COMPARE(panel->model()->schedule(0).lastFire, utc("2026-01-05T08:35:00Z"));
+        const QString requestId = panel->model()->schedule(0).lastRequestId;
+        QVERIFY(!requestId.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(panel->model()->index(0, ScheduleModel::ResultColumn).data().toString(),
+                                  QStringLiteral("Success"), 60'000);
+        QCOMPARE(panel->model()->index(0, ScheduleModel::RequestColumn).data().toString(), requestId);
+        QCOMPARE(panel->model()->schedule(0).nextFires.first(), utc("2026-01-05T08:40:00Z"));
+        QTRY_VERIFY(session.timeline().find(requestId).first >= 0);
+
+        // Disabled, it no longer fires on time; Fire Now still fires it once.
+        panel->selectSchedule(QStringLiteral("Echo/Every5"));
+        QVERIFY(panel->disableButton()->isEnabled());
+        panel->disableButton()->click();
+        QCOMPARE(panel->model()->index(0, ScheduleModel::EnabledColumn).data().toString(), QStringLiteral("disabled"));
+        QVERIFY(panel->enableButton()->isEnabled());
+        clock->advance(10 * 60'000);
+        QTest::qWait(50);
+        QCOMPARE(panel->model()->schedule(0).fireCount, 1);
+        panel->fireButton()->click();
+        QTRY_COMPARE(panel->model()->schedule(0).fireCount, 2);
+        QVERIFY(panel->model()->schedule(0).lastRequestId != requestId);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->model()->index(0, ScheduleModel::ResultColumn).data().toString(),
+                                  QStringLiteral("Success"), 60'000);
+    }
+};
+
+QTEST_MAIN(TestSchedulerPanel)
+#include "tst_schedulerpanel.moc"

@@ -1,0 +1,180 @@
+// Run → Serve in the studio: the Invoke API and the API Gateway on 127.0.0.1, called by a real HTTP
+// client; what arrives over HTTP runs in the studio's engine and shows on its timeline like an
+// invocation from the invoke bar. A port in use is a clear message and leaves nothing serving.
+#include "common/messagebar.h"
+#include "common/settings.h"
+#include "invocations/invocationmodel.h"
+#include "mainwindow/mainwindow.h"
+#include "session/studiosession.h"
+#include "session/studiotriggers.h"
+#include "timeline/timelinemodel.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+void writeFile(const QString &path, const QByteArray &text)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+void makeProject(const QString &dir)
+{
+    writeFile(dir + QStringLiteral("/template.yaml"),
+              "AWSTemplateFormatVersion: '2010-09-09'\n"
+              "Transform: AWS::Serverless-2016-10-31\n"
+              "Resources:\n"
+              "  Echo:\n"
+              "    Type: AWS::Serverless::Function\n"
+              "    Properties:\n"
+              "      Runtime: python3.12\n"
+              "      Handler: app.handler\n"
+              "      CodeUri: src/\n"
+              "      Timeout: 5\n"
+              "      Events:\n"
+              "        Hello:\n"
+              "          Type: HttpApi\n"
+              "          Properties:\n"
+              "            Path: /hello\n"
+              "            Method: GET\n");
+    writeFile(dir + QStringLiteral("/src/app.py"),
+              "def handler(event, context):\n"
+              "    if 'rawPath' in event:\n"
+              "        return {'statusCode': 200, 'body': 'hello from ' + event['rawPath']}\n"
+              "    return {'hello': event.get('name', 'nobody')}\n");
+}
+
+// Waits for the reply (the event loop keeps running, so the studio handles what it adopts).
+QNetworkReply *wait(QNetworkReply *reply)
+{
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(60'000);
+    return reply;
+}
+
+} // namespace
+
+class TestServe final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void invocationsOverHttpShowOnTheTimeline()
+    {
+        // Port 0: free ports, so the test never collides with a running studio or serve.
+        settings::set(settings::serveInvokePort, 0);
+        settings::set(settings::serveApiPort, 0);
+        QTemporaryDir dir;
+        makeProject(dir.path());
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openProject(dir.path());
+        StudioTriggers &triggers = StudioTriggers::of(session);
+        QTRY_VERIFY(triggers.host());
+
+        QAction *serve = window.action(QStringLiteral("serve"));
+        QVERIFY(serve);
+        QVERIFY(serve->isCheckable());
+        serve->trigger();
+        QVERIFY(serve->isChecked());
+        QVERIFY(triggers.isServing());
+        const QString invokeUrl = triggers.invokeApiUrl();
+        const QString apiUrl = triggers.apiGatewayUrl();
+        QVERIFY(invokeUrl.startsWith(QStringLiteral("http://127.0.0.1:")));
+        QVERIFY(apiUrl.startsWith(QStringLiteral("http://127.0.0.1:")));
+        auto *status = window.statusBar()->findChild<QLabel *>(QStringLiteral("serveStatus"));
+        QVERIFY(status && status->isVisible());
+        QVERIFY(status->text().contains(invokeUrl));
+        QVERIFY(status->text().contains(apiUrl));
+
+        // The Lambda Invoke API, as the AWS SDKs call it.
+        QNetworkAccessManager http;
+        QNetworkRequest request(QUrl(invokeUrl + QStringLiteral("/2015-03-31/functions/Echo/invocations")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply *reply = wait(http.post(request, QByteArray("{\"name\": \"Ada\"}")));
+        QCOMPARE(reply->error(), QNetworkReply::NoError);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("hello")).toString(),
+                 QStringLiteral("Ada"));
+        const QString requestId = QString::fromLatin1(reply->rawHeader("x-amzn-RequestId"));
+        QVERIFY(!requestId.isEmpty());
+        reply->deleteLater();
+        QTRY_VERIFY(session.timeline().find(requestId).first >= 0);
+        QTRY_VERIFY(session.invocations().rowOf(requestId) >= 0);
+
+        // The API Gateway front for the template's HttpApi route.
+        QNetworkReply *get = wait(http.get(QNetworkRequest(QUrl(apiUrl + QStringLiteral("/hello")))));
+        QCOMPARE(get->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(get->readAll(), QByteArray("hello from /hello"));
+        get->deleteLater();
+        QTRY_COMPARE(session.invocations().rowCount(), 2);
+
+        // Toggled off: nothing listens on the port any more.
+        const QUrl stopped(invokeUrl + QStringLiteral("/2015-03-31/functions"));
+        serve->trigger();
+        QVERIFY(!serve->isChecked());
+        QVERIFY(!triggers.isServing());
+        QVERIFY(!status->isVisible());
+        QNetworkReply *refused = wait(http.get(QNetworkRequest(stopped)));
+        QCOMPARE(refused->error(), QNetworkReply::ConnectionRefusedError);
+        refused->deleteLater();
+    }
+
+    void aPortInUseIsSaidInTheWindow()
+    {
+        QTcpServer occupied;
+        QVERIFY(occupied.listen(QHostAddress::LocalHost, 0));
+        settings::set(settings::serveInvokePort, int(occupied.serverPort()));
+        settings::set(settings::serveApiPort, 0);
+        QTemporaryDir dir;
+        makeProject(dir.path());
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openProject(dir.path());
+        QTRY_VERIFY(StudioTriggers::of(session).host());
+
+        QAction *serve = window.action(QStringLiteral("serve"));
+        serve->trigger();
+        QVERIFY(!serve->isChecked());
+        QVERIFY(!StudioTriggers::of(session).isServing());
+        QCOMPARE(window.messageBar()->text(),
+                 QStringLiteral("Cannot serve: Invoke API: 127.0.0.1:%1 is already in use").arg(occupied.serverPort()));
+        QVERIFY(window.messageBar()->isVisible());
+        settings::set(settings::serveInvokePort, 3001);
+    }
+};
+
+QTEST_MAIN(TestServe)
+#include "tst_serve.moc"
