@@ -90,6 +90,7 @@ private Q_SLOTS:
         // Port 0: free ports, so the test never collides with a running studio or serve.
         settings::set(settings::serveInvokePort, 0);
         settings::set(settings::serveApiPort, 0);
+        settings::set(settings::serveS3Port, 0);
         QTemporaryDir dir;
         makeProject(dir.path());
         StudioSession session;
@@ -115,6 +116,8 @@ private Q_SLOTS:
         QVERIFY(status && status->isVisible());
         QVERIFY(status->text().contains(invokeUrl));
         QVERIFY(status->text().contains(apiUrl));
+        QVERIFY(!triggers.s3EndpointUrl().isEmpty());
+        QVERIFY(status->text().contains(triggers.s3EndpointUrl()));
 
         // The Lambda Invoke API, as the AWS SDKs call it.
         QNetworkAccessManager http;
@@ -155,6 +158,7 @@ private Q_SLOTS:
         QVERIFY(occupied.listen(QHostAddress::LocalHost, 0));
         settings::set(settings::serveInvokePort, int(occupied.serverPort()));
         settings::set(settings::serveApiPort, 0);
+        settings::set(settings::serveS3Port, 0);
         QTemporaryDir dir;
         makeProject(dir.path());
         StudioSession session;

@@ -32,7 +32,8 @@ void ServeControl::toggle(bool on)
     if (on == m_triggers.isServing())
         return;
     if (on)
-        m_triggers.startServing(settings::get(settings::serveInvokePort), settings::get(settings::serveApiPort));
+        m_triggers.startServing(settings::get(settings::serveInvokePort), settings::get(settings::serveApiPort),
+                                settings::get(settings::serveS3Port));
     else
         m_triggers.stopServing();
     update();
@@ -51,9 +52,12 @@ void ServeControl::update()
         m_label->clear();
         return;
     }
-    const QString api = m_triggers.apiGatewayUrl();
-    m_label->setText(api.isEmpty() ? tr("Serving: Invoke API %1").arg(m_triggers.invokeApiUrl())
-                                   : tr("Serving: Invoke API %1 · API Gateway %2").arg(m_triggers.invokeApiUrl(), api));
+    QString text = tr("Serving: Invoke API %1").arg(m_triggers.invokeApiUrl());
+    if (const QString api = m_triggers.apiGatewayUrl(); !api.isEmpty())
+        text += tr(" · API Gateway %1").arg(api);
+    if (const QString s3 = m_triggers.s3EndpointUrl(); !s3.isEmpty())
+        text += tr(" · S3 %1").arg(s3);
+    m_label->setText(text);
     m_label->show();
 }
 

@@ -134,7 +134,7 @@ std::shared_ptr<Clock> StudioTriggers::clock() const
     return m_session.engine() ? m_session.engine()->clock() : nullptr;
 }
 
-bool StudioTriggers::startServing(int invokePort, int apiPort)
+bool StudioTriggers::startServing(int invokePort, int apiPort, int s3Port)
 {
     if (isServing())
         return true;
@@ -142,20 +142,22 @@ bool StudioTriggers::startServing(int invokePort, int apiPort)
     if (!m_host || m_session.functions().isEmpty()) {
         problem = m_session.engine() ? tr("Nothing to serve: open a project with a function first.")
                                      : tr("Nothing to serve: the engine is not available in this build.");
-    } else if (!m_host->startServing(QStringLiteral("127.0.0.1"), invokePort, apiPort, &problem)) {
-        problem = tr("Cannot serve: %1").arg(problem);
+    } else {
+        m_host->setS3EndpointPort(s3Port);
+        if (!m_host->startServing(QStringLiteral("127.0.0.1"), invokePort, apiPort, &problem))
+            problem = tr("Cannot serve: %1").arg(problem);
     }
     if (!problem.isEmpty()) {
         m_session.showMessage(StudioSession::Severity::Error, problem);
         Q_EMIT serveFailed(problem);
         return false;
     }
-    m_session.showMessage(StudioSession::Severity::Info,
-                          m_host->servesApiGateway()
-                              ? tr("Serving the Lambda Invoke API at %1 and the API Gateway at %2")
-                                    .arg(m_host->invokeApiUrl(), m_host->apiGatewayUrl())
-                              : tr("Serving the Lambda Invoke API at %1 (the template has no Api or HttpApi events)")
-                                    .arg(m_host->invokeApiUrl()));
+    QString text = tr("Serving the Lambda Invoke API at %1").arg(m_host->invokeApiUrl());
+    text += m_host->servesApiGateway() ? tr(", the API Gateway at %1").arg(m_host->apiGatewayUrl())
+                                       : tr(" (the template has no Api or HttpApi events)");
+    if (!m_host->s3EndpointUrl().isEmpty())
+        text += tr(", the S3 endpoint at %1").arg(m_host->s3EndpointUrl());
+    m_session.showMessage(StudioSession::Severity::Info, text);
     return true;
 }
 
@@ -178,6 +180,11 @@ QString StudioTriggers::invokeApiUrl() const
 QString StudioTriggers::apiGatewayUrl() const
 {
     return m_host ? m_host->apiGatewayUrl() : QString();
+}
+
+QString StudioTriggers::s3EndpointUrl() const
+{
+    return m_host ? m_host->s3EndpointUrl() : QString();
 }
 
 } // namespace fn

@@ -23,6 +23,7 @@ class StudioTriggers final : public QObject
 public:
     static constexpr int DefaultInvokePort = 3001;
     static constexpr int DefaultApiPort = 3000;
+    static constexpr int DefaultS3Port = 3002;
 
     // The session's one instance, created as its child on first use, so panels and the window share it.
     static StudioTriggers &of(StudioSession &session);
@@ -38,13 +39,15 @@ public:
     // The engine's shared clock (nullptr without an engine): schedules, retries and keep-warm read it.
     std::shared_ptr<Clock> clock() const;
 
-    // Serves on 127.0.0.1 (port 0: a free one). A failure (a port in use, no project) is said in
-    // the window and returned false; nothing is left listening then.
-    bool startServing(int invokePort = DefaultInvokePort, int apiPort = DefaultApiPort);
+    // Serves the Invoke API, the API Gateway and the S3 endpoint on 127.0.0.1 (port 0: a free one).
+    // A failure (a port in use, no project) is said in the window and returned false; nothing is
+    // left listening then.
+    bool startServing(int invokePort = DefaultInvokePort, int apiPort = DefaultApiPort, int s3Port = DefaultS3Port);
     void stopServing();
     bool isServing() const;
     QString invokeApiUrl() const;
     QString apiGatewayUrl() const; // empty when the template has no Api or HttpApi events
+    QString s3EndpointUrl() const;
 
     // Re-reads the project into the host (after the session opened or reloaded one).
     void refresh();
