@@ -201,6 +201,88 @@ bool TemplateEventEditor::addScheduleEvent(const QString &function, const QStrin
         added.append(innermost + "Enabled: false");
     insertLines(at, added);
 
+    if (!readsBack(before, function, eventId, QStringLiteral("Schedule"), expression))
+        return false;
+    m_error.clear();
+    return true;
+}
+
+bool TemplateEventEditor::setScheduleExpression(const QString &function, const QString &eventId,
+                                                const QString &expression)
+{
+    if (expression.trimmed().isEmpty())
+        return fail(QStringLiteral("Give the schedule an expression, e.g. rate(5 minutes)"));
+    const QByteArray before = text();
+    YAML::Node root;
+    try {
+        root = YAML::Load(before.toStdString());
+    } catch (const YAML::Exception &e) {
+        return fail(QStringLiteral("the template does not parse (line %1): %2").arg(e.mark.line + 1).arg(QString::fromStdString(e.msg)));
+    }
+    const Entry resource = entryOf(entryOf(root, QStringLiteral("Resources")).value, function);
+    if (!resource.found)
+        return fail(QStringLiteral("the template has no resource %1").arg(function));
+    const Entry event = entryOf(entryOf(entryOf(resource.value, QStringLiteral("Properties")).value, QStringLiteral("Events")).value, eventId);
+    if (!event.found)
+        return fail(QStringLiteral("%1 has no event named %2").arg(function, eventId));
+    const Entry type = entryOf(event.value, QStringLiteral("Type"));
+    const std::string typeName = type.found && type.value.IsScalar() ? type.value.Scalar() : std::string();
+    if (typeName != "Schedule" && typeName != "ScheduleV2")
+        return fail(QStringLiteral("%1's event %2 is not a Schedule or ScheduleV2 event").arg(function, eventId));
+    const QString key = typeName == "ScheduleV2" ? QStringLiteral("ScheduleExpression") : QStringLiteral("Schedule");
+    const Entry value = entryOf(entryOf(event.value, QStringLiteral("Properties")).value, key);
+    if (!value.found || !value.value.IsScalar() || (!value.value.Tag().empty() && value.value.Tag() != "?" && value.value.Tag() != "!"))
+        return fail(QStringLiteral("%1's event %2 has no plain %3 value to change; edit it in template.yaml").arg(function, eventId, key));
+
+    const int line = value.value.Mark().line;
+    const int column = value.value.Mark().column;
+    QByteArray &content = m_lines[line].content;
+    if (column >= content.size() || content.at(column) == '|' || content.at(column) == '>')
+        return fail(QStringLiteral("%1's %2 is written over several lines; edit it in template.yaml").arg(eventId, key));
+    // The old value's extent: to its closing quote, else to a comment or the end of the line.
+    const char quote = content.at(column) == '"' || content.at(column) == '\'' ? content.at(column) : 0;
+    qsizetype end = -1;
+    if (quote) {
+        for (qsizetype i = column + 1; i < content.size(); ++i) {
+            if (quote == '"' && content.at(i) == '\\') {
+                ++i;
+            } else if (content.at(i) == quote) {
+                if (quote == '\'' && i + 1 < content.size() && content.at(i + 1) == '\'') {
+                    ++i;
+                    continue;
+                }
+                end = i + 1;
+                break;
+            }
+        }
+        if (end < 0)
+            return fail(QStringLiteral("%1's %2 is written over several lines; edit it in template.yaml").arg(eventId, key));
+    } else {
+        end = content.size();
+        for (qsizetype i = column; i < content.size(); ++i) {
+            if (content.at(i) == '#' && i > 0 && (content.at(i - 1) == ' ' || content.at(i - 1) == '\t')) {
+                end = i;
+                break;
+            }
+        }
+        while (end > column && (content.at(end - 1) == ' ' || content.at(end - 1) == '\t'))
+            --end;
+    }
+    QByteArray written = scalar(expression);
+    if (quote == '\'' && !expression.contains(u'\''))
+        written = '\'' + expression.toUtf8() + '\'';
+    else if (quote == '"' && !written.startsWith('"'))
+        written = '"' + written + '"';
+    content = content.left(column) + written + content.mid(end);
+    if (!readsBack(before, function, eventId, key, expression))
+        return false;
+    m_error.clear();
+    return true;
+}
+
+bool TemplateEventEditor::readsBack(const QByteArray &before, const QString &function, const QString &eventId,
+                                    const QString &key, const QString &expression)
+{
     // What was written must read back as that schedule, and the template must not gain errors.
     bool readBack = false;
     try {
@@ -209,8 +291,8 @@ bool TemplateEventEditor::addScheduleEvent(const QString &function, const QStrin
         const Entry props = entryOf(fn.value, QStringLiteral("Properties"));
         const Entry event = entryOf(entryOf(props.value, QStringLiteral("Events")).value, eventId);
         const Entry type = entryOf(event.value, QStringLiteral("Type"));
-        const Entry schedule = entryOf(entryOf(event.value, QStringLiteral("Properties")).value, QStringLiteral("Schedule"));
-        readBack = type.found && type.value.IsScalar() && type.value.Scalar() == "Schedule" && schedule.found
+        const Entry schedule = entryOf(entryOf(event.value, QStringLiteral("Properties")).value, key);
+        readBack = type.found && type.value.IsScalar() && type.value.Scalar().rfind("Schedule", 0) == 0 && schedule.found
             && schedule.value.IsScalar() && schedule.value.Scalar() == expression.toStdString();
     } catch (const YAML::Exception &) {
         readBack = false;
@@ -224,7 +306,6 @@ bool TemplateEventEditor::addScheduleEvent(const QString &function, const QStrin
         return fail(QStringLiteral("the schedule %1 of %2 did not read back from the edited template; it was left as it was")
                         .arg(eventId, function));
     }
-    m_error.clear();
     return true;
 }
 

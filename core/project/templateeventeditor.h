@@ -23,6 +23,9 @@ public:
     // with text() unchanged and errorString() saying why, when the edit cannot be made.
     bool addScheduleEvent(const QString &function, const QString &eventId, const QString &expression,
                           bool enabled = true);
+    // Replaces the expression of the function's Schedule (Schedule) or ScheduleV2
+    // (ScheduleExpression) event in place, keeping the value's quoting and a trailing comment.
+    bool setScheduleExpression(const QString &function, const QString &eventId, const QString &expression);
     // Empty when eventId can name a new event of the function in text(), else why not.
     QString newEventIdProblem(const QString &function, const QString &eventId) const;
 
@@ -38,6 +41,8 @@ private:
     };
 
     bool fail(const QString &message);
+    bool readsBack(const QByteArray &before, const QString &function, const QString &eventId, const QString &key,
+                   const QString &expression);
     QByteArray eol() const;
     // One past the last line of the block that starts on firstLine and holds lines indented at
     // least `indent` (blank lines and less-indented comments after it stay outside).

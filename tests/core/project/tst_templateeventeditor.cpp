@@ -196,6 +196,51 @@ private Q_SLOTS:
         QCOMPARE(editor.text(), text);
     }
 
+    void changesAnExpressionInPlace()
+    {
+        const QByteArray text = "Resources:\n"
+                                "  Fn:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Events:\n"
+                                "        Tick:\n"
+                                "          Type: Schedule\n"
+                                "          Properties:\n"
+                                "            Schedule: rate(1 minute)   # every minute\n"
+                                "            Enabled: true\n"
+                                "        Quoted:\n"
+                                "          Type: Schedule\n"
+                                "          Properties:\n"
+                                "            Schedule: 'cron(0 9 * * ? *)'\n"
+                                "        V2:\n"
+                                "          Type: ScheduleV2\n"
+                                "          Properties:\n"
+                                "            ScheduleExpression: \"rate(1 hour)\"\n"
+                                "        Sub:\n"
+                                "          Type: Schedule\n"
+                                "          Properties:\n"
+                                "            Schedule: !Sub 'rate(${Minutes} minutes)'\n";
+        TemplateEventEditor editor;
+        editor.setText(text);
+        QVERIFY2(editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Tick"), QStringLiteral("rate(5 minutes)")),
+                 qPrintable(editor.errorString()));
+        QVERIFY2(editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Quoted"), QStringLiteral("cron(30 8 ? * MON *)")),
+                 qPrintable(editor.errorString()));
+        QVERIFY2(editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("V2"), QStringLiteral("rate(2 hours)")),
+                 qPrintable(editor.errorString()));
+        QByteArray expected = text;
+        expected.replace("Schedule: rate(1 minute)   # every minute", "Schedule: rate(5 minutes)   # every minute");
+        expected.replace("Schedule: 'cron(0 9 * * ? *)'", "Schedule: 'cron(30 8 ? * MON *)'");
+        expected.replace("ScheduleExpression: \"rate(1 hour)\"", "ScheduleExpression: \"rate(2 hours)\"");
+        QCOMPARE(editor.text(), expected);
+
+        QVERIFY(!editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Sub"), QStringLiteral("rate(5 minutes)")));
+        QCOMPARE(editor.errorString(), QStringLiteral("Fn's event Sub has no plain Schedule value to change; edit it in template.yaml"));
+        QVERIFY(!editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Nope"), QStringLiteral("rate(5 minutes)")));
+        QCOMPARE(editor.errorString(), QStringLiteral("Fn has no event named Nope"));
+        QCOMPARE(editor.text(), expected);
+    }
+
     void savesToTheFile()
     {
         QTemporaryDir dir;
