@@ -252,6 +252,29 @@ private Q_SLOTS:
         QVERIFY(panel->model()->schedule(0).lastRequestId != requestId);
         QTRY_COMPARE_WITH_TIMEOUT(panel->model()->index(0, ScheduleModel::ResultColumn).data().toString(),
                                   QStringLiteral("Success"), 60'000);
+
+        // Editing the expression: previewed as typed, then changed in template.yaml in place.
+        panel->enableButton()->click();
+        QVERIFY(panel->editButton()->isEnabled());
+        panel->editButton()->click();
+        QVERIFY(panel->form()->isVisible() && panel->form()->isEditing());
+        QCOMPARE(panel->form()->expressionEdit()->text(), QStringLiteral("rate(5 minutes)"));
+        QVERIFY(panel->form()->nameEdit()->isReadOnly());
+        panel->form()->expressionEdit()->setText(QStringLiteral("cron(0 9 ? * MON-FRI)"));
+        QVERIFY(!panel->form()->problem().isEmpty());
+        QVERIFY(!panel->form()->addButton()->isEnabled());
+        panel->form()->expressionEdit()->setText(QStringLiteral("cron(0 9 ? * MON-FRI *)"));
+        QCOMPARE(panel->form()->previewTimes().first(), utc("2026-01-05T09:00:00Z")); // the clock is at 08:45 on a Monday
+        panel->form()->addButton()->click();
+        QCOMPARE(readFile(dir.filePath(QStringLiteral("template.yaml"))),
+                 Template + "      Events:\n"
+                            "        Every5:\n"
+                            "          Type: Schedule\n"
+                            "          Properties:\n"
+                            "            Schedule: cron(0 9 ? * MON-FRI *)\n");
+        QTRY_COMPARE(panel->model()->schedule(0).expression, QStringLiteral("cron(0 9 ? * MON-FRI *)"));
+        QCOMPARE(panel->model()->schedule(0).nextFires.first(), utc("2026-01-05T09:00:00Z"));
+        QCOMPARE(panel->model()->schedule(0).fireCount, 2); // what it did so far stays
     }
 };
 

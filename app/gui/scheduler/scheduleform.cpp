@@ -56,7 +56,11 @@ ScheduleForm::ScheduleForm(QWidget *parent)
     connect(m_function, &QComboBox::currentTextChanged, this, &ScheduleForm::updatePreview);
     connect(m_add, &QPushButton::clicked, this, [this] {
         updatePreview();
-        if (m_problemText.isEmpty())
+        if (!m_problemText.isEmpty())
+            return;
+        if (m_editing)
+            Q_EMIT editRequested(m_function->currentText(), m_name->text().trimmed(), m_expression->text().trimmed());
+        else
             Q_EMIT addRequested(m_function->currentText(), m_name->text().trimmed(), m_expression->text().trimmed(),
                                 m_enabled->isChecked());
     });
@@ -79,8 +83,28 @@ void ScheduleForm::setNameCheck(std::function<QString(const QString &, const QSt
     updatePreview();
 }
 
+void ScheduleForm::setEditing(bool editing)
+{
+    m_editing = editing;
+    m_function->setEnabled(!editing);
+    m_name->setReadOnly(editing);
+    m_enabled->setVisible(!editing);
+    m_add->setText(editing ? tr("Save to template.yaml") : tr("Add to template.yaml"));
+}
+
+void ScheduleForm::beginEdit(const QString &function, const QString &eventId, const QString &expression)
+{
+    setEditing(true);
+    m_function->setCurrentText(function);
+    m_name->setText(eventId);
+    m_expression->setText(expression);
+    m_expression->setFocus();
+    updatePreview();
+}
+
 void ScheduleForm::begin(const QString &function)
 {
+    setEditing(false);
     if (!function.isEmpty())
         m_function->setCurrentText(function);
     QString name = QStringLiteral("Schedule");
@@ -144,7 +168,7 @@ void ScheduleForm::updatePreview()
                 problem = tr("This expression never fires again.");
         }
     }
-    if (problem.isEmpty() && m_nameCheck)
+    if (problem.isEmpty() && m_nameCheck && !m_editing)
         problem = m_nameCheck(m_function->currentText(), m_name->text().trimmed());
 
     QStringList lines;

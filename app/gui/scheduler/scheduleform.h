@@ -31,6 +31,9 @@ public:
     void setNameCheck(std::function<QString(const QString &function, const QString &name)> check);
     // Starts a new schedule for the function with a free name and rate(5 minutes).
     void begin(const QString &function);
+    // Edits the expression of an existing schedule (function and name fixed).
+    void beginEdit(const QString &function, const QString &eventId, const QString &expression);
+    bool isEditing() const { return m_editing; }
 
     QComboBox *functionCombo() const { return m_function; }
     QLineEdit *nameEdit() const { return m_name; }
@@ -49,10 +52,12 @@ public:
 
 Q_SIGNALS:
     void addRequested(const QString &function, const QString &eventId, const QString &expression, bool enabled);
+    void editRequested(const QString &function, const QString &eventId, const QString &expression);
     void cancelled();
 
 private:
     void updatePreview();
+    void setEditing(bool editing);
 
     std::function<QDateTime()> m_now;
     std::function<QString(const QString &, const QString &)> m_nameCheck;
@@ -65,6 +70,7 @@ private:
     QPushButton *m_add;
     QList<QDateTime> m_times;
     QString m_problemText;
+    bool m_editing = false;
 };
 
 } // namespace fn

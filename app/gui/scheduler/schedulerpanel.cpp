@@ -33,6 +33,7 @@ SchedulerPanel::SchedulerPanel(StudioSession &session, QWidget *parent)
     , m_clock(new QLabel(this))
     , m_speed(new QComboBox(this))
     , m_addButton(new QPushButton(tr("Add Schedule…"), this))
+    , m_edit(new QPushButton(tr("Edit…"), this))
     , m_enable(new QPushButton(tr("Enable"), this))
     , m_disable(new QPushButton(tr("Disable"), this))
     , m_fire(new QPushButton(tr("Fire Now"), this))
@@ -82,6 +83,7 @@ SchedulerPanel::SchedulerPanel(StudioSession &session, QWidget *parent)
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_addButton);
+    bar->addWidget(m_edit);
     bar->addWidget(m_enable);
     bar->addWidget(m_disable);
     bar->addWidget(m_fire);
@@ -96,11 +98,14 @@ SchedulerPanel::SchedulerPanel(StudioSession &session, QWidget *parent)
     layout->addWidget(m_form);
 
     connect(m_addButton, &QPushButton::clicked, this, &SchedulerPanel::showAddForm);
+    connect(m_edit, &QPushButton::clicked, this, &SchedulerPanel::showEditForm);
+    connect(m_view, &QAbstractItemView::doubleClicked, this, &SchedulerPanel::showEditForm);
     connect(m_enable, &QPushButton::clicked, this, [this] { setSelectedEnabled(true); });
     connect(m_disable, &QPushButton::clicked, this, [this] { setSelectedEnabled(false); });
     connect(m_fire, &QPushButton::clicked, this, &SchedulerPanel::fireSelected);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &SchedulerPanel::updateButtons);
     connect(m_form, &ScheduleForm::addRequested, this, &SchedulerPanel::addSchedule);
+    connect(m_form, &ScheduleForm::editRequested, this, &SchedulerPanel::editSchedule);
     connect(m_form, &ScheduleForm::cancelled, m_form, &QWidget::hide);
     connect(m_speed, &QComboBox::activated, this, &SchedulerPanel::applySpeed);
     connect(&m_triggers, &StudioTriggers::hostChanged, this, &SchedulerPanel::refresh);
@@ -184,6 +189,36 @@ void SchedulerPanel::showAddForm()
     m_form->show();
 }
 
+void SchedulerPanel::showEditForm()
+{
+    const int row = m_model->rowOf(selectedId());
+    if (row < 0)
+        return;
+    const ScheduleState &s = m_model->schedule(row);
+    m_form->beginEdit(s.functionName, s.eventId, s.expression);
+    m_form->show();
+}
+
+bool SchedulerPanel::editSchedule(const QString &function, const QString &eventId, const QString &expression)
+{
+    if (!m_session.hasProject())
+        return false;
+    const QString path = m_session.project().templatePath();
+    TemplateEventEditor editor;
+    if (!editor.load(path) || !editor.setScheduleExpression(function, eventId, expression) || !editor.save()) {
+        m_session.showMessage(StudioSession::Severity::Error,
+                              tr("The schedule was not changed in %1: %2").arg(m_session.project().displayPath(path), editor.errorString()));
+        return false;
+    }
+    m_form->hide();
+    m_session.showMessage(StudioSession::Severity::Info, tr("%1/%2 now runs on %3 (saved in %4)")
+                                                             .arg(function, eventId, expression, m_session.project().displayPath(path)));
+    m_session.openProject(m_session.project().folder());
+    m_triggers.refresh();
+    selectSchedule(function + u'/' + eventId);
+    return true;
+}
+
 bool SchedulerPanel::addSchedule(const QString &function, const QString &eventId, const QString &expression, bool enabled)
 {
     if (!m_session.hasProject())
@@ -216,6 +251,7 @@ void SchedulerPanel::updateButtons()
     m_enable->setEnabled(has && !enabled && valid);
     m_disable->setEnabled(enabled);
     m_fire->setEnabled(valid);
+    m_edit->setEnabled(has);
     m_addButton->setEnabled(m_triggers.host() != nullptr && !m_session.functions().isEmpty());
 }
 

@@ -35,6 +35,7 @@ public:
     QPushButton *disableButton() const { return m_disable; }
     QPushButton *fireButton() const { return m_fire; }
     QPushButton *addButton() const { return m_addButton; }
+    QPushButton *editButton() const { return m_edit; }
 
     // Re-reads the schedules from the triggers.
     void refresh();
@@ -43,8 +44,11 @@ public:
     void setSelectedEnabled(bool enabled);
     void fireSelected();
     void showAddForm();
+    void showEditForm();
     // Writes the schedule into template.yaml and reloads the project; false (said in the window) on failure.
     bool addSchedule(const QString &function, const QString &eventId, const QString &expression, bool enabled);
+    // Writes the schedule's new expression into template.yaml and reloads; false (said) on failure.
+    bool editSchedule(const QString &function, const QString &eventId, const QString &expression);
 
     // The clock speeds offered: 1 (real time), 60, 1440 (a day a minute), 3600.
     static QList<double> speeds();
@@ -64,6 +68,7 @@ private:
     QLabel *m_clock;
     QComboBox *m_speed;
     QPushButton *m_addButton;
+    QPushButton *m_edit;
     QPushButton *m_enable;
     QPushButton *m_disable;
     QPushButton *m_fire;
