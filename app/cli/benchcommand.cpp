@@ -220,8 +220,9 @@ int bench(const QStringList &arguments)
     }
     const QByteArray payload = QByteArrayLiteral("{\"hello\":\"world\"}");
 
-    // Cold starts, each phase, beside the bare interpreter started the same way.
-    std::vector<double> coldTotal, sandbox, runtimeStart, init, firstInvoke;
+    // Cold starts, each phase, beside the bare interpreter started the same way. The two alternate,
+    // one of each in turn, so that a change in the machine's load falls on both alike.
+    std::vector<double> coldTotal, sandbox, runtimeStart, init, firstInvoke, bare;
     for (int i = 0; i < colds; ++i) {
         const auto r = engine.invoke(*function, payload, InvokeOptions{true, {}});
         if (r.failed()) {
@@ -233,9 +234,10 @@ int bench(const QStringList &arguments)
         runtimeStart.push_back(r.phases.runtimeStartMs);
         init.push_back(r.phases.initMs);
         firstInvoke.push_back(r.durationMs);
+        for (double ms : bareStarts(*runtime, 1))
+            bare.push_back(ms);
     }
     engine.stopAll();
-    const std::vector<double> bare = bareStarts(*runtime, colds);
 
     // Warm latency through the engine's API, one environment.
     engine.invoke(*function, payload);
