@@ -2,6 +2,7 @@
 
 #include "queues/queuemessagemodel.h"
 #include "queues/queuemodel.h"
+#include "queues/sqsqueuessection.h"
 #include "session/asyncdelivery.h"
 #include "session/studiosession.h"
 
@@ -17,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -52,6 +54,8 @@ QueuesPanel::QueuesPanel(StudioSession &session, QWidget *parent)
     , m_redrive(new QPushButton(tr("Re-drive"), this))
     , m_purge(new QPushButton(tr("Purge…"), this))
     , m_countdown(new QTimer(this))
+    , m_tabs(new QTabWidget(this))
+    , m_sqs(new SqsQueuesSection(session, this))
 {
     m_body->setReadOnly(true);
     m_body->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -82,7 +86,10 @@ QueuesPanel::QueuesPanel(StudioSession &session, QWidget *parent)
     split->setStretchFactor(1, 2);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(split);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(split, tr("Async && Dead Letters"));
+    m_tabs->addTab(m_sqs, tr("SQS Queues"));
+    layout->addWidget(m_tabs);
 
     m_confirm = [this](const QString &question) {
         return QMessageBox::question(this, tr("Purge queue"), question) == QMessageBox::Yes;

@@ -1,6 +1,7 @@
 #pragma once
 // The Queues panel: the project's async queues, dead-letter queues and destinations with their
 // counts; a selected queue's messages with the body as JSON; Re-drive and Purge (after asking).
+// A second tab holds the project's local SQS queues (SqsQueuesSection).
 
 #include <QWidget>
 
@@ -9,6 +10,7 @@
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
 class QTimer;
 class QTreeView;
 
@@ -16,6 +18,7 @@ namespace fn {
 
 class QueueMessageModel;
 class QueueModel;
+class SqsQueuesSection;
 class StudioSession;
 
 class QueuesPanel final : public QWidget
@@ -35,6 +38,8 @@ public:
     QPushButton *redriveButton() const { return m_redrive; }
     QPushButton *purgeButton() const { return m_purge; }
     void setConfirmation(Confirmation confirm) { m_confirm = std::move(confirm); }
+    QTabWidget *tabs() const { return m_tabs; }
+    SqsQueuesSection *sqsSection() const { return m_sqs; }
 
     // Re-reads the queues (and the selected queue's messages) from the project's store.
     void refresh();
@@ -58,6 +63,8 @@ private:
     QPushButton *m_redrive;
     QPushButton *m_purge;
     QTimer *m_countdown;
+    QTabWidget *m_tabs;
+    SqsQueuesSection *m_sqs;
     Confirmation m_confirm;
 };
 

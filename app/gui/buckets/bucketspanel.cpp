@@ -1,0 +1,226 @@
+#include "buckets/bucketspanel.h"
+
+#include "buckets/bucketmodel.h"
+#include "session/studiosession.h"
+#include "session/studiotriggers.h"
+
+#include "project/project.h"
+#include "project/projectsettings.h"
+#include "project/projectsettingswriter.h"
+#include "triggers/s3bucketwatcher.h"
+#include "triggers/s3objectstore.h"
+#include "triggers/triggerhost.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTimer>
+#include <QTreeView>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace fn {
+
+BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new BucketModel(this))
+    , m_view(new QTreeView(this))
+    , m_open(new QPushButton(tr("Open Folder"), this))
+    , m_map(new QPushButton(tr("Map to Folder…"), this))
+    , m_unmap(new QPushButton(tr("Unmap"), this))
+    , m_status(new QLabel(this))
+    , m_endpoint(new QLabel(this))
+    , m_activity(new QLabel(this))
+    , m_coalesce(new QTimer(this))
+{
+    m_view->setModel(m_model);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true);
+    m_view->setAllColumnsShowFocus(true);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setFrameShape(QFrame::NoFrame);
+    m_view->header()->setStretchLastSection(true);
+    m_open->setToolTip(tr("Show the bucket's folder in the file manager"));
+    m_map->setToolTip(tr("Keep this bucket in a folder of your choice (saved in .fnstudio/settings.json)"));
+    m_unmap->setToolTip(tr("Keep this bucket under the project again (.fnstudio/buckets/<name>); the mapped folder is left as it is"));
+    for (QLabel *label : {m_status, m_endpoint, m_activity}) {
+        label->setForegroundRole(QPalette::PlaceholderText);
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    }
+
+    auto *buttons = new QHBoxLayout;
+    buttons->setContentsMargins(4, 0, 4, 0);
+    buttons->addWidget(m_open);
+    buttons->addWidget(m_map);
+    buttons->addWidget(m_unmap);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 4);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(buttons);
+    layout->addWidget(m_status);
+    layout->addWidget(m_endpoint);
+    layout->addWidget(m_activity);
+
+    m_pickFolder = [this](const QString &bucket, const QString &current) {
+        return QFileDialog::getExistingDirectory(this, tr("Folder for bucket %1").arg(bucket), current);
+    };
+    m_openFolder = [](const QString &folder) { return QDesktopServices::openUrl(QUrl::fromLocalFile(folder)); };
+    m_coalesce->setSingleShot(true);
+    m_coalesce->setInterval(200);
+    connect(m_coalesce, &QTimer::timeout, this, &BucketsPanel::refresh);
+
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &BucketsPanel::updateButtons);
+    connect(m_open, &QPushButton::clicked, this, &BucketsPanel::openSelected);
+    connect(m_map, &QPushButton::clicked, this, &BucketsPanel::mapSelected);
+    connect(m_unmap, &QPushButton::clicked, this, &BucketsPanel::unmapSelected);
+    StudioTriggers &triggers = StudioTriggers::of(session);
+    connect(&triggers, &StudioTriggers::hostChanged, this, &BucketsPanel::attachHost);
+    connect(&triggers, &StudioTriggers::servingChanged, this, &BucketsPanel::refresh);
+    attachHost();
+}
+
+void BucketsPanel::attachHost()
+{
+    TriggerHost *host = StudioTriggers::of(m_session).host();
+    if (host && host != m_host)
+        connect(host, &TriggerHost::s3ObjectEvent, this, &BucketsPanel::noteObjectEvent, Qt::QueuedConnection);
+    m_host = host;
+    refresh();
+}
+
+QString BucketsPanel::selectedBucket() const
+{
+    return m_view->currentIndex().data(BucketModel::NameRole).toString();
+}
+
+void BucketsPanel::refresh()
+{
+    const QString selected = selectedBucket();
+    if (!m_host) {
+        m_model->resetData({});
+        m_status->setText(m_session.hasProject() ? tr("The project's triggers are not running: no buckets.")
+                                                 : tr("Open a project to see its S3 buckets."));
+        m_endpoint->clear();
+        updateButtons();
+        return;
+    }
+    const QHash<QString, QString> mapped = ProjectSettings::load(m_host->projectDir(), nullptr).bucketFolders;
+    QHash<QString, QStringList> functions;
+    for (const S3Notification &n : m_host->notifications())
+        functions[n.bucket] << QStringLiteral("%1 (%2)").arg(n.functionName, n.events.join(QStringLiteral(", ")));
+    QStringList names = m_host->buckets();
+    for (auto it = mapped.cbegin(); it != mapped.cend(); ++it) {
+        if (!names.contains(it.key()))
+            names << it.key();
+    }
+    names.sort();
+    QList<BucketRow> rows;
+    for (const QString &name : std::as_const(names)) {
+        BucketRow row;
+        row.name = name;
+        row.folder = m_host->bucketDir(name);
+        row.mapped = mapped.contains(name);
+        row.exists = QFileInfo(row.folder).isDir();
+        row.objectCount = row.exists ? BucketModel::countObjects(row.folder) : 0;
+        row.functions = functions.value(name);
+        rows << row;
+    }
+    m_model->resetData(rows);
+    m_status->setText(rows.isEmpty() ? tr("No buckets: add an AWS::S3::Bucket or an S3 event to the template.") : QString());
+    const QString url = m_host->s3EndpointUrl();
+    m_endpoint->setText(url.isEmpty() ? tr("S3 endpoint: not serving (Run → Serve starts it)")
+                                      : tr("S3 endpoint: %1 (functions get it as AWS_ENDPOINT_URL_S3)").arg(url));
+    const int row = m_model->rowOf(selected);
+    if (row >= 0 && m_view->currentIndex().row() != row)
+        m_view->setCurrentIndex(m_model->index(row, 0));
+    updateButtons();
+}
+
+void BucketsPanel::selectBucket(const QString &name)
+{
+    const int row = m_model->rowOf(name);
+    m_view->setCurrentIndex(row >= 0 ? m_model->index(row, 0) : QModelIndex());
+}
+
+void BucketsPanel::updateButtons()
+{
+    const QModelIndex current = m_view->currentIndex();
+    const bool selected = m_host && current.isValid();
+    m_open->setEnabled(selected);
+    m_map->setEnabled(selected);
+    m_unmap->setEnabled(selected && current.data(BucketModel::MappedRole).toBool());
+}
+
+void BucketsPanel::noteObjectEvent(const QString &bucket, const QString &key, const QString &eventName,
+                                   const QString &functionName, const QString &requestId)
+{
+    m_activity->setText(tr("%1 %2/%3 → %4 (request %5)").arg(eventName, bucket, key, functionName, requestId));
+    if (!m_coalesce->isActive())
+        m_coalesce->start();
+}
+
+void BucketsPanel::openSelected()
+{
+    const QString folder = m_view->currentIndex().data(BucketModel::FolderRole).toString();
+    if (folder.isEmpty())
+        return;
+    if (!QFileInfo(folder).isDir() && !QDir().mkpath(folder)) {
+        m_session.showMessage(StudioSession::Severity::Error, tr("Cannot create the bucket folder %1.").arg(QDir::toNativeSeparators(folder)));
+        return;
+    }
+    if (!m_openFolder(folder))
+        m_session.showMessage(StudioSession::Severity::Warning,
+                              tr("No file manager opened %1; open it yourself.").arg(QDir::toNativeSeparators(folder)));
+}
+
+void BucketsPanel::mapSelected()
+{
+    const QString bucket = selectedBucket();
+    if (!m_host || bucket.isEmpty())
+        return;
+    const QString chosen = m_pickFolder(bucket, m_view->currentIndex().data(BucketModel::FolderRole).toString());
+    if (chosen.isEmpty())
+        return;
+    // Inside the project the mapping stays relative, so the project can move with it.
+    const QDir project(m_host->projectDir());
+    const QString absolute = QFileInfo(chosen).absoluteFilePath();
+    const QString relative = project.relativeFilePath(absolute);
+    const QString stored = relative.startsWith(QStringLiteral("..")) || QDir::isAbsolutePath(relative) ? absolute : relative;
+    if (writeMapping(bucket, stored))
+        m_session.showMessage(StudioSession::Severity::Info,
+                              tr("Bucket %1 is now kept in %2.").arg(bucket, QDir::toNativeSeparators(absolute)));
+}
+
+void BucketsPanel::unmapSelected()
+{
+    const QString bucket = selectedBucket();
+    if (!m_host || bucket.isEmpty() || !m_view->currentIndex().data(BucketModel::MappedRole).toBool())
+        return;
+    if (writeMapping(bucket, QString()))
+        m_session.showMessage(StudioSession::Severity::Info,
+                              tr("Bucket %1 is kept under the project again (%2); the folder it was mapped to was left as it is.")
+                                  .arg(bucket, QDir::toNativeSeparators(S3ObjectStore::bucketsDir(m_host->projectDir()) + u'/' + bucket)));
+}
+
+bool BucketsPanel::writeMapping(const QString &bucket, const QString &folder)
+{
+    QString error;
+    if (!ProjectSettingsWriter::setBucketFolder(m_host->projectDir(), bucket, folder, &error)) {
+        m_session.showMessage(StudioSession::Severity::Error, tr("Bucket %1 was not remapped: %2").arg(bucket, error));
+        return false;
+    }
+    // The watcher (and the S3 endpoint while serving) restart on the new folder.
+    StudioTriggers::of(m_session).reloadBucketFolders();
+    refresh();
+    return true;
+}
+
+} // namespace fn

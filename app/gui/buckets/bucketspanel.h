@@ -1,0 +1,73 @@
+#pragma once
+// The Buckets panel: the project's local S3 buckets (folders that exist, the template's
+// AWS::S3::Bucket resources and the buckets S3 events name) with their folders and object counts;
+// Open Folder, Map to Folder… (written to .fnstudio/settings.json, the triggers then watch the new
+// folder) and Unmap; the S3 endpoint's URL while serving and the latest object event.
+
+#include <QPointer>
+#include <QWidget>
+
+#include <functional>
+
+class QLabel;
+class QPushButton;
+class QTimer;
+class QTreeView;
+
+namespace fn {
+
+class BucketModel;
+class StudioSession;
+class TriggerHost;
+
+class BucketsPanel final : public QWidget
+{
+    Q_OBJECT
+public:
+    // Asks for a bucket's folder (empty: cancelled); QFileDialog unless replaced, e.g. by tests.
+    using FolderPicker = std::function<QString(const QString &bucket, const QString &current)>;
+    // Opens a folder in the desktop's file manager; QDesktopServices unless replaced.
+    using FolderOpener = std::function<bool(const QString &folder)>;
+
+    explicit BucketsPanel(StudioSession &session, QWidget *parent = nullptr);
+
+    BucketModel *model() const { return m_model; }
+    QTreeView *view() const { return m_view; }
+    QPushButton *openButton() const { return m_open; }
+    QPushButton *mapButton() const { return m_map; }
+    QPushButton *unmapButton() const { return m_unmap; }
+    QLabel *endpointLabel() const { return m_endpoint; }
+    QLabel *activityLabel() const { return m_activity; }
+    void setFolderPicker(FolderPicker pick) { m_pickFolder = std::move(pick); }
+    void setFolderOpener(FolderOpener open) { m_openFolder = std::move(open); }
+
+    void refresh();
+    void selectBucket(const QString &name);
+    QString selectedBucket() const;
+    void openSelected();
+    void mapSelected();
+    void unmapSelected();
+
+private:
+    void attachHost();
+    void noteObjectEvent(const QString &bucket, const QString &key, const QString &eventName,
+                         const QString &functionName, const QString &requestId);
+    bool writeMapping(const QString &bucket, const QString &folder);
+    void updateButtons();
+
+    StudioSession &m_session;
+    QPointer<TriggerHost> m_host;
+    BucketModel *m_model;
+    QTreeView *m_view;
+    QPushButton *m_open;
+    QPushButton *m_map;
+    QPushButton *m_unmap;
+    QLabel *m_status;
+    QLabel *m_endpoint;
+    QLabel *m_activity;
+    QTimer *m_coalesce; // a burst of object events costs one recount
+    FolderPicker m_pickFolder;
+    FolderOpener m_openFolder;
+};
+
+} // namespace fn

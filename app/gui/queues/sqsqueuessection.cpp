@@ -1,0 +1,293 @@
+#include "queues/sqsqueuessection.h"
+
+#include "queues/sqsmessagemodel.h"
+#include "queues/sqsqueuemodel.h"
+#include "queues/sqssenddialog.h"
+#include "session/studiosession.h"
+#include "session/studiotriggers.h"
+
+#include "engine/clock.h"
+#include "triggers/sqsqueuepoller.h"
+#include "triggers/sqsqueuestore.h"
+#include "triggers/triggerhost.h"
+
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTimer>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace fn {
+
+namespace {
+
+QTreeView *makeView(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTreeView(parent);
+    view->setModel(model);
+    view->setRootIsDecorated(false);
+    view->setUniformRowHeights(true);
+    view->setAllColumnsShowFocus(true);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setFrameShape(QFrame::NoFrame);
+    view->header()->setStretchLastSection(true);
+    return view;
+}
+
+} // namespace
+
+SqsQueuesSection::SqsQueuesSection(StudioSession &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_queues(new SqsQueueModel(this))
+    , m_messages(new SqsMessageModel(this))
+    , m_queueView(makeView(m_queues, this))
+    , m_messageView(makeView(m_messages, this))
+    , m_body(new QPlainTextEdit(this))
+    , m_status(new QLabel(this))
+    , m_activity(new QLabel(this))
+    , m_send(new QPushButton(tr("Send Message…"), this))
+    , m_purge(new QPushButton(tr("Purge…"), this))
+    , m_coalesce(new QTimer(this))
+    , m_tick(new QTimer(this))
+{
+    setObjectName(QStringLiteral("sqsQueues"));
+    m_queueView->setObjectName(QStringLiteral("sqsQueueView"));
+    m_messageView->setObjectName(QStringLiteral("sqsMessageView"));
+    m_body->setReadOnly(true);
+    m_body->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_body->setPlaceholderText(tr("Select a message to see its body"));
+    m_send->setToolTip(tr("Send a message to the selected queue, as SendMessage would"));
+    m_purge->setToolTip(tr("Delete every message of the selected queue, in flight or not"));
+    m_status->setForegroundRole(QPalette::PlaceholderText);
+    m_status->setWordWrap(true);
+    m_activity->setForegroundRole(QPalette::PlaceholderText);
+    m_activity->setWordWrap(true);
+    m_activity->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_queueView, 1);
+    auto *buttons = new QHBoxLayout;
+    buttons->setContentsMargins(4, 0, 4, 4);
+    buttons->addWidget(m_send);
+    buttons->addWidget(m_purge);
+    buttons->addStretch(1);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(m_status);
+    leftLayout->addWidget(m_activity);
+
+    auto *right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_messageView);
+    right->addWidget(m_body);
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+
+    m_confirm = [this](const QString &question) {
+        return QMessageBox::question(this, tr("Purge queue"), question) == QMessageBox::Yes;
+    };
+    m_runDialog = [](SqsSendDialog &dialog) { dialog.exec(); };
+    m_coalesce->setSingleShot(true);
+    m_coalesce->setInterval(50);
+    connect(m_coalesce, &QTimer::timeout, this, &SqsQueuesSection::refresh);
+    // In-flight messages come back after their visibility timeout without any signal: look once a
+    // second while there are some (or while a mapped function is about to receive some).
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, &SqsQueuesSection::refresh);
+
+    connect(m_queueView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SqsQueuesSection::showMessages);
+    connect(m_messageView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
+        m_body->setPlainText(index.isValid() ? index.data(SqsMessageModel::PrettyBodyRole).toString() : QString());
+    });
+    connect(m_send, &QPushButton::clicked, this, &SqsQueuesSection::sendToSelected);
+    connect(m_purge, &QPushButton::clicked, this, &SqsQueuesSection::purgeSelected);
+    connect(&StudioTriggers::of(session), &StudioTriggers::hostChanged, this, &SqsQueuesSection::attachHost);
+    attachHost();
+}
+
+void SqsQueuesSection::attachHost()
+{
+    TriggerHost *host = StudioTriggers::of(m_session).host();
+    if (host != m_host && host) {
+        // The poller's thread emits; the counts are read on this thread.
+        connect(host, &TriggerHost::sqsBatchProcessed, this, &SqsQueuesSection::noteBatch, Qt::QueuedConnection);
+    }
+    m_host = host;
+    refresh();
+}
+
+qint64 SqsQueuesSection::nowMs() const
+{
+    const auto clock = StudioTriggers::of(m_session).clock();
+    return clock ? clock->nowMs() : 0;
+}
+
+void SqsQueuesSection::scheduleRefresh()
+{
+    if (!m_coalesce->isActive())
+        m_coalesce->start();
+}
+
+void SqsQueuesSection::noteBatch(const SqsBatchResult &result)
+{
+    QString line;
+    if (!result.error.isEmpty())
+        line = tr("%1 ← %2: batch of %3 failed (%4); the messages return after the visibility timeout")
+                   .arg(result.functionName, result.queue).arg(result.messageIds.size()).arg(result.error);
+    else if (!result.failedIds.isEmpty())
+        line = tr("%1 ← %2: %3 of %4 message(s) reported failed and returned to the queue")
+                   .arg(result.functionName, result.queue).arg(result.failedIds.size()).arg(result.messageIds.size());
+    else
+        line = tr("%1 ← %2: %3 message(s) processed and deleted")
+                   .arg(result.functionName, result.queue).arg(result.messageIds.size());
+    m_activity->setText(line);
+    m_activity->setToolTip(tr("Request %1").arg(result.requestId));
+    scheduleRefresh();
+}
+
+QString SqsQueuesSection::selectedQueue() const
+{
+    return m_queueView->currentIndex().data(SqsQueueModel::NameRole).toString();
+}
+
+void SqsQueuesSection::refresh()
+{
+    const QString selected = selectedQueue();
+    if (!m_host) {
+        m_queues->resetData({});
+        m_messages->clear();
+        m_tick->stop();
+        m_status->setText(m_session.hasProject() ? tr("The project's store is not open: no SQS queues.")
+                                                 : tr("Open a project to see its SQS queues."));
+        updateButtons();
+        return;
+    }
+    SqsQueueStore &store = m_host->sqsQueues();
+    QStringList names = store.queueNames();
+    QHash<QString, QStringList> consumers;
+    for (const SqsEventSourceMapping &m : m_host->mappings()) {
+        if (!names.contains(m.queue))
+            names << m.queue;
+        consumers[m.queue] << m.functionName;
+    }
+    for (const QString &name : QStringList(names)) {
+        const QString dlq = store.queue(name).deadLetterQueue;
+        if (!dlq.isEmpty() && !names.contains(dlq))
+            names << dlq;
+    }
+    names.sort();
+    const qint64 now = nowMs();
+    QList<SqsQueueRow> rows;
+    bool busy = false;
+    for (const QString &name : std::as_const(names)) {
+        SqsQueueSettings settings = store.queue(name);
+        settings.name = name;
+        SqsQueueRow row = SqsQueueModel::count(settings, store.messages(name), now);
+        row.functions = consumers.value(name);
+        busy = busy || row.inFlight > 0 || (row.visible > 0 && !row.functions.isEmpty());
+        rows << row;
+    }
+    m_queues->resetData(rows);
+    m_status->setText(rows.isEmpty() ? tr("No SQS queues: add an AWS::SQS::Queue to the template, or an SQS event to a function.")
+                                     : QString());
+    if (busy && !m_tick->isActive())
+        m_tick->start();
+    else if (!busy)
+        m_tick->stop();
+    const int row = m_queues->rowOf(selected);
+    if (row >= 0 && m_queueView->currentIndex().row() != row)
+        m_queueView->setCurrentIndex(m_queues->index(row, 0));
+    else if (row < 0 && !rows.isEmpty() && !m_queueView->currentIndex().isValid())
+        m_queueView->setCurrentIndex(m_queues->index(0, 0));
+    showMessages();
+}
+
+void SqsQueuesSection::selectQueue(const QString &name)
+{
+    const int row = m_queues->rowOf(name);
+    m_queueView->setCurrentIndex(row >= 0 ? m_queues->index(row, 0) : QModelIndex());
+}
+
+void SqsQueuesSection::showMessages()
+{
+    const QString name = selectedQueue();
+    const QString selectedMessage = m_messageView->currentIndex().data(SqsMessageModel::MessageIdRole).toString();
+    if (!m_host || name.isEmpty()) {
+        m_messages->clear();
+        m_body->clear();
+    } else {
+        m_messages->resetData(m_host->sqsQueues().messages(name), nowMs());
+        const int row = m_messages->rowOf(selectedMessage);
+        if (row >= 0 && m_messageView->currentIndex().row() != row)
+            m_messageView->setCurrentIndex(m_messages->index(row, 0));
+        else if (row < 0)
+            m_messageView->setCurrentIndex(m_messages->rowCount() > 0 ? m_messages->index(0, 0) : QModelIndex());
+        if (m_messages->rowCount() == 0)
+            m_body->clear();
+    }
+    updateButtons();
+}
+
+void SqsQueuesSection::updateButtons()
+{
+    const bool selected = m_host && !selectedQueue().isEmpty();
+    m_send->setEnabled(selected);
+    m_purge->setEnabled(selected && m_messages->rowCount() > 0);
+}
+
+void SqsQueuesSection::sendToSelected()
+{
+    const QString name = selectedQueue();
+    if (!m_host || name.isEmpty())
+        return;
+    SqsQueueSettings settings = m_host->sqsQueues().queue(name);
+    settings.name = name;
+    QPointer<SqsQueuesSection> self(this);
+    SqsSendDialog dialog(settings, [self, name](const QByteArray &body, const SqsSendOptions &options, QString *error) {
+        std::optional<SqsQueueMessage> sent;
+        if (!self || !self->m_host) {
+            *error = tr("The project's queues were closed.");
+            return sent;
+        }
+        sent = self->m_host->sqsQueues().send(name, body, options, error);
+        if (sent)
+            self->m_host->sqsPoller().wake();
+        return sent;
+    }, this);
+    m_runDialog(dialog);
+    if (!self || !dialog.sent())
+        return;
+    m_session.showMessage(StudioSession::Severity::Info,
+                          tr("Sent message %1 to %2.").arg(dialog.sent()->messageId, name));
+    refresh();
+}
+
+void SqsQueuesSection::purgeSelected()
+{
+    const QString name = selectedQueue();
+    if (!m_host || name.isEmpty())
+        return;
+    const QModelIndex current = m_queueView->currentIndex();
+    const int count = current.data(SqsQueueModel::VisibleRole).toInt() + current.data(SqsQueueModel::InFlightRole).toInt();
+    if (!m_confirm(tr("Delete all %1 message(s) of %2, including those in flight? This cannot be undone.").arg(count).arg(name)))
+        return;
+    const int removed = m_host->sqsQueues().purge(name);
+    m_session.showMessage(StudioSession::Severity::Info, tr("Purged %1 message(s) from %2.").arg(removed).arg(name));
+    refresh();
+}
+
+} // namespace fn
