@@ -188,6 +188,29 @@ private Q_SLOTS:
         QVERIFY(panel->addButton()->isEnabled());
     }
 
+    void chosenClockSpeedSurvivesAReload()
+    {
+        QTemporaryDir dir;
+        makeProject(dir.path());
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.openProject(dir.path());
+        auto *panel = window.panel<SchedulerPanel>(QStringLiteral("scheduler"));
+        QTRY_VERIFY(panel->addButton()->isEnabled());
+        QVERIFY(panel->speedCombo()->isEnabled());
+        const int index = panel->speedCombo()->findData(1440.0);
+        QVERIFY(index >= 0);
+        panel->speedCombo()->setCurrentIndex(index);
+        Q_EMIT panel->speedCombo()->activated(index);
+        QCOMPARE(session.engine()->clock()->speed(), 1440.0);
+        // Adding a schedule re-reads the project (and its settings.json); the class's speed stays.
+        QVERIFY(panel->addSchedule(QStringLiteral("Echo"), QStringLiteral("Hourly"), QStringLiteral("rate(1 hour)"), true));
+        QTRY_COMPARE(panel->model()->rowCount(), 1);
+        QCOMPARE(session.engine()->clock()->speed(), 1440.0);
+        session.engine()->clock()->setReal();
+    }
+
     void addedScheduleIsWrittenAndFiresOnTheStudioClock()
     {
         QTemporaryDir dir;

@@ -126,6 +126,16 @@ QList<double> SchedulerPanel::speeds()
 
 void SchedulerPanel::refresh()
 {
+    // Re-reading the project applies settings.json's clock speed again; the one chosen here stays.
+    if (m_chosenSpeed > 0 && m_session.hasProject() && m_session.project().folder() == m_chosenFolder) {
+        const auto clock = m_triggers.clock();
+        if (clock && clock->mode() != Clock::Mode::Manual && clock->speed() != m_chosenSpeed) {
+            if (m_chosenSpeed <= 1)
+                clock->setReal();
+            else
+                clock->setSpeed(m_chosenSpeed);
+        }
+    }
     const QString selected = selectedId();
     m_model->resetData(m_triggers.schedules());
     QStringList functions;
@@ -272,10 +282,16 @@ void SchedulerPanel::updateClock()
 
 void SchedulerPanel::applySpeed(int index)
 {
+    setClockSpeed(m_speed->itemData(index).toDouble());
+}
+
+void SchedulerPanel::setClockSpeed(double speed)
+{
     const auto clock = m_triggers.clock();
     if (!clock || clock->mode() == Clock::Mode::Manual)
         return;
-    const double speed = m_speed->itemData(index).toDouble();
+    m_chosenSpeed = speed;
+    m_chosenFolder = m_session.hasProject() ? m_session.project().folder() : QString();
     if (speed <= 1)
         clock->setReal();
     else

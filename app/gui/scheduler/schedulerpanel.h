@@ -52,6 +52,9 @@ public:
 
     // The clock speeds offered: 1 (real time), 60, 1440 (a day a minute), 3600.
     static QList<double> speeds();
+    // Runs the studio's clock at `speed` for this project until it is closed (settings.json's
+    // clockSpeed is the speed it opens with).
+    void setClockSpeed(double speed);
 
 private:
     void updateButtons();
@@ -74,6 +77,9 @@ private:
     QPushButton *m_fire;
     ScheduleForm *m_form;
     QTimer *m_clockTimer;
+    // The speed chosen here for this project; re-applied when a reload puts settings.json's back.
+    double m_chosenSpeed = 0;
+    QString m_chosenFolder;
 };
 
 } // namespace fn
