@@ -4,6 +4,7 @@
 #include "common/messagebar.h"
 #include "common/settings.h"
 #include "invocations/invocationmodel.h"
+#include "logs/logmodel.h"
 #include "mainwindow/mainwindow.h"
 #include "session/studiosession.h"
 #include "session/studiotriggers.h"
@@ -133,6 +134,15 @@ private Q_SLOTS:
         reply->deleteLater();
         QTRY_VERIFY(session.timeline().find(requestId).first >= 0);
         QTRY_VERIFY(session.invocations().rowOf(requestId) >= 0);
+        // And in the Logs: Lambda's START line of that request.
+        const auto hasStart = [&session, &requestId] {
+            for (qsizetype l = 0; l < session.logs().lineCount(); ++l) {
+                if (session.logs().lineText(l).startsWith(QStringLiteral("START RequestId: ") + requestId))
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY(hasStart());
 
         // The API Gateway front for the template's HttpApi route.
         QNetworkReply *get = wait(http.get(QNetworkRequest(QUrl(apiUrl + QStringLiteral("/hello")))));
