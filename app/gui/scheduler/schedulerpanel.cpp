@@ -45,7 +45,10 @@ SchedulerPanel::SchedulerPanel(StudioSession &session, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
+    // A project has a handful of schedules: columns follow their contents as results come in.
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setWordWrap(false);
     m_view->setAlternatingRowColors(true);
     m_empty->setObjectName(QStringLiteral("schedulerEmpty"));
     m_empty->setAlignment(Qt::AlignCenter);
@@ -152,7 +155,6 @@ void SchedulerPanel::refresh()
     m_stack->setCurrentWidget(m_model->rowCount() > 0 ? static_cast<QWidget *>(m_view) : m_empty);
     if (!selected.isEmpty())
         selectSchedule(selected);
-    m_view->resizeColumnsToContents();
     updateButtons();
     updateClock();
 }
