@@ -42,7 +42,12 @@ T get(const SettingKey<T> &key)
 template<typename T>
 void set(const SettingKey<T> &key, const T &value)
 {
-    QSettings().setValue(QLatin1StringView(key.name), QVariant::fromValue(value));
+    // Writing syncs the file to disk when this QSettings goes (~10 ms each on a busy disk, on the GUI
+    // thread): an unchanged value, such as the same function invoked again, is not written at all.
+    QSettings settings;
+    const QVariant v = QVariant::fromValue(value);
+    if (settings.value(QLatin1StringView(key.name)) != v)
+        settings.setValue(QLatin1StringView(key.name), v);
 }
 
 } // namespace settings

@@ -5,6 +5,7 @@
 // fails on a slow machine.
 //
 //   bench_studioburst [--count 1000] [--concurrency 4] [--function HelloPython] [--runs 1] [--json]
+//                     [--slow-events MS]   (also list each event the GUI thread took MS or longer to handle)
 
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
@@ -24,6 +25,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -91,6 +93,51 @@ private:
     double m_maxGapEndMs = 0;
 };
 
+// Times each event the GUI thread handles, so that a gap can be traced to the receiver and event type
+// that caused it (nested deliveries are listed too, indented, inside their outer event's time).
+class TimedApplication final : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    struct Slow
+    {
+        double startMs;
+        double ms;
+        int depth;
+        QString what;
+    };
+    void record(double thresholdMs)
+    {
+        m_threshold = thresholdMs;
+        m_slow.clear();
+        m_clock.start();
+    }
+    QList<Slow> slow() const { return m_slow; }
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (m_threshold <= 0 || QThread::currentThread() != thread())
+            return QApplication::notify(receiver, event);
+        const qint64 start = m_clock.nsecsElapsed();
+        const int type = event->type();
+        ++m_depth;
+        const bool result = QApplication::notify(receiver, event);
+        --m_depth;
+        const double ms = (m_clock.nsecsElapsed() - start) / 1e6;
+        if (ms >= m_threshold) {
+            const QString name = receiver->objectName().isEmpty() ? QString() : u' ' + receiver->objectName();
+            m_slow.append({start / 1e6, ms, m_depth,
+                           QStringLiteral("%1%2, event type %3").arg(QLatin1StringView(receiver->metaObject()->className()), name).arg(type)});
+        }
+        return result;
+    }
+
+private:
+    QElapsedTimer m_clock;
+    QList<Slow> m_slow;
+    double m_threshold = 0;
+    int m_depth = 0;
+};
+
 double percentile(QList<double> sorted, double p)
 {
     if (sorted.isEmpty())
@@ -107,7 +154,7 @@ int main(int argc, char **argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     if (qEnvironmentVariableIsEmpty("FN_PLUGIN_DIR"))
         qputenv("FN_PLUGIN_DIR", FN_PLUGIN_OUTPUT_DIR);
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("fnstudio-bench"));
     QStandardPaths::setTestModeEnabled(true);
     QSettings().clear(); // a saved layout or burst size from another run must not steer this one
@@ -122,7 +169,10 @@ int main(int argc, char **argv)
     const QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("Bursts, one after the other, in one window."), QStringLiteral("R"),
                                      QStringLiteral("1"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
-    parser.addOptions({countOpt, concOpt, fnOpt, runsOpt, jsonOpt});
+    const QCommandLineOption slowOpt(QStringLiteral("slow-events"),
+                                     QStringLiteral("List the events the GUI thread took this long (ms) or longer to handle."),
+                                     QStringLiteral("MS"), QStringLiteral("0"));
+    parser.addOptions({countOpt, concOpt, fnOpt, runsOpt, jsonOpt, slowOpt});
     parser.process(app);
     const int count = parser.value(countOpt).toInt();
     const int concurrency = parser.value(concOpt).toInt();
@@ -179,14 +229,18 @@ int main(int argc, char **argv)
         StallProbe probe;
         probe.start();
         QElapsedTimer burst;
+        app.record(parser.value(slowOpt).toDouble());
         burst.start();
         window.action(QStringLiteral("invoke"))->trigger();
+        const double triggerMs = burst.nsecsElapsed() / 1e6;
         waitIdle();
         const double burstMs = burst.nsecsElapsed() / 1e6;
         // The last batch reaches the models on the next flush: keep measuring until it has.
         QTimer::singleShot(200, &loop, &QEventLoop::quit);
         loop.exec();
         probe.stop();
+        const QList<TimedApplication::Slow> slow = app.slow();
+        app.record(0);
 
         QList<double> gaps = probe.gapsUs();
         std::sort(gaps.begin(), gaps.end());
@@ -211,6 +265,11 @@ int main(int argc, char **argv)
                         qint64(gaps.size()), r.value(QStringLiteral("maxGapMs")).toDouble(), probe.maxGapEndMs(),
                         r.value(QStringLiteral("p50GapMs")).toDouble(),
                         r.value(QStringLiteral("p99GapMs")).toDouble(), qint64(over(16)), qint64(over(50)));
+            if (parser.value(slowOpt).toDouble() > 0) {
+                std::printf("  the Invoke action itself: %.1f ms; events of %s ms or more:\n", triggerMs, qPrintable(parser.value(slowOpt)));
+                for (const TimedApplication::Slow &e : slow)
+                    std::printf("    at %7.1f ms %*s%.1f ms %s\n", e.startMs, e.depth * 2, "", e.ms, qPrintable(e.what));
+            }
         }
     }
     if (parser.isSet(jsonOpt))
