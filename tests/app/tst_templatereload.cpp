@@ -1,11 +1,12 @@
-// An open template.yaml tab after the Properties panel rewrote the file: unmodified, it shows the new
-// text at once; with unsaved edits, the user is asked, and neither the edits nor the file is lost
-// unless the user says so.
+// An open template.yaml tab after the Properties panel or the Scheduler panel rewrote the file:
+// unmodified, it shows the new text at once; with unsaved edits, the user is asked, and neither the
+// edits nor the file is lost unless the user says so.
 #include "common/messagebar.h"
 #include "editor/codeeditor.h"
 #include "editor/editorarea.h"
 #include "mainwindow/mainwindow.h"
 #include "properties/propertiespanel.h"
+#include "scheduler/schedulerpanel.h"
 #include "session/studiosession.h"
 
 #include <QComboBox>
@@ -109,6 +110,53 @@ private Q_SLOTS:
         QVERIFY(panel->apply());
         QCOMPARE(asked, 2);
         QVERIFY(readAll(templatePath).contains("MemorySize: 256 # small"));
+        QCOMPARE(tab->text().toUtf8(), readAll(templatePath));
+        QVERIFY(!tab->isModified());
+    }
+
+    void openTabFollowsScheduleEdits()
+    {
+        const QString templatePath = m_dir.filePath(QStringLiteral("template.yaml"));
+        StudioSession session;
+        MainWindow window(session);
+        QVERIFY(session.openProject(m_dir.path()));
+        auto *panel = window.panel<SchedulerPanel>(QStringLiteral("scheduler"));
+        CodeEditor *tab = window.editors()->openFile(templatePath);
+        QVERIFY(tab);
+        int asked = 0;
+        QString askedWhy;
+        bool reload = false;
+        window.editors()->setReloadConfirmation([&](const QString &, const QString &why) {
+            ++asked;
+            askedWhy = why;
+            return reload;
+        });
+
+        // Unmodified tab: Add Schedule's lines appear in it at once, nobody is asked.
+        QVERIFY(panel->addSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("cron(0 2 * * ? *)"), true));
+        QVERIFY(readAll(templatePath).contains("Schedule: cron(0 2 * * ? *)"));
+        QCOMPARE(tab->text().toUtf8(), readAll(templatePath));
+        QVERIFY(!tab->isModified());
+        QCOMPARE(asked, 0);
+
+        // Unsaved edits kept: the tab keeps them, the file has the new expression, the window says so.
+        const QString edited = tab->text() + QStringLiteral("# my schedule note\n");
+        tab->setText(edited);
+        QVERIFY(panel->editSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("rate(2 hours)")));
+        QCOMPARE(asked, 1);
+        QVERIFY2(askedWhy.contains(QStringLiteral("Nightly")), qPrintable(askedWhy));
+        QCOMPARE(tab->text(), edited);
+        QVERIFY(tab->isModified());
+        QVERIFY(readAll(templatePath).contains("Schedule: rate(2 hours)"));
+        QVERIFY(!readAll(templatePath).contains("# my schedule note"));
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml changed on disk")),
+                 qPrintable(window.messageBar()->text()));
+
+        // The user chooses to reload: the tab shows the file, unmodified.
+        reload = true;
+        QVERIFY(panel->editSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("rate(3 hours)")));
+        QCOMPARE(asked, 2);
+        QVERIFY(readAll(templatePath).contains("Schedule: rate(3 hours)"));
         QCOMPARE(tab->text().toUtf8(), readAll(templatePath));
         QVERIFY(!tab->isModified());
     }

@@ -223,6 +223,8 @@ bool SchedulerPanel::editSchedule(const QString &function, const QString &eventI
         return false;
     }
     m_form->hide();
+    // An open template.yaml tab follows the file (or asks, when it has unsaved edits).
+    m_session.notifyFileWritten(path, tr("the schedule %1/%2 was changed").arg(function, eventId));
     m_session.showMessage(StudioSession::Severity::Info, tr("%1/%2 now runs on %3 (saved in %4)")
                                                              .arg(function, eventId, expression, m_session.project().displayPath(path)));
     m_session.openProject(m_session.project().folder());
@@ -243,6 +245,7 @@ bool SchedulerPanel::addSchedule(const QString &function, const QString &eventId
         return false;
     }
     m_form->hide();
+    m_session.notifyFileWritten(path, tr("the schedule %1/%2 was added").arg(function, eventId));
     m_session.showMessage(StudioSession::Severity::Info,
                           tr("Added the schedule %1 (%2) to %3 in %4").arg(eventId, expression, function,
                                                                             m_session.project().displayPath(path)));
