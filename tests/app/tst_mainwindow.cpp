@@ -165,6 +165,78 @@ private Q_SLOTS:
         QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("project"))), Qt::LeftDockWidgetArea);
     }
 
+    void defaultLayoutShowsEveryPanel()
+    {
+        // Each panel of the table is in the shipped default, docked, not closed, and either in
+        // view or a tab; brought to the front, it has room to show its contents.
+        QFile shipped(QStringLiteral(":/layouts/default.layout"));
+        QVERIFY(shipped.open(QIODevice::ReadOnly));
+        StudioSession session;
+        MainWindow window(session);
+        window.resize(1560, 960);
+        QVERIFY(window.restoreLayout(shipped.readAll()));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        for (const PanelSpec &spec : panelTable()) {
+            QDockWidget *dock = window.dock(QLatin1StringView(spec.id));
+            QVERIFY2(!dock->isHidden(), spec.id);
+            QVERIFY2(!dock->isFloating(), spec.id);
+            QVERIFY2(window.dockWidgetArea(dock) != Qt::NoDockWidgetArea, spec.id);
+            const bool tabbed = !window.tabifiedDockWidgets(dock).isEmpty();
+            QVERIFY2(tabbed || !dock->visibleRegion().isEmpty(), spec.id);
+        }
+        for (const PanelSpec &spec : panelTable()) {
+            QDockWidget *dock = window.dock(QLatin1StringView(spec.id));
+            dock->raise();
+            QTRY_VERIFY2(!dock->visibleRegion().isEmpty(), spec.id);
+            QVERIFY2(dock->width() >= 240 && dock->height() >= 200,
+                     qPrintable(QStringLiteral("%1 is %2×%3").arg(QLatin1StringView(spec.id)).arg(dock->width()).arg(dock->height())));
+        }
+        // The event sources share the bottom group with the timeline, which is in front.
+        const QList<QDockWidget *> bottom = window.tabifiedDockWidgets(window.dock(QStringLiteral("timeline")));
+        QVERIFY(bottom.contains(window.dock(QStringLiteral("scheduler"))));
+        QVERIFY(bottom.contains(window.dock(QStringLiteral("buckets"))));
+        QVERIFY(bottom.contains(window.dock(QStringLiteral("queues"))));
+    }
+
+    void olderLayoutKeepsItsDocksAndPlacesNewOnes()
+    {
+        // The default shipped with layout version 3, before the Scheduler and Buckets docks: it
+        // opens, and the two new docks go where the panel table puts them (tabs beside the timeline).
+        QFile old(QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("tests/app/data/layout-v3.layout")));
+        QVERIFY(old.open(QIODevice::ReadOnly));
+        StudioSession session;
+        {
+            MainWindow window(session);
+            window.resize(1560, 960);
+            QVERIFY(window.restoreLayout(old.readAll()));
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QDockWidget *timeline = window.dock(QStringLiteral("timeline"));
+            for (const char *id : {"scheduler", "buckets"}) {
+                QDockWidget *dock = window.dock(QLatin1StringView(id));
+                QVERIFY2(!dock->isHidden() && !dock->isFloating(), id);
+                QVERIFY2(window.tabifiedDockWidgets(timeline).contains(dock), id);
+            }
+            QTRY_VERIFY(!timeline->visibleRegion().isEmpty());
+            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("project"))), Qt::LeftDockWidgetArea);
+        }
+        // A user's own older layout keeps the user's arrangement: the logs moved left stay left.
+        QByteArray olderState;
+        {
+            MainWindow window(session);
+            window.addDockWidget(Qt::LeftDockWidgetArea, window.dock(QStringLiteral("logs")));
+            for (const char *id : {"scheduler", "buckets"})
+                window.removeDockWidget(window.dock(QLatin1StringView(id)));
+            olderState = window.saveState(MainWindow::layoutVersion - 1);
+        }
+        MainWindow window(session);
+        QVERIFY(window.restoreLayout(olderState));
+        QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::LeftDockWidgetArea);
+        QVERIFY(window.tabifiedDockWidgets(window.dock(QStringLiteral("timeline"))).contains(window.dock(QStringLiteral("scheduler"))));
+        QVERIFY(!window.dock(QStringLiteral("scheduler"))->isHidden());
+    }
+
     void snapshotsReachEveryPanel()
     {
         StudioSession session;

@@ -22,6 +22,7 @@
 #include <QComboBox>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QDataStream>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -138,15 +139,9 @@ void MainWindow::applyDefaultLayout()
 {
     for (const PanelSpec &spec : panelTable()) {
         QDockWidget *d = m_docks.value(QLatin1StringView(spec.id));
-        QDockWidget *other = spec.relativeTo ? m_docks.value(QLatin1StringView(spec.relativeTo)) : nullptr;
         d->setFloating(false);
         d->show();
-        switch (spec.placement) {
-        case PanelSpec::Placement::Area: addDockWidget(spec.area, d); break;
-        case PanelSpec::Placement::TabWith: tabifyDockWidget(other, d); break;
-        case PanelSpec::Placement::SplitRightOf: splitDockWidget(other, d, Qt::Horizontal); break;
-        case PanelSpec::Placement::SplitBelow: splitDockWidget(other, d, Qt::Vertical); break;
-        }
+        placeByTable(spec);
     }
     // The first panel of each tab group is the one in front.
     for (const PanelSpec &spec : panelTable()) {
@@ -161,6 +156,18 @@ void MainWindow::applyDefaultLayout()
         applyDefaultSizes();
     else
         m_defaultSizesPending = true;
+}
+
+void MainWindow::placeByTable(const PanelSpec &spec)
+{
+    QDockWidget *d = m_docks.value(QLatin1StringView(spec.id));
+    QDockWidget *other = spec.relativeTo ? m_docks.value(QLatin1StringView(spec.relativeTo)) : nullptr;
+    switch (spec.placement) {
+    case PanelSpec::Placement::Area: addDockWidget(spec.area, d); break;
+    case PanelSpec::Placement::TabWith: tabifyDockWidget(other, d); break;
+    case PanelSpec::Placement::SplitRightOf: splitDockWidget(other, d, Qt::Horizontal); break;
+    case PanelSpec::Placement::SplitBelow: splitDockWidget(other, d, Qt::Vertical); break;
+    }
 }
 
 void MainWindow::applyDefaultSizes()
@@ -199,9 +206,44 @@ void MainWindow::showEvent(QShowEvent *event)
         QTimer::singleShot(0, this, &MainWindow::applyDefaultSizes);
 }
 
+namespace {
+
+// Whether a saved window state places this dock: QMainWindow's state names each dock by its
+// objectName, written as a QDataStream QString.
+bool stateNamesDock(const QByteArray &state, const QString &id)
+{
+    QByteArray name;
+    QDataStream stream(&name, QIODevice::WriteOnly);
+    stream << id;
+    return state.contains(name);
+}
+
+} // namespace
+
 bool MainWindow::restoreLayout(const QByteArray &state)
 {
     if (!state.isEmpty() && restoreState(state, layoutVersion)) {
+        m_defaultSizesPending = false;
+        return true;
+    }
+    // A layout saved by an older studio keeps the user's arrangement of the docks it knows; a dock it
+    // does not name (added since) goes where the panel table puts it, so none ends up squeezed in.
+    for (int older = layoutVersion - 1; older >= 1 && !state.isEmpty(); --older) {
+        if (!restoreState(state, older))
+            continue;
+        for (const PanelSpec &spec : panelTable()) {
+            if (stateNamesDock(state, QLatin1StringView(spec.id)))
+                continue;
+            QDockWidget *d = m_docks.value(QLatin1StringView(spec.id));
+            d->setFloating(false);
+            d->show();
+            placeByTable(spec);
+            // Tabbing brings the new dock to the front: the group's anchor (Timeline, Project) goes
+            // back there, rather than a panel the user has never asked for.
+            QDockWidget *anchor = spec.relativeTo ? m_docks.value(QLatin1StringView(spec.relativeTo)) : nullptr;
+            if (spec.placement == PanelSpec::Placement::TabWith && anchor && !anchor->isHidden())
+                anchor->raise();
+        }
         m_defaultSizesPending = false;
         return true;
     }

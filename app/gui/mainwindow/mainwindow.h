@@ -16,13 +16,16 @@ class EditorArea;
 class InvokeBar;
 class MessageBar;
 class StudioSession;
+struct PanelSpec;
 
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    // Bump when panels are added, removed or renamed: an older saved layout is then ignored.
-    static constexpr int layoutVersion = 3;
+    // Bump when panels are added, removed, renamed or moved in the table, and remake
+    // resources/layouts/default.layout. An older saved layout still opens: the docks it names where
+    // the user left them, the others where the panel table puts them.
+    static constexpr int layoutVersion = 4;
 
     explicit MainWindow(StudioSession &session, QWidget *parent = nullptr);
 
@@ -37,7 +40,7 @@ public:
 
     // The table's arrangement refined by the shipped layout (first start, and View → Reset Layout).
     void applyDefaultLayout();
-    // False (and the default layout applied) when the state is empty, corrupt or of another version.
+    // False (and the default layout applied) when the state is empty, corrupt or of a newer version.
     bool restoreLayout(const QByteArray &state);
     QByteArray saveLayout() const { return saveState(layoutVersion); }
     void openProject(const QString &folder);
@@ -61,6 +64,7 @@ private:
     void showSessionMessage(int severity, const QString &text);
     void updateTitle();
     void applyDefaultSizes();
+    void placeByTable(const PanelSpec &spec);
     void openFirstHandler();
     void rememberProject(const QString &folder);
     void updateRecentMenu();

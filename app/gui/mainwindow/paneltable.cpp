@@ -39,7 +39,8 @@ constexpr PanelSpec panels[] = {
     {"metrics", QT_TRANSLATE_NOOP("PanelTable", "Metrics"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+8", &make<MetricsPanel>},
     {"queues", QT_TRANSLATE_NOOP("PanelTable", "Queues"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+9", &make<QueuesPanel>},
     {"properties", QT_TRANSLATE_NOOP("PanelTable", "Properties"), P::TabWith, Qt::LeftDockWidgetArea, "project", 0, "Alt+0", &make<PropertiesPanel>},
-    {"buckets", QT_TRANSLATE_NOOP("PanelTable", "Buckets"), P::TabWith, Qt::LeftDockWidgetArea, "project", 0, "Alt+Shift+2", &make<BucketsPanel>},
+    // The event sources sit together beside the Queues tab: the bottom is wide enough for their tables.
+    {"buckets", QT_TRANSLATE_NOOP("PanelTable", "Buckets"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+Shift+2", &make<BucketsPanel>},
     {"scheduler", QT_TRANSLATE_NOOP("PanelTable", "Scheduler"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0, "Alt+Shift+1", &make<SchedulerPanel>},
 };
 
