@@ -183,7 +183,8 @@ void MainWindow::applyDefaultSizes()
     };
     // Proportions inside the bottom and right areas first: sizing those takes from the side docks.
     resizeDocks(docks("timeline", "logs"), {55, 45}, Qt::Horizontal);
-    resizeDocks(docks("result", "memory"), {50, 50}, Qt::Vertical);
+    // The Result panel holds the REPORT fields and the response; the memory chart reads well shorter.
+    resizeDocks(docks("result", "memory"), {60, 40}, Qt::Vertical);
     QList<QDockWidget *> widthDocks, heightDocks;
     QList<int> widths, heights;
     for (const PanelSpec &spec : panelTable()) {
