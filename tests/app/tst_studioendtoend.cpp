@@ -20,6 +20,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -167,10 +168,16 @@ private Q_SLOTS:
         bar->concurrencySpin()->setValue(2);
         window.action(QStringLiteral("invoke"))->trigger();
         QVERIFY(session.isBusy());
+        // The bar appears at 0 of 6 (not at the last burst's count), and ends at 6 of 6.
+        QVERIFY(!bar->progressBar()->isHidden());
+        QCOMPARE(bar->progressBar()->maximum(), 6);
+        QCOMPARE(bar->progressBar()->value(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 60'000);
         QCOMPARE(results.size(), 6);
         QCOMPARE(progress.last().at(0).toInt(), 6);
         QCOMPARE(progress.last().at(1).toInt(), 6);
+        QCOMPARE(bar->progressBar()->value(), 6);
+        QVERIFY(bar->progressBar()->isHidden());
         QSet<QString> environments;
         for (const auto &args : std::as_const(results)) {
             const InvocationRecord r = args.at(0).value<InvocationRecord>();

@@ -14,6 +14,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTimer>
 
 namespace fn {
 
@@ -29,6 +30,7 @@ InvokeBar::InvokeBar(StudioSession &session, QWidget *parent)
     , m_invoke(new QPushButton(tr("Invoke"), this))
     , m_progress(new QProgressBar(this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_progressTimer(new QTimer(this))
 {
     m_function->setMinimumContentsLength(14);
     m_function->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -81,9 +83,18 @@ InvokeBar::InvokeBar(StudioSession &session, QWidget *parent)
     connect(m_cancel, &QPushButton::clicked, this, &InvokeBar::cancel);
     connect(&session, &StudioSession::projectChanged, this, &InvokeBar::reloadFunctions);
     connect(&session, &StudioSession::busyChanged, this, &InvokeBar::setBusy);
+    // QProgressBar repaints the whole window at once (not on the next paint) whenever its "%v" text
+    // changes: once per result, a thousand times in a burst. It is shown on a timer instead.
+    m_progressTimer->setSingleShot(true);
+    m_progressTimer->setInterval(progressIntervalMs);
+    connect(m_progressTimer, &QTimer::timeout, this, &InvokeBar::showProgress);
     connect(&session, &StudioSession::burstProgress, this, [this](int finished, int total) {
-        m_progress->setRange(0, total);
-        m_progress->setValue(finished);
+        m_finished = finished;
+        m_total = total;
+        if (finished == total)
+            showProgress();
+        else if (!m_progressTimer->isActive())
+            m_progressTimer->start();
     });
     connect(&session, &StudioSession::targetChosen, this, [this](const QString &function, const QString &eventPath) {
         const int f = m_function->findText(function);
@@ -183,10 +194,23 @@ void InvokeBar::cancel()
     m_session.cancelBurst();
 }
 
+void InvokeBar::showProgress()
+{
+    m_progressTimer->stop();
+    m_progress->setRange(0, m_total);
+    m_progress->setValue(m_finished);
+}
+
 void InvokeBar::setBusy(bool busy)
 {
     m_invoke->setEnabled(!busy && m_function->count() > 0);
     const bool burst = busy && m_count->value() > 1;
+    if (burst && m_progress->isHidden()) {
+        // Reset while hidden, where it costs no repaint; the bar then appears at 0 of N.
+        m_finished = 0;
+        m_total = m_count->value();
+        showProgress();
+    }
     m_progress->setVisible(burst);
     m_cancel->setVisible(burst);
 }

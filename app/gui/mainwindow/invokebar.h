@@ -14,6 +14,7 @@ class QComboBox;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QTimer;
 
 namespace fn {
 
@@ -41,11 +42,13 @@ public:
     QCheckBox *forceColdBox() const { return m_forceCold; }
     QSpinBox *countSpin() const { return m_count; }
     QSpinBox *concurrencySpin() const { return m_concurrency; }
+    QProgressBar *progressBar() const { return m_progress; }
 
 private:
     void reloadFunctions();
     void reloadEvents();
     void setBusy(bool busy);
+    void showProgress();
 
     StudioSession &m_session;
     OpenTextProvider m_openText;
@@ -58,6 +61,11 @@ private:
     QPushButton *m_invoke;
     QProgressBar *m_progress;
     QPushButton *m_cancel;
+    // A burst's progress as last announced, shown at most every progressIntervalMs.
+    static constexpr int progressIntervalMs = 50;
+    QTimer *m_progressTimer;
+    int m_finished = 0;
+    int m_total = 0;
 };
 
 } // namespace fn
