@@ -6,11 +6,18 @@
 #include "invocations/invocationmodel.h"
 #include "logs/logmodel.h"
 #include "mainwindow/mainwindow.h"
+#include "mainwindow/servesettingsdialog.h"
 #include "session/studiosession.h"
 #include "session/studiotriggers.h"
 #include "timeline/timelinemodel.h"
+#include "engine/engine.h"
+#include "triggers/triggerhost.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -160,6 +167,51 @@ private Q_SLOTS:
         QNetworkReply *refused = wait(http.get(QNetworkRequest(stopped)));
         QCOMPARE(refused->error(), QNetworkReply::ConnectionRefusedError);
         refused->deleteLater();
+    }
+
+    // Run → Serve Settings…: loopback unless the user asks for every interface; a port each.
+    void serveSettingsChooseTheAddress()
+    {
+        ServeSettingsDialog dialog;
+        QVERIFY(!dialog.allInterfacesBox()->isChecked());
+        QPushButton *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        dialog.invokePortBox()->setValue(4100);
+        dialog.apiPortBox()->setValue(4100);
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(!dialog.problemLabel()->isHidden());
+        for (QSpinBox *box : {dialog.invokePortBox(), dialog.apiPortBox(), dialog.s3PortBox()})
+            box->setValue(0);
+        QVERIFY(ok->isEnabled());
+        dialog.allInterfacesBox()->setChecked(true);
+        ok->click();
+        QCOMPARE(settings::get(settings::serveHost), QStringLiteral("0.0.0.0"));
+        QCOMPARE(settings::get(settings::serveInvokePort), 0);
+
+        QTemporaryDir dir;
+        makeProject(dir.path());
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openProject(dir.path());
+        StudioTriggers &triggers = StudioTriggers::of(session);
+        QTRY_VERIFY(triggers.host());
+        QVERIFY(window.action(QStringLiteral("serveSettings")));
+        window.action(QStringLiteral("serve"))->trigger();
+        QVERIFY(triggers.isServing());
+        QVERIFY2(triggers.invokeApiUrl().startsWith(QStringLiteral("http://0.0.0.0:")), qPrintable(triggers.invokeApiUrl()));
+        // Functions still reach the S3 endpoint on loopback.
+        const auto env = session.engine()->serviceEnvironment();
+        QVERIFY(env.contains(qMakePair(QStringLiteral("AWS_ENDPOINT_URL_S3"),
+                                       QStringLiteral("http://127.0.0.1:%1").arg(triggers.host()->s3EndpointPort()))));
+        QNetworkAccessManager http;
+        const QUrl url(QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/Echo/invocations").arg(triggers.host()->invokeApiPort()));
+        QNetworkReply *reply = wait(http.post(QNetworkRequest(url), QByteArray("{\"name\": \"Lan\"}")));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        reply->deleteLater();
+        window.action(QStringLiteral("serve"))->trigger();
+        settings::set(settings::serveHost, QStringLiteral("127.0.0.1"));
     }
 
     void aPortInUseIsSaidInTheWindow()

@@ -27,7 +27,9 @@ inline const SettingKey<QString> lastEvent{"invoke/event", {}};
 inline const SettingKey<int> burstCount{"invoke/burstCount", 1};
 inline const SettingKey<int> burstConcurrency{"invoke/burstConcurrency", 1};
 inline const SettingKey<bool> followLogs{"logs/follow", true};
-// Run → Serve: where the Invoke API, the API Gateway and the S3 endpoint listen on 127.0.0.1 (0: a free port).
+// Run → Serve: where the Invoke API, the API Gateway and the S3 endpoint listen (0: a free port);
+// 127.0.0.1 unless the user chose every interface in Run → Serve Settings….
+inline const SettingKey<QString> serveHost{"serve/host", QStringLiteral("127.0.0.1")};
 inline const SettingKey<int> serveInvokePort{"serve/invokePort", 3001};
 inline const SettingKey<int> serveApiPort{"serve/apiPort", 3000};
 inline const SettingKey<int> serveS3Port{"serve/s3Port", 3002};

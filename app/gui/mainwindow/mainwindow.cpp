@@ -315,6 +315,8 @@ void MainWindow::createActions()
     auto *serve = new ServeControl(m_session, this);
     run->addAction(serve->action());
     m_actions.insert(serve->action()->objectName(), serve->action());
+    run->addAction(serve->settingsAction());
+    m_actions.insert(serve->settingsAction()->objectName(), serve->settingsAction());
     if (auto *toolbar = findChild<QToolBar *>(QStringLiteral("invokebar")))
         toolbar->addAction(serve->action());
     statusBar()->addPermanentWidget(serve->statusLabel());

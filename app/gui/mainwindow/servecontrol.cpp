@@ -1,6 +1,7 @@
 #include "mainwindow/servecontrol.h"
 
 #include "common/settings.h"
+#include "mainwindow/servesettingsdialog.h"
 #include "session/studiotriggers.h"
 
 #include <QAction>
@@ -14,11 +15,18 @@ ServeControl::ServeControl(StudioSession &session, QWidget *parent)
     , m_triggers(StudioTriggers::of(session))
     , m_action(new QAction(tr("Ser&ve Invoke API and API Gateway"), parent))
     , m_label(new QLabel(parent))
+    , m_settingsAction(new QAction(tr("Serve Se&ttings…"), parent))
 {
+    m_settingsAction->setObjectName(QStringLiteral("serveSettings"));
+    connect(m_settingsAction, &QAction::triggered, this, [parent] {
+        ServeSettingsDialog dialog(parent);
+        dialog.exec();
+    });
     m_action->setObjectName(QStringLiteral("serve"));
     m_action->setCheckable(true);
-    m_action->setToolTip(tr("Serve the project's functions on 127.0.0.1 to the AWS CLI and SDKs (--endpoint-url) "
-                            "and its Api/HttpApi routes to any HTTP client"));
+    m_action->setToolTip(tr("Serve the project's functions to the AWS CLI and SDKs (--endpoint-url), its Api/HttpApi "
+                            "routes to any HTTP client and its buckets through an S3 endpoint; on 127.0.0.1 unless "
+                            "Serve Settings say otherwise"));
     m_label->setObjectName(QStringLiteral("serveStatus"));
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_label->hide();
@@ -33,7 +41,7 @@ void ServeControl::toggle(bool on)
         return;
     if (on)
         m_triggers.startServing(settings::get(settings::serveInvokePort), settings::get(settings::serveApiPort),
-                                settings::get(settings::serveS3Port));
+                                settings::get(settings::serveS3Port), settings::get(settings::serveHost));
     else
         m_triggers.stopServing();
     update();

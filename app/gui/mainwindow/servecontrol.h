@@ -1,6 +1,7 @@
 #pragma once
-// Run → Serve: a checkable action that serves the project's functions through the Lambda Invoke API
-// and its API Gateway routes on 127.0.0.1, and a status-bar label with the URLs while it does.
+// Run → Serve: a checkable action that serves the project's functions through the Lambda Invoke API,
+// its API Gateway routes and the S3 endpoint (on 127.0.0.1 unless Serve Settings… say otherwise),
+// and a status-bar label with the URLs while it does.
 
 #include <QObject>
 
@@ -20,6 +21,7 @@ public:
     ServeControl(StudioSession &session, QWidget *parent);
 
     QAction *action() const { return m_action; }
+    QAction *settingsAction() const { return m_settingsAction; } // Run → Serve Settings…
     QLabel *statusLabel() const { return m_label; }
 
 private:
@@ -29,6 +31,7 @@ private:
     StudioTriggers &m_triggers;
     QAction *m_action;
     QLabel *m_label;
+    QAction *m_settingsAction;
 };
 
 } // namespace fn

@@ -90,7 +90,7 @@ void StudioTriggers::reloadBucketFolders()
     QString problem;
     if (serving) {
         m_host->setS3EndpointPort(s3Port);
-        if (!m_host->startServing(QStringLiteral("127.0.0.1"), invokePort, apiPort, &problem)) {
+        if (!m_host->startServing(m_servingHost, invokePort, apiPort, &problem)) {
             problem = tr("Stopped serving: the S3 endpoint could not restart on the new bucket folders: %1").arg(problem);
             m_session.showMessage(StudioSession::Severity::Error, problem);
             Q_EMIT serveFailed(problem);
@@ -134,7 +134,7 @@ std::shared_ptr<Clock> StudioTriggers::clock() const
     return m_session.engine() ? m_session.engine()->clock() : nullptr;
 }
 
-bool StudioTriggers::startServing(int invokePort, int apiPort, int s3Port)
+bool StudioTriggers::startServing(int invokePort, int apiPort, int s3Port, const QString &host)
 {
     if (isServing())
         return true;
@@ -144,7 +144,8 @@ bool StudioTriggers::startServing(int invokePort, int apiPort, int s3Port)
                                      : tr("Nothing to serve: the engine is not available in this build.");
     } else {
         m_host->setS3EndpointPort(s3Port);
-        if (!m_host->startServing(QStringLiteral("127.0.0.1"), invokePort, apiPort, &problem))
+        m_servingHost = host;
+        if (!m_host->startServing(host, invokePort, apiPort, &problem))
             problem = tr("Cannot serve: %1").arg(problem);
     }
     if (!problem.isEmpty()) {

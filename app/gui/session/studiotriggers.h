@@ -42,7 +42,8 @@ public:
     // Serves the Invoke API, the API Gateway and the S3 endpoint on 127.0.0.1 (port 0: a free one).
     // A failure (a port in use, no project) is said in the window and returned false; nothing is
     // left listening then.
-    bool startServing(int invokePort = DefaultInvokePort, int apiPort = DefaultApiPort, int s3Port = DefaultS3Port);
+    bool startServing(int invokePort = DefaultInvokePort, int apiPort = DefaultApiPort, int s3Port = DefaultS3Port,
+                      const QString &host = QStringLiteral("127.0.0.1"));
     void stopServing();
     bool isServing() const;
     QString invokeApiUrl() const;
@@ -69,6 +70,7 @@ private:
     std::unique_ptr<TriggerHost> m_host;
     AsyncQueue *m_queue = nullptr; // the queue m_host was made on
     QStringList m_shownWarnings;
+    QString m_servingHost = QStringLiteral("127.0.0.1"); // of the last startServing()
 };
 
 } // namespace fn
