@@ -2,9 +2,12 @@
 
 #include "editor/codeeditor.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
+
+#include <algorithm>
 
 namespace fn {
 
@@ -119,6 +122,31 @@ bool EditorArea::saveAll()
         QString error;
         if (!e || !e->isModified())
             continue;
+        if (e->save(&error)) {
+            Q_EMIT fileSaved(e->filePath());
+        } else {
+            Q_EMIT errorOccurred(error);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+bool EditorArea::saveModifiedUnder(const QStringList &dirs)
+{
+    bool ok = true;
+    for (int i = 0; i < count(); ++i) {
+        auto *e = qobject_cast<CodeEditor *>(widget(i));
+        if (!e || !e->isModified())
+            continue;
+        const QString path = QFileInfo(e->filePath()).absoluteFilePath();
+        const bool below = std::any_of(dirs.begin(), dirs.end(), [&path](const QString &dir) {
+            const QString d = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
+            return !d.isEmpty() && path.startsWith(d + u'/');
+        });
+        if (!below)
+            continue;
+        QString error;
         if (e->save(&error)) {
             Q_EMIT fileSaved(e->filePath());
         } else {

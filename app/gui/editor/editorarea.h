@@ -25,6 +25,8 @@ public:
 
     bool saveCurrent();
     bool saveAll();
+    // Saves the modified files below any of `dirs`; false if one could not be (errorOccurred says why).
+    bool saveModifiedUnder(const QStringList &dirs);
     bool closeEditor(int index); // asks before discarding changes
     bool hasUnsavedChanges() const;
     // Asks for each unsaved file; false when the user cancelled.

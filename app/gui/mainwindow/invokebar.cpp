@@ -184,6 +184,8 @@ void InvokeBar::invoke()
         m_session.showMessage(StudioSession::Severity::Error, error);
         return;
     }
+    if (m_beforeInvoke && !m_beforeInvoke(request->functionName))
+        return;
     settings::set(settings::lastFunction, request->functionName);
     settings::set(settings::lastEvent, request->eventPath);
     m_session.invoke(*request);

@@ -30,6 +30,10 @@ public:
     explicit InvokeBar(StudioSession &session, QWidget *parent = nullptr);
 
     void setOpenTextProvider(OpenTextProvider provider) { m_openText = std::move(provider); }
+    // Called before an invocation with the function's name; false stops it (the hook says why).
+    // The window saves the function's open files here, as invoking runs what is on disk.
+    using BeforeInvoke = std::function<bool(const QString &functionName)>;
+    void setBeforeInvoke(BeforeInvoke hook) { m_beforeInvoke = std::move(hook); }
 
     // The request as the controls describe it; nullopt with *error when the event is not JSON.
     std::optional<InvokeRequest> currentRequest(QString *error) const;
@@ -52,6 +56,7 @@ private:
 
     StudioSession &m_session;
     OpenTextProvider m_openText;
+    BeforeInvoke m_beforeInvoke;
     QComboBox *m_function;
     QComboBox *m_event;
     QComboBox *m_type;

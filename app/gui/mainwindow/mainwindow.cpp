@@ -77,6 +77,14 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     toolbar->addWidget(m_invokeBar);
     addToolBar(Qt::TopToolBarArea, toolbar);
     m_invokeBar->setOpenTextProvider([this](const QString &path) { return m_editors->openText(path); });
+    // Invoking runs what is on disk: the function's code and layers are saved first (a failed save
+    // is said in the window and nothing runs).
+    m_invokeBar->setBeforeInvoke([this](const QString &functionName) {
+        const std::optional<FunctionConfig> f = m_session.project().function(functionName);
+        if (!f)
+            return true; // the session says what is wrong with the request
+        return m_editors->saveModifiedUnder(QStringList{f->codeDir} + f->layerDirs);
+    });
 
     statusBar()->addPermanentWidget(m_engineStatus);
     m_engineStatus->setText(session.hasEngine() ? tr("Engine ready") : tr("No engine"));

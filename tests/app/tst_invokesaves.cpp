@@ -1,0 +1,112 @@
+// Invoking runs what the user sees: the function's edited, unsaved handler is saved first, and a
+// handler that cannot be saved stops the invocation with the reason in the window.
+#include "common/messagebar.h"
+#include "editor/codeeditor.h"
+#include "editor/editorarea.h"
+#include "mainwindow/invokebar.h"
+#include "mainwindow/mainwindow.h"
+#include "session/studiosession.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+bool copyTree(const QString &from, const QString &to)
+{
+    QDir().mkpath(to);
+    for (const QFileInfo &entry : QDir(from).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot)) {
+        const QString target = QDir(to).filePath(entry.fileName());
+        if (entry.isDir() ? !copyTree(entry.filePath(), target) : !QFile::copy(entry.filePath(), target))
+            return false;
+    }
+    return true;
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool chattr(const QString &flag, const QString &path)
+{
+    QProcess p;
+    p.start(QStringLiteral("chattr"), {flag, path});
+    return p.waitForFinished(10000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+} // namespace
+
+class TestInvokeSaves final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void invokingSavesTheFunctionsFiles()
+    {
+        QTemporaryDir dir;
+        QVERIFY(copyTree(QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello")), dir.path()));
+        const QString handler = dir.filePath(QStringLiteral("python/app.py"));
+        const QString otherFile = dir.filePath(QStringLiteral("node/index.mjs"));
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openProject(dir.path());
+        InvokeBar *bar = window.invokeBar();
+        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
+        bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("greeting")));
+
+        // Edited in the editor, not saved; another function's file is edited too.
+        CodeEditor *editor = window.editors()->openFile(handler);
+        QVERIFY(editor);
+        editor->setText(editor->text().replace(QStringLiteral("'Hello'"), QStringLiteral("'Howdy'"))
+                            .replace(QStringLiteral("os.environ.get('GREETING', 'Howdy')"), QStringLiteral("'Howdy'")));
+        QVERIFY(editor->isModified());
+        CodeEditor *other = window.editors()->openFile(otherFile);
+        other->setText(other->text() + QStringLiteral("\n// not saved\n"));
+
+        QSignalSpy results(&session, &StudioSession::resultArrived);
+        window.action(QStringLiteral("invoke"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(results.size(), 1, 60'000);
+        const InvocationRecord record = results.at(0).at(0).value<InvocationRecord>();
+        QVERIFY2(record.payload.contains("Howdy, Ada!"), record.payload.constData());
+        QVERIFY(readFile(handler).contains("'Howdy'"));
+        QVERIFY(!editor->isModified());
+        QVERIFY(other->isModified()); // only the invoked function's files
+        QVERIFY(!readFile(otherFile).contains("not saved"));
+
+        // A handler that cannot be saved: said in the window, nothing runs.
+        if (!chattr(QStringLiteral("+i"), handler))
+            QSKIP("chattr +i is not available here (needs root and a file system that supports it)");
+        editor->setText(editor->text() + QStringLiteral("\n# one more edit\n"));
+        QTRY_VERIFY(!session.isBusy());
+        window.action(QStringLiteral("invoke"))->trigger();
+        QTest::qWait(500);
+        chattr(QStringLiteral("-i"), handler);
+        QCOMPARE(results.size(), 1);
+        QVERIFY(editor->isModified());
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("app.py")), qPrintable(window.messageBar()->text()));
+        window.editors()->clear();
+    }
+};
+
+QTEST_MAIN(TestInvokeSaves)
+#include "tst_invokesaves.moc"
