@@ -345,8 +345,17 @@ private Q_SLOTS:
         m_queue = std::make_unique<AsyncQueue>(*m_engine, *m_store);
         m_queue->setFunctions({f.config});
         QCOMPARE(m_queue->start(), 2);
-        QVERIFY(m_queue->waitForEvent(a.requestId, 30000));
-        QVERIFY(m_queue->waitForEvent(b.requestId, 30000));
+        // On failure, say where each event stands (a retry waits for the manual clock).
+        const auto state = [this] {
+            QStringList out;
+            for (const StoredEvent &e : m_queue->pending())
+                out << QStringLiteral("%1: attempts %2, throttles %3, in flight %4, next %5, last error '%6'")
+                           .arg(e.requestId).arg(e.attempts).arg(e.throttles).arg(e.inFlight).arg(e.nextAttemptMs - T0)
+                           .arg(e.lastError);
+            return out.join(QStringLiteral("; ")).toUtf8();
+        };
+        QVERIFY2(m_queue->waitForEvent(a.requestId, 60000), state().constData());
+        QVERIFY2(m_queue->waitForEvent(b.requestId, 60000), state().constData());
         QVERIFY(m_store->events().isEmpty());
     }
 };
