@@ -13,7 +13,7 @@ namespace fn {
 ServeControl::ServeControl(StudioSession &session, QWidget *parent)
     : QObject(parent)
     , m_triggers(StudioTriggers::of(session))
-    , m_action(new QAction(tr("Ser&ve Invoke API and API Gateway"), parent))
+    , m_action(new QAction(tr("Ser&ve (Invoke API, API Gateway, S3)"), parent))
     , m_label(new QLabel(parent))
     , m_settingsAction(new QAction(tr("Serve Se&ttings…"), parent))
 {
