@@ -4,6 +4,7 @@
 #include <QFile>
 
 #include <cerrno>
+#include <csignal>
 #include <ctime>
 
 #include <unistd.h>
@@ -139,13 +140,26 @@ bool CgroupHierarchy::removeDir(const QString &dir, int timeoutMs)
     }
 }
 
-int CgroupHierarchy::removeEmptyChildren(const QString &base)
+QString CgroupHierarchy::groupName(const QString &id)
+{
+    return QString::number(::getpid()) + QLatin1Char('-') + id;
+}
+
+bool CgroupHierarchy::ownerGone(const QString &name)
+{
+    const QString owner = name.startsWith(QLatin1String(".pin-")) ? name.mid(5) : name.section(QLatin1Char('-'), 0, 0);
+    bool ok = false;
+    const pid_t pid = pid_t(owner.toLong(&ok));
+    return ok && pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+int CgroupHierarchy::removeEmptyChildrenOfGoneOwners(const QString &base)
 {
     int removed = 0;
-    const QStringList children = QDir(base).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    const QStringList children = QDir(base).entryList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot);
     for (const QString &child : children) {
         const QString dir = base + QLatin1Char('/') + child;
-        if (pids(dir + QStringLiteral("/cgroup.procs")).isEmpty()
+        if (ownerGone(child) && pids(dir + QStringLiteral("/cgroup.procs")).isEmpty()
             && ::rmdir(QFile::encodeName(dir).constData()) == 0)
             ++removed;
     }

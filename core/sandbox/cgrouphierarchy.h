@@ -21,8 +21,15 @@ public:
     static qint64 residentBytes(const QString &procsFile);
     // rmdir, retrying while the kernel finishes tearing down killed tasks; false after timeoutMs.
     static bool removeDir(const QString &dir, int timeoutMs);
-    // Removes the empty groups in base (left by a studio that crashed); returns how many went.
-    static int removeEmptyChildren(const QString &base);
+    // A group's name carries the pid of the studio that made it: "<pid>-<id>", or ".pin-<pid>".
+    static QString groupName(const QString &id);
+    // True only when the name carries an owner pid and no such process exists any more: another
+    // studio running beside this one (a second window, `fnstudio-cli serve`, a test) keeps its groups,
+    // even the empty ones it has just made and not yet filled.
+    static bool ownerGone(const QString &name);
+    // Removes the empty groups in base whose owner is gone (left by a studio that crashed);
+    // returns how many went.
+    static int removeEmptyChildrenOfGoneOwners(const QString &base);
 };
 
 } // namespace fn

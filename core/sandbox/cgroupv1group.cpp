@@ -205,7 +205,7 @@ std::unique_ptr<ResourceGroup> CgroupV1Backend::createGroup(const QString &id, c
         if (bases[i].isEmpty())
             continue;
         // Named after the owning process: a studio that starts later can tell a dead owner's leftovers.
-        const QString dir = bases[i] + QLatin1Char('/') + QString::number(::getpid()) + QLatin1Char('-') + id;
+        const QString dir = bases[i] + QLatin1Char('/') + CgroupHierarchy::groupName(id);
         if (::mkdir(QFile::encodeName(dir).constData(), 0755) != 0 && errno != EEXIST)
             return fail(QStringLiteral("cannot create cgroup %1: %2").arg(dir, errnoText(errno)));
         *slots[i] = dir;
@@ -240,12 +240,9 @@ int CgroupV1Backend::removeStaleGroups()
 {
     // A studio that crashed left its environments behind, and a frozen one cannot even die of
     // bubblewrap's die-with-parent signal: thaw and kill what belongs to owners that are gone.
-    const auto ownerGone = [](const QString &name) {
-        const QString owner = name.startsWith(QLatin1String(".pin-")) ? name.mid(5) : name.section(QLatin1Char('-'), 0, 0);
-        bool ok = false;
-        const pid_t pid = pid_t(owner.toLong(&ok));
-        return ok && pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
-    };
+    // Only dead owners' groups: another studio beside this one keeps its own, even the empty
+    // ones it has just made for an environment it is starting.
+    const auto ownerGone = &CgroupHierarchy::ownerGone;
     int removed = 0;
     const QString bases[] = {m_bases.freezer, m_bases.memory, m_bases.cpu, m_bases.pids}; // freezer first: thaw
     for (const QString &base : bases) {
@@ -263,7 +260,7 @@ int CgroupV1Backend::removeStaleGroups()
             if (CgroupHierarchy::removeDir(dir, 2000))
                 ++removed;
         }
-        removed += CgroupHierarchy::removeEmptyChildren(base);
+        removed += CgroupHierarchy::removeEmptyChildrenOfGoneOwners(base);
     }
     return removed;
 }

@@ -186,7 +186,7 @@ std::unique_ptr<ResourceGroup> CgroupV2Backend::createGroup(const QString &id, c
             *error = message;
         return nullptr;
     };
-    const QString dir = m_base + QLatin1Char('/') + id;
+    const QString dir = m_base + QLatin1Char('/') + CgroupHierarchy::groupName(id);
     if (::mkdir(QFile::encodeName(dir).constData(), 0755) != 0 && errno != EEXIST)
         return fail(QStringLiteral("cannot create cgroup %1: %2").arg(dir, errnoText(errno)));
     auto group = std::make_unique<CgroupV2Group>(dir);
@@ -208,7 +208,19 @@ std::unique_ptr<ResourceGroup> CgroupV2Backend::createGroup(const QString &id, c
 
 int CgroupV2Backend::removeStaleGroups()
 {
-    return CgroupHierarchy::removeEmptyChildren(m_base);
+    // What a studio that crashed left: its groups are killed (cgroup.kill) and removed; the groups of
+    // a studio still running beside this one are left alone.
+    int removed = 0;
+    const QStringList children = QDir(m_base).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &child : children) {
+        if (!CgroupHierarchy::ownerGone(child))
+            continue;
+        const QString dir = m_base + QLatin1Char('/') + child;
+        writeCgroupValue(dir, "cgroup.kill", "1");
+        if (CgroupHierarchy::removeDir(dir, 2000))
+            ++removed;
+    }
+    return removed;
 }
 
 } // namespace fn

@@ -7,6 +7,7 @@
 #include <sandbox/resourcegroup.h>
 
 #include <QFile>
+#include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QTest>
@@ -189,6 +190,46 @@ private Q_SLOTS:
         QCOMPARE(child.waitForExit(10000)->describe(), QStringLiteral("signal: killed"));
         for (const QString &file : files)
             QVERIFY2(!QFileInfo::exists(QFileInfo(file).path()), qPrintable(file));
+    }
+
+    // A second studio starting (its detect() sweeps what crashed studios left) must not touch the
+    // groups of a studio still running, not even the empty ones it has just made for an environment
+    // it is about to start. Only a dead owner's groups go.
+    void anotherStudioStartingLeavesLiveGroupsAlone()
+    {
+        if (!m_backend->name().startsWith(QLatin1String("cgroup")))
+            QSKIP("no cgroups here");
+        auto fresh = group("fresh", ResourceLimits{});
+        QVERIFY(fresh);
+        const QStringList files = fresh->procFiles();
+        QVERIFY(!files.isEmpty());
+
+        // A group left by a studio that is gone: named after a pid that no longer exists.
+        ChildProcess gone;
+        ProcessSpec trueSpec;
+        trueSpec.program = QStringLiteral("/bin/true");
+        QVERIFY(gone.start(trueSpec, nullptr));
+        const qint64 deadPid = gone.pid();
+        gone.waitForExit(10000);
+        QStringList leftovers;
+        for (const QString &file : files) {
+            const QString dir = QFileInfo(QFileInfo(file).path()).path() + QStringLiteral("/%1-leftover").arg(deadPid);
+            QVERIFY2(QDir().mkpath(dir), qPrintable(dir));
+            leftovers << dir;
+        }
+
+        auto second = SandboxBackend::detect();
+        for (const QString &file : files)
+            QVERIFY2(QFileInfo::exists(QFileInfo(file).path()), qPrintable(file)); // still there, still empty
+        for (const QString &dir : std::as_const(leftovers))
+            QVERIFY2(!QFileInfo::exists(dir), qPrintable(dir));
+        // And it still takes its process.
+        ChildProcess child;
+        QVERIFY(child.start(helper({QStringLiteral("count")}, *fresh), nullptr));
+        fresh->setLeader(child.pid());
+        QTRY_VERIFY(fresh->memoryCurrent() > 0);
+        child.kill();
+        child.waitForExit(10000);
     }
 
     void rlimitFallbackIsHonestAndStillWorks()
