@@ -26,16 +26,6 @@ struct ObjectState
     QString eTag;
 };
 
-QString md5Of(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Md5);
-    hash.addData(&file);
-    return QString::fromLatin1(hash.result().toHex());
-}
-
 QString jsonString(const nlohmann::json &object, const char *key)
 {
     const auto it = object.find(key);
@@ -278,7 +268,7 @@ int S3BucketWatcher::scan()
             const bool changed = old == before.end() || old->second.size != state.size || old->second.modifiedMs != state.modifiedMs;
             const QString name = announced(key, changed);
             if (changed || name.startsWith(QLatin1String("ObjectCreated"))) {
-                state.eTag = md5Of(QDir(dir).filePath(key));
+                state.eTag = S3ObjectStore::md5OfFile(QDir(dir).filePath(key));
                 // An unchanged body rewritten in place is still a Put, as an S3 overwrite is.
                 changes.append({name.startsWith(QLatin1String("ObjectCreated")) ? name : QStringLiteral("ObjectCreated:Put"), key});
             }

@@ -49,14 +49,55 @@ private:
     qint64 m_count = 0;
 };
 
-QString md5OfFile(const QString &path)
+// What writing one file through a staging file gave: its MD5, or S3's error code and a message.
+struct Staged
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Md5);
-    hash.addData(&file);
-    return QString::fromLatin1(hash.result().toHex());
+    bool ok = false;
+    QByteArray md5;
+    QString code;
+    QString error;
+};
+
+// Fills a staging file in `dir` and renames it over `path` in one step, after checking the body
+// against `expectedMd5` (Content-MD5). On any failure the staging file goes and `path` is
+// untouched. `what` names the file in messages.
+Staged writeStaged(const QString &dir, const QString &path, const S3ObjectStore::Fill &fill,
+                   const QByteArray &expectedMd5, const QString &what)
+{
+    Staged r;
+    const QString staging = QDir(dir).filePath(StagingPrefix + QUuid::createUuid().toString(QUuid::Id128));
+    HashingFile file(staging);
+    if (!file.open(QIODevice::WriteOnly)) {
+        r.code = QStringLiteral("InternalError");
+        r.error = QStringLiteral("cannot write %1: %2").arg(staging, file.errorString());
+        return r;
+    }
+    bool ok = fill(file, &r.error, &r.code);
+    if (ok && (file.error() != QFileDevice::NoError || !file.flush())) {
+        ok = false;
+        r.code = QStringLiteral("InternalError");
+        r.error = QStringLiteral("writing %1 failed: %2").arg(what, file.errorString());
+    }
+    r.md5 = file.md5();
+    file.close();
+    if (ok && !expectedMd5.isEmpty() && r.md5 != expectedMd5) {
+        ok = false;
+        r.code = QStringLiteral("BadDigest");
+        r.error = QStringLiteral("The Content-MD5 you specified did not match what we received.");
+    }
+    if (ok && std::rename(QFile::encodeName(staging).constData(), QFile::encodeName(path).constData()) != 0) {
+        ok = false;
+        r.code = QStringLiteral("InternalError");
+        r.error = QStringLiteral("cannot move the upload into %1: %2").arg(what, QString::fromLocal8Bit(std::strerror(errno)));
+    }
+    if (!ok) {
+        QFile::remove(staging);
+        if (r.code.isEmpty())
+            r.code = QStringLiteral("InternalError");
+        return r;
+    }
+    r.ok = true;
+    return r;
 }
 
 struct CachedTag
@@ -380,38 +421,10 @@ S3ObjectStore::Written S3ObjectStore::put(const QString &bucket, const QString &
     if (!QDir().mkpath(folder))
         return fail(QStringLiteral("InternalError"), QStringLiteral("cannot create the folder %1").arg(folder));
 
-    const QString staging = QDir(folder).filePath(StagingPrefix + QUuid::createUuid().toString(QUuid::Id128));
-    HashingFile file(staging);
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(QStringLiteral("InternalError"), QStringLiteral("cannot write %1: %2").arg(staging, file.errorString()));
-    QString error, code;
-    bool ok = fill(file, &error, &code);
-    if (ok && file.error() != QFileDevice::NoError) {
-        ok = false;
-        code = QStringLiteral("InternalError");
-        error = QStringLiteral("writing %1 failed: %2").arg(path, file.errorString());
-    }
-    if (ok && !file.flush()) {
-        ok = false;
-        code = QStringLiteral("InternalError");
-        error = QStringLiteral("writing %1 failed: %2").arg(path, file.errorString());
-    }
-    const QByteArray md5 = file.md5();
-    file.close();
-    if (ok && !expectedMd5.isEmpty() && md5 != expectedMd5) {
-        ok = false;
-        code = QStringLiteral("BadDigest");
-        error = QStringLiteral("The Content-MD5 you specified did not match what we received.");
-    }
-    if (ok && std::rename(QFile::encodeName(staging).constData(), QFile::encodeName(path).constData()) != 0) {
-        ok = false;
-        code = QStringLiteral("InternalError");
-        error = QStringLiteral("cannot move the upload into %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
-    }
-    if (!ok) {
-        QFile::remove(staging);
-        return fail(code.isEmpty() ? QStringLiteral("InternalError") : code, error);
-    }
+    const Staged staged = writeStaged(folder, path, fill, expectedMd5, path);
+    if (!staged.ok)
+        return fail(staged.code, staged.error);
+    const QByteArray md5 = staged.md5;
     const QFileInfo info(path);
     S3Object &o = result.object;
     o.bucket = bucket;
@@ -582,37 +595,13 @@ S3ObjectStore::Written S3ObjectStore::putPart(const QString &uploadId, int partN
     }
     const QString dir = QDir(uploadsDir(d->projectDir)).filePath(uploadId);
     const QString path = partPath(dir, partNumber);
-    const QString staging = QDir(dir).filePath(StagingPrefix + QUuid::createUuid().toString(QUuid::Id128));
-    HashingFile file(staging);
-    if (!file.open(QIODevice::WriteOnly)) {
-        result.errorCode = QStringLiteral("InternalError");
-        result.error = QStringLiteral("cannot write %1: %2").arg(staging, file.errorString());
+    const Staged staged = writeStaged(dir, path, fill, expectedMd5, QStringLiteral("part %1 of the upload").arg(partNumber));
+    if (!staged.ok) {
+        result.errorCode = staged.code;
+        result.error = staged.error;
         return result;
     }
-    QString error, code;
-    bool ok = fill(file, &error, &code) && file.error() == QFileDevice::NoError && file.flush();
-    if (!ok && error.isEmpty()) {
-        code = QStringLiteral("InternalError");
-        error = QStringLiteral("writing part %1 of the upload failed: %2").arg(partNumber).arg(file.errorString());
-    }
-    const QByteArray md5 = file.md5();
-    file.close();
-    if (ok && !expectedMd5.isEmpty() && md5 != expectedMd5) {
-        ok = false;
-        code = QStringLiteral("BadDigest");
-        error = QStringLiteral("The Content-MD5 you specified did not match what we received.");
-    }
-    if (ok && std::rename(QFile::encodeName(staging).constData(), QFile::encodeName(path).constData()) != 0) {
-        ok = false;
-        code = QStringLiteral("InternalError");
-        error = QStringLiteral("cannot keep part %1: %2").arg(partNumber).arg(QString::fromLocal8Bit(std::strerror(errno)));
-    }
-    if (!ok) {
-        QFile::remove(staging);
-        result.errorCode = code.isEmpty() ? QStringLiteral("InternalError") : code;
-        result.error = error;
-        return result;
-    }
+    const QByteArray md5 = staged.md5;
     result.ok = true;
     result.object.eTag = QString::fromLatin1(md5.toHex());
     result.object.size = QFileInfo(path).size();
@@ -691,6 +680,16 @@ bool S3ObjectStore::abortUpload(const QString &uploadId)
     if (!upload(uploadId))
         return false;
     return QDir(QDir(uploadsDir(d->projectDir)).filePath(uploadId)).removeRecursively();
+}
+
+QString S3ObjectStore::md5OfFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Md5);
+    hash.addData(&file);
+    return QString::fromLatin1(hash.result().toHex());
 }
 
 QString S3ObjectStore::guessContentType(const QString &key)

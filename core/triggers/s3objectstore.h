@@ -117,6 +117,8 @@ public:
     bool abortUpload(const QString &uploadId);
 
     static QString guessContentType(const QString &key);
+    // The hex MD5 of a file (S3's ETag of a single-part object); empty if it cannot be read.
+    static QString md5OfFile(const QString &path);
     // The template's AWS::S3::Bucket resources by logical id (what !Ref gives locally, as in sam local).
     static QStringList bucketsFromTemplate(const QString &templateFile, QString *error = nullptr);
 

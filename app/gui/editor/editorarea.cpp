@@ -116,12 +116,17 @@ bool EditorArea::saveCurrent()
 
 bool EditorArea::saveAll()
 {
+    return saveModifiedWhere([](const QString &) { return true; });
+}
+
+bool EditorArea::saveModifiedWhere(const std::function<bool(const QString &path)> &which)
+{
     bool ok = true;
     for (int i = 0; i < count(); ++i) {
         auto *e = qobject_cast<CodeEditor *>(widget(i));
-        QString error;
-        if (!e || !e->isModified())
+        if (!e || !e->isModified() || !which(QFileInfo(e->filePath()).absoluteFilePath()))
             continue;
+        QString error;
         if (e->save(&error)) {
             Q_EMIT fileSaved(e->filePath());
         } else {
@@ -134,27 +139,12 @@ bool EditorArea::saveAll()
 
 bool EditorArea::saveModifiedUnder(const QStringList &dirs)
 {
-    bool ok = true;
-    for (int i = 0; i < count(); ++i) {
-        auto *e = qobject_cast<CodeEditor *>(widget(i));
-        if (!e || !e->isModified())
-            continue;
-        const QString path = QFileInfo(e->filePath()).absoluteFilePath();
-        const bool below = std::any_of(dirs.begin(), dirs.end(), [&path](const QString &dir) {
+    return saveModifiedWhere([&dirs](const QString &path) {
+        return std::any_of(dirs.begin(), dirs.end(), [&path](const QString &dir) {
             const QString d = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
             return !d.isEmpty() && path.startsWith(d + u'/');
         });
-        if (!below)
-            continue;
-        QString error;
-        if (e->save(&error)) {
-            Q_EMIT fileSaved(e->filePath());
-        } else {
-            Q_EMIT errorOccurred(error);
-            ok = false;
-        }
-    }
-    return ok;
+    });
 }
 
 bool EditorArea::closeEditor(int index)

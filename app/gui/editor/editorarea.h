@@ -53,6 +53,7 @@ protected:
     void tabRemoved(int index) override;
 
 private:
+    bool saveModifiedWhere(const std::function<bool(const QString &path)> &which);
     void updateTitle(CodeEditor *editor);
 
     ReloadConfirmation m_confirmReload;
