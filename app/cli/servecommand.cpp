@@ -157,7 +157,10 @@ int serve(const QStringList &arguments)
     QObject::connect(&triggers, &TriggerHost::s3Request, &triggers, [printLine](const QString &line) {
         printLine(QStringLiteral("S3: ") + line);
     }, Qt::DirectConnection);
-    for (const QString &w : triggers.setFunctions(project.functions()) + triggers.startTriggers())
+    // In this order (the operands of + are not sequenced): the triggers start on the functions.
+    QStringList warnings = triggers.setFunctions(project.functions());
+    warnings += triggers.startTriggers();
+    for (const QString &w : std::as_const(warnings))
         error(QStringLiteral("warning: ") + w);
 
     QString problem;

@@ -100,9 +100,12 @@ QStringList TriggerHost::setFunctions(const QList<FunctionConfig> &functions)
     if (!functions.isEmpty())
         for (const SqsQueueSettings &q : SqsQueueStore::settingsFromTemplate(functions.constFirst().templateFile))
             d->sqsQueues.setQueue(q);
-    QStringList warnings = d->scheduler.setFunctions(functions) + d->sqsPoller.setFunctions(functions);
-    if (d->buckets)
+    QStringList warnings = d->scheduler.setFunctions(functions);
+    warnings += d->sqsPoller.setFunctions(functions);
+    if (d->buckets) {
         warnings += d->buckets->setFunctions(functions);
+        d->createTemplateBuckets(&warnings); // a reload may bring new AWS::S3::Bucket resources
+    }
     d->invokeApi.setFunctions(functions);
     d->apiGateway.setFunctions(functions);
     warnings += d->apiGateway.warnings();

@@ -46,6 +46,9 @@ BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setFrameShape(QFrame::NoFrame);
     m_view->header()->setStretchLastSection(true);
+    // Names and folders are read whole; the functions take what is left.
+    for (const int column : {BucketModel::NameColumn, BucketModel::FolderColumn, BucketModel::ObjectsColumn})
+        m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_open->setToolTip(tr("Show the bucket's folder in the file manager"));
     m_map->setToolTip(tr("Keep this bucket in a folder of your choice (saved in .fnstudio/settings.json)"));
     m_unmap->setToolTip(tr("Keep this bucket under the project again (.fnstudio/buckets/<name>); the mapped folder is left as it is"));

@@ -67,7 +67,9 @@ void StudioTriggers::refresh()
         m_host->setLegacyAsyncPayloadLimit(m_session.project().settings().legacyAsyncPayloadLimit);
         // From the file, not the project: the Buckets panel may have remapped since it was opened.
         m_host->setBucketFolders(ProjectSettings::load(folder, nullptr).bucketFolders);
-        warnings = m_host->setFunctions(m_session.functions()) + m_host->startTriggers();
+        // In this order (the operands of + are not sequenced): the triggers start on the functions.
+        warnings = m_host->setFunctions(m_session.functions());
+        warnings += m_host->startTriggers();
     }
     // Said once, not again at every reload.
     for (const QString &w : std::as_const(warnings)) {

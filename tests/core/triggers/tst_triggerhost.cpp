@@ -8,7 +8,9 @@
 #include "store/store.h"
 #include "triggers/triggerhost.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -32,7 +34,9 @@ const QByteArray Template = "Transform: AWS::Serverless-2016-10-31\n"
                             "        Tick:\n"
                             "          Type: Schedule\n"
                             "          Properties:\n"
-                            "            Schedule: rate(1 minute)\n";
+                            "            Schedule: rate(1 minute)\n"
+                            "  Uploads:\n"
+                            "    Type: AWS::S3::Bucket\n";
 
 } // namespace
 
@@ -101,6 +105,16 @@ private Q_SLOTS:
         m_clock->advance(60'000);
         QTest::qWait(0);
         QCOMPARE(host.schedules().constFirst().fireCount, 1);
+    }
+
+    // The template's buckets exist as folders once the triggers run, serving or not.
+    void templateBucketsExistWithTheTriggers()
+    {
+        TriggerHost host(*m_engine, *m_queue, *m_store, m_dir.path());
+        QVERIFY(host.setFunctions(m_project.functions()).isEmpty());
+        host.startTriggers();
+        QVERIFY(QFileInfo(m_dir.filePath(QStringLiteral(".fnstudio/buckets/Uploads"))).isDir());
+        QVERIFY(host.buckets().contains(QStringLiteral("Uploads")));
     }
 
     // Serving starts the S3 endpoint and tells the engine's new environments where it is.
