@@ -78,17 +78,22 @@ private Q_SLOTS:
         };
         QTRY_COMPARE_WITH_TIMEOUT(phaseOf(first.environmentId), EnvironmentPhase::Frozen, 5000);
         // Frozen for real: every process of the environment is stopped by the freezer (state D or T).
-        int running = 0;
+        // The kernel freezes a group's tasks after the write to freezer.state returns ("FREEZING"),
+        // which on a loaded machine can be a while: wait for it, within 5 s.
         const QStringList processes = functionProcesses(QStringLiteral("FreezeEcho"));
         QVERIFY(!processes.isEmpty());
-        for (const QString &dir : processes) {
-            QFile stat(dir + QStringLiteral("/stat"));
-            if (stat.open(QIODevice::ReadOnly)) {
-                const QByteArray state = stat.readAll().split(')').last().trimmed().left(1);
-                running += (state == "R" || state == "S") ? 1 : 0;
+        const auto running = [&processes] {
+            int n = 0;
+            for (const QString &dir : processes) {
+                QFile stat(dir + QStringLiteral("/stat"));
+                if (stat.open(QIODevice::ReadOnly)) {
+                    const QByteArray state = stat.readAll().split(')').last().trimmed().left(1);
+                    n += (state == "R" || state == "S") ? 1 : 0;
+                }
             }
-        }
-        QCOMPARE(running, 0);
+            return n;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(running(), 0, 5000);
         const auto second = m_engine->invoke(f.config, "{\"n\":2}");
         QCOMPARE(second.payload, QByteArray("{\"n\":2}"));
         QCOMPARE(second.environmentId, first.environmentId);
