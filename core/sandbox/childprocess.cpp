@@ -362,14 +362,8 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
         // clone(CLONE_VM | CLONE_VFORK) as posix_spawn does: the child runs on a stack of its own in
         // the studio's memory until it execs, so no page tables are copied (a fork of a studio
         // holding a million log lines costs milliseconds), and this thread waits until it has.
-        // All signals blocked across the clone, as posix_spawn does: a handler must not run in the
-        // child while it shares the studio's memory; the child resets dispositions, then unblocks.
-        sigset_t all, previous;
-        sigfillset(&all);
-        ::pthread_sigmask(SIG_SETMASK, &all, &previous);
         pid = ::clone(childMain, spawnStackTop(), CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
         cloneError = errno;
-        ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     });
     if (pid < 0) {
         const int e = cloneError;
