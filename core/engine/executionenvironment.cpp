@@ -234,7 +234,18 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
 
     setPhase(EnvironmentPhase::Initializing);
     const auto t0 = Clock::now();
-    if (!m_process.start(spec, &error))
+    // A runtime that is handed its Runtime API connection gets one already made (the connection
+    // is counted in the sandbox phase, as the runtime's own connect would be in its start).
+    if (m_setup.runtime.runtimeApiFd >= 0) {
+        spec.passFd = m_api.connectClient(&error);
+        spec.passFdAs = m_setup.runtime.runtimeApiFd;
+        if (spec.passFd < 0)
+            return fail(QStringLiteral("Sandbox.Failure"), error);
+    }
+    const bool started = m_process.start(spec, &error);
+    if (spec.passFd >= 0)
+        ::close(spec.passFd); // the runtime holds the only copy: its exit closes the connection
+    if (!started)
         return fail(QStringLiteral("Sandbox.Failure"), error);
     const auto t1 = Clock::now();
     result.sandboxMs = msBetween(t0, t1);

@@ -6,6 +6,12 @@
 #include <cstring>
 #include <limits>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace fn {
 
 namespace {
@@ -93,6 +99,36 @@ void RuntimeApiServer::stop()
         m_server->stop();
     if (m_thread.joinable())
         m_thread.join();
+}
+
+int RuntimeApiServer::connectClient(QString *error) const
+{
+    const auto fail = [error](const char *what) {
+        if (error)
+            *error = QStringLiteral("Runtime API: cannot %1 a connection for the runtime: %2")
+                         .arg(QLatin1String(what), QString::fromLocal8Bit(strerror(errno)));
+        return -1;
+    };
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail("open");
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(quint16(m_port));
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int rc;
+    do {
+        rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&to), sizeof to);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+        const int e = errno;
+        ::close(fd);
+        errno = e;
+        return fail("make");
+    }
+    return fd;
 }
 
 QString RuntimeApiServer::address() const

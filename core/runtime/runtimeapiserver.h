@@ -69,6 +69,10 @@ public:
     void stop();
     QString address() const; // host:port for AWS_LAMBDA_RUNTIME_API
 
+    // A new blocking, TCP_NODELAY connection to this server, for a runtime that is handed its
+    // connection instead of making one (the caller owns the descriptor); -1 with a message on failure.
+    int connectClient(QString *error) const;
+
     // Init: blocks until the runtime first waits in /next (Ready), reports an init error, is
     // aborted, or the deadline passes. RuntimeStarted is recorded, not returned: see runtimeStartedAt().
     Outcome waitUntilReady(Clock::time_point deadline);

@@ -174,10 +174,16 @@ bool readDescriptor(const QString &dir, RuntimeDescriptor *d, InterpreterSpec *s
     for (auto it = env.begin(); it != env.end(); ++it)
         d->environment.append({it.key(), it.value().toString()});
     d->reportsPhases = o.value(QLatin1String("reportsPhases")).toBool(false);
+    d->runtimeApiFd = o.value(QLatin1String("runtimeApiFd")).toInt(-1);
     d->pluginDir = QFileInfo(dir).absoluteFilePath();
 
     if (d->id.isEmpty() || d->runtimePrefixes.isEmpty() || d->command.isEmpty()) {
         *error = QStringLiteral("%1: \"id\", \"runtimePrefixes\" and \"command\" are required").arg(file);
+        return false;
+    }
+    if (o.contains(QLatin1String("runtimeApiFd")) && (d->runtimeApiFd < 3 || d->runtimeApiFd > 255)) {
+        *error = QStringLiteral("%1: \"runtimeApiFd\" must be a descriptor number from 3 to 255 (0-2 are the "
+                                "runtime's standard streams)").arg(file);
         return false;
     }
 

@@ -33,7 +33,7 @@ namespace fn {
 namespace {
 
 // What the child reports through the exec-error pipe when something fails before exec.
-enum class ChildStage : int { CgroupPlacement = 1, Stdio, WorkingDirectory, Limits, Exec };
+enum class ChildStage : int { CgroupPlacement = 1, Stdio, PassFd, WorkingDirectory, Limits, Exec };
 
 struct ChildFailure
 {
@@ -214,6 +214,9 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
                         .arg(spec.program).arg(m_pid));
     if (!QDir::isAbsolutePath(spec.program))
         return fail(QStringLiteral("cannot start %1: the program must be an absolute path").arg(spec.program));
+    if (spec.passFd >= 0 && (spec.passFd <= STDERR_FILENO || spec.passFdAs <= STDERR_FILENO))
+        return fail(QStringLiteral("cannot start %1: descriptor %2 cannot be passed as %3: 0-2 are its standard streams")
+                        .arg(spec.program).arg(spec.passFd).arg(spec.passFdAs));
 
     // Everything the child touches is prepared here: after fork only async-signal-safe calls are allowed
     // because other threads of the studio may hold malloc's or Qt's locks.
@@ -303,8 +306,24 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
             // Descriptors some other part of the studio opened without O_CLOEXEC must not leak into a sandbox.
             ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 
+            int reportFd = report[1];
+            if (spec.passFd >= 0) {
+                // The report pipe may sit on the number the passed descriptor must take: move it first.
+                if (reportFd == spec.passFdAs) {
+                    reportFd = ::fcntl(reportFd, F_DUPFD_CLOEXEC, spec.passFdAs + 1);
+                    if (reportFd < 0)
+                        childFail(report[1], ChildStage::PassFd);
+                }
+                // dup2 gives a descriptor without close-on-exec; one that is already in place keeps it.
+                const bool passed = spec.passFd == spec.passFdAs
+                                        ? ::fcntl(spec.passFdAs, F_SETFD, 0) == 0
+                                        : ::dup2(spec.passFd, spec.passFdAs) == spec.passFdAs;
+                if (!passed)
+                    childFail(reportFd, ChildStage::PassFd);
+            }
+
             if (!workDir.isEmpty() && ::chdir(workDir.constData()) != 0)
-                childFail(report[1], ChildStage::WorkingDirectory);
+                childFail(reportFd, ChildStage::WorkingDirectory);
 
             // No core files dropped into the user's folders (Lambda has no core dumps either).
             struct rlimit rl{0, 0};
@@ -312,16 +331,16 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
             if (spec.addressSpaceLimit > 0) {
                 rl.rlim_cur = rl.rlim_max = rlim_t(spec.addressSpaceLimit);
                 if (::setrlimit(RLIMIT_AS, &rl) != 0)
-                    childFail(report[1], ChildStage::Limits);
+                    childFail(reportFd, ChildStage::Limits);
             }
             if (spec.maxProcesses > 0) {
                 rl.rlim_cur = rl.rlim_max = rlim_t(spec.maxProcesses);
                 if (::setrlimit(RLIMIT_NPROC, &rl) != 0)
-                    childFail(report[1], ChildStage::Limits);
+                    childFail(reportFd, ChildStage::Limits);
             }
 
             ::execve(program.constData(), argv.data(), envp.data());
-            childFail(report[1], ChildStage::Exec);
+            childFail(reportFd, ChildStage::Exec);
         }
 
     });
@@ -358,6 +377,10 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
             break;
         case ChildStage::Stdio:
             what = QStringLiteral("cannot start %1: cannot set up stdin/stdout: %2").arg(spec.program, reason);
+            break;
+        case ChildStage::PassFd:
+            what = QStringLiteral("cannot start %1: cannot pass descriptor %2 as %3: %4")
+                       .arg(spec.program).arg(spec.passFd).arg(spec.passFdAs).arg(reason);
             break;
         case ChildStage::WorkingDirectory:
             what = QStringLiteral("cannot start %1: cannot enter working directory %2: %3")

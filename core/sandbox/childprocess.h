@@ -19,6 +19,8 @@ struct ProcessSpec
     QStringList cgroupProcFiles; // the child writes its pid to each (cgroup.procs / tasks) before exec
     qint64 addressSpaceLimit = 0; // RLIMIT_AS in bytes when > 0 (fallback backend only)
     int maxProcesses = 0;         // RLIMIT_NPROC when > 0 (fallback backend only)
+    int passFd = -1;              // when >= 0: one of the caller's descriptors the child gets as passFdAs
+    int passFdAs = 3;             // (every other descriptor above 2 is closed); the caller keeps its copy
 };
 
 struct ExitStatus

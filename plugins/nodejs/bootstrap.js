@@ -2,19 +2,18 @@
 // from _HANDLER (CommonJS and ES modules), the context object, callback and async handlers,
 // Lambda's error shapes and console format. Node standard library only.
 //
-// The loop speaks raw HTTP/1.1 over one persistent TCP connection because it is most of a warm
-// invocation's overhead: Node's http module costs ~350 us per /next + /response pair. Behaviour
-// (messages, error types, log lines) follows AWS's Node.js runtime interface client.
+// The loop speaks raw HTTP/1.1 over the one connection the engine hands it (see RuntimeApi below)
+// because that is most of a warm invocation's overhead: Node's http module costs ~350 us per /next +
+// /response pair. Behaviour (messages, error types, log lines) follows AWS's Node.js runtime
+// interface client.
 //
 // Cold start is measured against a bare `node -e 0`, so start-up work is kept off the path (profiled
-// with callgrind and --cpu-prof): log lines go to fd 1 with write(2) instead of process.stdout
-// (whose stream costs ~1 ms to set up), ES modules are loaded with require() where the Node version
-// supports it (the ESM loader behind import() costs ~3 ms more on its first use), and the handler
-// loads while the runtime-started marker's reply is on its way (once the marker is sent, so that
-// the engine's phase boundary stays where user code starts).
+// with callgrind, --cpu-prof and marks of performance.now()): no socket code (the connection is made
+// by the engine), log lines go to fd 1 with write(2) instead of process.stdout (whose stream costs
+// ~1 ms to set up), and ES modules are loaded with require() where the Node version supports it (the
+// ESM loader behind import() costs ~3 ms more on its first use).
 'use strict';
 
-const net = require('net');
 const fs = require('fs');
 const path = require('path');
 const util = require('util');
@@ -24,110 +23,73 @@ const API = '/2018-06-01/runtime';
 const REQUEST_ID = Symbol.for('aws.lambda.runtime.requestId');
 
 // ----------------------------------------------------------------------------------------------
-// Runtime API client: one keep-alive connection, strict parsing of the fixed exchanges.
-//
-// Reads land in one reused buffer (net's `onread`, no stream buffering or per-read allocation) and
-// are parsed synchronously; a request goes out as one write. Exchanges are strictly one at a time
-// (the server reads a connection request by request): a request made while another is in flight
-// waits in `queue`.
+// Runtime API client. The engine hands this runtime its connection already made, on descriptor 3
+// (runtime.json's "runtimeApiFd"): a blocking TCP socket to the environment's Runtime API, on which
+// requests go out with write(2) and replies come in with read(2), through fs, one exchange at a
+// time. No socket code is loaded at start-up (Node's net module and its first connection cost ~7 ms
+// of a cold start), and a GET /next holds the whole process until an event arrives: between
+// invocations no code of the function runs, as in Lambda, which freezes the environment there.
 
+const API_FD = 3;
 const READ_BUFFER_BYTES = 64 * 1024;
 
 class RuntimeApi {
-  constructor(address) {
-    const colon = address.lastIndexOf(':');
-    this.host = colon > 0 ? address.slice(0, colon) : '127.0.0.1';
-    this.port = parseInt(address.slice(colon + 1), 10);
+  constructor(fd, address) {
+    this.fd = fd;
     this.hostHeader = `Host: ${address}\r\n`;
     this.nextRequest = `GET ${API}/invocation/next HTTP/1.1\r\n${this.hostHeader}\r\n`;
-    this.readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-    this.socket = null;
-    this.closing = false;
-    this.inFlight = null; // { request, callback(err, reply), retried }
-    this.queue = [];
-    this.resetResponse();
+    this.buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES); // unread bytes are [start, end)
+    this.start = 0;
+    this.end = 0;
   }
 
-  resetResponse() {
-    this.held = null; // bytes of a response head not complete yet (a copy)
-    this.reply = null; // { status, headers } once the head is parsed and the body is still coming
-    this.body = null; // the body being filled: Buffer of Content-Length bytes
-    this.filled = 0;
+  // Sends `request` (head and body, a string) and returns the reply { status, headers, body }.
+  // Throws when the connection fails or the reply is not HTTP.
+  exchange(request) {
+    this.write(request);
+    return this.readReply();
   }
 
-  connect() {
-    if (this.socket) this.socket.destroy();
-    const socket = net.createConnection({
-      host: this.host,
-      port: this.port,
-      noDelay: true,
-      onread: { buffer: this.readBuffer, callback: (n, buf) => { if (this.socket === socket) this.onRead(n, buf); } },
-    });
-    socket.setNoDelay(true);
-    // 'error' is followed by 'close'; only the first event of the current socket counts.
-    socket.on('error', (err) => { if (this.socket === socket) this.onClose(err); });
-    socket.on('close', () => { if (this.socket === socket) this.onClose(null); });
-    this.socket = socket;
-    this.closing = false;
-    this.resetResponse();
+  postRequest(urlPath, body, errorType) {
+    return (
+      `POST ${urlPath} HTTP/1.1\r\n${this.hostHeader}Content-Type: application/json\r\n` +
+      (errorType ? `Lambda-Runtime-Function-Error-Type: ${errorType}\r\n` : '') +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+    );
   }
 
-  onClose(err) {
-    const p = this.inFlight;
-    const partial = this.held !== null || this.reply !== null;
-    if (this.socket) this.socket.destroy();
-    this.socket = null;
-    this.resetResponse();
-    if (!p) return;
-    // The server closed the idle keep-alive connection: send the request again, once.
-    if (!p.retried && !partial) {
-      p.retried = true;
-      this.send(p);
-      return;
-    }
-    this.inFlight = null;
-    p.callback(err || new Error('Runtime API closed the connection'));
+  write(request) {
+    const written = retrying(() => fs.writeSync(this.fd, request));
+    const length = Buffer.byteLength(request);
+    if (written === length) return;
+    const bytes = Buffer.from(request, 'utf8'); // a short write: rare, finish it byte-exact
+    for (let at = written; at < length;) at += retrying(() => fs.writeSync(this.fd, bytes, at, length - at));
   }
 
-  onRead(n, chunk) {
-    if (this.body !== null) {
-      // The rest of a long body.
-      const take = Math.min(n, this.body.length - this.filled);
-      chunk.copy(this.body, this.filled, 0, take);
-      this.filled += take;
-      if (this.filled < this.body.length) return;
-      const reply = this.reply;
-      reply.body = this.body.toString('utf8');
-      this.resetResponse();
-      if (take < n) this.held = Buffer.from(chunk.subarray(take, n)); // unexpected: kept for the next exchange
-      this.complete(reply);
-      return;
+  // Reads into `target` from `offset`; 0 bytes is the server closing the connection.
+  fill(target, offset) {
+    const n = retrying(() => fs.readSync(this.fd, target, offset, target.length - offset, null));
+    if (n === 0) throw new Error('the Runtime API closed the connection');
+    return n;
+  }
+
+  readReply() {
+    let headEnd;
+    while ((headEnd = this.buffer.indexOf('\r\n\r\n', this.start, 'latin1')) < 0 || headEnd + 4 > this.end) {
+      if (this.start > 0) {
+        this.buffer.copy(this.buffer, 0, this.start, this.end);
+        this.end -= this.start;
+        this.start = 0;
+      }
+      if (this.end === this.buffer.length) throw new Error('the Runtime API sent a response head over 64 KiB');
+      this.end += this.fill(this.buffer, this.end);
     }
-    let data = chunk;
-    let end = n;
-    if (this.held !== null) {
-      data = Buffer.concat([this.held, chunk.subarray(0, n)]);
-      end = data.length;
-      this.held = null;
-    }
-    if (!this.inFlight) {
-      this.held = Buffer.from(data.subarray(0, end));
-      return;
-    }
-    const headEnd = data.indexOf('\r\n\r\n', 0, 'latin1');
-    if (headEnd < 0 || headEnd >= end) {
-      this.held = Buffer.from(data.subarray(0, end));
-      return;
-    }
-    const head = data.toString('latin1', 0, headEnd);
+    const head = this.buffer.toString('latin1', this.start, headEnd);
     const firstEnd = head.indexOf('\r\n');
     const statusLine = firstEnd < 0 ? head : head.slice(0, firstEnd);
     const status = parseInt(statusLine.slice(9, 12), 10);
     if (!statusLine.startsWith('HTTP/1.') || !(status >= 100)) {
-      const p = this.inFlight;
-      this.inFlight = null;
-      p.callback(new Error(`malformed status line from Runtime API: ${statusLine.slice(0, 80)}`));
-      return;
+      throw new Error(`malformed status line from the Runtime API: ${statusLine.slice(0, 80)}`);
     }
     const headers = {};
     let length = 0;
@@ -142,57 +104,38 @@ class RuntimeApi {
       headers[name] = value;
       if (name === 'content-length') length = parseInt(value, 10);
     }
-    this.closing = (headers.connection || '').toLowerCase() === 'close';
-    const reply = { status, headers, body: '' };
     const bodyStart = headEnd + 4;
-    if (end - bodyStart >= length) {
-      reply.body = length > 0 ? data.toString('utf8', bodyStart, bodyStart + length) : '';
-      if (end > bodyStart + length) this.held = Buffer.from(data.subarray(bodyStart + length, end));
-      this.complete(reply);
-      return;
+    const reply = { status, headers, body: '' };
+    if (this.end - bodyStart >= length) {
+      if (length > 0) reply.body = this.buffer.toString('utf8', bodyStart, bodyStart + length);
+      this.start = bodyStart + length;
+      if (this.start === this.end) this.start = this.end = 0;
+      return reply;
     }
-    // A body longer than what has arrived: collect it in one buffer of its size.
-    this.reply = reply;
-    this.body = Buffer.allocUnsafe(length);
-    this.filled = data.copy(this.body, 0, bodyStart, end);
+    // A body longer than what has arrived: read the rest straight into one buffer of its size.
+    const body = Buffer.allocUnsafe(length);
+    let filled = this.buffer.copy(body, 0, bodyStart, this.end);
+    this.start = this.end = 0;
+    while (filled < length) filled += this.fill(body, filled);
+    reply.body = body.toString('utf8');
+    return reply;
   }
+}
 
-  complete(reply) {
-    const p = this.inFlight;
-    this.inFlight = null;
-    if (this.queue.length > 0) this.send(this.queue.shift());
-    p.callback(null, reply);
+// A system call interrupted by a signal, or a descriptor user code made non-blocking, is retried.
+function retrying(call) {
+  for (;;) {
+    try {
+      return call();
+    } catch (e) {
+      if (e.code === 'EINTR') continue;
+      if (e.code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // no busy loop: 1 ms
+        continue;
+      }
+      throw e;
+    }
   }
-
-  send(p) {
-    this.inFlight = p;
-    if (!this.socket || this.closing) this.connect();
-    this.socket.write(p.request, p.onSent);
-  }
-
-  // Sends `request` (a string: head and body) and calls callback(err, { status, headers, body });
-  // onSent, if given, once the request is in the kernel's hands.
-  exchange(request, callback, onSent) {
-    const p = { request, callback, onSent, retried: false };
-    if (this.inFlight) this.queue.push(p);
-    else this.send(p);
-  }
-
-  postRequest(urlPath, body, errorType) {
-    return (
-      `POST ${urlPath} HTTP/1.1\r\n${this.hostHeader}Content-Type: application/json\r\n` +
-      (errorType ? `Lambda-Runtime-Function-Error-Type: ${errorType}\r\n` : '') +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
-    );
-  }
-
-  // True while a GET /next waits for an event (it may wait for minutes).
-  waitingForNext() { return this.inFlight !== null && this.inFlight.request === this.nextRequest; }
-
-  // While the handler runs the connection must not keep the event loop alive: Lambda's
-  // callbackWaitsForEmptyEventLoop semantics rest on 'beforeExit'.
-  ref() { if (this.socket) this.socket.ref(); }
-  unref() { if (this.socket) this.socket.unref(); }
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -427,13 +370,19 @@ async function loadHandler(appRoot, fullHandler) {
 
 async function main() {
   const address = process.env.AWS_LAMBDA_RUNTIME_API;
-  if (!address) {
-    process.stderr.write('fnstudio bootstrap: AWS_LAMBDA_RUNTIME_API is not set\n');
+  let isSocket = false;
+  try {
+    isSocket = fs.fstatSync(API_FD).isSocket();
+  } catch (_) {
+    // not open
+  }
+  if (!address || !isSocket) {
+    process.stderr.write(`fnstudio bootstrap: started without its Runtime API connection (descriptor ${API_FD} ` +
+      'and AWS_LAMBDA_RUNTIME_API): fnstudio\'s engine starts this runtime and hands it one\n');
     process.exit(1);
   }
   const logError = patchConsole();
-  const api = new RuntimeApi(address);
-  api.connect();
+  const api = new RuntimeApi(API_FD, address);
 
   const invocationPrefix = `${API}/invocation/`;
   let current = null; // the invocation in progress: { id, done }
@@ -446,10 +395,12 @@ async function main() {
   const postAndExit = (urlPath, error, code) => {
     if (exiting) return;
     exiting = true;
-    // Between invocations the connection waits on /next: nothing to report to, the exit says it.
-    if (api.waitingForNext()) process.exit(code);
-    api.ref();
-    api.exchange(errorRequest(urlPath, error), () => process.exit(code));
+    try {
+      api.exchange(errorRequest(urlPath, error));
+    } catch (_) {
+      // the exit says it
+    }
+    process.exit(code);
   };
 
   // Before the first invocation a crash is an init error; during one it fails that invocation.
@@ -465,32 +416,32 @@ async function main() {
     else postAndExit(`${API}/init/error`, error, 128);
   });
 
-  // fnstudio's phase marker: the runtime is up, user code loads next (its reply is read after).
-  let markerSent;
-  const sent = new Promise((resolve) => { markerSent = resolve; });
-  const started = new Promise((resolve, reject) => {
-    api.exchange(api.postRequest('/fnstudio/runtime-started', ''), (err, reply) => {
-      markerSent();
-      if (err) reject(err);
-      else resolve(reply);
-    }, markerSent);
-  });
-  started.catch(() => {}); // awaited below, after the handler has loaded
-  await sent;
+  const exchangeOrExit = (request, what) => {
+    let reply;
+    try {
+      reply = api.exchange(request);
+    } catch (err) {
+      process.stderr.write(`fnstudio bootstrap: ${what} failed: ${err.message}\n`);
+      process.exit(1);
+    }
+    if (reply.status >= 500) {
+      process.stderr.write(`fnstudio bootstrap: ${what}: the Runtime API answered ${reply.status}\n`);
+      process.exit(1);
+    }
+    return reply;
+  };
+
+  // fnstudio's phase marker: the runtime is up, user code loads next.
+  const started = exchangeOrExit(api.postRequest('/fnstudio/runtime-started', ''), 'runtime-started');
+  if (started.status !== 202 && started.status !== 404) {
+    process.stderr.write(`fnstudio bootstrap: runtime-started answered ${started.status}\n`);
+  }
   let handler;
-  let loadError = null;
   try {
     handler = await loadHandler(TASK_ROOT, process.env._HANDLER || '');
   } catch (error) {
-    loadError = error;
-  }
-  const startedReply = await started;
-  if (startedReply.status !== 202 && startedReply.status !== 404) {
-    process.stderr.write(`fnstudio bootstrap: runtime-started answered ${startedReply.status}\n`);
-  }
-  if (loadError !== null) {
-    logError('Uncaught Exception', loadError);
-    postAndExit(`${API}/init/error`, loadError, 129);
+    logError('Uncaught Exception', error);
+    postAndExit(`${API}/init/error`, error, 129);
     return;
   }
 
@@ -499,24 +450,10 @@ async function main() {
   let onBeforeExit = null;
   process.on('beforeExit', () => { if (onBeforeExit) { const f = onBeforeExit; onBeforeExit = null; f(); } });
 
-  const afterPost = (err, reply) => {
-    if (err) {
-      process.stderr.write(`fnstudio bootstrap: posting the result failed: ${err.message}\n`);
-      process.exit(1);
-    }
-    if (reply.status >= 500) {
-      process.stderr.write(`fnstudio bootstrap: Runtime API answered ${reply.status}\n`);
-      process.exit(1);
-    }
-    current = null;
-    setImmediate(loop);
-  };
-
   const finish = (inv, error, result) => {
     if (inv.done) return;
     inv.done = true;
     onBeforeExit = null;
-    api.ref();
     let request;
     if (error !== undefined && error !== null) {
       console.error('Invoke Error', toFormatted(intoError(error)));
@@ -536,14 +473,13 @@ async function main() {
         request = errorRequest(`${invocationPrefix}${inv.id}/error`, e);
       }
     }
-    api.exchange(request, afterPost);
+    exchangeOrExit(request, 'posting the result');
+    current = null;
+    // One turn of the event loop for what the handler left behind, then the next /next.
+    setImmediate(loop);
   };
 
-  const onNext = (err, next) => {
-    if (err) {
-      process.stderr.write(`fnstudio bootstrap: /next failed: ${err.message}\n`);
-      process.exit(1);
-    }
+  const onNext = (next) => {
     if (next.status !== 200) {
       process.stderr.write(`fnstudio bootstrap: /next answered ${next.status}: ${next.body.slice(0, 200)}\n`);
       process.exit(1);
@@ -565,8 +501,8 @@ async function main() {
       else onBeforeExit = () => setImmediate(() => finish(inv, null, result));
     });
     const deadline = parseInt(h['lambda-runtime-deadline-ms'], 10);
-    // The connection stays quiet until the handler answers; unref lets 'beforeExit' fire.
-    api.unref();
+    // Nothing of the runtime keeps the event loop alive while the handler runs: 'beforeExit' fires
+    // when the handler's own work is done.
     onBeforeExit = () => finish(inv, null, null);
     try {
       const parseJson = (v, name) => {
@@ -600,7 +536,9 @@ async function main() {
     }
   };
 
-  const loop = () => api.exchange(api.nextRequest, onNext);
+  function loop() {
+    onNext(exchangeOrExit(api.nextRequest, '/next'));
+  }
   setImmediate(loop);
 }
 

@@ -11,6 +11,8 @@
 
 #include <chrono>
 
+#include <unistd.h>
+
 namespace fn {
 
 namespace {
@@ -100,7 +102,18 @@ RuntimeApiServer::Outcome BootstrapRunner::start(const QString &handler, const Q
     m_process.setProcessEnvironment(env);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.setWorkingDirectory(m_task.path());
+    // A runtime that is handed its Runtime API connection gets one, as from the engine.
+    int apiFd = -1;
+    if (m_descriptor.runtimeApiFd >= 0) {
+        apiFd = m_server->connectClient(&error);
+        if (apiFd < 0)
+            qFatal("%s", qPrintable(error));
+        const int as = m_descriptor.runtimeApiFd;
+        m_process.setChildProcessModifier([apiFd, as] { ::dup2(apiFd, as); });
+    }
     m_process.start(argv.takeFirst(), argv);
+    if (apiFd >= 0)
+        ::close(apiFd);
     if (!m_process.waitForStarted(5000))
         qFatal("cannot start %s", qPrintable(m_process.program()));
     return m_server->waitUntilReady(in(15000));

@@ -5,6 +5,8 @@
 #include "bootstraprunner.h"
 
 #include <QJsonArray>
+#include <QProcess>
+#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTest>
@@ -251,6 +253,69 @@ exports.handler = function (event, context, callback) {
             "^\\S+Z\\tundefined\\tERROR\\tUncaught Exception \\t\\{\"errorType\":\"%1\",\"errorMessage\":")
             .arg(QRegularExpression::escape(errorType)), QRegularExpression::MultilineOption);
         QVERIFY2(uncaught.match(QString::fromUtf8(r.output())).hasMatch(), r.output().constData());
+    }
+    void largeEventsAndResponsesCrossTheReadBuffer()
+    {
+        BootstrapRunner r(QStringLiteral("nodejs20.x"));
+        if (!r.unavailable().isEmpty())
+            QSKIP(qPrintable(r.unavailable()));
+        r.writeTaskFile(QStringLiteral("echo.mjs"),
+                        "export const handler = async (event) => ({ size: event.text.length, text: event.text });\n");
+        QCOMPARE(r.start(QStringLiteral("echo.handler")).signal, Signal::Ready);
+        // Below, at and far above the runtime's 64 KiB read buffer, then a small one after a large one.
+        for (const int size : {10, 65000, 70000, 3 * 1024 * 1024, 20}) {
+            QByteArray text(size, 'x');
+            for (int i = 0; i < size; i += 997)
+                text[i] = char('a' + (i / 997) % 26);
+            const auto out = r.invoke("{\"text\":\"" + text + "\"}", "req-" + QByteArray::number(size));
+            QCOMPARE(out.signal, Signal::Response);
+            const QJsonObject o = BootstrapRunner::json(out.body);
+            QCOMPARE(o.value(QLatin1String("size")).toInt(), size);
+            QVERIFY(o.value(QLatin1String("text")).toString().toLatin1() == text);
+        }
+    }
+
+    void nothingRunsBetweenInvocations()
+    {
+        // Lambda freezes the environment once the runtime asks for the next event: a timer the
+        // handler left running does not tick until an invocation comes.
+        BootstrapRunner r(QStringLiteral("nodejs20.x"));
+        if (!r.unavailable().isEmpty())
+            QSKIP(qPrintable(r.unavailable()));
+        r.writeTaskFile(QStringLiteral("ticker.js"), R"JS(
+let ticks = 0;
+let timer = null;
+exports.handler = async () => {
+  if (!timer) timer = setInterval(() => { ticks++; }, 5);
+  const seen = ticks;
+  ticks = 0;
+  return { ticks: seen };
+};
+)JS");
+        QCOMPARE(r.start(QStringLiteral("ticker.handler")).signal, Signal::Ready);
+        QCOMPARE(r.invoke("{}", "req-1").signal, Signal::Response);
+        QTest::qWait(300); // ~60 periods of the timer
+        const auto out = r.invoke("{}", "req-2");
+        QCOMPARE(out.signal, Signal::Response);
+        const int ticks = BootstrapRunner::json(out.body).value(QLatin1String("ticks")).toInt();
+        QVERIFY2(ticks <= 1, qPrintable(QStringLiteral("%1 ticks while waiting for the next event").arg(ticks)));
+    }
+
+    void withoutItsConnectionItSaysSo()
+    {
+        BootstrapRunner r(QStringLiteral("nodejs20.x"));
+        if (!r.unavailable().isEmpty())
+            QSKIP(qPrintable(r.unavailable()));
+        QProcess node;
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("AWS_LAMBDA_RUNTIME_API"), QStringLiteral("127.0.0.1:9"));
+        node.setProcessEnvironment(env);
+        node.setProcessChannelMode(QProcess::MergedChannels);
+        node.start(r.descriptor().interpreter, {r.descriptor().pluginDir + QStringLiteral("/bootstrap.js")});
+        QVERIFY(node.waitForFinished(10000));
+        QCOMPARE(node.exitCode(), 1);
+        const QByteArray out = node.readAll();
+        QVERIFY2(out.contains("started without its Runtime API connection (descriptor 3"), out.constData());
     }
 };
 

@@ -117,6 +117,8 @@ private Q_SLOTS:
         QVERIFY2(d->interpreterVersion.startsWith(QLatin1Char('v')), qPrintable(d->interpreterVersion));
         QCOMPARE(d->command, (QStringList{d->interpreter, QStringLiteral("/var/runtime/bootstrap.js")}));
         QVERIFY(d->fileExtensions.contains(QStringLiteral(".mjs")));
+        // Its bootstrap is handed its Runtime API connection on descriptor 3.
+        QCOMPARE(d->runtimeApiFd, 3);
     }
 
     void resolvesProvided_data()
@@ -179,6 +181,8 @@ private Q_SLOTS:
         }
         writeFile(root + QStringLiteral("/broken/runtime.json"), "{ \"id\": \"broken\", ");
         writeFile(root + QStringLiteral("/incomplete/runtime.json"), R"({"id": "incomplete"})");
+        writeFile(root + QStringLiteral("/stdoutfd/runtime.json"), R"({
+            "id": "stdoutfd", "runtimePrefixes": ["stdoutfd"], "command": ["/var/task/bootstrap"], "runtimeApiFd": 1})");
         writeFile(root + QStringLiteral("/ruby/runtime.json"), R"({
             "id": "ruby", "displayName": "Ruby", "runtimes": ["ruby3.3"], "runtimePrefixes": ["ruby"],
             "interpreter": {"candidates": ["no-such-interpreter-fnstudio"], "searchDirs": ["/usr/bin"], "searchPath": false},
@@ -191,7 +195,8 @@ private Q_SLOTS:
         QVERIFY2(problems.contains(QStringLiteral("broken/runtime.json")), qPrintable(problems));
         QVERIFY2(problems.contains(QStringLiteral("incomplete/runtime.json")), qPrintable(problems));
         QVERIFY2(problems.contains(QStringLiteral("no-such-interpreter-fnstudio")), qPrintable(problems));
-        QCOMPARE(registry.problems().size(), 3);
+        QVERIFY2(problems.contains(QStringLiteral("stdoutfd/runtime.json: \"runtimeApiFd\" must be")), qPrintable(problems));
+        QCOMPARE(registry.problems().size(), 4);
 
         QString error;
         QVERIFY(registry.resolve(QStringLiteral("python3.12"), &error));

@@ -15,6 +15,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -253,6 +254,48 @@ private Q_SLOTS:
         QVERIFY2(!fds.contains(QByteArray::number(stray)), childFds.constData());
         QVERIFY2(fds.size() <= 4, childFds.constData());
         ::close(stray);
+    }
+
+    void passedDescriptorArrivesUnderItsNumberAndNothingElse()
+    {
+        // The runtime's end of a connection: the child reads what the parent wrote on the other end.
+        int pair[2];
+        QVERIFY(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
+        QCOMPARE(::write(pair[0], "hello\n", 6), ssize_t(6));
+        const int stray = ::open("/dev/null", O_RDONLY);
+        ProcessSpec spec = shell(QStringLiteral("head -n 1 <&3; ls /proc/self/fd"));
+        spec.passFd = pair[1];
+        spec.passFdAs = 3;
+        ChildProcess p;
+        QString error;
+        QVERIFY2(p.start(spec, &error), qPrintable(error));
+        ::close(pair[1]);
+        const QByteArray out = readAll(p);
+        QVERIFY(p.waitForExit(10000));
+        QVERIFY2(out.startsWith("hello\n"), out.constData());
+        // 0, 1, 2, 3 and the folder ls lists: neither the stray nor the original number of the socket.
+        QSet<QByteArray> fds;
+        for (const QByteArray &fd : out.mid(6).trimmed().split('\n'))
+            fds.insert(fd);
+        QVERIFY2(fds.contains("3") && !fds.contains(QByteArray::number(stray)), out.constData());
+        QVERIFY2(fds.size() <= 5, out.constData());
+        // The child held the only other copy: its exit closes the connection.
+        char c;
+        QCOMPARE(::read(pair[0], &c, 1), ssize_t(0));
+        ::close(pair[0]);
+        ::close(stray);
+    }
+
+    void passingOverAStandardStreamIsRefused()
+    {
+        ProcessSpec spec = shell(QStringLiteral("exit 0"));
+        spec.passFd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        spec.passFdAs = 1;
+        ChildProcess p;
+        QString error;
+        QVERIFY(!p.start(spec, &error));
+        QVERIFY2(error.contains(QStringLiteral("standard streams")), qPrintable(error));
+        ::close(spec.passFd);
     }
 
     void destructorStopsARunningChild()
