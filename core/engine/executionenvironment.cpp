@@ -8,10 +8,12 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -224,28 +226,42 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     if (!m_setup.runtime.interpreter.isEmpty() && !m_setup.runtime.interpreter.startsWith(QStringLiteral("/usr/")))
         layout.extraReadOnly << QFileInfo(m_setup.runtime.interpreter).absolutePath();
 
+    setPhase(EnvironmentPhase::Initializing);
+    const auto t0 = Clock::now();
     ProcessSpec spec;
     spec.program = Bubblewrap::executable();
     if (spec.program.isEmpty())
         return fail(QStringLiteral("Sandbox.Failure"), QStringLiteral("bubblewrap (bwrap) is not installed"));
+    // Descriptors bubblewrap inherits: the runtime's Runtime API connection, already made, for a
+    // runtime that is handed one (its own connect would count in its start), then the system files
+    // bubblewrap copies in. All are closed here once the sandbox has started.
+    std::vector<int> passed;
+    const auto closePassed = qScopeGuard([&passed] {
+        for (const int fd : passed)
+            ::close(fd);
+    });
+    int nextFd = 3;
+    if (m_setup.runtime.runtimeApiFd >= 0) {
+        const int api = m_api.connectClient(&error);
+        if (api < 0)
+            return fail(QStringLiteral("Sandbox.Failure"), error);
+        passed.push_back(api);
+        spec.passFds.push_back({api, m_setup.runtime.runtimeApiFd});
+        nextFd = m_setup.runtime.runtimeApiFd + 1;
+    }
+    for (const QString &file : Bubblewrap::copiedSystemFiles()) {
+        const int fd = ::open(QFile::encodeName(file).constData(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue; // gone since: not in the sandbox either
+        passed.push_back(fd);
+        spec.passFds.push_back({fd, nextFd});
+        layout.copiedFiles.append({file, nextFd++});
+    }
     spec.arguments = Bubblewrap::arguments(layout, command);
     spec.environment = buildEnvironment(m_setup, m_api.address(), m_logStream);
     m_group->applyTo(spec);
 
-    setPhase(EnvironmentPhase::Initializing);
-    const auto t0 = Clock::now();
-    // A runtime that is handed its Runtime API connection gets one already made (the connection
-    // is counted in the sandbox phase, as the runtime's own connect would be in its start).
-    if (m_setup.runtime.runtimeApiFd >= 0) {
-        spec.passFd = m_api.connectClient(&error);
-        spec.passFdAs = m_setup.runtime.runtimeApiFd;
-        if (spec.passFd < 0)
-            return fail(QStringLiteral("Sandbox.Failure"), error);
-    }
-    const bool started = m_process.start(spec, &error);
-    if (spec.passFd >= 0)
-        ::close(spec.passFd); // the runtime holds the only copy: its exit closes the connection
-    if (!started)
+    if (!m_process.start(spec, &error))
         return fail(QStringLiteral("Sandbox.Failure"), error);
     const auto t1 = Clock::now();
     result.sandboxMs = msBetween(t0, t1);

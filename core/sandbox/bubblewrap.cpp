@@ -7,6 +7,8 @@
 #include <QMap>
 #include <QVersionNumber>
 
+#include <algorithm>
+
 #include <poll.h>
 #include <unistd.h>
 
@@ -50,6 +52,18 @@ QString queryVersion()
     return words.size() == 2 ? QString::fromLatin1(words[1]) : QString();
 }
 
+// Regular files of a few KiB (the loader cache ~50): copied rather than bound.
+constexpr const char *SmallSystemFiles[] = {"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/resolv.conf",
+                                            "/etc/hosts",       "/etc/nsswitch.conf", "/etc/host.conf",
+                                            "/etc/gai.conf",    "/etc/passwd",     "/etc/group"};
+
+// --perms for the next --file: bubblewrap 0.5 and later.
+bool hasPerms()
+{
+    static const bool has = QVersionNumber::fromString(Bubblewrap::version()) >= QVersionNumber(0, 5, 0);
+    return has;
+}
+
 bool supportsOverlay()
 {
     return QVersionNumber::fromString(Bubblewrap::version()) >= QVersionNumber(0, 11, 0);
@@ -67,6 +81,17 @@ QString Bubblewrap::version()
 {
     static const QString v = queryVersion();
     return v;
+}
+
+QStringList Bubblewrap::copiedSystemFiles()
+{
+    QStringList files;
+    for (const char *etc : SmallSystemFiles) {
+        const QFileInfo info{QLatin1String(etc)};
+        if (info.isFile() && !info.isSymLink() && info.size() <= 1024 * 1024)
+            files << info.filePath();
+    }
+    return files;
 }
 
 QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList &command)
@@ -96,12 +121,26 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
             roBind(path, path);
     }
 
-    // The few files of /etc a runtime needs: the loader cache, TLS roots, name resolution, time zone, users.
-    for (const char *etc : {"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ssl", "/etc/ca-certificates",
-                            "/etc/pki", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf",
-                            "/etc/host.conf", "/etc/gai.conf", "/etc/passwd", "/etc/group",
-                            "/etc/alternatives", "/etc/localtime"}) {
+    // The few files of /etc a runtime needs: the loader cache, TLS roots, name resolution, time zone,
+    // users. Small files are copied where the caller opened them (see copiedSystemFiles()).
+    for (const char *etc : {"/etc/ssl", "/etc/pki", "/etc/alternatives", "/etc/localtime"}) {
         const QString path = QLatin1String(etc);
+        const QFileInfo info(path);
+        if (info.isSymLink())
+            args << QStringLiteral("--symlink") << QFile::symLinkTarget(path) << path;
+        else if (info.exists())
+            roBind(path, path);
+    }
+    for (const char *etc : SmallSystemFiles) {
+        const QString path = QLatin1String(etc);
+        const auto copied = std::find_if(layout.copiedFiles.cbegin(), layout.copiedFiles.cend(),
+                                         [&path](const QPair<QString, int> &c) { return c.first == path; });
+        if (copied != layout.copiedFiles.cend()) {
+            if (hasPerms())
+                args << QStringLiteral("--perms") << QStringLiteral("0644");
+            args << QStringLiteral("--file") << QString::number(copied->second) << path;
+            continue;
+        }
         const QFileInfo info(path);
         if (info.isSymLink())
             args << QStringLiteral("--symlink") << QFile::symLinkTarget(path) << path;

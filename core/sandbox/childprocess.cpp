@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <csignal>
@@ -33,6 +34,8 @@ namespace fn {
 namespace {
 
 // What the child reports through the exec-error pipe when something fails before exec.
+constexpr size_t MaxPassedFds = 64;
+
 enum class ChildStage : int { CgroupPlacement = 1, Stdio, PassFd, WorkingDirectory, Limits, Exec };
 
 struct ChildFailure
@@ -214,9 +217,14 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
                         .arg(spec.program).arg(m_pid));
     if (!QDir::isAbsolutePath(spec.program))
         return fail(QStringLiteral("cannot start %1: the program must be an absolute path").arg(spec.program));
-    if (spec.passFd >= 0 && (spec.passFd <= STDERR_FILENO || spec.passFdAs <= STDERR_FILENO))
-        return fail(QStringLiteral("cannot start %1: descriptor %2 cannot be passed as %3: 0-2 are its standard streams")
-                        .arg(spec.program).arg(spec.passFd).arg(spec.passFdAs));
+    if (spec.passFds.size() > MaxPassedFds)
+        return fail(QStringLiteral("cannot start %1: %2 descriptors to pass, at most %3")
+                        .arg(spec.program).arg(spec.passFds.size()).arg(MaxPassedFds));
+    for (const ProcessSpec::PassedFd &p : spec.passFds) {
+        if (p.fd < 0 || p.as <= STDERR_FILENO)
+            return fail(QStringLiteral("cannot start %1: descriptor %2 cannot be passed as %3: 0-2 are its standard streams")
+                            .arg(spec.program).arg(p.fd).arg(p.as));
+    }
 
     // Everything the child touches is prepared here: after fork only async-signal-safe calls are allowed
     // because other threads of the studio may hold malloc's or Qt's locks.
@@ -244,6 +252,14 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
         procFileIsTasks.push_back(f.endsWith(QLatin1String("/tasks")));
     }
     const QByteArray workDir = QFile::encodeName(spec.workingDirectory);
+    std::vector<int> passFrom;
+    std::vector<int> passTo;
+    int passAbove = 3;
+    for (const ProcessSpec::PassedFd &p : spec.passFds) {
+        passFrom.push_back(p.fd);
+        passTo.push_back(p.as);
+        passAbove = std::max(passAbove, p.as + 1);
+    }
 
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0)
@@ -306,20 +322,24 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
             // Descriptors some other part of the studio opened without O_CLOEXEC must not leak into a sandbox.
             ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 
+            // Passed descriptors: first every source (and the report pipe) moves above the highest
+            // target, so that no dup2 below can close one that is still to be passed.
             int reportFd = report[1];
-            if (spec.passFd >= 0) {
-                // The report pipe may sit on the number the passed descriptor must take: move it first.
-                if (reportFd == spec.passFdAs) {
-                    reportFd = ::fcntl(reportFd, F_DUPFD_CLOEXEC, spec.passFdAs + 1);
-                    if (reportFd < 0)
-                        childFail(report[1], ChildStage::PassFd);
+            if (!passFrom.empty()) {
+                reportFd = ::fcntl(report[1], F_DUPFD_CLOEXEC, passAbove);
+                if (reportFd < 0)
+                    childFail(report[1], ChildStage::PassFd);
+                int moved[MaxPassedFds];
+                for (size_t i = 0; i < passFrom.size(); ++i) {
+                    moved[i] = ::fcntl(passFrom[i], F_DUPFD_CLOEXEC, passAbove);
+                    if (moved[i] < 0)
+                        childFail(reportFd, ChildStage::PassFd, int(i));
                 }
-                // dup2 gives a descriptor without close-on-exec; one that is already in place keeps it.
-                const bool passed = spec.passFd == spec.passFdAs
-                                        ? ::fcntl(spec.passFdAs, F_SETFD, 0) == 0
-                                        : ::dup2(spec.passFd, spec.passFdAs) == spec.passFdAs;
-                if (!passed)
-                    childFail(reportFd, ChildStage::PassFd);
+                // dup2 gives a descriptor without close-on-exec.
+                for (size_t i = 0; i < passFrom.size(); ++i) {
+                    if (::dup2(moved[i], passTo[i]) != passTo[i])
+                        childFail(reportFd, ChildStage::PassFd, int(i));
+                }
             }
 
             if (!workDir.isEmpty() && ::chdir(workDir.constData()) != 0)
@@ -378,10 +398,12 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
         case ChildStage::Stdio:
             what = QStringLiteral("cannot start %1: cannot set up stdin/stdout: %2").arg(spec.program, reason);
             break;
-        case ChildStage::PassFd:
+        case ChildStage::PassFd: {
+            const ProcessSpec::PassedFd p = spec.passFds.at(size_t(failure.index));
             what = QStringLiteral("cannot start %1: cannot pass descriptor %2 as %3: %4")
-                       .arg(spec.program).arg(spec.passFd).arg(spec.passFdAs).arg(reason);
+                       .arg(spec.program).arg(p.fd).arg(p.as).arg(reason);
             break;
+        }
         case ChildStage::WorkingDirectory:
             what = QStringLiteral("cannot start %1: cannot enter working directory %2: %3")
                        .arg(spec.program, spec.workingDirectory, reason);

@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include <optional>
+#include <vector>
 #include <sys/types.h>
 
 namespace fn {
@@ -19,8 +20,12 @@ struct ProcessSpec
     QStringList cgroupProcFiles; // the child writes its pid to each (cgroup.procs / tasks) before exec
     qint64 addressSpaceLimit = 0; // RLIMIT_AS in bytes when > 0 (fallback backend only)
     int maxProcesses = 0;         // RLIMIT_NPROC when > 0 (fallback backend only)
-    int passFd = -1;              // when >= 0: one of the caller's descriptors the child gets as passFdAs
-    int passFdAs = 3;             // (every other descriptor above 2 is closed); the caller keeps its copy
+    struct PassedFd
+    {
+        int fd;                   // the caller's descriptor (the caller keeps and closes its copy)
+        int as;                   // the number the child gets it under, above 2
+    };
+    std::vector<PassedFd> passFds; // every other descriptor above 2 is closed in the child
 };
 
 struct ExitStatus

@@ -17,6 +17,9 @@ QString SandboxBackend::namespaceIsolation()
 
 std::unique_ptr<SandboxBackend> SandboxBackend::detect()
 {
+    // bubblewrap's version decides some of its arguments: asked here, once, rather than in the
+    // first environment's start.
+    Bubblewrap::version();
     const QByteArray forced = qgetenv("FN_SANDBOX_BACKEND").trimmed().toLower();
     QString whyV2;
     QString whyV1;

@@ -9,7 +9,11 @@
 #include <QFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QProcess>
 #include <QTest>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace fn;
 
@@ -34,9 +38,11 @@ class TestBubblewrap final : public QObject
     SandboxLayout m_layout;
 
     // Runs a shell script in the sandbox; returns its merged output and leaves the status in *status.
-    QByteArray run(const SandboxLayout &layout, const QString &script, QString *status = nullptr)
+    QByteArray run(const SandboxLayout &layout, const QString &script, QString *status = nullptr,
+                   const std::vector<ProcessSpec::PassedFd> &passFds = {})
     {
         ProcessSpec spec;
+        spec.passFds = passFds;
         spec.program = Bubblewrap::executable();
         spec.arguments = Bubblewrap::arguments(layout, {QStringLiteral("/bin/sh"), QStringLiteral("-c"), script});
         spec.environment = {QStringLiteral("PATH=/usr/local/bin:/usr/bin/:/bin:/opt/bin"),
@@ -155,6 +161,48 @@ private Q_SLOTS:
                                                             "test -d /etc/ssl/certs && echo certs; "
                                                             "readlink /bin; echo hi | /usr/bin/tr a-z A-Z"));
         QVERIFY2(out.contains("ldcache\n") && out.contains("HI\n"), out.constData());
+    }
+    void copiedSystemFilesAreTheHostsAndReadOnly()
+    {
+        // As the engine starts environments: the small /etc files come in as copies bwrap reads
+        // from inherited descriptors, not as binds.
+        const QStringList files = Bubblewrap::copiedSystemFiles();
+        QVERIFY2(files.contains(QStringLiteral("/etc/passwd")), qPrintable(files.join(u' ')));
+        SandboxLayout layout = m_layout;
+        std::vector<ProcessSpec::PassedFd> passed;
+        int next = 3;
+        for (const QString &file : files) {
+            const int fd = ::open(QFile::encodeName(file).constData(), O_RDONLY | O_CLOEXEC);
+            QVERIFY(fd >= 0);
+            passed.push_back({fd, next});
+            layout.copiedFiles.append({file, next++});
+        }
+        QString status;
+        const QByteArray out = run(layout, QStringLiteral("for f in %1; do cksum < $f; done; "
+                                                          "echo x >> /etc/hosts 2>&1 || echo refused; "
+                                                          "stat -c %a /etc/passwd; ls /proc/self/fd | wc -l; "
+                                                          "awk -F: '$1 == \"root\" { print $6 }' /etc/passwd")
+                                                          .arg(files.join(u' ')),
+                                   &status, passed);
+        for (const auto &p : passed)
+            ::close(p.fd);
+        QCOMPARE(status, QStringLiteral("exit status 0"));
+        QByteArray expected;
+        for (const QString &file : files) {
+            QProcess cksum;
+            cksum.setStandardInputFile(file);
+            cksum.start(QStringLiteral("cksum"), QStringList{});
+            QVERIFY(cksum.waitForFinished(5000));
+            expected += cksum.readAllStandardOutput();
+        }
+        QVERIFY2(out.startsWith(expected), out.constData());
+        const QList<QByteArray> rest = out.mid(expected.size()).trimmed().split('\n');
+        QVERIFY2(rest.size() == 5 && rest.at(0).contains("Read-only file system") && rest.at(1) == "refused",
+                 out.constData());
+        QCOMPARE(rest.at(2), QByteArray("644"));
+        // 0-2 and the folder ls reads: bubblewrap closed the descriptors it copied from.
+        QCOMPARE(rest.at(3).trimmed(), QByteArray("4"));
+        QCOMPARE(rest.at(4), QByteArray("/root"));
     }
 };
 

@@ -264,8 +264,7 @@ private Q_SLOTS:
         QCOMPARE(::write(pair[0], "hello\n", 6), ssize_t(6));
         const int stray = ::open("/dev/null", O_RDONLY);
         ProcessSpec spec = shell(QStringLiteral("head -n 1 <&3; ls /proc/self/fd"));
-        spec.passFd = pair[1];
-        spec.passFdAs = 3;
+        spec.passFds = {{pair[1], 3}};
         ChildProcess p;
         QString error;
         QVERIFY2(p.start(spec, &error), qPrintable(error));
@@ -286,16 +285,39 @@ private Q_SLOTS:
         ::close(stray);
     }
 
+    void passedDescriptorsMayTradePlaces()
+    {
+        // Each descriptor is passed under the other's number: neither may be lost on the way.
+        QTemporaryDir dir;
+        const QString one = dir.filePath(QStringLiteral("one")), two = dir.filePath(QStringLiteral("two"));
+        QFile a(one), b(two);
+        QVERIFY(a.open(QIODevice::WriteOnly) && a.write("one\n") == 4);
+        QVERIFY(b.open(QIODevice::WriteOnly) && b.write("two\n") == 4);
+        a.close();
+        b.close();
+        const int fa = ::open(QFile::encodeName(one).constData(), O_RDONLY | O_CLOEXEC);
+        const int fb = ::open(QFile::encodeName(two).constData(), O_RDONLY | O_CLOEXEC);
+        ProcessSpec spec = shell(QStringLiteral("cat <&%1; cat <&%2").arg(fa).arg(fb));
+        spec.passFds = {{fa, fb}, {fb, fa}};
+        ChildProcess p;
+        QString error;
+        QVERIFY2(p.start(spec, &error), qPrintable(error));
+        QCOMPARE(readAll(p), QByteArray("two\none\n"));
+        QVERIFY(p.waitForExit(10000));
+        ::close(fa);
+        ::close(fb);
+    }
+
     void passingOverAStandardStreamIsRefused()
     {
         ProcessSpec spec = shell(QStringLiteral("exit 0"));
-        spec.passFd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-        spec.passFdAs = 1;
+        const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        spec.passFds = {{fd, 1}};
         ChildProcess p;
         QString error;
         QVERIFY(!p.start(spec, &error));
         QVERIFY2(error.contains(QStringLiteral("standard streams")), qPrintable(error));
-        ::close(spec.passFd);
+        ::close(fd);
     }
 
     void destructorStopsARunningChild()
