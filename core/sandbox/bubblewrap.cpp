@@ -109,43 +109,36 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
     // remount the read-only binds writable.
     args << QStringLiteral("--cap-drop") << QStringLiteral("ALL");
 
-    // The root is bubblewrap's own empty tmpfs; nothing of the host appears unless bound here, so the
-    // user's home stays invisible.
-    roBind(QStringLiteral("/usr"), QStringLiteral("/usr"));
-    for (const char *top : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
-        const QString path = QLatin1String(top);
-        const QFileInfo info(path);
-        if (info.isSymLink())
-            args << QStringLiteral("--symlink") << QFile::symLinkTarget(path) << path;
-        else if (info.isDir())
-            roBind(path, path);
-    }
-
-    // The few files of /etc a runtime needs: the loader cache, TLS roots, name resolution, time zone,
-    // users. Small files are copied where the caller opened them (see copiedSystemFiles()).
-    for (const char *etc : {"/etc/ssl", "/etc/pki", "/etc/alternatives", "/etc/localtime"}) {
-        const QString path = QLatin1String(etc);
+    // A host path at the same place: a symlink as a symlink, anything else bound (if it exists).
+    auto mirror = [&args, &roBind](const QString &path) {
         const QFileInfo info(path);
         if (info.isSymLink())
             args << QStringLiteral("--symlink") << QFile::symLinkTarget(path) << path;
         else if (info.exists())
             roBind(path, path);
-    }
+    };
+
+    // The root is bubblewrap's own empty tmpfs; nothing of the host appears unless bound here, so the
+    // user's home stays invisible.
+    roBind(QStringLiteral("/usr"), QStringLiteral("/usr"));
+    for (const char *top : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"})
+        mirror(QLatin1String(top));
+
+    // The few files of /etc a runtime needs: the loader cache, TLS roots, name resolution, time zone,
+    // users. Small files are copied where the caller opened them (see copiedSystemFiles()).
+    for (const char *etc : {"/etc/ssl", "/etc/pki", "/etc/alternatives", "/etc/localtime"})
+        mirror(QLatin1String(etc));
     for (const char *etc : SmallSystemFiles) {
         const QString path = QLatin1String(etc);
         const auto copied = std::find_if(layout.copiedFiles.cbegin(), layout.copiedFiles.cend(),
                                          [&path](const QPair<QString, int> &c) { return c.first == path; });
-        if (copied != layout.copiedFiles.cend()) {
-            if (hasPerms())
-                args << QStringLiteral("--perms") << QStringLiteral("0644");
-            args << QStringLiteral("--file") << QString::number(copied->second) << path;
+        if (copied == layout.copiedFiles.cend()) {
+            mirror(path);
             continue;
         }
-        const QFileInfo info(path);
-        if (info.isSymLink())
-            args << QStringLiteral("--symlink") << QFile::symLinkTarget(path) << path;
-        else if (info.exists())
-            roBind(path, path);
+        if (hasPerms())
+            args << QStringLiteral("--perms") << QStringLiteral("0644");
+        args << QStringLiteral("--file") << QString::number(copied->second) << path;
     }
 
     args << QStringLiteral("--dir") << QStringLiteral("/var");
