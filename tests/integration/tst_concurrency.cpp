@@ -3,10 +3,10 @@
 // a manual Clock, and the studio-wide guard on live environments.
 
 #include "enginetestsupport.h"
+#include "signalrecorder.h"
 
 #include "engine/clock.h"
 
-#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -65,7 +65,7 @@ private Q_SLOTS:
     {
         auto f = function(QStringLiteral("ReservedZero"));
         f.config.reservedConcurrency = 0;
-        QSignalSpy finished(m_engine.get(), &Engine::invocationFinished);
+        SignalRecorder finished(m_engine.get(), &Engine::invocationFinished);
         const auto r = m_engine->invoke(f.config, "{}");
         QCOMPARE(r.outcome, InvocationOutcome::Throttled);
         QCOMPARE(r.errorType, QStringLiteral("TooManyRequestsException"));
@@ -146,7 +146,6 @@ private Q_SLOTS:
     {
         auto f = function(QStringLiteral("Provisioned"));
         f.config.provisionedConcurrency = 2;
-        QSignalSpy changes(m_engine.get(), &Engine::environmentChanged);
         QCOMPARE(m_engine->provision(f.config), 2);
         QCOMPARE(m_engine->provision(f.config), 2); // already there: none started twice
         QCOMPARE(m_engine->environments().size(), 2);
@@ -193,15 +192,14 @@ private Q_SLOTS:
         QVERIFY(r.coldStart);
         QCOMPARE(m_engine->environments().size(), 2);
 
-        QSignalSpy stopped(m_engine.get(), &Engine::environmentChanged);
+        SignalRecorder stopped(m_engine.get(), &Engine::environmentChanged);
         clock->advance(29999);
         QTest::qWait(100);
         QCOMPARE(m_engine->environments().size(), 2);
         clock->advance(1);
         QTRY_COMPARE_WITH_TIMEOUT(m_engine->environments().size(), 1, 10000);
         bool sawIdleStop = false;
-        for (const auto &args : std::as_const(stopped)) {
-            const auto s = args.at(0).value<EnvironmentState>();
+        for (const auto &[s] : stopped.calls()) {
             if (s.environmentId == r.environmentId && s.phase == EnvironmentPhase::Stopped)
                 sawIdleStop = s.stopReason == QLatin1String("idle");
         }
@@ -221,24 +219,22 @@ private Q_SLOTS:
         m_engine->setMaxLiveEnvironments(1);
         // An idle environment of another function makes room by being shut down.
         QVERIFY(!m_engine->invoke(g.config, "{}").failed());
-        QSignalSpy changes(m_engine.get(), &Engine::environmentChanged);
+        SignalRecorder changes(m_engine.get(), &Engine::environmentChanged);
         QVERIFY(!m_engine->invoke(f.config, "{}").failed());
         bool evicted = false;
-        for (const auto &args : std::as_const(changes)) {
-            const auto s = args.at(0).value<EnvironmentState>();
+        for (const auto &[s] : changes.calls())
             evicted = evicted || (s.functionName == g.config.name && s.stopReason == QLatin1String("evicted"));
-        }
         QVERIFY(evicted);
 
         // A busy one cannot: the second concurrent invocation waits, with a reason, then runs.
         QFile::remove(f.dir.filePath(QStringLiteral("release")));
-        QSignalSpy queued(m_engine.get(), &Engine::invocationQueued);
+        SignalRecorder queued(m_engine.get(), &Engine::invocationQueued);
         std::thread holder([&] { m_engine->invoke(f.config, R"({"mode": "hold"})"); });
         QTRY_COMPARE_WITH_TIMEOUT(m_engine->concurrency().accountInFlight, 1, 10000);
         InvocationRecord waited;
         std::thread second([&] { waited = m_engine->invoke(f.config, R"({"n": 2})"); });
         QTRY_COMPARE_WITH_TIMEOUT(queued.size(), 1, 10000);
-        QVERIFY(queued.at(0).at(2).toString().contains(QStringLiteral("limit")));
+        QVERIFY(std::get<2>(queued.calls().at(0)).contains(QStringLiteral("limit")));
         QCOMPARE(m_engine->concurrency().waitingForCapacity, 1);
         f.write(QStringLiteral("release"), "go");
         holder.join();
