@@ -36,6 +36,8 @@ class tst_Concurrency final : public QObject
 {
     Q_OBJECT
 
+    // Invoking threads are std::jthread: a failed check returns while they still run, and they are
+    // joined then (at worst after the function's timeout) rather than ending the test in std::terminate.
     std::unique_ptr<Engine> m_engine;
 
     TempFunction function(const QString &name)
@@ -43,6 +45,16 @@ class tst_Concurrency final : public QObject
         TempFunction f(name, QStringLiteral("python3.12"), QStringLiteral("app.handler"), 30);
         f.write(QStringLiteral("app.py"), Handler);
         return f;
+    }
+
+    // Environments of `name` running an invocation. The in-flight counters rise when an invocation
+    // is admitted, before it has taken an environment; a test that needs it taken waits for this.
+    int busyEnvironments(const QString &name) const
+    {
+        int busy = 0;
+        for (const EnvironmentState &s : m_engine->environments())
+            busy += s.functionName == name && s.phase == EnvironmentPhase::Busy;
+        return busy;
     }
 
 private Q_SLOTS:
@@ -84,7 +96,7 @@ private Q_SLOTS:
         auto f = function(QStringLiteral("Burst"));
         QFile::remove(f.dir.filePath(QStringLiteral("release")));
         m_engine->setAccountConcurrencyLimit(4);
-        std::vector<std::thread> holders;
+        std::vector<std::jthread> holders;
         std::atomic<int> holdersCompleted{0};
         for (int i = 0; i < 4; ++i)
             holders.emplace_back([&, i] {
@@ -95,7 +107,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_engine->concurrency().accountInFlight, 4, 10000);
 
         std::atomic<int> next{4}, throttled{0}, completed{0};
-        std::vector<std::thread> burst;
+        std::vector<std::jthread> burst;
         for (int t = 0; t < 10; ++t)
             burst.emplace_back([&] {
                 while (next.fetch_add(1) < 200) {
@@ -128,7 +140,7 @@ private Q_SLOTS:
         auto other = function(QStringLiteral("Other"));
         m_engine->setAccountConcurrencyLimit(2);
         QFile::remove(capped.dir.filePath(QStringLiteral("release")));
-        std::thread holder([&] { m_engine->invoke(capped.config, R"({"mode": "hold"})"); });
+        std::jthread holder([&] { m_engine->invoke(capped.config, R"({"mode": "hold"})"); });
         QTRY_COMPARE_WITH_TIMEOUT(m_engine->concurrency(capped.config.name).functionInFlight, 1, 10000);
 
         const auto second = m_engine->invoke(capped.config, "{}");
@@ -154,10 +166,10 @@ private Q_SLOTS:
 
         QFile::remove(f.dir.filePath(QStringLiteral("release")));
         std::vector<InvocationRecord> held(2);
-        std::vector<std::thread> holders;
+        std::vector<std::jthread> holders;
         for (int i = 0; i < 2; ++i)
             holders.emplace_back([&, i] { held[size_t(i)] = m_engine->invoke(f.config, R"({"mode": "hold"})"); });
-        QTRY_COMPARE_WITH_TIMEOUT(m_engine->concurrency(f.config.name).functionInFlight, 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(busyEnvironments(f.config.name), 2, 10000);
         const auto spill = m_engine->invoke(f.config, "{}");
         f.write(QStringLiteral("release"), "go");
         for (auto &t : holders)
@@ -229,10 +241,10 @@ private Q_SLOTS:
         // A busy one cannot: the second concurrent invocation waits, with a reason, then runs.
         QFile::remove(f.dir.filePath(QStringLiteral("release")));
         SignalRecorder queued(m_engine.get(), &Engine::invocationQueued);
-        std::thread holder([&] { m_engine->invoke(f.config, R"({"mode": "hold"})"); });
-        QTRY_COMPARE_WITH_TIMEOUT(m_engine->concurrency().accountInFlight, 1, 10000);
+        std::jthread holder([&] { m_engine->invoke(f.config, R"({"mode": "hold"})"); });
+        QTRY_COMPARE_WITH_TIMEOUT(busyEnvironments(f.config.name), 1, 10000);
         InvocationRecord waited;
-        std::thread second([&] { waited = m_engine->invoke(f.config, R"({"n": 2})"); });
+        std::jthread second([&] { waited = m_engine->invoke(f.config, R"({"n": 2})"); });
         QTRY_COMPARE_WITH_TIMEOUT(queued.size(), 1, 10000);
         QVERIFY(std::get<2>(queued.calls().at(0)).contains(QStringLiteral("limit")));
         QCOMPARE(m_engine->concurrency().waitingForCapacity, 1);
