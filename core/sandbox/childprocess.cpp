@@ -277,8 +277,10 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
     // The fork happens on one long-lived thread: bubblewrap's --die-with-parent (PR_SET_PDEATHSIG)
     // fires when the *thread* that forked it exits, and invocations run on pool threads that come and go.
     pid_t pid = -1;
+    int forkError = 0; // errno is per thread: the fork's is the spawner thread's
     Spawner::instance().run([&] {
         pid = ::fork();
+        forkError = errno;
         if (pid == 0) {
             // --- child: async-signal-safe calls only ---
             ::close(out[0]);
@@ -365,7 +367,7 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
 
     });
     if (pid < 0) {
-        const int e = errno;
+        const int e = forkError;
         for (int fd : {out[0], out[1], report[0], report[1]})
             ::close(fd);
         return fail(QStringLiteral("cannot start %1: fork: %2").arg(spec.program, QString::fromLocal8Bit(strerror(e))));
