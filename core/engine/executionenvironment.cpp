@@ -232,9 +232,9 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     spec.program = Bubblewrap::executable();
     if (spec.program.isEmpty())
         return fail(QStringLiteral("Sandbox.Failure"), QStringLiteral("bubblewrap (bwrap) is not installed"));
-    // Descriptors bubblewrap inherits: the runtime's Runtime API connection, already made, for a
-    // runtime that is handed one (its own connect would count in its start), then the system files
-    // bubblewrap copies in. All are closed here once the sandbox has started.
+    // Descriptors bubblewrap inherits: the runtime's end of its Runtime API channel, for a runtime
+    // that is handed one, then the system files bubblewrap copies in. All are closed here once the
+    // sandbox has started: the runtime holds the only copy of its end.
     std::vector<int> passed;
     const auto closePassed = qScopeGuard([&passed] {
         for (const int fd : passed)
@@ -242,7 +242,7 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     });
     int nextFd = 3;
     if (m_setup.runtime.runtimeApiFd >= 0) {
-        const int api = m_api.connectClient(&error);
+        const int api = m_api.openChannel(&error);
         if (api < 0)
             return fail(QStringLiteral("Sandbox.Failure"), error);
         passed.push_back(api);

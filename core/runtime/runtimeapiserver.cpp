@@ -3,12 +3,19 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <cstring>
 #include <limits>
+#include <string_view>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,11 +26,41 @@ namespace {
 constexpr const char *JsonType = "application/json";
 constexpr const char *Accepted = R"({"status":"OK"})";
 
-void renderError(httplib::Response &res, int status, const char *type, const std::string &message)
+
+constexpr const char *ApiPrefix = "/2018-06-01/runtime";
+constexpr size_t MaxHeadBytes = 64 * 1024;
+
+const char *reasonPhrase(int status)
 {
-    res.status = status;
-    nlohmann::json body{{"errorMessage", message}, {"errorType", type}};
-    res.set_content(body.dump(), JsonType);
+    switch (status) {
+    case 200: return "OK";
+    case 202: return "Accepted";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 413: return "Payload Too Large";
+    default: return "Internal Server Error";
+    }
+}
+
+int msUntil(std::chrono::steady_clock::time_point deadline)
+{
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    return int(std::clamp<qint64>(left, 0, INT_MAX));
+}
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+std::string trimmed(std::string_view s)
+{
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos)
+        return {};
+    return std::string(s.substr(first, s.find_last_not_of(" \t") - first + 1));
 }
 
 const char *stateName(int state)
@@ -39,6 +76,10 @@ RuntimeApiServer::RuntimeApiServer() = default;
 RuntimeApiServer::~RuntimeApiServer()
 {
     stop();
+    for (const int fd : {m_channelFd, m_wakeFd}) {
+        if (fd >= 0)
+            ::close(fd);
+    }
 }
 
 bool RuntimeApiServer::start(QString *error)
@@ -51,24 +92,10 @@ bool RuntimeApiServer::start(QString *error)
     svr.set_keep_alive_timeout(24 * 3600);
     // A runtime's loop needs one thread; the rest serve misbehaving runtimes' extra connections.
     svr.new_task_queue = [] { return new httplib::ThreadPool(4); };
-
-    svr.Get("/2018-06-01/runtime/invocation/next",
-            [this](const httplib::Request &req, httplib::Response &res) { handleNext(req, res); });
-    svr.Post(R"(/2018-06-01/runtime/invocation/([^/]*)/response)",
-             [this](const httplib::Request &req, httplib::Response &res) { handleResponse(req, res); });
-    svr.Post(R"(/2018-06-01/runtime/invocation/([^/]*)/error)",
-             [this](const httplib::Request &req, httplib::Response &res) { handleError(req, res); });
-    svr.Post("/2018-06-01/runtime/init/error",
-             [this](const httplib::Request &req, httplib::Response &res) { handleInitError(req, res); });
-    svr.Post("/fnstudio/runtime-started", [this](const httplib::Request &, httplib::Response &res) {
-        {
-            std::lock_guard lock(m_mutex);
-            if (!m_runtimeStartedAt)
-                m_runtimeStartedAt = Clock::now();
-        }
-        res.status = 202;
-        res.set_content(Accepted, JsonType);
-    });
+    // Every path goes to the one dispatcher (it answers 404 itself).
+    const auto serve = [this](const httplib::Request &req, httplib::Response &res) { serveHttp(req, res); };
+    svr.Get(".*", serve);
+    svr.Post(".*", serve);
 
     m_port = svr.bind_to_any_port("127.0.0.1");
     if (m_port <= 0) {
@@ -94,46 +121,42 @@ void RuntimeApiServer::stop()
         m_aborted = true;
     }
     m_runtimeCv.notify_all();
-    m_engineCv.notify_all();
+    notifyEngine();
     if (m_server)
         m_server->stop();
     if (m_thread.joinable())
         m_thread.join();
 }
 
-int RuntimeApiServer::connectClient(QString *error) const
-{
-    const auto fail = [error](const char *what) {
-        if (error)
-            *error = QStringLiteral("Runtime API: cannot %1 a connection for the runtime: %2")
-                         .arg(QLatin1String(what), QString::fromLocal8Bit(strerror(errno)));
-        return -1;
-    };
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return fail("open");
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(quint16(m_port));
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int rc;
-    do {
-        rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&to), sizeof to);
-    } while (rc != 0 && errno == EINTR);
-    if (rc != 0) {
-        const int e = errno;
-        ::close(fd);
-        errno = e;
-        return fail("make");
-    }
-    return fd;
-}
-
 QString RuntimeApiServer::address() const
 {
     return QStringLiteral("127.0.0.1:%1").arg(m_port);
+}
+
+int RuntimeApiServer::openChannel(QString *error)
+{
+    const auto fail = [error](const QString &message) {
+        if (error)
+            *error = QStringLiteral("Runtime API: cannot open the runtime's channel: %1").arg(message);
+        return -1;
+    };
+    std::lock_guard channel(m_channelMutex);
+    if (m_channelFd >= 0)
+        return fail(QStringLiteral("it is already open"));
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+        return fail(QString::fromLocal8Bit(strerror(errno)));
+    const int wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake < 0) {
+        const QString why = QString::fromLocal8Bit(strerror(errno));
+        ::close(pair[0]);
+        ::close(pair[1]);
+        return fail(why);
+    }
+    ::fcntl(pair[0], F_SETFL, ::fcntl(pair[0], F_GETFL) | O_NONBLOCK);
+    m_channelFd = pair[0];
+    m_wakeFd = wake;
+    return pair[1];
 }
 
 std::optional<RuntimeApiServer::Clock::time_point> RuntimeApiServer::runtimeStartedAt() const
@@ -142,18 +165,34 @@ std::optional<RuntimeApiServer::Clock::time_point> RuntimeApiServer::runtimeStar
     return m_runtimeStartedAt;
 }
 
-bool RuntimeApiServer::runtimeWaiting() const
+bool RuntimeApiServer::runtimeWaiting()
 {
+    if (m_channelFd >= 0) {
+        // Between invocations nobody reads the channel: the /next the runtime sent after its last
+        // answer may still be unread. Read it now, unless an engine thread is serving the channel.
+        std::unique_lock channel(m_channelMutex, std::try_to_lock);
+        if (!channel.owns_lock())
+            return false;
+        readChannel();
+    }
     std::lock_guard lock(m_mutex);
     return m_nextPending && !m_hasEvent;
 }
 
 RuntimeApiServer::Outcome RuntimeApiServer::waitUntilReady(Clock::time_point deadline)
 {
-    std::unique_lock lock(m_mutex);
-    const bool done = m_engineCv.wait_until(lock, deadline, [this] {
+    const auto ready = [this] {
         return m_aborted || m_state != State::Initializing || m_outcome.signal == Signal::InitError;
-    });
+    };
+    bool done;
+    if (m_channelFd >= 0) {
+        std::lock_guard channel(m_channelMutex);
+        done = serveChannel(deadline, ready);
+    } else {
+        std::unique_lock lock(m_mutex);
+        done = m_engineCv.wait_until(lock, deadline, ready);
+    }
+    std::lock_guard lock(m_mutex);
     if (m_outcome.signal == Signal::InitError)
         return m_outcome;
     if (m_aborted)
@@ -165,21 +204,42 @@ RuntimeApiServer::Outcome RuntimeApiServer::waitUntilReady(Clock::time_point dea
 
 RuntimeApiServer::Outcome RuntimeApiServer::invoke(const Invocation &invocation, Clock::time_point deadline)
 {
-    std::unique_lock lock(m_mutex);
-    if (m_aborted)
-        return {Signal::Aborted, {}, {}, 0};
-    m_current = invocation;
-    m_hasEvent = true;
-    m_delivered = false;
-    m_outcome = {};
-    lock.unlock();
-    m_runtimeCv.notify_one();
-    lock.lock();
+    std::unique_lock channel(m_channelMutex, std::defer_lock);
+    if (m_channelFd >= 0)
+        channel.lock();
+    Reply event;
+    bool deliverOnChannel = false;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_aborted)
+            return {Signal::Aborted, {}, {}, 0};
+        m_current = invocation;
+        m_hasEvent = true;
+        m_delivered = false;
+        m_outcome = {};
+        if (m_channelParked) {
+            m_channelParked = false;
+            deliverLocked(event);
+            deliverOnChannel = true;
+        }
+    }
+    if (deliverOnChannel)
+        writeChannel(event, deadline);
+    else
+        m_runtimeCv.notify_one(); // an HTTP /next may be parked
+
     const auto answered = [this] {
         return m_aborted || m_outcome.signal == Signal::Response || m_outcome.signal == Signal::Error
                || m_outcome.signal == Signal::ResponseTooLarge;
     };
-    if (!m_engineCv.wait_until(lock, deadline, answered)) {
+    if (m_channelFd >= 0) {
+        serveChannel(deadline, answered);
+    } else {
+        std::unique_lock lock(m_mutex);
+        m_engineCv.wait_until(lock, deadline, answered);
+    }
+    std::lock_guard lock(m_mutex);
+    if (!answered()) {
         m_hasEvent = false;
         return {Signal::TimedOut, {}, {}, 0};
     }
@@ -195,126 +255,354 @@ void RuntimeApiServer::abort()
         m_aborted = true;
     }
     m_runtimeCv.notify_all();
-    m_engineCv.notify_all();
+    notifyEngine();
 }
 
-void RuntimeApiServer::handleNext(const httplib::Request &, httplib::Response &res)
+void RuntimeApiServer::notifyEngine()
 {
-    std::unique_lock lock(m_mutex);
-    if (m_nextPending || m_delivered || m_state == State::Done) {
-        const char *to = m_state == State::Invoking ? "Invoking" : "Waiting";
-        renderError(res, 403, "InvalidStateTransition",
-                    std::string("State transition from ") + stateName(int(m_state)) + " to " + to
-                        + " failed for runtime. Error: " + (m_nextPending ? "a /next request is already waiting"
-                        : m_delivered ? "the current invocation has not been answered" : "the runtime failed to initialize"));
-        return;
+    m_engineCv.notify_all();
+    if (m_wakeFd >= 0) {
+        const quint64 one = 1;
+        [[maybe_unused]] const ssize_t n = ::write(m_wakeFd, &one, sizeof one);
     }
-    const bool wasInit = m_state == State::Initializing;
+}
+
+// ----------------------------------------------------------------------------------------------
+// The protocol
+
+const std::string *RuntimeApiServer::Request::header(const char *name) const
+{
+    for (const auto &h : headers) {
+        if (h.first == name)
+            return &h.second;
+    }
+    return nullptr;
+}
+
+namespace {
+
+void renderError(int status, const char *type, const std::string &message, int &outStatus, std::string &body)
+{
+    outStatus = status;
+    body = nlohmann::json{{"errorMessage", message}, {"errorType", type}}.dump();
+}
+
+} // namespace
+
+RuntimeApiServer::Dispatch RuntimeApiServer::dispatchLocked(const Request &req, Reply &reply)
+{
+    const auto error = [&reply](int status, const char *type, const std::string &message) {
+        renderError(status, type, message, reply.status, reply.body);
+        return Dispatch::Reply;
+    };
+    const auto accepted = [&reply] {
+        reply.status = 202;
+        reply.body = Accepted;
+    };
+    const std::string_view path = req.path;
+    const std::string_view api = ApiPrefix;
+
+    if (req.method == "GET" && path == std::string(ApiPrefix) + "/invocation/next") {
+        if (m_nextPending || m_delivered || m_state == State::Done) {
+            const char *to = m_state == State::Invoking ? "Invoking" : "Waiting";
+            return error(403, "InvalidStateTransition",
+                         std::string("State transition from ") + stateName(int(m_state)) + " to " + to
+                             + " failed for runtime. Error: "
+                             + (m_nextPending ? "a /next request is already waiting"
+                                : m_delivered ? "the current invocation has not been answered"
+                                              : "the runtime failed to initialize"));
+        }
+        m_state = State::Waiting;
+        if (m_hasEvent) {
+            deliverLocked(reply);
+            return Dispatch::Reply;
+        }
+        m_nextPending = true;
+        return Dispatch::Park;
+    }
+    if (req.method != "POST") {
+        reply.status = 404;
+        return Dispatch::Reply;
+    }
+    if (path == "/fnstudio/runtime-started") {
+        if (!m_runtimeStartedAt)
+            m_runtimeStartedAt = Clock::now();
+        accepted();
+        return Dispatch::Reply;
+    }
+    if (path == std::string(ApiPrefix) + "/init/error") {
+        if (m_state != State::Initializing)
+            return error(403, "InvalidStateTransition",
+                         std::string("State transition from ") + stateName(int(m_state))
+                             + " to InitError failed for runtime. Error: the runtime already initialized");
+        accepted();
+        const std::string *type = req.header("lambda-runtime-function-error-type");
+        m_outcome = {Signal::InitError, QByteArray::fromStdString(req.body),
+                     type ? QByteArray::fromStdString(*type) : QByteArray(), 0};
+        m_state = State::Done;
+        return Dispatch::Reply;
+    }
+
+    // /invocation/{id}/response and /invocation/{id}/error
+    const std::string invocationPrefix = std::string(api) + "/invocation/";
+    if (path.substr(0, invocationPrefix.size()) != invocationPrefix) {
+        reply.status = 404;
+        return Dispatch::Reply;
+    }
+    const std::string_view rest = path.substr(invocationPrefix.size());
+    const size_t slash = rest.find('/');
+    const std::string_view what = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    if (what != "response" && what != "error") {
+        reply.status = 404;
+        return Dispatch::Reply;
+    }
+    const std::string_view id = rest.substr(0, slash);
+    if (m_state == State::Initializing)
+        return error(403, "InvalidStateTransition",
+                     "State transition from Initializing to InvocationResponse failed for runtime. Error: "
+                     "no invocation has been delivered");
+    if (id.empty() || !m_delivered || m_current.requestId != QByteArray(id.data(), qsizetype(id.size())))
+        return error(400, "InvalidRequestID", "Invalid request ID");
+
+    if (what == "error") {
+        accepted();
+        const std::string *type = req.header("lambda-runtime-function-error-type");
+        m_outcome = {Signal::Error, QByteArray::fromStdString(req.body),
+                     type ? QByteArray::fromStdString(*type) : QByteArray(), 0};
+    } else if (const std::string *mode = req.header("lambda-runtime-function-response-mode");
+               mode && *mode != "streaming") {
+        error(400, "InvalidFunctionResponseMode", "Invalid function response mode");
+        m_outcome = {Signal::Error,
+                     R"({"errorMessage":"Invalid response mode header","errorType":"Runtime.InvalidResponseModeHeader"})",
+                     "Runtime.InvalidResponseModeHeader", 0};
+    } else if (req.bodySize > MaxResponseBytes) {
+        error(413, "RequestEntityTooLarge",
+              "Exceeded maximum allowed payload size (" + std::to_string(MaxResponseBytes) + " bytes).");
+        m_outcome = {Signal::ResponseTooLarge, {}, {}, req.bodySize};
+    } else {
+        accepted();
+        m_outcome = {Signal::Response, QByteArray::fromStdString(req.body), {}, 0};
+    }
+    m_delivered = false;
     m_state = State::Waiting;
-    m_nextPending = true;
-    if (wasInit) {
-        lock.unlock();
-        m_engineCv.notify_all();
-        lock.lock();
-    }
-    m_runtimeCv.wait(lock, [this] { return m_hasEvent || m_stopping || m_aborted; });
+    return Dispatch::Reply;
+}
+
+void RuntimeApiServer::deliverLocked(Reply &reply)
+{
     m_nextPending = false;
-    if (!m_hasEvent) {
-        renderError(res, 500, "InternalServerError", "Internal Server Error");
-        return;
-    }
     m_hasEvent = false;
     m_delivered = true;
     m_state = State::Invoking;
     const Invocation &inv = m_current;
-    res.status = 200;
-    res.set_header("Lambda-Runtime-Aws-Request-Id", inv.requestId.toStdString());
-    res.set_header("Lambda-Runtime-Deadline-Ms", std::to_string(inv.deadlineMs));
-    res.set_header("Lambda-Runtime-Invoked-Function-Arn", inv.functionArn.toStdString());
+    reply.status = 200;
+    reply.headers.clear();
+    reply.headers.emplace_back("Lambda-Runtime-Aws-Request-Id", inv.requestId.toStdString());
+    reply.headers.emplace_back("Lambda-Runtime-Deadline-Ms", std::to_string(inv.deadlineMs));
+    reply.headers.emplace_back("Lambda-Runtime-Invoked-Function-Arn", inv.functionArn.toStdString());
     if (!inv.traceId.isEmpty())
-        res.set_header("Lambda-Runtime-Trace-Id", inv.traceId.toStdString());
+        reply.headers.emplace_back("Lambda-Runtime-Trace-Id", inv.traceId.toStdString());
     if (!inv.clientContext.isEmpty())
-        res.set_header("Lambda-Runtime-Client-Context", inv.clientContext.toStdString());
+        reply.headers.emplace_back("Lambda-Runtime-Client-Context", inv.clientContext.toStdString());
     if (!inv.cognitoIdentity.isEmpty())
-        res.set_header("Lambda-Runtime-Cognito-Identity", inv.cognitoIdentity.toStdString());
-    res.set_content(inv.payload.constData(), size_t(inv.payload.size()), JsonType);
+        reply.headers.emplace_back("Lambda-Runtime-Cognito-Identity", inv.cognitoIdentity.toStdString());
+    reply.body.assign(inv.payload.constData(), size_t(inv.payload.size()));
 }
 
-// Shared checks of /response and /error: the request id must name the invocation in flight.
-// Returns false after rendering the error.
-static bool checkInvocation(const httplib::Request &req, httplib::Response &res, bool initializing,
-                            bool delivered, const QByteArray &current)
+// ----------------------------------------------------------------------------------------------
+// HTTP: a server thread per connection carries requests to the dispatcher; a /next parks there.
+
+void RuntimeApiServer::serveHttp(const httplib::Request &httpReq, httplib::Response &res)
 {
-    if (initializing) {
-        renderError(res, 403, "InvalidStateTransition",
-                    "State transition from Initializing to InvocationResponse failed for runtime. Error: "
-                    "no invocation has been delivered");
-        return false;
+    Request req;
+    req.method = httpReq.method;
+    req.path = httpReq.path;
+    for (const auto &[name, value] : httpReq.headers)
+        req.headers.emplace_back(lower(name), value);
+    req.body = httpReq.body;
+    req.bodySize = qint64(httpReq.body.size());
+
+    Reply reply;
+    {
+        std::unique_lock lock(m_mutex);
+        const bool wasInit = m_state == State::Initializing;
+        if (dispatchLocked(req, reply) == Dispatch::Park) {
+            if (wasInit) {
+                lock.unlock();
+                notifyEngine(); // Ready
+                lock.lock();
+            }
+            m_runtimeCv.wait(lock, [this] { return m_hasEvent || m_stopping || m_aborted; });
+            if (m_hasEvent) {
+                deliverLocked(reply);
+            } else {
+                m_nextPending = false;
+                renderError(500, "InternalServerError", "Internal Server Error", reply.status, reply.body);
+            }
+        }
     }
-    const std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
-    if (id.empty() || !delivered || current != QByteArray::fromStdString(id)) {
-        renderError(res, 400, "InvalidRequestID", "Invalid request ID");
-        return false;
-    }
-    return true;
+    notifyEngine();
+    res.status = reply.status;
+    for (const auto &[name, value] : reply.headers)
+        res.set_header(name, value);
+    if (!reply.body.empty())
+        res.set_content(std::move(reply.body), JsonType);
 }
 
-void RuntimeApiServer::handleResponse(const httplib::Request &req, httplib::Response &res)
+// ----------------------------------------------------------------------------------------------
+// The channel: requests read and answered by the engine thread that waits for them.
+
+bool RuntimeApiServer::serveChannel(Clock::time_point deadline, const std::function<bool()> &done)
 {
-    std::unique_lock lock(m_mutex);
-    if (!checkInvocation(req, res, m_state == State::Initializing, m_delivered, m_current.requestId))
-        return;
-    if (req.has_header("Lambda-Runtime-Function-Response-Mode")
-        && req.get_header_value("Lambda-Runtime-Function-Response-Mode") != "streaming") {
-        renderError(res, 400, "InvalidFunctionResponseMode", "Invalid function response mode");
-        m_outcome = {Signal::Error, R"({"errorMessage":"Invalid response mode header","errorType":"Runtime.InvalidResponseModeHeader"})",
-                     "Runtime.InvalidResponseModeHeader", 0};
-    } else if (qint64(req.body.size()) > MaxResponseBytes) {
-        renderError(res, 413, "RequestEntityTooLarge",
-                    "Exceeded maximum allowed payload size (" + std::to_string(MaxResponseBytes) + " bytes).");
-        m_outcome = {Signal::ResponseTooLarge, {}, {}, qint64(req.body.size())};
-    } else {
-        res.status = 202;
-        res.set_content(Accepted, JsonType);
-        m_outcome = {Signal::Response, QByteArray(req.body.data(), qsizetype(req.body.size())), {}, 0};
+    for (;;) {
+        {
+            std::lock_guard lock(m_mutex);
+            if (done())
+                return true;
+        }
+        const int timeout = msUntil(deadline);
+        if (timeout == 0 && Clock::now() >= deadline) {
+            std::lock_guard lock(m_mutex);
+            return done();
+        }
+        // A closed channel is no longer watched; the process's exit (abort) or the deadline ends the wait.
+        pollfd fds[2] = {{m_channelClosed ? -1 : m_channelFd, POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
+        if (::poll(fds, 2, timeout) < 0 && errno != EINTR)
+            return false;
+        if (fds[1].revents & POLLIN) {
+            quint64 count;
+            [[maybe_unused]] const ssize_t n = ::read(m_wakeFd, &count, sizeof count);
+        }
+        if (fds[0].revents)
+            readChannel();
     }
-    m_delivered = false;
-    m_state = State::Waiting;
-    lock.unlock();
-    m_engineCv.notify_all();
 }
 
-void RuntimeApiServer::handleError(const httplib::Request &req, httplib::Response &res)
+void RuntimeApiServer::readChannel()
 {
-    std::unique_lock lock(m_mutex);
-    if (!checkInvocation(req, res, m_state == State::Initializing, m_delivered, m_current.requestId))
-        return;
-    res.status = 202;
-    res.set_content(Accepted, JsonType);
-    m_outcome = {Signal::Error, QByteArray(req.body.data(), qsizetype(req.body.size())),
-                 QByteArray::fromStdString(req.get_header_value("Lambda-Runtime-Function-Error-Type")), 0};
-    m_delivered = false;
-    m_state = State::Waiting;
-    lock.unlock();
-    m_engineCv.notify_all();
+    char buffer[64 * 1024];
+    while (!m_channelClosed) {
+        const ssize_t n = ::recv(m_channelFd, buffer, sizeof buffer, 0);
+        if (n > 0) {
+            m_channelIn.append(buffer, size_t(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        m_channelClosed = true; // the runtime closed its end (or the socket failed)
+    }
+
+    // Every complete request in what has arrived, in order.
+    for (;;) {
+        if (m_discarding) {
+            const size_t take = size_t(std::min<qint64>(m_discardLeft, qint64(m_channelIn.size())));
+            m_channelIn.erase(0, take);
+            m_discardLeft -= qint64(take);
+            if (m_discardLeft > 0)
+                return;
+        }
+        Request req;
+        if (m_discarding) {
+            req = std::move(*m_discarding);
+            m_discarding.reset();
+        } else {
+            const size_t headEnd = m_channelIn.find("\r\n\r\n");
+            if (headEnd == std::string::npos) {
+                if (m_channelIn.size() > MaxHeadBytes)
+                    m_channelClosed = true; // not HTTP: stop listening; the deadline or the exit ends it
+                return;
+            }
+            const std::string_view head(m_channelIn.data(), headEnd);
+            const size_t lineEnd = std::min(head.find("\r\n"), head.size());
+            const std::string_view line = head.substr(0, lineEnd);
+            const size_t sp1 = line.find(' ');
+            const size_t sp2 = line.rfind(' ');
+            if (sp1 == std::string_view::npos || sp2 <= sp1 || line.substr(sp2 + 1, 7) != "HTTP/1.") {
+                m_channelClosed = true;
+                return;
+            }
+            req.method = std::string(line.substr(0, sp1));
+            req.path = std::string(line.substr(sp1 + 1, sp2 - sp1 - 1));
+            if (const size_t query = req.path.find('?'); query != std::string::npos)
+                req.path.resize(query);
+            qint64 length = 0;
+            for (size_t at = lineEnd; at < head.size();) {
+                const size_t next = std::min(head.find("\r\n", at + 2), head.size());
+                const std::string_view field = head.substr(at + 2, next - at - 2);
+                at = next;
+                const size_t colon = field.find(':');
+                if (colon == std::string_view::npos)
+                    continue;
+                std::string name = lower(trimmed(field.substr(0, colon)));
+                std::string value = trimmed(field.substr(colon + 1));
+                if (name == "content-length")
+                    length = std::atoll(value.c_str());
+                if (name == "transfer-encoding") {
+                    m_channelClosed = true; // our runtimes send lengths; anything else is not served here
+                    return;
+                }
+                req.headers.emplace_back(std::move(name), std::move(value));
+            }
+            req.bodySize = length;
+            if (length > MaxResponseBytes) {
+                // Skipped as it arrives, never held: answered 413 once the last byte is in.
+                m_channelIn.erase(0, headEnd + 4);
+                m_discarding = std::move(req);
+                m_discardLeft = length;
+                continue;
+            }
+            if (m_channelIn.size() < headEnd + 4 + size_t(length))
+                return; // the body is still coming: parsed again when it is all here
+            req.body = m_channelIn.substr(headEnd + 4, size_t(length));
+            m_channelIn.erase(0, headEnd + 4 + size_t(length));
+        }
+
+        Reply reply;
+        bool park;
+        {
+            std::lock_guard lock(m_mutex);
+            park = dispatchLocked(req, reply) == Dispatch::Park;
+            if (park)
+                m_channelParked = true;
+        }
+        if (!park && !writeChannel(reply, Clock::now() + std::chrono::seconds(10)))
+            return;
+    }
 }
 
-void RuntimeApiServer::handleInitError(const httplib::Request &req, httplib::Response &res)
+bool RuntimeApiServer::writeChannel(const Reply &reply, Clock::time_point deadline)
 {
-    std::unique_lock lock(m_mutex);
-    if (m_state != State::Initializing) {
-        renderError(res, 403, "InvalidStateTransition",
-                    std::string("State transition from ") + stateName(int(m_state))
-                        + " to InitError failed for runtime. Error: the runtime already initialized");
-        return;
+    std::string out = "HTTP/1.1 " + std::to_string(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
+    for (const auto &[name, value] : reply.headers)
+        out += name + ": " + value + "\r\n";
+    if (!reply.body.empty())
+        out += std::string("Content-Type: ") + JsonType + "\r\n";
+    out += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n\r\n";
+    out += reply.body;
+    for (size_t at = 0; at < out.size() && !m_channelClosed;) {
+        const ssize_t n = ::send(m_channelFd, out.data() + at, out.size() - at, MSG_NOSIGNAL);
+        if (n > 0) {
+            at += size_t(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            // The runtime reads a large event as it comes: wait for room, the deadline or an abort.
+            pollfd fds[2] = {{m_channelFd, POLLOUT, 0}, {m_wakeFd, POLLIN, 0}};
+            const int timeout = msUntil(deadline);
+            if (timeout == 0 || ::poll(fds, 2, timeout) == 0)
+                return false;
+            std::lock_guard lock(m_mutex);
+            if (m_aborted)
+                return false;
+            continue;
+        }
+        m_channelClosed = true;
     }
-    res.status = 202;
-    res.set_content(Accepted, JsonType);
-    m_outcome = {Signal::InitError, QByteArray(req.body.data(), qsizetype(req.body.size())),
-                 QByteArray::fromStdString(req.get_header_value("Lambda-Runtime-Function-Error-Type")), 0};
-    m_state = State::Done;
-    lock.unlock();
-    m_engineCv.notify_all();
+    return !m_channelClosed;
 }
 
 } // namespace fn

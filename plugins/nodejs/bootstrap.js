@@ -2,13 +2,13 @@
 // from _HANDLER (CommonJS and ES modules), the context object, callback and async handlers,
 // Lambda's error shapes and console format. Node standard library only.
 //
-// The loop speaks raw HTTP/1.1 over the one connection the engine hands it (see RuntimeApi below)
+// The loop speaks raw HTTP/1.1 over the one channel the engine hands it (see RuntimeApi below)
 // because that is most of a warm invocation's overhead: Node's http module costs ~350 us per /next +
 // /response pair. Behaviour (messages, error types, log lines) follows AWS's Node.js runtime
 // interface client.
 //
 // Cold start is measured against a bare `node -e 0`, so start-up work is kept off the path (profiled
-// with callgrind, --cpu-prof and marks of performance.now()): no socket code (the connection is made
+// with callgrind, --cpu-prof and marks of performance.now()): no socket code (the channel is made
 // by the engine), log lines go to fd 1 with write(2) instead of process.stdout (whose stream costs
 // ~1 ms to set up), and ES modules are loaded with require() where the Node version supports it (the
 // ESM loader behind import() costs ~3 ms more on its first use).
@@ -23,12 +23,13 @@ const API = '/2018-06-01/runtime';
 const REQUEST_ID = Symbol.for('aws.lambda.runtime.requestId');
 
 // ----------------------------------------------------------------------------------------------
-// Runtime API client. The engine hands this runtime its connection already made, on descriptor 3
-// (runtime.json's "runtimeApiFd"): a blocking TCP socket to the environment's Runtime API, on which
-// requests go out with write(2) and replies come in with read(2), through fs, one exchange at a
-// time. No socket code is loaded at start-up (Node's net module and its first connection cost ~7 ms
-// of a cold start), and a GET /next holds the whole process until an event arrives: between
-// invocations no code of the function runs, as in Lambda, which freezes the environment there.
+// Runtime API client. The engine hands this runtime its channel to the Runtime API on descriptor 3
+// (runtime.json's "runtimeApiFd"): a blocking stream socket whose other end the engine's waiting
+// thread reads and answers. Requests go out with write(2) and replies come in with read(2), through
+// fs, one exchange at a time. No socket code is loaded at start-up (Node's net module and its first
+// connection cost ~7 ms of a cold start), and a GET /next holds the whole process until an event
+// arrives: between invocations no code of the function runs, as in Lambda, which freezes the
+// environment there.
 
 const API_FD = 3;
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -377,7 +378,7 @@ async function main() {
     // not open
   }
   if (!address || !isSocket) {
-    process.stderr.write(`fnstudio bootstrap: started without its Runtime API connection (descriptor ${API_FD} ` +
+    process.stderr.write(`fnstudio bootstrap: started without its Runtime API channel (descriptor ${API_FD} ` +
       'and AWS_LAMBDA_RUNTIME_API): fnstudio\'s engine starts this runtime and hands it one\n');
     process.exit(1);
   }

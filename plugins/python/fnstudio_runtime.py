@@ -30,19 +30,26 @@ def _json_module():
 # --------------------------------------------------------------------------------------------
 # Runtime API client: strict handling of the few fixed exchanges on one keep-alive connection.
 
+_CHANNEL_FD = 3
+
+
 class RuntimeApiError(Exception):
     pass
 
 
 class RuntimeApi(object):
     __slots__ = ("host", "port", "sock", "buf", "view", "start", "end", "closing",
-                 "next_request", "host_header")
+                 "next_request", "host_header", "channel")
 
     def __init__(self, address):
         host, _, port = address.rpartition(":")
         self.host = host or "127.0.0.1"
         self.port = int(port)
         self.sock = None
+        # The engine hands this runtime its channel to the Runtime API on descriptor 3 (runtime.json
+        # "runtimeApiFd"): the first connection is that one; later ones (if it ever closed) are TCP
+        # connections to AWS_LAMBDA_RUNTIME_API, which serves the same state.
+        self.channel = True
         # One receive buffer for the environment's life; an event larger than it grows it once.
         self.buf = bytearray(256 * 1024)
         self.view = memoryview(self.buf)
@@ -56,9 +63,17 @@ class RuntimeApi(object):
     def connect(self):
         if self.sock is not None:
             self.sock.close()
-        sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
-        sock.connect((self.host, self.port))
-        sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+        sock = None
+        if self.channel:
+            self.channel = False
+            try:
+                sock = _socket.socket(fileno=_CHANNEL_FD)
+            except OSError:
+                sock = None  # not handed one: started by hand, or by another tool
+        if sock is None:
+            sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+            sock.connect((self.host, self.port))
+            sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
         self.sock = sock
         self.start = self.end = 0
         self.closing = False

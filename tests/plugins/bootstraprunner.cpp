@@ -102,10 +102,10 @@ RuntimeApiServer::Outcome BootstrapRunner::start(const QString &handler, const Q
     m_process.setProcessEnvironment(env);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.setWorkingDirectory(m_task.path());
-    // A runtime that is handed its Runtime API connection gets one, as from the engine.
+    // A runtime that takes a channel to the Runtime API is handed one, as by the engine.
     int apiFd = -1;
-    if (m_descriptor.runtimeApiFd >= 0) {
-        apiFd = m_server->connectClient(&error);
+    if (m_descriptor.runtimeApiFd >= 0 && m_handChannel) {
+        apiFd = m_server->openChannel(&error);
         if (apiFd < 0)
             qFatal("%s", qPrintable(error));
         const int as = m_descriptor.runtimeApiFd;

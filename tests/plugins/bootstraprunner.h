@@ -29,6 +29,10 @@ public:
     QString taskRoot() const { return m_task.path(); }
     void writeTaskFile(const QString &relativePath, const QByteArray &content);
 
+    // Whether a runtime that takes a channel (runtime.json "runtimeApiFd") is handed one, as the
+    // engine does; default true. Without it the runtime must find the Runtime API by its address.
+    void setHandChannel(bool hand) { m_handChannel = hand; }
+
     // Starts the server and the bootstrap and waits until it is in /next or reported an init error.
     RuntimeApiServer::Outcome start(const QString &handler, const QStringList &extraEnvironment = {});
     RuntimeApiServer::Outcome invoke(const QByteArray &payload, const QByteArray &requestId,
@@ -50,6 +54,7 @@ private:
     std::unique_ptr<RuntimeApiServer> m_server;
     QProcess m_process;
     QByteArray m_output;
+    bool m_handChannel = true;
 };
 
 } // namespace fn

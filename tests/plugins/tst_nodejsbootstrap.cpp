@@ -315,7 +315,7 @@ exports.handler = async () => {
         QVERIFY(node.waitForFinished(10000));
         QCOMPARE(node.exitCode(), 1);
         const QByteArray out = node.readAll();
-        QVERIFY2(out.contains("started without its Runtime API connection (descriptor 3"), out.constData());
+        QVERIFY2(out.contains("started without its Runtime API channel (descriptor 3"), out.constData());
     }
 };
 

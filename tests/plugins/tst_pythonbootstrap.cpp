@@ -108,6 +108,20 @@ private Q_SLOTS:
         QVERIFY(log.contains("two\nlines\n"));
     }
 
+    void withoutAChannelItConnectsToTheAddress()
+    {
+        // Started by hand or by another tool: no descriptor 3, so AWS_LAMBDA_RUNTIME_API over TCP.
+        BootstrapRunner r(QStringLiteral("python3.12"));
+        if (!r.unavailable().isEmpty())
+            QSKIP(qPrintable(r.unavailable()));
+        r.setHandChannel(false);
+        r.writeTaskFile(QStringLiteral("app.py"), App);
+        QCOMPARE(r.start(QStringLiteral("app.handler")).signal, Signal::Ready);
+        const auto out = r.invoke(R"({"name": "tcp"})", "req-tcp");
+        QCOMPARE(out.signal, Signal::Response);
+        QCOMPARE(BootstrapRunner::json(out.body).value(QLatin1String("requestId")).toString(), QStringLiteral("req-tcp"));
+    }
+
     void handlerErrorIsReportedAndTheEnvironmentLivesOn()
     {
         BootstrapRunner r(QStringLiteral("python3.12"));
