@@ -173,7 +173,21 @@ EnvironmentState ExecutionEnvironment::state() const
 
 qint64 ExecutionEnvironment::memoryNow() const
 {
-    return m_group && isAlive() ? m_group->memoryCurrent() + m_uncharged : 0;
+    const auto g = group();
+    return g && isAlive() ? g->memoryCurrent() + m_uncharged : 0;
+}
+
+std::shared_ptr<ResourceGroup> ExecutionEnvironment::group() const
+{
+    std::lock_guard lock(m_stateMutex);
+    return m_group;
+}
+
+void ExecutionEnvironment::joinReader()
+{
+    std::lock_guard lock(m_readerJoinMutex);
+    if (m_reader.joinable())
+        m_reader.join();
 }
 
 ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requestIdForErrors)
@@ -194,9 +208,13 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     // applies from the first GET /next on, see below.
     limits.cpus = 0;
     limits.pidsMax = 1024;
-    m_group = m_backend.createGroup(m_id, limits, &error);
-    if (!m_group)
+    std::shared_ptr<ResourceGroup> group = m_backend.createGroup(m_id, limits, &error);
+    if (!group)
         return fail(QStringLiteral("Sandbox.Failure"), error);
+    {
+        std::lock_guard lock(m_stateMutex);
+        m_group = group;
+    }
     if (!m_api.start(&error))
         return fail(QStringLiteral("Sandbox.Failure"), error);
 
@@ -259,13 +277,13 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     }
     spec.arguments = Bubblewrap::arguments(layout, command);
     spec.environment = buildEnvironment(m_setup, m_api.address(), m_logStream);
-    m_group->applyTo(spec);
+    group->applyTo(spec);
 
     if (!m_process.start(spec, &error))
         return fail(QStringLiteral("Sandbox.Failure"), error);
     const auto t1 = Clock::now();
     result.sandboxMs = msBetween(t0, t1);
-    m_group->setLeader(m_process.pid());
+    group->setLeader(m_process.pid());
     m_reader = std::thread([this] { readerLoop(); });
 
     const auto outcome = m_api.waitUntilReady(t0 + std::chrono::milliseconds(m_setup.initTimeoutMs));
@@ -278,10 +296,10 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     switch (outcome.signal) {
     case S::Ready:
         result.ok = true;
-        m_group->setCpuLimit(f.memoryMb / 1769.0);
+        group->setCpuLimit(f.memoryMb / 1769.0);
         // The interpreter's binary and libraries are usually in the page cache already, charged to
         // whoever read them first; Lambda's fresh microVM counts them. Measure that share once here.
-        m_uncharged = std::max<qint64>(0, m_group->residentBytes() - m_group->memoryCurrent());
+        m_uncharged = std::max<qint64>(0, group->residentBytes() - group->memoryCurrent());
         markIdle();
         return result;
     case S::InitError: {
@@ -310,8 +328,7 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
                         .arg(requestIdForErrors, QString::number(m_setup.initTimeoutMs / 1000.0, 'f', 2)));
     default: {
         // The runtime died before it asked for work.
-        if (m_reader.joinable())
-            m_reader.join();
+        joinReader();
         QString exit;
         {
             std::lock_guard lock(m_stateMutex);
@@ -337,8 +354,9 @@ ExecutionEnvironment::InvokeResult ExecutionEnvironment::invoke(const RuntimeApi
         std::lock_guard lock(m_stateMutex);
         ++m_state.invocations;
     }
-    if (m_group)
-        m_group->resetPeak();
+    const auto group = this->group();
+    if (group)
+        group->resetPeak();
     const auto t0 = Clock::now();
     const auto outcome = m_api.invoke(invocation, deadline);
     const auto t1 = Clock::now();
@@ -347,12 +365,11 @@ ExecutionEnvironment::InvokeResult ExecutionEnvironment::invoke(const RuntimeApi
     result.body = outcome.body;
     result.errorType = QString::fromUtf8(outcome.errorType);
     result.attemptedSize = outcome.bodySize;
-    if (m_group) {
-        result.peakBytes = m_group->memoryPeak() + m_uncharged;
+    if (group) {
+        result.peakBytes = group->memoryPeak() + m_uncharged;
         if (outcome.signal == RuntimeApiServer::Signal::Aborted) {
-            if (m_reader.joinable())
-                m_reader.join(); // the runtime died: wait until its exit is recorded
-            result.outOfMemory = m_group->oomKilled();
+            joinReader(); // the runtime died: wait until its exit is recorded
+            result.outOfMemory = group->oomKilled();
             std::lock_guard lock(m_stateMutex);
             result.exitDescription = m_exitStatus ? m_exitStatus->describe() : QStringLiteral("signal: killed");
         }
@@ -372,13 +389,13 @@ void ExecutionEnvironment::markIdle()
 
 bool ExecutionEnvironment::freezeIfParked()
 {
-    if (!m_group || !isAlive() || !m_api.runtimeWaiting())
+    if (!isAlive() || !m_api.runtimeWaiting())
         return false;
     {
         std::lock_guard lock(m_stateMutex);
         if (m_frozen)
             return true;
-        if (m_state.phase != EnvironmentPhase::Idle || !m_group->freeze())
+        if (!m_group || m_state.phase != EnvironmentPhase::Idle || !m_group->freeze())
             return false;
         m_frozen = true;
     }
@@ -389,7 +406,7 @@ bool ExecutionEnvironment::freezeIfParked()
 void ExecutionEnvironment::thawIfFrozen()
 {
     std::lock_guard lock(m_stateMutex);
-    if (m_frozen) {
+    if (m_frozen && m_group) {
         m_group->thaw();
         m_frozen = false;
     }
@@ -498,14 +515,14 @@ void ExecutionEnvironment::shutdown(const QString &reason)
     thawIfFrozen();
     if (m_process.pid() > 0 && !m_exited)
         m_process.kill();
-    if (m_group)
-        m_group->killAll();
+    const auto group = this->group();
+    if (group)
+        group->killAll();
     if (m_wakeFd >= 0) {
         const quint64 one = 1;
         [[maybe_unused]] auto n = ::write(m_wakeFd, &one, sizeof one);
     }
-    if (m_reader.joinable())
-        m_reader.join();
+    joinReader();
     if (m_process.pid() > 0 && !m_exited) {
         const auto status = m_process.waitForExit(2000);
         std::lock_guard lock(m_stateMutex);
@@ -515,7 +532,10 @@ void ExecutionEnvironment::shutdown(const QString &reason)
     }
     drainOutput();
     m_api.stop();
-    m_group.reset();
+    {
+        std::lock_guard lock(m_stateMutex);
+        m_group.reset(); // freed here, or by the last thread still using it
+    }
     setPhase(EnvironmentPhase::Stopped, reason);
 }
 

@@ -103,6 +103,8 @@ private:
     void emitLinesLocked(const char *data, qsizetype size, bool flushPartial);
     void setPhase(EnvironmentPhase phase, const QString &reason = {});
     void thawIfFrozen();
+    std::shared_ptr<ResourceGroup> group() const;
+    void joinReader();
 
     Setup m_setup;
     SandboxBackend &m_backend;
@@ -115,8 +117,11 @@ private:
 
     RuntimeApiServer m_api;
     ChildProcess m_process;
-    std::unique_ptr<ResourceGroup> m_group;
+    // Shared with the threads using it (invoking, sampling) so that a shutdown on another thread
+    // cannot free it under them; replaced only under m_stateMutex (see group()).
+    std::shared_ptr<ResourceGroup> m_group;
     std::thread m_reader;
+    std::mutex m_readerJoinMutex;   // start(), invoke() and shutdown() may each join the reader
     int m_wakeFd = -1;              // eventfd: tells the reader to stop
 
     mutable std::mutex m_logMutex;  // output pipe, partial line, current request id
@@ -130,7 +135,7 @@ private:
     std::atomic<qint64> m_idleSinceMs{0};
     std::optional<ExitStatus> m_exitStatus; // under m_stateMutex
     std::condition_variable m_exitCv;
-    qint64 m_uncharged = 0; // resident file pages the cgroup charged elsewhere, measured after init       // with m_stateMutex: the reader saw the process exit
+    std::atomic<qint64> m_uncharged{0}; // resident file pages the cgroup charged elsewhere, measured after init
 };
 
 } // namespace fn
