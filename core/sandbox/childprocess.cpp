@@ -19,6 +19,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -108,7 +110,7 @@ qint64 monotonicMs()
     return qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
-// Async-signal-safe helpers for the child between fork and exec.
+// Async-signal-safe helpers for the child between clone and exec.
 size_t formatPid(pid_t pid, char *buf)
 {
     char tmp[24];
@@ -132,6 +134,123 @@ size_t formatPid(pid_t pid, char *buf)
         r = ::write(reportFd, &failure, sizeof failure);
     } while (r < 0 && errno == EINTR);
     _exit(127);
+}
+
+// What the child needs between clone and exec, prepared by the parent.
+struct ChildSetup
+{
+    const char *program;
+    char *const *argv;
+    char *const *envp;
+    char *const *procFiles;
+    const char *procFileIsTasks;
+    size_t procFileCount;
+    const char *workDir; // null: stay
+    const int *out;      // pipe: the child's stdout and stderr
+    const int *report;   // pipe: a ChildFailure if the child cannot exec
+    const int *passFrom; // descriptors to pass, and the numbers they get
+    const int *passTo;
+    size_t passCount;
+    int passAbove;       // above every passTo
+    qint64 addressSpaceLimit;
+    int maxProcesses;
+};
+
+// The child, from clone to exec: async-signal-safe calls only, on its own stack, in the parent's
+// memory (the parent is suspended until the exec or _exit). Writes nothing the parent reads.
+int childMain(void *arg)
+{
+    const ChildSetup &s = *static_cast<const ChildSetup *>(arg);
+    ::close(s.out[0]);
+    ::close(s.report[0]);
+    ::setpgid(0, 0);
+
+    // Dispositions the studio ignores (SIGPIPE) and its blocked mask would otherwise survive exec.
+    struct sigaction dfl;
+    std::memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            ::sigaction(sig, &dfl, nullptr);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+
+    // Join the resource group before exec so the runtime's first allocation is already counted.
+    // A cgroup v1 "tasks" file takes "0" (this thread, which is the whole child process):
+    // moving one thread skips the global threadgroup lock whose RCU wait costs ~10 ms per write.
+    char pidText[32];
+    const size_t pidLen = formatPid(::getpid(), pidText);
+    for (size_t i = 0; i < s.procFileCount; ++i) {
+        const char *text = s.procFileIsTasks[i] ? "0" : pidText;
+        const size_t length = s.procFileIsTasks[i] ? 1 : pidLen;
+        const int fd = ::open(s.procFiles[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || ::write(fd, text, length) != ssize_t(length))
+            childFail(s.report[1], ChildStage::CgroupPlacement, int(i));
+        ::close(fd);
+    }
+
+    const int devNull = ::open("/dev/null", O_RDONLY);
+    if (devNull < 0 || ::dup2(devNull, STDIN_FILENO) < 0 || ::dup2(s.out[1], STDOUT_FILENO) < 0
+        || ::dup2(s.out[1], STDERR_FILENO) < 0)
+        childFail(s.report[1], ChildStage::Stdio);
+    if (devNull > STDERR_FILENO)
+        ::close(devNull);
+    if (s.out[1] > STDERR_FILENO)
+        ::close(s.out[1]);
+    // Descriptors some other part of the studio opened without O_CLOEXEC must not leak into a sandbox.
+    ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+
+    // Passed descriptors: first every source (and the report pipe) moves above the highest
+    // target, so that no dup2 below can close one that is still to be passed.
+    int reportFd = s.report[1];
+    if (s.passCount > 0) {
+        reportFd = ::fcntl(s.report[1], F_DUPFD_CLOEXEC, s.passAbove);
+        if (reportFd < 0)
+            childFail(s.report[1], ChildStage::PassFd);
+        int moved[MaxPassedFds];
+        for (size_t i = 0; i < s.passCount; ++i) {
+            moved[i] = ::fcntl(s.passFrom[i], F_DUPFD_CLOEXEC, s.passAbove);
+            if (moved[i] < 0)
+                childFail(reportFd, ChildStage::PassFd, int(i));
+        }
+        // dup2 gives a descriptor without close-on-exec.
+        for (size_t i = 0; i < s.passCount; ++i) {
+            if (::dup2(moved[i], s.passTo[i]) != s.passTo[i])
+                childFail(reportFd, ChildStage::PassFd, int(i));
+        }
+    }
+
+    if (s.workDir && ::chdir(s.workDir) != 0)
+        childFail(reportFd, ChildStage::WorkingDirectory);
+
+    // No core files dropped into the user's folders (Lambda has no core dumps either).
+    struct rlimit rl{0, 0};
+    ::setrlimit(RLIMIT_CORE, &rl);
+    if (s.addressSpaceLimit > 0) {
+        rl.rlim_cur = rl.rlim_max = rlim_t(s.addressSpaceLimit);
+        if (::setrlimit(RLIMIT_AS, &rl) != 0)
+            childFail(reportFd, ChildStage::Limits);
+    }
+    if (s.maxProcesses > 0) {
+        rl.rlim_cur = rl.rlim_max = rlim_t(s.maxProcesses);
+        if (::setrlimit(RLIMIT_NPROC, &rl) != 0)
+            childFail(reportFd, ChildStage::Limits);
+    }
+
+    ::execve(s.program, s.argv, s.envp);
+    childFail(reportFd, ChildStage::Exec);
+}
+
+// The child's stack: one, as children start one at a time on the spawner thread and each is done
+// with it (exec'd or gone) before clone returns. Mapped once, never unmapped.
+void *spawnStackTop()
+{
+    static constexpr size_t Size = 256 * 1024;
+    static char *const stack = static_cast<char *>(
+        ::mmap(nullptr, Size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0));
+    return stack + Size; // stacks grow down on every architecture fnstudio builds for
 }
 
 void closeFd(int &fd)
@@ -226,7 +345,7 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
                             .arg(spec.program).arg(p.fd).arg(p.as));
     }
 
-    // Everything the child touches is prepared here: after fork only async-signal-safe calls are allowed
+    // Everything the child touches is prepared here: between clone and exec only async-signal-safe calls are allowed
     // because other threads of the studio may hold malloc's or Qt's locks.
     std::vector<QByteArray> storage;
     storage.reserve(size_t(2 + spec.arguments.size() + spec.environment.size() + spec.cgroupProcFiles.size()));
@@ -274,103 +393,32 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
     // Only the read end is non-blocking: the child's stdout must stay blocking.
     ::fcntl(out[0], F_SETFL, ::fcntl(out[0], F_GETFL) | O_NONBLOCK);
 
-    // The fork happens on one long-lived thread: bubblewrap's --die-with-parent (PR_SET_PDEATHSIG)
-    // fires when the *thread* that forked it exits, and invocations run on pool threads that come and go.
+    // The clone happens on one long-lived thread: bubblewrap's --die-with-parent (PR_SET_PDEATHSIG)
+    // fires when the *thread* that started it exits, and invocations run on pool threads that come and go.
+    ChildSetup setup{program.constData(), argv.data(), envp.data(), procFiles.data(), procFileIsTasks.data(),
+                     procFiles.size(), workDir.isEmpty() ? nullptr : workDir.constData(), out, report,
+                     passFrom.data(), passTo.data(), passFrom.size(), passAbove,
+                     spec.addressSpaceLimit, spec.maxProcesses};
     pid_t pid = -1;
-    int forkError = 0; // errno is per thread: the fork's is the spawner thread's
+    int cloneError = 0; // errno is per thread: the clone's is the spawner thread's
     Spawner::instance().run([&] {
-        pid = ::fork();
-        forkError = errno;
-        if (pid == 0) {
-            // --- child: async-signal-safe calls only ---
-            ::close(out[0]);
-            ::close(report[0]);
-            ::setpgid(0, 0);
-
-            // Dispositions the studio ignores (SIGPIPE) and its blocked mask would otherwise survive exec.
-            struct sigaction dfl;
-            std::memset(&dfl, 0, sizeof dfl);
-            dfl.sa_handler = SIG_DFL;
-            for (int s = 1; s < NSIG; ++s) {
-                if (s != SIGKILL && s != SIGSTOP)
-                    ::sigaction(s, &dfl, nullptr);
-            }
-            sigset_t none;
-            sigemptyset(&none);
-            ::sigprocmask(SIG_SETMASK, &none, nullptr);
-
-            // Join the resource group before exec so the runtime's first allocation is already counted.
-            // A cgroup v1 "tasks" file takes "0" (this thread, which is the whole process after fork):
-            // moving one thread skips the global threadgroup lock whose RCU wait costs ~10 ms per write.
-            char pidText[32];
-            const size_t pidLen = formatPid(::getpid(), pidText);
-            for (size_t i = 0; i < procFiles.size(); ++i) {
-                const char *text = procFileIsTasks[i] ? "0" : pidText;
-                const size_t length = procFileIsTasks[i] ? 1 : pidLen;
-                const int fd = ::open(procFiles[i], O_WRONLY | O_CLOEXEC);
-                if (fd < 0 || ::write(fd, text, length) != ssize_t(length))
-                    childFail(report[1], ChildStage::CgroupPlacement, int(i));
-                ::close(fd);
-            }
-
-            const int devNull = ::open("/dev/null", O_RDONLY);
-            if (devNull < 0 || ::dup2(devNull, STDIN_FILENO) < 0 || ::dup2(out[1], STDOUT_FILENO) < 0
-                || ::dup2(out[1], STDERR_FILENO) < 0)
-                childFail(report[1], ChildStage::Stdio);
-            if (devNull > STDERR_FILENO)
-                ::close(devNull);
-            if (out[1] > STDERR_FILENO)
-                ::close(out[1]);
-            // Descriptors some other part of the studio opened without O_CLOEXEC must not leak into a sandbox.
-            ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-
-            // Passed descriptors: first every source (and the report pipe) moves above the highest
-            // target, so that no dup2 below can close one that is still to be passed.
-            int reportFd = report[1];
-            if (!passFrom.empty()) {
-                reportFd = ::fcntl(report[1], F_DUPFD_CLOEXEC, passAbove);
-                if (reportFd < 0)
-                    childFail(report[1], ChildStage::PassFd);
-                int moved[MaxPassedFds];
-                for (size_t i = 0; i < passFrom.size(); ++i) {
-                    moved[i] = ::fcntl(passFrom[i], F_DUPFD_CLOEXEC, passAbove);
-                    if (moved[i] < 0)
-                        childFail(reportFd, ChildStage::PassFd, int(i));
-                }
-                // dup2 gives a descriptor without close-on-exec.
-                for (size_t i = 0; i < passFrom.size(); ++i) {
-                    if (::dup2(moved[i], passTo[i]) != passTo[i])
-                        childFail(reportFd, ChildStage::PassFd, int(i));
-                }
-            }
-
-            if (!workDir.isEmpty() && ::chdir(workDir.constData()) != 0)
-                childFail(reportFd, ChildStage::WorkingDirectory);
-
-            // No core files dropped into the user's folders (Lambda has no core dumps either).
-            struct rlimit rl{0, 0};
-            ::setrlimit(RLIMIT_CORE, &rl);
-            if (spec.addressSpaceLimit > 0) {
-                rl.rlim_cur = rl.rlim_max = rlim_t(spec.addressSpaceLimit);
-                if (::setrlimit(RLIMIT_AS, &rl) != 0)
-                    childFail(reportFd, ChildStage::Limits);
-            }
-            if (spec.maxProcesses > 0) {
-                rl.rlim_cur = rl.rlim_max = rlim_t(spec.maxProcesses);
-                if (::setrlimit(RLIMIT_NPROC, &rl) != 0)
-                    childFail(reportFd, ChildStage::Limits);
-            }
-
-            ::execve(program.constData(), argv.data(), envp.data());
-            childFail(reportFd, ChildStage::Exec);
-        }
-
+        // clone(CLONE_VM | CLONE_VFORK) as posix_spawn does: the child runs on a stack of its own in
+        // the studio's memory until it execs, so no page tables are copied (a fork of a studio
+        // holding a million log lines costs milliseconds), and this thread waits until it has.
+        // All signals blocked across the clone, as posix_spawn does: a handler must not run in the
+        // child while it shares the studio's memory; the child resets dispositions, then unblocks.
+        sigset_t all, previous;
+        sigfillset(&all);
+        ::pthread_sigmask(SIG_SETMASK, &all, &previous);
+        pid = ::clone(childMain, spawnStackTop(), CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
+        cloneError = errno;
+        ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     });
     if (pid < 0) {
-        const int e = forkError;
+        const int e = cloneError;
         for (int fd : {out[0], out[1], report[0], report[1]})
             ::close(fd);
-        return fail(QStringLiteral("cannot start %1: fork: %2").arg(spec.program, QString::fromLocal8Bit(strerror(e))));
+        return fail(QStringLiteral("cannot start %1: clone: %2").arg(spec.program, QString::fromLocal8Bit(strerror(e))));
     }
 
     // --- parent ---
