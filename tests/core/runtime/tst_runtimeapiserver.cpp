@@ -134,6 +134,16 @@ struct ChannelClient
     }
 };
 
+// A server whose runtime took its channel and waits in /next.
+bool readyOnChannel(Server &server, ChannelClient &runtime)
+{
+    if (!server.start(nullptr))
+        return false;
+    runtime.fd = server.openChannel(nullptr);
+    return runtime.fd >= 0 && runtime.send("GET", "/2018-06-01/runtime/invocation/next")
+           && server.waitUntilReady(in(5000)).signal == Server::Signal::Ready;
+}
+
 } // namespace
 
 class tst_RuntimeApiServer : public QObject
@@ -361,11 +371,8 @@ private Q_SLOTS:
     void channelCarriesLargeEventsAndRefusesLargeResponses()
     {
         Server server;
-        QVERIFY(server.start(nullptr));
         ChannelClient runtime;
-        runtime.fd = server.openChannel(nullptr);
-        QVERIFY(runtime.send("GET", "/2018-06-01/runtime/invocation/next"));
-        QCOMPARE(server.waitUntilReady(in(5000)).signal, Server::Signal::Ready);
+        QVERIFY(readyOnChannel(server, runtime));
         // An event far larger than the socket's buffer goes out while the runtime reads it.
         const QByteArray big = "\"" + QByteArray(5 * 1024 * 1024, 'e') + "\"";
         for (const qint64 size : {Server::MaxResponseBytes + 1, Server::MaxResponseBytes}) {
@@ -426,11 +433,8 @@ private Q_SLOTS:
         // Any process in the sandbox may reach AWS_LAMBDA_RUNTIME_API over HTTP: its requests act on
         // the same state, and an answer there wakes the engine thread that waits on the channel.
         Server server;
-        QVERIFY(server.start(nullptr));
         ChannelClient runtime;
-        runtime.fd = server.openChannel(nullptr);
-        QVERIFY(runtime.send("GET", "/2018-06-01/runtime/invocation/next"));
-        QCOMPARE(server.waitUntilReady(in(5000)).signal, Server::Signal::Ready);
+        QVERIFY(readyOnChannel(server, runtime));
         auto outcome = std::async(std::launch::async, [&] { return server.invoke(invocation("req-h"), in(10000)); });
         QCOMPARE(runtime.read().status, 200);
         auto http = client(server);
