@@ -16,7 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <thread>
+#include <vector>
 
 using namespace fn;
 using namespace fn::test;
@@ -113,6 +115,47 @@ private Q_SLOTS:
     }
 
     void cleanupTestCase() { m_engine.reset(); }
+
+    void historyStopsWithItsRecorderWhileInvocationsRun()
+    {
+        // The studio closes a project's store while invocations run (another project opened): the
+        // recorder goes first, then the store, with engine threads recording all along.
+        auto f = function(QStringLiteral("HistoryChurn"));
+        QVERIFY(!m_engine->invoke(f.config, "{}").failed()); // warm
+        std::atomic<bool> stop{false};
+        std::atomic<int> done{0};
+        std::vector<std::jthread> invokers;
+        for (int t = 0; t < 2; ++t)
+            invokers.emplace_back([&] {
+                while (!stop) {
+                    m_engine->invoke(f.config, "{}");
+                    ++done;
+                }
+            });
+        int recorded = 0;
+        for (int round = 0; round < 40; ++round) {
+            Store store;
+            QString error;
+            QVERIFY2(store.open(m_project.filePath(QStringLiteral("churn%1.sqlite").arg(round)), &error), qPrintable(error));
+            {
+                HistoryRecorder history(*m_engine, store);
+                const int before = done;
+                QTRY_VERIFY_WITH_TIMEOUT(done >= before + 3, 10000);
+            } // recorder gone: nothing reaches the store after this
+            store.flush();
+            const int kept = store.invocationCount();
+            recorded += kept;
+            if (round % 10 == 0) { // and the engine goes on invoking without it
+                const int before = done;
+                QTRY_VERIFY_WITH_TIMEOUT(done >= before + 3, 10000);
+                store.flush();
+                QCOMPARE(store.invocationCount(), kept);
+            }
+        }
+        stop = true;
+        invokers.clear();
+        QVERIFY2(recorded >= 40, qPrintable(QString::number(recorded)));
+    }
 
     void successGoesToOnSuccessDestination()
     {
