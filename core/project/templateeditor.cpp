@@ -2,49 +2,19 @@
 
 #include "project/environmentvariables.h"
 #include "project/samtemplate.h"
+#include "project/yamltext.h"
 
-#include <QFile>
 #include <QRegularExpression>
-#include <QSaveFile>
 
 #include <yaml-cpp/yaml.h>
 
 namespace fn {
 
+using yamltext::Entry;
+using yamltext::indentOf;
+using yamltext::isFlow;
+
 namespace {
-
-struct Entry
-{
-    YAML::Node key;
-    YAML::Node value;
-    bool exists = false; // a default YAML::Node is a defined null, so it cannot say this
-    bool found() const { return exists; }
-};
-
-Entry findEntry(const YAML::Node &map, const QString &name)
-{
-    if (map.IsMap()) {
-        const std::string wanted = name.toStdString();
-        for (const auto &entry : map) {
-            if (entry.first.IsScalar() && entry.first.Scalar() == wanted)
-                return {entry.first, entry.second, true};
-        }
-    }
-    return {};
-}
-
-bool isFlow(const YAML::Node &node)
-{
-    return (node.IsMap() || node.IsSequence()) && node.Style() == YAML::EmitterStyle::Flow;
-}
-
-int indentOf(const QByteArray &line)
-{
-    int i = 0;
-    while (i < line.size() && line.at(i) == ' ')
-        ++i;
-    return i;
-}
 
 bool isBlankOrComment(const QByteArray &line)
 {
@@ -194,53 +164,6 @@ QString TemplateEditor::rangeProblem(Property property, int value)
     return QStringLiteral("%1 %2 is outside Lambda's range %3 %4").arg(what).arg(value).arg(range, QLatin1String(r.unit));
 }
 
-bool TemplateEditor::load(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
-    setText(file.readAll(), path);
-    m_error.clear();
-    return true;
-}
-
-void TemplateEditor::setText(const QByteArray &text, const QString &path)
-{
-    m_path = path;
-    m_lines.clear();
-    qsizetype start = 0;
-    while (start < text.size()) {
-        const qsizetype nl = text.indexOf('\n', start);
-        if (nl < 0) {
-            m_lines.append({text.mid(start), {}});
-            break;
-        }
-        const bool crlf = nl > start && text.at(nl - 1) == '\r';
-        const qsizetype contentEnd = crlf ? nl - 1 : nl;
-        m_lines.append({text.mid(start, contentEnd - start), crlf ? QByteArray("\r\n") : QByteArray("\n")});
-        start = nl + 1;
-    }
-}
-
-QByteArray TemplateEditor::text() const
-{
-    QByteArray out;
-    for (const Line &line : m_lines)
-        out += line.content + line.eol;
-    return out;
-}
-
-bool TemplateEditor::save()
-{
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()));
-    file.write(text());
-    if (!file.commit())
-        return fail(QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()));
-    return true;
-}
-
 bool TemplateEditor::setProperty(const QString &function, Property property, int value)
 {
     const QString problem = rangeProblem(property, value);
@@ -284,8 +207,8 @@ QString TemplateEditor::newResourceNameProblem(const QString &name) const
     }
     // Logical ids are unique across the template's sections, not only among its resources.
     for (const char *section : {"Resources", "Parameters", "Conditions", "Mappings", "Outputs"}) {
-        const Entry entry = findEntry(root, QLatin1String(section));
-        if (entry.found() && findEntry(entry.value, name).found())
+        const Entry entry = yamltext::entryOf(root, QLatin1String(section));
+        if (entry.found && yamltext::entryOf(entry.value, name).found)
             return QStringLiteral("the template already has '%1' (in %2)").arg(name, QLatin1String(section));
     }
     return {};
@@ -314,8 +237,8 @@ bool TemplateEditor::addFunction(const NewFunction &function)
                         .arg(e.mark.line + 1)
                         .arg(QString::fromStdString(e.msg)));
     }
-    const Entry resources = findEntry(root, QStringLiteral("Resources"));
-    if (!resources.found())
+    const Entry resources = yamltext::entryOf(root, QStringLiteral("Resources"));
+    if (!resources.found)
         return fail(QStringLiteral("the template has no Resources section; add a line 'Resources:' to it first"));
     if (isFlow(resources.value))
         return fail(QStringLiteral("Resources is written in flow style ({...}); fnstudio edits block mappings only"));
@@ -386,43 +309,6 @@ bool TemplateEditor::checkAdded(const QByteArray &before, const QString &functio
         return fail(QStringLiteral("the new function '%1' does not read back from the template").arg(function));
     }
     return true;
-}
-
-bool TemplateEditor::fail(const QString &message)
-{
-    m_error = message;
-    return false;
-}
-
-QByteArray TemplateEditor::eol() const
-{
-    for (const Line &line : m_lines) {
-        if (!line.eol.isEmpty())
-            return line.eol;
-    }
-    return QByteArrayLiteral("\n");
-}
-
-int TemplateEditor::blockEnd(int firstLine, int indent) const
-{
-    // Lines after firstLine belong to the block while they are indented at least indent; blank
-    // lines and comments less indented are kept outside, so an insertion lands before them.
-    int last = firstLine;
-    for (int l = firstLine + 1; l < m_lines.size(); ++l) {
-        const QByteArray &content = m_lines.at(l).content;
-        if (content.trimmed().isEmpty())
-            continue;
-        const int in = indentOf(content);
-        if (content.trimmed().startsWith('#')) {
-            if (in >= indent)
-                last = l;
-            continue;
-        }
-        if (in < indent || content.startsWith("---") || content.startsWith("..."))
-            break;
-        last = l;
-    }
-    return last + 1;
 }
 
 void TemplateEditor::replaceValue(int keyLine, int keyColumn, const QByteArray &value, bool isString)
@@ -497,16 +383,16 @@ bool TemplateEditor::edit(const QString &function, const QStringList &keys, cons
                         .arg(QString::fromStdString(e.msg)));
     }
 
-    const Entry resources = findEntry(root, QStringLiteral("Resources"));
-    if (!resources.found() || !resources.value.IsMap())
+    const Entry resources = yamltext::entryOf(root, QStringLiteral("Resources"));
+    if (!resources.found || !resources.value.IsMap())
         return fail(QStringLiteral("the template has no Resources mapping"));
     if (isFlow(resources.value))
         return fail(QStringLiteral("Resources is written in flow style ({...}); fnstudio edits block mappings only"));
-    const Entry resource = findEntry(resources.value, function);
-    if (!resource.found())
+    const Entry resource = yamltext::entryOf(resources.value, function);
+    if (!resource.found)
         return fail(QStringLiteral("the template has no resource '%1'").arg(function));
-    const Entry typeEntry = findEntry(resource.value, QStringLiteral("Type"));
-    const std::string type = typeEntry.found() && typeEntry.value.IsScalar() ? typeEntry.value.Scalar() : std::string();
+    const Entry typeEntry = yamltext::entryOf(resource.value, QStringLiteral("Type"));
+    const std::string type = typeEntry.found && typeEntry.value.IsScalar() ? typeEntry.value.Scalar() : std::string();
     if (type != "AWS::Serverless::Function" && type != "AWS::Lambda::Function")
         return fail(QStringLiteral("'%1' is not a function").arg(function));
 
@@ -526,8 +412,8 @@ bool TemplateEditor::edit(const QString &function, const QStringList &keys, cons
         if (!empty && !parent.value.IsMap())
             return fail(QStringLiteral("%1 is not a mapping").arg(where));
 
-        const Entry entry = findEntry(parent.value, path.at(i));
-        if (!entry.found()) {
+        const Entry entry = yamltext::entryOf(parent.value, path.at(i));
+        if (!entry.found) {
             if (!value)
                 return true; // nothing to remove
             const QStringList missing = path.mid(i);

@@ -2,6 +2,8 @@
 // Edits one function's properties in a SAM template.yaml as text, so that every byte outside the
 // edited values (comments, order, quoting, line endings, what fnstudio does not understand) stays.
 
+#include "project/templatetext.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -11,7 +13,7 @@
 
 namespace fn {
 
-class TemplateEditor final
+class TemplateEditor final : public TemplateText
 {
 public:
     // The integer properties the studio edits, nested ones included.
@@ -22,12 +24,6 @@ public:
         ReservedConcurrentExecutions,
         ProvisionedConcurrentExecutions, // ProvisionedConcurrencyConfig: ProvisionedConcurrentExecutions
     };
-
-    bool load(const QString &path);
-    // Text already in memory; path is where save() writes and how relative CodeUri is placed.
-    void setText(const QByteArray &text, const QString &path = {});
-    QByteArray text() const;
-    QString path() const { return m_path; }
 
     // Each edit changes text() or, returning false, leaves it alone and says why in errorString().
     bool setProperty(const QString &function, Property property, int value);
@@ -52,39 +48,21 @@ public:
     // alphanumeric, at most 255 characters, unique in the template).
     QString newResourceNameProblem(const QString &name) const;
 
-    // Writes text() to path() atomically (QSaveFile).
-    bool save();
-
-    QString errorString() const { return m_error; }
-
     // The property's keys under the function's Properties, e.g. {"EphemeralStorage", "Size"}.
     static QStringList keys(Property property);
     // Empty when Lambda accepts value, else the reason with Lambda's range (as template checks say it).
     static QString rangeProblem(Property property, int value);
 
 private:
-    struct Line
-    {
-        QByteArray content; // without the line ending
-        QByteArray eol;     // "\n", "\r\n" or empty on a last line without one
-    };
-
     // Sets (value given) or removes (nullopt) Properties/<keys...> of function.
     bool edit(const QString &function, const QStringList &keys, const std::optional<QByteArray> &value,
               bool isString);
     bool checkStillValid(const QByteArray &before);
-    bool fail(const QString &message);
     bool checkAdded(const QByteArray &before, const QString &function);
 
-    QByteArray eol() const;
-    int blockEnd(int firstLine, int indent) const;
     void replaceValue(int keyLine, int keyColumn, const QByteArray &value, bool isString);
     void removeEntry(int keyLine, int keyColumn);
     void insertEntries(int at, int indent, int step, const QStringList &keys, const QByteArray &value);
-
-    QList<Line> m_lines;
-    QString m_path;
-    QString m_error;
 };
 
 } // namespace fn

@@ -1,53 +1,24 @@
 #include "project/templateeventeditor.h"
 
 #include "project/samtemplate.h"
+#include "project/yamltext.h"
 
-#include <QFile>
 #include <QRegularExpression>
-#include <QSaveFile>
 
 #include <yaml-cpp/yaml.h>
 
 namespace fn {
 
+using yamltext::Entry;
+using yamltext::entryOf;
+using yamltext::indentOf;
+using yamltext::isFlow;
+
 namespace {
-
-// A key of a block mapping and its value; `found` because a default YAML::Node is a defined null.
-struct Entry
-{
-    YAML::Node key;
-    YAML::Node value;
-    bool found = false;
-};
-
-Entry entryOf(const YAML::Node &map, const QString &name)
-{
-    if (map.IsMap()) {
-        const std::string wanted = name.toStdString();
-        for (const auto &kv : map) {
-            if (kv.first.IsScalar() && kv.first.Scalar() == wanted)
-                return {kv.first, kv.second, true};
-        }
-    }
-    return {};
-}
-
-bool isFlow(const YAML::Node &node)
-{
-    return (node.IsMap() || node.IsSequence()) && node.Style() == YAML::EmitterStyle::Flow;
-}
 
 bool isEmpty(const YAML::Node &node)
 {
     return !node.IsDefined() || node.IsNull();
-}
-
-int indentOf(const QByteArray &line)
-{
-    int i = 0;
-    while (i < line.size() && line.at(i) == ' ')
-        ++i;
-    return i;
 }
 
 // rate(…) and cron(…) read back as plain scalars unless they hold a comment or a key marker.
@@ -67,52 +38,6 @@ QByteArray scalar(const QString &value)
 }
 
 } // namespace
-
-bool TemplateEventEditor::load(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
-    setText(file.readAll(), path);
-    m_error.clear();
-    return true;
-}
-
-void TemplateEventEditor::setText(const QByteArray &text, const QString &path)
-{
-    m_path = path;
-    m_lines.clear();
-    qsizetype start = 0;
-    while (start < text.size()) {
-        const qsizetype nl = text.indexOf('\n', start);
-        if (nl < 0) {
-            m_lines.append({text.mid(start), {}});
-            break;
-        }
-        const bool crlf = nl > start && text.at(nl - 1) == '\r';
-        m_lines.append({text.mid(start, (crlf ? nl - 1 : nl) - start), crlf ? QByteArray("\r\n") : QByteArray("\n")});
-        start = nl + 1;
-    }
-}
-
-QByteArray TemplateEventEditor::text() const
-{
-    QByteArray out;
-    for (const Line &line : m_lines)
-        out += line.content + line.eol;
-    return out;
-}
-
-bool TemplateEventEditor::save()
-{
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()));
-    file.write(text());
-    if (!file.commit())
-        return fail(QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()));
-    return true;
-}
 
 QString TemplateEventEditor::newEventIdProblem(const QString &function, const QString &eventId) const
 {
@@ -307,55 +232,6 @@ bool TemplateEventEditor::readsBack(const QByteArray &before, const QString &fun
                         .arg(eventId, function));
     }
     return true;
-}
-
-bool TemplateEventEditor::fail(const QString &message)
-{
-    m_error = message;
-    return false;
-}
-
-QByteArray TemplateEventEditor::eol() const
-{
-    for (const Line &line : m_lines) {
-        if (!line.eol.isEmpty())
-            return line.eol;
-    }
-    return QByteArrayLiteral("\n");
-}
-
-int TemplateEventEditor::blockEnd(int firstLine, int indent) const
-{
-    int last = firstLine;
-    for (int l = firstLine + 1; l < m_lines.size(); ++l) {
-        const QByteArray &content = m_lines.at(l).content;
-        const QByteArray trimmed = content.trimmed();
-        if (trimmed.isEmpty())
-            continue;
-        const int in = indentOf(content);
-        if (trimmed.startsWith('#')) {
-            if (in >= indent)
-                last = l;
-            continue;
-        }
-        if (in < indent || content.startsWith("---") || content.startsWith("..."))
-            break;
-        last = l;
-    }
-    return last + 1;
-}
-
-void TemplateEventEditor::insertLines(int at, const QList<QByteArray> &contents)
-{
-    const QByteArray ending = eol();
-    // Appending after a last line without a line ending: that line gets one, the new last line not.
-    const bool atEndWithoutEol = at == m_lines.size() && at > 0 && m_lines.at(at - 1).eol.isEmpty();
-    if (atEndWithoutEol)
-        m_lines[at - 1].eol = ending;
-    for (int i = 0; i < contents.size(); ++i)
-        m_lines.insert(at + i, {contents.at(i), ending});
-    if (atEndWithoutEol)
-        m_lines[at + contents.size() - 1].eol.clear();
 }
 
 } // namespace fn
