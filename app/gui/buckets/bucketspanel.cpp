@@ -1,5 +1,6 @@
 #include "buckets/bucketspanel.h"
 
+#include "common/tableview.h"
 #include "buckets/bucketmodel.h"
 #include "session/studiosession.h"
 #include "session/studiotriggers.h"
@@ -30,7 +31,7 @@ BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_model(new BucketModel(this))
-    , m_view(new QTreeView(this))
+    , m_view(makeTableView(m_model, this))
     , m_open(new QPushButton(tr("Open Folder"), this))
     , m_map(new QPushButton(tr("Map to Folder…"), this))
     , m_unmap(new QPushButton(tr("Unmap"), this))
@@ -39,13 +40,6 @@ BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
     , m_activity(new QLabel(this))
     , m_coalesce(new QTimer(this))
 {
-    m_view->setModel(m_model);
-    m_view->setRootIsDecorated(false);
-    m_view->setUniformRowHeights(true);
-    m_view->setAllColumnsShowFocus(true);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setFrameShape(QFrame::NoFrame);
-    m_view->header()->setStretchLastSection(true);
     // Names and folders are read whole; the functions take what is left.
     for (const int column : {BucketModel::NameColumn, BucketModel::FolderColumn, BucketModel::ObjectsColumn})
         m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);

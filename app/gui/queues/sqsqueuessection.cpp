@@ -1,5 +1,6 @@
 #include "queues/sqsqueuessection.h"
 
+#include "common/tableview.h"
 #include "queues/sqsmessagemodel.h"
 #include "queues/sqsqueuemodel.h"
 #include "queues/sqssenddialog.h"
@@ -26,30 +27,13 @@
 
 namespace fn {
 
-namespace {
-
-QTreeView *makeView(QAbstractItemModel *model, QWidget *parent)
-{
-    auto *view = new QTreeView(parent);
-    view->setModel(model);
-    view->setRootIsDecorated(false);
-    view->setUniformRowHeights(true);
-    view->setAllColumnsShowFocus(true);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setFrameShape(QFrame::NoFrame);
-    view->header()->setStretchLastSection(true);
-    return view;
-}
-
-} // namespace
-
 SqsQueuesSection::SqsQueuesSection(StudioSession &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_queues(new SqsQueueModel(this))
     , m_messages(new SqsMessageModel(this))
-    , m_queueView(makeView(m_queues, this))
-    , m_messageView(makeView(m_messages, this))
+    , m_queueView(makeTableView(m_queues, this))
+    , m_messageView(makeTableView(m_messages, this))
     , m_body(new QPlainTextEdit(this))
     , m_status(new QLabel(this))
     , m_activity(new QLabel(this))
