@@ -253,17 +253,15 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     // Descriptors bubblewrap inherits: the runtime's end of its Runtime API channel, for a runtime
     // that is handed one, then the system files bubblewrap copies in. All are closed here once the
     // sandbox has started: the runtime holds the only copy of its end.
-    std::vector<int> passed;
-    const auto closePassed = qScopeGuard([&passed] {
-        for (const int fd : passed)
-            ::close(fd);
+    const auto closePassed = qScopeGuard([&spec] {
+        for (const ProcessSpec::PassedFd &p : spec.passFds)
+            ::close(p.fd);
     });
     int nextFd = 3;
     if (m_setup.runtime.runtimeApiFd >= 0) {
         const int api = m_api.openChannel(&error);
         if (api < 0)
             return fail(QStringLiteral("Sandbox.Failure"), error);
-        passed.push_back(api);
         spec.passFds.push_back({api, m_setup.runtime.runtimeApiFd});
         nextFd = m_setup.runtime.runtimeApiFd + 1;
     }
@@ -271,7 +269,6 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
         const int fd = ::open(QFile::encodeName(file).constData(), O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             continue; // gone since: not in the sandbox either
-        passed.push_back(fd);
         spec.passFds.push_back({fd, nextFd});
         layout.copiedFiles.append({file, nextFd++});
     }

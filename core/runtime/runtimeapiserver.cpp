@@ -27,7 +27,9 @@ constexpr const char *JsonType = "application/json";
 constexpr const char *Accepted = R"({"status":"OK"})";
 
 
-constexpr const char *ApiPrefix = "/2018-06-01/runtime";
+constexpr std::string_view NextPath = "/2018-06-01/runtime/invocation/next";
+constexpr std::string_view InitErrorPath = "/2018-06-01/runtime/init/error";
+constexpr std::string_view InvocationPrefix = "/2018-06-01/runtime/invocation/"; // {id}/response, {id}/error
 constexpr size_t MaxHeadBytes = 64 * 1024;
 
 const char *reasonPhrase(int status)
@@ -300,9 +302,8 @@ RuntimeApiServer::Dispatch RuntimeApiServer::dispatchLocked(const Request &req, 
         reply.body = Accepted;
     };
     const std::string_view path = req.path;
-    const std::string_view api = ApiPrefix;
 
-    if (req.method == "GET" && path == std::string(ApiPrefix) + "/invocation/next") {
+    if (req.method == "GET" && path == NextPath) {
         if (m_nextPending || m_delivered || m_state == State::Done) {
             const char *to = m_state == State::Invoking ? "Invoking" : "Waiting";
             return error(403, "InvalidStateTransition",
@@ -330,7 +331,7 @@ RuntimeApiServer::Dispatch RuntimeApiServer::dispatchLocked(const Request &req, 
         accepted();
         return Dispatch::Reply;
     }
-    if (path == std::string(ApiPrefix) + "/init/error") {
+    if (path == InitErrorPath) {
         if (m_state != State::Initializing)
             return error(403, "InvalidStateTransition",
                          std::string("State transition from ") + stateName(int(m_state))
@@ -344,12 +345,11 @@ RuntimeApiServer::Dispatch RuntimeApiServer::dispatchLocked(const Request &req, 
     }
 
     // /invocation/{id}/response and /invocation/{id}/error
-    const std::string invocationPrefix = std::string(api) + "/invocation/";
-    if (path.substr(0, invocationPrefix.size()) != invocationPrefix) {
+    if (!path.starts_with(InvocationPrefix)) {
         reply.status = 404;
         return Dispatch::Reply;
     }
-    const std::string_view rest = path.substr(invocationPrefix.size());
+    const std::string_view rest = path.substr(InvocationPrefix.size());
     const size_t slash = rest.find('/');
     const std::string_view what = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
     if (what != "response" && what != "error") {
@@ -485,6 +485,8 @@ void RuntimeApiServer::readChannel()
         const ssize_t n = ::recv(m_channelFd, buffer, sizeof buffer, 0);
         if (n > 0) {
             m_channelIn.append(buffer, size_t(n));
+            if (size_t(n) < sizeof buffer)
+                break; // drained for now (poll is level-triggered: anything left wakes it again)
             continue;
         }
         if (n < 0 && errno == EINTR)

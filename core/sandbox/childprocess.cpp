@@ -148,10 +148,9 @@ struct ChildSetup
     const char *workDir; // null: stay
     const int *out;      // pipe: the child's stdout and stderr
     const int *report;   // pipe: a ChildFailure if the child cannot exec
-    const int *passFrom; // descriptors to pass, and the numbers they get
-    const int *passTo;
+    const ProcessSpec::PassedFd *pass; // descriptors to pass, and the numbers they get
     size_t passCount;
-    int passAbove;       // above every passTo
+    int passAbove;       // above every number a descriptor gets
     qint64 addressSpaceLimit;
     int maxProcesses;
 };
@@ -211,13 +210,13 @@ int childMain(void *arg)
             childFail(s.report[1], ChildStage::PassFd);
         int moved[MaxPassedFds];
         for (size_t i = 0; i < s.passCount; ++i) {
-            moved[i] = ::fcntl(s.passFrom[i], F_DUPFD_CLOEXEC, s.passAbove);
+            moved[i] = ::fcntl(s.pass[i].fd, F_DUPFD_CLOEXEC, s.passAbove);
             if (moved[i] < 0)
                 childFail(reportFd, ChildStage::PassFd, int(i));
         }
         // dup2 gives a descriptor without close-on-exec.
         for (size_t i = 0; i < s.passCount; ++i) {
-            if (::dup2(moved[i], s.passTo[i]) != s.passTo[i])
+            if (::dup2(moved[i], s.pass[i].as) != s.pass[i].as)
                 childFail(reportFd, ChildStage::PassFd, int(i));
         }
     }
@@ -371,14 +370,9 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
         procFileIsTasks.push_back(f.endsWith(QLatin1String("/tasks")));
     }
     const QByteArray workDir = QFile::encodeName(spec.workingDirectory);
-    std::vector<int> passFrom;
-    std::vector<int> passTo;
     int passAbove = 3;
-    for (const ProcessSpec::PassedFd &p : spec.passFds) {
-        passFrom.push_back(p.fd);
-        passTo.push_back(p.as);
+    for (const ProcessSpec::PassedFd &p : spec.passFds)
         passAbove = std::max(passAbove, p.as + 1);
-    }
 
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0)
@@ -397,7 +391,7 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
     // fires when the *thread* that started it exits, and invocations run on pool threads that come and go.
     ChildSetup setup{program.constData(), argv.data(), envp.data(), procFiles.data(), procFileIsTasks.data(),
                      procFiles.size(), workDir.isEmpty() ? nullptr : workDir.constData(), out, report,
-                     passFrom.data(), passTo.data(), passFrom.size(), passAbove,
+                     spec.passFds.data(), spec.passFds.size(), passAbove,
                      spec.addressSpaceLimit, spec.maxProcesses};
     pid_t pid = -1;
     int cloneError = 0; // errno is per thread: the clone's is the spawner thread's
