@@ -2,6 +2,7 @@
 // bucket with its folder, the function its S3 event invokes and the object count; Open Folder;
 // Map to Folder… writes settings.json (other keys kept) and a file dropped into the mapped folder
 // invokes the real Python function; the S3 endpoint's URL while serving; Unmap.
+#include "invocationrows.h"
 #include "buckets/bucketmodel.h"
 #include "buckets/bucketspanel.h"
 #include "invocations/invocationmodel.h"
@@ -57,16 +58,6 @@ QByteArray readFile(const QString &path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-int rowOf(const InvocationModel &model, const QString &functionName, const QByteArray &needle)
-{
-    for (int r = 0; r < model.rowCount(); ++r) {
-        const InvocationRecord &rec = model.record(r);
-        if (rec.functionName == functionName && rec.payload.contains(needle))
-            return r;
-    }
-    return -1;
 }
 
 } // namespace
@@ -159,8 +150,8 @@ private Q_SLOTS:
 
         // A file dropped into the mapped folder invokes the function with that object.
         writeFile(target + QStringLiteral("/dropped photo.txt"), "hello bucket");
-        QTRY_VERIFY_WITH_TIMEOUT(rowOf(session.invocations(), QStringLiteral("Catcher"), "dropped") >= 0, 60000);
-        const InvocationRecord &record = session.invocations().record(rowOf(session.invocations(), QStringLiteral("Catcher"), "dropped"));
+        QTRY_VERIFY_WITH_TIMEOUT(testing::rowWithPayload(session.invocations(), QStringLiteral("Catcher"), "dropped") >= 0, 60000);
+        const InvocationRecord &record = session.invocations().record(testing::rowWithPayload(session.invocations(), QStringLiteral("Catcher"), "dropped"));
         const QJsonObject response = QJsonDocument::fromJson(record.payload).object();
         QCOMPARE(response.value(QStringLiteral("bucket")).toString(), QStringLiteral("Inbox"));
         QCOMPARE(response.value(QStringLiteral("key")).toString(), QStringLiteral("dropped+photo.txt"));

@@ -2,6 +2,7 @@
 // message dialog (JSON hint, attributes, FIFO fields and the queue's own refusal), and a message
 // sent through the dialog to a queue mapped to a real Python function: the function runs with it
 // (the invocation is in the studio's model) and the queue is empty afterwards. Purge asks first.
+#include "invocationrows.h"
 #include "invocations/invocationmodel.h"
 #include "mainwindow/mainwindow.h"
 #include "queues/queuespanel.h"
@@ -92,16 +93,6 @@ SqsQueueMessage message(const QString &id, const QByteArray &body, qint64 visibl
     m.visibleAtMs = visibleAtMs;
     m.receiveCount = receives;
     return m;
-}
-
-int rowOf(const InvocationModel &model, const QString &functionName, const QByteArray &needle)
-{
-    for (int r = 0; r < model.rowCount(); ++r) {
-        const InvocationRecord &rec = model.record(r);
-        if (rec.functionName == functionName && rec.payload.contains(needle))
-            return r;
-    }
-    return -1;
 }
 
 } // namespace
@@ -289,8 +280,8 @@ private Q_SLOTS:
         QVERIFY(ran);
 
         // The function ran with it, and the queue is empty afterwards.
-        QTRY_VERIFY_WITH_TIMEOUT(rowOf(session.invocations(), QStringLiteral("Worker"), "orderId") >= 0, 60000);
-        const InvocationRecord &record = session.invocations().record(rowOf(session.invocations(), QStringLiteral("Worker"), "orderId"));
+        QTRY_VERIFY_WITH_TIMEOUT(testing::rowWithPayload(session.invocations(), QStringLiteral("Worker"), "orderId") >= 0, 60000);
+        const InvocationRecord &record = session.invocations().record(testing::rowWithPayload(session.invocations(), QStringLiteral("Worker"), "orderId"));
         QVERIFY2(!record.failed(), record.payload.constData());
         const QJsonObject response = QJsonDocument::fromJson(record.payload).object();
         QCOMPARE(response.value(QStringLiteral("source")).toString(), QStringLiteral("aws:sqs"));
