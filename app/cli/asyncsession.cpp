@@ -1,7 +1,7 @@
 #include "asyncsession.h"
 #include "clicommand.h"
 
-#include "engine/projectsettingsapply.h"
+#include "workspace/projectsettingsapply.h"
 #include "project/project.h"
 
 #include <QFileInfo>

@@ -5,7 +5,7 @@
 #include "engine/asyncqueue.h"
 #include "engine/engine.h"
 #include "project/functionconfig.h"
-#include "store/historyrecorder.h"
+#include "workspace/historyrecorder.h"
 #include "store/store.h"
 
 #include <QList>

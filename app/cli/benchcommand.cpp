@@ -5,7 +5,7 @@
 #include "runtime/runtimeregistry.h"
 #include "sandbox/childprocess.h"
 #include "sandbox/resourcegroup.h"
-#include "triggers/invokeapiserver.h"
+#include "services/invokeapiserver.h"
 
 #include <httplib.h>
 

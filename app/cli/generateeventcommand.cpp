@@ -1,6 +1,6 @@
 #include "clicommand.h"
 
-#include "triggers/eventcatalogue.h"
+#include "events/eventcatalogue.h"
 
 #include <cstdio>
 

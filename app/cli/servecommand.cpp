@@ -3,11 +3,11 @@
 
 #include "engine/engine.h"
 #include "project/project.h"
-#include "triggers/apigatewayroutes.h"
-#include "triggers/invokeapiserver.h"
+#include "services/apigatewayroutes.h"
+#include "services/invokeapiserver.h"
 #include "triggers/scheduler.h"
-#include "triggers/s3endpoint.h"
-#include "triggers/triggerhost.h"
+#include "services/s3endpoint.h"
+#include "workspace/triggerhost.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

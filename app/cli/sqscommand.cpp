@@ -2,10 +2,10 @@
 // mappings read while `fnstudio-cli serve` runs.
 
 #include "clicommand.h"
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "store/store.h"
 #include "triggers/sqsqueuepoller.h"
-#include "triggers/sqsqueuestore.h"
+#include "store/sqsqueuestore.h"
 
 #include <QCommandLineParser>
 #include <QDir>

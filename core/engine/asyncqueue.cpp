@@ -1,6 +1,6 @@
 #include "engine/asyncqueue.h"
 
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "engine/engine.h"
 #include "store/store.h"
 

@@ -4,7 +4,7 @@
 // system errors: backoff from 1 s to 5 min), MaximumEventAgeInSeconds, and the dead-letter queue
 // and OnSuccess/OnFailure destinations as local queues that can be browsed, re-driven and purged.
 
-#include "model/invocationrecord.h"
+#include "snapshots/invocationrecord.h"
 #include "project/functionconfig.h"
 #include "store/storedevent.h"
 

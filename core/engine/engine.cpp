@@ -1,8 +1,8 @@
 #include "engine/engine.h"
 
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "engine/executionenvironment.h"
-#include "metrics/platformlog.h"
+#include "engine/platformlog.h"
 #include "project/environmentvariables.h"
 #include "runtime/runtimeregistry.h"
 #include "sandbox/resourcegroup.h"

@@ -4,11 +4,11 @@
 // sampling. Commands are thread-safe; results come out as immutable snapshots through signals
 // (emitted from engine threads: connect with the default AutoConnection from the GUI).
 
-#include "engine/concurrencystate.h"
-#include "model/environmentstate.h"
-#include "model/invocationrecord.h"
-#include "model/logbatch.h"
-#include "model/memorysample.h"
+#include "snapshots/concurrencystate.h"
+#include "snapshots/environmentstate.h"
+#include "snapshots/invocationrecord.h"
+#include "snapshots/logbatch.h"
+#include "snapshots/memorysample.h"
 #include "project/functionconfig.h"
 
 #include <QByteArray>

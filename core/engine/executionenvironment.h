@@ -3,8 +3,8 @@
 // talking to its own Runtime API server. Started once (cold), invoked many times (warm), frozen
 // between invocations, and thrown away after a timeout or crash.
 
-#include "model/environmentstate.h"
-#include "model/logbatch.h"
+#include "snapshots/environmentstate.h"
+#include "snapshots/logbatch.h"
 #include "project/functionconfig.h"
 #include "runtime/runtimeapiserver.h"
 #include "runtime/runtimedescriptor.h"

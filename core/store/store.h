@@ -3,8 +3,8 @@
 // dead-letter and destination queues, invocation history with logs. All SQL runs on the store's
 // own thread; event and queue writes are committed before the call returns, history is batched.
 
-#include "model/invocationrecord.h"
-#include "model/logbatch.h"
+#include "snapshots/invocationrecord.h"
+#include "snapshots/logbatch.h"
 #include "store/storedevent.h"
 
 #include <QList>

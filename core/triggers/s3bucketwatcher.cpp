@@ -1,6 +1,6 @@
 #include "triggers/s3bucketwatcher.h"
 
-#include "triggers/s3objectstore.h"
+#include "store/s3objectstore.h"
 
 #include <QCryptographicHash>
 #include <QDir>

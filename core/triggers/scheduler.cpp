@@ -1,6 +1,6 @@
 #include "triggers/scheduler.h"
 
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "triggers/scheduledevent.h"
 #include "triggers/scheduleexpression.h"
 

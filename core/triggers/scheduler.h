@@ -4,7 +4,7 @@
 
 #include "engine/asyncqueue.h"
 #include "project/functionconfig.h"
-#include "triggers/schedulestate.h"
+#include "snapshots/schedulestate.h"
 
 #include <QDateTime>
 #include <QList>

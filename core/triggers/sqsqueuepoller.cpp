@@ -1,9 +1,9 @@
 #include "triggers/sqsqueuepoller.h"
 
 #include "engine/asyncqueue.h"
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "engine/engine.h"
-#include "triggers/sqsqueuestore.h"
+#include "store/sqsqueuestore.h"
 
 #include <QSet>
 

@@ -3,9 +3,9 @@
 // each function synchronously with a batch in the SQS event shape, deletes what succeeded and
 // leaves the rest to reappear after the visibility timeout (or to move to the dead-letter queue).
 
-#include "model/invocationrecord.h"
+#include "snapshots/invocationrecord.h"
 #include "project/functionconfig.h"
-#include "triggers/sqsqueuemessage.h"
+#include "snapshots/sqsqueuemessage.h"
 
 #include <QList>
 #include <QObject>

@@ -1,10 +1,10 @@
 #pragma once
 // Realistic engine snapshots (as the engine hands them out for a python3.12 function) for the GUI tests.
 
-#include "model/environmentstate.h"
-#include "model/invocationrecord.h"
-#include "model/logbatch.h"
-#include "model/memorysample.h"
+#include "snapshots/environmentstate.h"
+#include "snapshots/invocationrecord.h"
+#include "snapshots/logbatch.h"
+#include "snapshots/memorysample.h"
 
 #include <QString>
 

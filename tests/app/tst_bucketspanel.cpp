@@ -9,7 +9,7 @@
 #include "mainwindow/mainwindow.h"
 #include "session/studiosession.h"
 #include "session/studiotriggers.h"
-#include "triggers/triggerhost.h"
+#include "workspace/triggerhost.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>

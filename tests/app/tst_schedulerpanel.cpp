@@ -3,7 +3,7 @@
 // note, and a schedule added from the panel that is written into template.yaml, fires on the
 // studio's clock into the real Python runtime and shows its request id and result.
 #include "common/messagebar.h"
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "engine/engine.h"
 #include "mainwindow/mainwindow.h"
 #include "scheduler/scheduleform.h"

@@ -11,7 +11,7 @@
 #include "session/studiotriggers.h"
 #include "timeline/timelinemodel.h"
 #include "engine/engine.h"
-#include "triggers/triggerhost.h"
+#include "workspace/triggerhost.h"
 
 #include <QAction>
 #include <QCheckBox>

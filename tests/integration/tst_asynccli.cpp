@@ -57,7 +57,7 @@ struct Result
 
 } // namespace
 
-class tst_AsyncCli final : public QObject
+class TestAsyncCli final : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_project;
@@ -172,5 +172,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_AsyncCli)
+QTEST_GUILESS_MAIN(TestAsyncCli)
 #include "tst_asynccli.moc"

@@ -5,8 +5,8 @@
 #include "enginetestsupport.h"
 
 #include "engine/asyncqueue.h"
-#include "engine/clock.h"
-#include "store/historyrecorder.h"
+#include "clock/clock.h"
+#include "workspace/historyrecorder.h"
 #include "store/store.h"
 
 #include <QDateTime>
@@ -56,7 +56,7 @@ ordered_json parse(const QByteArray &bytes)
 
 } // namespace
 
-class tst_AsyncInvoke final : public QObject
+class TestAsyncInvoke final : public QObject
 {
     Q_OBJECT
 
@@ -403,5 +403,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_AsyncInvoke)
+QTEST_GUILESS_MAIN(TestAsyncInvoke)
 #include "tst_asyncinvoke.moc"

@@ -42,7 +42,7 @@ def handler(event, context):
 
 } // namespace
 
-class tst_AwsCli : public QObject
+class TestAwsCli : public QObject
 {
     Q_OBJECT
 
@@ -179,5 +179,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_AwsCli)
+QTEST_GUILESS_MAIN(TestAwsCli)
 #include "tst_awscli.moc"

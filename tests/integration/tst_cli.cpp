@@ -41,7 +41,7 @@ const QString Example = QStringLiteral(FN_SOURCE) + QStringLiteral("/resources/e
 
 } // namespace
 
-class tst_Cli : public QObject
+class TestCli : public QObject
 {
     Q_OBJECT
 
@@ -155,5 +155,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Cli)
+QTEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"

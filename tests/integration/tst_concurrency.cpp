@@ -5,7 +5,7 @@
 #include "enginetestsupport.h"
 #include "signalrecorder.h"
 
-#include "engine/clock.h"
+#include "clock/clock.h"
 
 #include <QStandardPaths>
 #include <QTest>
@@ -32,7 +32,7 @@ def handler(event, context):
 
 } // namespace
 
-class tst_Concurrency final : public QObject
+class TestConcurrency final : public QObject
 {
     Q_OBJECT
 
@@ -255,5 +255,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Concurrency)
+QTEST_GUILESS_MAIN(TestConcurrency)
 #include "tst_concurrency.moc"

@@ -21,7 +21,7 @@ QJsonObject json(const QByteArray &bytes)
 
 } // namespace
 
-class tst_Functions : public QObject
+class TestFunctions : public QObject
 {
     Q_OBJECT
 
@@ -347,5 +347,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Functions)
+QTEST_GUILESS_MAIN(TestFunctions)
 #include "tst_functions.moc"

@@ -14,7 +14,7 @@
 
 using fn::test::functionProcesses;
 
-class tst_Orphans : public QObject
+class TestOrphans : public QObject
 {
     Q_OBJECT
 
@@ -67,5 +67,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Orphans)
+QTEST_GUILESS_MAIN(TestOrphans)
 #include "tst_orphans.moc"

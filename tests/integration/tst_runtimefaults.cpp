@@ -12,7 +12,7 @@
 using namespace fn;
 using namespace fn::test;
 
-class tst_RuntimeFaults : public QObject
+class TestRuntimeFaults : public QObject
 {
     Q_OBJECT
 
@@ -281,5 +281,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_RuntimeFaults)
+QTEST_GUILESS_MAIN(TestRuntimeFaults)
 #include "tst_runtimefaults.moc"

@@ -32,7 +32,7 @@ QByteArray readFile(const QString &path)
 
 } // namespace
 
-class tst_S3Cli : public QObject
+class TestS3Cli : public QObject
 {
     Q_OBJECT
 
@@ -203,5 +203,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_S3Cli)
+QTEST_GUILESS_MAIN(TestS3Cli)
 #include "tst_s3cli.moc"

@@ -25,7 +25,7 @@ Q_SIGNALS:
 
 } // namespace
 
-class tst_SignalRecorder final : public QObject
+class TestSignalRecorder final : public QObject
 {
     Q_OBJECT
 
@@ -71,5 +71,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_SignalRecorder)
+QTEST_GUILESS_MAIN(TestSignalRecorder)
 #include "tst_signalrecorder.moc"

@@ -1,6 +1,6 @@
 #include "buckets/bucketmodel.h"
 
-#include "triggers/s3objectstore.h"
+#include "store/s3objectstore.h"
 
 #include <QDir>
 #include <QDirIterator>

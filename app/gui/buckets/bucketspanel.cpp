@@ -9,8 +9,8 @@
 #include "project/projectsettings.h"
 #include "project/projectsettingswriter.h"
 #include "triggers/s3bucketwatcher.h"
-#include "triggers/s3objectstore.h"
-#include "triggers/triggerhost.h"
+#include "store/s3objectstore.h"
+#include "workspace/triggerhost.h"
 
 #include <QDesktopServices>
 #include <QDir>

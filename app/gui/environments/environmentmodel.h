@@ -1,8 +1,8 @@
 #pragma once
 // Execution environments keyed by environmentId, one row each, updated in place from engine snapshots.
 
-#include "model/environmentstate.h"
-#include "model/memorysample.h"
+#include "snapshots/environmentstate.h"
+#include "snapshots/memorysample.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

@@ -2,7 +2,7 @@
 // The event catalogue as a list for the New Event dialog: one row per sample event, "service / name",
 // with a search text (service, name, description) a filter proxy matches against.
 
-#include "triggers/eventtemplate.h"
+#include "events/eventtemplate.h"
 
 #include <QAbstractListModel>
 #include <QList>

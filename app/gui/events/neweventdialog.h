@@ -2,7 +2,7 @@
 // "New Event…": the whole event catalogue with a search, the chosen event's parameters with their
 // defaults, a live preview of the rendered JSON, and Save to events/<Function>/<name>.json.
 
-#include "triggers/eventcatalogue.h"
+#include "events/eventcatalogue.h"
 
 #include <QDialog>
 #include <QHash>

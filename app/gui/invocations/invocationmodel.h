@@ -1,7 +1,7 @@
 #pragma once
 // The list of finished invocations, one row per InvocationRecord, adopted from the engine in batches.
 
-#include "model/invocationrecord.h"
+#include "snapshots/invocationrecord.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

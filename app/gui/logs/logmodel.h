@@ -3,7 +3,7 @@
 // to hold millions, with filtering by text, level, request id, group and stream.
 
 #include "logs/loglevel.h"
-#include "model/logbatch.h"
+#include "snapshots/logbatch.h"
 
 #include <QAbstractTableModel>
 #include <QByteArray>

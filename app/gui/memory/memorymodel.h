@@ -2,7 +2,7 @@
 // Memory samples per execution environment: one row per environment with its series for the chart.
 
 #include "memory/memoryseries.h"
-#include "model/memorysample.h"
+#include "snapshots/memorysample.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

@@ -3,7 +3,7 @@
 // percentiles, memory and cost, recomputed as batches of InvocationRecord arrive.
 
 #include "metrics/percentiles.h"
-#include "model/invocationrecord.h"
+#include "snapshots/invocationrecord.h"
 
 #include <QAbstractTableModel>
 

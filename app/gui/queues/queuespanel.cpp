@@ -8,7 +8,7 @@
 #include "session/studiosession.h"
 
 #include "engine/asyncqueue.h"
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "engine/engine.h"
 
 #include <QHBoxLayout>

@@ -2,7 +2,7 @@
 // The messages of one local SQS queue for the Queues panel: id, a one-line body preview, receive
 // count, message group (FIFO), sent time and whether a receiver holds it.
 
-#include "triggers/sqsqueuemessage.h"
+#include "snapshots/sqsqueuemessage.h"
 
 #include <QAbstractTableModel>
 #include <QList>

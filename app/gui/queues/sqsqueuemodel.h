@@ -2,7 +2,7 @@
 // The project's local SQS queues for the Queues panel: type (standard or FIFO), visible and
 // in-flight message counts, visibility timeout, redrive target and the functions mapped to each.
 
-#include "triggers/sqsqueuemessage.h"
+#include "snapshots/sqsqueuemessage.h"
 
 #include <QAbstractTableModel>
 #include <QList>

@@ -7,10 +7,10 @@
 #include "session/studiosession.h"
 #include "session/studiotriggers.h"
 
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "triggers/sqsqueuepoller.h"
-#include "triggers/sqsqueuestore.h"
-#include "triggers/triggerhost.h"
+#include "store/sqsqueuestore.h"
+#include "workspace/triggerhost.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>

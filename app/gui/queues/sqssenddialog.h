@@ -3,7 +3,7 @@
 // optional message attributes, and for a FIFO queue the message group and deduplication ids.
 // What the queue refuses is shown in the dialog, which stays open to fix it.
 
-#include "triggers/sqsqueuemessage.h"
+#include "snapshots/sqsqueuemessage.h"
 
 #include <QDialog>
 

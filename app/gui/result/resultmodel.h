@@ -1,7 +1,7 @@
 #pragma once
 // One invocation's REPORT figures and identity as field/value rows for the Result dock.
 
-#include "model/invocationrecord.h"
+#include "snapshots/invocationrecord.h"
 
 #include <QAbstractTableModel>
 #include <QList>

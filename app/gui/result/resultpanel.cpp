@@ -2,7 +2,7 @@
 
 #include "editor/codeeditor.h"
 #include "editor/jsonvalidator.h"
-#include "model/invocationrecord.h"
+#include "snapshots/invocationrecord.h"
 #include "result/resultmodel.h"
 #include "session/studiosession.h"
 

@@ -2,7 +2,7 @@
 // The Result dock: the response pretty-printed, an error with its type and stack, the REPORT figures
 // as fields, and whether the start was cold or warm.
 
-#include "model/invocationrecord.h"
+#include "snapshots/invocationrecord.h"
 
 #include <QElapsedTimer>
 #include <QWidget>

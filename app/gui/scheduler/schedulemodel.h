@@ -2,7 +2,7 @@
 // The project's schedules for the Scheduler panel: expression, target, enabled, the next fire
 // times, and the last fire with its request id and result, one row per ScheduleState snapshot.
 
-#include "triggers/schedulestate.h"
+#include "snapshots/schedulestate.h"
 
 #include <QAbstractTableModel>
 #include <QList>

@@ -1,6 +1,6 @@
 #include "scheduler/schedulerpanel.h"
 
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "project/project.h"
 #include "project/templateeventeditor.h"
 #include "scheduler/scheduleform.h"

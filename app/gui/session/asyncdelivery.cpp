@@ -2,7 +2,7 @@
 
 #include "engine/asyncqueue.h"
 #include "engine/engine.h"
-#include "store/historyrecorder.h"
+#include "workspace/historyrecorder.h"
 #include "store/store.h"
 
 #include <QFileInfo>

@@ -1,6 +1,6 @@
 #include "session/studiosession.h"
 
-#include "engine/projectsettingsapply.h"
+#include "workspace/projectsettingsapply.h"
 
 #include "environments/environmentmodel.h"
 #include "invocations/invocationmodel.h"

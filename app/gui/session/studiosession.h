@@ -2,10 +2,10 @@
 // The studio's state behind every panel: the open project, the engine, and the models fed from the
 // engine's snapshots in batches; commands (invoke, burst, stop) in, selection and messages out.
 
-#include "model/environmentstate.h"
-#include "model/invocationrecord.h"
-#include "model/logbatch.h"
-#include "model/memorysample.h"
+#include "snapshots/environmentstate.h"
+#include "snapshots/invocationrecord.h"
+#include "snapshots/logbatch.h"
+#include "snapshots/memorysample.h"
 #include "project/functionconfig.h"
 #include "session/invokerequest.h"
 

@@ -7,7 +7,7 @@
 #include "session/asyncdelivery.h"
 #include "session/studiosession.h"
 #include "triggers/scheduler.h"
-#include "triggers/triggerhost.h"
+#include "workspace/triggerhost.h"
 
 namespace fn {
 

@@ -2,7 +2,7 @@
 // The open project's triggers in the studio: a TriggerHost whose schedules, SQS mappings and S3
 // buckets run while the project is open, and the Serve toggle for the Invoke API and API Gateway.
 
-#include "triggers/schedulestate.h"
+#include "snapshots/schedulestate.h"
 
 #include <QObject>
 #include <QString>

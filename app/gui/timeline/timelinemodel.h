@@ -2,8 +2,8 @@
 // Invocations laid out per execution environment for the timeline: lanes (top-level rows) holding
 // init and invoke segments (child rows), with cold/warm and failure flags and frozen gaps between them.
 
-#include "model/environmentstate.h"
-#include "model/invocationrecord.h"
+#include "snapshots/environmentstate.h"
+#include "snapshots/invocationrecord.h"
 #include "timeline/timelinelane.h"
 
 #include <QAbstractItemModel>

@@ -1,8 +1,8 @@
 // A project's .fnstudio/settings.json: defaults, values a class or a developer sets, clear errors,
 // and the settings put into force on an engine.
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "engine/engine.h"
-#include "engine/projectsettingsapply.h"
+#include "workspace/projectsettingsapply.h"
 #include "project/project.h"
 #include "project/projectsettings.h"
 
@@ -23,7 +23,7 @@ void writeSettings(const QTemporaryDir &dir, const QByteArray &json)
 }
 } // namespace
 
-class tst_ProjectSettings : public QObject
+class TestProjectSettings : public QObject
 {
     Q_OBJECT
 
@@ -111,5 +111,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_ProjectSettings)
+QTEST_GUILESS_MAIN(TestProjectSettings)
 #include "tst_projectsettings.moc"

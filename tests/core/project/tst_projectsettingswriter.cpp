@@ -29,7 +29,7 @@ QByteArray readSettings(const QTemporaryDir &dir)
 
 } // namespace
 
-class tst_ProjectSettingsWriter : public QObject
+class TestProjectSettingsWriter : public QObject
 {
     Q_OBJECT
 
@@ -129,5 +129,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_ProjectSettingsWriter)
+QTEST_GUILESS_MAIN(TestProjectSettingsWriter)
 #include "tst_projectsettingswriter.moc"

@@ -146,7 +146,7 @@ bool readyOnChannel(Server &server, ChannelClient &runtime)
 
 } // namespace
 
-class tst_RuntimeApiServer : public QObject
+class TestRuntimeApiServer : public QObject
 {
     Q_OBJECT
 
@@ -444,5 +444,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_RuntimeApiServer)
+QTEST_GUILESS_MAIN(TestRuntimeApiServer)
 #include "tst_runtimeapiserver.moc"

@@ -25,7 +25,7 @@ QByteArray digest(const QString &path)
 
 } // namespace
 
-class tst_Store final : public QObject
+class TestStore final : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_dir;
@@ -167,5 +167,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Store)
+QTEST_GUILESS_MAIN(TestStore)
 #include "tst_store.moc"

@@ -1,7 +1,7 @@
 // The scheduler on a manual clock: rate and cron fires, disabled schedules, Input, fire now, and
 // that fires missed before start are not replayed.
 
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "triggers/scheduler.h"
 
 #include <QCoreApplication>

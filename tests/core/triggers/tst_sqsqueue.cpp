@@ -1,10 +1,10 @@
 // Local SQS queues and the event source mapping on a manual clock: the event shape, partial batch
 // failures, visibility timeout, redrive to the dead-letter queue, batching and persistence.
 
-#include "engine/clock.h"
+#include "clock/clock.h"
 #include "store/store.h"
 #include "triggers/sqsqueuepoller.h"
-#include "triggers/sqsqueuestore.h"
+#include "store/sqsqueuestore.h"
 
 #include <QSignalSpy>
 #include <QStandardPaths>

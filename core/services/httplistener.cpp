@@ -1,0 +1,136 @@
+#include "services/httplistener.h"
+
+#include <httplib.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <limits>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+namespace fn {
+
+namespace {
+
+int localPort(const sockaddr_storage &address)
+{
+    if (address.ss_family == AF_INET)
+        return ntohs(reinterpret_cast<const sockaddr_in &>(address).sin_port);
+    if (address.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<const sockaddr_in6 &>(address).sin6_port);
+    return -1;
+}
+
+// httplib 0.11 lets a worker wait out the whole keep-alive timeout on an idle connection, so a
+// client that keeps its connection open (an SDK's pool, a browser) would hold stop() for 30 s.
+// Every connection accepted on our port is this process's socket with that local port and a peer.
+// Shutting down their reading side ends an idle wait at once (it reads end of file), while a
+// request in progress still writes its response.
+void shutdownAcceptedConnections(int port)
+{
+    DIR *fds = ::opendir("/proc/self/fd");
+    if (!fds)
+        return;
+    while (const dirent *entry = ::readdir(fds)) {
+        char *end = nullptr;
+        const long fd = std::strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || fd == ::dirfd(fds))
+            continue;
+        sockaddr_storage local = {};
+        sockaddr_storage peer = {};
+        socklen_t localSize = sizeof(local);
+        socklen_t peerSize = sizeof(peer);
+        if (::getsockname(int(fd), reinterpret_cast<sockaddr *>(&local), &localSize) != 0 || localPort(local) != port)
+            continue;
+        if (::getpeername(int(fd), reinterpret_cast<sockaddr *>(&peer), &peerSize) == 0)
+            ::shutdown(int(fd), SHUT_RD);
+    }
+    ::closedir(fds);
+}
+
+} // namespace
+
+HttpListener::HttpListener() = default;
+
+HttpListener::~HttpListener()
+{
+    stop();
+}
+
+QString HttpListener::displayAddress(const QString &host, int port)
+{
+    const QString h = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    return h + QLatin1Char(':') + QString::number(port);
+}
+
+httplib::Server &HttpListener::reset(size_t maxPayloadBytes, int threads)
+{
+    stop();
+    m_server = std::make_unique<httplib::Server>();
+    auto &svr = *m_server;
+    svr.set_tcp_nodelay(true);
+    svr.set_socket_options([](int socket) {
+        const int yes = 1;
+        // Not httplib's default SO_REUSEPORT: that would let a second server share the port silently.
+        ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+        ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+    });
+    svr.set_keep_alive_max_count(std::numeric_limits<size_t>::max());
+    svr.set_keep_alive_timeout(30);
+    svr.set_payload_max_length(maxPayloadBytes);
+    svr.new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
+    return svr;
+}
+
+bool HttpListener::listen(const QString &host, int port, QString *error)
+{
+    if (!m_server)
+        return false;
+    auto &svr = *m_server;
+    errno = 0;
+    const std::string h = host.toStdString();
+    const int bound = port == 0 ? svr.bind_to_any_port(h) : (svr.bind_to_port(h, port) ? port : -1);
+    if (bound <= 0) {
+        const int err = errno;
+        if (error) {
+            const QString where = displayAddress(host, port);
+            if (err == EADDRINUSE)
+                *error = QStringLiteral("%1 is already in use").arg(where);
+            else
+                *error = QStringLiteral("cannot listen on %1: %2")
+                             .arg(where, err ? QString::fromLocal8Bit(strerror(err))
+                                             : QStringLiteral("the address does not resolve to a local interface"));
+        }
+        m_server.reset();
+        return false;
+    }
+    m_host = host;
+    m_port = bound;
+    m_thread = std::thread([&svr] { svr.listen_after_bind(); });
+    // stop() only stops a server that is already listening: wait for it, it takes microseconds.
+    while (!svr.is_running())
+        std::this_thread::yield();
+    return true;
+}
+
+void HttpListener::stop()
+{
+    if (!m_server)
+        return;
+    m_server->stop();
+    if (m_port > 0)
+        shutdownAcceptedConnections(m_port);
+    if (m_thread.joinable())
+        m_thread.join();
+    m_server.reset();
+}
+
+bool HttpListener::isRunning() const
+{
+    return m_server && m_server->is_running();
+}
+
+} // namespace fn

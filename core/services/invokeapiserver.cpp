@@ -1,0 +1,493 @@
+#include "services/invokeapiserver.h"
+#include "services/httplistener.h"
+
+#include "engine/engine.h"
+#include "services/lambdaapishapes.h"
+#include "services/taillogcollector.h"
+
+#include <QHash>
+#include <QStringList>
+#include <QUuid>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+namespace fn {
+
+namespace {
+
+constexpr const char *JsonType = "application/json";
+constexpr const char *Latest = "$LATEST";
+
+// Bodies up to this size are read so that a too-large payload gets Lambda's message with its
+// exact size; anything bigger is refused from its Content-Length without being read.
+constexpr size_t MaxReadBytes = 32 * 1024 * 1024;
+// Sync invocations hold a thread each for their duration, and keep-alive connections hold one
+// while open: enough for an SDK's connection pool plus a few concurrent CLI calls.
+constexpr size_t ServerThreads = 32;
+
+const char *const InvocationsRoute = R"(/2015-03-31/functions/([^/]+)/invocations/?)";
+const char *const FunctionsRoute = R"(/2015-03-31/functions/?)";
+const char *const FunctionRoute = R"(/2015-03-31/functions/([^/]+)/?)";
+const char *const ConfigurationRoute = R"(/2015-03-31/functions/([^/]+)/configuration/?)";
+
+struct Catalogue
+{
+    QHash<QString, FunctionConfig> byName;
+    QStringList names; // sorted, for ListFunctions' stable order and paging
+};
+
+std::string newRequestId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
+}
+
+// Lambda's REST-JSON error: the type in x-amzn-ErrorType, a JSON body with Type and the message
+// under the key botocore's model gives that exception ("Message" for some, "message" for most).
+void renderError(httplib::Response &res, int status, const char *type, const std::string &message,
+                 const char *messageKey = "message", const char *origin = "User")
+{
+    res.status = status;
+    res.set_header("x-amzn-ErrorType", type);
+    if (!res.has_header("x-amzn-RequestId"))
+        res.set_header("x-amzn-RequestId", newRequestId());
+    const nlohmann::json body{{"Type", origin}, {messageKey, message}};
+    res.set_content(body.dump(), JsonType);
+}
+
+void renderNotFound(httplib::Response &res, const QString &name, const QString &qualifier)
+{
+    renderError(res, 404, "ResourceNotFoundException",
+                "Function not found: " + lambdaapi::functionArn(name, qualifier).toStdString(), "Message");
+}
+
+// AWS's wording for a parameter outside its allowed values.
+void renderEnumError(httplib::Response &res, const std::string &value, const char *member, const char *allowed)
+{
+    renderError(res, 400, "InvalidParameterValueException",
+                "1 validation error detected: Value '" + value + "' at '" + member
+                    + "' failed to satisfy constraint: Member must satisfy enum value set: [" + allowed + "]");
+}
+
+bool isBlank(const std::string &body)
+{
+    return std::all_of(body.begin(), body.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+}
+
+// nlohmann's explanation without its "[json.exception.parse_error.101] " prefix.
+std::string parseErrorDetail(const std::string &body)
+{
+    try {
+        [[maybe_unused]] const auto parsed = nlohmann::json::parse(body);
+    } catch (const nlohmann::json::exception &e) {
+        std::string what = e.what();
+        if (const auto end = what.find("] "); what.rfind("[json.exception.", 0) == 0 && end != std::string::npos)
+            what.erase(0, end + 2);
+        return what;
+    }
+    return "invalid JSON";
+}
+
+std::string tooLargeMessage(size_t size, const char *invocationType, qint64 limit)
+{
+    return std::to_string(size) + " byte payload is too large for the " + invocationType + " invocation type (limit "
+           + std::to_string(limit) + " bytes)";
+}
+
+// The Reason of a 429. The engine names it in errorType once it throttles; until then the
+// reference's rule: reserved concurrency throttles the function, otherwise the account.
+std::string throttleReason(const InvocationRecord &record, const FunctionConfig &function)
+{
+    static const char *const reasons[] = {
+        "ConcurrentInvocationLimitExceeded",          "FunctionInvocationRateLimitExceeded",
+        "ReservedFunctionConcurrentInvocationLimitExceeded", "ReservedFunctionInvocationRateLimitExceeded",
+        "CallerRateLimitExceeded",                    "ConcurrentSnapshotCreateLimitExceeded"};
+    for (const char *reason : reasons)
+        if (record.errorType == QLatin1String(reason))
+            return reason;
+    return function.reservedConcurrency ? "ReservedFunctionConcurrentInvocationLimitExceeded"
+                                        : "ConcurrentInvocationLimitExceeded";
+}
+
+// The exception and status for an invocation the engine refused before running it.
+std::pair<int, std::string> rejection(const InvocationRecord &record)
+{
+    const std::string type = record.errorType.toStdString();
+    if (type == "RequestEntityTooLargeException" || type == "RequestTooLargeException")
+        return {413, type};
+    if (type == "InvalidRuntimeException")
+        return {502, type};
+    if (type == "ResourceConflictException")
+        return {409, type};
+    return {400, type.empty() ? std::string("InvalidParameterValueException") : type};
+}
+
+} // namespace
+
+struct InvokeApiServer::Private
+{
+    explicit Private(Engine &e)
+        : engine(e)
+        , tail(e)
+    {
+        eventHandler = [&e](const FunctionConfig &function, const QByteArray &payload) {
+            e.invokeAsync(function, payload);
+            return QString();
+        };
+    }
+
+    std::shared_ptr<const Catalogue> catalogue() const
+    {
+        std::lock_guard lock(mutex);
+        return functions;
+    }
+    // The function a request names, or nullptr after rendering the error.
+    const FunctionConfig *resolve(const Catalogue &catalogue, const std::string &rawName, const httplib::Request &req,
+                                  httplib::Response &res) const;
+
+    void handleInvoke(const httplib::Request &req, httplib::Response &res);
+    void handleList(const httplib::Request &req, httplib::Response &res) const;
+    void handleGet(const httplib::Request &req, httplib::Response &res, bool configurationOnly) const;
+    void handleUnrouted(const httplib::Request &req, httplib::Response &res) const;
+
+    Engine &engine;
+    TailLogCollector tail;
+    mutable std::mutex mutex; // guards functions
+    std::shared_ptr<const Catalogue> functions = std::make_shared<Catalogue>();
+    EventHandler eventHandler;
+    RequestLogger logger;
+    std::atomic<bool> legacyAsyncLimit{false};
+
+    HttpListener listener;
+};
+
+const FunctionConfig *InvokeApiServer::Private::resolve(const Catalogue &catalogue, const std::string &rawName,
+                                                        const httplib::Request &req, httplib::Response &res) const
+{
+    const QString raw = QString::fromStdString(rawName);
+    const auto reference = lambdaapi::parseFunctionName(raw);
+    if (!reference) {
+        renderError(res, 400, "InvalidParameterValueException",
+                    "1 validation error detected: Value '" + rawName
+                        + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression "
+                          "pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?"
+                          "(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
+        return nullptr;
+    }
+    QString qualifier = reference->qualifier;
+    if (req.has_param("Qualifier")) {
+        const QString fromQuery = QString::fromStdString(req.get_param_value("Qualifier"));
+        if (!qualifier.isEmpty() && !fromQuery.isEmpty() && fromQuery != qualifier) {
+            renderError(res, 400, "InvalidParameterValueException",
+                        "The derived qualifier from the function name does not match the specified qualifier.");
+            return nullptr;
+        }
+        if (!fromQuery.isEmpty())
+            qualifier = fromQuery;
+    }
+    const auto it = catalogue.byName.constFind(reference->name);
+    // Only $LATEST exists locally: there are no published versions or aliases.
+    if (it == catalogue.byName.cend() || (!qualifier.isEmpty() && qualifier != QLatin1String(Latest))) {
+        renderNotFound(res, reference->name, qualifier);
+        return nullptr;
+    }
+    return &*it;
+}
+
+void InvokeApiServer::Private::handleInvoke(const httplib::Request &req, httplib::Response &res)
+{
+    const auto functionsNow = catalogue();
+    const FunctionConfig *function = resolve(*functionsNow, req.matches[1].str(), req, res);
+    if (!function)
+        return;
+
+    enum class Type { RequestResponse, Event, DryRun };
+    Type type = Type::RequestResponse;
+    if (req.has_header("X-Amz-Invocation-Type")) {
+        const std::string value = req.get_header_value("X-Amz-Invocation-Type");
+        if (value == "Event")
+            type = Type::Event;
+        else if (value == "DryRun")
+            type = Type::DryRun;
+        else if (value != "RequestResponse")
+            return renderEnumError(res, value, "invocationType", "Event, RequestResponse, DryRun");
+    }
+    bool tailLog = false;
+    if (req.has_header("X-Amz-Log-Type")) {
+        const std::string value = req.get_header_value("X-Amz-Log-Type");
+        if (value != "None" && value != "Tail")
+            return renderEnumError(res, value, "logType", "None, Tail");
+        tailLog = value == "Tail" && type == Type::RequestResponse; // Lambda tails synchronous calls only
+    }
+
+    const qint64 limit = type == Type::Event ? (legacyAsyncLimit.load(std::memory_order_relaxed) ? LegacyMaxAsyncPayloadBytes
+                                                                                                  : MaxAsyncPayloadBytes)
+                                             : MaxSyncPayloadBytes;
+    if (qint64(req.body.size()) > limit)
+        return renderError(res, 413, "RequestEntityTooLargeException",
+                           tooLargeMessage(req.body.size(), type == Type::Event ? "Event" : "RequestResponse", limit));
+    // An empty body is an empty event, as runtimes treat it.
+    const bool blank = isBlank(req.body);
+    if (!blank && !nlohmann::json::accept(req.body))
+        return renderError(res, 400, "InvalidRequestContentException",
+                           "Could not parse request body into json: Could not parse payload into json: "
+                               + parseErrorDetail(req.body));
+
+    InvokeOptions options;
+    if (req.has_header("X-Amz-Client-Context")) {
+        const std::string encoded = req.get_header_value("X-Amz-Client-Context");
+        auto decoded = QByteArray::fromBase64Encoding(QByteArray::fromStdString(encoded),
+                                                      QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded)
+            return renderError(res, 400, "InvalidRequestContentException",
+                               "Client context must be a valid Base64-encoded JSON object.");
+        options.clientContext = std::move(*decoded);
+    }
+
+    if (type == Type::DryRun) {
+        res.status = 204;
+        res.set_header("x-amzn-RequestId", newRequestId());
+        return;
+    }
+    const QByteArray payload = blank ? QByteArrayLiteral("{}") : QByteArray::fromStdString(req.body);
+    if (type == Type::Event) {
+        const QString requestId = eventHandler(*function, payload);
+        res.status = 202;
+        res.set_header("x-amzn-RequestId", requestId.isEmpty() ? newRequestId() : requestId.toStdString());
+        return;
+    }
+
+    if (tailLog)
+        tail.arm();
+    const InvocationRecord record = engine.invoke(*function, payload, options);
+    const QByteArray log = tailLog ? tail.take(record.requestId) : QByteArray();
+    res.set_header("x-amzn-RequestId", record.requestId.toStdString());
+
+    switch (record.outcome) {
+    case InvocationOutcome::Throttled: {
+        res.status = 429;
+        res.set_header("x-amzn-ErrorType", "TooManyRequestsException");
+        const nlohmann::json body{{"Reason", throttleReason(record, *function)},
+                                  {"Type", "User"},
+                                  {"message", record.errorMessage.isEmpty() ? std::string("Rate Exceeded.")
+                                                                            : record.errorMessage.toStdString()}};
+        res.set_content(body.dump(), JsonType);
+        return;
+    }
+    case InvocationOutcome::Rejected: {
+        const auto [status, errorType] = rejection(record);
+        return renderError(res, status, errorType.c_str(), record.errorMessage.toStdString());
+    }
+    default:
+        break;
+    }
+    res.status = 200;
+    res.set_header("X-Amz-Executed-Version", Latest);
+    // Every failure the platform or runtime detects is Unhandled; only Node's old callback(err)
+    // style gave Handled, and today's runtimes report that as Unhandled too.
+    if (record.failed())
+        res.set_header("X-Amz-Function-Error", "Unhandled");
+    if (tailLog)
+        res.set_header("X-Amz-Log-Result", log.toBase64().toStdString());
+    res.set_content(record.payload.constData(), size_t(record.payload.size()), JsonType);
+}
+
+void InvokeApiServer::Private::handleList(const httplib::Request &req, httplib::Response &res) const
+{
+    const auto functionsNow = catalogue();
+    const qsizetype total = functionsNow->names.size();
+    qsizetype first = 0;
+    if (req.has_param("Marker")) {
+        bool ok = false;
+        first = QString::fromStdString(req.get_param_value("Marker")).toLongLong(&ok);
+        if (!ok || first < 0 || first > total)
+            return renderError(res, 400, "InvalidParameterValueException", "Invalid pagination token");
+    }
+    qsizetype count = total - first;
+    if (req.has_param("MaxItems")) {
+        bool ok = false;
+        const int maxItems = QString::fromStdString(req.get_param_value("MaxItems")).toInt(&ok);
+        if (!ok || maxItems < 1 || maxItems > 10000)
+            return renderError(res, 400, "InvalidParameterValueException",
+                               "1 validation error detected: Value '" + req.get_param_value("MaxItems")
+                                   + "' at 'maxItems' failed to satisfy constraint: Member must have value between 1 "
+                                     "and 10000");
+        count = std::min<qsizetype>(count, maxItems);
+    }
+    nlohmann::json list = nlohmann::json::array();
+    for (qsizetype i = first; i < first + count; ++i)
+        list.push_back(lambdaapi::functionConfiguration(functionsNow->byName.value(functionsNow->names.at(i))));
+    nlohmann::json body{{"Functions", std::move(list)}};
+    if (first + count < total)
+        body["NextMarker"] = std::to_string(first + count);
+    res.status = 200;
+    res.set_header("x-amzn-RequestId", newRequestId());
+    res.set_content(body.dump(), JsonType);
+}
+
+void InvokeApiServer::Private::handleGet(const httplib::Request &req, httplib::Response &res,
+                                         bool configurationOnly) const
+{
+    const auto functionsNow = catalogue();
+    const FunctionConfig *function = resolve(*functionsNow, req.matches[1].str(), req, res);
+    if (!function)
+        return;
+    const nlohmann::json body = configurationOnly ? lambdaapi::functionConfiguration(*function)
+                                                  : lambdaapi::getFunctionResponse(*function);
+    res.status = 200;
+    res.set_header("x-amzn-RequestId", newRequestId());
+    res.set_content(body.dump(), JsonType);
+}
+
+void InvokeApiServer::Private::handleUnrouted(const httplib::Request &req, httplib::Response &res) const
+{
+    static const std::regex invocations(InvocationsRoute);
+    static const std::regex functions(FunctionsRoute);
+    static const std::regex function(FunctionRoute);
+    static const std::regex configuration(ConfigurationRoute);
+    const char *allowed = nullptr;
+    if (std::regex_match(req.path, invocations))
+        allowed = "POST";
+    else if (std::regex_match(req.path, functions) || std::regex_match(req.path, function)
+             || std::regex_match(req.path, configuration))
+        allowed = "GET, HEAD";
+    if (allowed) {
+        res.set_header("Allow", allowed);
+        return renderError(res, 405, "MethodNotAllowedException",
+                           req.method + " is not allowed on " + req.path + "; use " + allowed);
+    }
+    renderError(res, 404, "UnknownOperationException",
+                "fnstudio's Lambda API has no operation " + req.method + " " + req.path
+                    + " (it serves Invoke, ListFunctions, GetFunction and GetFunctionConfiguration)");
+}
+
+InvokeApiServer::InvokeApiServer(Engine &engine)
+    : d(std::make_unique<Private>(engine))
+{
+}
+
+InvokeApiServer::~InvokeApiServer()
+{
+    stop();
+}
+
+void InvokeApiServer::setFunctions(const QList<FunctionConfig> &functions)
+{
+    auto catalogue = std::make_shared<Catalogue>();
+    for (const FunctionConfig &f : functions) {
+        if (!catalogue->byName.contains(f.name))
+            catalogue->names.append(f.name);
+        catalogue->byName.insert(f.name, f);
+    }
+    catalogue->names.sort();
+    std::lock_guard lock(d->mutex);
+    d->functions = std::move(catalogue);
+}
+
+QList<FunctionConfig> InvokeApiServer::functions() const
+{
+    const auto catalogue = d->catalogue();
+    QList<FunctionConfig> out;
+    out.reserve(catalogue->names.size());
+    for (const QString &name : catalogue->names)
+        out.append(catalogue->byName.value(name));
+    return out;
+}
+
+void InvokeApiServer::setEventHandler(EventHandler handler)
+{
+    d->eventHandler = std::move(handler);
+}
+
+void InvokeApiServer::setLegacyAsyncPayloadLimit(bool legacy)
+{
+    d->legacyAsyncLimit.store(legacy, std::memory_order_relaxed);
+}
+
+void InvokeApiServer::setRequestLogger(RequestLogger logger)
+{
+    d->logger = std::move(logger);
+}
+
+bool InvokeApiServer::start(const QString &host, int port, QString *error)
+{
+    auto &svr = d->listener.reset(MaxReadBytes, ServerThreads);
+
+    Private *p = d.get();
+    svr.Post(InvocationsRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handleInvoke(req, res); });
+    svr.Get(FunctionsRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handleList(req, res); });
+    svr.Get(ConfigurationRoute,
+            [p](const httplib::Request &req, httplib::Response &res) { p->handleGet(req, res, true); });
+    svr.Get(FunctionRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handleGet(req, res, false); });
+    const auto unrouted = [p](const httplib::Request &req, httplib::Response &res) { p->handleUnrouted(req, res); };
+    svr.Get(".*", unrouted);
+    svr.Post(".*", unrouted);
+    svr.Put(".*", unrouted);
+    svr.Patch(".*", unrouted);
+    svr.Delete(".*", unrouted);
+    svr.Options(".*", unrouted);
+    // httplib's own refusals (oversized or malformed requests) come without a body: give them Lambda's shape.
+    svr.set_error_handler([](const httplib::Request &, httplib::Response &res) {
+        if (!res.body.empty())
+            return;
+        if (res.status == 413)
+            renderError(res, 413, "RequestEntityTooLargeException",
+                        "Request must be smaller than " + std::to_string(MaxSyncPayloadBytes)
+                            + " bytes for the InvokeFunction operation");
+        else if (res.status < 500)
+            renderError(res, res.status, "InvalidRequestContentException",
+                        "The request could not be read (HTTP " + std::to_string(res.status) + ")");
+        else
+            renderError(res, res.status, "ServiceException",
+                        "The request failed inside fnstudio (HTTP " + std::to_string(res.status) + ")", "message",
+                        "Service");
+    });
+    if (d->logger) {
+        svr.set_logger([p](const httplib::Request &req, const httplib::Response &res) {
+            p->logger(QString::fromStdString(req.method + ' ' + req.path + ' ' + std::to_string(res.status) + ' '
+                                             + res.get_header_value("x-amzn-RequestId")));
+        });
+    }
+
+    return d->listener.listen(host, port, error);
+}
+
+void InvokeApiServer::stop()
+{
+    d->listener.stop();
+}
+
+bool InvokeApiServer::isRunning() const
+{
+    return d->listener.isRunning();
+}
+
+QString InvokeApiServer::host() const
+{
+    return d->listener.host();
+}
+
+int InvokeApiServer::port() const
+{
+    return d->listener.port();
+}
+
+QString InvokeApiServer::url() const
+{
+    return d->listener.url();
+}
+
+} // namespace fn

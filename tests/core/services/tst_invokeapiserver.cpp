@@ -1,0 +1,456 @@
+// The Lambda Invoke API as an HTTP client sees it: a real Python function behind
+// InvokeApiServer, called through cpp-httplib over one keep-alive connection.
+#include "engine/engine.h"
+#include "services/invokeapiserver.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <httplib.h>
+
+#include <mutex>
+
+using namespace fn;
+
+namespace {
+
+constexpr const char *Handler = R"PY(
+def handler(event, context):
+    print("handling", event.get("name", "nobody"))
+    if event.get("fail"):
+        raise ValueError("failed on purpose")
+    custom = context.client_context.custom if context.client_context else None
+    return {"hello": event.get("name", "world"), "requestId": context.aws_request_id, "custom": custom}
+
+def chatty(event, context):
+    for i in range(400):
+        print("line %03d of a chatty function" % i)
+    return "done"
+)PY";
+
+const QString Arn = QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:");
+
+QJsonObject json(const std::string &body)
+{
+    return QJsonDocument::fromJson(QByteArray::fromStdString(body)).object();
+}
+
+QString header(const httplib::Result &r, const char *name)
+{
+    return r && r->has_header(name) ? QString::fromStdString(r->get_header_value(name)) : QString();
+}
+
+std::string invocations(const QString &name)
+{
+    return "/2015-03-31/functions/" + name.toStdString() + "/invocations";
+}
+
+// A JSON string of exactly `size` bytes.
+std::string jsonStringOfSize(size_t size)
+{
+    return '"' + std::string(size - 2, 'a') + '"';
+}
+
+} // namespace
+
+class TestInvokeApiServer : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_code;
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<InvokeApiServer> m_server;
+    std::unique_ptr<httplib::Client> m_client;
+    std::mutex m_mutex;
+    QList<InvocationRecord> m_finished;
+
+    httplib::Result post(const std::string &path, const std::string &body, const httplib::Headers &headers = {})
+    {
+        return m_client->Post(path.c_str(), headers, body, "application/json");
+    }
+
+    QList<InvocationRecord> finished()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_finished;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_code.isValid());
+        QFile file(QDir(m_code.path()).filePath(QStringLiteral("app.py")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(Handler);
+        file.close();
+
+        FunctionConfig hello;
+        hello.name = QStringLiteral("Hello");
+        hello.runtime = QStringLiteral("python3.12");
+        hello.handler = QStringLiteral("app.handler");
+        hello.codeDir = m_code.path();
+        hello.memoryMb = 256;
+        hello.timeoutSec = 5;
+        hello.environment = {{QStringLiteral("GREETING"), QStringLiteral("hi")}};
+        FunctionConfig chatty = hello;
+        chatty.name = QStringLiteral("Chatty");
+        chatty.handler = QStringLiteral("app.chatty");
+        chatty.environment.clear();
+
+        m_engine = std::make_unique<Engine>();
+        connect(m_engine.get(), &Engine::invocationFinished, this, [this](const InvocationRecord &record) {
+            std::lock_guard lock(m_mutex);
+            m_finished << record;
+        }, Qt::DirectConnection);
+        m_server = std::make_unique<InvokeApiServer>(*m_engine);
+        m_server->setFunctions({hello, chatty});
+        QString error;
+        QVERIFY2(m_server->start(QStringLiteral("127.0.0.1"), 0, &error), qPrintable(error));
+        QVERIFY(m_server->port() > 0);
+        QCOMPARE(m_server->url(), QStringLiteral("http://127.0.0.1:%1").arg(m_server->port()));
+
+        m_client = std::make_unique<httplib::Client>("127.0.0.1", m_server->port());
+        m_client->set_keep_alive(true);
+        m_client->set_tcp_nodelay(true);
+        m_client->set_read_timeout(60, 0);
+    }
+
+    void cleanupTestCase()
+    {
+        m_client.reset();
+        m_server.reset();
+        m_engine.reset();
+    }
+
+    void requestResponse()
+    {
+        // Twice over the same connection: cold, then warm.
+        for (int i = 0; i < 2; ++i) {
+            const auto r = post(invocations(QStringLiteral("Hello")), R"({"name":"Ada"})");
+            QVERIFY(r);
+            QCOMPARE(r->status, 200);
+            const QJsonObject body = json(r->body);
+            QCOMPARE(body.value(QStringLiteral("hello")).toString(), QStringLiteral("Ada"));
+            QCOMPARE(header(r, "x-amzn-RequestId"), body.value(QStringLiteral("requestId")).toString());
+            QCOMPARE(header(r, "X-Amz-Executed-Version"), QStringLiteral("$LATEST"));
+            QVERIFY(!r->has_header("X-Amz-Function-Error"));
+            QVERIFY(!r->has_header("X-Amz-Log-Result"));
+            QCOMPARE(header(r, "Content-Type"), QStringLiteral("application/json"));
+        }
+    }
+
+    void functionNameForms_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<int>("status");
+        QTest::newRow("name:$LATEST") << QStringLiteral("Hello:$LATEST") << 200;
+        QTest::newRow("full ARN") << Arn + QStringLiteral("Hello") << 200;
+        QTest::newRow("full ARN, url-encoded as botocore sends it")
+            << QStringLiteral("arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3AHello") << 200;
+        QTest::newRow("partial ARN") << QStringLiteral("123456789012:function:Hello") << 200;
+        QTest::newRow("Qualifier=$LATEST") << QStringLiteral("Hello/invocations?Qualifier=%24LATEST") << 200;
+        QTest::newRow("a version that does not exist") << QStringLiteral("Hello:1") << 404;
+        QTest::newRow("an alias that does not exist") << QStringLiteral("Hello/invocations?Qualifier=live") << 404;
+        QTest::newRow("conflicting qualifiers") << QStringLiteral("Hello:$LATEST/invocations?Qualifier=live") << 400;
+        QTest::newRow("not a function name") << QStringLiteral("no%20such%20thing") << 400;
+    }
+
+    void functionNameForms()
+    {
+        QFETCH(QString, path);
+        QFETCH(int, status);
+        const std::string target = path.contains(QLatin1String("/invocations"))
+                                       ? "/2015-03-31/functions/" + path.toStdString()
+                                       : invocations(path);
+        const auto r = post(target, "{}");
+        QVERIFY(r);
+        QCOMPARE(r->status, status);
+        if (status == 200)
+            QCOMPARE(json(r->body).value(QStringLiteral("hello")).toString(), QStringLiteral("world"));
+        else
+            QVERIFY(!header(r, "x-amzn-ErrorType").isEmpty());
+    }
+
+    void functionError()
+    {
+        const auto r = post(invocations(QStringLiteral("Hello")), R"({"fail":true})");
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        QCOMPARE(header(r, "X-Amz-Function-Error"), QStringLiteral("Unhandled"));
+        QCOMPARE(header(r, "X-Amz-Executed-Version"), QStringLiteral("$LATEST"));
+        const QJsonObject body = json(r->body);
+        QCOMPARE(body.value(QStringLiteral("errorType")).toString(), QStringLiteral("ValueError"));
+        QCOMPARE(body.value(QStringLiteral("errorMessage")).toString(), QStringLiteral("failed on purpose"));
+        QVERIFY(body.value(QStringLiteral("stackTrace")).isArray());
+    }
+
+    void eventInvocation()
+    {
+        const auto r = post(invocations(QStringLiteral("Hello")), R"({"name":"async"})",
+                            {{"X-Amz-Invocation-Type", "Event"}});
+        QVERIFY(r);
+        QCOMPARE(r->status, 202);
+        QVERIFY(r->body.empty());
+        QVERIFY(!header(r, "x-amzn-RequestId").isEmpty());
+        // It really runs, later, on the engine's workers.
+        const auto ranAsync = [this] {
+            for (const InvocationRecord &record : finished())
+                if (record.payload.contains("\"async\""))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(ranAsync(), 30000);
+    }
+
+    void eventHandlerCanBeReplaced()
+    {
+        QList<QByteArray> queued;
+        InvokeApiServer server(*m_engine);
+        FunctionConfig f;
+        f.name = QStringLiteral("Queued");
+        server.setFunctions({f});
+        server.setEventHandler([&queued](const FunctionConfig &function, const QByteArray &payload) {
+            queued << function.name.toUtf8() + ' ' + payload;
+            return QStringLiteral("11111111-2222-3333-4444-555555555555");
+        });
+        QString error;
+        QVERIFY2(server.start(QStringLiteral("127.0.0.1"), 0, &error), qPrintable(error));
+        httplib::Client client("127.0.0.1", server.port());
+        const auto r = client.Post("/2015-03-31/functions/Queued/invocations", {{"X-Amz-Invocation-Type", "Event"}}, "",
+                                   "application/json");
+        QVERIFY(r);
+        QCOMPARE(r->status, 202);
+        QCOMPARE(header(r, "x-amzn-RequestId"), QStringLiteral("11111111-2222-3333-4444-555555555555"));
+        QCOMPARE(queued, QList<QByteArray>{QByteArrayLiteral("Queued {}")}); // an empty body is an empty event
+    }
+
+    void dryRun()
+    {
+        const auto before = finished().size();
+        const auto r = post(invocations(QStringLiteral("Hello")), "{}", {{"X-Amz-Invocation-Type", "DryRun"}});
+        QVERIFY(r);
+        QCOMPARE(r->status, 204);
+        QVERIFY(r->body.empty());
+        QCOMPARE(finished().size(), before);
+    }
+
+    void invalidInvocationType()
+    {
+        const auto r = post(invocations(QStringLiteral("Hello")), "{}", {{"X-Amz-Invocation-Type", "Later"}});
+        QVERIFY(r);
+        QCOMPARE(r->status, 400);
+        QCOMPARE(header(r, "x-amzn-ErrorType"), QStringLiteral("InvalidParameterValueException"));
+        QVERIFY(json(r->body).value(QStringLiteral("message")).toString().contains(QLatin1String("'Later'")));
+    }
+
+    void tailLog()
+    {
+        const auto r = post(invocations(QStringLiteral("Hello")), R"({"name":"Tail"})", {{"X-Amz-Log-Type", "Tail"}});
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        const QString id = header(r, "x-amzn-RequestId");
+        const QString log = QString::fromUtf8(QByteArray::fromBase64(header(r, "X-Amz-Log-Result").toLatin1()));
+        const QStringList lines = log.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY2(lines.size() >= 4, qPrintable(log));
+        QVERIFY2(lines.first().startsWith(QStringLiteral("START RequestId: ") + id), qPrintable(log));
+        QVERIFY2(log.contains(QLatin1String("handling Tail")), qPrintable(log));
+        QVERIFY2(lines.at(lines.size() - 2).startsWith(QStringLiteral("END RequestId: ") + id), qPrintable(log));
+        QVERIFY2(lines.last().startsWith(QStringLiteral("REPORT RequestId: ") + id), qPrintable(log));
+    }
+
+    void tailLogKeepsTheLast4KB()
+    {
+        const auto r = post(invocations(QStringLiteral("Chatty")), "{}", {{"X-Amz-Log-Type", "Tail"}});
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        const QByteArray log = QByteArray::fromBase64(header(r, "X-Amz-Log-Result").toLatin1());
+        QVERIFY2(log.size() <= 4096 && log.size() > 3500, QByteArray::number(log.size()).constData());
+        QVERIFY(!log.contains("START RequestId"));
+        QVERIFY(log.contains("line 399 of a chatty function\n"));
+        QVERIFY(log.contains(QByteArray("REPORT RequestId: " + header(r, "x-amzn-RequestId").toLatin1())));
+    }
+
+    void clientContext()
+    {
+        const QByteArray context = QByteArrayLiteral(R"({"custom":{"team":"blue"}})").toBase64();
+        const auto r = post(invocations(QStringLiteral("Hello")), "{}",
+                            {{"X-Amz-Client-Context", context.toStdString()}});
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        QCOMPARE(json(r->body).value(QStringLiteral("custom")).toObject().value(QStringLiteral("team")).toString(),
+                 QStringLiteral("blue"));
+    }
+
+    void notFound()
+    {
+        const auto r = post(invocations(QStringLiteral("Nope")), "{}");
+        QVERIFY(r);
+        QCOMPARE(r->status, 404);
+        QCOMPARE(header(r, "x-amzn-ErrorType"), QStringLiteral("ResourceNotFoundException"));
+        QVERIFY(!header(r, "x-amzn-RequestId").isEmpty());
+        const QJsonObject body = json(r->body);
+        QCOMPARE(body.value(QStringLiteral("Type")).toString(), QStringLiteral("User"));
+        QCOMPARE(body.value(QStringLiteral("Message")).toString(),
+                 QStringLiteral("Function not found: ") + Arn + QStringLiteral("Nope"));
+    }
+
+    void invalidJson()
+    {
+        const auto r = post(invocations(QStringLiteral("Hello")), "{not json");
+        QVERIFY(r);
+        QCOMPARE(r->status, 400);
+        QCOMPARE(header(r, "x-amzn-ErrorType"), QStringLiteral("InvalidRequestContentException"));
+        const QJsonObject body = json(r->body);
+        QCOMPARE(body.value(QStringLiteral("Type")).toString(), QStringLiteral("User"));
+        QVERIFY2(body.value(QStringLiteral("message"))
+                     .toString()
+                     .startsWith(QLatin1String("Could not parse request body into json: Could not parse payload into "
+                                               "json: ")),
+                 r->body.c_str());
+
+        const auto empty = post(invocations(QStringLiteral("Hello")), "");
+        QVERIFY(empty);
+        QCOMPARE(empty->status, 200);
+        QCOMPARE(json(empty->body).value(QStringLiteral("hello")).toString(), QStringLiteral("world"));
+    }
+
+    void tooLarge()
+    {
+        const auto sync = post(invocations(QStringLiteral("Hello")), jsonStringOfSize(6291457));
+        QVERIFY(sync);
+        QCOMPARE(sync->status, 413);
+        QCOMPARE(header(sync, "x-amzn-ErrorType"), QStringLiteral("RequestEntityTooLargeException"));
+        QCOMPARE(json(sync->body).value(QStringLiteral("message")).toString(),
+                 QStringLiteral("6291457 byte payload is too large for the RequestResponse invocation type (limit "
+                                "6291456 bytes)"));
+
+        const auto async = post(invocations(QStringLiteral("Hello")), jsonStringOfSize(1048577),
+                                {{"X-Amz-Invocation-Type", "Event"}});
+        QVERIFY(async);
+        QCOMPARE(async->status, 413);
+        QCOMPARE(header(async, "x-amzn-ErrorType"), QStringLiteral("RequestEntityTooLargeException"));
+        QCOMPARE(json(async->body).value(QStringLiteral("message")).toString(),
+                 QStringLiteral("1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)"));
+
+        m_server->setLegacyAsyncPayloadLimit(true);
+        const auto legacy = post(invocations(QStringLiteral("Hello")), jsonStringOfSize(262145),
+                                 {{"X-Amz-Invocation-Type", "Event"}});
+        m_server->setLegacyAsyncPayloadLimit(false);
+        QVERIFY(legacy);
+        QCOMPARE(legacy->status, 413);
+        QCOMPARE(json(legacy->body).value(QStringLiteral("message")).toString(),
+                 QStringLiteral("262145 byte payload is too large for the Event invocation type (limit 262144 bytes)"));
+    }
+
+    void listFunctions()
+    {
+        const auto r = m_client->Get("/2015-03-31/functions/");
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        const QJsonArray functions = json(r->body).value(QStringLiteral("Functions")).toArray();
+        QCOMPARE(functions.size(), 2);
+        QCOMPARE(functions.at(0).toObject().value(QStringLiteral("FunctionName")).toString(), QStringLiteral("Chatty"));
+        const QJsonObject hello = functions.at(1).toObject();
+        QCOMPARE(hello.value(QStringLiteral("FunctionName")).toString(), QStringLiteral("Hello"));
+        QCOMPARE(hello.value(QStringLiteral("FunctionArn")).toString(), Arn + QStringLiteral("Hello"));
+
+        const auto page = m_client->Get("/2015-03-31/functions/?MaxItems=1");
+        QVERIFY(page);
+        const QJsonObject first = json(page->body);
+        QCOMPARE(first.value(QStringLiteral("Functions")).toArray().size(), 1);
+        const QString marker = first.value(QStringLiteral("NextMarker")).toString();
+        QVERIFY(!marker.isEmpty());
+        const auto next = m_client->Get(QString(QStringLiteral("/2015-03-31/functions/?MaxItems=1&Marker=") + marker).toStdString());
+        QVERIFY(next);
+        const QJsonObject second = json(next->body);
+        QCOMPARE(second.value(QStringLiteral("Functions")).toArray().at(0).toObject().value(QStringLiteral("FunctionName")),
+                 QStringLiteral("Hello"));
+        QVERIFY(!second.contains(QStringLiteral("NextMarker")));
+    }
+
+    void getFunction()
+    {
+        const auto r = m_client->Get("/2015-03-31/functions/Hello");
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        const QJsonObject body = json(r->body);
+        const QJsonObject c = body.value(QStringLiteral("Configuration")).toObject();
+        QCOMPARE(c.value(QStringLiteral("FunctionName")).toString(), QStringLiteral("Hello"));
+        QCOMPARE(c.value(QStringLiteral("FunctionArn")).toString(), Arn + QStringLiteral("Hello"));
+        QCOMPARE(c.value(QStringLiteral("Runtime")).toString(), QStringLiteral("python3.12"));
+        QCOMPARE(c.value(QStringLiteral("Handler")).toString(), QStringLiteral("app.handler"));
+        QCOMPARE(c.value(QStringLiteral("MemorySize")).toInt(), 256);
+        QCOMPARE(c.value(QStringLiteral("Timeout")).toInt(), 5);
+        QCOMPARE(c.value(QStringLiteral("Version")).toString(), QStringLiteral("$LATEST"));
+        QCOMPARE(c.value(QStringLiteral("State")).toString(), QStringLiteral("Active"));
+        QCOMPARE(c.value(QStringLiteral("PackageType")).toString(), QStringLiteral("Zip"));
+        QCOMPARE(c.value(QStringLiteral("Architectures")).toArray(), QJsonArray{QStringLiteral("x86_64")});
+        QCOMPARE(c.value(QStringLiteral("EphemeralStorage")).toObject().value(QStringLiteral("Size")).toInt(), 512);
+        QCOMPARE(c.value(QStringLiteral("Environment"))
+                     .toObject()
+                     .value(QStringLiteral("Variables"))
+                     .toObject()
+                     .value(QStringLiteral("GREETING"))
+                     .toString(),
+                 QStringLiteral("hi"));
+        QCOMPARE(c.value(QStringLiteral("CodeSize")).toInteger(), qint64(qstrlen(Handler)));
+        QVERIFY(QRegularExpression(QStringLiteral(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$)"))
+                    .match(c.value(QStringLiteral("LastModified")).toString())
+                    .hasMatch());
+        const QJsonObject code = body.value(QStringLiteral("Code")).toObject();
+        QCOMPARE(code.value(QStringLiteral("RepositoryType")).toString(), QStringLiteral("S3"));
+        QVERIFY(code.value(QStringLiteral("Location")).toString().startsWith(QLatin1String("file:///")));
+
+        const auto configuration = m_client->Get("/2015-03-31/functions/Hello/configuration");
+        QVERIFY(configuration);
+        QCOMPARE(configuration->status, 200);
+        QCOMPARE(json(configuration->body).value(QStringLiteral("FunctionName")).toString(), QStringLiteral("Hello"));
+
+        const auto missing = m_client->Get("/2015-03-31/functions/Nope");
+        QVERIFY(missing);
+        QCOMPARE(missing->status, 404);
+        QCOMPARE(header(missing, "x-amzn-ErrorType"), QStringLiteral("ResourceNotFoundException"));
+    }
+
+    void unknownRoutesAndMethods()
+    {
+        const auto unknown = m_client->Get("/2015-03-31/layers");
+        QVERIFY(unknown);
+        QCOMPARE(unknown->status, 404);
+        QCOMPARE(header(unknown, "x-amzn-ErrorType"), QStringLiteral("UnknownOperationException"));
+        QVERIFY(json(unknown->body).value(QStringLiteral("message")).toString().contains(QLatin1String("/2015-03-31/layers")));
+
+        const auto wrongMethod = m_client->Get(invocations(QStringLiteral("Hello")).c_str());
+        QVERIFY(wrongMethod);
+        QCOMPARE(wrongMethod->status, 405);
+        QCOMPARE(header(wrongMethod, "Allow"), QStringLiteral("POST"));
+        QVERIFY(!json(wrongMethod->body).value(QStringLiteral("message")).toString().isEmpty());
+
+        const auto put = m_client->Put("/2015-03-31/functions/Hello", "{}", "application/json");
+        QVERIFY(put);
+        QCOMPARE(put->status, 405);
+    }
+
+    void portInUse()
+    {
+        InvokeApiServer second(*m_engine);
+        QString error;
+        QVERIFY(!second.start(QStringLiteral("127.0.0.1"), m_server->port(), &error));
+        QCOMPARE(error, QStringLiteral("127.0.0.1:%1 is already in use").arg(m_server->port()));
+        QVERIFY(!second.isRunning());
+        // The first one still answers.
+        const auto r = post(invocations(QStringLiteral("Hello")), "{}");
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInvokeApiServer)
+#include "tst_invokeapiserver.moc"
