@@ -1,4 +1,5 @@
 #include "clicommand.h"
+#include "cliworkspace.h"
 #include "invokemodes.h"
 #include "projectloader.h"
 
@@ -134,26 +135,24 @@ int invoke(const QStringList &arguments)
         return 2;
     }
 
-    Engine engine;
+    // A plain invocation keeps no history: the engine alone, with the project's settings in force.
+    Workspace::Options parts;
+    parts.durable = false;
+    parts.triggers = false;
+    parts.watch = false;
+    parts.provision = false; // only the function invoked, below
+    CliWorkspace session(parts);
+    session.workspace().setEnvVarsFile(parser.value(envOpt));
+    if (!session.open(parser.value(projectOpt)))
+        return 2;
+    Engine &engine = session.engine();
     engine.setAccountConcurrencyLimit(accountLimit);
     if (function->provisionedConcurrency)
         engine.provision(*function);
-    std::mutex printing;
-    QObject::connect(&engine, &Engine::logLines, &engine, [&printing](const LogBatch &batch) {
-        std::lock_guard lock(printing);
-        for (const LogLine &line : batch)
-            std::fprintf(stderr, "%s\n", line.text.toUtf8().constData());
-        std::fflush(stderr);
-    }, Qt::DirectConnection);
-    QObject::connect(&engine, &Engine::invocationQueued, &engine,
-                     [&printing](const QString &, const QString &functionName, const QString &reason) {
-                         std::lock_guard lock(printing);
-                         std::fprintf(stderr, "fnstudio-cli: %s waits for capacity: %s\n",
-                                      functionName.toUtf8().constData(), reason.toUtf8().constData());
-                     }, Qt::DirectConnection);
+    std::mutex &printing = session.printing();
 
     if (parser.isSet(concurrencyOpt))
-        return invokeBurst(engine, *function, *payload, repeat, concurrency);
+        return invokeBurst(session.workspace(), *function, *payload, repeat, concurrency);
 
     bool anyFailed = false;
     InvokeOptions options;

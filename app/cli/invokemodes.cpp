@@ -1,26 +1,30 @@
 // fnstudio-cli invoke's other modes: Event invocations through the project's async queue, and
 // bursts of synchronous invocations at a given concurrency.
 
-#include "asyncsession.h"
 #include "clicommand.h"
+#include "cliworkspace.h"
 #include "invokemodes.h"
 
-#include <atomic>
+#include "engine/asyncqueue.h"
+
 #include <cstdio>
-#include <thread>
-#include <vector>
 
 namespace fn::cli {
 
 int invokeEvent(const QString &projectDir, const FunctionConfig &function, const QByteArray &payload, int repeat,
                 bool wait, bool legacyLimit)
 {
-    AsyncSession session;
+    Workspace::Options options;
+    options.deliver = false; // accepted first; delivered below only when waiting
+    options.triggers = false;
+    options.watch = false;
+    options.provision = false;
+    CliWorkspace session(options);
+    if (legacyLimit) // the flag only adds to .fnstudio/settings.json
+        session.workspace().forceLegacyAsyncPayloadLimit();
     if (!session.open(projectDir))
         return 2;
     AsyncQueue &queue = session.queue();
-    if (legacyLimit) // the flag only adds to .fnstudio/settings.json, which the session applied
-        queue.setLegacyPayloadLimit(true);
     queue.setFunctions({function}); // with the env-vars file applied
     QStringList accepted;
     for (int i = 0; i < repeat; ++i) {
@@ -38,7 +42,7 @@ int invokeEvent(const QString &projectDir, const FunctionConfig &function, const
         return 0; // delivered by the next run that opens the project's queue
     if (function.provisionedConcurrency)
         session.engine().provision(function);
-    session.startDelivery();
+    session.workspace().startDelivery();
     bool allSucceeded = true;
     for (const QString &id : std::as_const(accepted)) {
         while (!queue.waitForEvent(id, 1000)) {
@@ -51,28 +55,22 @@ int invokeEvent(const QString &projectDir, const FunctionConfig &function, const
     return allSucceeded ? 0 : 1;
 }
 
-int invokeBurst(Engine &engine, const FunctionConfig &function, const QByteArray &payload, int repeat, int concurrency)
+int invokeBurst(Workspace &workspace, const FunctionConfig &function, const QByteArray &payload, int repeat,
+                int concurrency)
 {
-    std::atomic<int> next{0}, completed{0}, throttled{0}, failed{0};
-    std::vector<std::thread> workers;
-    for (int t = 0; t < concurrency; ++t)
-        workers.emplace_back([&] {
-            while (next.fetch_add(1) < repeat) {
-                const InvocationRecord r = engine.invoke(function, payload);
-                if (r.outcome == InvocationOutcome::Success)
-                    ++completed;
-                else if (r.outcome == InvocationOutcome::Throttled)
-                    ++throttled;
-                else
-                    ++failed;
-            }
-        });
-    for (auto &w : workers)
-        w.join();
+    BurstRequest request;
+    request.function = function;
+    request.payload = payload;
+    request.count = repeat;
+    request.concurrency = concurrency;
+    Burst *burst = workspace.startBurst(request);
+    if (!burst)
+        return 2;
+    const BurstSummary s = burst->wait();
     std::printf("%d invocations at concurrency %d: %d completed, %d throttled, %d failed\n", repeat, concurrency,
-                completed.load(), throttled.load(), failed.load());
+                s.completed, s.throttled, s.failed);
     std::fflush(stdout);
-    return completed.load() == repeat ? 0 : 1;
+    return s.completed == repeat ? 0 : 1;
 }
 
 } // namespace fn::cli

@@ -7,7 +7,7 @@
 #include <QString>
 
 namespace fn {
-class Engine;
+class Workspace;
 }
 
 namespace fn::cli {
@@ -17,8 +17,9 @@ namespace fn::cli {
 int invokeEvent(const QString &projectDir, const FunctionConfig &function, const QByteArray &payload, int repeat,
                 bool wait, bool legacyLimit);
 
-// `repeat` synchronous invocations from `concurrency` threads; prints
-// "N invocations at concurrency C: X completed, Y throttled, Z failed".
-int invokeBurst(Engine &engine, const FunctionConfig &function, const QByteArray &payload, int repeat, int concurrency);
+// `repeat` synchronous invocations from `concurrency` threads (the workspace's burst runner);
+// prints "N invocations at concurrency C: X completed, Y throttled, Z failed".
+int invokeBurst(Workspace &workspace, const FunctionConfig &function, const QByteArray &payload, int repeat,
+                int concurrency);
 
 } // namespace fn::cli

@@ -1,6 +1,9 @@
 // fnstudio-cli queue: the project's asynchronous queues, dead-letter queues and destinations.
 
-#include "asyncsession.h"
+#include "cliworkspace.h"
+
+#include "engine/asyncqueue.h"
+#include "store/store.h"
 #include "clicommand.h"
 
 #include <QCommandLineParser>
@@ -55,7 +58,12 @@ int queue(const QStringList &arguments)
         error(QStringLiteral("usage: queue list|show NAME|redrive NAME|purge NAME|run [--project DIR] (see --help)"));
         return 2;
     }
-    AsyncSession session;
+    Workspace::Options options;
+    options.deliver = false; // only `run` delivers
+    options.triggers = false;
+    options.watch = false;
+    options.provision = false;
+    CliWorkspace session(options);
     if (!session.open(parser.value(projectOpt)))
         return 2;
     AsyncQueue &queue = session.queue();
@@ -112,7 +120,7 @@ int queue(const QStringList &arguments)
                          printLine(requestId.toUtf8() + ' ' + function.toUtf8() + ' ' + condition.toUtf8()
                                    + " approximateInvokeCount=" + QByteArray::number(count));
                      }, Qt::DirectConnection);
-    session.startDelivery();
+    session.workspace().startDelivery();
     while (!queue.waitUntilIdle(1000)) {
     }
     return 0;

@@ -1,5 +1,5 @@
-#include "asyncsession.h"
 #include "clicommand.h"
+#include "cliworkspace.h"
 
 #include "engine/engine.h"
 #include "project/project.h"
@@ -108,37 +108,32 @@ int serve(const QStringList &arguments)
     if (!ok)
         return 2;
 
-    Project project;
+    // Everything the studio runs for an open project: the store and its durable async queue
+    // (retries, dead-letter queues, destinations; recovered after a crash), schedules, SQS event
+    // source mappings and S3 buckets on the engine's clock, provisioned environments, and the watch
+    // on the project's files (a saved handler retires its environments; the next call is cold).
+    CliWorkspace session(Workspace::Options{});
     const QString dir = QFileInfo(parser.value(projectOpt)).absoluteFilePath();
-    project.open(dir);
+    if (parser.isSet(legacyOpt))
+        session.workspace().forceLegacyAsyncPayloadLimit();
+    if (!session.open(dir))
+        return 2;
+    Workspace &workspace = session.workspace();
+    const Project &project = workspace.project();
     for (const Diagnostic &w : project.warnings())
         error(QStringLiteral("warning: ") + w.toString());
     // Functions with errors are left out by the project; the others are still worth serving.
     for (const Diagnostic &e : project.errors())
-        error(e.toString());
+        if (e.file != ProjectSettings::fileName()) // the session printed those
+            error(e.toString());
     if (project.functions().isEmpty()) {
         error(QStringLiteral("no functions to serve in %1").arg(project.templatePath().isEmpty() ? dir
                                                                                              : project.templatePath()));
         return 2;
     }
-
-    // The session's engine writes logs to stderr; Event invocations go through the project's
-    // durable async queue (retries, dead-letter queues, destinations; recovered after a crash).
-    AsyncSession session;
-    if (!session.open(dir))
-        return 2;
     Engine &engine = session.engine();
     std::mutex &printing = session.printing();
-    const bool legacyLimit = parser.isSet(legacyOpt) || project.settings().legacyAsyncPayloadLimit;
-    session.queue().setLegacyPayloadLimit(legacyLimit);
-    session.startDelivery();
-
-    // Schedules, SQS event source mappings and S3 buckets run on the engine's clock; one that
-    // cannot run is a warning, not a reason to stop serving the others.
-    TriggerHost triggers(engine, session.queue(), session.store(), dir);
-    triggers.setLegacyAsyncPayloadLimit(legacyLimit);
-    triggers.setBucketFolders(project.settings().bucketFolders);
-    triggers.setS3EndpointPort(s3Port);
+    TriggerHost &triggers = *workspace.triggers();
     auto printLine = [&printing](const QString &line) {
         const QByteArray text = "fnstudio-cli serve: " + line.toUtf8() + '\n';
         std::lock_guard lock(printing);
@@ -157,14 +152,14 @@ int serve(const QStringList &arguments)
     QObject::connect(&triggers, &TriggerHost::s3Request, &triggers, [printLine](const QString &line) {
         printLine(QStringLiteral("S3: ") + line);
     }, Qt::DirectConnection);
-    // In this order (the operands of + are not sequenced): the triggers start on the functions.
-    QStringList warnings = triggers.setFunctions(project.functions());
-    warnings += triggers.startTriggers();
-    for (const QString &w : std::as_const(warnings))
-        error(QStringLiteral("warning: ") + w);
+    QObject::connect(&workspace, &Workspace::environmentsRetired, &workspace,
+                     [printLine](const QString &function, const QString &reason) {
+                         printLine(QStringLiteral("%1: %2; its environments are retired, the next invocation is cold")
+                                       .arg(function, reason));
+                     });
 
     QString problem;
-    if (!triggers.startServing(parser.value(hostOpt), port, apiPort, &problem)) {
+    if (!workspace.startServing(parser.value(hostOpt), port, apiPort, s3Port, &problem)) {
         error(problem);
         return 2;
     }
@@ -220,8 +215,7 @@ int serve(const QStringList &arguments)
 
     QCoreApplication::exec();
     // Finish what is in flight, then take every environment down before the engine goes.
-    triggers.stop();
-    session.queue().stop();
+    workspace.close();
     engine.stopAll();
     std::lock_guard lock(printing);
     std::fprintf(stderr, "fnstudio-cli serve: stopped\n");

@@ -101,6 +101,7 @@ struct Engine::Private
     QList<QPair<QString, QString>> serviceEnvironment;
     quint64 serviceGeneration = 0;
     QHash<QString, std::vector<Parked>> idle; // by function name; most recently used last
+    QHash<const ExecutionEnvironment *, QString> retireOnRelease; // busy ones retired: why
     int busy = 0;
 
     // Concurrency accounting: counters under `mutex`, checked before anything else runs.
@@ -528,6 +529,26 @@ QList<QPair<QString, QString>> Engine::serviceEnvironment() const
     return d->serviceEnvironment;
 }
 
+void Engine::retireFunction(const QString &functionName, const QString &reason)
+{
+    std::vector<EnvPtr> idleOnes;
+    {
+        std::lock_guard lock(d->mutex);
+        for (const Parked &p : d->idle.take(functionName))
+            idleOnes.push_back(p.env);
+        for (const auto &env : d->all) {
+            if (env->setup().function.name != functionName)
+                continue;
+            if (std::find(idleOnes.begin(), idleOnes.end(), env) == idleOnes.end())
+                d->retireOnRelease.insert(env.get(), reason);
+        }
+    }
+    for (const auto &env : idleOnes) {
+        env->shutdown(reason);
+        d->forget(env);
+    }
+}
+
 void Engine::stopAll()
 {
     std::vector<EnvPtr> envs;
@@ -595,6 +616,18 @@ EnvPtr Engine::Private::takeIdle(const FunctionConfig &f, std::vector<EnvPtr> *s
 
 void Engine::Private::release(const EnvPtr &env)
 {
+    QString retired;
+    {
+        std::lock_guard lock(mutex);
+        retired = retireOnRelease.take(env.get());
+    }
+    if (!retired.isEmpty()) {
+        env->shutdown(retired);
+        forget(env);
+        std::lock_guard lock(mutex);
+        --busy;
+        return;
+    }
     env->markIdle();
     {
         std::lock_guard lock(mutex);
@@ -609,6 +642,7 @@ void Engine::Private::forget(const EnvPtr &env)
 {
     {
         std::lock_guard lock(mutex);
+        retireOnRelease.remove(env.get());
         all.erase(std::remove(all.begin(), all.end(), env), all.end());
         for (auto &list : idle)
             list.erase(std::remove_if(list.begin(), list.end(), [&env](const Parked &p) { return p.env == env; }),

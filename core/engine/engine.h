@@ -59,6 +59,9 @@ public:
     QList<EnvironmentState> environments() const;
     void stopEnvironment(const QString &environmentId);
     void stopAll();
+    // Lambda ends a function's environments when its code or configuration is updated: idle ones
+    // are shut down now with stopReason `reason`, busy ones when their invocation has finished.
+    void retireFunction(const QString &functionName, const QString &reason);
 
     // How long an environment may take to initialize before it is killed (Lambda: 10 s).
     void setInitTimeoutMs(int ms);

@@ -2,6 +2,7 @@
 // A problem found while reading a project file, placed where a person can find it (file:line:column).
 
 #include <QList>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -22,3 +23,5 @@ struct Diagnostic
 QStringList toStrings(const QList<Diagnostic> &diagnostics);
 
 } // namespace fn
+
+Q_DECLARE_METATYPE(fn::Diagnostic)

@@ -44,6 +44,7 @@ struct Scheduler::Private
         std::optional<ScheduleExpression> expression;
         QDateTime rateStart;
         qint64 nextMs = -1; // clock time of the next regular fire; -1: none
+        bool templateEnabled = true; // as the template says; state.enabled may be the user's toggle
     };
 
     std::shared_ptr<Clock> clock;
@@ -120,6 +121,12 @@ QStringList Scheduler::setFunctions(const QList<FunctionConfig> &functions)
                 entry.state.lastRequestId = old->second.state.lastRequestId;
                 entry.state.lastResult = old->second.state.lastResult;
                 entry.state.fireCount = old->second.state.fireCount;
+                // The user's enable/disable outlives a reload unless the template itself changed it.
+                if (old->second.templateEnabled == entry.templateEnabled
+                    && old->second.state.enabled != entry.state.enabled) {
+                    entry.state.enabled = old->second.state.enabled;
+                    d->plan(entry, d->clock->nowMs());
+                }
                 // An unchanged schedule goes on: a reload neither restarts a rate's period nor
                 // drops a fire that fell due before the clock's notification got here.
                 const Private::Entry &was = old->second;
@@ -161,6 +168,7 @@ QString Scheduler::addSchedule(const FunctionConfig &function, const QString &ev
     const QString stateText = jsonString(properties, "State");
     if (!stateText.isEmpty())
         state.enabled = stateText.compare(QLatin1String("DISABLED"), Qt::CaseInsensitive) != 0;
+    entry.templateEnabled = state.enabled;
 
     // Input is JSON text in CloudFormation; a YAML mapping written inline is taken as that JSON.
     if (properties.contains("Input")) {

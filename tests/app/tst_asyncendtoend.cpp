@@ -8,7 +8,7 @@
 #include "queues/queuemessagemodel.h"
 #include "queues/queuemodel.h"
 #include "queues/queuespanel.h"
-#include "session/asyncdelivery.h"
+#include "workspace/workspace.h"
 #include "session/studiosession.h"
 #include "store/store.h"
 #include "timeline/timelinemodel.h"
@@ -92,7 +92,7 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.openProject(dir.path());
-        QVERIFY(session.asyncDelivery() && session.asyncDelivery()->isOpen());
+        QVERIFY(session.workspace().queue());
         QVERIFY(QFile::exists(Store::defaultPath(dir.path())));
 
         InvokeBar *bar = window.invokeBar();
@@ -114,7 +114,7 @@ private Q_SLOTS:
         QCOMPARE(r.requestId, requestId);
         QCOMPARE(r.attempt, 1);
         QVERIFY(r.payload.contains("Ada"));
-        QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.asyncDelivery()->queue()), 0, 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.workspace().queue()), 0, 10'000);
         QTRY_VERIFY(session.timeline().find(requestId).first >= 0);
     }
 
@@ -142,12 +142,12 @@ private Q_SLOTS:
         QSignalSpy results(&session, &StudioSession::resultArrived);
         QSignalSpy recovered(&session, &StudioSession::eventsRecovered);
         window.openProject(dir.path());
-        QVERIFY2(session.asyncDelivery()->isOpen(), qPrintable(window.messageBar()->history().join(u'\n')));
+        QVERIFY2(session.workspace().queue() != nullptr, qPrintable(window.messageBar()->history().join(u'\n')));
         QCOMPARE(recovered.size(), 1);
         QCOMPARE(recovered.at(0).at(0).toInt(), 1);
         QVERIFY(window.messageBar()->isVisibleTo(&window));
         QCOMPARE(window.messageBar()->text(), QStringLiteral("Recovered 1 accepted event"));
-        QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.asyncDelivery()->queue()), 0, 60'000);
+        QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.workspace().queue()), 0, 60'000);
         QTRY_VERIFY_WITH_TIMEOUT([&] {
             for (const InvocationRecord &r : session.timeline().records())
                 if (r.asynchronous && r.payload.contains("Grace"))
@@ -195,7 +195,7 @@ private Q_SLOTS:
         panel->refresh();
         QCOMPARE(queues->rowOf(QStringLiteral("dlq"), QStringLiteral("ghost-dlq")), -1);
         // Re-driven messages are new events of Echo: delivered, and the async queue empties.
-        QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.asyncDelivery()->queue()), 0, 60'000);
+        QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.workspace().queue()), 0, 60'000);
         QTRY_COMPARE_WITH_TIMEOUT(queues->rowOf(QStringLiteral("async"), QStringLiteral("Echo")), -1, 5'000);
 
         // Purge asks first; "no" keeps the messages.
@@ -224,7 +224,7 @@ private Q_SLOTS:
         session.startEngine();
         MainWindow window(session);
         window.openProject(dir.path());
-        QVERIFY(!session.asyncDelivery()->isOpen());
+        QVERIFY(!session.workspace().queue() != nullptr);
         QVERIFY2(window.messageBar()->text().contains(QStringLiteral("fnstudio.db")), qPrintable(window.messageBar()->text()));
         // The file is left as it was, and an Event invocation says why it cannot run.
         QFile db(Store::defaultPath(dir.path()));

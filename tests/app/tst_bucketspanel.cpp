@@ -8,7 +8,8 @@
 #include "invocations/invocationmodel.h"
 #include "mainwindow/mainwindow.h"
 #include "session/studiosession.h"
-#include "session/studiotriggers.h"
+#include "workspace/triggerhost.h"
+#include "workspace/workspace.h"
 #include "workspace/triggerhost.h"
 
 #include <QAbstractItemModelTester>
@@ -161,11 +162,11 @@ private Q_SLOTS:
         QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), BucketModel::ObjectsColumn).data().toString(), QStringLiteral("1"));
 
         // While serving, the S3 endpoint's URL is shown, and a remap keeps it serving.
-        StudioTriggers &triggers = StudioTriggers::of(session);
-        QVERIFY(triggers.host());
-        triggers.host()->setS3EndpointPort(0);
-        QVERIFY(triggers.startServing(0, 0));
-        QTRY_VERIFY2(panel->endpointLabel()->text().contains(triggers.host()->s3EndpointUrl()) && !triggers.host()->s3EndpointUrl().isEmpty(),
+        Workspace &triggers = session.workspace();
+        QVERIFY(triggers.triggers());
+        triggers.triggers()->setS3EndpointPort(0);
+        QVERIFY(triggers.startServing(QStringLiteral("127.0.0.1"), 0, 0, 0, nullptr));
+        QTRY_VERIFY2(panel->endpointLabel()->text().contains(triggers.triggers()->s3EndpointUrl()) && !triggers.triggers()->s3EndpointUrl().isEmpty(),
                      qPrintable(panel->endpointLabel()->text()));
 
         // Unmap: the bucket is kept under the project again; the mapped folder is left alone.
@@ -174,7 +175,7 @@ private Q_SLOTS:
         QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::FolderRole).toString(), defaultFolder);
         QVERIFY(QFile::exists(target + QStringLiteral("/dropped photo.txt")));
         QVERIFY(triggers.isServing());
-        QVERIFY(panel->endpointLabel()->text().contains(triggers.host()->s3EndpointUrl()));
+        QVERIFY(panel->endpointLabel()->text().contains(triggers.triggers()->s3EndpointUrl()));
         triggers.stopServing();
         QTRY_VERIFY(panel->endpointLabel()->text().contains(QStringLiteral("not serving")));
     }

@@ -8,7 +8,8 @@
 #include "mainwindow/mainwindow.h"
 #include "mainwindow/servesettingsdialog.h"
 #include "session/studiosession.h"
-#include "session/studiotriggers.h"
+#include "workspace/triggerhost.h"
+#include "workspace/workspace.h"
 #include "timeline/timelinemodel.h"
 #include "engine/engine.h"
 #include "workspace/triggerhost.h"
@@ -107,8 +108,8 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.openProject(dir.path());
-        StudioTriggers &triggers = StudioTriggers::of(session);
-        QTRY_VERIFY(triggers.host());
+        Workspace &triggers = session.workspace();
+        QTRY_VERIFY(triggers.triggers());
 
         QAction *serve = window.action(QStringLiteral("serve"));
         QVERIFY(serve);
@@ -116,16 +117,16 @@ private Q_SLOTS:
         serve->trigger();
         QVERIFY(serve->isChecked());
         QVERIFY(triggers.isServing());
-        const QString invokeUrl = triggers.invokeApiUrl();
-        const QString apiUrl = triggers.apiGatewayUrl();
+        const QString invokeUrl = triggers.triggers()->invokeApiUrl();
+        const QString apiUrl = triggers.triggers()->apiGatewayUrl();
         QVERIFY(invokeUrl.startsWith(QStringLiteral("http://127.0.0.1:")));
         QVERIFY(apiUrl.startsWith(QStringLiteral("http://127.0.0.1:")));
         auto *status = window.statusBar()->findChild<QLabel *>(QStringLiteral("serveStatus"));
         QVERIFY(status && status->isVisible());
         QVERIFY(status->text().contains(invokeUrl));
         QVERIFY(status->text().contains(apiUrl));
-        QVERIFY(!triggers.s3EndpointUrl().isEmpty());
-        QVERIFY(status->text().contains(triggers.s3EndpointUrl()));
+        QVERIFY(!triggers.triggers()->s3EndpointUrl().isEmpty());
+        QVERIFY(status->text().contains(triggers.triggers()->s3EndpointUrl()));
 
         // The Lambda Invoke API, as the AWS SDKs call it.
         QNetworkAccessManager http;
@@ -195,18 +196,18 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.openProject(dir.path());
-        StudioTriggers &triggers = StudioTriggers::of(session);
-        QTRY_VERIFY(triggers.host());
+        Workspace &triggers = session.workspace();
+        QTRY_VERIFY(triggers.triggers());
         QVERIFY(window.action(QStringLiteral("serveSettings")));
         window.action(QStringLiteral("serve"))->trigger();
         QVERIFY(triggers.isServing());
-        QVERIFY2(triggers.invokeApiUrl().startsWith(QStringLiteral("http://0.0.0.0:")), qPrintable(triggers.invokeApiUrl()));
+        QVERIFY2(triggers.triggers()->invokeApiUrl().startsWith(QStringLiteral("http://0.0.0.0:")), qPrintable(triggers.triggers()->invokeApiUrl()));
         // Functions still reach the S3 endpoint on loopback.
         const auto env = session.engine()->serviceEnvironment();
         QVERIFY(env.contains(qMakePair(QStringLiteral("AWS_ENDPOINT_URL_S3"),
-                                       QStringLiteral("http://127.0.0.1:%1").arg(triggers.host()->s3EndpointPort()))));
+                                       QStringLiteral("http://127.0.0.1:%1").arg(triggers.triggers()->s3EndpointPort()))));
         QNetworkAccessManager http;
-        const QUrl url(QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/Echo/invocations").arg(triggers.host()->invokeApiPort()));
+        const QUrl url(QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/Echo/invocations").arg(triggers.triggers()->invokeApiPort()));
         QNetworkReply *reply = wait(http.post(QNetworkRequest(url), QByteArray("{\"name\": \"Lan\"}")));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         reply->deleteLater();
@@ -229,12 +230,12 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.openProject(dir.path());
-        QTRY_VERIFY(StudioTriggers::of(session).host());
+        QTRY_VERIFY(session.workspace().triggers());
 
         QAction *serve = window.action(QStringLiteral("serve"));
         serve->trigger();
         QVERIFY(!serve->isChecked());
-        QVERIFY(!StudioTriggers::of(session).isServing());
+        QVERIFY(!session.workspace().isServing());
         QCOMPARE(window.messageBar()->text(),
                  QStringLiteral("Cannot serve: Invoke API: 127.0.0.1:%1 is already in use").arg(occupied.serverPort()));
         QVERIFY(window.messageBar()->isVisible());

@@ -122,6 +122,32 @@ private Q_SLOTS:
         QVERIFY2(log.contains(QLatin1String("\nREPORT RequestId: ")), qPrintable(log));
     }
 
+    // Saved by any editor while serving: the watch retires the function's environments, and the
+    // next invocation is cold on the new code (on Lambda, an update ends the old environments).
+    void aHandlerSavedWhileServingRunsColdOnTheNewCode()
+    {
+        QVERIFY2(aws(invokeArgs(QStringLiteral("Greeter"), R"({"name":"Ada"})")).exitCode == 0, "warm-up failed");
+        QCOMPARE(outJson().value(QStringLiteral("hello")).toString(), QStringLiteral("Ada"));
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("project/src/app.py")),
+                          QByteArray(Handler).replace("{\"hello\":", "{\"edited\": True, \"hello\":")));
+        QElapsedTimer waited;
+        waited.start();
+        while (!m_serveErr.contains("Greeter: code changed") && waited.elapsed() < 30000) {
+            m_serve.waitForReadyRead(200);
+            m_serveErr += m_serve.readAllStandardError();
+        }
+        QVERIFY2(m_serveErr.contains("Greeter: code changed; its environments are retired"), m_serveErr.constData());
+        QStringList args = invokeArgs(QStringLiteral("Greeter"), R"({"name":"Bo"})");
+        args << QStringLiteral("--log-type") << QStringLiteral("Tail");
+        const AwsRun r = aws(args);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(outJson().value(QStringLiteral("edited")).toBool(), true);
+        const QString log = QString::fromUtf8(
+            QByteArray::fromBase64(r.json().value(QStringLiteral("LogResult")).toString().toLatin1()));
+        QVERIFY2(log.contains(QLatin1String("Init Duration")), qPrintable(log)); // a cold start
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("project/src/app.py")), Handler)); // for the tests after
+    }
+
     void functionError()
     {
         const AwsRun r = aws(invokeArgs(QStringLiteral("Greeter"), R"({"fail":true})"));

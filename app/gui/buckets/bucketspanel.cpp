@@ -3,7 +3,7 @@
 #include "common/tableview.h"
 #include "buckets/bucketmodel.h"
 #include "session/studiosession.h"
-#include "session/studiotriggers.h"
+#include "workspace/workspace.h"
 
 #include "project/project.h"
 #include "project/projectsettings.h"
@@ -78,15 +78,15 @@ BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
     connect(m_open, &QPushButton::clicked, this, &BucketsPanel::openSelected);
     connect(m_map, &QPushButton::clicked, this, &BucketsPanel::mapSelected);
     connect(m_unmap, &QPushButton::clicked, this, &BucketsPanel::unmapSelected);
-    StudioTriggers &triggers = StudioTriggers::of(session);
-    connect(&triggers, &StudioTriggers::hostChanged, this, &BucketsPanel::attachHost);
-    connect(&triggers, &StudioTriggers::servingChanged, this, &BucketsPanel::refresh);
+    Workspace &workspace = session.workspace();
+    connect(&workspace, &Workspace::triggersChanged, this, &BucketsPanel::attachHost);
+    connect(&workspace, &Workspace::servingChanged, this, &BucketsPanel::refresh);
     attachHost();
 }
 
 void BucketsPanel::attachHost()
 {
-    TriggerHost *host = StudioTriggers::of(m_session).host();
+    TriggerHost *host = m_session.workspace().triggers();
     if (host && host != m_host)
         connect(host, &TriggerHost::s3ObjectEvent, this, &BucketsPanel::noteObjectEvent, Qt::QueuedConnection);
     m_host = host;
@@ -215,7 +215,7 @@ bool BucketsPanel::writeMapping(const QString &bucket, const QString &folder)
         return false;
     }
     // The watcher (and the S3 endpoint while serving) restart on the new folder.
-    StudioTriggers::of(m_session).reloadBucketFolders();
+    m_session.workspace().reloadBucketFolders();
     refresh();
     return true;
 }

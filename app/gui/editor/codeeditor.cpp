@@ -16,6 +16,7 @@
 #undef slots
 
 #include <QEvent>
+#include <QHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -25,11 +26,14 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace fn {
 
 namespace {
 constexpr int errorIndicator = 8; // the first indicator number free for containers
 constexpr int errorMarker = 1;
+constexpr int problemMarker = 2;
 } // namespace
 
 CodeEditor::CodeEditor(QWidget *parent)
@@ -61,6 +65,8 @@ CodeEditor::CodeEditor(QWidget *parent)
     m_sci->setMarginWidth(1, 14);
     m_sci->markerDefine(QsciScintilla::RightTriangle, errorMarker);
     m_sci->setMarkerBackgroundColor(QColor(0xd0, 0x3b, 0x3b), errorMarker);
+    m_sci->markerDefine(QsciScintilla::Circle, problemMarker);
+    m_sci->setMarkerBackgroundColor(QColor(0xd0, 0x3b, 0x3b), problemMarker);
     m_sci->indicatorDefine(QsciScintilla::SquiggleIndicator, errorIndicator);
     m_sci->setIndicatorForegroundColor(QColor(0xd0, 0x3b, 0x3b), errorIndicator);
     m_sci->setCaretLineVisible(true);
@@ -272,6 +278,33 @@ void CodeEditor::setValidateJson(bool validate)
         m_sci->markerDeleteAll(errorMarker);
         m_sci->clearIndicatorRange(0, 0, qMax(0, m_sci->lines() - 1), m_sci->lineLength(m_sci->lines() - 1), errorIndicator);
     }
+}
+
+void CodeEditor::setProblems(const QList<Diagnostic> &problems)
+{
+    m_sci->markerDeleteAll(problemMarker);
+    m_sci->clearAnnotations();
+    m_problemLines.clear();
+    const int lastLine = qMax(0, m_sci->lines() - 1);
+    QHash<int, QStringList> byLine;
+    for (const Diagnostic &d : problems) {
+        const int line = qBound(0, (d.line > 0 ? d.line : 1) - 1, lastLine);
+        byLine[line] << d.message;
+    }
+    for (auto it = byLine.cbegin(); it != byLine.cend(); ++it) {
+        m_sci->markerAdd(it.key(), problemMarker);
+        // Style 0 of the lexer's palette, so the note reads in light and dark themes alike.
+        m_sci->annotate(it.key(), it.value().join(u'\n'), 0);
+        m_problemLines << it.key() + 1;
+    }
+    std::sort(m_problemLines.begin(), m_problemLines.end());
+    if (!m_problemLines.isEmpty())
+        m_sci->setAnnotationDisplay(QsciScintilla::AnnotationBoxed);
+}
+
+QString CodeEditor::problemAt(int line) const
+{
+    return line >= 1 ? m_sci->annotation(line - 1) : QString();
 }
 
 void CodeEditor::validateNow()

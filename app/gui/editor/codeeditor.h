@@ -2,6 +2,8 @@
 // The studio's text editor: the one place that knows QScintilla. Lexer by file type, line numbers,
 // folding, brace matching, find/replace, atomic save, and JSON validation as you type for events.
 
+#include "project/diagnostic.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -41,6 +43,12 @@ public:
     void setLanguage(Language language);
     // Validate as JSON on every edit (on for .json files).
     void setValidateJson(bool validate);
+    // Problems a reader of this file found (a template's errors): marked at their lines, the
+    // message shown under each, until the next call replaces them (an empty list clears them).
+    void setProblems(const QList<Diagnostic> &problems);
+    QList<int> problemLines() const { return m_problemLines; } // 1-based
+    QString problemAt(int line) const;
+
     bool isValidJson() const { return m_jsonOk; }
     QString validationMessage() const { return m_validation; }
     void setCursorPosition(int line, int column); // 1-based
@@ -73,6 +81,7 @@ private:
     bool m_validateJson = false;
     bool m_jsonOk = true;
     QString m_validation;
+    QList<int> m_problemLines;
 };
 
 } // namespace fn

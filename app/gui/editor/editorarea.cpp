@@ -74,9 +74,25 @@ CodeEditor *EditorArea::openFile(const QString &path)
     const int index = addTab(editor, QFileInfo(path).fileName());
     setTabToolTip(index, editor->filePath());
     connect(editor, &CodeEditor::modificationChanged, this, [this, editor] { updateTitle(editor); });
+    markProblems(m_problems);
     setCurrentIndex(index);
     editor->setFocus();
     return editor;
+}
+
+void EditorArea::markProblems(const QList<Diagnostic> &problems)
+{
+    m_problems = problems;
+    for (int i = 0; i < count(); ++i) {
+        auto *e = qobject_cast<CodeEditor *>(widget(i));
+        if (!e)
+            continue;
+        QList<Diagnostic> mine;
+        for (const Diagnostic &d : problems)
+            if (!d.path.isEmpty() && QFileInfo(d.path).absoluteFilePath() == e->filePath())
+                mine << d;
+        e->setProblems(mine);
+    }
 }
 
 CodeEditor *EditorArea::currentEditor() const

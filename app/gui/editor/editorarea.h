@@ -1,6 +1,8 @@
 #pragma once
 // The central tabs of open files: one CodeEditor per file, modified markers, save and close.
 
+#include "project/diagnostic.h"
+
 #include <QTabWidget>
 
 #include <functional>
@@ -22,6 +24,9 @@ public:
     CodeEditor *currentEditor() const;
     // The text as the user sees it: the open editor's (even unsaved), else nothing.
     std::optional<QString> openText(const QString &path) const;
+    // Marks each problem at its line in its file's tab, now and in tabs opened later, replacing
+    // the problems marked before (an empty list clears them all).
+    void markProblems(const QList<Diagnostic> &problems);
 
     bool saveCurrent();
     bool saveAll();
@@ -57,6 +62,7 @@ private:
     void updateTitle(CodeEditor *editor);
 
     ReloadConfirmation m_confirmReload;
+    QList<Diagnostic> m_problems;
 };
 
 } // namespace fn

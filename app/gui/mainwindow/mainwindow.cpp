@@ -112,14 +112,24 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     });
     connect(&session, &StudioSession::projectChanged, this, &MainWindow::updateTitle);
     connect(m_editors, &EditorArea::fileSaved, this, [this](const QString &path) {
-        // The template and the events define the project: saving one of them re-reads it.
         if (!m_session.hasProject())
             return;
         const QString folder = m_session.project().folder();
+        // The template and the events define the project: saving one of them re-reads it (a broken
+        // template keeps the last good project, its errors marked in the tab).
         if (path == m_session.project().templatePath() || path.startsWith(QDir(folder).filePath(QStringLiteral("events/")))) {
             m_messages->dismiss();
             m_session.openProject(folder);
+            return;
         }
+        // Code: the workspace retires the function's environments now, so the next invocation is
+        // cold on what was just saved.
+        m_session.fileSaved(path);
+    });
+    connect(&session, &StudioSession::problemsChanged, this, [this](const QList<Diagnostic> &problems) {
+        m_editors->markProblems(problems);
+        if (problems.isEmpty())
+            m_messages->dismiss(); // mended: the banner about the broken file goes
     });
     connect(m_editors, &EditorArea::errorOccurred, this, [this](const QString &text) {
         showSessionMessage(int(StudioSession::Severity::Error), text);

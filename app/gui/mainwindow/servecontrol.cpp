@@ -2,7 +2,9 @@
 
 #include "common/settings.h"
 #include "mainwindow/servesettingsdialog.h"
-#include "session/studiotriggers.h"
+#include "session/studiosession.h"
+#include "workspace/triggerhost.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QLabel>
@@ -12,7 +14,8 @@ namespace fn {
 
 ServeControl::ServeControl(StudioSession &session, QWidget *parent)
     : QObject(parent)
-    , m_triggers(StudioTriggers::of(session))
+    , m_session(session)
+    , m_workspace(session.workspace())
     , m_action(new QAction(tr("Ser&ve (Invoke API, API Gateway, S3)"), parent))
     , m_label(new QLabel(parent))
     , m_settingsAction(new QAction(tr("Serve Se&ttings…"), parent))
@@ -31,25 +34,39 @@ ServeControl::ServeControl(StudioSession &session, QWidget *parent)
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_label->hide();
     connect(m_action, &QAction::toggled, this, &ServeControl::toggle);
-    connect(&m_triggers, &StudioTriggers::servingChanged, this, &ServeControl::update);
-    connect(&m_triggers, &StudioTriggers::hostChanged, this, &ServeControl::update);
+    connect(&m_workspace, &Workspace::servingChanged, this, &ServeControl::update);
+    connect(&m_workspace, &Workspace::triggersChanged, this, &ServeControl::update);
 }
 
 void ServeControl::toggle(bool on)
 {
-    if (on == m_triggers.isServing())
+    if (on == m_workspace.isServing())
         return;
-    if (on)
-        m_triggers.startServing(settings::get(settings::serveInvokePort), settings::get(settings::serveApiPort),
-                                settings::get(settings::serveS3Port), settings::get(settings::serveHost));
-    else
-        m_triggers.stopServing();
+    if (!on) {
+        m_workspace.stopServing();
+        update();
+        return;
+    }
+    QString problem;
+    if (!m_workspace.startServing(settings::get(settings::serveHost), settings::get(settings::serveInvokePort),
+                                  settings::get(settings::serveApiPort), settings::get(settings::serveS3Port), &problem)) {
+        m_session.showMessage(StudioSession::Severity::Error, problem);
+        update();
+        return;
+    }
+    const TriggerHost *host = m_workspace.triggers();
+    QString text = tr("Serving the Lambda Invoke API at %1").arg(host->invokeApiUrl());
+    text += host->servesApiGateway() ? tr(", the API Gateway at %1").arg(host->apiGatewayUrl())
+                                     : tr(" (the template has no Api or HttpApi events)");
+    if (!host->s3EndpointUrl().isEmpty())
+        text += tr(", the S3 endpoint at %1").arg(host->s3EndpointUrl());
+    m_session.showMessage(StudioSession::Severity::Info, text);
     update();
 }
 
 void ServeControl::update()
 {
-    const bool serving = m_triggers.isServing();
+    const bool serving = m_workspace.isServing();
     {
         // Failing to serve (a port in use) leaves the action unchecked; the window says why.
         const QSignalBlocker block(m_action);
@@ -60,10 +77,11 @@ void ServeControl::update()
         m_label->clear();
         return;
     }
-    QString text = tr("Serving: Invoke API %1").arg(m_triggers.invokeApiUrl());
-    if (const QString api = m_triggers.apiGatewayUrl(); !api.isEmpty())
+    const TriggerHost *host = m_workspace.triggers();
+    QString text = tr("Serving: Invoke API %1").arg(host->invokeApiUrl());
+    if (const QString api = host->apiGatewayUrl(); !api.isEmpty())
         text += tr(" · API Gateway %1").arg(api);
-    if (const QString s3 = m_triggers.s3EndpointUrl(); !s3.isEmpty())
+    if (const QString s3 = host->s3EndpointUrl(); !s3.isEmpty())
         text += tr(" · S3 %1").arg(s3);
     m_label->setText(text);
     m_label->show();

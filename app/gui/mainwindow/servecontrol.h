@@ -11,7 +11,7 @@ class QLabel;
 namespace fn {
 
 class StudioSession;
-class StudioTriggers;
+class Workspace;
 
 class ServeControl final : public QObject
 {
@@ -28,7 +28,8 @@ private:
     void toggle(bool on);
     void update();
 
-    StudioTriggers &m_triggers;
+    StudioSession &m_session;
+    Workspace &m_workspace;
     QAction *m_action;
     QLabel *m_label;
     QAction *m_settingsAction;

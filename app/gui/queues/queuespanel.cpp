@@ -4,7 +4,7 @@
 #include "queues/queuemessagemodel.h"
 #include "queues/queuemodel.h"
 #include "queues/sqsqueuessection.h"
-#include "session/asyncdelivery.h"
+#include "workspace/workspace.h"
 #include "session/studiosession.h"
 
 #include "engine/asyncqueue.h"
@@ -106,8 +106,7 @@ void QueuesPanel::refresh()
 {
     const QString kind = selectedKind(), name = selectedName();
     const QString selectedMessage = m_messageView->currentIndex().siblingAtColumn(0).data().toString();
-    AsyncDelivery *delivery = m_session.asyncDelivery();
-    AsyncQueue *queue = delivery ? delivery->queue() : nullptr;
+    AsyncQueue *queue = m_session.workspace().queue();
     if (!queue) {
         m_queues->resetData({}, {}, 0);
         m_messages->clear();
@@ -155,8 +154,7 @@ void QueuesPanel::selectQueue(const QString &kind, const QString &name)
 
 void QueuesPanel::showMessages()
 {
-    AsyncDelivery *delivery = m_session.asyncDelivery();
-    AsyncQueue *queue = delivery ? delivery->queue() : nullptr;
+    AsyncQueue *queue = m_session.workspace().queue();
     const QString kind = selectedKind(), name = selectedName();
     m_body->clear();
     if (!queue || name.isEmpty()) {
@@ -187,12 +185,12 @@ void QueuesPanel::updateButtons()
 
 void QueuesPanel::redriveSelected()
 {
-    AsyncDelivery *delivery = m_session.asyncDelivery();
+    AsyncQueue *queue = m_session.workspace().queue();
     const QString name = selectedName();
-    if (!delivery || !delivery->queue() || name.isEmpty() || selectedKind() == QStringLiteral("async"))
+    if (!queue || name.isEmpty() || selectedKind() == QStringLiteral("async"))
         return;
     const int before = m_queueView->currentIndex().data(QueueModel::CountRole).toInt();
-    const int count = delivery->queue()->redrive(name);
+    const int count = queue->redrive(name);
     if (count < before)
         m_session.showMessage(StudioSession::Severity::Warning,
                               tr("Re-drove %1 of %2 message(s) of %3; the others name a function the project does not have.")
@@ -204,14 +202,14 @@ void QueuesPanel::redriveSelected()
 
 void QueuesPanel::purgeSelected()
 {
-    AsyncDelivery *delivery = m_session.asyncDelivery();
+    AsyncQueue *queue = m_session.workspace().queue();
     const QString name = selectedName();
     const int count = m_queueView->currentIndex().data(QueueModel::CountRole).toInt();
-    if (!delivery || !delivery->queue() || name.isEmpty() || selectedKind() == QStringLiteral("async"))
+    if (!queue || name.isEmpty() || selectedKind() == QStringLiteral("async"))
         return;
     if (!m_confirm(tr("Delete all %1 message(s) of %2? This cannot be undone.").arg(count).arg(name)))
         return;
-    const int removed = delivery->queue()->purge(name);
+    const int removed = queue->purge(name);
     m_session.showMessage(StudioSession::Severity::Info, tr("Purged %1 message(s) from %2.").arg(removed).arg(name));
     refresh();
 }

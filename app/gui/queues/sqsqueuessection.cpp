@@ -5,7 +5,7 @@
 #include "queues/sqsqueuemodel.h"
 #include "queues/sqssenddialog.h"
 #include "session/studiosession.h"
-#include "session/studiotriggers.h"
+#include "workspace/workspace.h"
 
 #include "clock/clock.h"
 #include "triggers/sqsqueuepoller.h"
@@ -99,13 +99,13 @@ SqsQueuesSection::SqsQueuesSection(StudioSession &session, QWidget *parent)
     });
     connect(m_send, &QPushButton::clicked, this, &SqsQueuesSection::sendToSelected);
     connect(m_purge, &QPushButton::clicked, this, &SqsQueuesSection::purgeSelected);
-    connect(&StudioTriggers::of(session), &StudioTriggers::hostChanged, this, &SqsQueuesSection::attachHost);
+    connect(&session.workspace(), &Workspace::triggersChanged, this, &SqsQueuesSection::attachHost);
     attachHost();
 }
 
 void SqsQueuesSection::attachHost()
 {
-    TriggerHost *host = StudioTriggers::of(m_session).host();
+    TriggerHost *host = m_session.workspace().triggers();
     if (host != m_host && host) {
         // The poller's thread emits; the counts are read on this thread.
         connect(host, &TriggerHost::sqsBatchProcessed, this, &SqsQueuesSection::noteBatch, Qt::QueuedConnection);
@@ -116,7 +116,7 @@ void SqsQueuesSection::attachHost()
 
 qint64 SqsQueuesSection::nowMs() const
 {
-    const auto clock = StudioTriggers::of(m_session).clock();
+    const auto clock = m_session.workspace().clock();
     return clock ? clock->nowMs() : 0;
 }
 

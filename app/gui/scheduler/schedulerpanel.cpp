@@ -6,7 +6,7 @@
 #include "scheduler/scheduleform.h"
 #include "scheduler/schedulemodel.h"
 #include "session/studiosession.h"
-#include "session/studiotriggers.h"
+#include "workspace/workspace.h"
 #include "triggers/scheduler.h"
 
 #include <QComboBox>
@@ -24,7 +24,7 @@ namespace fn {
 SchedulerPanel::SchedulerPanel(StudioSession &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_triggers(StudioTriggers::of(session))
+    , m_workspace(session.workspace())
     , m_model(new ScheduleModel(this))
     , m_stack(new QStackedWidget(this))
     , m_view(new QTableView(this))
@@ -72,7 +72,7 @@ SchedulerPanel::SchedulerPanel(StudioSession &session, QWidget *parent)
     m_form->setObjectName(QStringLiteral("scheduleForm"));
     m_form->hide();
     m_form->setNow([this] {
-        const auto clock = m_triggers.clock();
+        const auto clock = m_workspace.clock();
         return clock ? QDateTime::fromMSecsSinceEpoch(clock->nowMs(), Qt::UTC) : QDateTime::currentDateTimeUtc();
     });
     m_form->setNameCheck([this](const QString &function, const QString &name) {
@@ -111,8 +111,8 @@ SchedulerPanel::SchedulerPanel(StudioSession &session, QWidget *parent)
     connect(m_form, &ScheduleForm::editRequested, this, &SchedulerPanel::editSchedule);
     connect(m_form, &ScheduleForm::cancelled, m_form, &QWidget::hide);
     connect(m_speed, &QComboBox::activated, this, &SchedulerPanel::applySpeed);
-    connect(&m_triggers, &StudioTriggers::hostChanged, this, &SchedulerPanel::refresh);
-    connect(&m_triggers, &StudioTriggers::scheduleChanged, this, [this](const ScheduleState &state) {
+    connect(&m_workspace, &Workspace::triggersChanged, this, &SchedulerPanel::refresh);
+    connect(&m_workspace, &Workspace::scheduleChanged, this, [this](const ScheduleState &state) {
         m_model->update(state);
         m_stack->setCurrentWidget(m_view);
         updateButtons();
@@ -131,7 +131,7 @@ void SchedulerPanel::refresh()
 {
     // Re-reading the project applies settings.json's clock speed again; the one chosen here stays.
     if (m_chosenSpeed > 0 && m_session.hasProject() && m_session.project().folder() == m_chosenFolder) {
-        const auto clock = m_triggers.clock();
+        const auto clock = m_workspace.clock();
         if (clock && clock->mode() != Clock::Mode::Manual && clock->speed() != m_chosenSpeed) {
             if (m_chosenSpeed <= 1)
                 clock->setReal();
@@ -140,14 +140,14 @@ void SchedulerPanel::refresh()
         }
     }
     const QString selected = selectedId();
-    m_model->resetData(m_triggers.schedules());
+    m_model->resetData(m_workspace.schedules());
     QStringList functions;
     for (const FunctionConfig &f : m_session.functions())
         functions.append(f.name);
     m_form->setFunctions(functions);
     if (!m_session.hasProject())
         m_empty->setText(tr("Open a project to see its schedules."));
-    else if (!m_triggers.host())
+    else if (!m_workspace.triggers())
         m_empty->setText(tr("Schedules need the engine and the project's store, which are not available."));
     else
         m_empty->setText(tr("This project has no schedules.\nAdd one with “Add Schedule…”, or give a function a "
@@ -175,7 +175,7 @@ QString SchedulerPanel::selectedId() const
 void SchedulerPanel::setSelectedEnabled(bool enabled)
 {
     const QString id = selectedId();
-    if (!id.isEmpty() && m_triggers.setScheduleEnabled(id, enabled))
+    if (!id.isEmpty() && m_workspace.setScheduleEnabled(id, enabled))
         m_session.showMessage(StudioSession::Severity::Info,
                               enabled ? tr("%1 enabled for this session (template.yaml is unchanged)").arg(id)
                                       : tr("%1 disabled for this session (template.yaml is unchanged)").arg(id));
@@ -185,7 +185,7 @@ void SchedulerPanel::setSelectedEnabled(bool enabled)
 void SchedulerPanel::fireSelected()
 {
     const QString id = selectedId();
-    if (!id.isEmpty() && !m_triggers.fireNow(id))
+    if (!id.isEmpty() && !m_workspace.fireNow(id))
         m_session.showMessage(StudioSession::Severity::Error, tr("%1 could not be fired").arg(id));
 }
 
@@ -228,7 +228,6 @@ bool SchedulerPanel::editSchedule(const QString &function, const QString &eventI
     m_session.showMessage(StudioSession::Severity::Info, tr("%1/%2 now runs on %3 (saved in %4)")
                                                              .arg(function, eventId, expression, m_session.project().displayPath(path)));
     m_session.openProject(m_session.project().folder());
-    m_triggers.refresh();
     selectSchedule(function + u'/' + eventId);
     return true;
 }
@@ -252,7 +251,6 @@ bool SchedulerPanel::addSchedule(const QString &function, const QString &eventId
     // The template defines the project: re-read it; the triggers pick the schedule up with it.
     const QString id = function + u'/' + eventId;
     m_session.openProject(m_session.project().folder());
-    m_triggers.refresh();
     selectSchedule(id);
     return true;
 }
@@ -267,12 +265,12 @@ void SchedulerPanel::updateButtons()
     m_disable->setEnabled(enabled);
     m_fire->setEnabled(valid);
     m_edit->setEnabled(has);
-    m_addButton->setEnabled(m_triggers.host() != nullptr && !m_session.functions().isEmpty());
+    m_addButton->setEnabled(m_workspace.triggers() != nullptr && !m_session.functions().isEmpty());
 }
 
 void SchedulerPanel::updateClock()
 {
-    const auto clock = m_triggers.clock();
+    const auto clock = m_workspace.clock();
     m_speed->setEnabled(clock && clock->mode() != Clock::Mode::Manual);
     if (!clock) {
         m_clock->setText(tr("No clock"));
@@ -292,7 +290,7 @@ void SchedulerPanel::applySpeed(int index)
 
 void SchedulerPanel::setClockSpeed(double speed)
 {
-    const auto clock = m_triggers.clock();
+    const auto clock = m_workspace.clock();
     if (!clock || clock->mode() == Clock::Mode::Manual)
         return;
     m_chosenSpeed = speed;

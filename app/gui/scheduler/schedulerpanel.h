@@ -17,7 +17,7 @@ namespace fn {
 class ScheduleForm;
 class ScheduleModel;
 class StudioSession;
-class StudioTriggers;
+class Workspace;
 
 class SchedulerPanel final : public QWidget
 {
@@ -62,7 +62,7 @@ private:
     void applySpeed(int index);
 
     StudioSession &m_session;
-    StudioTriggers &m_triggers;
+    Workspace &m_workspace;
     ScheduleModel *m_model;
     QStackedWidget *m_stack;
     QTableView *m_view;

@@ -1,19 +1,16 @@
 #include "session/studiosession.h"
 
-#include "workspace/projectsettingsapply.h"
-
 #include "environments/environmentmodel.h"
 #include "invocations/invocationmodel.h"
 #include "logs/logmodel.h"
 #include "memory/memorymodel.h"
 #include "metrics/metricsmodel.h"
 #include "project/project.h"
-#include "session/asyncdelivery.h"
-#include "session/studiotriggers.h"
 #include "timeline/timelinemodel.h"
 
 #include "engine/asyncqueue.h"
 #include "engine/engine.h"
+#include "workspace/workspace.h"
 
 #include <QDateTime>
 
@@ -21,7 +18,7 @@ namespace fn {
 
 StudioSession::StudioSession(QObject *parent)
     : QObject(parent)
-    , m_project(std::make_unique<Project>())
+    , m_workspace(new Workspace(this))
     , m_invocations(new InvocationModel(this))
     , m_environments(new EnvironmentModel(this))
     , m_logs(new LogModel(this))
@@ -32,100 +29,114 @@ StudioSession::StudioSession(QObject *parent)
     m_flushTimer.setInterval(50);
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &StudioSession::flush);
+    connect(m_workspace, &Workspace::message, this, [this](Workspace::Severity severity, const QString &text) {
+        showMessage(Severity(int(severity)), text);
+    });
+    connect(m_workspace, &Workspace::eventsRecovered, this, [this](int count) {
+        Q_EMIT eventsRecovered(count);
+        showMessage(Severity::Info, count == 1 ? tr("Recovered 1 accepted event") : tr("Recovered %1 accepted events").arg(count));
+    });
+    connect(m_workspace, &Workspace::queuesChanged, this, &StudioSession::queuesChanged);
+    connect(m_workspace, &Workspace::projectChanged, this, &StudioSession::projectChanged);
+    connect(m_workspace, &Workspace::problemsChanged, this, &StudioSession::problemsChanged);
+    connect(m_workspace, &Workspace::eventFinished, this, [this](const QString &requestId) {
+        m_acceptedRequests.remove(requestId);
+    });
+    connect(m_workspace, &Workspace::burstRecord, this, &StudioSession::adoptBurstRecord);
+    connect(m_workspace, &Workspace::burstFinished, this, &StudioSession::finishBurst);
 }
 
 StudioSession::~StudioSession()
 {
-    // The triggers serve and fire through the queue and the engine: they stop before either goes.
-    delete findChild<StudioTriggers *>(QString(), Qt::FindDirectChildrenOnly);
-    // The engine's threads may still emit while it shuts down; nothing must reach the models then.
-    // The queue delivers through the engine and writes to the store: it goes first.
-    delete m_async;
-    m_async = nullptr;
-    if (m_engine)
-        disconnect(m_engine.get(), nullptr, this, nullptr);
-    m_engine.reset();
+    // The engine's threads may still emit while the workspace shuts it down; nothing must reach the
+    // models then.
+    if (Engine *engine = m_workspace->engine())
+        disconnect(engine, nullptr, this, nullptr);
+    delete m_workspace;
 }
 
 void StudioSession::startEngine()
 {
-    if (m_engine)
+    if (m_workspace->engine())
         return;
-    m_engine = std::make_unique<Engine>();
+    m_workspace->startEngine();
+    connectEngine();
+}
+
+void StudioSession::connectEngine()
+{
+    Engine *engine = m_workspace->engine();
     // Queued: the engine emits from its own threads.
-    connect(m_engine.get(), &Engine::invocationFinished, this, &StudioSession::adoptInvocation, Qt::QueuedConnection);
-    connect(m_engine.get(), &Engine::environmentChanged, this, &StudioSession::adoptEnvironment, Qt::QueuedConnection);
-    connect(m_engine.get(), &Engine::logLines, this, &StudioSession::adoptLogs, Qt::QueuedConnection);
-    connect(m_engine.get(), &Engine::memorySampled, this, &StudioSession::adoptMemory, Qt::QueuedConnection);
-    connect(m_engine.get(), &Engine::invocationStarted, this,
+    connect(engine, &Engine::invocationFinished, this, &StudioSession::adoptInvocation, Qt::QueuedConnection);
+    connect(engine, &Engine::environmentChanged, this, &StudioSession::adoptEnvironment, Qt::QueuedConnection);
+    connect(engine, &Engine::logLines, this, &StudioSession::adoptLogs, Qt::QueuedConnection);
+    connect(engine, &Engine::memorySampled, this, &StudioSession::adoptMemory, Qt::QueuedConnection);
+    connect(engine, &Engine::invocationStarted, this,
             [this](const QString &requestId, const QString &functionName, const QString &environmentId, bool coldStart) {
                 // The signal carries no time; the moment it reaches the GUI is close enough to draw
                 // "running" until the record's measured times replace it.
                 m_timeline->markRunning(requestId, functionName, environmentId, coldStart, QDateTime::currentMSecsSinceEpoch());
             }, Qt::QueuedConnection);
     // The studio-wide guard holds cold starts the machine cannot take now: say so, with the reason.
-    connect(m_engine.get(), &Engine::invocationQueued, this,
+    connect(engine, &Engine::invocationQueued, this,
             [this](const QString &, const QString &functionName, const QString &reason) {
                 showMessage(Severity::Info, tr("%1: waiting for capacity (%2)").arg(functionName, reason));
             }, Qt::QueuedConnection);
-    m_async = new AsyncDelivery(*m_engine, this);
-    connect(m_async, &AsyncDelivery::recovered, this, [this](int count) {
-        Q_EMIT eventsRecovered(count);
-        showMessage(Severity::Info, count == 1 ? tr("Recovered 1 accepted event") : tr("Recovered %1 accepted events").arg(count));
-    });
-    connect(m_async, &AsyncDelivery::queuesChanged, this, &StudioSession::queuesChanged);
-    connect(m_async, &AsyncDelivery::eventFinished, this, [this](const QString &requestId) {
-        m_acceptedRequests.remove(requestId);
-    });
-    if (hasProject())
-        openDelivery();
 }
 
-void StudioSession::openDelivery()
+bool StudioSession::hasEngine() const
 {
-    if (!m_async)
-        return;
-    if (!hasProject()) {
-        m_async->close();
-        return;
-    }
-    QString problem;
-    if (!m_async->open(m_project->folder(), m_project->functions(), &problem))
-        showMessage(Severity::Error, tr("Event invocations are unavailable: %1").arg(problem));
-    if (m_engine)
-        applyProjectSettings(m_project->settings(), *m_engine, m_async->queue());
+    return m_workspace->engine() != nullptr;
+}
+
+Engine *StudioSession::engine() const
+{
+    return m_workspace->engine();
+}
+
+const Project &StudioSession::project() const
+{
+    return m_workspace->project();
 }
 
 bool StudioSession::openProject(const QString &folder)
 {
-    // A broken template is adopted too: the tree then still offers template.yaml to fix and reload.
-    auto project = std::make_unique<Project>();
-    const bool clean = project->open(folder);
-    m_project = std::move(project);
-    Q_EMIT projectChanged();
-    for (const Diagnostic &d : m_project->errors())
+    const bool clean = m_workspace->open(folder);
+    if (m_workspace->keepsLastGoodProject()) {
+        // The project stays as it was last read clean; the problems are marked where they are.
+        for (const Diagnostic &d : m_workspace->problems())
+            showMessage(Severity::Error, tr("%1 (the last good version stays loaded)").arg(d.toString()));
+        return false;
+    }
+    // A broken template is adopted too when nothing better was read: the tree then still offers
+    // template.yaml to fix and reload.
+    for (const Diagnostic &d : project().errors())
         showMessage(Severity::Error, d.toString());
-    for (const Diagnostic &d : m_project->warnings())
+    for (const Diagnostic &d : project().warnings())
         showMessage(Severity::Warning, d.toString());
-    if (clean && m_project->functions().isEmpty())
-        showMessage(Severity::Warning, tr("%1 declares no functions.").arg(m_project->displayPath(m_project->templatePath())));
-    openDelivery();
+    if (clean && project().functions().isEmpty())
+        showMessage(Severity::Warning, tr("%1 declares no functions.").arg(project().displayPath(project().templatePath())));
     return clean;
 }
 
 bool StudioSession::hasProject() const
 {
-    return !m_project->folder().isEmpty();
+    return m_workspace->hasProject();
+}
+
+void StudioSession::fileSaved(const QString &path)
+{
+    m_workspace->fileSaved(path);
 }
 
 QList<FunctionConfig> StudioSession::functions() const
 {
-    return m_project->functions();
+    return m_workspace->functions();
 }
 
 QStringList StudioSession::eventFiles(const QString &functionName) const
 {
-    return m_project->eventFiles(functionName);
+    return project().eventFiles(functionName);
 }
 
 void StudioSession::invoke(const InvokeRequest &request)
@@ -134,13 +145,13 @@ void StudioSession::invoke(const InvokeRequest &request)
         showMessage(Severity::Warning, tr("Invocations are still running; cancel them first."));
         return;
     }
-    const std::optional<FunctionConfig> function = m_project->function(request.functionName);
+    const std::optional<FunctionConfig> function = project().function(request.functionName);
     if (!function) {
         showMessage(Severity::Error, request.functionName.isEmpty() ? tr("Open a project with a function to invoke.")
                                                                     : tr("No function named %1 in the project.").arg(request.functionName));
         return;
     }
-    if (!m_engine) {
+    if (!hasEngine()) {
         showMessage(Severity::Error, tr("The engine is not available in this build; %1 was not invoked.").arg(request.functionName));
         return;
     }
@@ -148,36 +159,22 @@ void StudioSession::invoke(const InvokeRequest &request)
         acceptEvents(request, *function);
         return;
     }
-    m_burst = request;
-    m_burst.count = qMax(1, request.count);
-    m_burst.concurrency = qBound(1, request.concurrency, m_burst.count);
-    m_burstFunction = *function;
-    m_burstTotal = m_burst.count;
-    m_burstLaunched = 0;
-    m_burstFinished = 0;
-    m_burstCancelled = false;
-    m_inFlight.clear();
+    BurstRequest burst;
+    burst.function = *function;
+    burst.payload = request.payload;
+    burst.count = qMax(1, request.count);
+    burst.concurrency = qBound(1, request.concurrency, burst.count);
+    burst.forceColdFirst = request.forceCold;
+    if (!m_workspace->startBurst(burst))
+        return;
+    m_burstTotal = burst.count;
     Q_EMIT busyChanged(true);
     Q_EMIT burstProgress(0, m_burstTotal);
-    launchMore();
-}
-
-void StudioSession::launchMore()
-{
-    while (!m_burstCancelled && m_burstLaunched < m_burstTotal && m_inFlight.size() < m_burst.concurrency) {
-        InvokeOptions options;
-        // Only the first of a burst is forced cold: forcing all would start N environments.
-        options.forceCold = m_burst.forceCold && m_burstLaunched == 0;
-        const quint64 ticket = m_engine->invokeAsync(m_burstFunction, m_burst.payload, options);
-        m_inFlight.insert(ticket);
-        ++m_burstLaunched;
-    }
-    finishBurstIfDone();
 }
 
 void StudioSession::acceptEvents(const InvokeRequest &request, const FunctionConfig &function)
 {
-    AsyncQueue *queue = m_async ? m_async->queue() : nullptr;
+    AsyncQueue *queue = m_workspace->queue();
     if (!queue) {
         showMessage(Severity::Error, tr("%1 was not invoked: Event invocations need the project's store, which is not open.")
                                          .arg(function.name));
@@ -201,15 +198,28 @@ void StudioSession::acceptEvents(const InvokeRequest &request, const FunctionCon
         showMessage(Severity::Info, tr("%1 Event invocations of %2 accepted.").arg(accepted).arg(function.name));
 }
 
-void StudioSession::finishBurstIfDone()
+void StudioSession::adoptBurstRecord(const InvocationRecord &record)
 {
-    if (m_burstTotal == 0 || !m_inFlight.isEmpty())
+    if (!isBusy())
         return;
-    if (m_burstLaunched < m_burstTotal && !m_burstCancelled)
+    // A single invocation is shown at once; a burst's records wait for the flush timer (and the
+    // burst's end), so a thousand results cost a few model updates, not a thousand.
+    if (m_burstTotal == 1)
+        flush();
+    if (record.outcome == InvocationOutcome::Rejected || record.outcome == InvocationOutcome::InitError) {
+        // A missing runtime or a handler that cannot load is a setup problem, not a result.
+        showMessage(Severity::Error, tr("%1: %2: %3").arg(record.functionName, record.errorType, record.errorMessage));
+    }
+    Q_EMIT resultArrived(record);
+}
+
+void StudioSession::finishBurst(const BurstSummary &summary)
+{
+    if (!isBusy())
         return;
-    const bool cancelled = m_burstCancelled && m_burstLaunched < m_burstTotal;
-    if (cancelled)
-        showMessage(Severity::Info, tr("Cancelled after %1 of %2 invocations.").arg(m_burstFinished).arg(m_burstTotal));
+    Q_EMIT burstProgress(summary.finished(), m_burstTotal);
+    if (summary.cancelled)
+        showMessage(Severity::Info, tr("Cancelled after %1 of %2 invocations.").arg(summary.finished()).arg(m_burstTotal));
     m_burstTotal = 0;
     flush();
     Q_EMIT busyChanged(false);
@@ -220,14 +230,13 @@ void StudioSession::cancelBurst()
     if (!isBusy())
         return;
     // Invocations already running finish (Lambda cannot recall them either); no new ones start.
-    m_burstCancelled = true;
-    finishBurstIfDone();
+    m_workspace->cancelBurst();
 }
 
 void StudioSession::stopEnvironment(const QString &environmentId)
 {
-    if (m_engine)
-        m_engine->stopEnvironment(environmentId);
+    if (Engine *engine = m_workspace->engine())
+        engine->stopEnvironment(environmentId);
 }
 
 QStringList StudioSession::liveEnvironmentIds() const
@@ -264,20 +273,7 @@ void StudioSession::adoptInvocation(const InvocationRecord &record)
     m_pendingRecords.append(record);
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
-    if (m_inFlight.remove(record.sequence)) {
-        ++m_burstFinished;
-        Q_EMIT burstProgress(m_burstFinished, m_burstTotal);
-        // A single invocation is shown at once; a burst's records wait for the flush timer (and the
-        // burst's end), so a thousand results cost a few model updates, not a thousand.
-        if (m_burstTotal == 1)
-            flush();
-        if (record.outcome == InvocationOutcome::Rejected || record.outcome == InvocationOutcome::InitError) {
-            // A missing runtime or a handler that cannot load is a setup problem, not a result.
-            showMessage(Severity::Error, tr("%1: %2: %3").arg(record.functionName, record.errorType, record.errorMessage));
-        }
-        Q_EMIT resultArrived(record);
-        launchMore();
-    } else if (record.asynchronous && m_acceptedRequests.contains(record.requestId)) {
+    if (record.asynchronous && m_acceptedRequests.contains(record.requestId)) {
         flush();
         Q_EMIT resultArrived(record);
     }

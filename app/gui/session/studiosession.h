@@ -1,13 +1,16 @@
 #pragma once
-// The studio's state behind every panel: the open project, the engine, and the models fed from the
-// engine's snapshots in batches; commands (invoke, burst, stop) in, selection and messages out.
+// The studio's state behind every panel: a client of the open project's Workspace (engine, store,
+// triggers, services) holding the models fed from the engine's snapshots in batches; commands
+// (invoke, burst, stop) in, selection and messages out.
 
 #include "snapshots/environmentstate.h"
 #include "snapshots/invocationrecord.h"
 #include "snapshots/logbatch.h"
 #include "snapshots/memorysample.h"
+#include "project/diagnostic.h"
 #include "project/functionconfig.h"
 #include "session/invokerequest.h"
+#include "workspace/burst.h"
 
 #include <QList>
 #include <QObject>
@@ -18,7 +21,6 @@
 
 namespace fn {
 
-class AsyncDelivery;
 class Engine;
 class EnvironmentModel;
 class InvocationModel;
@@ -27,6 +29,7 @@ class MemoryModel;
 class MetricsModel;
 class Project;
 class TimelineModel;
+class Workspace;
 
 class StudioSession final : public QObject
 {
@@ -42,15 +45,17 @@ public:
 
     // Creates the real engine (runtimes from the plugin folder, detected sandbox backend).
     void startEngine();
-    bool hasEngine() const { return m_engine != nullptr; }
-    Engine *engine() const { return m_engine.get(); }
-    // The project's store and async queue; nullptr without an engine, and not open while no
-    // project is open or its database was refused.
-    AsyncDelivery *asyncDelivery() const { return m_async; }
+    bool hasEngine() const;
+    Engine *engine() const;
+    // The open project as a whole: store, queue, triggers, serving, schedules.
+    Workspace &workspace() const { return *m_workspace; }
 
+    // Opening the folder already open re-reads it (a broken template keeps the last good project).
     bool openProject(const QString &folder);
-    const Project &project() const { return *m_project; }
+    const Project &project() const;
     bool hasProject() const;
+    // A file the editor saved: the workspace looks at it now, so the next invocation runs it.
+    void fileSaved(const QString &path);
     QList<FunctionConfig> functions() const;
     QStringList eventFiles(const QString &functionName) const;
 
@@ -95,6 +100,8 @@ public:
 
 Q_SIGNALS:
     void projectChanged();
+    // The errors of the latest read of the project's files (empty once they read clean again).
+    void problemsChanged(const QList<fn::Diagnostic> &problems);
     void message(fn::StudioSession::Severity severity, const QString &text);
     void invocationSelected(const QString &requestId);
     // A result of an invocation this session started (the Result panel shows it).
@@ -114,14 +121,12 @@ Q_SIGNALS:
     void fileWritten(const QString &path, const QString &why);
 
 private:
-    void launchMore();
     void acceptEvents(const InvokeRequest &request, const FunctionConfig &function);
-    void openDelivery();
-    void finishBurstIfDone();
+    void connectEngine();
+    void adoptBurstRecord(const fn::InvocationRecord &record);
+    void finishBurst(const fn::BurstSummary &summary);
 
-    std::unique_ptr<Project> m_project;
-    std::unique_ptr<Engine> m_engine;
-    AsyncDelivery *m_async = nullptr;
+    Workspace *m_workspace;
     QSet<QString> m_acceptedRequests; // our Event invocations whose results the Result panel shows
     InvocationModel *m_invocations;
     EnvironmentModel *m_environments;
@@ -136,14 +141,7 @@ private:
     QList<MemorySample> m_pendingMemory;
     QTimer m_flushTimer;
 
-    // Burst bookkeeping: tickets of our invocations in flight; results for others are only adopted.
-    InvokeRequest m_burst;
-    FunctionConfig m_burstFunction;
-    QSet<quint64> m_inFlight;
-    int m_burstTotal = 0;
-    int m_burstLaunched = 0;
-    int m_burstFinished = 0;
-    bool m_burstCancelled = false;
+    int m_burstTotal = 0; // while a burst of ours runs
 
     QString m_selected;
 };

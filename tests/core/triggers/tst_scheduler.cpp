@@ -194,6 +194,29 @@ private Q_SLOTS:
         QVERIFY(Scheduler::missedFiresNote().contains(QLatin1String("not replayed")));
     }
 
+    void aScheduleTheUserDisabledStaysDisabledAcrossAReload()
+    {
+        auto scheduler = makeScheduler();
+        const FunctionConfig function =
+            functionWith("{'Every': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(1 minute)'}}}");
+        scheduler->setFunctions({function});
+        scheduler->start();
+        QVERIFY(scheduler->setEnabled(QStringLiteral("Ticker/Every"), false));
+        scheduler->setFunctions({function}); // the template was saved with other changes
+        QVERIFY(!scheduler->schedule(QStringLiteral("Ticker/Every"))->enabled);
+        step(5 * 60 * 1000);
+        QCOMPARE(m_fires.size(), 0);
+
+        // A change of the template's own Enabled is the user's newer word: it wins.
+        scheduler->setFunctions({functionWith(
+            "{'Every': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(1 minute)', 'Enabled': false}}}")});
+        QVERIFY(!scheduler->schedule(QStringLiteral("Ticker/Every"))->enabled);
+        scheduler->setFunctions({function});
+        QVERIFY(scheduler->schedule(QStringLiteral("Ticker/Every"))->enabled);
+        step(60 * 1000);
+        QCOMPARE(m_fires.size(), 1);
+    }
+
     void reloadKeepsThePeriodAndWhatIsDue()
     {
         auto scheduler = makeScheduler();

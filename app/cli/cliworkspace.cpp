@@ -1,0 +1,75 @@
+#include "cliworkspace.h"
+#include "clicommand.h"
+
+#include "engine/engine.h"
+
+#include <QFileInfo>
+
+#include <cstdio>
+
+namespace fn::cli {
+
+CliWorkspace::CliWorkspace(Workspace::Options options)
+{
+    m_workspace.setOptions(options);
+    QObject::connect(&m_workspace, &Workspace::message, &m_workspace,
+                     [this](Workspace::Severity severity, const QString &text) {
+                         const QByteArray line = QByteArrayLiteral("fnstudio-cli: ")
+                                                 + (severity == Workspace::Severity::Warning ? "warning: " : "")
+                                                 + text.toUtf8() + '\n';
+                         std::lock_guard lock(m_printing);
+                         std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
+                         std::fflush(stderr);
+                     });
+    QObject::connect(&m_workspace, &Workspace::eventsRecovered, &m_workspace, [this](int count) {
+        std::lock_guard lock(m_printing);
+        std::fprintf(stderr, "fnstudio-cli: recovered %d accepted events\n", count);
+        std::fflush(stderr);
+    });
+}
+
+bool CliWorkspace::open(const QString &projectDir)
+{
+    m_workspace.startEngine();
+    Engine &engine = *m_workspace.engine();
+    // Direct: printed on the engine thread that produced them, in order.
+    QObject::connect(&engine, &Engine::logLines, &engine, [this](const LogBatch &batch) {
+        QByteArray text;
+        for (const LogLine &line : batch)
+            text += line.text.toUtf8() + '\n';
+        std::lock_guard lock(m_printing);
+        std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
+        std::fflush(stderr);
+    }, Qt::DirectConnection);
+    QObject::connect(&engine, &Engine::invocationQueued, &engine,
+                     [this](const QString &, const QString &functionName, const QString &reason) {
+                         std::lock_guard lock(m_printing);
+                         std::fprintf(stderr, "fnstudio-cli: %s waits for capacity: %s\n",
+                                      functionName.toUtf8().constData(), reason.toUtf8().constData());
+                     }, Qt::DirectConnection);
+    m_workspace.open(QFileInfo(projectDir).absoluteFilePath());
+    if (m_workspace.options().durable && !m_workspace.store())
+        return false; // the workspace said why (naming the database)
+    for (const Diagnostic &e : m_workspace.project().errors()) {
+        if (e.file == ProjectSettings::fileName())
+            error(e.toString());
+    }
+    return true;
+}
+
+Engine &CliWorkspace::engine()
+{
+    return *m_workspace.engine();
+}
+
+AsyncQueue &CliWorkspace::queue()
+{
+    return *m_workspace.queue();
+}
+
+Store &CliWorkspace::store()
+{
+    return *m_workspace.store();
+}
+
+} // namespace fn::cli

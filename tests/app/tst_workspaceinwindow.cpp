@@ -1,0 +1,159 @@
+// The workspace seen through the window: a handler edited and saved in the studio's editor makes
+// the next invocation cold on the new code (the timeline says why the old environment stopped),
+// and a broken then mended template.yaml keeps the project usable throughout, its error marked at
+// its line in the open tab and the banner gone once it is fixed.
+#include "common/messagebar.h"
+#include "editor/codeeditor.h"
+#include "editor/editorarea.h"
+#include "environments/environmentmodel.h"
+#include "mainwindow/invokebar.h"
+#include "mainwindow/mainwindow.h"
+#include "session/studiosession.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fn;
+
+namespace {
+
+bool copyTree(const QString &from, const QString &to)
+{
+    QDir().mkpath(to);
+    for (const QFileInfo &entry : QDir(from).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot)) {
+        const QString target = QDir(to).filePath(entry.fileName());
+        if (entry.isDir() ? !copyTree(entry.filePath(), target) : !QFile::copy(entry.filePath(), target))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+class TestWorkspaceInWindow final : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    void invokeAndWait(MainWindow &window, StudioSession &session, InvocationRecord *record)
+    {
+        QSignalSpy results(&session, &StudioSession::resultArrived);
+        window.action(QStringLiteral("invoke"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(results.size(), 1, 60'000);
+        *record = results.at(0).at(0).value<InvocationRecord>();
+        QTRY_VERIFY(!session.isBusy());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QVERIFY(copyTree(QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello")),
+                         m_dir.path()));
+    }
+
+    void aHandlerSavedInTheEditorRunsColdOnTheNewCode()
+    {
+        const QString handler = m_dir.filePath(QStringLiteral("python/app.py"));
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openProject(m_dir.path());
+        InvokeBar *bar = window.invokeBar();
+        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
+        bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("greeting")));
+
+        InvocationRecord first, second, edited;
+        invokeAndWait(window, session, &first);
+        QVERIFY2(first.payload.contains("Hello, Ada!"), first.payload.constData());
+        invokeAndWait(window, session, &second);
+        QVERIFY(!second.coldStart);
+
+        // Edit and save with the editor's own Save (Ctrl+S), then invoke.
+        CodeEditor *editor = window.editors()->openFile(handler);
+        QVERIFY(editor);
+        editor->setText(editor->text().replace(QStringLiteral("f\"{os.environ.get('GREETING', 'Hello')}, {name}!\""),
+                                               QStringLiteral("f\"Hello, {name}! (v2)\"")));
+        QVERIFY(editor->text().contains(QStringLiteral("(v2)")));
+        QVERIFY(window.editors()->saveCurrent());
+        invokeAndWait(window, session, &edited);
+        QVERIFY2(edited.payload.contains("Hello, Ada! (v2)"), edited.payload.constData());
+        QVERIFY(edited.coldStart);
+        QVERIFY(edited.environmentId != first.environmentId);
+
+        // The old environment's lane ends with the reason.
+        EnvironmentModel &environments = session.environments();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int row = 0; row < environments.rowCount(); ++row) {
+                    const EnvironmentState &s = environments.state(row);
+                    if (s.environmentId == first.environmentId)
+                        return s.phase == EnvironmentPhase::Stopped && s.stopReason == QLatin1String("code changed");
+                }
+                return false;
+            }(),
+            5000);
+        window.editors()->clear();
+    }
+
+    void aBrokenThenMendedTemplateKeepsTheProjectUsable()
+    {
+        const QString templatePath = m_dir.filePath(QStringLiteral("template.yaml"));
+        StudioSession session;
+        session.startEngine();
+        MainWindow window(session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openProject(m_dir.path());
+        InvokeBar *bar = window.invokeBar();
+        QCOMPARE(bar->functionCombo()->count(), 2);
+
+        CodeEditor *tab = window.editors()->openFile(templatePath);
+        QVERIFY(tab);
+        const QString good = tab->text();
+        // Break line 25 (the HelloPython function's Runtime) with an unclosed flow sequence.
+        QStringList lines = good.split(u'\n');
+        const int broken = int(lines.indexOf(QStringLiteral("      Runtime: python3.12"))) + 1;
+        QVERIFY(broken > 0);
+        lines[broken - 1] = QStringLiteral("      Runtime: [python3.12");
+        tab->setText(lines.join(u'\n'));
+        QVERIFY(window.editors()->saveCurrent());
+
+        // Still the last good project: both functions there, invoking works.
+        QCOMPARE(session.functions().size(), 2);
+        QCOMPARE(bar->functionCombo()->count(), 2);
+        QVERIFY(window.messageBar()->isVisible());
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml")), qPrintable(window.messageBar()->text()));
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("last good")), qPrintable(window.messageBar()->text()));
+        QVERIFY(!tab->problemLines().isEmpty());
+        QVERIFY2(std::abs(tab->problemLines().constFirst() - broken) <= 2,
+                 qPrintable(QStringLiteral("marked at %1, broken at %2").arg(tab->problemLines().constFirst()).arg(broken)));
+        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
+        bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("greeting")));
+        InvocationRecord record;
+        invokeAndWait(window, session, &record);
+        QVERIFY2(record.payload.contains("Ada"), record.payload.constData());
+
+        // Mended: the marks and the banner go.
+        tab->setText(good);
+        QVERIFY(window.editors()->saveCurrent());
+        QVERIFY(tab->problemLines().isEmpty());
+        QVERIFY(!window.messageBar()->isVisible());
+        QCOMPARE(session.functions().size(), 2);
+        window.editors()->clear();
+    }
+};
+
+QTEST_MAIN(TestWorkspaceInWindow)
+#include "tst_workspaceinwindow.moc"

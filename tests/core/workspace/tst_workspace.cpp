@@ -1,0 +1,278 @@
+// The Workspace as its clients use it, with real Python functions in real sandboxes: a saved
+// handler makes the next invocation cold on the new code (told by the client, or seen by the watch
+// on the project), a changed configuration retires environments, a broken template keeps the last
+// good project until it is mended, provisioned environments exist as soon as a project opens,
+// bursts count their outcomes, and a schedule the user disabled stays disabled across a reload.
+
+#include "clock/clock.h"
+#include "engine/engine.h"
+#include "workspace/workspace.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace fn;
+
+namespace {
+
+QByteArray templateText(int memoryMb = 128, const QByteArray &extra = {})
+{
+    return "Transform: AWS::Serverless-2016-10-31\n"
+           "Resources:\n"
+           "  Greeter:\n"
+           "    Type: AWS::Serverless::Function\n"
+           "    Properties:\n"
+           "      Runtime: python3.12\n"
+           "      Handler: app.handler\n"
+           "      CodeUri: src\n"
+           "      MemorySize: "
+           + QByteArray::number(memoryMb) + "\n" + extra;
+}
+
+QByteArray handler(const QByteArray &greeting)
+{
+    return "def handler(event, context):\n    return {'message': '" + greeting + ", ' + event.get('name', 'world')}\n";
+}
+
+bool write(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
+}
+
+QString message(const InvocationRecord &record)
+{
+    const auto json = nlohmann::json::parse(record.payload.toStdString(), nullptr, false);
+    return json.is_object() && json.contains("message") ? QString::fromStdString(json["message"].get<std::string>())
+                                                        : QString::fromUtf8(record.payload);
+}
+
+} // namespace
+
+class TestWorkspace final : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+
+    QString path(const char *relative) const { return m_dir->filePath(QLatin1String(relative)); }
+
+    InvocationRecord invoke(Workspace &workspace)
+    {
+        const auto function = workspace.project().function(QStringLiteral("Greeter"));
+        if (!function)
+            return {};
+        return workspace.engine()->invoke(*function, QByteArrayLiteral("{\"name\": \"Ada\"}"));
+    }
+
+    static Workspace::Options engineOnly()
+    {
+        Workspace::Options o;
+        o.durable = false;
+        o.triggers = false;
+        return o;
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        QVERIFY(write(path("template.yaml"), templateText()));
+        QVERIFY(write(path("src/app.py"), handler("Hello")));
+    }
+
+    void aSavedHandlerMakesTheNextInvocationColdOnTheNewCode()
+    {
+        Workspace workspace;
+        workspace.setOptions(engineOnly());
+        workspace.startEngine();
+        QVERIFY(workspace.open(m_dir->path()));
+        const InvocationRecord first = invoke(workspace);
+        QCOMPARE(message(first), QStringLiteral("Hello, Ada!"));
+        QVERIFY(first.coldStart);
+        QVERIFY(!invoke(workspace).coldStart); // warm on the same code
+
+        QSignalSpy retired(&workspace, &Workspace::environmentsRetired);
+        QVERIFY(write(path("src/app.py"), handler("Hello (v2)")));
+        workspace.fileSaved(path("src/app.py")); // as the studio's editor says right after saving
+        QCOMPARE(retired.size(), 1);
+        QCOMPARE(retired.at(0).at(0).toString(), QStringLiteral("Greeter"));
+        QCOMPARE(retired.at(0).at(1).toString(), QStringLiteral("code changed"));
+
+        const InvocationRecord after = invoke(workspace);
+        QCOMPARE(message(after), QStringLiteral("Hello (v2), Ada!"));
+        QVERIFY(after.coldStart);
+        // The old environment is gone, and says why.
+        for (const EnvironmentState &e : workspace.engine()->environments())
+            QVERIFY2(e.environmentId != first.environmentId, "the retired environment is still alive");
+    }
+
+    void aHandlerSavedByAnotherEditorIsSeenByTheWatch()
+    {
+        Workspace workspace;
+        workspace.setOptions(engineOnly());
+        workspace.startEngine();
+        QVERIFY(workspace.open(m_dir->path()));
+        QCOMPARE(message(invoke(workspace)), QStringLiteral("Hello, Ada!"));
+        QSignalSpy retired(&workspace, &Workspace::environmentsRetired);
+        QVERIFY(write(path("src/app.py"), handler("Hi")));
+        QVERIFY(retired.wait(10000));
+        const InvocationRecord after = invoke(workspace);
+        QCOMPARE(message(after), QStringLiteral("Hi, Ada!"));
+        QVERIFY(after.coldStart);
+    }
+
+    void aBusyEnvironmentFinishesItsInvocationBeforeItIsRetired()
+    {
+        QVERIFY(write(path("src/app.py"), "import time\n" + handler("Slow").replace(
+                                               "    return", "    time.sleep(event.get('sleep', 0))\n    return")));
+        Workspace workspace;
+        workspace.setOptions(engineOnly());
+        workspace.startEngine();
+        QVERIFY(workspace.open(m_dir->path()));
+        QCOMPARE(message(invoke(workspace)), QStringLiteral("Slow, Ada!"));
+        const auto function = *workspace.project().function(QStringLiteral("Greeter"));
+        const quint64 ticket = workspace.engine()->invokeAsync(function, QByteArrayLiteral("{\"sleep\": 1}"));
+        QSignalSpy finished(workspace.engine(), &Engine::invocationFinished);
+        QTRY_VERIFY(workspace.engine()->concurrency(QStringLiteral("Greeter")).functionInFlight == 1);
+        QVERIFY(write(path("src/app.py"), handler("Quick")));
+        workspace.fileSaved(path("src/app.py"));
+        QVERIFY(finished.wait(10000));
+        const auto record = finished.at(0).at(0).value<InvocationRecord>();
+        QCOMPARE(record.sequence, ticket);
+        QCOMPARE(record.outcome, InvocationOutcome::Success); // not cut short by the update
+        QTRY_VERIFY(workspace.engine()->environments().isEmpty());
+        QCOMPARE(message(invoke(workspace)), QStringLiteral("Quick, Ada!"));
+    }
+
+    void aChangedConfigurationRetiresTheFunctionsEnvironments()
+    {
+        Workspace workspace;
+        workspace.setOptions(engineOnly());
+        workspace.startEngine();
+        QVERIFY(workspace.open(m_dir->path()));
+        QVERIFY(invoke(workspace).coldStart);
+        QSignalSpy changed(workspace.engine(), &Engine::environmentChanged);
+        QVERIFY(write(path("template.yaml"), templateText(256)));
+        QVERIFY(workspace.reload());
+        QCOMPARE(workspace.project().function(QStringLiteral("Greeter"))->memoryMb, 256);
+        bool stoppedWithReason = false;
+        for (const QList<QVariant> &args : std::as_const(changed)) {
+            const auto state = args.at(0).value<EnvironmentState>();
+            stoppedWithReason = stoppedWithReason
+                                || (state.phase == EnvironmentPhase::Stopped
+                                    && state.stopReason == QLatin1String("configuration changed"));
+        }
+        QVERIFY(stoppedWithReason);
+        const InvocationRecord after = invoke(workspace);
+        QVERIFY(after.coldStart);
+        QCOMPARE(after.memorySizeMb, 256);
+    }
+
+    void aBrokenTemplateKeepsTheLastGoodProjectUntilItIsMended()
+    {
+        Workspace workspace;
+        workspace.setOptions(engineOnly());
+        workspace.startEngine();
+        QVERIFY(workspace.open(m_dir->path()));
+        QSignalSpy problems(&workspace, &Workspace::problemsChanged);
+
+        QVERIFY(write(path("template.yaml"), templateText() + "      Timeout: [unclosed\n"));
+        QVERIFY(!workspace.reload());
+        QVERIFY(workspace.keepsLastGoodProject());
+        QCOMPARE(workspace.functions().size(), 1); // still there to invoke
+        QCOMPARE(message(invoke(workspace)), QStringLiteral("Hello, Ada!"));
+        QVERIFY(!workspace.problems().isEmpty());
+        const Diagnostic first = workspace.problems().constFirst();
+        QCOMPARE(first.file, QStringLiteral("template.yaml"));
+        QVERIFY2(first.line >= 9, qPrintable(first.toString())); // placed at the broken line
+        QCOMPARE(problems.size(), 1);
+
+        QVERIFY(write(path("template.yaml"), templateText(512)));
+        QVERIFY(workspace.reload());
+        QVERIFY(!workspace.keepsLastGoodProject());
+        QVERIFY(workspace.problems().isEmpty());
+        QCOMPARE(problems.size(), 2);
+        QVERIFY(problems.at(1).at(0).value<QList<Diagnostic>>().isEmpty()); // the banner's cue to go
+        QCOMPARE(workspace.project().function(QStringLiteral("Greeter"))->memoryMb, 512);
+    }
+
+    void provisionedEnvironmentsStartWhenTheProjectOpens()
+    {
+        QVERIFY(write(path("template.yaml"), templateText(128, "      AutoPublishAlias: live\n"
+                                                               "      ProvisionedConcurrencyConfig:\n"
+                                                               "        ProvisionedConcurrentExecutions: 1\n")));
+        Workspace workspace;
+        workspace.setOptions(engineOnly());
+        workspace.startEngine();
+        QVERIFY(workspace.open(m_dir->path()));
+        workspace.waitForProvisioning();
+        QCOMPARE(workspace.engine()->concurrency(QStringLiteral("Greeter")).provisioned, 1);
+        const InvocationRecord record = invoke(workspace);
+        QVERIFY(!record.coldStart);
+        QCOMPARE(record.initializationType, QStringLiteral("provisioned-concurrency"));
+    }
+
+    void aBurstCountsWhatCompletedAndWhatWasThrottled()
+    {
+        QVERIFY(write(path("template.yaml"), templateText(128, "      ReservedConcurrentExecutions: 1\n")));
+        QVERIFY(write(path("src/app.py"), "import time\ndef handler(event, context):\n    time.sleep(0.3)\n    return 1\n"));
+        Workspace workspace;
+        workspace.setOptions(engineOnly());
+        workspace.startEngine();
+        QVERIFY(workspace.open(m_dir->path()));
+        BurstRequest request;
+        request.function = *workspace.project().function(QStringLiteral("Greeter"));
+        request.count = 4;
+        request.concurrency = 4;
+        QSignalSpy records(&workspace, &Workspace::burstRecord);
+        Burst *burst = workspace.startBurst(request);
+        QVERIFY(burst);
+        QVERIFY(!workspace.startBurst(request)); // one at a time
+        const BurstSummary summary = burst->wait();
+        QCOMPARE(summary.finished(), 4);
+        QVERIFY2(summary.completed >= 1 && summary.throttled >= 1,
+                 qPrintable(QStringLiteral("%1 completed, %2 throttled").arg(summary.completed).arg(summary.throttled)));
+        QCOMPARE(summary.failed, 0);
+        QTRY_COMPARE(records.size(), 4);
+        QVERIFY(!workspace.isBursting());
+    }
+
+    void aScheduleTheUserDisabledStaysDisabledAcrossAReload()
+    {
+        QVERIFY(write(path("template.yaml"), templateText(128, "      Events:\n"
+                                                               "        Tick:\n"
+                                                               "          Type: Schedule\n"
+                                                               "          Properties:\n"
+                                                               "            Schedule: rate(1 hour)\n")));
+        Workspace workspace;
+        workspace.startEngine();
+        workspace.engine()->clock()->setManual(0);
+        QVERIFY(workspace.open(m_dir->path()));
+        QVERIFY(workspace.triggers());
+        QCOMPARE(workspace.schedules().size(), 1);
+        QVERIFY(workspace.schedules().constFirst().enabled);
+        QVERIFY(workspace.setScheduleEnabled(QStringLiteral("Greeter/Tick"), false));
+        QVERIFY(write(path("template.yaml"), templateText(256, "      Events:\n"
+                                                               "        Tick:\n"
+                                                               "          Type: Schedule\n"
+                                                               "          Properties:\n"
+                                                               "            Schedule: rate(1 hour)\n")));
+        QVERIFY(workspace.reload());
+        QCOMPARE(workspace.schedules().size(), 1);
+        QVERIFY(!workspace.schedules().constFirst().enabled);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkspace)
+#include "tst_workspace.moc"
