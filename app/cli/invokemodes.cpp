@@ -6,6 +6,7 @@
 #include "invokemodes.h"
 
 #include "engine/asyncqueue.h"
+#include "engine/engine.h"
 
 #include <cstdio>
 

@@ -71,9 +71,10 @@ QByteArray ProjectWatcher::codeStamp(const FunctionConfig &function)
         for (const QString &file : std::as_const(files)) {
             const QFileInfo info(file);
             hash.addData(file.toUtf8());
-            hash.addData(QByteArray::number(info.size()) + ':'
-                         + QByteArray::number(info.lastModified().toMSecsSinceEpoch()) + ':'
-                         + QByteArray::number(info.metadataChangeTime().toMSecsSinceEpoch()) + '\n');
+            const QByteArray stamp = QByteArray::number(info.size()) + ':'
+                                     + QByteArray::number(info.lastModified().toMSecsSinceEpoch()) + ':'
+                                     + QByteArray::number(info.metadataChangeTime().toMSecsSinceEpoch()) + '\n';
+            hash.addData(stamp);
         }
     }
     return hash.result();

@@ -44,6 +44,10 @@ StudioSession::StudioSession(QObject *parent)
     });
     connect(m_workspace, &Workspace::burstRecord, this, &StudioSession::adoptBurstRecord);
     connect(m_workspace, &Workspace::burstFinished, this, &StudioSession::finishBurst);
+    connect(m_workspace, &Workspace::burstProgress, this, [this](int finished, int total) {
+        if (isBusy())
+            Q_EMIT burstProgress(finished, total);
+    });
 }
 
 StudioSession::~StudioSession()

@@ -37,7 +37,7 @@ QByteArray templateText(int memoryMb = 128, const QByteArray &extra = {})
 
 QByteArray handler(const QByteArray &greeting)
 {
-    return "def handler(event, context):\n    return {'message': '" + greeting + ", ' + event.get('name', 'world')}\n";
+    return "def handler(event, context):\n    return {'message': '" + greeting + ", ' + event.get('name', 'world') + '!'}\n";
 }
 
 bool write(const QString &path, const QByteArray &bytes)
