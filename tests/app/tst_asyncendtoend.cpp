@@ -224,7 +224,7 @@ private Q_SLOTS:
         session.startEngine();
         MainWindow window(session);
         window.openProject(dir.path());
-        QVERIFY(!session.workspace().queue() != nullptr);
+        QVERIFY(!session.workspace().queue());
         QVERIFY2(window.messageBar()->text().contains(QStringLiteral("fnstudio.db")), qPrintable(window.messageBar()->text()));
         // The file is left as it was, and an Event invocation says why it cannot run.
         QFile db(Store::defaultPath(dir.path()));

@@ -128,8 +128,9 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     });
     connect(&session, &StudioSession::problemsChanged, this, [this](const QList<Diagnostic> &problems) {
         m_editors->markProblems(problems);
-        if (problems.isEmpty())
-            m_messages->dismiss(); // mended: the banner about the broken file goes
+        if (problems.isEmpty() && m_showingProblems)
+            m_messages->dismiss(); // mended: the banner about the broken file goes, and only that one
+        m_showingProblems = !problems.isEmpty();
     });
     connect(m_editors, &EditorArea::errorOccurred, this, [this](const QString &text) {
         showSessionMessage(int(StudioSession::Severity::Error), text);

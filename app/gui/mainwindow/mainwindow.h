@@ -73,6 +73,7 @@ private:
     EditorArea *m_editors;
     InvokeBar *m_invokeBar;
     MessageBar *m_messages;
+    bool m_showingProblems = false; // the banner shows a broken project file's errors
     QLabel *m_engineStatus;
     QMenu *m_recentMenu = nullptr;
     QHash<QString, QDockWidget *> m_docks;
