@@ -64,7 +64,8 @@ struct Include
 
 QList<Include> includesUnder(const QString &folder)
 {
-    static const QRegularExpression include(QStringLiteral(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])"));
+    // Not a raw string: moc (Qt 6.4) misreads the quotes inside one and then finds no Q_OBJECT.
+    static const QRegularExpression include(QStringLiteral("^\\s*#\\s*include\\s*([<\"])([^>\"]+)[>\"]"));
     QList<Include> found;
     QDirIterator it(sourceDir() + u'/' + folder, {QStringLiteral("*.h"), QStringLiteral("*.cpp")}, QDir::Files,
                     QDirIterator::Subdirectories);
