@@ -65,10 +65,11 @@ bool addColumnIfMissing(QSqlDatabase &db, const char *table, const char *column,
     bool has = false;
     if (!hasColumn(db, QString::fromLatin1(table), QString::fromLatin1(column), &has, error))
         return false;
-    return has
-        || exec(db, QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3")
-                        .arg(QString::fromLatin1(table), QString::fromLatin1(column), QString::fromLatin1(definition)),
-                error);
+    if (has)
+        return true;
+    const QString sql = QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3")
+                            .arg(QString::fromLatin1(table), QString::fromLatin1(column), QString::fromLatin1(definition));
+    return exec(db, sql, error);
 }
 
 bool recordVersion(QSqlDatabase &db, int version, QString *error)
@@ -86,31 +87,29 @@ bool recordVersion(QSqlDatabase &db, int version, QString *error)
 // names the file fnstudio's from the first byte on.
 bool toVersion1(QSqlDatabase &db, QString *error)
 {
+    const auto statements = {
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "INSERT INTO meta(key, value) VALUES('application', 'fnstudio'), ('schema', '1')",
+        "CREATE TABLE events(request_id TEXT PRIMARY KEY, function TEXT NOT NULL, payload BLOB NOT NULL,"
+        " accepted_ms INTEGER NOT NULL, attempts INTEGER NOT NULL, throttles INTEGER NOT NULL,"
+        " next_attempt_ms INTEGER NOT NULL, in_flight INTEGER NOT NULL, last_error TEXT NOT NULL)",
+        "CREATE TABLE messages(id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, kind TEXT NOT NULL,"
+        " function TEXT NOT NULL, request_id TEXT NOT NULL, body BLOB NOT NULL, attributes BLOB NOT NULL,"
+        " created_ms INTEGER NOT NULL)",
+        "CREATE INDEX messages_by_queue ON messages(queue, id)",
+        "CREATE TABLE invocations(id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL,"
+        " function TEXT NOT NULL, environment_id TEXT NOT NULL, outcome INTEGER NOT NULL, started_ms INTEGER NOT NULL,"
+        " cold INTEGER NOT NULL, initialization_type TEXT NOT NULL, init_ms REAL NOT NULL, duration_ms REAL NOT NULL,"
+        " billed_ms INTEGER NOT NULL, memory_mb INTEGER NOT NULL, max_memory_mb INTEGER NOT NULL,"
+        " error_type TEXT NOT NULL, error_message TEXT NOT NULL, throttle_reason TEXT NOT NULL,"
+        " asynchronous INTEGER NOT NULL, attempt INTEGER NOT NULL, payload BLOB NOT NULL, report TEXT NOT NULL)",
+        "CREATE INDEX invocations_by_request ON invocations(request_id)",
+        "CREATE TABLE logs(id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, log_group TEXT NOT NULL,"
+        " log_stream TEXT NOT NULL, timestamp_ms INTEGER NOT NULL, platform INTEGER NOT NULL, text TEXT NOT NULL)",
+        "CREATE INDEX logs_by_request ON logs(request_id)",
+    };
     return exec(db, QStringLiteral("PRAGMA application_id = %1").arg(Schema::ApplicationId), error)
-        && execAll(
-        db,
-        {
-            "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            "INSERT INTO meta(key, value) VALUES('application', 'fnstudio'), ('schema', '1')",
-            "CREATE TABLE events(request_id TEXT PRIMARY KEY, function TEXT NOT NULL, payload BLOB NOT NULL,"
-            " accepted_ms INTEGER NOT NULL, attempts INTEGER NOT NULL, throttles INTEGER NOT NULL,"
-            " next_attempt_ms INTEGER NOT NULL, in_flight INTEGER NOT NULL, last_error TEXT NOT NULL)",
-            "CREATE TABLE messages(id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, kind TEXT NOT NULL,"
-            " function TEXT NOT NULL, request_id TEXT NOT NULL, body BLOB NOT NULL, attributes BLOB NOT NULL,"
-            " created_ms INTEGER NOT NULL)",
-            "CREATE INDEX messages_by_queue ON messages(queue, id)",
-            "CREATE TABLE invocations(id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL,"
-            " function TEXT NOT NULL, environment_id TEXT NOT NULL, outcome INTEGER NOT NULL, started_ms INTEGER NOT NULL,"
-            " cold INTEGER NOT NULL, initialization_type TEXT NOT NULL, init_ms REAL NOT NULL, duration_ms REAL NOT NULL,"
-            " billed_ms INTEGER NOT NULL, memory_mb INTEGER NOT NULL, max_memory_mb INTEGER NOT NULL,"
-            " error_type TEXT NOT NULL, error_message TEXT NOT NULL, throttle_reason TEXT NOT NULL,"
-            " asynchronous INTEGER NOT NULL, attempt INTEGER NOT NULL, payload BLOB NOT NULL, report TEXT NOT NULL)",
-            "CREATE INDEX invocations_by_request ON invocations(request_id)",
-            "CREATE TABLE logs(id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, log_group TEXT NOT NULL,"
-            " log_stream TEXT NOT NULL, timestamp_ms INTEGER NOT NULL, platform INTEGER NOT NULL, text TEXT NOT NULL)",
-            "CREATE INDEX logs_by_request ON logs(request_id)",
-        },
-        error);
+        && execAll(db, statements, error);
 }
 
 // The local SQS queues join the schema. Under version 1 SqsQueueStore created its tables itself
@@ -118,23 +117,21 @@ bool toVersion1(QSqlDatabase &db, QString *error)
 // or all of them: whatever is there is kept, what is missing is added.
 bool toVersion2(QSqlDatabase &db, QString *error)
 {
-    return execAll(
-               db,
-               {
-                   "CREATE TABLE IF NOT EXISTS sqs_queues(name TEXT PRIMARY KEY,"
-                   " visibility_timeout INTEGER NOT NULL DEFAULT 30, dead_letter_queue TEXT NOT NULL DEFAULT '',"
-                   " max_receive_count INTEGER NOT NULL DEFAULT 0)",
-                   "CREATE TABLE IF NOT EXISTS sqs_messages(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-                   " message_id TEXT NOT NULL UNIQUE, queue TEXT NOT NULL, body BLOB NOT NULL, md5 TEXT NOT NULL,"
-                   " attributes BLOB NOT NULL, sent_ms INTEGER NOT NULL, sender_id TEXT NOT NULL,"
-                   " receive_count INTEGER NOT NULL DEFAULT 0, first_receive_ms INTEGER NOT NULL DEFAULT 0,"
-                   " visible_at_ms INTEGER NOT NULL DEFAULT 0, receipt_handle TEXT NOT NULL DEFAULT '')",
-                   "CREATE INDEX IF NOT EXISTS sqs_messages_queue ON sqs_messages(queue, seq)",
-                   // Deduplication ids of FIFO queues outlive their messages for the 5-minute window.
-                   "CREATE TABLE IF NOT EXISTS sqs_fifo_dedup(queue TEXT NOT NULL, dedup_id TEXT NOT NULL,"
-                   " message_id TEXT NOT NULL, md5 TEXT NOT NULL, sent_ms INTEGER NOT NULL, PRIMARY KEY(queue, dedup_id))",
-               },
-               error)
+    const auto statements = {
+        "CREATE TABLE IF NOT EXISTS sqs_queues(name TEXT PRIMARY KEY,"
+        " visibility_timeout INTEGER NOT NULL DEFAULT 30, dead_letter_queue TEXT NOT NULL DEFAULT '',"
+        " max_receive_count INTEGER NOT NULL DEFAULT 0)",
+        "CREATE TABLE IF NOT EXISTS sqs_messages(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " message_id TEXT NOT NULL UNIQUE, queue TEXT NOT NULL, body BLOB NOT NULL, md5 TEXT NOT NULL,"
+        " attributes BLOB NOT NULL, sent_ms INTEGER NOT NULL, sender_id TEXT NOT NULL,"
+        " receive_count INTEGER NOT NULL DEFAULT 0, first_receive_ms INTEGER NOT NULL DEFAULT 0,"
+        " visible_at_ms INTEGER NOT NULL DEFAULT 0, receipt_handle TEXT NOT NULL DEFAULT '')",
+        "CREATE INDEX IF NOT EXISTS sqs_messages_queue ON sqs_messages(queue, seq)",
+        // Deduplication ids of FIFO queues outlive their messages for the 5-minute window.
+        "CREATE TABLE IF NOT EXISTS sqs_fifo_dedup(queue TEXT NOT NULL, dedup_id TEXT NOT NULL,"
+        " message_id TEXT NOT NULL, md5 TEXT NOT NULL, sent_ms INTEGER NOT NULL, PRIMARY KEY(queue, dedup_id))",
+    };
+    return execAll(db, statements, error)
         // Added to the first tables when FIFO queues came, in the same order as then.
         && addColumnIfMissing(db, "sqs_queues", "fifo", "INTEGER NOT NULL DEFAULT 0", error)
         && addColumnIfMissing(db, "sqs_queues", "content_dedup", "INTEGER NOT NULL DEFAULT 0", error)
