@@ -63,19 +63,6 @@ bool ensureQueue(QSqlDatabase &db, const QString &name)
     return q.exec();
 }
 
-// Columns added after the first release of the tables, for stores made by an older fnstudio.
-bool addColumn(QSqlDatabase &db, const QString &table, const QString &column, const QString &definition)
-{
-    QSqlQuery info(db);
-    if (!info.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table)))
-        return false;
-    while (info.next())
-        if (info.value(1).toString() == column)
-            return true;
-    QSqlQuery q(db);
-    return q.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3").arg(table, column, definition));
-}
-
 std::optional<SqsQueueSettings> settingsIn(QSqlDatabase &db, const QString &name)
 {
     QSqlQuery q(db);
@@ -163,29 +150,7 @@ SqsQueueStore::SqsQueueStore(Store &store, std::shared_ptr<Clock> clock)
     : m_store(store)
     , m_clock(std::move(clock))
 {
-    m_valid = m_store.transact([](QSqlDatabase &db) {
-        QSqlQuery q(db);
-        return q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS sqs_queues(name TEXT PRIMARY KEY,"
-                                     " visibility_timeout INTEGER NOT NULL DEFAULT 30,"
-                                     " dead_letter_queue TEXT NOT NULL DEFAULT '',"
-                                     " max_receive_count INTEGER NOT NULL DEFAULT 0)"))
-            && q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS sqs_messages(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-                                     " message_id TEXT NOT NULL UNIQUE, queue TEXT NOT NULL, body BLOB NOT NULL,"
-                                     " md5 TEXT NOT NULL, attributes BLOB NOT NULL, sent_ms INTEGER NOT NULL,"
-                                     " sender_id TEXT NOT NULL, receive_count INTEGER NOT NULL DEFAULT 0,"
-                                     " first_receive_ms INTEGER NOT NULL DEFAULT 0,"
-                                     " visible_at_ms INTEGER NOT NULL DEFAULT 0,"
-                                     " receipt_handle TEXT NOT NULL DEFAULT '')"))
-            && q.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS sqs_messages_queue ON sqs_messages(queue, seq)"))
-            && addColumn(db, QStringLiteral("sqs_queues"), QStringLiteral("fifo"), QStringLiteral("INTEGER NOT NULL DEFAULT 0"))
-            && addColumn(db, QStringLiteral("sqs_queues"), QStringLiteral("content_dedup"), QStringLiteral("INTEGER NOT NULL DEFAULT 0"))
-            && addColumn(db, QStringLiteral("sqs_messages"), QStringLiteral("group_id"), QStringLiteral("TEXT NOT NULL DEFAULT ''"))
-            && addColumn(db, QStringLiteral("sqs_messages"), QStringLiteral("dedup_id"), QStringLiteral("TEXT NOT NULL DEFAULT ''"))
-            // Deduplication ids of FIFO queues outlive their messages for the 5-minute window.
-            && q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS sqs_fifo_dedup(queue TEXT NOT NULL, dedup_id TEXT NOT NULL,"
-                                     " message_id TEXT NOT NULL, md5 TEXT NOT NULL, sent_ms INTEGER NOT NULL,"
-                                     " PRIMARY KEY(queue, dedup_id))"));
-    });
+    m_valid = m_store.isOpen(); // the tables are the schema's (version 2), made when the store opened
 }
 
 QString SqsQueueStore::md5Hex(const QByteArray &body)

@@ -23,10 +23,10 @@ public:
     static constexpr int MaxBodyBytes = 262144; // SQS's message size limit
     static constexpr const char *DefaultSenderId = "AIDAIENQZJOLO23YVJ4VO";
 
-    // The store (open) and clock must outlive this; creates the tables on first use.
+    // The store and clock must outlive this. The queues' tables are part of the store's schema.
     SqsQueueStore(Store &store, std::shared_ptr<Clock> clock);
 
-    bool isValid() const { return m_valid; }
+    bool isValid() const { return m_valid; } // false when the store was not open
 
     // Creates the queue or updates its settings; sending to an unknown queue creates it with
     // defaults, as the studio's queues exist once named.

@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include "store/schema.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -23,28 +25,6 @@ using Job = std::function<bool(QSqlDatabase &)>;
 
 std::atomic<int> connectionCounter{0};
 
-const char *const SchemaStatements[] = {
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "INSERT INTO meta(key, value) VALUES('application', 'fnstudio'), ('schema', '1')",
-    "CREATE TABLE events(request_id TEXT PRIMARY KEY, function TEXT NOT NULL, payload BLOB NOT NULL,"
-    " accepted_ms INTEGER NOT NULL, attempts INTEGER NOT NULL, throttles INTEGER NOT NULL,"
-    " next_attempt_ms INTEGER NOT NULL, in_flight INTEGER NOT NULL, last_error TEXT NOT NULL)",
-    "CREATE TABLE messages(id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, kind TEXT NOT NULL,"
-    " function TEXT NOT NULL, request_id TEXT NOT NULL, body BLOB NOT NULL, attributes BLOB NOT NULL,"
-    " created_ms INTEGER NOT NULL)",
-    "CREATE INDEX messages_by_queue ON messages(queue, id)",
-    "CREATE TABLE invocations(id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL,"
-    " function TEXT NOT NULL, environment_id TEXT NOT NULL, outcome INTEGER NOT NULL, started_ms INTEGER NOT NULL,"
-    " cold INTEGER NOT NULL, initialization_type TEXT NOT NULL, init_ms REAL NOT NULL, duration_ms REAL NOT NULL,"
-    " billed_ms INTEGER NOT NULL, memory_mb INTEGER NOT NULL, max_memory_mb INTEGER NOT NULL,"
-    " error_type TEXT NOT NULL, error_message TEXT NOT NULL, throttle_reason TEXT NOT NULL,"
-    " asynchronous INTEGER NOT NULL, attempt INTEGER NOT NULL, payload BLOB NOT NULL, report TEXT NOT NULL)",
-    "CREATE INDEX invocations_by_request ON invocations(request_id)",
-    "CREATE TABLE logs(id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, log_group TEXT NOT NULL,"
-    " log_stream TEXT NOT NULL, timestamp_ms INTEGER NOT NULL, platform INTEGER NOT NULL, text TEXT NOT NULL)",
-    "CREATE INDEX logs_by_request ON logs(request_id)",
-};
-
 // Qt binds a null QString or QByteArray as SQL NULL; the columns hold empty values instead.
 QVariant text(const QString &s)
 {
@@ -56,25 +36,10 @@ QVariant blob(const QByteArray &b)
     return b.isNull() ? QVariant(QByteArray("")) : QVariant(b);
 }
 
-bool exec(QSqlDatabase &db, const QString &sql, QString *error = nullptr)
+bool exec(QSqlDatabase &db, const QString &sql)
 {
     QSqlQuery q(db);
-    if (q.exec(sql))
-        return true;
-    if (error)
-        *error = q.lastError().text();
-    return false;
-}
-
-// The first value of a one-row query, or an invalid QVariant (error set) when it fails.
-QVariant scalar(QSqlDatabase &db, const QString &sql, QString *error)
-{
-    QSqlQuery q(db);
-    if (!q.exec(sql)) {
-        *error = q.lastError().text();
-        return {};
-    }
-    return q.next() ? q.value(0) : QVariant(QString());
+    return q.exec(sql);
 }
 
 StoredEvent eventFrom(const QSqlQuery &q)
@@ -180,7 +145,6 @@ QString Store::path() const
 
 bool Store::Private::validate(QSqlDatabase &db, QString *error)
 {
-    const QString refused = QStringLiteral("%1 was left untouched; move it away to start a new one").arg(path);
     QFile file(path);
     const bool fresh = !file.exists() || file.size() == 0;
     if (!fresh) {
@@ -189,7 +153,9 @@ bool Store::Private::validate(QSqlDatabase &db, QString *error)
             return false;
         }
         if (file.read(16) != QByteArray("SQLite format 3\0", 16)) {
-            *error = QStringLiteral("%1 is not an fnstudio database (not an SQLite file). ").arg(path) + refused;
+            *error = QStringLiteral("%1 is not an fnstudio database (not an SQLite file). %1 was left untouched; "
+                                    "move it away to start a new one")
+                         .arg(path);
             return false;
         }
     } else {
@@ -201,61 +167,10 @@ bool Store::Private::validate(QSqlDatabase &db, QString *error)
         *error = QStringLiteral("cannot open %1: %2").arg(path, db.lastError().text());
         return false;
     }
-    QString sqlError;
-    const QVariant appId = scalar(db, QStringLiteral("PRAGMA application_id"), &sqlError);
-    const QVariant tables = appId.isValid()
-                                ? scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"), &sqlError)
-                                : QVariant();
-    if (!appId.isValid() || !tables.isValid()) {
-        *error = QStringLiteral("%1 is corrupt (%2). ").arg(path, sqlError) + refused;
+    if (!Schema::bringUpToDate(db, path, error))
         return false;
-    }
-    if (appId.toInt() == 0 && tables.toInt() == 0) {
-        // A new database: ours from the first byte on.
-        if (!db.transaction()) {
-            *error = QStringLiteral("cannot write %1: %2").arg(path, db.lastError().text());
-            return false;
-        }
-        bool ok = exec(db, QStringLiteral("PRAGMA application_id = %1").arg(Store::ApplicationId), &sqlError);
-        for (const char *statement : SchemaStatements)
-            ok = ok && exec(db, QString::fromLatin1(statement), &sqlError);
-        if (!ok || !db.commit()) {
-            db.rollback();
-            *error = QStringLiteral("cannot create the tables of %1: %2").arg(path, sqlError);
-            return false;
-        }
-    } else if (appId.toInt() != Store::ApplicationId) {
-        *error = QStringLiteral("%1 is not an fnstudio database (it belongs to another application: SQLite "
-                                "application_id %2, %3 tables). ")
-                     .arg(path)
-                     .arg(appId.toInt())
-                     .arg(tables.toInt())
-                 + refused;
-        return false;
-    } else {
-        const QVariant check = scalar(db, QStringLiteral("PRAGMA quick_check"), &sqlError);
-        if (!check.isValid() || check.toString() != QLatin1String("ok")) {
-            *error = QStringLiteral("%1 is corrupt (%2). ")
-                         .arg(path, check.isValid() ? check.toString() : sqlError)
-                     + refused;
-            return false;
-        }
-        const QVariant app = scalar(db, QStringLiteral("SELECT value FROM meta WHERE key = 'application'"), &sqlError);
-        const QVariant schema = scalar(db, QStringLiteral("SELECT value FROM meta WHERE key = 'schema'"), &sqlError);
-        if (app.toString() != QLatin1String("fnstudio")) {
-            *error = QStringLiteral("%1 is corrupt (its fnstudio meta table is missing). ").arg(path) + refused;
-            return false;
-        }
-        if (schema.toInt() > Store::SchemaVersion) {
-            *error = QStringLiteral("%1 was written by a newer fnstudio (schema %2; this one reads %3). ")
-                         .arg(path)
-                         .arg(schema.toInt())
-                         .arg(Store::SchemaVersion)
-                     + refused;
-            return false;
-        }
-    }
-    // Only now that the file is known to be ours may it change: WAL, for readers beside the writer.
+    // Only now that the file is known to be ours and current may it change further: WAL, for
+    // readers beside the writer.
     exec(db, QStringLiteral("PRAGMA journal_mode=WAL"));
     exec(db, QStringLiteral("PRAGMA synchronous=NORMAL"));
     return true;

@@ -1,7 +1,8 @@
 #pragma once
 // The project's SQLite database (<project>/.fnstudio/fnstudio.db): accepted asynchronous events,
-// dead-letter and destination queues, invocation history with logs. All SQL runs on the store's
-// own thread; event and queue writes are committed before the call returns, history is batched.
+// dead-letter and destination queues, invocation history with logs, and the tables of the local SQS
+// queues, all under one versioned schema (store/schema.h). All SQL runs on the store's own thread;
+// event and queue writes are committed before the call returns, history is batched.
 
 #include "snapshots/invocationrecord.h"
 #include "snapshots/logbatch.h"
@@ -20,9 +21,6 @@ namespace fn {
 class Store final
 {
 public:
-    static constexpr int ApplicationId = 0x666e7374; // "fnst", in the SQLite header
-    static constexpr int SchemaVersion = 1;
-
     static QString defaultPath(const QString &projectDir);
 
     Store();
@@ -30,8 +28,9 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
-    // Opens or creates the database. Refuses (false, with a message naming the file) a file that
-    // is not SQLite, is corrupt, or belongs to another application; such a file is never written.
+    // Opens or creates the database and brings an older one to the current schema. Refuses (false,
+    // with a message naming the file) a file that is not SQLite, is corrupt, belongs to another
+    // application or to a newer fnstudio, or whose migration fails; such a file is never written.
     bool open(const QString &path, QString *error);
     bool isOpen() const;
     QString path() const;
@@ -67,8 +66,8 @@ public:
     bool pruneHistory();
 
     // Runs `job` on the store's thread in its own savepoint and returns once it is committed
-    // (false if it failed or the store is closed). For tables another part of core owns (the local
-    // SQS queues), which it creates with CREATE TABLE IF NOT EXISTS.
+    // (false if it failed or the store is closed). For the schema's tables that another class of
+    // the store reads and writes (SqsQueueStore's queues and messages).
     bool transact(const std::function<bool(QSqlDatabase &)> &job);
 
 private:
