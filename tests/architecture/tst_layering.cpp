@@ -64,7 +64,7 @@ struct Include
 
 QList<Include> includesUnder(const QString &folder)
 {
-    static const QRegularExpression include(QStringLiteral(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])"));
+    static const QRegularExpression include(QStringLiteral("^\\s*#\\s*include\\s*([<\"])([^>\"]+)[>\"]"));
     QList<Include> found;
     QDirIterator it(sourceDir() + u'/' + folder, {QStringLiteral("*.h"), QStringLiteral("*.cpp")}, QDir::Files,
                     QDirIterator::Subdirectories);
@@ -95,7 +95,8 @@ QString where(const Include &i)
 bool isGuiHeader(const QString &target)
 {
     static const QRegularExpression gui(QStringLiteral(
-        R"(^(QtWidgets|QtGui|QtCharts|Qsci|QtQuick|QtQml)/|^Q(Widget|MainWindow|Dialog|Application|GuiApplication|Color|Font|Icon|Image|Pixmap|Painter|Action|Menu|AbstractItemView|TableView|TreeView|Chart\w*)$)"));
+        "^(QtWidgets|QtGui|QtCharts|Qsci|QtQuick|QtQml)/|^Q(Widget|MainWindow|Dialog|Application|GuiApplication|"
+        "Color|Font|Icon|Image|Pixmap|Painter|Action|Menu|AbstractItemView|TableView|TreeView|Chart\\w*)$"));
     return gui.match(target).hasMatch();
 }
 
