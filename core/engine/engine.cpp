@@ -341,6 +341,11 @@ void Engine::stopEnvironment(const QString &environmentId)
     }
 }
 
+void Engine::retireFunction(const QString &functionName, const QString &reason)
+{
+    d->environments.retire(functionName, reason);
+}
+
 void Engine::setServiceEnvironment(const QList<QPair<QString, QString>> &variables)
 {
     std::lock_guard lock(d->serviceMutex);

@@ -59,6 +59,8 @@ public:
     QList<EnvironmentState> environments() const;
     void stopEnvironment(const QString &environmentId);
     void stopAll();
+    // Lambda: updating a function's code or configuration ends its environments; the next invocation is cold.
+    void retireFunction(const QString &functionName, const QString &reason);
 
     // How long an environment may take to initialize before it is killed (Lambda: 10 s).
     void setInitTimeoutMs(int ms);
