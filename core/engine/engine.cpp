@@ -99,9 +99,11 @@ struct Engine::Private
     EnvironmentPool environments;
     Housekeeper housekeeper; // stopped before the pool it looks after goes
 
-    mutable std::mutex serviceMutex;
+    mutable std::mutex serviceMutex; // the variables and their generation change together
     QList<QPair<QString, QString>> serviceEnvironment;
-    quint64 serviceGeneration = 0; // idle environments started with an older one are not reused
+    // Idle environments started with an older generation are not reused; read without the lock
+    // on the warm path.
+    std::atomic<quint64> serviceGeneration{0};
 
     QThreadPool workers; // invokeAsync
 
@@ -233,10 +235,7 @@ ConcurrencyState Engine::concurrency(const QString &functionName) const
 
 EnvironmentPool::WarmKey Engine::Private::warmKey(const FunctionConfig &f) const
 {
-    EnvironmentPool::WarmKey key{f.name, ExecutionEnvironment::makeFingerprint(f)};
-    std::lock_guard lock(serviceMutex);
-    key.serviceGeneration = serviceGeneration;
-    return key;
+    return {f.name, ExecutionEnvironment::makeFingerprint(f), serviceGeneration.load()};
 }
 
 EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType)
