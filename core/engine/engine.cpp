@@ -1,7 +1,11 @@
 #include "engine/engine.h"
 
 #include "clock/clock.h"
+#include "engine/admission.h"
+#include "engine/environmentpool.h"
 #include "engine/executionenvironment.h"
+#include "engine/housekeeper.h"
+#include "engine/invocationresult.h"
 #include "engine/platformlog.h"
 #include "project/environmentvariables.h"
 #include "runtime/runtimeregistry.h"
@@ -14,16 +18,12 @@
 #include <QThreadPool>
 #include <QUuid>
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
-#include <condition_variable>
-#include <limits>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include <unistd.h>
-#include <vector>
 
 namespace fn {
 
@@ -38,20 +38,6 @@ constexpr const char *AccountId = "123456789012";
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
-}
-
-QByteArray errorJson(const QString &type, const QString &message)
-{
-    nlohmann::json body{{"errorType", type.toStdString()}, {"errorMessage", message.toStdString()}};
-    return QByteArray::fromStdString(body.dump());
-}
-
-QString jsonString(const QByteArray &json, const char *key)
-{
-    const auto parsed = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
-    if (parsed.is_object() && parsed.contains(key) && parsed[key].is_string())
-        return QString::fromStdString(parsed[key].get<std::string>());
-    return {};
 }
 
 QByteArray traceId()
@@ -71,90 +57,96 @@ QString runtimeVersionArn(const RuntimeDescriptor &rt)
 }
 
 const QString ProvisionedType = QStringLiteral("provisioned-concurrency");
+const QString OnDemandType = QStringLiteral("on-demand");
 
-bool isProvisioned(const EnvPtr &env)
+// The engine's pool holds only the ExecutionEnvironments the engine started.
+EnvPtr executionEnvironment(EnvironmentPool::EnvPtr env)
 {
-    return env->setup().initializationType == ProvisionedType;
+    return std::static_pointer_cast<ExecutionEnvironment>(std::move(env));
 }
 
-// An idle environment and when it was parked, in clock time (keep-warm expiry reads the Clock).
-struct Parked
+// Lambda's checks of the environment variables, for configurations that did not come through the
+// project reader; empty when they pass.
+QString environmentProblem(const FunctionConfig &f)
 {
-    EnvPtr env;
-    qint64 sinceClockMs = 0;
-};
+    for (const auto &[name, value] : f.environment) {
+        const QString problem = EnvironmentVariables::nameProblem(name);
+        if (!problem.isEmpty())
+            return QStringLiteral("Environment variable '%1' %2").arg(name, problem);
+    }
+    if (const qsizetype size = EnvironmentVariables::totalBytes(f.environment); size > EnvironmentVariables::MaxTotalBytes)
+        return QStringLiteral("Lambda was unable to configure your environment variables because the environment "
+                              "variables you have provided exceeded the 4KB limit (%1 bytes measured).")
+            .arg(size);
+    return {};
+}
 
 } // namespace
 
 struct Engine::Private
 {
-    Engine *q = nullptr;
+    explicit Private(Engine *engine);
+
+    Engine *q;
     std::unique_ptr<RuntimeRegistry> ownRegistry;
     std::unique_ptr<SandboxBackend> ownBackend;
     const RuntimeRegistry *registry = nullptr;
     SandboxBackend *backend = nullptr;
     std::atomic<quint64> sequence{0};
-    QThreadPool pool;
-
-    std::mutex mutex; // environments, idle lists, concurrency counters, service environment
-    std::vector<EnvPtr> all;
-    QList<QPair<QString, QString>> serviceEnvironment;
-    quint64 serviceGeneration = 0;
-    QHash<QString, std::vector<Parked>> idle; // by function name; most recently used last
-    QHash<const ExecutionEnvironment *, QString> retireOnRelease; // busy ones retired: why
-    int busy = 0;
-
-    // Concurrency accounting: counters under `mutex`, checked before anything else runs.
-    int accountLimit = 1000;
-    int accountInFlight = 0;
-    int unreservedInFlight = 0;
-    QHash<QString, int> inFlight;     // by function
-    QHash<QString, int> reservations; // ReservedConcurrentExecutions of every function seen
-    int reservedSum = 0;
-
-    // The studio-wide guard on live environments.
-    int maxLive = Engine::defaultMaxLiveEnvironments();
-    int pendingStarts = 0; // cold starts admitted by the guard, environment not yet in `all`
-    int waitingForCapacity = 0;
-    std::condition_variable capacity;
-
-    std::shared_ptr<Clock> clock = std::make_shared<Clock>();
-    int clockToken = 0;
-    quint64 clockSteps = 0; // under `mutex`: wakes the housekeeper when the clock jumps
-    qint64 idleTimeoutMs = 5 * 60 * 1000;
-
-    // Housekeeping: memory sampling of busy environments and freezing of idle ones.
-    std::thread housekeeper;
-    std::condition_variable wake;
-    bool stopping = false;
-    std::atomic<int> samplingMs{50};
-    std::atomic<int> freezeDelayMs{50};
     std::atomic<int> initTimeoutMs{10000};
 
-    EnvPtr takeIdle(const FunctionConfig &f, std::vector<EnvPtr> *stale);
-    void release(const EnvPtr &env);
-    void forget(const EnvPtr &env);
-    void housekeep();
-    void subscribeClock();
-    // Empty when admitted (then leave() must follow), else the throttle Reason.
-    QString admit(const FunctionConfig &f, bool *unreserved);
-    void leave(const QString &function, bool unreserved);
-    // Waits until the guard allows one more environment (see invocationQueued) and returns null;
-    // or returns an idle environment with `fingerprint` that came free meanwhile, taken busy.
-    EnvPtr reserveSlot(const QString &requestId, const QString &function, const QString &fingerprint);
+    Admission admission;
+    EnvironmentPool environments;
+    Housekeeper housekeeper; // stopped before the pool it looks after goes
+
+    mutable std::mutex serviceMutex; // the variables and their generation change together
+    QList<QPair<QString, QString>> serviceEnvironment;
+    // Idle environments started with an older generation are not reused; read without the lock
+    // on the warm path.
+    std::atomic<quint64> serviceGeneration{0};
+
+    QThreadPool workers; // invokeAsync
+
+    EnvironmentPool::WarmKey warmKey(const FunctionConfig &f) const;
     EnvPtr makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType);
+    void fatal(const EnvPtr &env, const QString &reason);
+    void logInitStart(ExecutionEnvironment &env, const RuntimeDescriptor &runtime);
+
+    // The steps of an invocation, in order.
     InvocationRecord run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options, quint64 seq);
+    InvocationRecord newRecord(const FunctionConfig &f, const InvokeOptions &options, quint64 seq) const;
+    void startedWarm(const EnvPtr &env, InvocationRecord &rec);
+    // A new environment, initialized; null when the invocation was rejected or init failed (`rec` says).
+    EnvPtr startCold(const FunctionConfig &f, const EnvironmentPool::WarmKey &key, InvocationRecord &rec);
+    bool initialize(ExecutionEnvironment &env, const RuntimeDescriptor &runtime, InvocationRecord &rec);
+    // Runs the handler; returns why the environment must go (timeout, crash), empty when it may stay.
+    QString invokeOn(ExecutionEnvironment &env, const FunctionConfig &f, const QByteArray &payload,
+                     const InvokeOptions &options, InvocationRecord &rec);
+    void finish(const EnvPtr &env, const FunctionConfig &f, InvocationRecord &rec, const QString &fatalReason);
 };
+
+Engine::Private::Private(Engine *engine)
+    : q(engine)
+    , environments(std::make_shared<Clock>(),
+                   {[this](const QString &requestId, const QString &function, const QString &reason) {
+                        Q_EMIT q->invocationQueued(requestId, function, reason);
+                    },
+                    [this](const QString &requestId) { Q_EMIT q->capacityAvailable(requestId); },
+                    [this] { housekeeper.wake(); }})
+    , housekeeper(environments, [this](const MemorySample &sample) { Q_EMIT q->memorySampled(sample); })
+{
+    environments.setMaxLive(Engine::defaultMaxLiveEnvironments());
+    housekeeper.watch(environments.clock());
+}
 
 Engine::Engine(const RuntimeRegistry *registry, SandboxBackend *backend, QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<Private>())
+    , d(std::make_unique<Private>(this))
 {
     qRegisterMetaType<fn::InvocationRecord>();
     qRegisterMetaType<fn::EnvironmentState>();
     qRegisterMetaType<fn::LogBatch>();
     qRegisterMetaType<fn::MemorySample>();
-    d->q = this;
     if (!registry) {
         d->ownRegistry = std::make_unique<RuntimeRegistry>();
         d->ownRegistry->load(RuntimeRegistry::defaultPluginRoot());
@@ -166,100 +158,58 @@ Engine::Engine(const RuntimeRegistry *registry, SandboxBackend *backend, QObject
     }
     d->registry = registry;
     d->backend = backend;
-    d->pool.setMaxThreadCount(64);
-    d->pool.setExpiryTimeout(30000);
-    d->subscribeClock();
-    d->housekeeper = std::thread([this] { d->housekeep(); });
+    d->workers.setMaxThreadCount(64);
+    d->workers.setExpiryTimeout(30000);
 }
 
 Engine::~Engine()
 {
-    d->pool.waitForDone();
-    {
-        std::lock_guard lock(d->mutex);
-        d->stopping = true;
-    }
-    d->wake.notify_all();
-    d->housekeeper.join();
-    d->clock->unsubscribe(d->clockToken);
+    d->workers.waitForDone();
+    d->housekeeper.stop();
     stopAll();
-}
-
-void Engine::Private::subscribeClock()
-{
-    clockToken = clock->subscribe([this] {
-        {
-            std::lock_guard lock(mutex);
-            ++clockSteps;
-        }
-        wake.notify_all();
-    });
 }
 
 void Engine::setClock(std::shared_ptr<Clock> clock)
 {
     if (!clock)
         return;
-    d->clock->unsubscribe(d->clockToken);
-    {
-        std::lock_guard lock(d->mutex);
-        d->clock = std::move(clock);
-        // Parked environments keep their idle time measured on the new clock from now on.
-        const qint64 now = d->clock->nowMs();
-        for (auto &list : d->idle)
-            for (Parked &p : list)
-                p.sinceClockMs = now;
-    }
-    d->subscribeClock();
-    d->wake.notify_all();
+    d->environments.setClock(clock);
+    d->housekeeper.watch(clock);
 }
 
 std::shared_ptr<Clock> Engine::clock() const
 {
-    std::lock_guard lock(d->mutex);
-    return d->clock;
+    return d->environments.clock();
 }
 
 void Engine::setAccountConcurrencyLimit(int limit)
 {
-    std::lock_guard lock(d->mutex);
-    d->accountLimit = std::max(0, limit);
+    d->admission.setAccountLimit(limit);
 }
 
 int Engine::accountConcurrencyLimit() const
 {
-    std::lock_guard lock(d->mutex);
-    return d->accountLimit;
+    return d->admission.accountLimit();
 }
 
 void Engine::setIdleTimeoutMs(qint64 ms)
 {
-    {
-        std::lock_guard lock(d->mutex);
-        d->idleTimeoutMs = std::max<qint64>(0, ms);
-    }
-    d->wake.notify_all();
+    d->environments.setIdleTimeoutMs(ms);
 }
 
 qint64 Engine::idleTimeoutMs() const
 {
-    std::lock_guard lock(d->mutex);
-    return d->idleTimeoutMs;
+    return d->environments.idleTimeoutMs();
 }
 
 void Engine::setMaxLiveEnvironments(int count)
 {
-    {
-        std::lock_guard lock(d->mutex);
-        d->maxLive = std::max(1, count);
-    }
-    d->capacity.notify_all();
+    d->environments.setMaxLive(count);
 }
 
 int Engine::maxLiveEnvironments() const
 {
-    std::lock_guard lock(d->mutex);
-    return d->maxLive;
+    return d->environments.maxLive();
 }
 
 int Engine::defaultMaxLiveEnvironments()
@@ -274,126 +224,18 @@ int Engine::defaultMaxLiveEnvironments()
 
 ConcurrencyState Engine::concurrency(const QString &functionName) const
 {
-    std::lock_guard lock(d->mutex);
-    ConcurrencyState s;
-    s.accountLimit = d->accountLimit;
-    s.accountInFlight = d->accountInFlight;
-    s.unreservedLimit = std::max(0, d->accountLimit - d->reservedSum);
-    s.liveEnvironments = int(d->all.size());
-    s.maxLiveEnvironments = d->maxLive;
-    s.waitingForCapacity = d->waitingForCapacity;
-    if (!functionName.isEmpty()) {
-        s.functionName = functionName;
-        s.functionInFlight = d->inFlight.value(functionName);
-        s.reserved = d->reservations.value(functionName, -1);
-        for (const auto &env : d->all)
-            if (env->setup().function.name == functionName && isProvisioned(env) && env->isAlive())
-                ++s.provisioned;
-    }
+    ConcurrencyState s = d->admission.state(functionName);
+    s.liveEnvironments = d->environments.liveCount();
+    s.maxLiveEnvironments = d->environments.maxLive();
+    s.waitingForCapacity = d->environments.waitingForCapacity();
+    if (!functionName.isEmpty())
+        s.provisioned = d->environments.provisioned(functionName);
     return s;
 }
 
-QString Engine::Private::admit(const FunctionConfig &f, bool *unreserved)
+EnvironmentPool::WarmKey Engine::Private::warmKey(const FunctionConfig &f) const
 {
-    const int reserved = f.reservedConcurrency ? std::max(0, *f.reservedConcurrency) : -1;
-    std::lock_guard lock(mutex);
-    // Reservations follow the configuration last seen, as after an update on Lambda.
-    const auto known = reservations.constFind(f.name);
-    const int before = known == reservations.constEnd() ? -1 : *known;
-    if (before != reserved) {
-        reservedSum += std::max(0, reserved) - std::max(0, before);
-        if (reserved >= 0)
-            reservations.insert(f.name, reserved);
-        else
-            reservations.remove(f.name);
-    }
-    int &mine = inFlight[f.name];
-    if (reserved >= 0) {
-        if (mine >= reserved)
-            return QStringLiteral("ReservedFunctionConcurrentInvocationLimitExceeded");
-    } else if (unreservedInFlight >= accountLimit - reservedSum) {
-        return QStringLiteral("ConcurrentInvocationLimitExceeded");
-    }
-    if (accountInFlight >= accountLimit)
-        return QStringLiteral("ConcurrentInvocationLimitExceeded");
-    ++mine;
-    ++accountInFlight;
-    *unreserved = reserved < 0;
-    if (*unreserved)
-        ++unreservedInFlight;
-    return {};
-}
-
-void Engine::Private::leave(const QString &function, bool unreserved)
-{
-    std::lock_guard lock(mutex);
-    --inFlight[function];
-    --accountInFlight;
-    if (unreserved)
-        --unreservedInFlight;
-}
-
-EnvPtr Engine::Private::reserveSlot(const QString &requestId, const QString &function, const QString &fingerprint)
-{
-    bool announced = false;
-    std::unique_lock lock(mutex);
-    while (int(all.size()) + pendingStarts >= maxLive) {
-        if (announced && !fingerprint.isEmpty()) {
-            auto &own = idle[function];
-            const auto it = std::find_if(own.begin(), own.end(), [&](const Parked &p) {
-                return p.env->fingerprint() == fingerprint && p.env->setup().serviceGeneration == serviceGeneration
-                    && p.env->isAlive();
-            });
-            if (it != own.end()) {
-                EnvPtr env = it->env;
-                own.erase(it);
-                ++busy;
-                --waitingForCapacity;
-                lock.unlock();
-                Q_EMIT q->capacityAvailable(requestId);
-                return env;
-            }
-        }
-        // Rather than wait, shut down the least recently used idle on-demand environment.
-        EnvPtr victim;
-        for (auto &list : idle) {
-            for (auto it = list.begin(); it != list.end(); ++it) {
-                if (!isProvisioned(it->env)) {
-                    victim = it->env;
-                    list.erase(it);
-                    break;
-                }
-            }
-            if (victim)
-                break;
-        }
-        if (victim) {
-            lock.unlock();
-            victim->shutdown(QStringLiteral("evicted"));
-            forget(victim);
-            lock.lock();
-            continue;
-        }
-        if (!announced) {
-            announced = true;
-            ++waitingForCapacity;
-            const QString reason = QStringLiteral("%1 execution environments are alive, the studio's limit; the "
-                                                  "invocation waits for one to finish")
-                                       .arg(all.size());
-            lock.unlock();
-            Q_EMIT q->invocationQueued(requestId, function, reason);
-            lock.lock();
-            continue;
-        }
-        capacity.wait(lock);
-    }
-    ++pendingStarts;
-    if (announced) {
-        --waitingForCapacity;
-        lock.unlock();
-        Q_EMIT q->capacityAvailable(requestId);
-    }
-    return {};
+    return {f.name, ExecutionEnvironment::makeFingerprint(f), serviceGeneration.load()};
 }
 
 EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType)
@@ -402,19 +244,28 @@ EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDe
     setup.initTimeoutMs = initTimeoutMs;
     setup.initializationType = initType;
     {
-        std::lock_guard lock(mutex);
+        std::lock_guard lock(serviceMutex);
         setup.serviceEnvironment = serviceEnvironment;
         setup.serviceGeneration = serviceGeneration;
     }
     auto env = std::make_shared<ExecutionEnvironment>(
         setup, *backend, [this](LogBatch &&batch) { Q_EMIT q->logLines(batch); },
         [this](const EnvironmentState &state) { Q_EMIT q->environmentChanged(state); });
-    {
-        std::lock_guard lock(mutex);
-        all.push_back(env);
-        --pendingStarts;
-    }
+    environments.add(env);
     return env;
+}
+
+void Engine::Private::fatal(const EnvPtr &env, const QString &reason)
+{
+    env->shutdown(reason);
+    environments.forget(env);
+}
+
+void Engine::Private::logInitStart(ExecutionEnvironment &env, const RuntimeDescriptor &runtime)
+{
+    env.logPlatform(PlatformLog::initStart(runtime.id + QLatin1Char(':') + runtime.interpreterVersion,
+                                           runtimeVersionArn(runtime)),
+                    {});
 }
 
 int Engine::provision(const FunctionConfig &function)
@@ -424,38 +275,23 @@ int Engine::provision(const FunctionConfig &function)
     const auto runtime = d->registry->resolve(function.runtime, &error);
     if (!runtime || wanted == 0)
         return 0;
-    const QString fingerprint = ExecutionEnvironment::makeFingerprint(function);
-    int have = 0;
-    {
-        std::lock_guard lock(d->mutex);
-        for (const auto &env : d->all)
-            if (env->setup().function.name == function.name && isProvisioned(env) && env->isAlive()
-                && env->fingerprint() == fingerprint)
-                ++have;
-    }
+    const int have = d->environments.provisioned(function.name, ExecutionEnvironment::makeFingerprint(function));
     // Initialize them side by side, as Lambda allocates provisioned concurrency.
     std::vector<std::thread> starters;
     std::atomic<int> ready{have};
     for (int i = have; i < wanted; ++i) {
         starters.emplace_back([this, &function, &runtime, &ready] {
-            d->reserveSlot({}, function.name, {});
+            d->environments.reserveSlot({}, {function.name});
             const EnvPtr env = d->makeEnvironment(function, *runtime, ProvisionedType);
-            env->logPlatform(PlatformLog::initStart(runtime->id + QLatin1Char(':') + runtime->interpreterVersion,
-                                                    runtimeVersionArn(*runtime)),
-                             {});
+            d->logInitStart(*env, *runtime);
             const auto init = env->start({});
             if (!init.ok) {
                 env->drainOutput();
-                env->shutdown(QStringLiteral("init failed"));
-                d->forget(env);
+                d->fatal(env, QStringLiteral("init failed"));
                 return;
             }
-            {
-                std::lock_guard lock(d->mutex);
-                d->idle[function.name].push_back({env, d->clock->nowMs()});
-            }
-            ++ready;
-            d->wake.notify_all();
+            if (d->environments.release(env))
+                ++ready;
         });
     }
     for (auto &t : starters)
@@ -480,43 +316,38 @@ void Engine::setInitTimeoutMs(int ms)
 
 void Engine::setFreezeDelayMs(int ms)
 {
-    d->freezeDelayMs = ms;
-    d->wake.notify_all();
+    d->housekeeper.setFreezeDelayMs(ms);
 }
 
 void Engine::setSamplingIntervalMs(int ms)
 {
-    d->samplingMs = ms;
-    d->wake.notify_all();
+    d->housekeeper.setSamplingIntervalMs(ms);
 }
 
 QList<EnvironmentState> Engine::environments() const
 {
-    std::lock_guard lock(d->mutex);
     QList<EnvironmentState> states;
-    for (const auto &env : d->all)
+    for (const auto &env : d->environments.environments())
         states.append(env->state());
     return states;
 }
 
 void Engine::stopEnvironment(const QString &environmentId)
 {
-    EnvPtr target;
-    {
-        std::lock_guard lock(d->mutex);
-        for (const auto &env : d->all)
-            if (env->id() == environmentId)
-                target = env;
+    if (const auto env = d->environments.find(environmentId)) {
+        env->shutdown(QStringLiteral("stopped by user"));
+        d->environments.forget(env);
     }
-    if (target) {
-        target->shutdown(QStringLiteral("stopped by user"));
-        d->forget(target);
-    }
+}
+
+void Engine::retireFunction(const QString &functionName, const QString &reason)
+{
+    d->environments.retire(functionName, reason);
 }
 
 void Engine::setServiceEnvironment(const QList<QPair<QString, QString>> &variables)
 {
-    std::lock_guard lock(d->mutex);
+    std::lock_guard lock(d->serviceMutex);
     if (variables == d->serviceEnvironment)
         return;
     d->serviceEnvironment = variables;
@@ -525,47 +356,22 @@ void Engine::setServiceEnvironment(const QList<QPair<QString, QString>> &variabl
 
 QList<QPair<QString, QString>> Engine::serviceEnvironment() const
 {
-    std::lock_guard lock(d->mutex);
+    std::lock_guard lock(d->serviceMutex);
     return d->serviceEnvironment;
-}
-
-void Engine::retireFunction(const QString &functionName, const QString &reason)
-{
-    std::vector<EnvPtr> idleOnes;
-    {
-        std::lock_guard lock(d->mutex);
-        for (const Parked &p : d->idle.take(functionName))
-            idleOnes.push_back(p.env);
-        for (const auto &env : d->all) {
-            if (env->setup().function.name != functionName)
-                continue;
-            if (std::find(idleOnes.begin(), idleOnes.end(), env) == idleOnes.end())
-                d->retireOnRelease.insert(env.get(), reason);
-        }
-    }
-    for (const auto &env : idleOnes) {
-        env->shutdown(reason);
-        d->forget(env);
-    }
 }
 
 void Engine::stopAll()
 {
-    std::vector<EnvPtr> envs;
-    {
-        std::lock_guard lock(d->mutex);
-        envs = d->all;
-    }
-    for (const auto &env : envs) {
+    for (const auto &env : d->environments.environments()) {
         env->shutdown(QStringLiteral("shutdown"));
-        d->forget(env);
+        d->environments.forget(env);
     }
 }
 
 quint64 Engine::invokeAsync(const FunctionConfig &function, const QByteArray &payload, const InvokeOptions &options)
 {
     const quint64 seq = ++d->sequence;
-    d->pool.start([this, function, payload, options, seq] {
+    d->workers.start([this, function, payload, options, seq] {
         const InvocationRecord record = d->run(function, payload, options, seq);
         Q_EMIT invocationFinished(record);
     });
@@ -579,152 +385,41 @@ InvocationRecord Engine::invoke(const FunctionConfig &function, const QByteArray
     return record;
 }
 
-EnvPtr Engine::Private::takeIdle(const FunctionConfig &f, std::vector<EnvPtr> *stale)
-{
-    const QString fingerprint = ExecutionEnvironment::makeFingerprint(f);
-    std::lock_guard lock(mutex);
-    auto it = idle.find(f.name);
-    if (it == idle.end())
-        return {};
-    auto &list = *it;
-    EnvPtr found;
-    // A changed configuration means new environments, as after a Lambda update.
-    for (auto i = list.begin(); i != list.end();) {
-        if (i->env->fingerprint() != fingerprint || i->env->setup().serviceGeneration != serviceGeneration
-            || !i->env->isAlive()) {
-            stale->push_back(i->env);
-            i = list.erase(i);
-        } else {
-            ++i;
-        }
-    }
-    if (list.empty())
-        return found;
-    // Provisioned environments serve first; on-demand ones take the spill-over.
-    auto pick = std::prev(list.end());
-    for (auto i = list.rbegin(); i != list.rend(); ++i) {
-        if (isProvisioned(i->env)) {
-            pick = std::prev(i.base());
-            break;
-        }
-    }
-    found = pick->env;
-    list.erase(pick);
-    ++busy;
-    return found;
-}
-
-void Engine::Private::release(const EnvPtr &env)
-{
-    QString retired;
-    {
-        std::lock_guard lock(mutex);
-        retired = retireOnRelease.take(env.get());
-    }
-    if (!retired.isEmpty()) {
-        env->shutdown(retired);
-        forget(env);
-        std::lock_guard lock(mutex);
-        --busy;
-        return;
-    }
-    env->markIdle();
-    {
-        std::lock_guard lock(mutex);
-        --busy;
-        idle[env->setup().function.name].push_back({env, clock->nowMs()});
-    }
-    wake.notify_all();
-    capacity.notify_all(); // a cold start held by the guard may take it or evict it
-}
-
-void Engine::Private::forget(const EnvPtr &env)
-{
-    {
-        std::lock_guard lock(mutex);
-        retireOnRelease.remove(env.get());
-        all.erase(std::remove(all.begin(), all.end(), env), all.end());
-        for (auto &list : idle)
-            list.erase(std::remove_if(list.begin(), list.end(), [&env](const Parked &p) { return p.env == env; }),
-                       list.end());
-    }
-    capacity.notify_all();
-}
-
-void Engine::Private::housekeep()
-{
-    std::unique_lock lock(mutex);
-    while (!stopping) {
-        const int period = samplingMs.load();
-        bool unfrozen = false;
-        qint64 nextExpiry = std::numeric_limits<qint64>::max(); // clock time of the next keep-warm expiry
-        for (const auto &list : std::as_const(idle)) {
-            for (const Parked &p : list) {
-                unfrozen = unfrozen || p.env->state().phase == EnvironmentPhase::Idle;
-                if (!isProvisioned(p.env))
-                    nextExpiry = std::min(nextExpiry, p.sinceClockMs + idleTimeoutMs);
-            }
-        }
-        qint64 waitMs = -1; // -1: until notified
-        if (busy > 0 || unfrozen)
-            waitMs = std::max(1, period > 0 ? std::min(period, freezeDelayMs.load()) : freezeDelayMs.load());
-        if (nextExpiry != std::numeric_limits<qint64>::max()) {
-            const qint64 untilExpiry = clock->realMsUntil(nextExpiry);
-            if (untilExpiry >= 0)
-                waitMs = waitMs < 0 ? std::max<qint64>(1, untilExpiry) : std::min(waitMs, std::max<qint64>(1, untilExpiry));
-        }
-        // Every change worth waking for (a clock step, a release, stopping) is made under `mutex`
-        // and notified, so a plain wait cannot miss it; a spurious wake-up only re-computes.
-        if (waitMs >= 0)
-            wake.wait_for(lock, std::chrono::milliseconds(waitMs));
-        else
-            wake.wait(lock);
-        if (stopping)
-            break;
-        const qint64 now = nowMs();
-        const qint64 clockNow = clock->nowMs();
-        std::vector<EnvPtr> sample;
-        std::vector<EnvPtr> expired;
-        for (const auto &env : all)
-            if (env->state().phase == EnvironmentPhase::Busy)
-                sample.push_back(env);
-        for (auto &list : idle) {
-            for (auto it = list.begin(); it != list.end();) {
-                if (!isProvisioned(it->env) && clockNow - it->sinceClockMs >= idleTimeoutMs) {
-                    expired.push_back(it->env); // out of the idle list first: nobody can take it now
-                    it = list.erase(it);
-                    continue;
-                }
-                if (it->env->state().phase == EnvironmentPhase::Idle && now - it->env->idleSinceMs() >= freezeDelayMs)
-                    it->env->freezeIfParked(); // under the pool lock: no invocation can take it meanwhile
-                ++it;
-            }
-        }
-        if (!expired.empty()) {
-            lock.unlock();
-            for (const auto &env : expired) {
-                env->shutdown(QStringLiteral("idle"));
-                forget(env);
-            }
-            lock.lock();
-        }
-        if (samplingMs.load() <= 0)
-            continue;
-        lock.unlock();
-        for (const auto &env : sample) {
-            MemorySample s;
-            s.environmentId = env->id();
-            s.timestampMs = now;
-            s.bytes = env->memoryNow();
-            s.limitBytes = qint64(env->setup().function.memoryMb) << 20;
-            Q_EMIT q->memorySampled(s);
-        }
-        lock.lock();
-    }
-}
-
 InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options,
                                       quint64 seq)
+{
+    InvocationRecord rec = newRecord(f, options, seq);
+    if (payload.size() > MaxSyncPayload) {
+        InvocationResult::reject(
+            rec, QStringLiteral("RequestEntityTooLargeException"),
+            QStringLiteral("%1 byte payload is too large for the RequestResponse invocation type (limit %2 bytes)")
+                .arg(payload.size())
+                .arg(MaxSyncPayload));
+        return rec;
+    }
+    // Throttling comes before anything else runs; the ticket holds the place until we return.
+    const Admission::Ticket ticket = admission.admit(f.name, f.reservedConcurrency);
+    if (!ticket) {
+        InvocationResult::throttle(rec, ticket.throttleReason());
+        return rec;
+    }
+
+    const EnvironmentPool::WarmKey key = warmKey(f);
+    EnvPtr env;
+    if (!options.forceCold)
+        env = executionEnvironment(environments.takeWarm(key));
+    if (env)
+        startedWarm(env, rec);
+    else
+        env = startCold(f, options.forceCold ? EnvironmentPool::WarmKey{f.name} : key, rec);
+    if (!env)
+        return rec; // rejected, or its init failed: the record says which
+    const QString fatalReason = invokeOn(*env, f, payload, options, rec);
+    finish(env, f, rec, fatalReason);
+    return rec;
+}
+
+InvocationRecord Engine::Private::newRecord(const FunctionConfig &f, const InvokeOptions &options, quint64 seq) const
 {
     InvocationRecord rec;
     rec.sequence = seq;
@@ -734,122 +429,77 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
     rec.functionName = f.name;
     rec.memorySizeMb = f.memoryMb;
     rec.startedAtMs = nowMs();
-    rec.initializationType = QStringLiteral("on-demand");
-    const auto reject = [&rec](const QString &type, const QString &message) {
-        rec.outcome = InvocationOutcome::Rejected;
-        rec.errorType = type;
-        rec.errorMessage = message;
-        rec.payload = errorJson(type, message);
-        return rec;
-    };
+    rec.initializationType = OnDemandType;
+    return rec;
+}
 
-    if (payload.size() > MaxSyncPayload)
-        return reject(QStringLiteral("RequestEntityTooLargeException"),
-                      QStringLiteral("%1 byte payload is too large for the RequestResponse invocation type (limit %2 bytes)")
-                          .arg(payload.size())
-                          .arg(MaxSyncPayload));
-    // Throttling comes before anything else runs: a counter under the pool mutex.
-    bool unreserved = false;
-    const QString throttle = admit(f, &unreserved);
-    if (!throttle.isEmpty()) {
-        rec.outcome = InvocationOutcome::Throttled;
-        rec.errorType = QStringLiteral("TooManyRequestsException");
-        rec.errorMessage = QStringLiteral("Rate Exceeded.");
-        rec.throttleReason = throttle;
-        nlohmann::ordered_json body{{"Reason", throttle.toStdString()}, {"Type", "User"}, {"message", "Rate Exceeded."}};
-        rec.payload = QByteArray::fromStdString(body.dump());
-        return rec;
-    }
-    struct Admission
-    {
-        Private *d;
-        const QString &function;
-        bool unreserved;
-        ~Admission() { d->leave(function, unreserved); }
-    } admission{this, f.name, unreserved};
+void Engine::Private::startedWarm(const EnvPtr &env, InvocationRecord &rec)
+{
+    rec.environmentId = env->id();
+    rec.initializationType = env->setup().initializationType;
+    Q_EMIT q->invocationStarted(rec.requestId, rec.functionName, env->id(), false);
+}
 
-    std::vector<EnvPtr> stale;
-    EnvPtr env = options.forceCold ? EnvPtr() : takeIdle(f, &stale);
-    for (const auto &old : stale) {
-        old->shutdown(QStringLiteral("configuration changed"));
-        forget(old);
-    }
-
-    const auto fatal = [&](const EnvPtr &e, const QString &reason) {
-        e->shutdown(reason);
-        forget(e);
-        std::lock_guard lock(mutex);
-        --busy;
-    };
-
+EnvPtr Engine::Private::startCold(const FunctionConfig &f, const EnvironmentPool::WarmKey &key, InvocationRecord &rec)
+{
     // Only a cold start needs the runtime plugin: a warm environment was started with it, and the
     // warm path stays free of the descriptor copy.
-    std::optional<RuntimeDescriptor> runtime;
-    if (!env) {
-        QString error;
-        runtime = registry->resolve(f.runtime, &error);
-        if (!runtime)
-            return reject(QStringLiteral("InvalidRuntimeException"), error);
-        // Configurations that did not come through the project reader get Lambda's checks here too.
-        for (const auto &[name, value] : f.environment) {
-            const QString problem = EnvironmentVariables::nameProblem(name);
-            if (!problem.isEmpty())
-                return reject(QStringLiteral("InvalidParameterValueException"),
-                              QStringLiteral("Environment variable '%1' %2").arg(name, problem));
-        }
-        if (const qsizetype size = EnvironmentVariables::totalBytes(f.environment); size > EnvironmentVariables::MaxTotalBytes)
-            return reject(QStringLiteral("InvalidParameterValueException"),
-                          QStringLiteral("Lambda was unable to configure your environment variables because the environment "
-                                         "variables you have provided exceeded the 4KB limit (%1 bytes measured).")
-                              .arg(size));
-        // While it waits for the guard, an environment of this function may come free: take it warm.
-        env = reserveSlot(rec.requestId, f.name, options.forceCold ? QString() : ExecutionEnvironment::makeFingerprint(f));
+    QString error;
+    const auto runtime = registry->resolve(f.runtime, &error);
+    if (!runtime) {
+        InvocationResult::reject(rec, QStringLiteral("InvalidRuntimeException"), error);
+        return {};
     }
-    if (!env) {
-        env = makeEnvironment(f, *runtime, QStringLiteral("on-demand"));
-        {
-            std::lock_guard lock(mutex);
-            ++busy;
-        }
-        wake.notify_all();
-        rec.coldStart = true;
-        rec.environmentId = env->id();
-        Q_EMIT q->invocationStarted(rec.requestId, f.name, env->id(), true);
-        env->logPlatform(PlatformLog::initStart(runtime->id + QLatin1Char(':') + runtime->interpreterVersion,
-                                                runtimeVersionArn(*runtime)),
-                         {});
-        const auto init = env->start(rec.requestId);
-        rec.initDurationMs = init.initDurationMs;
-        rec.phases.sandboxMs = init.sandboxMs;
-        rec.phases.runtimeStartMs = init.runtimeStartMs;
-        rec.phases.initMs = init.runtimeStartMs > 0 ? init.initDurationMs - init.sandboxMs - init.runtimeStartMs : 0;
-        if (!init.ok) {
-            rec.outcome = InvocationOutcome::InitError;
-            rec.errorType = init.errorType;
-            rec.errorMessage = jsonString(init.errorBody, "errorMessage");
-            rec.payload = init.errorBody;
-            env->drainOutput();
-            env->logPlatform(PlatformLog::initReport(init.initDurationMs, init.timedOut ? QStringLiteral("timeout")
-                                                                                        : QStringLiteral("error"),
-                                                     init.errorType),
-                             {});
-            if (init.errorType == QLatin1String("Runtime.ExitError"))
-                env->logPlatform(rec.errorMessage + QStringLiteral("\nRuntime.ExitError"), rec.requestId);
-            env->logPlatform(PlatformLog::start(rec.requestId), rec.requestId);
-            env->logPlatform(PlatformLog::end(rec.requestId), rec.requestId);
-            rec.billedDurationMs = PlatformLog::billedMs(0, rec.initDurationMs);
-            rec.reportLine = PlatformLog::report(rec);
-            env->logPlatform(rec.reportLine, rec.requestId);
-            fatal(env, QStringLiteral("init failed"));
-            return rec;
-        }
-    } else {
-        rec.environmentId = env->id();
-        rec.initializationType = env->setup().initializationType;
-        Q_EMIT q->invocationStarted(rec.requestId, f.name, env->id(), false);
+    if (const QString problem = environmentProblem(f); !problem.isEmpty()) {
+        InvocationResult::reject(rec, QStringLiteral("InvalidParameterValueException"), problem);
+        return {};
     }
+    // While it waits for the guard, an environment of this function may come free: take it warm.
+    if (EnvPtr warm = executionEnvironment(environments.reserveSlot(rec.requestId, key))) {
+        startedWarm(warm, rec);
+        return warm;
+    }
+    const EnvPtr env = makeEnvironment(f, *runtime, OnDemandType);
+    rec.coldStart = true;
+    rec.environmentId = env->id();
+    Q_EMIT q->invocationStarted(rec.requestId, f.name, env->id(), true);
+    if (!initialize(*env, *runtime, rec)) {
+        fatal(env, QStringLiteral("init failed"));
+        return {};
+    }
+    return env;
+}
 
-    env->logPlatform(PlatformLog::start(rec.requestId), rec.requestId);
+bool Engine::Private::initialize(ExecutionEnvironment &env, const RuntimeDescriptor &runtime, InvocationRecord &rec)
+{
+    logInitStart(env, runtime);
+    const auto init = env.start(rec.requestId);
+    rec.initDurationMs = init.initDurationMs;
+    rec.phases.sandboxMs = init.sandboxMs;
+    rec.phases.runtimeStartMs = init.runtimeStartMs;
+    rec.phases.initMs = init.runtimeStartMs > 0 ? init.initDurationMs - init.sandboxMs - init.runtimeStartMs : 0;
+    if (init.ok)
+        return true;
+    InvocationResult::initFailed(rec, init);
+    env.drainOutput();
+    env.logPlatform(PlatformLog::initReport(init.initDurationMs,
+                                            init.timedOut ? QStringLiteral("timeout") : QStringLiteral("error"),
+                                            init.errorType),
+                    {});
+    if (init.errorType == QLatin1String("Runtime.ExitError"))
+        env.logPlatform(rec.errorMessage + QStringLiteral("\nRuntime.ExitError"), rec.requestId);
+    env.logPlatform(PlatformLog::start(rec.requestId), rec.requestId);
+    env.logPlatform(PlatformLog::end(rec.requestId), rec.requestId);
+    rec.billedDurationMs = PlatformLog::billedMs(0, rec.initDurationMs);
+    rec.reportLine = PlatformLog::report(rec);
+    env.logPlatform(rec.reportLine, rec.requestId);
+    return false;
+}
+
+QString Engine::Private::invokeOn(ExecutionEnvironment &env, const FunctionConfig &f, const QByteArray &payload,
+                                  const InvokeOptions &options, InvocationRecord &rec)
+{
+    env.logPlatform(PlatformLog::start(rec.requestId), rec.requestId);
     RuntimeApiServer::Invocation inv;
     inv.requestId = rec.requestId.toLatin1();
     inv.payload = payload.isEmpty() ? QByteArrayLiteral("{}") : payload;
@@ -858,62 +508,21 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
                       + f.name.toUtf8();
     inv.traceId = traceId();
     inv.clientContext = options.clientContext;
-    const auto result = env->invoke(inv, SteadyClock::now() + std::chrono::seconds(f.timeoutSec));
+    const auto result = env.invoke(inv, SteadyClock::now() + std::chrono::seconds(f.timeoutSec));
 
-    rec.durationMs = result.durationMs;
-    rec.maxMemoryUsedMb = PlatformLog::megabytes(result.peakBytes);
-    QString fatalReason;
-    using S = RuntimeApiServer::Signal;
-    switch (result.signal) {
-    case S::Response:
-        rec.payload = result.body;
-        break;
-    case S::Error:
-        rec.outcome = InvocationOutcome::FunctionError;
-        rec.payload = result.body;
-        rec.errorType = jsonString(result.body, "errorType");
-        if (rec.errorType.isEmpty())
-            rec.errorType = result.errorType.isEmpty() ? QStringLiteral("Runtime.Unknown") : result.errorType;
-        rec.errorMessage = jsonString(result.body, "errorMessage");
-        break;
-    case S::ResponseTooLarge:
-        rec.outcome = InvocationOutcome::FunctionError;
-        rec.errorType = QStringLiteral("Function.ResponseSizeTooLarge");
-        rec.errorMessage = QStringLiteral("Response payload size (%1 bytes) exceeded maximum allowed payload size (%2 bytes).")
-                               .arg(result.attemptedSize)
-                               .arg(RuntimeApiServer::MaxResponseBytes);
-        rec.payload = errorJson(rec.errorType, rec.errorMessage);
-        break;
-    case S::TimedOut:
-        rec.outcome = InvocationOutcome::Timeout;
-        rec.errorType = QStringLiteral("Sandbox.Timedout");
-        rec.errorMessage = QStringLiteral("RequestId: %1 Error: Task timed out after %2.00 seconds")
-                               .arg(rec.requestId)
-                               .arg(f.timeoutSec);
-        rec.payload = errorJson(rec.errorType, rec.errorMessage);
-        env->drainOutput();
-        env->logPlatform(PlatformLog::taskTimedOut(nowMs(), rec.requestId, f.timeoutSec), rec.requestId);
-        fatalReason = QStringLiteral("timeout");
-        break;
-    default: {
-        // The runtime died mid-invocation: out of memory, a crash, or an exit.
-        rec.outcome = result.outOfMemory ? InvocationOutcome::OutOfMemory : InvocationOutcome::RuntimeExit;
-        rec.errorType = QStringLiteral("Runtime.ExitError");
-        rec.errorMessage = QStringLiteral("RequestId: %1 Error: Runtime exited with error: %2")
-                               .arg(rec.requestId, result.outOfMemory ? QStringLiteral("signal: killed")
-                                                                      : result.exitDescription);
-        rec.payload = errorJson(rec.errorType, rec.errorMessage);
-        if (result.outOfMemory)
-            rec.maxMemoryUsedMb = std::max(rec.maxMemoryUsedMb, f.memoryMb);
-        env->drainOutput();
-        env->logPlatform(rec.errorMessage, rec.requestId);
-        env->logPlatform(rec.errorType, rec.requestId);
-        fatalReason = result.outOfMemory ? QStringLiteral("out of memory") : QStringLiteral("runtime exited");
-        break;
+    const QString fatalReason = InvocationResult::complete(rec, result, f);
+    env.drainOutput(); // the function's output comes before the platform's lines
+    if (rec.outcome == InvocationOutcome::Timeout) {
+        env.logPlatform(PlatformLog::taskTimedOut(nowMs(), rec.requestId, f.timeoutSec), rec.requestId);
+    } else if (!fatalReason.isEmpty()) {
+        env.logPlatform(rec.errorMessage, rec.requestId);
+        env.logPlatform(rec.errorType, rec.requestId);
     }
-    }
-    if (fatalReason.isEmpty())
-        env->drainOutput();
+    return fatalReason;
+}
+
+void Engine::Private::finish(const EnvPtr &env, const FunctionConfig &f, InvocationRecord &rec, const QString &fatalReason)
+{
     env->logPlatform(PlatformLog::end(rec.requestId), rec.requestId);
     rec.billedDurationMs = PlatformLog::billedMs(rec.durationMs, rec.initDurationMs);
     rec.reportLine = PlatformLog::report(rec);
@@ -921,21 +530,14 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
     // One reading at the end of every invocation, so even a 1 ms one shows on the memory chart
     // (the sampler only sees environments that stay busy for a period).
     if (fatalReason.isEmpty()) {
-        MemorySample sample;
-        sample.environmentId = env->id();
-        sample.timestampMs = nowMs();
-        sample.bytes = env->memoryNow();
-        sample.limitBytes = qint64(f.memoryMb) << 20;
-        Q_EMIT q->memorySampled(sample);
-    } else if (rec.outcome == InvocationOutcome::OutOfMemory) {
-        Q_EMIT q->memorySampled(MemorySample{env->id(), nowMs(), qint64(rec.maxMemoryUsedMb) << 20,
-                                             qint64(f.memoryMb) << 20, true});
-    }
-    if (fatalReason.isEmpty())
-        release(env);
-    else
+        Q_EMIT q->memorySampled(MemorySample{env->id(), nowMs(), env->memoryNow(), env->memoryLimitBytes(), false});
+        environments.release(env);
+    } else {
+        if (rec.outcome == InvocationOutcome::OutOfMemory)
+            Q_EMIT q->memorySampled(MemorySample{env->id(), nowMs(), qint64(rec.maxMemoryUsedMb) << 20,
+                                                 qint64(f.memoryMb) << 20, true});
         fatal(env, fatalReason);
-    return rec;
+    }
 }
 
 } // namespace fn

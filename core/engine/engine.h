@@ -59,8 +59,7 @@ public:
     QList<EnvironmentState> environments() const;
     void stopEnvironment(const QString &environmentId);
     void stopAll();
-    // Lambda ends a function's environments when its code or configuration is updated: idle ones
-    // are shut down now with stopReason `reason`, busy ones when their invocation has finished.
+    // Lambda: updating a function's code or configuration ends its environments; the next invocation is cold.
     void retireFunction(const QString &functionName, const QString &reason);
 
     // How long an environment may take to initialize before it is killed (Lambda: 10 s).

@@ -62,6 +62,7 @@ ExecutionEnvironment::ExecutionEnvironment(Setup setup, SandboxBackend &backend,
     , m_stateSink(std::move(stateSink))
     , m_id(randomHex(16))
     , m_fingerprint(makeFingerprint(m_setup.function))
+    , m_provisioned(m_setup.initializationType == QLatin1String("provisioned-concurrency"))
     , m_createdAtMs(nowMs())
 {
     m_logStream = QDate::currentDate().toString(QStringLiteral("yyyy/MM/dd")) + QStringLiteral("/[$LATEST]") + m_id;
@@ -162,6 +163,12 @@ void ExecutionEnvironment::setPhase(EnvironmentPhase phase, const QString &reaso
     }
     if (m_stateSink)
         m_stateSink(copy);
+}
+
+EnvironmentPhase ExecutionEnvironment::phase() const
+{
+    std::lock_guard lock(m_stateMutex);
+    return m_state.phase;
 }
 
 EnvironmentState ExecutionEnvironment::state() const

@@ -3,6 +3,7 @@
 // talking to its own Runtime API server. Started once (cold), invoked many times (warm), frozen
 // between invocations, and thrown away after a timeout or crash.
 
+#include "engine/pooledenvironment.h"
 #include "snapshots/environmentstate.h"
 #include "snapshots/logbatch.h"
 #include "project/functionconfig.h"
@@ -25,7 +26,7 @@ namespace fn {
 
 class SandboxBackend;
 
-class ExecutionEnvironment final
+class ExecutionEnvironment final : public PooledEnvironment
 {
 public:
     using Clock = std::chrono::steady_clock;
@@ -69,12 +70,16 @@ public:
     };
 
     ExecutionEnvironment(Setup setup, SandboxBackend &backend, LogSink logSink, StateSink stateSink);
-    ~ExecutionEnvironment(); // shuts down
+    ~ExecutionEnvironment() override; // shuts down
 
-    QString id() const { return m_id; }
+    const QString &id() const override { return m_id; }
     QString logStreamName() const { return m_logStream; }
-    QString fingerprint() const { return m_fingerprint; }
+    const QString &fingerprint() const override { return m_fingerprint; }
     const Setup &setup() const { return m_setup; }
+    const QString &functionName() const override { return m_setup.function.name; }
+    quint64 serviceGeneration() const override { return m_setup.serviceGeneration; }
+    bool isProvisioned() const override { return m_provisioned; }
+    qint64 memoryLimitBytes() const override { return qint64(m_setup.function.memoryMb) << 20; }
 
     // Cold start: sandbox, runtime, module init, until the runtime's first GET /next.
     InitResult start(const QString &requestIdForErrors);
@@ -86,13 +91,14 @@ public:
     // Reads whatever the runtime has written so far, so platform lines that follow come after it.
     void drainOutput();
 
-    bool isAlive() const { return !m_exited.load(); }
-    bool freezeIfParked(); // freezes when the runtime waits in /next; true if frozen now
-    void markIdle();
-    qint64 idleSinceMs() const { return m_idleSinceMs.load(); }
-    qint64 memoryNow() const;
-    EnvironmentState state() const;
-    void shutdown(const QString &reason);
+    bool isAlive() const override { return !m_exited.load(); }
+    bool freezeIfParked() override; // freezes when the runtime waits in /next; true if frozen now
+    void markIdle() override;
+    qint64 idleSinceMs() const override { return m_idleSinceMs.load(); }
+    qint64 memoryNow() const override;
+    EnvironmentPhase phase() const override;
+    EnvironmentState state() const override;
+    void shutdown(const QString &reason) override;
 
     static QString makeFingerprint(const FunctionConfig &function);
     static QStringList buildEnvironment(const Setup &setup, const QString &runtimeApi, const QString &logStream);
@@ -113,6 +119,7 @@ private:
     QString m_id;
     QString m_logStream;
     QString m_fingerprint;
+    bool m_provisioned = false;
     qint64 m_createdAtMs = 0;
 
     RuntimeApiServer m_api;

@@ -253,6 +253,51 @@ private Q_SLOTS:
         second.join();
         QCOMPARE(waited.outcome, InvocationOutcome::Success);
     }
+
+    // Lambda: an update ends the function's environments and the next invocation is cold. Idle
+    // ones stop at once; a busy one finishes its invocation first and is never parked again.
+    void retiringAFunctionEndsItsEnvironments()
+    {
+        auto f = function(QStringLiteral("Retired"));
+        auto other = function(QStringLiteral("NotRetired"));
+        const auto idle = m_engine->invoke(f.config, "{}");
+        QVERIFY(idle.coldStart);
+        QVERIFY(!m_engine->invoke(other.config, "{}").failed());
+        SignalRecorder changes(m_engine.get(), &Engine::environmentChanged);
+        m_engine->retireFunction(f.config.name, QStringLiteral("code updated"));
+        QCOMPARE(m_engine->environments().size(), 1);
+        QCOMPARE(m_engine->environments().at(0).functionName, other.config.name);
+        QCOMPARE(stopReason(changes, idle.environmentId), QStringLiteral("code updated"));
+
+        QFile::remove(f.dir.filePath(QStringLiteral("release")));
+        InvocationRecord held;
+        std::jthread holder([&] { held = m_engine->invoke(f.config, R"({"mode": "hold"})"); });
+        QTRY_COMPARE_WITH_TIMEOUT(busyEnvironments(f.config.name), 1, 10000);
+        const qsizetype retiredAt = changes.size();
+        m_engine->retireFunction(f.config.name, QStringLiteral("configuration updated"));
+        QCOMPARE(busyEnvironments(f.config.name), 1); // its invocation runs on
+        f.write(QStringLiteral("release"), "go");
+        holder.join();
+        QCOMPARE(held.outcome, InvocationOutcome::Success);
+        QVERIFY(held.coldStart);
+        QCOMPARE(stopReason(changes, held.environmentId), QStringLiteral("configuration updated"));
+        const auto calls = changes.calls();
+        for (qsizetype i = retiredAt; i < qsizetype(calls.size()); ++i) {
+            const EnvironmentState &s = std::get<0>(calls[size_t(i)]);
+            QVERIFY(s.environmentId != held.environmentId || s.phase != EnvironmentPhase::Idle);
+        }
+        QCOMPARE(m_engine->environments().size(), 1);
+        QVERIFY(m_engine->invoke(f.config, "{}").coldStart);
+    }
+
+private:
+    static QString stopReason(const SignalRecorder<const EnvironmentState &> &changes, const QString &environmentId)
+    {
+        for (const auto &[s] : changes.calls())
+            if (s.environmentId == environmentId && s.phase == EnvironmentPhase::Stopped)
+                return s.stopReason;
+        return {};
+    }
 };
 
 QTEST_GUILESS_MAIN(TestConcurrency)
