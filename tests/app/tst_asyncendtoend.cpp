@@ -198,7 +198,8 @@ private Q_SLOTS:
     void foreignDatabaseIsRefused()
     {
         const ProjectBuilder project = echoProject();
-        QVERIFY(writeFile(Store::defaultPath(project.path()), QByteArray("this is not a database, and it is not ours\n").repeated(50)));
+        QVERIFY(writeFile(Store::defaultPath(project.path()),
+                          QByteArray("this is not a database, and it is not ours\n").repeated(50)));
         StudioFixture studio(StudioFixture::Engine::Started);
         StudioSession &session = studio.session();
         MainWindow &window = studio.window();

@@ -136,7 +136,8 @@ private Q_SLOTS:
     void foreignDatabaseIsRefused()
     {
         fn::test::ProjectBuilder other;
-        other.templateText(m_project.templateText()).file(QStringLiteral(".fnstudio/fnstudio.db"), "not a database");
+        other.templateText(m_project.templateText())
+            .file(QStringLiteral(".fnstudio/fnstudio.db"), "not a database");
         const QString db = other.filePath(QStringLiteral(".fnstudio/fnstudio.db"));
         QProcess p;
         p.start(QStringLiteral(FN_CLI), {QStringLiteral("queue"), QStringLiteral("list"), QStringLiteral("--project"), other.path()});

@@ -13,7 +13,9 @@ namespace fn::test {
 // written stops the test program (a temporary folder that refuses writes is no test of ours).
 //
 //     ProjectBuilder project;
-//     project.function(QStringLiteral("Echo")).runtime(QStringLiteral("python3.12")).handler(QStringLiteral("app.handler"))
+//     project.function(QStringLiteral("Echo"))
+//         .runtime(QStringLiteral("python3.12"))
+//         .handler(QStringLiteral("app.handler"))
 //         .properties("Timeout: 5\n")
 //         .code(QStringLiteral("app.py"), "def handler(event, context):\n    return event\n")
 //         .event(QStringLiteral("ada"), "{\"name\": \"Ada\"}\n");
