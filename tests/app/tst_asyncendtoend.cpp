@@ -11,54 +11,40 @@
 #include "workspace/workspace.h"
 #include "session/studiosession.h"
 #include "store/store.h"
+#include "studiofixture.h"
+#include "projectbuilder.h"
 #include "timeline/timelinemodel.h"
 
-#include <QSettings>
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QDockWidget>
 #include <QComboBox>
 #include <QDateTime>
-#include <QDir>
 #include <QFile>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTreeView>
 #include <QSignalSpy>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace fn;
+using namespace fn::test;
 
 namespace {
 
-void writeFile(const QString &path, const QByteArray &text)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
-
 // A project with one Python function that echoes who it greets.
-void makeProject(const QString &dir)
+ProjectBuilder echoProject()
 {
-    writeFile(dir + QStringLiteral("/template.yaml"),
-              "AWSTemplateFormatVersion: '2010-09-09'\n"
-              "Transform: AWS::Serverless-2016-10-31\n"
-              "Resources:\n"
-              "  Echo:\n"
-              "    Type: AWS::Serverless::Function\n"
-              "    Properties:\n"
-              "      Runtime: python3.12\n"
-              "      Handler: app.handler\n"
-              "      CodeUri: src/\n"
-              "      Timeout: 5\n");
-    writeFile(dir + QStringLiteral("/src/app.py"),
+    ProjectBuilder project;
+    project.function(QStringLiteral("Echo"))
+        .runtime(QStringLiteral("python3.12"))
+        .handler(QStringLiteral("app.handler"))
+        .properties("Timeout: 5\n")
+        .code(QStringLiteral("app.py"),
               "def handler(event, context):\n"
-              "    return {'hello': event.get('name', 'nobody')}\n");
-    writeFile(dir + QStringLiteral("/events/Echo/ada.json"), "{\"name\": \"Ada\"}\n");
+              "    return {'hello': event.get('name', 'nobody')}\n")
+        .event(QStringLiteral("ada"), "{\"name\": \"Ada\"}\n");
+    return project;
 }
 
 int pendingAsync(AsyncQueue *queue)
@@ -77,23 +63,19 @@ class TestAsyncEndToEnd final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear(); // settings saved by an earlier run (burst size, invoke type) must not steer this one
+        StudioFixture::initTestCase();
     }
 
     void eventInvocationThroughTheQueue()
     {
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        makeProject(dir.path());
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(dir.path());
+        const ProjectBuilder project = echoProject();
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(studio.show());
+        studio.openProject(project.path());
         QVERIFY(session.workspace().queue());
-        QVERIFY(QFile::exists(Store::defaultPath(dir.path())));
+        QVERIFY(QFile::exists(Store::defaultPath(project.path())));
 
         InvokeBar *bar = window.invokeBar();
         bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("Echo")));
@@ -120,13 +102,12 @@ private Q_SLOTS:
 
     void recoveredEventsAreAnnounced()
     {
-        QTemporaryDir dir;
-        makeProject(dir.path());
+        const ProjectBuilder project = echoProject();
         {
             // What a run killed mid-delivery leaves in the store: an accepted event, in flight.
             Store store;
             QString problem;
-            QVERIFY2(store.open(Store::defaultPath(dir.path()), &problem), qPrintable(problem));
+            QVERIFY2(store.open(Store::defaultPath(project.path()), &problem), qPrintable(problem));
             StoredEvent event;
             event.requestId = QStringLiteral("0b6f1c2e-5d1a-4f7e-9a51-3c2a8e7d4f10");
             event.functionName = QStringLiteral("Echo");
@@ -136,12 +117,12 @@ private Q_SLOTS:
             event.inFlight = true;
             QVERIFY(store.putEvent(event));
         }
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
         QSignalSpy results(&session, &StudioSession::resultArrived);
         QSignalSpy recovered(&session, &StudioSession::eventsRecovered);
-        window.openProject(dir.path());
+        studio.openProject(project.path());
         QVERIFY2(session.workspace().queue() != nullptr, qPrintable(window.messageBar()->history().join(u'\n')));
         QCOMPARE(recovered.size(), 1);
         QCOMPARE(recovered.at(0).at(0).toInt(), 1);
@@ -158,23 +139,22 @@ private Q_SLOTS:
 
     void queuesPanelBrowsesRedrivesAndPurges()
     {
-        QTemporaryDir dir;
-        makeProject(dir.path());
+        const ProjectBuilder project = echoProject();
         {
             // Dead letters of Echo and a destination record left by an earlier run.
             Store store;
             QString problem;
-            QVERIFY2(store.open(Store::defaultPath(dir.path()), &problem), qPrintable(problem));
+            QVERIFY2(store.open(Store::defaultPath(project.path()), &problem), qPrintable(problem));
             for (int i = 0; i < 2; ++i)
                 QVERIFY(store.appendMessage({0, QStringLiteral("ghost-dlq"), QStringLiteral("dlq"), QStringLiteral("Echo"),
                                              QStringLiteral("dead-%1").arg(i), "{\"n\":1}", "{\"ErrorCode\":\"200\"}", 1000 + i}));
             QVERIFY(store.appendMessage({0, QStringLiteral("on-failure"), QStringLiteral("destination"), QStringLiteral("Ghost"),
                                          QStringLiteral("failed-1"), "{\"version\":\"1.0\"}", "{}", 2000}));
         }
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.openProject(dir.path());
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        studio.openProject(project.path());
         auto *panel = window.panel<QueuesPanel>(QStringLiteral("queues"));
         QVERIFY(panel);
         QCOMPARE(window.dock(QStringLiteral("queues"))->objectName(), QStringLiteral("queues"));
@@ -217,17 +197,17 @@ private Q_SLOTS:
 
     void foreignDatabaseIsRefused()
     {
-        QTemporaryDir dir;
-        makeProject(dir.path());
-        writeFile(Store::defaultPath(dir.path()), QByteArray("this is not a database, and it is not ours\n").repeated(50));
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.openProject(dir.path());
+        const ProjectBuilder project = echoProject();
+        QVERIFY(writeFile(Store::defaultPath(project.path()),
+                          QByteArray("this is not a database, and it is not ours\n").repeated(50)));
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        studio.openProject(project.path());
         QVERIFY(!session.workspace().queue());
         QVERIFY2(window.messageBar()->text().contains(QStringLiteral("fnstudio.db")), qPrintable(window.messageBar()->text()));
         // The file is left as it was, and an Event invocation says why it cannot run.
-        QFile db(Store::defaultPath(dir.path()));
+        QFile db(Store::defaultPath(project.path()));
         QVERIFY(db.open(QIODevice::ReadOnly));
         QVERIFY(db.readAll().startsWith("this is not a database"));
         InvokeBar *bar = window.invokeBar();

@@ -3,6 +3,8 @@
 // Map to Folder… writes settings.json (other keys kept) and a file dropped into the mapped folder
 // invokes the real Python function; the S3 endpoint's URL while serving; Unmap.
 #include "invocationrows.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 #include "buckets/bucketmodel.h"
 #include "buckets/bucketspanel.h"
 #include "invocations/invocationmodel.h"
@@ -19,46 +21,34 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
-#include <QSettings>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace fn;
+using namespace fn::test;
 
 namespace {
 
-const QByteArray Template = "AWSTemplateFormatVersion: '2010-09-09'\n"
-                            "Transform: AWS::Serverless-2016-10-31\n"
-                            "Resources:\n"
-                            "  Inbox:\n"
-                            "    Type: AWS::S3::Bucket\n"
-                            "  Catcher:\n"
-                            "    Type: AWS::Serverless::Function\n"
-                            "    Properties:\n"
-                            "      Runtime: python3.12\n"
-                            "      Handler: app.handler\n"
-                            "      CodeUri: src/\n"
-                            "      Timeout: 5\n"
-                            "      Events:\n"
-                            "        Upload:\n"
-                            "          Type: S3\n"
-                            "          Properties:\n"
-                            "            Bucket: !Ref Inbox\n"
-                            "            Events: s3:ObjectCreated:*\n";
-
-void writeFile(const QString &path, const QByteArray &text)
+// A bucket whose object-created events invoke a Python function that says what it was given.
+ProjectBuilder bucketProject()
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    ProjectBuilder project;
+    project.resource(QStringLiteral("Inbox"), "Type: AWS::S3::Bucket\n")
+        .function(QStringLiteral("Catcher"))
+        .runtime(QStringLiteral("python3.12"))
+        .handler(QStringLiteral("app.handler"))
+        .properties("Timeout: 5\n"
+                    "Events:\n"
+                    "  Upload:\n"
+                    "    Type: S3\n"
+                    "    Properties:\n"
+                    "      Bucket: !Ref Inbox\n"
+                    "      Events: s3:ObjectCreated:*\n")
+        .code(QStringLiteral("app.py"),
+              "def handler(event, context):\n"
+              "    s3 = event['Records'][0]['s3']\n"
+              "    return {'bucket': s3['bucket']['name'], 'key': s3['object']['key'], 'size': s3['object']['size']}\n");
+    return project;
 }
 
 } // namespace
@@ -69,15 +59,14 @@ class TestBucketsPanel final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
+        StudioFixture::initTestCase();
     }
 
     void modelShowsFoldersAndCounts()
     {
         QTemporaryDir dir;
-        writeFile(dir.filePath(QStringLiteral("a.txt")), "a");
-        writeFile(dir.filePath(QStringLiteral("photos/2026/b.jpg")), "b");
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("a.txt")), "a"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("photos/2026/b.jpg")), "b"));
         QCOMPARE(BucketModel::countObjects(dir.path()), 2);
 
         BucketModel model;
@@ -99,26 +88,22 @@ private Q_SLOTS:
 
     void mapDropAndUnmap()
     {
-        QTemporaryDir dir, elsewhere;
-        writeFile(dir.filePath(QStringLiteral("template.yaml")), Template);
-        writeFile(dir.filePath(QStringLiteral("src/app.py")),
-                  "def handler(event, context):\n"
-                  "    s3 = event['Records'][0]['s3']\n"
-                  "    return {'bucket': s3['bucket']['name'], 'key': s3['object']['key'], 'size': s3['object']['size']}\n");
+        ProjectBuilder project = bucketProject();
         // A setting the user wrote stays when the studio maps a bucket.
-        writeFile(dir.filePath(QStringLiteral(".fnstudio/settings.json")), "{\n  \"idleTimeoutSeconds\": 600\n}\n");
+        project.file(QStringLiteral(".fnstudio/settings.json"), "{\n  \"idleTimeoutSeconds\": 600\n}\n");
+        QTemporaryDir elsewhere;
 
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.openProject(dir.path());
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        studio.openProject(project.path());
         auto *panel = window.panel<BucketsPanel>(QStringLiteral("buckets"));
         QVERIFY(panel);
         BucketModel *model = panel->model();
         QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
         QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(QStringLiteral("Inbox")) >= 0, 20000);
-        const QString defaultFolder = QDir(dir.path()).absoluteFilePath(QStringLiteral(".fnstudio/buckets/Inbox"));
+        const QString defaultFolder = QDir(project.path()).absoluteFilePath(QStringLiteral(".fnstudio/buckets/Inbox"));
         QTRY_VERIFY(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::FolderRole).toString() == defaultFolder);
         QCOMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), BucketModel::FunctionsColumn).data().toString(),
                  QStringLiteral("Catcher (s3:ObjectCreated:*)"));
@@ -142,7 +127,7 @@ private Q_SLOTS:
             return bucket == QStringLiteral("Inbox") ? target : QString();
         });
         QTest::mouseClick(panel->mapButton(), Qt::LeftButton);
-        const QJsonObject settings = QJsonDocument::fromJson(readFile(dir.filePath(QStringLiteral(".fnstudio/settings.json")))).object();
+        const QJsonObject settings = QJsonDocument::fromJson(readFile(project.filePath(QStringLiteral(".fnstudio/settings.json")))).object();
         QCOMPARE(settings.value(QStringLiteral("idleTimeoutSeconds")).toInt(), 600);
         QCOMPARE(settings.value(QStringLiteral("buckets")).toObject().value(QStringLiteral("Inbox")).toString(), target);
         QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::FolderRole).toString(), target);
@@ -150,7 +135,7 @@ private Q_SLOTS:
         QVERIFY(panel->unmapButton()->isEnabled());
 
         // A file dropped into the mapped folder invokes the function with that object.
-        writeFile(target + QStringLiteral("/dropped photo.txt"), "hello bucket");
+        QVERIFY(writeFile(target + QStringLiteral("/dropped photo.txt"), "hello bucket"));
         QTRY_VERIFY_WITH_TIMEOUT(testing::rowWithPayload(session.invocations(), QStringLiteral("Catcher"), "dropped") >= 0, 60000);
         const InvocationRecord &record = session.invocations().record(testing::rowWithPayload(session.invocations(), QStringLiteral("Catcher"), "dropped"));
         const QJsonObject response = QJsonDocument::fromJson(record.payload).object();
@@ -171,7 +156,7 @@ private Q_SLOTS:
 
         // Unmap: the bucket is kept under the project again; the mapped folder is left alone.
         QTest::mouseClick(panel->unmapButton(), Qt::LeftButton);
-        QVERIFY(!QJsonDocument::fromJson(readFile(dir.filePath(QStringLiteral(".fnstudio/settings.json")))).object().contains(QStringLiteral("buckets")));
+        QVERIFY(!QJsonDocument::fromJson(readFile(project.filePath(QStringLiteral(".fnstudio/settings.json")))).object().contains(QStringLiteral("buckets")));
         QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::FolderRole).toString(), defaultFolder);
         QVERIFY(QFile::exists(target + QStringLiteral("/dropped photo.txt")));
         QVERIFY(triggers.isServing());

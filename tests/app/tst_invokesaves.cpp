@@ -6,38 +6,19 @@
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 
 #include <QAction>
 #include <QComboBox>
-#include <QDir>
-#include <QFile>
 #include <QProcess>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace fn;
+using namespace fn::test;
 
 namespace {
-
-bool copyTree(const QString &from, const QString &to)
-{
-    QDir().mkpath(to);
-    for (const QFileInfo &entry : QDir(from).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot)) {
-        const QString target = QDir(to).filePath(entry.fileName());
-        if (entry.isDir() ? !copyTree(entry.filePath(), target) : !QFile::copy(entry.filePath(), target))
-            return false;
-    }
-    return true;
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 bool chattr(const QString &flag, const QString &path)
 {
@@ -54,22 +35,19 @@ class TestInvokeSaves final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
+        StudioFixture::initTestCase();
     }
 
     void invokingSavesTheFunctionsFiles()
     {
-        QTemporaryDir dir;
-        QVERIFY(copyTree(QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello")), dir.path()));
-        const QString handler = dir.filePath(QStringLiteral("python/app.py"));
-        const QString otherFile = dir.filePath(QStringLiteral("node/index.mjs"));
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(dir.path());
+        const ProjectBuilder project = ProjectBuilder::fromExample(QStringLiteral("hello"));
+        const QString handler = project.filePath(QStringLiteral("python/app.py"));
+        const QString otherFile = project.filePath(QStringLiteral("node/index.mjs"));
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(studio.show());
+        studio.openProject(project.path());
         InvokeBar *bar = window.invokeBar();
         bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
         bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("greeting")));

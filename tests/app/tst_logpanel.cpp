@@ -3,6 +3,7 @@
 #include "logs/logpanel.h"
 #include "session/studiosession.h"
 #include "snapshotfixtures.h"
+#include "studiofixture.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -18,6 +19,7 @@
 
 using namespace fn;
 using namespace fn::testing;
+using fn::test::StudioFixture;
 
 class TestLogPanel final : public QObject
 {
@@ -30,7 +32,8 @@ private Q_SLOTS:
 
     void exportWritesTheFilteredLines()
     {
-        StudioSession session;
+        StudioFixture studio;
+        StudioSession &session = studio.session();
         LogPanel panel(session);
         session.logs().append(invocationLogs(record(1, 1, true, 0, 10), 1));
         session.logs().append(invocationLogs(record(2, 1, false, 100, 10, InvocationOutcome::FunctionError), 1));
@@ -62,7 +65,8 @@ private Q_SLOTS:
 
     void copyTakesTheSelectedLinesInOrder()
     {
-        StudioSession session;
+        StudioFixture studio;
+        StudioSession &session = studio.session();
         LogPanel panel(session);
         session.logs().append(invocationLogs(record(1, 1, true, 0, 10), 1));
         QItemSelectionModel *selection = panel.view()->selectionModel();

@@ -22,12 +22,13 @@
 #include "result/resultmodel.h"
 #include "result/resultpanel.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
 #include "snapshotfixtures.h"
+#include "studiofixture.h"
 #include "timeline/timelinemodel.h"
 #include "timeline/timelinepanel.h"
 #include "timeline/timelineview.h"
 
-#include <QSettings>
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QCheckBox>
@@ -37,14 +38,13 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QDockWidget>
-#include <QStandardPaths>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 
 using namespace fn;
 using namespace fn::testing;
+using namespace fn::test;
 
 class TestMainWindow final : public QObject
 {
@@ -52,14 +52,13 @@ class TestMainWindow final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear(); // settings saved by an earlier run (burst size, invoke type) must not steer this one
+        StudioFixture::initTestCase();
     }
 
     void panelsComeFromTheTable()
     {
-        StudioSession session;
-        MainWindow window(session);
+        StudioFixture studio;
+        MainWindow &window = studio.window();
         const auto table = panelTable();
         QVERIFY(table.size() >= 8);
         QSet<QString> ids;
@@ -93,56 +92,56 @@ private Q_SLOTS:
 
     void layoutRoundTrip()
     {
-        StudioSession session;
+        StudioFixture studio;
         QByteArray saved;
         {
-            MainWindow window(session);
-            window.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&window));
-            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("result"))), Qt::RightDockWidgetArea);
+            const auto window = studio.newWindow();
+            window->show();
+            QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+            QCOMPARE(window->dockWidgetArea(window->dock(QStringLiteral("result"))), Qt::RightDockWidgetArea);
             // Move the logs to the left and hide the metrics, as a user might.
-            window.addDockWidget(Qt::LeftDockWidgetArea, window.dock(QStringLiteral("logs")));
-            window.dock(QStringLiteral("metrics"))->hide();
-            saved = window.saveLayout();
+            window->addDockWidget(Qt::LeftDockWidgetArea, window->dock(QStringLiteral("logs")));
+            window->dock(QStringLiteral("metrics"))->hide();
+            saved = window->saveLayout();
         }
         {
-            MainWindow window(session);
-            window.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&window));
-            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::BottomDockWidgetArea);
-            QVERIFY(window.restoreLayout(saved));
-            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::LeftDockWidgetArea);
-            QVERIFY(window.dock(QStringLiteral("metrics"))->isHidden());
+            const auto window = studio.newWindow();
+            window->show();
+            QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+            QCOMPARE(window->dockWidgetArea(window->dock(QStringLiteral("logs"))), Qt::BottomDockWidgetArea);
+            QVERIFY(window->restoreLayout(saved));
+            QCOMPARE(window->dockWidgetArea(window->dock(QStringLiteral("logs"))), Qt::LeftDockWidgetArea);
+            QVERIFY(window->dock(QStringLiteral("metrics"))->isHidden());
             // A layout of another version (or garbage) is ignored and the default applies.
             QMainWindow scratch;
-            QVERIFY(!window.restoreLayout(QByteArray("not a layout")));
-            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::BottomDockWidgetArea);
-            QVERIFY(!window.dock(QStringLiteral("metrics"))->isHidden());
-            QVERIFY(window.restoreLayout(saved));
+            QVERIFY(!window->restoreLayout(QByteArray("not a layout")));
+            QCOMPARE(window->dockWidgetArea(window->dock(QStringLiteral("logs"))), Qt::BottomDockWidgetArea);
+            QVERIFY(!window->dock(QStringLiteral("metrics"))->isHidden());
+            QVERIFY(window->restoreLayout(saved));
             QByteArray otherVersion;
             {
-                MainWindow other(session);
-                otherVersion = other.saveState(MainWindow::layoutVersion + 1);
+                const auto other = studio.newWindow();
+                otherVersion = other->saveState(MainWindow::layoutVersion + 1);
             }
-            QVERIFY(!window.restoreLayout(otherVersion));
-            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::BottomDockWidgetArea);
+            QVERIFY(!window->restoreLayout(otherVersion));
+            QCOMPARE(window->dockWidgetArea(window->dock(QStringLiteral("logs"))), Qt::BottomDockWidgetArea);
         }
     }
 
     void layoutIsSavedOnClose()
     {
         QCoreApplication::setOrganizationName(QStringLiteral("fnstudio-tests"));
-        StudioSession session;
+        StudioFixture studio;
         {
-            MainWindow window(session);
-            window.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&window));
-            window.addDockWidget(Qt::TopDockWidgetArea, window.dock(QStringLiteral("memory")));
-            QVERIFY(window.close());
+            const auto window = studio.newWindow();
+            window->show();
+            QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+            window->addDockWidget(Qt::TopDockWidgetArea, window->dock(QStringLiteral("memory")));
+            QVERIFY(window->close());
         }
         const QByteArray saved = settings::get(settings::windowState);
         QVERIFY(!saved.isEmpty());
-        MainWindow window(session);
+        MainWindow &window = studio.window();
         QVERIFY(window.restoreLayout(saved));
         QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("memory"))), Qt::TopDockWidgetArea);
         settings::set(settings::windowState, QByteArray());
@@ -153,8 +152,8 @@ private Q_SLOTS:
         // Bumping MainWindow::layoutVersion asks for resources/layouts/default.layout to be remade.
         QFile shipped(QStringLiteral(":/layouts/default.layout"));
         QVERIFY(shipped.open(QIODevice::ReadOnly));
-        StudioSession session;
-        MainWindow window(session);
+        StudioFixture studio;
+        MainWindow &window = studio.window();
         QVERIFY(window.restoreLayout(shipped.readAll()));
         for (const PanelSpec &spec : panelTable()) {
             QDockWidget *dock = window.dock(QLatin1StringView(spec.id));
@@ -171,12 +170,11 @@ private Q_SLOTS:
         // view or a tab; brought to the front, it has room to show its contents.
         QFile shipped(QStringLiteral(":/layouts/default.layout"));
         QVERIFY(shipped.open(QIODevice::ReadOnly));
-        StudioSession session;
-        MainWindow window(session);
+        StudioFixture studio;
+        MainWindow &window = studio.window();
         window.resize(1560, 960);
         QVERIFY(window.restoreLayout(shipped.readAll()));
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(studio.show());
         for (const PanelSpec &spec : panelTable()) {
             QDockWidget *dock = window.dock(QLatin1StringView(spec.id));
             QVERIFY2(!dock->isHidden(), spec.id);
@@ -205,32 +203,32 @@ private Q_SLOTS:
         // opens, and the two new docks go where the panel table puts them (tabs beside the timeline).
         QFile old(QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("tests/app/data/layout-v3.layout")));
         QVERIFY(old.open(QIODevice::ReadOnly));
-        StudioSession session;
+        StudioFixture studio;
         {
-            MainWindow window(session);
-            window.resize(1560, 960);
-            QVERIFY(window.restoreLayout(old.readAll()));
-            window.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&window));
-            QDockWidget *timeline = window.dock(QStringLiteral("timeline"));
+            const auto window = studio.newWindow();
+            window->resize(1560, 960);
+            QVERIFY(window->restoreLayout(old.readAll()));
+            window->show();
+            QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+            QDockWidget *timeline = window->dock(QStringLiteral("timeline"));
             for (const char *id : {"scheduler", "buckets"}) {
-                QDockWidget *dock = window.dock(QLatin1StringView(id));
+                QDockWidget *dock = window->dock(QLatin1StringView(id));
                 QVERIFY2(!dock->isHidden() && !dock->isFloating(), id);
-                QVERIFY2(window.tabifiedDockWidgets(timeline).contains(dock), id);
+                QVERIFY2(window->tabifiedDockWidgets(timeline).contains(dock), id);
             }
             QTRY_VERIFY(!timeline->visibleRegion().isEmpty());
-            QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("project"))), Qt::LeftDockWidgetArea);
+            QCOMPARE(window->dockWidgetArea(window->dock(QStringLiteral("project"))), Qt::LeftDockWidgetArea);
         }
         // A user's own older layout keeps the user's arrangement: the logs moved left stay left.
         QByteArray olderState;
         {
-            MainWindow window(session);
-            window.addDockWidget(Qt::LeftDockWidgetArea, window.dock(QStringLiteral("logs")));
+            const auto window = studio.newWindow();
+            window->addDockWidget(Qt::LeftDockWidgetArea, window->dock(QStringLiteral("logs")));
             for (const char *id : {"scheduler", "buckets"})
-                window.removeDockWidget(window.dock(QLatin1StringView(id)));
-            olderState = window.saveState(MainWindow::layoutVersion - 1);
+                window->removeDockWidget(window->dock(QLatin1StringView(id)));
+            olderState = window->saveState(MainWindow::layoutVersion - 1);
         }
-        MainWindow window(session);
+        MainWindow &window = studio.window();
         QVERIFY(window.restoreLayout(olderState));
         QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::LeftDockWidgetArea);
         QVERIFY(window.tabifiedDockWidgets(window.dock(QStringLiteral("timeline"))).contains(window.dock(QStringLiteral("scheduler"))));
@@ -239,10 +237,10 @@ private Q_SLOTS:
 
     void snapshotsReachEveryPanel()
     {
-        StudioSession session;
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        StudioFixture studio;
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(studio.show());
         QAbstractItemModelTester tester(&session.timeline(), QAbstractItemModelTester::FailureReportingMode::QtTest);
 
         const InvocationRecord cold = record(1, 1, true, 0, 25.5);
@@ -313,10 +311,11 @@ private Q_SLOTS:
 
     void projectTreeAndInvokeBar()
     {
-        const QString hello = QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello"));
-        StudioSession session;
-        MainWindow window(session);
-        window.openProject(hello);
+        const ProjectBuilder hello = ProjectBuilder::fromExample(QStringLiteral("hello"));
+        StudioFixture studio;
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        studio.openProject(hello.path());
         ProjectPanel *project = window.panel<ProjectPanel>(QStringLiteral("project"));
         QAbstractItemModelTester tester(&project->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QStringList names = [&] {
@@ -352,21 +351,19 @@ private Q_SLOTS:
 
     void brokenProjectIsReportedInTheWindow()
     {
-        QTemporaryDir dir;
-        QFile t(dir.filePath(QStringLiteral("template.yaml")));
-        QVERIFY(t.open(QIODevice::WriteOnly));
-        t.write("Resources:\n  Broken: [\n");
-        t.close();
-        StudioSession session;
-        MainWindow window(session);
-        window.openProject(dir.path());
+        ProjectBuilder broken;
+        broken.templateText("Resources:\n  Broken: [\n");
+        StudioFixture studio;
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        studio.openProject(broken.path());
         QVERIFY(window.messageBar()->isVisibleTo(&window));
         QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml")), qPrintable(window.messageBar()->text()));
 
         // The template stays in the tree; fixing and saving it re-reads the project.
         ProjectPanel *project = window.panel<ProjectPanel>(QStringLiteral("project"));
         QCOMPARE(project->model().rowCount(), 1);
-        CodeEditor *editor = window.editors()->openFile(dir.filePath(QStringLiteral("template.yaml")));
+        CodeEditor *editor = window.editors()->openFile(broken.templatePath());
         QVERIFY(editor);
         editor->setText(QStringLiteral("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fixed:\n    Type: AWS::Serverless::Function\n"
                                        "    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: .\n"));
@@ -379,18 +376,16 @@ private Q_SLOTS:
     {
         QCoreApplication::setOrganizationName(QStringLiteral("fnstudio-tests"));
         settings::set(settings::recentProjects, QStringList{QStringLiteral("/no/such/fnstudio/folder")});
-        const auto makeProject = [](const QTemporaryDir &dir) {
-            QFile t(dir.filePath(QStringLiteral("template.yaml")));
-            QVERIFY(t.open(QIODevice::WriteOnly));
-            t.write("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
-                    "    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: .\n");
-        };
-        QTemporaryDir first;
-        QTemporaryDir second;
-        makeProject(first);
-        makeProject(second);
-        StudioSession session;
-        MainWindow window(session);
+        ProjectBuilder first;
+        ProjectBuilder second;
+        for (ProjectBuilder *project : {&first, &second}) {
+            project->function(QStringLiteral("Fn"))
+                .runtime(QStringLiteral("python3.12"))
+                .handler(QStringLiteral("app.handler"))
+                .codeUri(QStringLiteral("."));
+        }
+        StudioFixture studio;
+        MainWindow &window = studio.window();
         window.openProject(first.path());
         window.openProject(second.path());
         const QStringList expected{QFileInfo(second.path()).absoluteFilePath(), QFileInfo(first.path()).absoluteFilePath()};

@@ -6,11 +6,11 @@
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 
-#include <QSettings>
 #include <QAction>
 #include <QComboBox>
-#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,12 +18,12 @@
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QSortFilterProxyModel>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
 using namespace fn;
+using namespace fn::test;
 
 class TestNewEventDialog final : public QObject
 {
@@ -31,8 +31,7 @@ class TestNewEventDialog final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear(); // settings saved by an earlier run (burst size, invoke type) must not steer this one
+        StudioFixture::initTestCase();
         QString error;
         QVERIFY2(NewEventDialog::loadDefaultCatalogue(&m_catalogue, &error), qPrintable(error));
         QVERIFY(m_catalogue.events().size() >= 68);
@@ -118,21 +117,15 @@ private Q_SLOTS:
 
     void theWindowAddsTheSavedEvent()
     {
-        QTemporaryDir project;
-        QFile yaml(project.filePath(QStringLiteral("template.yaml")));
-        QVERIFY(yaml.open(QIODevice::WriteOnly));
-        yaml.write("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
-                   "  Echo:\n    Type: AWS::Serverless::Function\n    Properties:\n"
-                   "      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n");
-        yaml.close();
-        QDir().mkpath(project.filePath(QStringLiteral("src")));
-        QFile handler(project.filePath(QStringLiteral("src/app.py")));
-        QVERIFY(handler.open(QIODevice::WriteOnly));
-        handler.write("def handler(event, context):\n    return event\n");
-        handler.close();
-        StudioSession session;
-        MainWindow window(session);
-        window.openProject(project.path());
+        ProjectBuilder project;
+        project.function(QStringLiteral("Echo"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .code(QStringLiteral("app.py"), "def handler(event, context):\n    return event\n");
+        StudioFixture studio;
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        studio.openProject(project.path());
         QCOMPARE(session.functions().size(), 1);
         QVERIFY(window.action(QStringLiteral("newEvent")));
         bool handled = false;

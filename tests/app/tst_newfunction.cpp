@@ -11,48 +11,24 @@
 #include "projecttree/projecttreemodel.h"
 #include "result/resultpanel.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
-#include <QDirIterator>
-#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
 using namespace fn;
+using namespace fn::test;
 
 namespace {
-
-bool copyTree(const QString &from, const QString &to)
-{
-    QDirIterator it(from, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        const QString relative = QDir(from).relativeFilePath(file);
-        if (relative.startsWith(QLatin1String(".fnstudio")))
-            continue;
-        const QString target = QDir(to).filePath(relative);
-        QDir().mkpath(QFileInfo(target).absolutePath());
-        if (!QFile::copy(file, target))
-            return false;
-    }
-    return true;
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 bool treeHasFunction(const ProjectTreeModel &model, const QString &name)
 {
@@ -76,7 +52,7 @@ class TestNewFunction final : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    ProjectBuilder m_project;
 
     // Opens File → New Function…, lets fill() drive the dialog, and returns what fill() returned.
     template<typename Fill>
@@ -100,11 +76,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear(); // settings saved by an earlier run must not steer this one
-        QVERIFY(m_dir.isValid());
-        const QString hello = QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello"));
-        QVERIFY(copyTree(hello, m_dir.path()));
+        StudioFixture::initTestCase();
+        m_project = ProjectBuilder::fromExample(QStringLiteral("hello"));
     }
 
     void addAndInvokeEachRuntime_data()
@@ -128,14 +101,13 @@ private Q_SLOTS:
         QFETCH(QString, handlerFile);
         QFETCH(QString, expected);
 
-        StudioSession session;
-        session.startEngine();
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
         QVERIFY(session.hasEngine());
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(m_dir.path());
-        const QByteArray before = readAll(m_dir.filePath(QStringLiteral("template.yaml")));
+        MainWindow &window = studio.window();
+        QVERIFY(studio.show());
+        studio.openProject(m_project.path());
+        const QByteArray before = readFile(m_project.filePath(QStringLiteral("template.yaml")));
 
         QString runtime;
         QString problem;
@@ -164,7 +136,7 @@ private Q_SLOTS:
             QCOMPARE(runtime, QStringLiteral("provided.al2023"));
 
         // The template gained the function and kept everything it had before it.
-        const QByteArray after = readAll(m_dir.filePath(QStringLiteral("template.yaml")));
+        const QByteArray after = readFile(m_project.filePath(QStringLiteral("template.yaml")));
         QVERIFY(after.startsWith(before));
         QVERIFY(after.contains(QByteArray("  " + name.toUtf8() + ":\n    Type: AWS::Serverless::Function\n")));
         QVERIFY(after.contains(QByteArray("      Runtime: " + runtime.toUtf8() + "\n")));
@@ -178,8 +150,8 @@ private Q_SLOTS:
         QVERIFY(treeHasFunction(tree->model(), name));
         InvokeBar *bar = window.invokeBar();
         QCOMPARE(bar->functionCombo()->currentText(), name);
-        QCOMPARE(bar->eventCombo()->currentData().toString(), m_dir.filePath(QStringLiteral("events/%1/event.json").arg(name)));
-        const QString handlerPath = m_dir.filePath(QStringLiteral("%1/%2").arg(name, handlerFile));
+        QCOMPARE(bar->eventCombo()->currentData().toString(), m_project.filePath(QStringLiteral("events/%1/event.json").arg(name)));
+        const QString handlerPath = m_project.filePath(QStringLiteral("%1/%2").arg(name, handlerFile));
         QVERIFY(window.editors()->currentEditor());
         QCOMPARE(window.editors()->currentEditor()->filePath(), handlerPath);
 
@@ -201,11 +173,11 @@ private Q_SLOTS:
 
     void refusalsAreShownInTheDialog()
     {
-        StudioSession session;
-        MainWindow window(session);
-        window.openProject(m_dir.path());
-        const QByteArray before = readAll(m_dir.filePath(QStringLiteral("template.yaml")));
-        QDir(m_dir.path()).mkpath(QStringLiteral("Leftover"));
+        StudioFixture studio;
+        MainWindow &window = studio.window();
+        studio.openProject(m_project.path());
+        const QByteArray before = readFile(m_project.filePath(QStringLiteral("template.yaml")));
+        QDir(m_project.path()).mkpath(QStringLiteral("Leftover"));
         QStringList shown;
         const bool refused = runDialog(window, [&](NewFunctionDialog *dialog) {
             bool ok = true;
@@ -220,7 +192,7 @@ private Q_SLOTS:
         QVERIFY2(shown.at(0).contains(QStringLiteral("already has 'HelloPython'")), qPrintable(shown.at(0)));
         QVERIFY2(shown.at(1).contains(QStringLiteral("letters and digits only")), qPrintable(shown.at(1)));
         QVERIFY2(shown.at(2).contains(QStringLiteral("folder Leftover already exists")), qPrintable(shown.at(2)));
-        QCOMPARE(readAll(m_dir.filePath(QStringLiteral("template.yaml"))), before);
+        QCOMPARE(readFile(m_project.filePath(QStringLiteral("template.yaml"))), before);
     }
 };
 

@@ -7,20 +7,18 @@
 #include "properties/environmentvariablemodel.h"
 #include "properties/propertiespanel.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 
-#include <QSettings>
 #include <QAbstractItemModelTester>
 #include <QComboBox>
-#include <QDir>
-#include <QFile>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace fn;
+using namespace fn::test;
 
 namespace {
 
@@ -44,10 +42,13 @@ const QByteArray Template = "# two functions\n"
                             "      Handler: app.handler\n"
                             "      CodeUri: src\n";
 
-QByteArray readAll(const QString &path)
+// The template as given, beside the code folder it names.
+ProjectBuilder makeProject(const QByteArray &text = Template)
 {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    ProjectBuilder project;
+    project.templateText(text)
+        .file(QStringLiteral("src/app.py"), "def handler(event, context):\n    return event\n");
+    return project;
 }
 
 std::optional<FunctionConfig> function(const StudioSession &session, const QString &name)
@@ -64,41 +65,19 @@ std::optional<FunctionConfig> function(const StudioSession &session, const QStri
 class TestPropertiesPanel final : public QObject
 {
     Q_OBJECT
-private:
-    QTemporaryDir m_dir;
-    QString m_templatePath;
-
-    QString makeProject(const QByteArray &text = Template)
-    {
-        static int n = 0;
-        const QString folder = m_dir.filePath(QStringLiteral("p%1").arg(++n));
-        QDir().mkpath(folder + QStringLiteral("/src"));
-        QFile app(folder + QStringLiteral("/src/app.py"));
-        if (!app.open(QIODevice::WriteOnly))
-            qFatal("cannot write app.py");
-        app.write("def handler(event, context):\n    return event\n");
-        app.close();
-        m_templatePath = folder + QStringLiteral("/template.yaml");
-        QFile t(m_templatePath);
-        if (!t.open(QIODevice::WriteOnly))
-            qFatal("cannot write template");
-        t.write(text);
-        return folder;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear(); // settings saved by an earlier run (burst size, invoke type) must not steer this one
-        QVERIFY(m_dir.isValid());
+        StudioFixture::initTestCase();
     }
 
     void editMemoryAndApply()
     {
-        StudioSession session;
-        MainWindow window(session);
-        QVERIFY(session.openProject(makeProject()));
+        const ProjectBuilder project = makeProject();
+        StudioFixture studio;
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(session.openProject(project.path()));
         auto *panel = window.panel<PropertiesPanel>(QStringLiteral("properties"));
         QVERIFY(panel);
         QAbstractItemModelTester tester(&panel->variables(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -118,7 +97,7 @@ private Q_SLOTS:
         QCOMPARE(reloaded.count(), 1);
         QByteArray expected = Template;
         expected.replace("MemorySize: 128 # small", "MemorySize: 1024 # small");
-        QCOMPARE(readAll(m_templatePath), expected);
+        QCOMPARE(readFile(project.templatePath()), expected);
         QCOMPARE(function(session, QStringLiteral("Hello"))->memoryMb, 1024);
         // The engine reuses only environments of the same configuration: the next call is cold.
         QVERIFY(ExecutionEnvironment::makeFingerprint(before)
@@ -131,9 +110,11 @@ private Q_SLOTS:
 
     void editVariablesAndConcurrency()
     {
-        StudioSession session;
-        MainWindow window(session);
-        QVERIFY(session.openProject(makeProject()));
+        const ProjectBuilder project = makeProject();
+        StudioFixture studio;
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(session.openProject(project.path()));
         auto *panel = window.panel<PropertiesPanel>(QStringLiteral("properties"));
         session.chooseTarget(QStringLiteral("Other"), {});
         QCOMPARE(panel->reservedSpin()->specialValueText(), panel->reservedSpin()->text());
@@ -148,10 +129,10 @@ private Q_SLOTS:
         const auto other = function(session, QStringLiteral("Other"));
         QCOMPARE(other->reservedConcurrency, std::optional<int>(4));
         QCOMPARE(other->environment, (QList<QPair<QString, QString>>{{QStringLiteral("TABLE"), QStringLiteral("orders")}}));
-        QVERIFY(readAll(m_templatePath).startsWith(Template));
+        QVERIFY(readFile(project.templatePath()).startsWith(Template));
 
         // A refused value is said in the window's message bar and nothing is written.
-        const QByteArray before = readAll(m_templatePath);
+        const QByteArray before = readFile(project.templatePath());
         session.chooseTarget(QStringLiteral("Hello"), {});
         EnvironmentVariableModel &hello = panel->variables();
         const int bad = hello.addVariable();
@@ -159,22 +140,24 @@ private Q_SLOTS:
         QVERIFY(!panel->apply());
         QVERIFY2(window.messageBar()->text().contains(QStringLiteral("AWS_REGION")),
                  qPrintable(window.messageBar()->text()));
-        QCOMPARE(readAll(m_templatePath), before);
+        QCOMPARE(readFile(project.templatePath()), before);
     }
 
     void variableFromGlobalsIsReportedNotRemoved()
     {
         QByteArray text = Template;
         text.replace("Resources:\n", "Globals:\n  Function:\n    Environment:\n      Variables:\n        STAGE: dev\nResources:\n");
-        StudioSession session;
-        MainWindow window(session);
-        QVERIFY(session.openProject(makeProject(text)));
+        const ProjectBuilder project = makeProject(text);
+        StudioFixture studio;
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(session.openProject(project.path()));
         auto *panel = window.panel<PropertiesPanel>(QStringLiteral("properties"));
         session.chooseTarget(QStringLiteral("Other"), {});
         QCOMPARE(panel->variables().rowCount(), 1);
         QVERIFY(panel->variables().removeRow(0));
         QVERIFY(panel->apply());
-        QCOMPARE(readAll(m_templatePath), text);
+        QCOMPARE(readFile(project.templatePath()), text);
         QVERIFY2(window.messageBar()->history().join(u'\n').contains(QStringLiteral("comes from Globals")),
                  qPrintable(window.messageBar()->history().join(u'\n')));
     }

@@ -10,26 +10,24 @@
 #include "scheduler/schedulemodel.h"
 #include "scheduler/schedulerpanel.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 #include "timeline/timelinemodel.h"
 #include "triggers/scheduler.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDir>
-#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace fn;
+using namespace fn::test;
 
 namespace {
 
@@ -44,26 +42,16 @@ const QByteArray Template = "AWSTemplateFormatVersion: '2010-09-09'\n"
                             "      CodeUri: src/\n"
                             "      Timeout: 5\n";
 
-void writeFile(const QString &path, const QByteArray &text)
+// The template as given (the schedule tests compare it byte for byte), and a handler that says
+// what scheduled event it was given.
+ProjectBuilder echoProject()
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
-
-void makeProject(const QString &dir)
-{
-    writeFile(dir + QStringLiteral("/template.yaml"), Template);
-    writeFile(dir + QStringLiteral("/src/app.py"),
+    ProjectBuilder project;
+    project.templateText(Template)
+        .file(QStringLiteral("src/app.py"),
               "def handler(event, context):\n"
               "    return {'source': event.get('source'), 'detail-type': event.get('detail-type')}\n");
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    return project;
 }
 
 ScheduleState state(const QString &event, const QString &expression, bool enabled = true)
@@ -93,8 +81,7 @@ class TestSchedulerPanel final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
+        StudioFixture::initTestCase();
     }
 
     void modelAdoptsSnapshots()
@@ -174,12 +161,10 @@ private Q_SLOTS:
 
     void emptyProjectSaysSoWithTheNote()
     {
-        QTemporaryDir dir;
-        makeProject(dir.path());
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.openProject(dir.path());
+        const ProjectBuilder project = echoProject();
+        StudioFixture studio(StudioFixture::Engine::Started);
+        MainWindow &window = studio.window();
+        studio.openProject(project.path());
         auto *panel = window.panel<SchedulerPanel>(QStringLiteral("scheduler"));
         QVERIFY(panel);
         QTRY_VERIFY(panel->emptyLabel()->text().contains(QStringLiteral("no schedules")));
@@ -190,12 +175,11 @@ private Q_SLOTS:
 
     void chosenClockSpeedSurvivesAReload()
     {
-        QTemporaryDir dir;
-        makeProject(dir.path());
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.openProject(dir.path());
+        const ProjectBuilder project = echoProject();
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        studio.openProject(project.path());
         auto *panel = window.panel<SchedulerPanel>(QStringLiteral("scheduler"));
         QTRY_VERIFY(panel->addButton()->isEnabled());
         QVERIFY(panel->speedCombo()->isEnabled());
@@ -213,17 +197,15 @@ private Q_SLOTS:
 
     void addedScheduleIsWrittenAndFiresOnTheStudioClock()
     {
-        QTemporaryDir dir;
-        makeProject(dir.path());
-        StudioSession session;
-        session.startEngine();
+        const ProjectBuilder project = echoProject();
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
         // A manual clock stands in for the accelerated one: the test steps a day's minutes itself.
         const auto clock = session.engine()->clock();
         clock->setManual(QDateTime::fromString(QStringLiteral("2026-01-05T08:30:00Z"), Qt::ISODate).toMSecsSinceEpoch());
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(dir.path());
+        MainWindow &window = studio.window();
+        QVERIFY(studio.show());
+        studio.openProject(project.path());
         auto *panel = window.panel<SchedulerPanel>(QStringLiteral("scheduler"));
         QAbstractItemModelTester tester(panel->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QTRY_VERIFY(panel->addButton()->isEnabled());
@@ -238,7 +220,7 @@ private Q_SLOTS:
         panel->form()->addButton()->click();
 
         // Exactly the event's lines were added to template.yaml.
-        QCOMPARE(readFile(dir.filePath(QStringLiteral("template.yaml"))),
+        QCOMPARE(readFile(project.templatePath()),
                  Template + "      Events:\n"
                             "        Every5:\n"
                             "          Type: Schedule\n"
@@ -289,7 +271,7 @@ private Q_SLOTS:
         panel->form()->expressionEdit()->setText(QStringLiteral("cron(0 9 ? * MON-FRI *)"));
         QCOMPARE(panel->form()->previewTimes().first(), utc("2026-01-05T09:00:00Z")); // the clock is at 08:45 on a Monday
         panel->form()->addButton()->click();
-        QCOMPARE(readFile(dir.filePath(QStringLiteral("template.yaml"))),
+        QCOMPARE(readFile(project.templatePath()),
                  Template + "      Events:\n"
                             "        Every5:\n"
                             "          Type: Schedule\n"

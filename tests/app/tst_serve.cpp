@@ -10,6 +10,8 @@
 #include "session/studiosession.h"
 #include "workspace/triggerhost.h"
 #include "workspace/workspace.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 #include "timeline/timelinemodel.h"
 #include "engine/engine.h"
 #include "workspace/triggerhost.h"
@@ -19,58 +21,42 @@
 #include <QDialogButtonBox>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QDir>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace fn;
+using namespace fn::test;
 
 namespace {
 
-void writeFile(const QString &path, const QByteArray &text)
+// One Python function, also behind an HTTP API route.
+ProjectBuilder echoProject()
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
-
-void makeProject(const QString &dir)
-{
-    writeFile(dir + QStringLiteral("/template.yaml"),
-              "AWSTemplateFormatVersion: '2010-09-09'\n"
-              "Transform: AWS::Serverless-2016-10-31\n"
-              "Resources:\n"
-              "  Echo:\n"
-              "    Type: AWS::Serverless::Function\n"
-              "    Properties:\n"
-              "      Runtime: python3.12\n"
-              "      Handler: app.handler\n"
-              "      CodeUri: src/\n"
-              "      Timeout: 5\n"
-              "      Events:\n"
-              "        Hello:\n"
-              "          Type: HttpApi\n"
-              "          Properties:\n"
-              "            Path: /hello\n"
-              "            Method: GET\n");
-    writeFile(dir + QStringLiteral("/src/app.py"),
+    ProjectBuilder project;
+    project.function(QStringLiteral("Echo"))
+        .runtime(QStringLiteral("python3.12"))
+        .handler(QStringLiteral("app.handler"))
+        .properties("Timeout: 5\n"
+                    "Events:\n"
+                    "  Hello:\n"
+                    "    Type: HttpApi\n"
+                    "    Properties:\n"
+                    "      Path: /hello\n"
+                    "      Method: GET\n")
+        .code(QStringLiteral("app.py"),
               "def handler(event, context):\n"
               "    if 'rawPath' in event:\n"
               "        return {'statusCode': 200, 'body': 'hello from ' + event['rawPath']}\n"
               "    return {'hello': event.get('name', 'nobody')}\n");
+    return project;
 }
 
 // Waits for the reply (the event loop keeps running, so the studio handles what it adopts).
@@ -90,8 +76,7 @@ class TestServe final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
+        StudioFixture::initTestCase();
     }
 
     void invocationsOverHttpShowOnTheTimeline()
@@ -100,14 +85,12 @@ private Q_SLOTS:
         settings::set(settings::serveInvokePort, 0);
         settings::set(settings::serveApiPort, 0);
         settings::set(settings::serveS3Port, 0);
-        QTemporaryDir dir;
-        makeProject(dir.path());
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(dir.path());
+        const ProjectBuilder project = echoProject();
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(studio.show());
+        studio.openProject(project.path());
         Workspace &triggers = session.workspace();
         QTRY_VERIFY(triggers.triggers());
 
@@ -188,14 +171,12 @@ private Q_SLOTS:
         QCOMPARE(settings::get(settings::serveHost), QStringLiteral("0.0.0.0"));
         QCOMPARE(settings::get(settings::serveInvokePort), 0);
 
-        QTemporaryDir dir;
-        makeProject(dir.path());
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(dir.path());
+        const ProjectBuilder project = echoProject();
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(studio.show());
+        studio.openProject(project.path());
         Workspace &triggers = session.workspace();
         QTRY_VERIFY(triggers.triggers());
         QVERIFY(window.action(QStringLiteral("serveSettings")));
@@ -222,14 +203,12 @@ private Q_SLOTS:
         settings::set(settings::serveInvokePort, int(occupied.serverPort()));
         settings::set(settings::serveApiPort, 0);
         settings::set(settings::serveS3Port, 0);
-        QTemporaryDir dir;
-        makeProject(dir.path());
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(dir.path());
+        const ProjectBuilder project = echoProject();
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(studio.show());
+        studio.openProject(project.path());
         QTRY_VERIFY(session.workspace().triggers());
 
         QAction *serve = window.action(QStringLiteral("serve"));

@@ -11,10 +11,10 @@
 #include "queues/sqsqueuessection.h"
 #include "queues/sqssenddialog.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 
 #include <QAbstractItemModelTester>
-#include <QDir>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -22,65 +22,51 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTabWidget>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 
 using namespace fn;
+using namespace fn::test;
 
 namespace {
 
-const QByteArray Template = "AWSTemplateFormatVersion: '2010-09-09'\n"
-                            "Transform: AWS::Serverless-2016-10-31\n"
-                            "Resources:\n"
-                            "  Orders:\n"
-                            "    Type: AWS::SQS::Queue\n"
-                            "    Properties:\n"
-                            "      VisibilityTimeout: 45\n"
-                            "      RedrivePolicy:\n"
-                            "        deadLetterTargetArn: !GetAtt OrdersDlq.Arn\n"
-                            "        maxReceiveCount: 3\n"
-                            "  OrdersDlq:\n"
-                            "    Type: AWS::SQS::Queue\n"
-                            "  Payments:\n"
-                            "    Type: AWS::SQS::Queue\n"
-                            "    Properties:\n"
-                            "      FifoQueue: true\n"
-                            "  Worker:\n"
-                            "    Type: AWS::Serverless::Function\n"
-                            "    Properties:\n"
-                            "      Runtime: python3.12\n"
-                            "      Handler: app.handler\n"
-                            "      CodeUri: src/\n"
-                            "      Timeout: 5\n"
-                            "      Events:\n"
-                            "        FromOrders:\n"
-                            "          Type: SQS\n"
-                            "          Properties:\n"
-                            "            Queue: !GetAtt Orders.Arn\n"
-                            "            BatchSize: 5\n";
-
-void writeFile(const QString &path, const QByteArray &text)
+// A standard queue with a dead-letter queue, a FIFO queue, and a Python function the standard
+// queue's messages invoke in batches.
+ProjectBuilder queueProject()
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
-
-void makeProject(const QString &dir)
-{
-    writeFile(dir + QStringLiteral("/template.yaml"), Template);
-    writeFile(dir + QStringLiteral("/src/app.py"),
+    ProjectBuilder project;
+    project
+        .resource(QStringLiteral("Orders"),
+                  "Type: AWS::SQS::Queue\n"
+                  "Properties:\n"
+                  "  VisibilityTimeout: 45\n"
+                  "  RedrivePolicy:\n"
+                  "    deadLetterTargetArn: !GetAtt OrdersDlq.Arn\n"
+                  "    maxReceiveCount: 3\n")
+        .resource(QStringLiteral("OrdersDlq"), "Type: AWS::SQS::Queue\n")
+        .resource(QStringLiteral("Payments"),
+                  "Type: AWS::SQS::Queue\n"
+                  "Properties:\n"
+                  "  FifoQueue: true\n")
+        .function(QStringLiteral("Worker"))
+        .runtime(QStringLiteral("python3.12"))
+        .handler(QStringLiteral("app.handler"))
+        .properties("Timeout: 5\n"
+                    "Events:\n"
+                    "  FromOrders:\n"
+                    "    Type: SQS\n"
+                    "    Properties:\n"
+                    "      Queue: !GetAtt Orders.Arn\n"
+                    "      BatchSize: 5\n")
+        .code(QStringLiteral("app.py"),
               "import json\n"
               "def handler(event, context):\n"
               "    records = event['Records']\n"
               "    return {'source': records[0]['eventSource'], 'bodies': [r['body'] for r in records],\n"
               "            'attributes': records[0]['messageAttributes']}\n");
+    return project;
 }
 
 SqsQueueMessage message(const QString &id, const QByteArray &body, qint64 visibleAtMs, int receives = 0)
@@ -103,8 +89,7 @@ class TestSqsQueues final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
+        StudioFixture::initTestCase();
     }
 
     void queueModelCountsAndKeepsRowsWhileCountsMove()
@@ -236,12 +221,11 @@ private Q_SLOTS:
 
     void sendFromTheStudioInvokesTheMappedFunction()
     {
-        QTemporaryDir dir;
-        makeProject(dir.path());
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.openProject(dir.path());
+        const ProjectBuilder project = queueProject();
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        studio.openProject(project.path());
         auto *panel = window.panel<QueuesPanel>(QStringLiteral("queues"));
         QVERIFY(panel);
         SqsQueuesSection *sqs = panel->sqsSection();

@@ -11,23 +11,23 @@
 #include "result/resultmodel.h"
 #include "result/resultpanel.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 #include "timeline/timelinemodel.h"
 #include "timeline/timelinepanel.h"
 #include "timeline/timelineview.h"
 
-#include <QSettings>
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDir>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTest>
 
 using namespace fn;
+using namespace fn::test;
 
 class TestStudioEndToEnd final : public QObject
 {
@@ -35,20 +35,18 @@ class TestStudioEndToEnd final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear(); // settings saved by an earlier run (burst size, invoke type) must not steer this one
+        StudioFixture::initTestCase();
     }
 
     void coldThenWarm()
     {
-        const QString hello = QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello"));
-        StudioSession session;
-        session.startEngine();
+        const ProjectBuilder hello = ProjectBuilder::fromExample(QStringLiteral("hello"));
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
         QVERIFY(session.hasEngine());
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(hello);
+        MainWindow &window = studio.window();
+        QVERIFY(studio.show());
+        studio.openProject(hello.path());
         InvokeBar *bar = window.invokeBar();
         bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
         const int greeting = bar->eventCombo()->findText(QStringLiteral("greeting"));
@@ -153,11 +151,11 @@ private Q_SLOTS:
 
     void burstWithProgressAndCancel()
     {
-        const QString hello = QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello"));
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.openProject(hello);
+        const ProjectBuilder hello = ProjectBuilder::fromExample(QStringLiteral("hello"));
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        studio.openProject(hello.path());
         InvokeBar *bar = window.invokeBar();
         bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
 

@@ -8,17 +8,16 @@
 #include "properties/propertiespanel.h"
 #include "scheduler/schedulerpanel.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 
 #include <QComboBox>
-#include <QDir>
-#include <QFile>
-#include <QSettings>
+#include <QFileInfo>
 #include <QSpinBox>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace fn;
+using namespace fn::test;
 
 namespace {
 
@@ -32,38 +31,29 @@ const QByteArray Template = "Transform: AWS::Serverless-2016-10-31\n"
                             "      CodeUri: src\n"
                             "      MemorySize: 128 # small\n";
 
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 } // namespace
 
 class TestTemplateReload final : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    ProjectBuilder m_project; // one project: the second test edits what the first applied
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        QVERIFY(m_dir.isValid());
-        QDir().mkpath(m_dir.filePath(QStringLiteral("src")));
-        QFile t(m_dir.filePath(QStringLiteral("template.yaml")));
-        QVERIFY(t.open(QIODevice::WriteOnly));
-        t.write(Template);
+        StudioFixture::initTestCase();
+        m_project.templateText(Template)
+            .file(QStringLiteral("src/app.py"), "def handler(event, context):\n    return event\n");
     }
 
     void openTabFollowsAppliedProperties()
     {
-        const QString templatePath = m_dir.filePath(QStringLiteral("template.yaml"));
-        StudioSession session;
-        MainWindow window(session);
-        QVERIFY(session.openProject(m_dir.path()));
+        const QString templatePath = m_project.templatePath();
+        StudioFixture studio;
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(session.openProject(m_project.path()));
         auto *panel = window.panel<PropertiesPanel>(QStringLiteral("properties"));
         session.chooseTarget(QStringLiteral("Hello"), {});
         CodeEditor *tab = window.editors()->openFile(templatePath);
@@ -73,8 +63,8 @@ private Q_SLOTS:
         // Unmodified tab: it shows what Apply wrote, and stays unmodified.
         panel->memorySpin()->setValue(512);
         QVERIFY(panel->apply());
-        QVERIFY(readAll(templatePath).contains("MemorySize: 512 # small"));
-        QCOMPARE(tab->text().toUtf8(), readAll(templatePath));
+        QVERIFY(readFile(templatePath).contains("MemorySize: 512 # small"));
+        QCOMPARE(tab->text().toUtf8(), readFile(templatePath));
         QVERIFY(!tab->isModified());
 
         // Unsaved edits, and the user keeps them: the tab keeps its text, the file has the apply,
@@ -96,8 +86,8 @@ private Q_SLOTS:
         QCOMPARE(asked, 1);
         QCOMPARE(tab->text(), edited);
         QVERIFY(tab->isModified());
-        QVERIFY(readAll(templatePath).contains("MemorySize: 1024 # small"));
-        QVERIFY(!readAll(templatePath).contains("# my note"));
+        QVERIFY(readFile(templatePath).contains("MemorySize: 1024 # small"));
+        QVERIFY(!readFile(templatePath).contains("# my note"));
         QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml changed on disk")),
                  qPrintable(window.messageBar()->text()));
 
@@ -109,17 +99,18 @@ private Q_SLOTS:
         panel->memorySpin()->setValue(256);
         QVERIFY(panel->apply());
         QCOMPARE(asked, 2);
-        QVERIFY(readAll(templatePath).contains("MemorySize: 256 # small"));
-        QCOMPARE(tab->text().toUtf8(), readAll(templatePath));
+        QVERIFY(readFile(templatePath).contains("MemorySize: 256 # small"));
+        QCOMPARE(tab->text().toUtf8(), readFile(templatePath));
         QVERIFY(!tab->isModified());
     }
 
     void openTabFollowsScheduleEdits()
     {
-        const QString templatePath = m_dir.filePath(QStringLiteral("template.yaml"));
-        StudioSession session;
-        MainWindow window(session);
-        QVERIFY(session.openProject(m_dir.path()));
+        const QString templatePath = m_project.templatePath();
+        StudioFixture studio;
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        QVERIFY(session.openProject(m_project.path()));
         auto *panel = window.panel<SchedulerPanel>(QStringLiteral("scheduler"));
         CodeEditor *tab = window.editors()->openFile(templatePath);
         QVERIFY(tab);
@@ -134,8 +125,8 @@ private Q_SLOTS:
 
         // Unmodified tab: Add Schedule's lines appear in it at once, nobody is asked.
         QVERIFY(panel->addSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("cron(0 2 * * ? *)"), true));
-        QVERIFY(readAll(templatePath).contains("Schedule: cron(0 2 * * ? *)"));
-        QCOMPARE(tab->text().toUtf8(), readAll(templatePath));
+        QVERIFY(readFile(templatePath).contains("Schedule: cron(0 2 * * ? *)"));
+        QCOMPARE(tab->text().toUtf8(), readFile(templatePath));
         QVERIFY(!tab->isModified());
         QCOMPARE(asked, 0);
 
@@ -147,8 +138,8 @@ private Q_SLOTS:
         QVERIFY2(askedWhy.contains(QStringLiteral("Nightly")), qPrintable(askedWhy));
         QCOMPARE(tab->text(), edited);
         QVERIFY(tab->isModified());
-        QVERIFY(readAll(templatePath).contains("Schedule: rate(2 hours)"));
-        QVERIFY(!readAll(templatePath).contains("# my schedule note"));
+        QVERIFY(readFile(templatePath).contains("Schedule: rate(2 hours)"));
+        QVERIFY(!readFile(templatePath).contains("# my schedule note"));
         QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml changed on disk")),
                  qPrintable(window.messageBar()->text()));
 
@@ -156,8 +147,8 @@ private Q_SLOTS:
         reload = true;
         QVERIFY(panel->editSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("rate(3 hours)")));
         QCOMPARE(asked, 2);
-        QVERIFY(readAll(templatePath).contains("Schedule: rate(3 hours)"));
-        QCOMPARE(tab->text().toUtf8(), readAll(templatePath));
+        QVERIFY(readFile(templatePath).contains("Schedule: rate(3 hours)"));
+        QCOMPARE(tab->text().toUtf8(), readFile(templatePath));
         QVERIFY(!tab->isModified());
     }
 };

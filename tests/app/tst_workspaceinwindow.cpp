@@ -9,6 +9,8 @@
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -22,26 +24,13 @@
 
 using namespace fn;
 
-namespace {
-
-bool copyTree(const QString &from, const QString &to)
-{
-    QDir().mkpath(to);
-    for (const QFileInfo &entry : QDir(from).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot)) {
-        const QString target = QDir(to).filePath(entry.fileName());
-        if (entry.isDir() ? !copyTree(entry.filePath(), target) : !QFile::copy(entry.filePath(), target))
-            return false;
-    }
-    return true;
-}
-
-} // namespace
+using namespace fn::test;
 
 class TestWorkspaceInWindow final : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    ProjectBuilder m_project = ProjectBuilder::fromExample(QStringLiteral("hello"));
 
     void invokeAndWait(MainWindow &window, StudioSession &session, InvocationRecord *record)
     {
@@ -55,21 +44,17 @@ class TestWorkspaceInWindow final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        QVERIFY(copyTree(QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("resources/examples/hello")),
-                         m_dir.path()));
+        StudioFixture::initTestCase();
     }
 
     void aHandlerSavedInTheEditorRunsColdOnTheNewCode()
     {
-        const QString handler = m_dir.filePath(QStringLiteral("python/app.py"));
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(m_dir.path());
+        const QString handler = m_project.filePath(QStringLiteral("python/app.py"));
+        StudioFixture studio(StudioFixture::Engine::Started);
+        QVERIFY(studio.show());
+        studio.openProject(m_project.path());
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
         InvokeBar *bar = window.invokeBar();
         bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
         bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("greeting")));
@@ -109,13 +94,12 @@ private Q_SLOTS:
 
     void aBrokenThenMendedTemplateKeepsTheProjectUsable()
     {
-        const QString templatePath = m_dir.filePath(QStringLiteral("template.yaml"));
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openProject(m_dir.path());
+        const QString templatePath = m_project.filePath(QStringLiteral("template.yaml"));
+        StudioFixture studio(StudioFixture::Engine::Started);
+        QVERIFY(studio.show());
+        studio.openProject(m_project.path());
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
         InvokeBar *bar = window.invokeBar();
         QCOMPARE(bar->functionCombo()->count(), 2);
 

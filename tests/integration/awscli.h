@@ -3,6 +3,8 @@
 // set-up leaking in (no profile, real keys or endpoints), and `fnstudio-cli serve` started on free
 // ports, its addresses read from what it prints.
 
+#include "projectbuilder.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -25,12 +27,7 @@ struct AwsRun
     QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
 };
 
-inline bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(content) == content.size();
-}
+using fn::test::writeFile;
 
 // Debian's awscli first: a user-level shim earlier in PATH may be another version or broken.
 inline QString findAws()

@@ -2,39 +2,15 @@
 // events are queued and one is in flight, then a restart that delivers every accepted event;
 // bursts with their throttles; the queue commands on a dead-letter queue.
 
-#include <QDir>
+#include "projectbuilder.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
-
-const QByteArray Template = R"YAML(AWSTemplateFormatVersion: '2010-09-09'
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Hold:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      CodeUri: src/
-      Timeout: 60
-      ReservedConcurrentExecutions: 1
-  Fail:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      CodeUri: src/
-      DeadLetterQueue:
-        Type: SQS
-        TargetArn: arn:aws:sqs:us-east-1:123456789012:fail-dlq
-      EventInvokeConfig:
-        MaximumRetryAttempts: 0
-)YAML";
 
 // Blocks until the project's marker file exists (the code folder is visible read-only as /var/task).
 const QByteArray Handler = R"PY(
@@ -60,17 +36,7 @@ struct Result
 class TestAsyncCli final : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_project;
-
-    QString path(const QString &relative) const { return QDir(m_project.path()).filePath(relative); }
-
-    void write(const QString &relative, const QByteArray &content) const
-    {
-        QDir().mkpath(QFileInfo(path(relative)).absolutePath());
-        QFile f(path(relative));
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(content);
-    }
+    fn::test::ProjectBuilder m_project;
 
     Result cli(const QStringList &arguments, const QByteArray &stdinData = {}) const
     {
@@ -86,13 +52,25 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        write(QStringLiteral("template.yaml"), Template);
-        write(QStringLiteral("src/app.py"), Handler);
+        // Hold waits for its marker file, one at a time; Fail's events go to its dead-letter queue.
+        m_project.function(QStringLiteral("Hold"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .properties("Timeout: 60\nReservedConcurrentExecutions: 1\n")
+            .code(QStringLiteral("app.py"), Handler)
+            .function(QStringLiteral("Fail"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .properties("DeadLetterQueue:\n"
+                        "  Type: SQS\n"
+                        "  TargetArn: arn:aws:sqs:us-east-1:123456789012:fail-dlq\n"
+                        "EventInvokeConfig:\n"
+                        "  MaximumRetryAttempts: 0\n");
     }
 
     void killedRunIsDeliveredByTheNext()
     {
-        QFile::remove(path(QStringLiteral("src/go")));
+        QFile::remove(m_project.filePath(QStringLiteral("src/go")));
         QProcess first;
         first.start(QStringLiteral(FN_CLI), {QStringLiteral("invoke"), QStringLiteral("Hold"), QStringLiteral("--type"),
                                              QStringLiteral("Event"), QStringLiteral("--repeat"), QStringLiteral("3"),
@@ -111,7 +89,7 @@ private Q_SLOTS:
         const QList<QByteArray> accepted = out.trimmed().split('\n');
         QCOMPARE(accepted.size(), 3);
 
-        write(QStringLiteral("src/go"), "go");
+        m_project.file(QStringLiteral("src/go"), "go");
         const Result second = cli({QStringLiteral("queue"), QStringLiteral("run")});
         QCOMPARE(second.exitCode, 0);
         QVERIFY2(second.err.contains("fnstudio-cli: recovered 3 accepted events"), second.err.constData());
@@ -123,7 +101,7 @@ private Q_SLOTS:
 
     void burstPrintsThrottles()
     {
-        write(QStringLiteral("src/go"), "go");
+        m_project.file(QStringLiteral("src/go"), "go");
         const Result r = cli({QStringLiteral("invoke"), QStringLiteral("Fail"), QStringLiteral("--repeat"),
                               QStringLiteral("5"), QStringLiteral("--concurrency"), QStringLiteral("2"),
                               QStringLiteral("--account-limit"), QStringLiteral("0")});
@@ -157,18 +135,15 @@ private Q_SLOTS:
 
     void foreignDatabaseIsRefused()
     {
-        QTemporaryDir other;
-        QDir(other.path()).mkpath(QStringLiteral(".fnstudio"));
-        QFile::copy(path(QStringLiteral("template.yaml")), QDir(other.path()).filePath(QStringLiteral("template.yaml")));
-        QFile db(QDir(other.path()).filePath(QStringLiteral(".fnstudio/fnstudio.db")));
-        QVERIFY(db.open(QIODevice::WriteOnly));
-        db.write("not a database");
-        db.close();
+        fn::test::ProjectBuilder other;
+        other.templateText(m_project.templateText())
+            .file(QStringLiteral(".fnstudio/fnstudio.db"), "not a database");
+        const QString db = other.filePath(QStringLiteral(".fnstudio/fnstudio.db"));
         QProcess p;
         p.start(QStringLiteral(FN_CLI), {QStringLiteral("queue"), QStringLiteral("list"), QStringLiteral("--project"), other.path()});
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 2);
-        QVERIFY(p.readAllStandardError().contains(QByteArray(db.fileName().toUtf8() + " is not an fnstudio database")));
+        QVERIFY(p.readAllStandardError().contains(QByteArray(db.toUtf8() + " is not an fnstudio database")));
     }
 };
 

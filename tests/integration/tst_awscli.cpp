@@ -19,19 +19,6 @@ using namespace fntest;
 
 namespace {
 
-constexpr const char *Template = R"(AWSTemplateFormatVersion: '2010-09-09'
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Greeter:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      CodeUri: src/
-      MemorySize: 256
-      Timeout: 5
-)";
-
 constexpr const char *Handler = R"PY(
 def handler(event, context):
     print("handling", event.get("name", "nobody"))
@@ -47,6 +34,7 @@ class TestAwsCli : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
+    fn::test::ProjectBuilder m_project;
     QString m_aws;
     QProcess m_serve;
     QByteArray m_serveErr;
@@ -79,13 +67,16 @@ private Q_SLOTS:
             QFAIL(awsMissing());
 
         QVERIFY(m_dir.isValid());
-        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("project/template.yaml")), Template));
-        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("project/src/app.py")), Handler));
+        m_project.function(QStringLiteral("Greeter"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .properties("MemorySize: 256\nTimeout: 5\n")
+            .code(QStringLiteral("app.py"), Handler);
         m_awsEnv = isolatedAwsEnvironment(m_dir.path());
 
         // Port 0: the server picks a free port and prints it.
         m_serve.start(QStringLiteral(FN_CLI), {QStringLiteral("serve"), QStringLiteral("--project"),
-                                               m_dir.filePath(QStringLiteral("project")), QStringLiteral("--port"),
+                                               m_project.path(), QStringLiteral("--port"),
                                                QStringLiteral("0"), QStringLiteral("--s3-port"), QStringLiteral("0")});
         QVERIFY2(m_serve.waitForStarted(10000), qPrintable(m_serve.errorString()));
         QByteArray out;

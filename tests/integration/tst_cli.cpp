@@ -1,12 +1,15 @@
 // fnstudio-cli invoke and doctor as a user runs them: real processes, real projects, exit codes,
 // responses on stdout and Lambda's log lines on stderr.
-#include <QDir>
-#include <QFile>
+#include "projectbuilder.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+
+using fn::test::ProjectBuilder;
+using fn::test::writeFile;
 
 namespace {
 
@@ -27,14 +30,6 @@ Run cli(const QStringList &args, const QByteArray &stdinData = {})
     p.closeWriteChannel();
     p.waitForFinished(120000);
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
-
-void write(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(content);
 }
 
 const QString Example = QStringLiteral(FN_SOURCE) + QStringLiteral("/resources/examples/hello");
@@ -85,11 +80,11 @@ private Q_SLOTS:
 
     void functionErrorExitsOne()
     {
-        QTemporaryDir dir;
-        write(dir.filePath(QStringLiteral("template.yaml")),
-              "Resources:\n  Fails:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
-              "      Handler: app.handler\n      CodeUri: src/\n");
-        write(dir.filePath(QStringLiteral("src/app.py")), "def handler(event, context):\n    raise KeyError('missing')\n");
+        ProjectBuilder dir;
+        dir.function(QStringLiteral("Fails"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .code(QStringLiteral("app.py"), "def handler(event, context):\n    raise KeyError('missing')\n");
         const Run r = cli({QStringLiteral("invoke"), QStringLiteral("Fails"), QStringLiteral("--project"), dir.path()});
         QCOMPARE(r.exitCode, 1);
         const QJsonObject error = QJsonDocument::fromJson(r.outLines().value(0).toUtf8()).object();
@@ -99,10 +94,9 @@ private Q_SLOTS:
 
     void projectAndUsageErrorsExitTwo()
     {
-        QTemporaryDir dir;
-        write(dir.filePath(QStringLiteral("template.yaml")),
-              "Resources:\n  Small:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
-              "      Handler: app.handler\n      CodeUri: .\n      MemorySize: 64\n");
+        ProjectBuilder dir; // the template as given: its error is reported at its line 8
+        dir.templateText("Resources:\n  Small:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+                         "      Handler: app.handler\n      CodeUri: .\n      MemorySize: 64\n");
         Run r = cli({QStringLiteral("invoke"), QStringLiteral("Small"), QStringLiteral("--project"), dir.path()});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("template.yaml:8: ")) && r.err.contains(QStringLiteral("128")), qPrintable(r.err));
@@ -114,7 +108,7 @@ private Q_SLOTS:
 
         QTemporaryDir events;
         const QString bad = events.filePath(QStringLiteral("bad.json"));
-        write(bad, "{\n  \"name\": ,\n}\n");
+        QVERIFY(writeFile(bad, "{\n  \"name\": ,\n}\n"));
         r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--project"), Example,
                  QStringLiteral("--event"), bad});
         QCOMPARE(r.exitCode, 2);
@@ -130,13 +124,15 @@ private Q_SLOTS:
 
     void envVarsFileAddsWithANote()
     {
-        QTemporaryDir dir;
-        write(dir.filePath(QStringLiteral("template.yaml")),
-              "Resources:\n  Env:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
-              "      Handler: app.handler\n      CodeUri: .\n      Environment:\n        Variables:\n          DECLARED: template\n");
-        write(dir.filePath(QStringLiteral("app.py")),
-              "import os\ndef handler(event, context):\n    return [os.environ.get('DECLARED'), os.environ.get('EXTRA')]\n");
-        write(dir.filePath(QStringLiteral("vars.json")), R"({"Env": {"DECLARED": "file", "EXTRA": 42}})");
+        ProjectBuilder dir;
+        dir.function(QStringLiteral("Env"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .codeUri(QStringLiteral("."))
+            .properties("Environment:\n  Variables:\n    DECLARED: template\n")
+            .code(QStringLiteral("app.py"),
+                  "import os\ndef handler(event, context):\n    return [os.environ.get('DECLARED'), os.environ.get('EXTRA')]\n")
+            .file(QStringLiteral("vars.json"), R"({"Env": {"DECLARED": "file", "EXTRA": 42}})");
         const Run r = cli({QStringLiteral("invoke"), QStringLiteral("Env"), QStringLiteral("--project"), dir.path(),
                            QStringLiteral("--env-vars"), dir.filePath(QStringLiteral("vars.json"))});
         QCOMPARE(r.exitCode, 0);

@@ -1,13 +1,11 @@
 // A studio that dies leaves its execution environments behind, frozen ones unable even to receive
 // bubblewrap's die-with-parent signal; the next studio to start cleans them up.
 #include "functionprocesses.h"
+#include "projectbuilder.h"
 
 #include <httplib.h>
 
-#include <QDir>
-#include <QFile>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <csignal>
@@ -21,16 +19,12 @@ class TestOrphans : public QObject
 private Q_SLOTS:
     void frozenEnvironmentsOfACrashedStudioAreReaped()
     {
-        QTemporaryDir project;
-        QFile t(project.filePath(QStringLiteral("template.yaml")));
-        QVERIFY(t.open(QIODevice::WriteOnly));
-        t.write("Resources:\n  Orphan:\n    Type: AWS::Serverless::Function\n    Properties:\n"
-                "      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: .\n");
-        t.close();
-        QFile code(project.filePath(QStringLiteral("app.py")));
-        QVERIFY(code.open(QIODevice::WriteOnly));
-        code.write("def handler(event, context):\n    return 'alive'\n");
-        code.close();
+        fn::test::ProjectBuilder project;
+        project.function(QStringLiteral("Orphan"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .codeUri(QStringLiteral("."))
+            .code(QStringLiteral("app.py"), "def handler(event, context):\n    return 'alive'\n");
 
         QProcess serve;
         serve.setProcessChannelMode(QProcess::SeparateChannels);

@@ -3,41 +3,22 @@
 // PhotosBucket, the function invoked by the bucket's event, reading the photo and writing its
 // thumbnail into ThumbnailsBucket through AWS_ENDPOINT_URL_S3. Each aws call costs about a second.
 #include "awscli.h"
+#include "projectbuilder.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
-#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace fntest;
-
-namespace {
-
-bool copyTree(const QString &from, const QString &to)
-{
-    QDir().mkpath(to);
-    for (const QFileInfo &entry : QDir(from).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)) {
-        const QString target = QDir(to).filePath(entry.fileName());
-        if (entry.isDir() ? !copyTree(entry.filePath(), target) : !QFile::copy(entry.filePath(), target))
-            return false;
-    }
-    return true;
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-} // namespace
+using fn::test::ProjectBuilder;
+using fn::test::readFile;
 
 class TestS3Cli : public QObject
 {
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QString m_project;
+    ProjectBuilder m_project;
     QString m_aws;
     QProcessEnvironment m_awsEnv;
     QProcess m_serve;
@@ -50,7 +31,7 @@ class TestS3Cli : public QObject
     }
     QString bucketFile(const QString &bucket, const QString &key) const
     {
-        return QDir(m_project).filePath(QStringLiteral(".fnstudio/buckets/") + bucket + u'/' + key);
+        return m_project.filePath(QStringLiteral(".fnstudio/buckets/") + bucket + u'/' + key);
     }
 
 private Q_SLOTS:
@@ -61,11 +42,10 @@ private Q_SLOTS:
         if (m_aws.isEmpty())
             QFAIL(awsMissing());
         QVERIFY(m_dir.isValid());
-        m_project = m_dir.filePath(QStringLiteral("photos"));
-        QVERIFY(copyTree(qEnvironmentVariable("FN_SOURCE_DIR") + QStringLiteral("/resources/examples/photos"), m_project));
+        m_project = ProjectBuilder::fromExample(QStringLiteral("photos"));
         m_awsEnv = isolatedAwsEnvironment(m_dir.path());
 
-        m_serve.start(QStringLiteral(FN_CLI), {QStringLiteral("serve"), QStringLiteral("--project"), m_project,
+        m_serve.start(QStringLiteral(FN_CLI), {QStringLiteral("serve"), QStringLiteral("--project"), m_project.path(),
                                                QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--s3-port"),
                                                QStringLiteral("0")});
         QVERIFY2(m_serve.waitForStarted(10000), qPrintable(m_serve.errorString()));
@@ -94,7 +74,7 @@ private Q_SLOTS:
 
     void uploadedPhotoIsResized()
     {
-        const QString photo = QDir(m_project).filePath(QStringLiteral("samples/sunset.jpg"));
+        const QString photo = m_project.filePath(QStringLiteral("samples/sunset.jpg"));
         const QByteArray original = readFile(photo);
         QVERIFY(original.size() > 10000);
         AwsRun r = s3api({QStringLiteral("put-object"), QStringLiteral("--bucket"), QStringLiteral("PhotosBucket"),

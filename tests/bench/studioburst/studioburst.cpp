@@ -10,21 +10,17 @@
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
 #include "session/studiosession.h"
+#include "projectbuilder.h"
+#include "studiofixture.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QComboBox>
-#include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSettings>
 #include <QSpinBox>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
 
@@ -32,24 +28,9 @@
 #include <cstdio>
 
 using namespace fn;
+using namespace fn::test;
 
 namespace {
-
-bool copyTree(const QString &from, const QString &to)
-{
-    QDirIterator it(from, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        const QString relative = QDir(from).relativeFilePath(file);
-        if (relative.startsWith(QLatin1String(".fnstudio")))
-            continue;
-        const QString target = QDir(to).filePath(relative);
-        QDir().mkpath(QFileInfo(target).absolutePath());
-        if (!QFile::copy(file, target))
-            return false;
-    }
-    return true;
-}
 
 // Records how long the GUI thread went between two firings of a 1 ms timer.
 class StallProbe final : public QObject
@@ -156,8 +137,7 @@ int main(int argc, char **argv)
         qputenv("FN_PLUGIN_DIR", FN_PLUGIN_OUTPUT_DIR);
     TimedApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("fnstudio-bench"));
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings().clear(); // a saved layout or burst size from another run must not steer this one
+    StudioFixture::initTestCase(); // a saved layout or burst size from another run must not steer this one
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Event-loop stalls of the studio window during a burst."));
@@ -179,18 +159,15 @@ int main(int argc, char **argv)
     const QString function = parser.value(fnOpt);
     const int runs = std::max(1, parser.value(runsOpt).toInt());
 
-    QTemporaryDir project;
-    const QString hello = QDir(QStringLiteral(FN_SOURCE_DIR)).filePath(QStringLiteral("resources/examples/hello"));
-    if (!project.isValid() || !copyTree(hello, project.path())) {
-        std::fprintf(stderr, "bench_studioburst: cannot copy %s to a temporary folder\n", qPrintable(hello));
+    const ProjectBuilder project = ProjectBuilder::fromExample(QStringLiteral("hello"));
+    StudioFixture studio(StudioFixture::Engine::Started);
+    StudioSession &session = studio.session();
+    MainWindow &window = studio.window();
+    if (!studio.show()) {
+        std::fprintf(stderr, "bench_studioburst: the window was never exposed\n");
         return 2;
     }
-
-    StudioSession session;
-    session.startEngine();
-    MainWindow window(session);
-    window.show();
-    window.openProject(project.path());
+    studio.openProject(project.path());
     InvokeBar *bar = window.invokeBar();
     const int fnIndex = bar->functionCombo()->findText(function);
     if (fnIndex < 0) {

@@ -4,13 +4,12 @@
 #include "project/project.h"
 #include "services/apigatewayserver.h"
 
-#include <QDir>
-#include <QFile>
+#include "projectbuilder.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <httplib.h>
@@ -156,28 +155,19 @@ class TestApiGatewayServer : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_project;
+    fn::test::ProjectBuilder m_project;
     QList<FunctionConfig> m_functions;
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<ApiGatewayServer> m_server;
     std::unique_ptr<httplib::Client> m_client;
 
-    static void write(const QString &path, const char *text)
-    {
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(text);
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_project.isValid());
-        const QDir dir(m_project.path());
-        write(dir.filePath(QStringLiteral("template.yaml")), Template);
-        write(dir.filePath(QStringLiteral("app.py")), Python);
-        write(dir.filePath(QStringLiteral("index.js")), Node);
+        m_project.templateText(Template)
+            .file(QStringLiteral("app.py"), Python)
+            .file(QStringLiteral("index.js"), Node);
         Project project;
         QVERIFY2(project.open(m_project.path()),
                  qPrintable(project.errors().isEmpty() ? QString() : project.errors().constFirst().toString()));

@@ -8,43 +8,22 @@
 #include "store/store.h"
 #include "workspace/triggerhost.h"
 
-#include <QDir>
-#include <QFile>
+#include "projectbuilder.h"
+
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace fn;
-
-namespace {
-
-const QByteArray Template = "Transform: AWS::Serverless-2016-10-31\n"
-                            "Resources:\n"
-                            "  Hello:\n"
-                            "    Type: AWS::Serverless::Function\n"
-                            "    Properties:\n"
-                            "      Runtime: python3.12\n"
-                            "      Handler: app.handler\n"
-                            "      CodeUri: src\n"
-                            "      Events:\n"
-                            "        Tick:\n"
-                            "          Type: Schedule\n"
-                            "          Properties:\n"
-                            "            Schedule: rate(1 minute)\n"
-                            "  Uploads:\n"
-                            "    Type: AWS::S3::Bucket\n";
-
-} // namespace
 
 class TestTriggerHost : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    fn::test::ProjectBuilder m_folder;
     Project m_project;
     std::shared_ptr<Clock> m_clock = std::make_shared<Clock>();
     std::unique_ptr<Engine> m_engine;
@@ -55,19 +34,24 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_dir.isValid());
-        QFile file(m_dir.filePath(QStringLiteral("template.yaml")));
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(Template);
-        file.close();
-        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("src")));
-        QVERIFY(m_project.open(m_dir.path()));
+        // A function with a schedule, and a bucket.
+        m_folder.function(QStringLiteral("Hello"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .codeUri(QStringLiteral("src"))
+            .properties("Events:\n"
+                        "  Tick:\n"
+                        "    Type: Schedule\n"
+                        "    Properties:\n"
+                        "      Schedule: rate(1 minute)\n")
+            .resource(QStringLiteral("Uploads"), "Type: AWS::S3::Bucket\n");
+        QVERIFY(m_project.open(m_folder.path()));
         m_clock->setManual(1767225600000); // 2026-01-01T00:00:00Z
         m_engine = std::make_unique<Engine>();
         m_engine->setClock(m_clock);
         m_store = std::make_unique<Store>();
         QString error;
-        QVERIFY2(m_store->open(m_dir.filePath(QStringLiteral("fnstudio.db")), &error), qPrintable(error));
+        QVERIFY2(m_store->open(m_folder.filePath(QStringLiteral("fnstudio.db")), &error), qPrintable(error));
         // Not started: accepted fires stay in the store, nothing runs.
         m_queue = std::make_unique<AsyncQueue>(*m_engine, *m_store);
         m_queue->setFunctions(m_project.functions());
@@ -82,7 +66,7 @@ private Q_SLOTS:
 
     void schedulesRunWithoutPorts()
     {
-        TriggerHost host(*m_engine, *m_queue, *m_store, m_dir.path());
+        TriggerHost host(*m_engine, *m_queue, *m_store, m_folder.path());
         QVERIFY(host.setFunctions(m_project.functions()).isEmpty());
         QVERIFY(host.startTriggers().isEmpty());
         QVERIFY(host.triggersRunning());
@@ -110,10 +94,10 @@ private Q_SLOTS:
     // The template's buckets exist as folders once the triggers run, serving or not.
     void templateBucketsExistWithTheTriggers()
     {
-        TriggerHost host(*m_engine, *m_queue, *m_store, m_dir.path());
+        TriggerHost host(*m_engine, *m_queue, *m_store, m_folder.path());
         QVERIFY(host.setFunctions(m_project.functions()).isEmpty());
         host.startTriggers();
-        QVERIFY(QFileInfo(m_dir.filePath(QStringLiteral(".fnstudio/buckets/Uploads"))).isDir());
+        QVERIFY(QFileInfo(m_folder.filePath(QStringLiteral(".fnstudio/buckets/Uploads"))).isDir());
         QVERIFY(host.buckets().contains(QStringLiteral("Uploads")));
     }
 
@@ -122,7 +106,7 @@ private Q_SLOTS:
     {
         QTcpServer occupied;
         QVERIFY(occupied.listen(QHostAddress::LocalHost, 0));
-        TriggerHost host(*m_engine, *m_queue, *m_store, m_dir.path());
+        TriggerHost host(*m_engine, *m_queue, *m_store, m_folder.path());
         host.setFunctions(m_project.functions());
         host.setS3EndpointPort(occupied.serverPort());
         QString problem;
@@ -146,7 +130,7 @@ private Q_SLOTS:
     {
         QTcpServer occupied;
         QVERIFY(occupied.listen(QHostAddress::LocalHost, 0));
-        TriggerHost host(*m_engine, *m_queue, *m_store, m_dir.path());
+        TriggerHost host(*m_engine, *m_queue, *m_store, m_folder.path());
         host.setFunctions(m_project.functions());
         host.setS3EndpointPort(0);
         QString problem;
