@@ -21,6 +21,9 @@ function(fn_add_test name)
     target_link_libraries(${name} PRIVATE Qt6::Test ${T_LIBS})
     fn_target_defaults(${name})
     add_test(NAME ${name} COMMAND ${name})
+    if("threads" IN_LIST T_LABELS)
+        add_dependencies(threads_tests ${name})
+    endif()
     set_tests_properties(${name} PROPERTIES
         LABELS "${T_LABELS}"
         TIMEOUT ${T_TIMEOUT}
