@@ -17,10 +17,17 @@ function(fn_add_test name)
     if(NOT T_LABELS)
         set(T_LABELS unit)
     endif()
+    # Sanitizer builds run several times slower (the tsan preset sets 3).
+    if(FN_TEST_TIMEOUT_SCALE)
+        math(EXPR T_TIMEOUT "${T_TIMEOUT} * ${FN_TEST_TIMEOUT_SCALE}")
+    endif()
     add_executable(${name} ${T_SOURCES})
     target_link_libraries(${name} PRIVATE Qt6::Test ${T_LIBS})
     fn_target_defaults(${name})
     add_test(NAME ${name} COMMAND ${name})
+    if("threads" IN_LIST T_LABELS)
+        add_dependencies(threads_tests ${name})
+    endif()
     set_tests_properties(${name} PROPERTIES
         LABELS "${T_LABELS}"
         TIMEOUT ${T_TIMEOUT}

@@ -31,6 +31,14 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
+#if defined(__SANITIZE_THREAD__)
+#define FN_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define FN_UNDER_TSAN 1
+#endif
+#endif
+
 namespace fn {
 
 namespace {
@@ -244,7 +252,7 @@ int childMain(void *arg)
 
 // The child's stack: one, as children start one at a time on the spawner thread and each is done
 // with it (exec'd or gone) before clone returns. Mapped once, never unmapped.
-void *spawnStackTop()
+[[maybe_unused]] void *spawnStackTop() // unused under ThreadSanitizer (see start())
 {
     static constexpr size_t Size = 256 * 1024;
     static char *const stack = static_cast<char *>(
@@ -404,7 +412,16 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
         sigset_t all, previous;
         sigfillset(&all);
         ::pthread_sigmask(SIG_SETMASK, &all, &previous);
+#ifdef FN_UNDER_TSAN
+        // ThreadSanitizer's clone interceptor treats every clone as a fork and does its child-side
+        // bookkeeping in the child, which with CLONE_VM is the studio's memory: its next thread
+        // start dies ("starting new threads after multi-threaded fork"). A plain fork it handles.
+        pid = ::fork();
+        if (pid == 0)
+            childMain(&setup);
+#else
         pid = ::clone(childMain, spawnStackTop(), CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
+#endif
         cloneError = errno;
         ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     });
