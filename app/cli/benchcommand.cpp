@@ -59,8 +59,11 @@ Percentiles percentiles(std::vector<double> v)
 
 QJsonObject toJson(const Percentiles &p)
 {
-    return {{QStringLiteral("n"), p.n},          {QStringLiteral("p50_us"), p.p50}, {QStringLiteral("p90_us"), p.p90},
-            {QStringLiteral("p99_us"), p.p99}, {QStringLiteral("max_us"), p.max}};
+    return {{QStringLiteral("n"), p.n},
+            {QStringLiteral("p50_us"), p.p50},
+            {QStringLiteral("p90_us"), p.p90},
+            {QStringLiteral("p99_us"), p.p99},
+            {QStringLiteral("max_us"), p.max}};
 }
 
 qint64 residentBytes()
@@ -139,8 +142,8 @@ double engineCpuWhileBusy(Engine &engine, const FunctionConfig &f, int busy, int
 {
     engine.setSamplingIntervalMs(periodMs);
     std::atomic<int> count{0};
-    const auto connection = QObject::connect(&engine, &Engine::memorySampled, &engine,
-                                             [&count](const MemorySample &) { ++count; }, Qt::DirectConnection);
+    const auto connection = QObject::connect(
+        &engine, &Engine::memorySampled, &engine, [&count](const MemorySample &) { ++count; }, Qt::DirectConnection);
     const QByteArray sleeping = QByteArrayLiteral("{\"sleepMs\":") + QByteArray::number(ms) + '}';
     std::vector<std::thread> threads;
     const double cpu0 = processCpuSeconds();
@@ -171,23 +174,26 @@ double median(std::vector<double> v)
 int bench(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Measures warm latency, cold start (with the bare interpreter start beside it), throughput and engine memory."));
+    parser.setApplicationDescription(QStringLiteral("Measures warm latency, cold start (with the bare interpreter "
+                                                    "start beside it), throughput and engine memory."));
     parser.addHelpOption();
-    const QCommandLineOption functionOpt(QStringLiteral("function"), QStringLiteral("a project function instead of the trivial handler"),
+    const QCommandLineOption functionOpt(QStringLiteral("function"),
+                                         QStringLiteral("a project function instead of the trivial handler"),
                                          QStringLiteral("F"));
     const QCommandLineOption projectOpt(QStringLiteral("project"), QStringLiteral("project folder for --function"),
                                         QStringLiteral("DIR"), QStringLiteral("."));
     const QCommandLineOption runtimeOpt(QStringLiteral("runtime"), QStringLiteral("python or nodejs (trivial handler)"),
                                         QStringLiteral("R"), QStringLiteral("python"));
-    const QCommandLineOption nOpt(QStringLiteral("n"), QStringLiteral("warm invocations (default 2000)"), QStringLiteral("N"),
-                                  QStringLiteral("2000"));
-    const QCommandLineOption concurrencyOpt(QStringLiteral("concurrency"),
-                                            QStringLiteral("comma-separated concurrency levels for throughput (default 1,2,8)"),
-                                            QStringLiteral("C"), QStringLiteral("1,2,8"));
+    const QCommandLineOption nOpt(QStringLiteral("n"), QStringLiteral("warm invocations (default 2000)"),
+                                  QStringLiteral("N"), QStringLiteral("2000"));
+    const QCommandLineOption concurrencyOpt(
+        QStringLiteral("concurrency"),
+        QStringLiteral("comma-separated concurrency levels for throughput (default 1,2,8)"), QStringLiteral("C"),
+        QStringLiteral("1,2,8"));
     const QCommandLineOption coldOpt(QStringLiteral("cold"), QStringLiteral("cold starts to measure (default 10)"),
                                      QStringLiteral("K"), QStringLiteral("10"));
-    const QCommandLineOption memoryOpt(QStringLiteral("memory"), QStringLiteral("MemorySize of the trivial function (default 1769: one vCPU)"),
+    const QCommandLineOption memoryOpt(QStringLiteral("memory"),
+                                       QStringLiteral("MemorySize of the trivial function (default 1769: one vCPU)"),
                                        QStringLiteral("MB"), QStringLiteral("1769"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("print JSON instead of a table"));
     parser.addOptions({functionOpt, projectOpt, runtimeOpt, nOpt, concurrencyOpt, coldOpt, memoryOpt, jsonOpt});
@@ -305,7 +311,8 @@ int bench(const QStringList &arguments)
                     const auto r = engine.invoke(*function, payload);
                     (r.failed() ? lost : ok).fetch_add(1);
                     if (r.failed())
-                        error(QStringLiteral("lost: %1 %2 %3").arg(outcomeName(r.outcome), r.errorType, r.errorMessage));
+                        error(
+                            QStringLiteral("lost: %1 %2 %3").arg(outcomeName(r.outcome), r.errorType, r.errorMessage));
                 }
             });
         for (auto &t : workers)
@@ -392,14 +399,16 @@ int bench(const QStringList &arguments)
              .arg(warmP.p99, 0, 'f', 0)
              .arg(warmP.max, 0, 'f', 0)
              .arg(failed));
-    line(QStringLiteral("warm invocation, Invoke API over keep-alive HTTP (n=%1):  p50 %2 us  p90 %3 us  p99 %4 us  max %5 us  failed %6")
+    line(QStringLiteral("warm invocation, Invoke API over keep-alive HTTP (n=%1):  p50 %2 us  p90 %3 us  p99 %4 us  "
+                        "max %5 us  failed %6")
              .arg(httpP.n)
              .arg(httpP.p50, 0, 'f', 0)
              .arg(httpP.p90, 0, 'f', 0)
              .arg(httpP.p99, 0, 'f', 0)
              .arg(httpP.max, 0, 'f', 0)
              .arg(httpFailed));
-    line(QStringLiteral("cold start, median of %1 (ms):  total %2 = sandbox %3 + runtime start %4 + module init %5 + first invocation %6")
+    line(QStringLiteral("cold start, median of %1 (ms):  total %2 = sandbox %3 + runtime start %4 + module init %5 + "
+                        "first invocation %6")
              .arg(colds)
              .arg(median(coldTotal), 0, 'f', 1)
              .arg(median(sandbox), 0, 'f', 1)
@@ -422,7 +431,8 @@ int bench(const QStringList &arguments)
              .arg(cpuOn, 0, 'f', 2)
              .arg(cpuOff, 0, 'f', 2)
              .arg(cpuOn - cpuOff, 0, 'f', 2));
-    line(QStringLiteral("engine memory: %1 KiB per environment (%2 environments); growth over 10,000 invocations: %3 KiB")
+    line(QStringLiteral(
+             "engine memory: %1 KiB per environment (%2 environments); growth over 10,000 invocations: %3 KiB")
              .arg(environments > 0 ? (rssAfter - rssBefore) / 1024 / environments : 0)
              .arg(environments)
              .arg(historyBytes / 1024));

@@ -33,20 +33,25 @@ bool CliWorkspace::open(const QString &projectDir)
     m_workspace.startEngine();
     Engine &engine = *m_workspace.engine();
     // Direct: printed on the engine thread that produced them, in order.
-    QObject::connect(&engine, &Engine::logLines, &engine, [this](const LogBatch &batch) {
-        QByteArray text;
-        for (const LogLine &line : batch)
-            text += line.text.toUtf8() + '\n';
-        std::lock_guard lock(m_printing);
-        std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
-        std::fflush(stderr);
-    }, Qt::DirectConnection);
-    QObject::connect(&engine, &Engine::invocationQueued, &engine,
-                     [this](const QString &, const QString &functionName, const QString &reason) {
-                         std::lock_guard lock(m_printing);
-                         std::fprintf(stderr, "fnstudio-cli: %s waits for capacity: %s\n",
-                                      functionName.toUtf8().constData(), reason.toUtf8().constData());
-                     }, Qt::DirectConnection);
+    QObject::connect(
+        &engine, &Engine::logLines, &engine,
+        [this](const LogBatch &batch) {
+            QByteArray text;
+            for (const LogLine &line : batch)
+                text += line.text.toUtf8() + '\n';
+            std::lock_guard lock(m_printing);
+            std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
+            std::fflush(stderr);
+        },
+        Qt::DirectConnection);
+    QObject::connect(
+        &engine, &Engine::invocationQueued, &engine,
+        [this](const QString &, const QString &functionName, const QString &reason) {
+            std::lock_guard lock(m_printing);
+            std::fprintf(stderr, "fnstudio-cli: %s waits for capacity: %s\n", functionName.toUtf8().constData(),
+                         reason.toUtf8().constData());
+        },
+        Qt::DirectConnection);
     m_workspace.open(QFileInfo(projectDir).absoluteFilePath());
     if (m_workspace.options().durable && !m_workspace.store())
         return false; // the workspace said why (naming the database)

@@ -64,18 +64,20 @@ std::optional<QByteArray> readEvent(const QString &source)
 int invoke(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Invokes FUNCTION N times in one engine: the first run is cold, the rest warm unless --force-cold. "
-                       "Each response goes to stdout on its own line, the logs (START/END/REPORT included) to stderr."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Invokes FUNCTION N times in one engine: the first run is cold, the rest warm unless --force-cold. "
+        "Each response goes to stdout on its own line, the logs (START/END/REPORT included) to stderr."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("FUNCTION"), QStringLiteral("the function's logical id in template.yaml"));
+    parser.addPositionalArgument(QStringLiteral("FUNCTION"),
+                                 QStringLiteral("the function's logical id in template.yaml"));
     const QCommandLineOption projectOpt(QStringLiteral("project"), QStringLiteral("project folder (default: current)"),
                                         QStringLiteral("DIR"), QStringLiteral("."));
     const QCommandLineOption eventOpt(QStringLiteral("event"), QStringLiteral("event JSON file, or - for stdin"),
                                       QStringLiteral("FILE"));
     const QCommandLineOption repeatOpt(QStringLiteral("repeat"), QStringLiteral("invocations to run (default 1)"),
                                        QStringLiteral("N"), QStringLiteral("1"));
-    const QCommandLineOption coldOpt(QStringLiteral("force-cold"), QStringLiteral("a new environment for every invocation"));
+    const QCommandLineOption coldOpt(QStringLiteral("force-cold"),
+                                     QStringLiteral("a new environment for every invocation"));
     const QCommandLineOption envOpt(QStringLiteral("env-vars"),
                                     QStringLiteral("environment variables in the `sam local --env-vars` JSON format"),
                                     QStringLiteral("FILE"));
@@ -85,8 +87,9 @@ int invoke(const QStringList &arguments)
                                      QStringLiteral("TYPE"), QStringLiteral("RequestResponse"));
     const QCommandLineOption noWaitOpt(QStringLiteral("no-wait"),
                                        QStringLiteral("Event: exit once accepted; a later run delivers it"));
-    const QCommandLineOption legacyOpt(QStringLiteral("legacy-async-limit"),
-                                       QStringLiteral("Event: limit payloads to 262,144 bytes as Lambda did before 2025"));
+    const QCommandLineOption legacyOpt(
+        QStringLiteral("legacy-async-limit"),
+        QStringLiteral("Event: limit payloads to 262,144 bytes as Lambda did before 2025"));
     const QCommandLineOption concurrencyOpt(QStringLiteral("concurrency"),
                                             QStringLiteral("run the --repeat invocations from C threads at once and "
                                                            "print how many completed and were throttled"),
@@ -94,8 +97,8 @@ int invoke(const QStringList &arguments)
     const QCommandLineOption limitOpt(QStringLiteral("account-limit"),
                                       QStringLiteral("the account's concurrency limit (default 1000)"),
                                       QStringLiteral("N"), QStringLiteral("1000"));
-    parser.addOptions({projectOpt, eventOpt, repeatOpt, coldOpt, envOpt, typeOpt, noWaitOpt, legacyOpt, concurrencyOpt,
-                       limitOpt});
+    parser.addOptions(
+        {projectOpt, eventOpt, repeatOpt, coldOpt, envOpt, typeOpt, noWaitOpt, legacyOpt, concurrencyOpt, limitOpt});
     if (const auto exit = parseArguments(parser, arguments))
         return *exit;
     if (parser.positionalArguments().size() != 1) {
@@ -109,8 +112,8 @@ int invoke(const QStringList &arguments)
         return 2;
     }
 
-    const auto function = loadFunction(parser.value(projectOpt), parser.positionalArguments().constFirst(),
-                                       parser.value(envOpt));
+    const auto function =
+        loadFunction(parser.value(projectOpt), parser.positionalArguments().constFirst(), parser.value(envOpt));
     if (!function)
         return 2;
     const auto payload = readEvent(parser.value(eventOpt));
@@ -126,7 +129,8 @@ int invoke(const QStringList &arguments)
                            parser.isSet(legacyOpt));
     const int concurrency = parser.value(concurrencyOpt).toInt(&ok);
     if (!ok || concurrency < 1) {
-        error(QStringLiteral("--concurrency must be a positive whole number, not '%1'").arg(parser.value(concurrencyOpt)));
+        error(QStringLiteral("--concurrency must be a positive whole number, not '%1'")
+                  .arg(parser.value(concurrencyOpt)));
         return 2;
     }
     const int accountLimit = parser.value(limitOpt).toInt(&ok);

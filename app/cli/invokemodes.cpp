@@ -1,9 +1,9 @@
 // fnstudio-cli invoke's other modes: Event invocations through the project's async queue, and
 // bursts of synchronous invocations at a given concurrency.
 
+#include "invokemodes.h"
 #include "clicommand.h"
 #include "cliworkspace.h"
-#include "invokemodes.h"
 
 #include "engine/asyncqueue.h"
 #include "engine/engine.h"

@@ -2,9 +2,9 @@
 
 #include "cliworkspace.h"
 
+#include "clicommand.h"
 #include "engine/asyncqueue.h"
 #include "store/store.h"
-#include "clicommand.h"
 
 #include <QCommandLineParser>
 
@@ -51,8 +51,8 @@ int queue(const QStringList &arguments)
         return *exit;
     const QStringList args = parser.positionalArguments();
     const QString action = args.value(0);
-    const bool needsName = action == QLatin1String("show") || action == QLatin1String("redrive")
-                           || action == QLatin1String("purge");
+    const bool needsName =
+        action == QLatin1String("show") || action == QLatin1String("redrive") || action == QLatin1String("purge");
     const bool known = needsName || action == QLatin1String("list") || action == QLatin1String("run");
     if (!known || args.size() != (needsName ? 2 : 1)) {
         error(QStringLiteral("usage: queue list|show NAME|redrive NAME|purge NAME|run [--project DIR] (see --help)"));
@@ -114,12 +114,14 @@ int queue(const QStringList &arguments)
     }
 
     // run: deliver until nothing is left, a line per finished event.
-    QObject::connect(&queue, &AsyncQueue::eventFinished, &queue,
-                     [&session](const QString &requestId, const QString &function, const QString &condition, int count) {
-                         std::lock_guard lock(session.printing());
-                         printLine(requestId.toUtf8() + ' ' + function.toUtf8() + ' ' + condition.toUtf8()
-                                   + " approximateInvokeCount=" + QByteArray::number(count));
-                     }, Qt::DirectConnection);
+    QObject::connect(
+        &queue, &AsyncQueue::eventFinished, &queue,
+        [&session](const QString &requestId, const QString &function, const QString &condition, int count) {
+            std::lock_guard lock(session.printing());
+            printLine(requestId.toUtf8() + ' ' + function.toUtf8() + ' ' + condition.toUtf8()
+                      + " approximateInvokeCount=" + QByteArray::number(count));
+        },
+        Qt::DirectConnection);
     session.workspace().startDelivery();
     while (!queue.waitUntilIdle(1000)) {
     }

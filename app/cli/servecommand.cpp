@@ -5,8 +5,8 @@
 #include "project/project.h"
 #include "services/apigatewayroutes.h"
 #include "services/invokeapiserver.h"
-#include "triggers/scheduler.h"
 #include "services/s3endpoint.h"
+#include "triggers/scheduler.h"
 #include "workspace/triggerhost.h"
 
 #include <QCommandLineParser>
@@ -86,10 +86,11 @@ int serve(const QStringList &arguments)
     const QCommandLineOption legacyOpt(QStringLiteral("legacy-async-limit"),
                                        QStringLiteral("limit Event payloads to 262,144 bytes as Lambda did before "
                                                       "raising it to 1 MB"));
-    const QCommandLineOption s3PortOpt(QStringLiteral("s3-port"),
-                                       QStringLiteral("S3-compatible endpoint over the local buckets, which functions find "
-                                                      "through AWS_ENDPOINT_URL_S3 (default 3002; 0 picks a free one)"),
-                                       QStringLiteral("PORT"), QString::number(S3Endpoint::DefaultPort));
+    const QCommandLineOption s3PortOpt(
+        QStringLiteral("s3-port"),
+        QStringLiteral("S3-compatible endpoint over the local buckets, which functions find "
+                       "through AWS_ENDPOINT_URL_S3 (default 3002; 0 picks a free one)"),
+        QStringLiteral("PORT"), QString::number(S3Endpoint::DefaultPort));
     parser.addOptions({projectOpt, hostOpt, portOpt, apiPortOpt, s3PortOpt, legacyOpt});
     if (const auto exit = parseArguments(parser, arguments))
         return *exit;
@@ -127,8 +128,8 @@ int serve(const QStringList &arguments)
         if (e.file != ProjectSettings::fileName()) // the session printed those
             error(e.toString());
     if (project.functions().isEmpty()) {
-        error(QStringLiteral("no functions to serve in %1").arg(project.templatePath().isEmpty() ? dir
-                                                                                             : project.templatePath()));
+        error(QStringLiteral("no functions to serve in %1")
+                  .arg(project.templatePath().isEmpty() ? dir : project.templatePath()));
         return 2;
     }
     Engine &engine = session.engine();
@@ -140,18 +141,23 @@ int serve(const QStringList &arguments)
         std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
     };
     // Direct: printed on the thread that processed the batch or served the request.
-    QObject::connect(&triggers, &TriggerHost::sqsBatchProcessed, &triggers, [printLine](const SqsBatchResult &r) {
-        printLine(QStringLiteral("SQS %1 -> %2: %3 messages, %4 failed%5")
-                      .arg(r.queue, r.functionName).arg(r.messageIds.size()).arg(r.failedIds.size())
-                      .arg(r.error.isEmpty() ? QString() : QStringLiteral(" (") + r.error + u')'));
-    }, Qt::DirectConnection);
+    QObject::connect(
+        &triggers, &TriggerHost::sqsBatchProcessed, &triggers,
+        [printLine](const SqsBatchResult &r) {
+            printLine(QStringLiteral("SQS %1 -> %2: %3 messages, %4 failed%5")
+                          .arg(r.queue, r.functionName)
+                          .arg(r.messageIds.size())
+                          .arg(r.failedIds.size())
+                          .arg(r.error.isEmpty() ? QString() : QStringLiteral(" (") + r.error + u')'));
+        },
+        Qt::DirectConnection);
     QObject::connect(&triggers, &TriggerHost::invokeApiRequest, &triggers, printLine, Qt::DirectConnection);
-    QObject::connect(&triggers, &TriggerHost::apiGatewayRequest, &triggers, [printLine](const QString &line) {
-        printLine(QStringLiteral("API Gateway: ") + line);
-    }, Qt::DirectConnection);
-    QObject::connect(&triggers, &TriggerHost::s3Request, &triggers, [printLine](const QString &line) {
-        printLine(QStringLiteral("S3: ") + line);
-    }, Qt::DirectConnection);
+    QObject::connect(
+        &triggers, &TriggerHost::apiGatewayRequest, &triggers,
+        [printLine](const QString &line) { printLine(QStringLiteral("API Gateway: ") + line); }, Qt::DirectConnection);
+    QObject::connect(
+        &triggers, &TriggerHost::s3Request, &triggers,
+        [printLine](const QString &line) { printLine(QStringLiteral("S3: ") + line); }, Qt::DirectConnection);
     QObject::connect(&workspace, &Workspace::environmentsRetired, &workspace,
                      [printLine](const QString &function, const QString &reason) {
                          printLine(QStringLiteral("%1: %2; its environments are retired, the next invocation is cold")
@@ -173,8 +179,8 @@ int serve(const QStringList &arguments)
         for (const FunctionConfig &f : triggers.functions())
             std::printf("  %s  %s  %s\n", f.name.toUtf8().constData(), f.runtime.toUtf8().constData(),
                         f.handler.toUtf8().constData());
-        std::printf("Try: aws lambda invoke --endpoint-url %s --function-name %s out.json\n",
-                    url.constData(), triggers.functions().constFirst().name.toUtf8().constData());
+        std::printf("Try: aws lambda invoke --endpoint-url %s --function-name %s out.json\n", url.constData(),
+                    triggers.functions().constFirst().name.toUtf8().constData());
         std::fflush(stdout);
         if (triggers.servesApiGateway()) {
             std::printf("API Gateway: %s\n", triggers.apiGatewayUrl().toUtf8().constData());

@@ -3,9 +3,9 @@
 
 #include "clicommand.h"
 #include "clock/clock.h"
+#include "store/sqsqueuestore.h"
 #include "store/store.h"
 #include "triggers/sqsqueuepoller.h"
-#include "store/sqsqueuestore.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -30,12 +30,12 @@ void printLine(const QByteArray &line)
 int sqs(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "The project's local SQS queues (kept in .fnstudio/fnstudio.db).\n"
-        "  send QUEUE BODY   append a message; prints its MessageId and MD5OfMessageBody\n"
-        "  list              the queues and how many messages each holds\n"
-        "  receive QUEUE     receive up to --max visible messages as the SQS event's records, hiding\n"
-        "                    them for the queue's visibility timeout (they are not deleted)"));
+    parser.setApplicationDescription(
+        QStringLiteral("The project's local SQS queues (kept in .fnstudio/fnstudio.db).\n"
+                       "  send QUEUE BODY   append a message; prints its MessageId and MD5OfMessageBody\n"
+                       "  list              the queues and how many messages each holds\n"
+                       "  receive QUEUE     receive up to --max visible messages as the SQS event's records, hiding\n"
+                       "                    them for the queue's visibility timeout (they are not deleted)"));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("send, list or receive"));
     const QCommandLineOption projectOpt(QStringLiteral("project"), QStringLiteral("project folder (default: current)"),
@@ -43,7 +43,8 @@ int sqs(const QStringList &arguments)
     const QCommandLineOption maxOpt(QStringLiteral("max"), QStringLiteral("receive: at most N messages (default 1)"),
                                     QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption groupOpt(QStringLiteral("message-group-id"),
-                                      QStringLiteral("send: the message group (FIFO queues need one)"), QStringLiteral("ID"));
+                                      QStringLiteral("send: the message group (FIFO queues need one)"),
+                                      QStringLiteral("ID"));
     const QCommandLineOption dedupOpt(QStringLiteral("message-deduplication-id"),
                                       QStringLiteral("send: the deduplication id (FIFO queues without "
                                                      "ContentBasedDeduplication need one)"),
@@ -56,10 +57,13 @@ int sqs(const QStringList &arguments)
         return *exit;
     const QStringList args = parser.positionalArguments();
     const QString action = args.value(0);
-    const int expected = action == QLatin1String("send") ? 3 : action == QLatin1String("receive") ? 2
-                         : action == QLatin1String("list")  ? 1 : -1;
+    const int expected = action == QLatin1String("send")      ? 3
+                         : action == QLatin1String("receive") ? 2
+                         : action == QLatin1String("list")    ? 1
+                                                              : -1;
     if (expected < 0 || args.size() != expected) {
-        error(QStringLiteral("usage: sqs send QUEUE BODY [--message-group-id ID] [--message-deduplication-id ID]|list|receive QUEUE [--max N] [--project DIR] (see --help)"));
+        error(QStringLiteral("usage: sqs send QUEUE BODY [--message-group-id ID] [--message-deduplication-id "
+                             "ID]|list|receive QUEUE [--max N] [--project DIR] (see --help)"));
         return 2;
     }
 
@@ -101,7 +105,8 @@ int sqs(const QStringList &arguments)
                                     : QStringLiteral("%1 (%2)").arg(s.deadLetterQueue).arg(s.maxReceiveCount);
             printLine(QByteArray::number(queues.messages(name).size()).rightJustified(5) + "  "
                       + QByteArray::number(s.visibilityTimeoutSec).rightJustified(9) + "s  "
-                      + dlq.leftJustified(21).toUtf8() + ' ' + (s.fifo ? "FIFO    " : "standard") + "  " + name.toUtf8());
+                      + dlq.leftJustified(21).toUtf8() + ' ' + (s.fifo ? "FIFO    " : "standard") + "  "
+                      + name.toUtf8());
         }
         return 0;
     }

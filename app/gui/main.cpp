@@ -21,19 +21,29 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("A studio for serverless functions."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project folder (with template.yaml) to open."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-        QStringLiteral("Grab the window to FILE (PNG) after DELAY ms and quit (for docs and checks)."), QStringLiteral("FILE"));
+    parser.addPositionalArgument(QStringLiteral("project"),
+                                 QStringLiteral("Project folder (with template.yaml) to open."));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Grab the window to FILE (PNG) after DELAY ms and quit (for docs and checks)."),
+        QStringLiteral("FILE"));
     const QCommandLineOption delay(QStringLiteral("screenshot-delay"), QStringLiteral("Delay before the screenshot."),
                                    QStringLiteral("ms"), QStringLiteral("1500"));
-    const QCommandLineOption invoke(QStringLiteral("invoke"), QStringLiteral("Invoke the selected function this many times after opening (demo)."),
-                                    QStringLiteral("N"));
-    const QCommandLineOption raise(QStringLiteral("raise"), QStringLiteral("Bring these panels (comma-separated ids) to the front."),
+    const QCommandLineOption invoke(
+        QStringLiteral("invoke"), QStringLiteral("Invoke the selected function this many times after opening (demo)."),
+        QStringLiteral("N"));
+    const QCommandLineOption raise(QStringLiteral("raise"),
+                                   QStringLiteral("Bring these panels (comma-separated ids) to the front."),
                                    QStringLiteral("PANELS"));
-    const QCommandLineOption saveLayout(QStringLiteral("save-layout"),
-        QStringLiteral("Write the window's dock layout to FILE and quit (how resources/layouts/default.layout is made)."), QStringLiteral("FILE"));
-    const QCommandLineOption defaultLayout(QStringLiteral("default-layout"), QStringLiteral("Ignore the saved window layout."));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size, e.g. 1600x1000 (for screenshots)."),
+    const QCommandLineOption saveLayout(
+        QStringLiteral("save-layout"),
+        QStringLiteral(
+            "Write the window's dock layout to FILE and quit (how resources/layouts/default.layout is made)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption defaultLayout(QStringLiteral("default-layout"),
+                                           QStringLiteral("Ignore the saved window layout."));
+    const QCommandLineOption size(QStringLiteral("size"),
+                                  QStringLiteral("Window size, e.g. 1600x1000 (for screenshots)."),
                                   QStringLiteral("WxH"));
     parser.addOptions({screenshot, delay, invoke, raise, saveLayout, defaultLayout, size});
     parser.process(app);

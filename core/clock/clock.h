@@ -52,7 +52,7 @@ private:
     double m_speed = 1;
     qint64 m_baseClockMs = 0; // clock time at m_baseRealMs (accelerated and manual modes)
     qint64 m_baseRealMs = 0;
-    qint64 m_offsetMs = 0;    // real mode: shift added by advance()
+    qint64 m_offsetMs = 0; // real mode: shift added by advance()
     std::mutex m_listenerMutex;
     std::map<int, std::function<void()>> m_listeners;
     int m_nextToken = 1;

@@ -81,7 +81,7 @@ struct AsyncQueue::Private
     mutable std::condition_variable changed; // dispatcher wake-ups and waiters
     QHash<QString, StoredEvent> events;      // pending and in flight, by request id
     QHash<QString, FunctionConfig> functions;
-    QHash<QString, QString> finished;        // request id → condition, this session
+    QHash<QString, QString> finished; // request id → condition, this session
     bool legacyLimit = false;
     int maxParallel = 32;
     int active = 0;
@@ -158,9 +158,10 @@ AsyncQueue::Accepted AsyncQueue::accept(const FunctionConfig &function, const QB
     }
     if (payload.size() > limit) {
         result.errorType = QStringLiteral("RequestEntityTooLargeException");
-        result.errorMessage = QStringLiteral("%1 byte payload is too large for the Event invocation type (limit %2 bytes)")
-                                  .arg(payload.size())
-                                  .arg(limit);
+        result.errorMessage =
+            QStringLiteral("%1 byte payload is too large for the Event invocation type (limit %2 bytes)")
+                .arg(payload.size())
+                .arg(limit);
         return result;
     }
     StoredEvent event;
@@ -325,12 +326,13 @@ void AsyncQueue::Private::finish(const StoredEvent &event, const FunctionConfig 
     };
     const bool succeeded = condition == Success;
     if (const nlohmann::json *dest = target(succeeded ? "OnSuccess" : "OnFailure")) {
-        const QByteArray record =
-            AsyncQueue::destinationRecord(event.requestId, function.name, condition, event.attempts, event.payload, last, now);
+        const QByteArray record = AsyncQueue::destinationRecord(event.requestId, function.name, condition,
+                                                                event.attempts, event.payload, last, now);
         const QString name = AsyncQueue::targetName(
             dest->contains("Destination") ? (*dest)["Destination"] : nlohmann::json(),
             function.name + (succeeded ? QStringLiteral("-OnSuccess") : QStringLiteral("-OnFailure")));
-        const std::string type = dest->contains("Type") && (*dest)["Type"].is_string() ? (*dest)["Type"].get<std::string>() : "";
+        const std::string type =
+            dest->contains("Type") && (*dest)["Type"].is_string() ? (*dest)["Type"].get<std::string>() : "";
         std::optional<FunctionConfig> targetFunction;
         {
             std::lock_guard lock(mutex);
@@ -340,18 +342,21 @@ void AsyncQueue::Private::finish(const StoredEvent &event, const FunctionConfig 
         if (targetFunction)
             forwards.append({*targetFunction, record});
         else
-            messages.append({0, name, QStringLiteral("destination"), function.name, event.requestId, record, QByteArray(), now});
+            messages.append(
+                {0, name, QStringLiteral("destination"), function.name, event.requestId, record, QByteArray(), now});
     }
     if (!succeeded && function.deadLetterQueue.is_object()) {
         const auto &dlq = function.deadLetterQueue;
         const QString name = AsyncQueue::targetName(dlq.contains("TargetArn") ? dlq["TargetArn"] : nlohmann::json(),
                                                     function.name + QStringLiteral("-DLQ"));
         const bool ran = last && last->outcome != InvocationOutcome::Throttled;
-        const QString message = last ? (last->errorMessage.isEmpty() ? last->errorType : last->errorMessage) : condition;
+        const QString message =
+            last ? (last->errorMessage.isEmpty() ? last->errorType : last->errorMessage) : condition;
         ordered_json attributes{
             {"RequestID", {{"DataType", "String"}, {"StringValue", event.requestId.toStdString()}}},
             {"ErrorCode", {{"DataType", "Number"}, {"StringValue", ran ? "200" : "429"}}},
-            {"ErrorMessage", {{"DataType", "String"}, {"StringValue", utf8Prefix(message, DlqErrorMessageBytes).toStdString()}}}};
+            {"ErrorMessage",
+             {{"DataType", "String"}, {"StringValue", utf8Prefix(message, DlqErrorMessageBytes).toStdString()}}}};
         messages.append({0, name, QStringLiteral("dlq"), function.name, event.requestId, event.payload,
                          QByteArray::fromStdString(attributes.dump()), now});
     }
@@ -450,9 +455,10 @@ int AsyncQueue::purge(const QString &queue)
     return removed;
 }
 
-QByteArray AsyncQueue::destinationRecord(const QString &requestId, const QString &functionName, const QString &condition,
-                                         int approximateInvokeCount, const QByteArray &requestPayload,
-                                         const InvocationRecord *last, qint64 timestampMs)
+QByteArray AsyncQueue::destinationRecord(const QString &requestId, const QString &functionName,
+                                         const QString &condition, int approximateInvokeCount,
+                                         const QByteArray &requestPayload, const InvocationRecord *last,
+                                         qint64 timestampMs)
 {
     ordered_json record;
     record["version"] = "1.0";

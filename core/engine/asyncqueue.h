@@ -4,8 +4,8 @@
 // system errors: backoff from 1 s to 5 min), MaximumEventAgeInSeconds, and the dead-letter queue
 // and OnSuccess/OnFailure destinations as local queues that can be browsed, re-driven and purged.
 
-#include "snapshots/invocationrecord.h"
 #include "project/functionconfig.h"
+#include "snapshots/invocationrecord.h"
 #include "store/storedevent.h"
 
 #include <QByteArray>
@@ -35,8 +35,8 @@ public:
 
     struct Accepted
     {
-        QString requestId;    // set when accepted (the 202's x-amzn-RequestId)
-        QString errorType;    // else why not: RequestEntityTooLargeException, ...
+        QString requestId; // set when accepted (the 202's x-amzn-RequestId)
+        QString errorType; // else why not: RequestEntityTooLargeException, ...
         QString errorMessage;
         bool ok() const { return errorType.isEmpty(); }
     };
@@ -79,10 +79,9 @@ public:
     int purge(const QString &queue);
 
     // The destination record exactly as Lambda writes it (field order included).
-    static QByteArray destinationRecord(const QString &requestId, const QString &functionName,
-                                        const QString &condition, int approximateInvokeCount,
-                                        const QByteArray &requestPayload, const InvocationRecord *last,
-                                        qint64 timestampMs);
+    static QByteArray destinationRecord(const QString &requestId, const QString &functionName, const QString &condition,
+                                        int approximateInvokeCount, const QByteArray &requestPayload,
+                                        const InvocationRecord *last, qint64 timestampMs);
     // The local queue a DeadLetterQueue TargetArn or destination names: the ARN's last part, a
     // Ref's or Fn::GetAtt's logical id; `fallback` when the template leaves it out.
     static QString targetName(const nlohmann::json &target, const QString &fallback);

@@ -74,7 +74,8 @@ QString environmentProblem(const FunctionConfig &f)
         if (!problem.isEmpty())
             return QStringLiteral("Environment variable '%1' %2").arg(name, problem);
     }
-    if (const qsizetype size = EnvironmentVariables::totalBytes(f.environment); size > EnvironmentVariables::MaxTotalBytes)
+    if (const qsizetype size = EnvironmentVariables::totalBytes(f.environment);
+        size > EnvironmentVariables::MaxTotalBytes)
         return QStringLiteral("Lambda was unable to configure your environment variables because the environment "
                               "variables you have provided exceeded the 4KB limit (%1 bytes measured).")
             .arg(size);
@@ -238,7 +239,8 @@ EnvironmentPool::WarmKey Engine::Private::warmKey(const FunctionConfig &f) const
     return {f.name, ExecutionEnvironment::makeFingerprint(f), serviceGeneration.load()};
 }
 
-EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType)
+EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime,
+                                        const QString &initType)
 {
     ExecutionEnvironment::Setup setup{f, runtime};
     setup.initTimeoutMs = initTimeoutMs;
@@ -263,9 +265,9 @@ void Engine::Private::fatal(const EnvPtr &env, const QString &reason)
 
 void Engine::Private::logInitStart(ExecutionEnvironment &env, const RuntimeDescriptor &runtime)
 {
-    env.logPlatform(PlatformLog::initStart(runtime.id + QLatin1Char(':') + runtime.interpreterVersion,
-                                           runtimeVersionArn(runtime)),
-                    {});
+    env.logPlatform(
+        PlatformLog::initStart(runtime.id + QLatin1Char(':') + runtime.interpreterVersion, runtimeVersionArn(runtime)),
+        {});
 }
 
 int Engine::provision(const FunctionConfig &function)
@@ -423,7 +425,8 @@ InvocationRecord Engine::Private::newRecord(const FunctionConfig &f, const Invok
 {
     InvocationRecord rec;
     rec.sequence = seq;
-    rec.requestId = options.requestId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : options.requestId;
+    rec.requestId =
+        options.requestId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : options.requestId;
     rec.asynchronous = options.asynchronous;
     rec.attempt = options.attempt;
     rec.functionName = f.name;
@@ -504,8 +507,8 @@ QString Engine::Private::invokeOn(ExecutionEnvironment &env, const FunctionConfi
     inv.requestId = rec.requestId.toLatin1();
     inv.payload = payload.isEmpty() ? QByteArrayLiteral("{}") : payload;
     inv.deadlineMs = nowMs() + qint64(f.timeoutSec) * 1000;
-    inv.functionArn = QByteArrayLiteral("arn:aws:lambda:us-east-1:") + AccountId + QByteArrayLiteral(":function:")
-                      + f.name.toUtf8();
+    inv.functionArn =
+        QByteArrayLiteral("arn:aws:lambda:us-east-1:") + AccountId + QByteArrayLiteral(":function:") + f.name.toUtf8();
     inv.traceId = traceId();
     inv.clientContext = options.clientContext;
     const auto result = env.invoke(inv, SteadyClock::now() + std::chrono::seconds(f.timeoutSec));
@@ -521,7 +524,8 @@ QString Engine::Private::invokeOn(ExecutionEnvironment &env, const FunctionConfi
     return fatalReason;
 }
 
-void Engine::Private::finish(const EnvPtr &env, const FunctionConfig &f, InvocationRecord &rec, const QString &fatalReason)
+void Engine::Private::finish(const EnvPtr &env, const FunctionConfig &f, InvocationRecord &rec,
+                             const QString &fatalReason)
 {
     env->logPlatform(PlatformLog::end(rec.requestId), rec.requestId);
     rec.billedDurationMs = PlatformLog::billedMs(rec.durationMs, rec.initDurationMs);
@@ -534,8 +538,8 @@ void Engine::Private::finish(const EnvPtr &env, const FunctionConfig &f, Invocat
         environments.release(env);
     } else {
         if (rec.outcome == InvocationOutcome::OutOfMemory)
-            Q_EMIT q->memorySampled(MemorySample{env->id(), nowMs(), qint64(rec.maxMemoryUsedMb) << 20,
-                                                 qint64(f.memoryMb) << 20, true});
+            Q_EMIT q->memorySampled(
+                MemorySample{env->id(), nowMs(), qint64(rec.maxMemoryUsedMb) << 20, qint64(f.memoryMb) << 20, true});
         fatal(env, fatalReason);
     }
 }

@@ -4,12 +4,12 @@
 // sampling. Commands are thread-safe; results come out as immutable snapshots through signals
 // (emitted from engine threads: connect with the default AutoConnection from the GUI).
 
+#include "project/functionconfig.h"
 #include "snapshots/concurrencystate.h"
 #include "snapshots/environmentstate.h"
 #include "snapshots/invocationrecord.h"
 #include "snapshots/logbatch.h"
 #include "snapshots/memorysample.h"
-#include "project/functionconfig.h"
 
 #include <QByteArray>
 #include <QList>
@@ -26,10 +26,10 @@ class SandboxBackend;
 
 struct InvokeOptions
 {
-    bool forceCold = false;     // start a new environment even if a warm one is idle
-    QByteArray clientContext;   // JSON, passed as Lambda-Runtime-Client-Context
-    QString requestId;          // reuse this request id (async retries keep theirs); empty: a new one
-    bool asynchronous = false;  // delivered from the async queue: copied into the record
+    bool forceCold = false;    // start a new environment even if a warm one is idle
+    QByteArray clientContext;  // JSON, passed as Lambda-Runtime-Client-Context
+    QString requestId;         // reuse this request id (async retries keep theirs); empty: a new one
+    bool asynchronous = false; // delivered from the async queue: copied into the record
     int attempt = 1;
 };
 
@@ -53,8 +53,7 @@ public:
 
     // Same, on the engine's worker pool; the result arrives through invocationFinished carrying
     // the returned ticket as record.sequence.
-    quint64 invokeAsync(const FunctionConfig &function, const QByteArray &payload,
-                        const InvokeOptions &options = {});
+    quint64 invokeAsync(const FunctionConfig &function, const QByteArray &payload, const InvokeOptions &options = {});
 
     QList<EnvironmentState> environments() const;
     void stopEnvironment(const QString &environmentId);
@@ -105,8 +104,8 @@ public:
     ConcurrencyState concurrency(const QString &functionName = {}) const;
 
 Q_SIGNALS:
-    void invocationStarted(const QString &requestId, const QString &functionName,
-                           const QString &environmentId, bool coldStart);
+    void invocationStarted(const QString &requestId, const QString &functionName, const QString &environmentId,
+                           bool coldStart);
     void invocationFinished(const fn::InvocationRecord &record);
     void environmentChanged(const fn::EnvironmentState &state);
     void logLines(const fn::LogBatch &batch);

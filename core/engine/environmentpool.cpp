@@ -141,7 +141,8 @@ EnvironmentPool::EnvPtr EnvironmentPool::reserveSlot(const QString &requestId, c
                         matching.push_back(p);
                 if (!matching.empty()) {
                     EnvPtr env = matching[size_t(pickLocked(matching))].env;
-                    own->erase(std::find_if(own->begin(), own->end(), [&env](const Parked &p) { return p.env == env; }));
+                    own->erase(
+                        std::find_if(own->begin(), own->end(), [&env](const Parked &p) { return p.env == env; }));
                     --m_parkedCount;
                     if (announced) {
                         --m_waitingForCapacity;
@@ -197,7 +198,8 @@ void EnvironmentPool::add(EnvPtr env)
 
 std::optional<QString> EnvironmentPool::takeRetirementLocked(const PooledEnvironment *env)
 {
-    const auto it = std::find_if(m_retiring.begin(), m_retiring.end(), [env](const Retiring &r) { return r.env == env; });
+    const auto it =
+        std::find_if(m_retiring.begin(), m_retiring.end(), [env](const Retiring &r) { return r.env == env; });
     if (it == m_retiring.end())
         return std::nullopt;
     QString reason = std::move(it->reason);

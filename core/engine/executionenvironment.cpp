@@ -123,8 +123,8 @@ QStringList ExecutionEnvironment::buildEnvironment(const Setup &s, const QString
     defaults += s.runtime.environment;
     defaults += s.serviceEnvironment;
     for (const auto &[k, v] : std::as_const(defaults)) {
-        const bool overridden = std::any_of(f.environment.begin(), f.environment.end(),
-                                            [&k](const auto &p) { return p.first == k; });
+        const bool overridden =
+            std::any_of(f.environment.begin(), f.environment.end(), [&k](const auto &p) { return p.first == k; });
         if (!overridden)
             set(k, v);
     }
@@ -240,7 +240,8 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
         if (it == candidates.end())
             return fail(QStringLiteral("Runtime.InvalidEntrypoint"),
                         QStringLiteral("Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"));
-        command = {it->startsWith(f.codeDir) ? QStringLiteral("/var/task/bootstrap") : QStringLiteral("/opt/bootstrap")};
+        command = {it->startsWith(f.codeDir) ? QStringLiteral("/var/task/bootstrap")
+                                             : QStringLiteral("/opt/bootstrap")};
     }
 
     SandboxLayout layout;

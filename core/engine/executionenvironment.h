@@ -4,13 +4,13 @@
 // between invocations, and thrown away after a timeout or crash.
 
 #include "engine/pooledenvironment.h"
-#include "snapshots/environmentstate.h"
-#include "snapshots/logbatch.h"
 #include "project/functionconfig.h"
 #include "runtime/runtimeapiserver.h"
 #include "runtime/runtimedescriptor.h"
 #include "sandbox/childprocess.h"
 #include "sandbox/resourcegroup.h"
+#include "snapshots/environmentstate.h"
+#include "snapshots/logbatch.h"
 
 #include <QByteArray>
 #include <QString>
@@ -52,7 +52,7 @@ public:
         double initDurationMs = 0;
         double sandboxMs = 0;
         double runtimeStartMs = 0;
-        QByteArray errorBody;  // JSON error body to hand to the caller when !ok
+        QByteArray errorBody; // JSON error body to hand to the caller when !ok
         QString errorType;
         bool timedOut = false;
     };
@@ -61,7 +61,7 @@ public:
     {
         RuntimeApiServer::Signal signal = RuntimeApiServer::Signal::None;
         QByteArray body;
-        QString errorType;     // from the runtime's header, or the platform's
+        QString errorType; // from the runtime's header, or the platform's
         double durationMs = 0;
         qint64 peakBytes = 0;
         bool outOfMemory = false;
@@ -128,10 +128,10 @@ private:
     // cannot free it under them; replaced only under m_stateMutex (see group()).
     std::shared_ptr<ResourceGroup> m_group;
     std::thread m_reader;
-    std::mutex m_readerJoinMutex;   // start(), invoke() and shutdown() may each join the reader
-    int m_wakeFd = -1;              // eventfd: tells the reader to stop
+    std::mutex m_readerJoinMutex; // start(), invoke() and shutdown() may each join the reader
+    int m_wakeFd = -1;            // eventfd: tells the reader to stop
 
-    mutable std::mutex m_logMutex;  // output pipe, partial line, current request id
+    mutable std::mutex m_logMutex; // output pipe, partial line, current request id
     QByteArray m_partial;
     QString m_currentRequestId;
 

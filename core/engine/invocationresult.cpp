@@ -71,9 +71,10 @@ QString complete(InvocationRecord &rec, const ExecutionEnvironment::InvokeResult
     case S::ResponseTooLarge:
         rec.outcome = InvocationOutcome::FunctionError;
         rec.errorType = QStringLiteral("Function.ResponseSizeTooLarge");
-        rec.errorMessage = QStringLiteral("Response payload size (%1 bytes) exceeded maximum allowed payload size (%2 bytes).")
-                               .arg(result.attemptedSize)
-                               .arg(RuntimeApiServer::MaxResponseBytes);
+        rec.errorMessage =
+            QStringLiteral("Response payload size (%1 bytes) exceeded maximum allowed payload size (%2 bytes).")
+                .arg(result.attemptedSize)
+                .arg(RuntimeApiServer::MaxResponseBytes);
         rec.payload = errorJson(rec.errorType, rec.errorMessage);
         return {};
     case S::TimedOut:
@@ -88,9 +89,9 @@ QString complete(InvocationRecord &rec, const ExecutionEnvironment::InvokeResult
         // The runtime died mid-invocation: out of memory, a crash, or an exit.
         rec.outcome = result.outOfMemory ? InvocationOutcome::OutOfMemory : InvocationOutcome::RuntimeExit;
         rec.errorType = QStringLiteral("Runtime.ExitError");
-        rec.errorMessage = QStringLiteral("RequestId: %1 Error: Runtime exited with error: %2")
-                               .arg(rec.requestId, result.outOfMemory ? QStringLiteral("signal: killed")
-                                                                      : result.exitDescription);
+        rec.errorMessage =
+            QStringLiteral("RequestId: %1 Error: Runtime exited with error: %2")
+                .arg(rec.requestId, result.outOfMemory ? QStringLiteral("signal: killed") : result.exitDescription);
         rec.payload = errorJson(rec.errorType, rec.errorMessage);
         if (result.outOfMemory)
             rec.maxMemoryUsedMb = std::max(rec.maxMemoryUsedMb, f.memoryMb);

@@ -42,10 +42,11 @@ QString end(const QString &requestId)
 
 QString report(const InvocationRecord &r)
 {
-    QString line = QStringLiteral("REPORT RequestId: ") + r.requestId + QStringLiteral("\tDuration: ") + ms(r.durationMs)
-                   + QStringLiteral(" ms\tBilled Duration: ") + QString::number(r.billedDurationMs)
+    QString line = QStringLiteral("REPORT RequestId: ") + r.requestId + QStringLiteral("\tDuration: ")
+                   + ms(r.durationMs) + QStringLiteral(" ms\tBilled Duration: ") + QString::number(r.billedDurationMs)
                    + QStringLiteral(" ms\tMemory Size: ") + QString::number(r.memorySizeMb)
-                   + QStringLiteral(" MB\tMax Memory Used: ") + QString::number(r.maxMemoryUsedMb) + QStringLiteral(" MB\t");
+                   + QStringLiteral(" MB\tMax Memory Used: ") + QString::number(r.maxMemoryUsedMb)
+                   + QStringLiteral(" MB\t");
     if (r.initDurationMs > 0)
         line += QStringLiteral("Init Duration: ") + ms(r.initDurationMs) + QStringLiteral(" ms\t");
     switch (r.outcome) {

@@ -97,7 +97,8 @@ std::optional<Filtered> applyFilter(const QString &filter, const QString &name, 
     if (filter == QLatin1String("number") || filter == QLatin1String("json") || filter == QLatin1String("bool")) {
         try {
             const nlohmann::json parsed = nlohmann::json::parse(utf8.begin(), utf8.end());
-            const bool fits = filter == QLatin1String("json") || (filter == QLatin1String("number") && parsed.is_number())
+            const bool fits = filter == QLatin1String("json")
+                              || (filter == QLatin1String("number") && parsed.is_number())
                               || (filter == QLatin1String("bool") && parsed.is_boolean());
             if (fits)
                 return Filtered{value, parsed};
@@ -106,15 +107,17 @@ std::optional<Filtered> applyFilter(const QString &filter, const QString &name, 
         *error = filter == QLatin1String("json")
                      ? QStringLiteral("--%1 must be JSON here, not '%2'").arg(name, value)
                      : QStringLiteral("--%1 must be a %2 here, not '%3'")
-                           .arg(name, filter == QLatin1String("bool") ? QStringLiteral("boolean (true or false)")
-                                                                        : QStringLiteral("number"),
+                           .arg(name,
+                                filter == QLatin1String("bool") ? QStringLiteral("boolean (true or false)")
+                                                                : QStringLiteral("number"),
                                 value);
         return std::nullopt;
     }
     if (filter == QLatin1String("epoch") || filter == QLatin1String("epochms")) {
         const QDateTime time = QDateTime::fromString(value, Qt::ISODateWithMs);
         if (!time.isValid()) {
-            *error = QStringLiteral("--%1 must be an ISO 8601 time such as 2026-01-05T09:00:00Z, not '%2'").arg(name, value);
+            *error =
+                QStringLiteral("--%1 must be an ISO 8601 time such as 2026-01-05T09:00:00Z, not '%2'").arg(name, value);
             return std::nullopt;
         }
         const qint64 n = filter == QLatin1String("epoch") ? time.toSecsSinceEpoch() : time.toMSecsSinceEpoch();
@@ -244,8 +247,10 @@ bool EventCatalogue::load(const QString &directory, QString *error)
                 const nlohmann::json shared = common.value(p.key(), nlohmann::json::object());
                 EventParameter parameter;
                 parameter.name = qs(p.key());
-                const nlohmann::json def = p.value().contains("default") ? p.value().at("default") : shared.value("default", nlohmann::json());
-                const nlohmann::json help = p.value().contains("help") ? p.value().at("help") : shared.value("help", nlohmann::json());
+                const nlohmann::json def =
+                    p.value().contains("default") ? p.value().at("default") : shared.value("default", nlohmann::json());
+                const nlohmann::json help =
+                    p.value().contains("help") ? p.value().at("help") : shared.value("help", nlohmann::json());
                 if (!def.is_string() || !help.is_string())
                     return fail(QStringLiteral("%1: parameter %2 needs a default and a help text (strings)")
                                     .arg(where, parameter.name));

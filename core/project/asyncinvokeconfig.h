@@ -7,8 +7,8 @@ namespace fn {
 
 struct AsyncInvokeConfig
 {
-    int maximumRetryAttempts = 2;        // 0–2
-    int maximumEventAgeSeconds = 21600;  // 60–21600 (six hours)
+    int maximumRetryAttempts = 2;       // 0–2
+    int maximumEventAgeSeconds = 21600; // 60–21600 (six hours)
     // DestinationConfig as written: {"OnSuccess": {"Type": ..., "Destination": ...}, "OnFailure": ...},
     // null when absent.
     nlohmann::json destinations;

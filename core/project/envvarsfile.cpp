@@ -41,8 +41,8 @@ bool EnvVarsFile::load(const QString &path)
         m_path = QFileInfo(path).absoluteFilePath();
         if (m_displayName.isEmpty())
             m_displayName = path;
-        m_errors = {{m_displayName, m_path, 0, 0,
-                     QStringLiteral("cannot read the env-vars file: %1").arg(file.errorString())}};
+        m_errors = {
+            {m_displayName, m_path, 0, 0, QStringLiteral("cannot read the env-vars file: %1").arg(file.errorString())}};
         return false;
     }
     return parse(file.readAll(), path);
@@ -77,7 +77,8 @@ bool EnvVarsFile::parse(const QByteArray &json, const QString &path)
     for (const auto &[sectionKey, section] : root.items()) {
         const QString name = QString::fromStdString(sectionKey);
         if (!section.is_object()) {
-            m_errors.append(at(name, {}, QStringLiteral("\"%1\" must be an object of variable names to values").arg(name)));
+            m_errors.append(
+                at(name, {}, QStringLiteral("\"%1\" must be an object of variable names to values").arg(name)));
             continue;
         }
         EnvironmentVariables::List variables;
@@ -115,8 +116,9 @@ QList<Diagnostic> EnvVarsFile::applyTo(FunctionConfig &function, QList<Diagnosti
             const bool declared = EnvironmentVariables::contains(function.environment, name);
             EnvironmentVariables::set(function.environment, name, value);
             if (!declared)
-                notes.append(at(section, name,
-                                QStringLiteral("added %1 to %2: the template does not declare it").arg(name, function.name)));
+                notes.append(
+                    at(section, name,
+                       QStringLiteral("added %1 to %2: the template does not declare it").arg(name, function.name)));
         }
     };
     apply(parametersSection, m_parameters);

@@ -16,39 +16,36 @@ namespace fn {
 
 struct FunctionConfig
 {
-    QString name;                 // the template's logical id, e.g. HelloPython
-    QString runtime;              // python3.12, nodejs20.x, provided.al2023, ...
-    QString handler;              // app.handler (empty for provided)
-    QString codeDir;              // absolute path of CodeUri
+    QString name;    // the template's logical id, e.g. HelloPython
+    QString runtime; // python3.12, nodejs20.x, provided.al2023, ...
+    QString handler; // app.handler (empty for provided)
+    QString codeDir; // absolute path of CodeUri
     int memoryMb = 128;
     int timeoutSec = 3;
     int ephemeralStorageMb = 512;
     QList<QPair<QString, QString>> environment; // the function's own variables, in template order
-    QStringList layerDirs;        // absolute ContentUri of each local layer, in order
+    QStringList layerDirs;                      // absolute ContentUri of each local layer, in order
     QString architecture = QStringLiteral("x86_64");
     std::optional<int> reservedConcurrency;
     std::optional<int> provisionedConcurrency;
-    QString logGroup;             // LoggingConfig.LogGroup, else /aws/lambda/<name>
+    QString logGroup; // LoggingConfig.LogGroup, else /aws/lambda/<name>
     QString logFormat = QStringLiteral("Text");
-    QString applicationLogLevel;  // LoggingConfig.ApplicationLogLevel (JSON format only), may be empty
-    QString systemLogLevel;       // LoggingConfig.SystemLogLevel (JSON format only), may be empty
+    QString applicationLogLevel; // LoggingConfig.ApplicationLogLevel (JSON format only), may be empty
+    QString systemLogLevel;      // LoggingConfig.SystemLogLevel (JSON format only), may be empty
 
     // Kept raw for the trigger and async work: the template's Events as
     // {"<EventId>": {"Type": ..., "Properties": {...}}}, intrinsic functions in their long JSON
     // form ({"Ref": ...}, {"Fn::GetAtt": [...]}).
     nlohmann::json events = nlohmann::json::object();
-    nlohmann::json deadLetterQueue;       // {"Type": "SQS"|"SNS", "TargetArn": ...} or null
-    AsyncInvokeConfig asyncInvoke;        // EventInvokeConfig
+    nlohmann::json deadLetterQueue; // {"Type": "SQS"|"SNS", "TargetArn": ...} or null
+    AsyncInvokeConfig asyncInvoke;  // EventInvokeConfig
 
     // Where the function is defined, so later problems (unknown runtime, ...) can point there.
-    QString templateFile;         // absolute path of the template
-    int line = 0;                 // 1-based line of the function's logical id
-    int runtimeLine = 0;          // 1-based line of its Runtime value (may come from Globals)
+    QString templateFile; // absolute path of the template
+    int line = 0;         // 1-based line of the function's logical id
+    int runtimeLine = 0;  // 1-based line of its Runtime value (may come from Globals)
 
-    QString effectiveLogGroup() const
-    {
-        return logGroup.isEmpty() ? QStringLiteral("/aws/lambda/") + name : logGroup;
-    }
+    QString effectiveLogGroup() const { return logGroup.isEmpty() ? QStringLiteral("/aws/lambda/") + name : logGroup; }
 };
 
 } // namespace fn

@@ -6,7 +6,6 @@
 #include <QDir>
 #include <QFileInfo>
 
-
 namespace fn {
 
 namespace {
@@ -60,16 +59,25 @@ FunctionReader::FunctionReader(const IntrinsicResolver &resolver, const YAML::No
 bool FunctionReader::isUnderstood(const QString &property)
 {
     static const QStringList names = {
-        QStringLiteral("Runtime"),      QStringLiteral("Handler"),
-        QStringLiteral("CodeUri"),      QStringLiteral("InlineCode"),
-        QStringLiteral("PackageType"),  QStringLiteral("MemorySize"),
-        QStringLiteral("Timeout"),      QStringLiteral("EphemeralStorage"),
-        QStringLiteral("Environment"),  QStringLiteral("Layers"),
-        QStringLiteral("Architectures"), QStringLiteral("ReservedConcurrentExecutions"),
-        QStringLiteral("ProvisionedConcurrencyConfig"), QStringLiteral("LoggingConfig"),
-        QStringLiteral("Events"),       QStringLiteral("DeadLetterQueue"),
+        QStringLiteral("Runtime"),
+        QStringLiteral("Handler"),
+        QStringLiteral("CodeUri"),
+        QStringLiteral("InlineCode"),
+        QStringLiteral("PackageType"),
+        QStringLiteral("MemorySize"),
+        QStringLiteral("Timeout"),
+        QStringLiteral("EphemeralStorage"),
+        QStringLiteral("Environment"),
+        QStringLiteral("Layers"),
+        QStringLiteral("Architectures"),
+        QStringLiteral("ReservedConcurrentExecutions"),
+        QStringLiteral("ProvisionedConcurrencyConfig"),
+        QStringLiteral("LoggingConfig"),
+        QStringLiteral("Events"),
+        QStringLiteral("DeadLetterQueue"),
         QStringLiteral("EventInvokeConfig"),
-        QStringLiteral("Code"),         QStringLiteral("DeadLetterConfig"), // AWS::Lambda::Function
+        QStringLiteral("Code"),
+        QStringLiteral("DeadLetterConfig"), // AWS::Lambda::Function
     };
     return names.contains(property);
 }
@@ -78,13 +86,24 @@ bool FunctionReader::isDeployOnly(const QString &property)
 {
     // Identity, permissions and deployment mechanics: no effect on how the code runs locally.
     static const QStringList names = {
-        QStringLiteral("Description"), QStringLiteral("FunctionName"), QStringLiteral("Role"),
-        QStringLiteral("RolePath"), QStringLiteral("Policies"), QStringLiteral("PermissionsBoundary"),
-        QStringLiteral("AssumeRolePolicyDocument"), QStringLiteral("Tags"), QStringLiteral("PropagateTags"),
-        QStringLiteral("AutoPublishAlias"), QStringLiteral("AutoPublishAliasAllProperties"),
-        QStringLiteral("AutoPublishCodeSha256"), QStringLiteral("VersionDescription"),
-        QStringLiteral("VersionDeletionPolicy"), QStringLiteral("DeploymentPreference"),
-        QStringLiteral("KmsKeyArn"), QStringLiteral("CodeSigningConfigArn"), QStringLiteral("Tracing"),
+        QStringLiteral("Description"),
+        QStringLiteral("FunctionName"),
+        QStringLiteral("Role"),
+        QStringLiteral("RolePath"),
+        QStringLiteral("Policies"),
+        QStringLiteral("PermissionsBoundary"),
+        QStringLiteral("AssumeRolePolicyDocument"),
+        QStringLiteral("Tags"),
+        QStringLiteral("PropagateTags"),
+        QStringLiteral("AutoPublishAlias"),
+        QStringLiteral("AutoPublishAliasAllProperties"),
+        QStringLiteral("AutoPublishCodeSha256"),
+        QStringLiteral("VersionDescription"),
+        QStringLiteral("VersionDeletionPolicy"),
+        QStringLiteral("DeploymentPreference"),
+        QStringLiteral("KmsKeyArn"),
+        QStringLiteral("CodeSigningConfigArn"),
+        QStringLiteral("Tracing"),
         QStringLiteral("TracingConfig"),
     };
     return names.contains(property);
@@ -114,7 +133,8 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
             warning(entry.first, QStringLiteral("%1: property %2 is not supported by fnstudio and is ignored%3")
                                      .arg(config.name, name, unsupportedReason(name)));
     }
-    const YAML::Node buildMethod = IntrinsicResolver::child(IntrinsicResolver::child(resource, "Metadata"), "BuildMethod");
+    const YAML::Node buildMethod =
+        IntrinsicResolver::child(IntrinsicResolver::child(resource, "Metadata"), "BuildMethod");
     if (buildMethod.IsScalar())
         warning(buildMethod,
                 QStringLiteral("%1: Metadata BuildMethod %2 is not run; fnstudio runs the code in CodeUri as it is")
@@ -148,7 +168,8 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
 
     readCode(config, &ok);
 
-    if (const auto v = integer(property("MemorySize"), QStringLiteral("MemorySize"), 128, 10240, QStringLiteral("MB"), &ok))
+    if (const auto v =
+            integer(property("MemorySize"), QStringLiteral("MemorySize"), 128, 10240, QStringLiteral("MB"), &ok))
         config.memoryMb = *v;
     if (const auto v = integer(property("Timeout"), QStringLiteral("Timeout"), 1, 900, QStringLiteral("s"), &ok))
         config.timeoutSec = *v;
@@ -182,9 +203,10 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
     if (const auto v = integer(provisioned, QStringLiteral("ProvisionedConcurrentExecutions"), 1, 1000000, {}, &ok)) {
         config.provisionedConcurrency = *v;
         if (config.reservedConcurrency && *v > *config.reservedConcurrency) {
-            error(provisioned, QStringLiteral("ProvisionedConcurrentExecutions %1 is more than ReservedConcurrentExecutions %2")
-                                   .arg(*v)
-                                   .arg(*config.reservedConcurrency));
+            error(provisioned,
+                  QStringLiteral("ProvisionedConcurrentExecutions %1 is more than ReservedConcurrentExecutions %2")
+                      .arg(*v)
+                      .arg(*config.reservedConcurrency));
             ok = false;
         }
     }
@@ -263,8 +285,9 @@ void FunctionReader::readCode(FunctionConfig &config, bool *ok)
     }
     if (code.value.IsMap() && IntrinsicResolver::intrinsicName(code.value).isEmpty()) {
         if (!m_serverless && IntrinsicResolver::child(code.value, "ZipFile").IsDefined())
-            warning(code.key, QStringLiteral("%1: inline Code ZipFile is not supported; the function is left out")
-                                  .arg(config.name));
+            warning(
+                code.key,
+                QStringLiteral("%1: inline Code ZipFile is not supported; the function is left out").arg(config.name));
         else
             warning(code.key, QStringLiteral("%1: %2 in S3 is not supported; point it at a local folder. "
                                              "The function is left out")
@@ -286,8 +309,7 @@ void FunctionReader::readCode(FunctionConfig &config, bool *ok)
         config.codeDir = *dir;
 }
 
-std::optional<QString> FunctionReader::existingDir(const Property &p, const QString &uri, const QString &what,
-                                                   bool *ok)
+std::optional<QString> FunctionReader::existingDir(const Property &p, const QString &uri, const QString &what, bool *ok)
 {
     const QString absolute = QDir::cleanPath(QDir(m_baseDir).absoluteFilePath(uri));
     const QFileInfo info(absolute);
@@ -411,16 +433,17 @@ std::optional<QString> FunctionReader::layerDir(const YAML::Node &item, bool *ok
         *ok = false;
         return std::nullopt;
     }
-    const auto [contentKey, content] = findEntry(IntrinsicResolver::child(layer, "Properties"), serverlessLayer ? "ContentUri" : "Content");
+    const auto [contentKey, content] =
+        findEntry(IntrinsicResolver::child(layer, "Properties"), serverlessLayer ? "ContentUri" : "Content");
     if (!content.IsDefined()) {
-        error(item, QStringLiteral("layer %1 has no %2").arg(target, serverlessLayer ? QStringLiteral("ContentUri")
-                                                                                      : QStringLiteral("Content")));
+        error(item, QStringLiteral("layer %1 has no %2")
+                        .arg(target, serverlessLayer ? QStringLiteral("ContentUri") : QStringLiteral("Content")));
         *ok = false;
         return std::nullopt;
     }
     if (content.IsMap() && IntrinsicResolver::intrinsicName(content).isEmpty()) {
-        warning(contentKey, QStringLiteral("layer %1 is in S3, which is not supported; the function runs without it")
-                                .arg(target));
+        warning(contentKey,
+                QStringLiteral("layer %1 is in S3, which is not supported; the function runs without it").arg(target));
         return std::nullopt;
     }
     const Property p{contentKey, content, false};
@@ -451,9 +474,8 @@ void FunctionReader::readLogging(FunctionConfig &config, bool *ok)
         if (!v)
             continue;
         const bool system = qstrcmp(key, "SystemLogLevel") == 0;
-        const QStringList allowed = system ? QStringList{QStringLiteral("DEBUG"), QStringLiteral("INFO"),
-                                                         QStringLiteral("WARN")}
-                                           : levels;
+        const QStringList allowed =
+            system ? QStringList{QStringLiteral("DEBUG"), QStringLiteral("INFO"), QStringLiteral("WARN")} : levels;
         if (!allowed.contains(*v)) {
             error(p, QStringLiteral("LoggingConfig %1 '%2' is not one of %3")
                          .arg(QString::fromLatin1(key), *v, allowed.join(QStringLiteral(", "))));
@@ -509,11 +531,9 @@ std::optional<int> FunctionReader::integer(const Property &p, const QString &wha
     }
     if (number < min || number > max) {
         const QString range = QString::number(min) + QChar(0x2013) + QString::number(max);
-        error(p, unit.isEmpty() ? QStringLiteral("%1 %2 is outside Lambda's range %3").arg(what).arg(number).arg(range)
-                                : QStringLiteral("%1 %2 is outside Lambda's range %3 %4")
-                                      .arg(what)
-                                      .arg(number)
-                                      .arg(range, unit));
+        error(p, unit.isEmpty()
+                     ? QStringLiteral("%1 %2 is outside Lambda's range %3").arg(what).arg(number).arg(range)
+                     : QStringLiteral("%1 %2 is outside Lambda's range %3 %4").arg(what).arg(number).arg(range, unit));
         *ok = false;
         return std::nullopt;
     }

@@ -58,8 +58,7 @@ private:
     std::optional<QString> layerDir(const YAML::Node &item, bool *ok);
 
     std::optional<QString> scalar(const Property &p, const QString &what, bool *ok);
-    std::optional<int> integer(const Property &p, const QString &what, int min, int max, const QString &unit,
-                               bool *ok);
+    std::optional<int> integer(const Property &p, const QString &what, int min, int max, const QString &unit, bool *ok);
     std::optional<QString> existingDir(const Property &p, const QString &uri, const QString &what, bool *ok);
 
     void error(const YAML::Node &at, const QString &message);

@@ -50,7 +50,8 @@ QString FunctionScaffold::problem(const Spec &spec) const
     if (spec.handlerFileName.isEmpty() || spec.handlerFileName.contains(u'/'))
         return QStringLiteral("the runtime %1 names no handler file").arg(spec.runtime);
     if (QFileInfo::exists(codeDir(spec)))
-        return QStringLiteral("the folder %1 already exists; choose another name or remove it").arg(display(codeDir(spec)));
+        return QStringLiteral("the folder %1 already exists; choose another name or remove it")
+            .arg(display(codeDir(spec)));
     if (QFileInfo::exists(eventPath(spec)))
         return QStringLiteral("%1 already exists; choose another name or remove it").arg(display(eventPath(spec)));
     // Opening for append is what tells: it fails on a read-only or immutable file even for root.
@@ -83,7 +84,8 @@ bool FunctionScaffold::create(const Spec &spec)
     // The template is written last: until then nothing refers to the new files, and a failure
     // anywhere removes them again.
     const bool ok = makeDir(codeDir(spec)) && writeFile(handlerPath(spec), spec.handlerTemplate, spec.handlerExecutable)
-                    && makeDir(QFileInfo(eventPath(spec)).absolutePath()) && writeFile(eventPath(spec), sampleEvent(), false);
+                    && makeDir(QFileInfo(eventPath(spec)).absolutePath())
+                    && writeFile(eventPath(spec), sampleEvent(), false);
     if (!ok) {
         rollBack();
         return false;
@@ -127,7 +129,8 @@ bool FunctionScaffold::writeFile(const QString &path, const QByteArray &content,
         return fail(QStringLiteral("cannot write %1: %2").arg(display(path), file.errorString()));
     m_createdFiles.append(path);
     if (executable) {
-        const auto perms = QFile::permissions(path) | QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther;
+        const auto perms =
+            QFile::permissions(path) | QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther;
         if (!QFile::setPermissions(path, perms))
             return fail(QStringLiteral("cannot make %1 executable").arg(display(path)));
     }

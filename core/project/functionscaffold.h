@@ -15,11 +15,11 @@ class FunctionScaffold final
 public:
     struct Spec
     {
-        QString name;                // logical id, also the code folder and the events folder
-        QString runtime;             // SAM Runtime value
-        QString handler;             // Handler property (provided: "bootstrap")
-        QString handlerFileName;     // app.py, index.mjs, bootstrap
-        QByteArray handlerTemplate;  // the handler file's content
+        QString name;               // logical id, also the code folder and the events folder
+        QString runtime;            // SAM Runtime value
+        QString handler;            // Handler property (provided: "bootstrap")
+        QString handlerFileName;    // app.py, index.mjs, bootstrap
+        QByteArray handlerTemplate; // the handler file's content
         bool handlerExecutable = false;
         int memoryMb = 128;
         int timeoutSec = 3;

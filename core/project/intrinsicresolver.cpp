@@ -3,7 +3,6 @@
 #include <QByteArray>
 #include <QRegularExpression>
 
-
 namespace fn {
 
 namespace {
@@ -26,11 +25,11 @@ bool hasShortTag(const YAML::Node &node)
 QString shortTagName(const std::string &tag)
 {
     static const QStringList known = {
-        QStringLiteral("Sub"),    QStringLiteral("GetAtt"),    QStringLiteral("Join"),
-        QStringLiteral("If"),     QStringLiteral("Select"),    QStringLiteral("Split"),
+        QStringLiteral("Sub"),       QStringLiteral("GetAtt"), QStringLiteral("Join"),
+        QStringLiteral("If"),        QStringLiteral("Select"), QStringLiteral("Split"),
         QStringLiteral("FindInMap"), QStringLiteral("GetAZs"), QStringLiteral("ImportValue"),
-        QStringLiteral("Base64"), QStringLiteral("Equals"),    QStringLiteral("Not"),
-        QStringLiteral("And"),    QStringLiteral("Or"),        QStringLiteral("Cidr"),
+        QStringLiteral("Base64"),    QStringLiteral("Equals"), QStringLiteral("Not"),
+        QStringLiteral("And"),       QStringLiteral("Or"),     QStringLiteral("Cidr"),
         QStringLiteral("Transform"), QStringLiteral("Length"), QStringLiteral("ToJsonString"),
     };
     const QString name = QString::fromStdString(tag.substr(1));
@@ -65,8 +64,7 @@ QString display(const QString &name)
 nlohmann::json plainScalarToJson(const std::string &s)
 {
     static const QRegularExpression integer(QStringLiteral("^[-+]?[0-9]+$"));
-    static const QRegularExpression floating(
-        QStringLiteral("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$"));
+    static const QRegularExpression floating(QStringLiteral("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$"));
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL")
         return nullptr;
     if (s == "true" || s == "True" || s == "TRUE")
@@ -292,8 +290,7 @@ std::optional<QString> IntrinsicResolver::resolveRef(const QString &name, bool *
         return *it;
     }
     if (m_parametersWithoutValue.contains(name)) {
-        *why = QStringLiteral("parameter %1 has no Default value (give it one or pass a parameter override)")
-                   .arg(name);
+        *why = QStringLiteral("parameter %1 has no Default value (give it one or pass a parameter override)").arg(name);
         return std::nullopt;
     }
     // sam local resolves a resource's Ref to its logical id; there is no deployed name locally.
@@ -303,10 +300,9 @@ std::optional<QString> IntrinsicResolver::resolveRef(const QString &name, bool *
     return std::nullopt;
 }
 
-std::optional<IntrinsicResolver::Value> IntrinsicResolver::resolveIntrinsic(const QString &name,
-                                                                            const YAML::Node &node,
-                                                                            const YAML::Node &arg,
-                                                                            Problem *problem, int depth) const
+std::optional<IntrinsicResolver::Value> IntrinsicResolver::resolveIntrinsic(const QString &name, const YAML::Node &node,
+                                                                            const YAML::Node &arg, Problem *problem,
+                                                                            int depth) const
 {
     const bool shortForm = hasShortTag(node);
     const auto fail = [&](const QString &message, const YAML::Node &at) -> std::optional<Value> {
@@ -408,8 +404,9 @@ std::optional<IntrinsicResolver::Value> IntrinsicResolver::resolveIntrinsic(cons
         value.reset(child(value, keys[1].toStdString()));
         value.reset(child(value, keys[2].toStdString()));
         if (!value.IsDefined() || value.IsMap())
-            return fail(QStringLiteral("!FindInMap finds no value at %1/%2/%3 in Mappings").arg(keys[0], keys[1], keys[2]),
-                        arg);
+            return fail(
+                QStringLiteral("!FindInMap finds no value at %1/%2/%3 in Mappings").arg(keys[0], keys[1], keys[2]),
+                arg);
         return resolve(value, problem, depth + 1);
     }
     if (name == QLatin1String("Fn::If")) {

@@ -86,7 +86,7 @@ private:
     std::optional<bool> evaluate(const YAML::Node &node, Problem *problem, int depth) const;
 
     QHash<QString, QString> m_parameters;
-    QSet<QString> m_listParameters;       // CommaDelimitedList and List<...> parameters
+    QSet<QString> m_listParameters; // CommaDelimitedList and List<...> parameters
     QSet<QString> m_parametersWithoutValue;
     QSet<QString> m_resourceIds;
     YAML::Node m_mappings;

@@ -42,7 +42,8 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
             return;
         const auto &value = json[key];
         if (!value.is_number() || value.get<double>() < min || value.get<double>() > max) {
-            problem(0, 0, QStringLiteral("\"%1\" must be a number from %2 to %3").arg(QLatin1String(key)).arg(min).arg(max));
+            problem(0, 0,
+                    QStringLiteral("\"%1\" must be a number from %2 to %3").arg(QLatin1String(key)).arg(min).arg(max));
             return;
         }
         apply(value.get<double>());
@@ -59,13 +60,19 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
     if (json.contains("buckets")) {
         const auto &buckets = json["buckets"];
         if (!buckets.is_object()) {
-            problem(0, 0, QStringLiteral("\"buckets\" must be an object of bucket names and folders, e.g. {\"photos\": \"~/Pictures\"}"));
+            problem(
+                0, 0,
+                QStringLiteral(
+                    "\"buckets\" must be an object of bucket names and folders, e.g. {\"photos\": \"~/Pictures\"}"));
         } else {
             for (const auto &[name, folder] : buckets.items()) {
                 if (!folder.is_string() || folder.get<std::string>().empty())
-                    problem(0, 0, QStringLiteral("\"buckets\": the folder of bucket \"%1\" must be a non-empty string").arg(QString::fromStdString(name)));
+                    problem(0, 0,
+                            QStringLiteral("\"buckets\": the folder of bucket \"%1\" must be a non-empty string")
+                                .arg(QString::fromStdString(name)));
                 else
-                    settings.bucketFolders.insert(QString::fromStdString(name), QString::fromStdString(folder.get<std::string>()));
+                    settings.bucketFolders.insert(QString::fromStdString(name),
+                                                  QString::fromStdString(folder.get<std::string>()));
             }
         }
     }
@@ -74,8 +81,9 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
                                        QStringLiteral("clockSpeed"), QStringLiteral("legacyAsyncPayloadLimit"),
                                        QStringLiteral("buckets")};
         if (!known.contains(QString::fromStdString(key)))
-            problem(0, 0, QStringLiteral("unknown setting \"%1\" (known: %2)")
-                              .arg(QString::fromStdString(key), known.join(QStringLiteral(", "))));
+            problem(0, 0,
+                    QStringLiteral("unknown setting \"%1\" (known: %2)")
+                        .arg(QString::fromStdString(key), known.join(QStringLiteral(", "))));
     }
     return settings;
 }

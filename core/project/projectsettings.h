@@ -13,9 +13,9 @@ namespace fn {
 
 struct ProjectSettings
 {
-    int accountConcurrency = 1000;     // Lambda's default regional quota
-    double idleTimeoutSeconds = 300;   // keep-warm: idle environments are shut down after this
-    double clockSpeed = 1;             // 1: real time; up to 3600 (an hour a second)
+    int accountConcurrency = 1000;        // Lambda's default regional quota
+    double idleTimeoutSeconds = 300;      // keep-warm: idle environments are shut down after this
+    double clockSpeed = 1;                // 1: real time; up to 3600 (an hour a second)
     bool legacyAsyncPayloadLimit = false; // 262,144 bytes instead of 1,048,576 for Event payloads
     // Local S3 buckets kept in a folder of the user's choice instead of .fnstudio/buckets/<name>:
     // bucket name → folder (absolute, "~/..." or relative to the project).

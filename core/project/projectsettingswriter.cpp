@@ -59,8 +59,11 @@ bool ProjectSettingsWriter::setBucketFolder(const QString &projectDir, const QSt
                 json = nlohmann::ordered_json::parse(text.begin(), text.end());
             } catch (const nlohmann::json::parse_error &e) {
                 const JsonPosition at = JsonPosition::of(e, text);
-                return fail(QStringLiteral("not valid JSON at line %1, column %2 (%3); fix the file before mapping a bucket")
-                                .arg(at.line).arg(at.column).arg(at.message));
+                return fail(
+                    QStringLiteral("not valid JSON at line %1, column %2 (%3); fix the file before mapping a bucket")
+                        .arg(at.line)
+                        .arg(at.column)
+                        .arg(at.message));
             }
         }
         if (!json.is_object())
@@ -69,7 +72,8 @@ bool ProjectSettingsWriter::setBucketFolder(const QString &projectDir, const QSt
 
     const std::string name = bucket.toStdString();
     if (json.contains("buckets") && !json["buckets"].is_object())
-        return fail(QStringLiteral("\"buckets\" must be an object of bucket names and folders; fix it before mapping a bucket"));
+        return fail(QStringLiteral(
+            "\"buckets\" must be an object of bucket names and folders; fix it before mapping a bucket"));
     if (folder.isEmpty()) {
         if (!json.contains("buckets") || !json["buckets"].contains(name))
             return true; // nothing mapped: nothing to write

@@ -113,9 +113,10 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
                 if (present && !*present)
                     continue; // the stack would not create it
                 if (!present)
-                    warning(lineOf(condition), QStringLiteral("%1: Condition %2 cannot be evaluated (%3); the function is "
-                                                              "kept")
-                                                   .arg(text(id), text(condition), problem.message));
+                    warning(lineOf(condition),
+                            QStringLiteral("%1: Condition %2 cannot be evaluated (%3); the function is "
+                                           "kept")
+                                .arg(text(id), text(condition), problem.message));
             }
 
             FunctionReader reader(resolver, resources, m_path, m_displayName);

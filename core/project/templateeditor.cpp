@@ -78,8 +78,8 @@ qsizetype commentStart(const QByteArray &line, qsizetype from)
 bool isPlainSafe(const QByteArray &value)
 {
     static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_/][A-Za-z0-9_./@%+=,-]*$"));
-    static const QRegularExpression special(
-        QStringLiteral("^(true|false|yes|no|on|off|y|n|null|~)$"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression special(QStringLiteral("^(true|false|yes|no|on|off|y|n|null|~)$"),
+                                            QRegularExpression::CaseInsensitiveOption);
     const QString text = QString::fromUtf8(value);
     return safe.match(text).hasMatch() && !special.match(text).hasMatch();
 }
@@ -99,11 +99,21 @@ QByteArray render(const QByteArray &value, bool isString, char quote)
     QByteArray out = "\"";
     for (const char c : value) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (static_cast<unsigned char>(c) < 0x20)
                 out += QByteArray("\\x") + QByteArray::number(static_cast<unsigned char>(c), 16).rightJustified(2, '0');
@@ -126,9 +136,12 @@ struct Range
 Range rangeOf(TemplateEditor::Property property)
 {
     switch (property) {
-    case TemplateEditor::Property::MemorySize: return {128, 10240, "MemorySize", "MB"};
-    case TemplateEditor::Property::Timeout: return {1, 900, "Timeout", "s"};
-    case TemplateEditor::Property::EphemeralStorageSize: return {512, 10240, "EphemeralStorage Size", "MB"};
+    case TemplateEditor::Property::MemorySize:
+        return {128, 10240, "MemorySize", "MB"};
+    case TemplateEditor::Property::Timeout:
+        return {1, 900, "Timeout", "s"};
+    case TemplateEditor::Property::EphemeralStorageSize:
+        return {512, 10240, "EphemeralStorage Size", "MB"};
     case TemplateEditor::Property::ReservedConcurrentExecutions:
         return {0, 1000000, "ReservedConcurrentExecutions", ""};
     case TemplateEditor::Property::ProvisionedConcurrentExecutions:
@@ -142,10 +155,14 @@ Range rangeOf(TemplateEditor::Property property)
 QStringList TemplateEditor::keys(Property property)
 {
     switch (property) {
-    case Property::MemorySize: return {QStringLiteral("MemorySize")};
-    case Property::Timeout: return {QStringLiteral("Timeout")};
-    case Property::EphemeralStorageSize: return {QStringLiteral("EphemeralStorage"), QStringLiteral("Size")};
-    case Property::ReservedConcurrentExecutions: return {QStringLiteral("ReservedConcurrentExecutions")};
+    case Property::MemorySize:
+        return {QStringLiteral("MemorySize")};
+    case Property::Timeout:
+        return {QStringLiteral("Timeout")};
+    case Property::EphemeralStorageSize:
+        return {QStringLiteral("EphemeralStorage"), QStringLiteral("Size")};
+    case Property::ReservedConcurrentExecutions:
+        return {QStringLiteral("ReservedConcurrentExecutions")};
     case Property::ProvisionedConcurrentExecutions:
         return {QStringLiteral("ProvisionedConcurrencyConfig"), QStringLiteral("ProvisionedConcurrentExecutions")};
     }
@@ -161,7 +178,10 @@ QString TemplateEditor::rangeProblem(Property property, int value)
     const QString what = QString::fromLatin1(r.name);
     if (*r.unit == '\0')
         return QStringLiteral("%1 %2 is outside Lambda's range %3").arg(what).arg(value).arg(range);
-    return QStringLiteral("%1 %2 is outside Lambda's range %3 %4").arg(what).arg(value).arg(range, QLatin1String(r.unit));
+    return QStringLiteral("%1 %2 is outside Lambda's range %3 %4")
+        .arg(what)
+        .arg(value)
+        .arg(range, QLatin1String(r.unit));
 }
 
 bool TemplateEditor::setProperty(const QString &function, Property property, int value)
@@ -198,12 +218,16 @@ QString TemplateEditor::newResourceNameProblem(const QString &name) const
     if (!logicalId.match(name).hasMatch())
         return QStringLiteral("'%1' is not a logical id: use letters and digits only (A-Z, a-z, 0-9)").arg(name);
     if (name.size() > 255)
-        return QStringLiteral("a logical id has at most 255 characters; '%1…' has %2").arg(name.left(20)).arg(name.size());
+        return QStringLiteral("a logical id has at most 255 characters; '%1…' has %2")
+            .arg(name.left(20))
+            .arg(name.size());
     YAML::Node root;
     try {
         root = YAML::Load(text().toStdString());
     } catch (const YAML::Exception &e) {
-        return QStringLiteral("the template does not parse (line %1): %2").arg(e.mark.line + 1).arg(QString::fromStdString(e.msg));
+        return QStringLiteral("the template does not parse (line %1): %2")
+            .arg(e.mark.line + 1)
+            .arg(QString::fromStdString(e.msg));
     }
     // Logical ids are unique across the template's sections, not only among its resources.
     for (const char *section : {"Resources", "Parameters", "Conditions", "Mappings", "Outputs"}) {
@@ -221,8 +245,8 @@ bool TemplateEditor::addFunction(const NewFunction &function)
         return fail(nameProblem);
     if (function.runtime.isEmpty() || function.codeUri.isEmpty())
         return fail(QStringLiteral("%1 needs a Runtime and a CodeUri").arg(function.name));
-    for (const auto &[property, value] : {std::pair{Property::MemorySize, function.memoryMb},
-                                          std::pair{Property::Timeout, function.timeoutSec}}) {
+    for (const auto &[property, value] :
+         {std::pair{Property::MemorySize, function.memoryMb}, std::pair{Property::Timeout, function.timeoutSec}}) {
         const QString problem = rangeProblem(property, value);
         if (!problem.isEmpty())
             return fail(problem);
@@ -406,8 +430,8 @@ bool TemplateEditor::edit(const QString &function, const QStringList &keys, cons
     for (int i = 0; i < path.size(); ++i) {
         const QString where = i == 0 ? function : path.at(i - 1);
         if (isFlow(parent.value))
-            return fail(QStringLiteral("%1 is written in flow style ({...}); fnstudio edits block mappings only")
-                            .arg(where));
+            return fail(
+                QStringLiteral("%1 is written in flow style ({...}); fnstudio edits block mappings only").arg(where));
         const bool empty = !parent.value.IsDefined() || parent.value.IsNull();
         if (!empty && !parent.value.IsMap())
             return fail(QStringLiteral("%1 is not a mapping").arg(where));
@@ -438,8 +462,8 @@ bool TemplateEditor::edit(const QString &function, const QStringList &keys, cons
         const int keyLine = entry.key.Mark().line;
         const int keyColumn = entry.key.Mark().column;
         if (indentOf(m_lines.at(keyLine).content) != keyColumn)
-            return fail(QStringLiteral("%1 does not start its line; fnstudio edits block mappings only")
-                            .arg(path.at(i)));
+            return fail(
+                QStringLiteral("%1 does not start its line; fnstudio edits block mappings only").arg(path.at(i)));
         if (i + 1 == path.size()) {
             if (value)
                 replaceValue(keyLine, keyColumn, *value, isString);

@@ -20,7 +20,7 @@ public:
     enum class Property {
         MemorySize,
         Timeout,
-        EphemeralStorageSize,            // EphemeralStorage: Size
+        EphemeralStorageSize, // EphemeralStorage: Size
         ReservedConcurrentExecutions,
         ProvisionedConcurrentExecutions, // ProvisionedConcurrencyConfig: ProvisionedConcurrentExecutions
     };
@@ -36,10 +36,10 @@ public:
     // mapping (before any section that follows it); every existing line is kept as it is.
     struct NewFunction
     {
-        QString name;     // the logical id
-        QString runtime;  // python3.12, nodejs20.x, provided.al2023
-        QString handler;  // app.lambda_handler, index.handler, bootstrap
-        QString codeUri;  // relative to the template, e.g. "MyFunction/"
+        QString name;    // the logical id
+        QString runtime; // python3.12, nodejs20.x, provided.al2023
+        QString handler; // app.lambda_handler, index.handler, bootstrap
+        QString codeUri; // relative to the template, e.g. "MyFunction/"
         int memoryMb = 128;
         int timeoutSec = 3;
     };
@@ -55,8 +55,7 @@ public:
 
 private:
     // Sets (value given) or removes (nullopt) Properties/<keys...> of function.
-    bool edit(const QString &function, const QStringList &keys, const std::optional<QByteArray> &value,
-              bool isString);
+    bool edit(const QString &function, const QStringList &keys, const std::optional<QByteArray> &value, bool isString);
     bool checkStillValid(const QByteArray &before);
     bool checkAdded(const QByteArray &before, const QString &function);
 

@@ -50,7 +50,9 @@ QString TemplateEventEditor::newEventIdProblem(const QString &function, const QS
     try {
         root = YAML::Load(text().toStdString());
     } catch (const YAML::Exception &e) {
-        return QStringLiteral("the template does not parse (line %1): %2").arg(e.mark.line + 1).arg(QString::fromStdString(e.msg));
+        return QStringLiteral("the template does not parse (line %1): %2")
+            .arg(e.mark.line + 1)
+            .arg(QString::fromStdString(e.msg));
     }
     const Entry resource = entryOf(entryOf(root, QStringLiteral("Resources")).value, function);
     if (!resource.found)
@@ -77,8 +79,9 @@ bool TemplateEventEditor::addScheduleEvent(const QString &function, const QStrin
     if (!properties.found || isEmpty(properties.value))
         return fail(QStringLiteral("%1 has no Properties to add an event to").arg(function));
     if (isFlow(properties.value) || !properties.value.IsMap())
-        return fail(QStringLiteral("%1's Properties are written in flow style ({...}); fnstudio edits block mappings only")
-                        .arg(function));
+        return fail(
+            QStringLiteral("%1's Properties are written in flow style ({...}); fnstudio edits block mappings only")
+                .arg(function));
     const Entry events = entryOf(properties.value, QStringLiteral("Events"));
     if (events.found && (isFlow(events.value) || (!isEmpty(events.value) && !events.value.IsMap())))
         return fail(QStringLiteral("%1's Events are written in flow style ({...}); fnstudio edits block mappings only")
@@ -88,7 +91,8 @@ bool TemplateEventEditor::addScheduleEvent(const QString &function, const QStrin
     const int propertyIndent = properties.value.begin()->first.Mark().column;
     const int propertiesLine = properties.key.Mark().line;
     if (indentOf(m_lines.at(propertiesLine).content) != properties.key.Mark().column)
-        return fail(QStringLiteral("%1's Properties do not start their line; fnstudio edits block mappings only").arg(function));
+        return fail(QStringLiteral("%1's Properties do not start their line; fnstudio edits block mappings only")
+                        .arg(function));
     int step = std::max(1, propertyIndent - int(properties.key.Mark().column));
 
     QList<QByteArray> added;
@@ -106,8 +110,9 @@ bool TemplateEventEditor::addScheduleEvent(const QString &function, const QStrin
         const QByteArray rest = m_lines.at(line).content.mid(events.key.Mark().column);
         const QByteArray after = rest.mid(7).trimmed();
         if (!rest.startsWith("Events:") || (!after.isEmpty() && !after.startsWith('#')))
-            return fail(QStringLiteral("%1's Events hold a value fnstudio cannot add to; make it an empty line 'Events:'")
-                            .arg(function));
+            return fail(
+                QStringLiteral("%1's Events hold a value fnstudio cannot add to; make it an empty line 'Events:'")
+                    .arg(function));
         eventIndent = events.key.Mark().column + step;
         at = blockEnd(line, events.key.Mark().column + 1);
     } else {
@@ -142,12 +147,15 @@ bool TemplateEventEditor::setScheduleExpression(const QString &function, const Q
     try {
         root = YAML::Load(before.toStdString());
     } catch (const YAML::Exception &e) {
-        return fail(QStringLiteral("the template does not parse (line %1): %2").arg(e.mark.line + 1).arg(QString::fromStdString(e.msg)));
+        return fail(QStringLiteral("the template does not parse (line %1): %2")
+                        .arg(e.mark.line + 1)
+                        .arg(QString::fromStdString(e.msg)));
     }
     const Entry resource = entryOf(entryOf(root, QStringLiteral("Resources")).value, function);
     if (!resource.found)
         return fail(QStringLiteral("the template has no resource %1").arg(function));
-    const Entry event = entryOf(entryOf(entryOf(resource.value, QStringLiteral("Properties")).value, QStringLiteral("Events")).value, eventId);
+    const Entry event = entryOf(
+        entryOf(entryOf(resource.value, QStringLiteral("Properties")).value, QStringLiteral("Events")).value, eventId);
     if (!event.found)
         return fail(QStringLiteral("%1 has no event named %2").arg(function, eventId));
     const Entry type = entryOf(event.value, QStringLiteral("Type"));
@@ -156,14 +164,17 @@ bool TemplateEventEditor::setScheduleExpression(const QString &function, const Q
         return fail(QStringLiteral("%1's event %2 is not a Schedule or ScheduleV2 event").arg(function, eventId));
     const QString key = typeName == "ScheduleV2" ? QStringLiteral("ScheduleExpression") : QStringLiteral("Schedule");
     const Entry value = entryOf(entryOf(event.value, QStringLiteral("Properties")).value, key);
-    if (!value.found || !value.value.IsScalar() || (!value.value.Tag().empty() && value.value.Tag() != "?" && value.value.Tag() != "!"))
-        return fail(QStringLiteral("%1's event %2 has no plain %3 value to change; edit it in template.yaml").arg(function, eventId, key));
+    if (!value.found || !value.value.IsScalar()
+        || (!value.value.Tag().empty() && value.value.Tag() != "?" && value.value.Tag() != "!"))
+        return fail(QStringLiteral("%1's event %2 has no plain %3 value to change; edit it in template.yaml")
+                        .arg(function, eventId, key));
 
     const int line = value.value.Mark().line;
     const int column = value.value.Mark().column;
     QByteArray &content = m_lines[line].content;
     if (column >= content.size() || content.at(column) == '|' || content.at(column) == '>')
-        return fail(QStringLiteral("%1's %2 is written over several lines; edit it in template.yaml").arg(eventId, key));
+        return fail(
+            QStringLiteral("%1's %2 is written over several lines; edit it in template.yaml").arg(eventId, key));
     // The old value's extent: to its closing quote, else to a comment or the end of the line.
     const char quote = content.at(column) == '"' || content.at(column) == '\'' ? content.at(column) : 0;
     qsizetype end = -1;
@@ -181,7 +192,8 @@ bool TemplateEventEditor::setScheduleExpression(const QString &function, const Q
             }
         }
         if (end < 0)
-            return fail(QStringLiteral("%1's %2 is written over several lines; edit it in template.yaml").arg(eventId, key));
+            return fail(
+                QStringLiteral("%1's %2 is written over several lines; edit it in template.yaml").arg(eventId, key));
     } else {
         end = content.size();
         for (qsizetype i = column; i < content.size(); ++i) {
@@ -217,8 +229,9 @@ bool TemplateEventEditor::readsBack(const QByteArray &before, const QString &fun
         const Entry event = entryOf(entryOf(props.value, QStringLiteral("Events")).value, eventId);
         const Entry type = entryOf(event.value, QStringLiteral("Type"));
         const Entry schedule = entryOf(entryOf(event.value, QStringLiteral("Properties")).value, key);
-        readBack = type.found && type.value.IsScalar() && type.value.Scalar().rfind("Schedule", 0) == 0 && schedule.found
-            && schedule.value.IsScalar() && schedule.value.Scalar() == expression.toStdString();
+        readBack = type.found && type.value.IsScalar() && type.value.Scalar().rfind("Schedule", 0) == 0
+                   && schedule.found && schedule.value.IsScalar()
+                   && schedule.value.Scalar() == expression.toStdString();
     } catch (const YAML::Exception &) {
         readBack = false;
     }
@@ -228,8 +241,9 @@ bool TemplateEventEditor::readsBack(const QByteArray &before, const QString &fun
     now.parse(text(), m_path);
     if (!readBack || now.errors().size() > was.errors().size()) {
         setText(before, m_path);
-        return fail(QStringLiteral("the schedule %1 of %2 did not read back from the edited template; it was left as it was")
-                        .arg(eventId, function));
+        return fail(
+            QStringLiteral("the schedule %1 of %2 did not read back from the edited template; it was left as it was")
+                .arg(eventId, function));
     }
     return true;
 }

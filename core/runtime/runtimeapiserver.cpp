@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -26,7 +26,6 @@ namespace {
 constexpr const char *JsonType = "application/json";
 constexpr const char *Accepted = R"({"status":"OK"})";
 
-
 constexpr std::string_view NextPath = "/2018-06-01/runtime/invocation/next";
 constexpr std::string_view InitErrorPath = "/2018-06-01/runtime/init/error";
 constexpr std::string_view InvocationPrefix = "/2018-06-01/runtime/invocation/"; // {id}/response, {id}/error
@@ -35,13 +34,20 @@ constexpr size_t MaxHeadBytes = 64 * 1024;
 const char *reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 413: return "Payload Too Large";
-    default: return "Internal Server Error";
+    case 200:
+        return "OK";
+    case 202:
+        return "Accepted";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 413:
+        return "Payload Too Large";
+    default:
+        return "Internal Server Error";
     }
 }
 
@@ -372,9 +378,10 @@ RuntimeApiServer::Dispatch RuntimeApiServer::dispatchLocked(const Request &req, 
     } else if (const std::string *mode = req.header("lambda-runtime-function-response-mode");
                mode && *mode != "streaming") {
         error(400, "InvalidFunctionResponseMode", "Invalid function response mode");
-        m_outcome = {Signal::Error,
-                     R"({"errorMessage":"Invalid response mode header","errorType":"Runtime.InvalidResponseModeHeader"})",
-                     "Runtime.InvalidResponseModeHeader", 0};
+        m_outcome = {
+            Signal::Error,
+            R"({"errorMessage":"Invalid response mode header","errorType":"Runtime.InvalidResponseModeHeader"})",
+            "Runtime.InvalidResponseModeHeader", 0};
     } else if (req.bodySize > MaxResponseBytes) {
         error(413, "RequestEntityTooLarge",
               "Exceeded maximum allowed payload size (" + std::to_string(MaxResponseBytes) + " bytes).");

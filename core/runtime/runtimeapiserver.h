@@ -17,8 +17,8 @@
 #include <condition_variable>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -28,7 +28,7 @@ namespace httplib {
 class Server;
 struct Request;
 struct Response;
-}
+} // namespace httplib
 
 namespace fn {
 
@@ -50,22 +50,22 @@ public:
 
     enum class Signal {
         None,
-        RuntimeStarted, // our bootstraps' POST /fnstudio/runtime-started (phase marker)
-        Ready,          // the runtime is waiting in GET /next
-        Response,       // POST /response for the current request
-        Error,          // POST /error for the current request
-        InitError,      // POST /runtime/init/error
+        RuntimeStarted,   // our bootstraps' POST /fnstudio/runtime-started (phase marker)
+        Ready,            // the runtime is waiting in GET /next
+        Response,         // POST /response for the current request
+        Error,            // POST /error for the current request
+        InitError,        // POST /runtime/init/error
         ResponseTooLarge, // POST /response over 6 MiB + 100 bytes (413 sent to the runtime)
-        Aborted,        // abort() was called (the process died, the engine gave up)
-        TimedOut,       // the wait's deadline passed
+        Aborted,          // abort() was called (the process died, the engine gave up)
+        TimedOut,         // the wait's deadline passed
     };
 
     struct Outcome
     {
         Signal signal = Signal::None;
-        QByteArray body;          // response body, or the error body
-        QByteArray errorType;     // Lambda-Runtime-Function-Error-Type header of /error and /init/error
-        qint64 bodySize = 0;      // for ResponseTooLarge: the size the runtime tried to send
+        QByteArray body;      // response body, or the error body
+        QByteArray errorType; // Lambda-Runtime-Function-Error-Type header of /error and /init/error
+        qint64 bodySize = 0;  // for ResponseTooLarge: the size the runtime tried to send
     };
 
     static constexpr qint64 MaxResponseBytes = 6 * 1024 * 1024 + 100;
@@ -143,13 +143,13 @@ private:
     std::condition_variable m_runtimeCv; // wakes an HTTP /next
     std::condition_variable m_engineCv;  // wakes the engine's waits
     State m_state = State::Initializing;
-    bool m_nextPending = false;          // a GET /next is parked
-    bool m_hasEvent = false;             // m_current is waiting to be delivered
-    bool m_delivered = false;            // m_current was delivered and not answered
+    bool m_nextPending = false; // a GET /next is parked
+    bool m_hasEvent = false;    // m_current is waiting to be delivered
+    bool m_delivered = false;   // m_current was delivered and not answered
     bool m_aborted = false;
     bool m_stopping = false;
     Invocation m_current;
-    Outcome m_outcome;                   // the latest signal for the engine
+    Outcome m_outcome; // the latest signal for the engine
     std::optional<Clock::time_point> m_runtimeStartedAt;
 
     // The channel: its I/O under m_channelMutex (taken before m_mutex), by the engine's waiting thread.

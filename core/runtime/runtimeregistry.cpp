@@ -52,7 +52,6 @@ void writeVersionCache(const QString &path, const QJsonObject &cache)
     }
 }
 
-
 const QString InterpreterPlaceholder = QStringLiteral("${interpreter}");
 
 QStringList toStringList(const QJsonValue &value)
@@ -71,7 +70,9 @@ bool isElfBinary(const QString &path)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return false;
-    return f.read(4) == QByteArrayLiteral("\x7f" "ELF");
+    return f.read(4)
+           == QByteArrayLiteral("\x7f"
+                                "ELF");
 }
 
 // Absolute path with every symlink resolved, if it is an executable regular file.
@@ -183,7 +184,8 @@ bool readDescriptor(const QString &dir, RuntimeDescriptor *d, InterpreterSpec *s
     }
     if (o.contains(QLatin1String("runtimeApiFd")) && (d->runtimeApiFd < 3 || d->runtimeApiFd > 255)) {
         *error = QStringLiteral("%1: \"runtimeApiFd\" must be a descriptor number from 3 to 255 (0-2 are the "
-                                "runtime's standard streams)").arg(file);
+                                "runtime's standard streams)")
+                     .arg(file);
         return false;
     }
 
@@ -283,7 +285,8 @@ void RuntimeRegistry::load(const QString &root)
         for (const Pending &other : pending)
             duplicate = duplicate || other.descriptor.id == p.descriptor.id;
         if (duplicate) {
-            m_problems.append(QStringLiteral("%1: runtime plugin id \"%2\" is already taken").arg(dir, p.descriptor.id));
+            m_problems.append(
+                QStringLiteral("%1: runtime plugin id \"%2\" is already taken").arg(dir, p.descriptor.id));
             continue;
         }
 
@@ -391,11 +394,10 @@ std::optional<RuntimeDescriptor> RuntimeRegistry::resolve(const QString &samRunt
             QStringList supported;
             for (const RuntimeDescriptor &d : m_plugins)
                 supported.append(d.runtimes);
-            *error = value.isEmpty()
-                         ? QStringLiteral("the function has no Runtime; supported values: %1")
-                               .arg(supported.join(QStringLiteral(", ")))
-                         : QStringLiteral("unsupported Runtime \"%1\"; supported values: %2")
-                               .arg(value, supported.join(QStringLiteral(", ")));
+            *error = value.isEmpty() ? QStringLiteral("the function has no Runtime; supported values: %1")
+                                           .arg(supported.join(QStringLiteral(", ")))
+                                     : QStringLiteral("unsupported Runtime \"%1\"; supported values: %2")
+                                           .arg(value, supported.join(QStringLiteral(", ")));
         }
         return std::nullopt;
     }

@@ -20,7 +20,8 @@ QString findBwrap()
 {
     QString path = resolveExecutable(QStringLiteral("bwrap"));
     if (path.isEmpty())
-        path = resolveExecutable(QStringLiteral("bwrap"), {QStringLiteral("/usr/bin"), QStringLiteral("/usr/local/bin")});
+        path =
+            resolveExecutable(QStringLiteral("bwrap"), {QStringLiteral("/usr/bin"), QStringLiteral("/usr/local/bin")});
     return path;
 }
 
@@ -53,9 +54,9 @@ QString queryVersion()
 }
 
 // Regular files of a few KiB (the loader cache ~50): copied rather than bound.
-constexpr const char *SmallSystemFiles[] = {"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/resolv.conf",
+constexpr const char *SmallSystemFiles[] = {"/etc/ld.so.cache", "/etc/ld.so.conf",    "/etc/resolv.conf",
                                             "/etc/hosts",       "/etc/nsswitch.conf", "/etc/host.conf",
-                                            "/etc/gai.conf",    "/etc/passwd",     "/etc/group"};
+                                            "/etc/gai.conf",    "/etc/passwd",        "/etc/group"};
 
 // --perms for the next --file: bubblewrap 0.5 and later.
 bool hasPerms()

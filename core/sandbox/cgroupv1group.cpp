@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <csignal>
+#include <cstring>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -187,7 +187,7 @@ QString CgroupV1Backend::isolation() const
         controllers << QStringLiteral("pids");
     controllers << QStringLiteral("freezer");
     return namespaceIsolation() + QStringLiteral(" + cgroup v1 (") + controllers.join(QStringLiteral(", "))
-        + QLatin1Char(')');
+           + QLatin1Char(')');
 }
 
 std::unique_ptr<ResourceGroup> CgroupV1Backend::createGroup(const QString &id, const ResourceLimits &limits,

@@ -174,8 +174,9 @@ std::unique_ptr<CgroupV2Backend> CgroupV2Backend::create(QString *whyNot)
 
 QString CgroupV2Backend::isolation() const
 {
-    return namespaceIsolation() + (m_cpu ? QStringLiteral(" + cgroup v2 (memory, cpu, pids, freeze)")
-                                         : QStringLiteral(" + cgroup v2 (memory, pids, freeze; no cpu controller)"));
+    return namespaceIsolation()
+           + (m_cpu ? QStringLiteral(" + cgroup v2 (memory, cpu, pids, freeze)")
+                    : QStringLiteral(" + cgroup v2 (memory, pids, freeze; no cpu controller)"));
 }
 
 std::unique_ptr<ResourceGroup> CgroupV2Backend::createGroup(const QString &id, const ResourceLimits &limits,

@@ -53,8 +53,8 @@ public:
     int removeStaleGroups() override;
 
 private:
-    QString m_base;       // <our cgroup>/fnstudio
-    bool m_cpu = false;   // cpu controller delegated
+    QString m_base;     // <our cgroup>/fnstudio
+    bool m_cpu = false; // cpu controller delegated
 };
 
 } // namespace fn

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
-#include <condition_variable>
 #include <cstring>
 #include <ctime>
 #include <functional>
@@ -59,42 +59,74 @@ struct ChildFailure
 const char *goSignalName(int sig)
 {
     switch (sig) {
-    case SIGHUP: return "hangup";
-    case SIGINT: return "interrupt";
-    case SIGQUIT: return "quit";
-    case SIGILL: return "illegal instruction";
-    case SIGTRAP: return "trace/breakpoint trap";
-    case SIGABRT: return "aborted";
-    case SIGBUS: return "bus error";
-    case SIGFPE: return "floating point exception";
-    case SIGKILL: return "killed";
-    case SIGUSR1: return "user defined signal 1";
-    case SIGSEGV: return "segmentation fault";
-    case SIGUSR2: return "user defined signal 2";
-    case SIGPIPE: return "broken pipe";
-    case SIGALRM: return "alarm clock";
-    case SIGTERM: return "terminated";
+    case SIGHUP:
+        return "hangup";
+    case SIGINT:
+        return "interrupt";
+    case SIGQUIT:
+        return "quit";
+    case SIGILL:
+        return "illegal instruction";
+    case SIGTRAP:
+        return "trace/breakpoint trap";
+    case SIGABRT:
+        return "aborted";
+    case SIGBUS:
+        return "bus error";
+    case SIGFPE:
+        return "floating point exception";
+    case SIGKILL:
+        return "killed";
+    case SIGUSR1:
+        return "user defined signal 1";
+    case SIGSEGV:
+        return "segmentation fault";
+    case SIGUSR2:
+        return "user defined signal 2";
+    case SIGPIPE:
+        return "broken pipe";
+    case SIGALRM:
+        return "alarm clock";
+    case SIGTERM:
+        return "terminated";
 #ifdef SIGSTKFLT
-    case SIGSTKFLT: return "stack fault";
+    case SIGSTKFLT:
+        return "stack fault";
 #endif
-    case SIGCHLD: return "child exited";
-    case SIGCONT: return "continued";
-    case SIGSTOP: return "stopped (signal)";
-    case SIGTSTP: return "stopped";
-    case SIGTTIN: return "stopped (tty input)";
-    case SIGTTOU: return "stopped (tty output)";
-    case SIGURG: return "urgent I/O condition";
-    case SIGXCPU: return "CPU time limit exceeded";
-    case SIGXFSZ: return "file size limit exceeded";
-    case SIGVTALRM: return "virtual timer expired";
-    case SIGPROF: return "profiling timer expired";
-    case SIGWINCH: return "window changed";
-    case SIGIO: return "I/O possible";
+    case SIGCHLD:
+        return "child exited";
+    case SIGCONT:
+        return "continued";
+    case SIGSTOP:
+        return "stopped (signal)";
+    case SIGTSTP:
+        return "stopped";
+    case SIGTTIN:
+        return "stopped (tty input)";
+    case SIGTTOU:
+        return "stopped (tty output)";
+    case SIGURG:
+        return "urgent I/O condition";
+    case SIGXCPU:
+        return "CPU time limit exceeded";
+    case SIGXFSZ:
+        return "file size limit exceeded";
+    case SIGVTALRM:
+        return "virtual timer expired";
+    case SIGPROF:
+        return "profiling timer expired";
+    case SIGWINCH:
+        return "window changed";
+    case SIGIO:
+        return "I/O possible";
 #ifdef SIGPWR
-    case SIGPWR: return "power failure";
+    case SIGPWR:
+        return "power failure";
 #endif
-    case SIGSYS: return "bad system call";
-    default: return nullptr;
+    case SIGSYS:
+        return "bad system call";
+    default:
+        return nullptr;
     }
 }
 
@@ -153,12 +185,12 @@ struct ChildSetup
     char *const *procFiles;
     const char *procFileIsTasks;
     size_t procFileCount;
-    const char *workDir; // null: stay
-    const int *out;      // pipe: the child's stdout and stderr
-    const int *report;   // pipe: a ChildFailure if the child cannot exec
+    const char *workDir;               // null: stay
+    const int *out;                    // pipe: the child's stdout and stderr
+    const int *report;                 // pipe: a ChildFailure if the child cannot exec
     const ProcessSpec::PassedFd *pass; // descriptors to pass, and the numbers they get
     size_t passCount;
-    int passAbove;       // above every number a descriptor gets
+    int passAbove; // above every number a descriptor gets
     qint64 addressSpaceLimit;
     int maxProcesses;
 };
@@ -233,7 +265,10 @@ int childMain(void *arg)
         childFail(reportFd, ChildStage::WorkingDirectory);
 
     // No core files dropped into the user's folders (Lambda has no core dumps either).
-    struct rlimit rl{0, 0};
+    struct rlimit rl
+    {
+        0, 0
+    };
     ::setrlimit(RLIMIT_CORE, &rl);
     if (s.addressSpaceLimit > 0) {
         rl.rlim_cur = rl.rlim_max = rlim_t(s.addressSpaceLimit);
@@ -269,7 +304,6 @@ void closeFd(int &fd)
 }
 
 } // namespace
-
 
 // Runs tasks on one thread that lives as long as the process.
 class Spawner
@@ -339,17 +373,21 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
         return false;
     };
     if (m_pid > 0 && !m_status)
-        return fail(QStringLiteral("cannot start %1: this process object still runs %2")
-                        .arg(spec.program).arg(m_pid));
+        return fail(QStringLiteral("cannot start %1: this process object still runs %2").arg(spec.program).arg(m_pid));
     if (!QDir::isAbsolutePath(spec.program))
         return fail(QStringLiteral("cannot start %1: the program must be an absolute path").arg(spec.program));
     if (spec.passFds.size() > MaxPassedFds)
         return fail(QStringLiteral("cannot start %1: %2 descriptors to pass, at most %3")
-                        .arg(spec.program).arg(spec.passFds.size()).arg(MaxPassedFds));
+                        .arg(spec.program)
+                        .arg(spec.passFds.size())
+                        .arg(MaxPassedFds));
     for (const ProcessSpec::PassedFd &p : spec.passFds) {
         if (p.fd < 0 || p.as <= STDERR_FILENO)
-            return fail(QStringLiteral("cannot start %1: descriptor %2 cannot be passed as %3: 0-2 are its standard streams")
-                            .arg(spec.program).arg(p.fd).arg(p.as));
+            return fail(
+                QStringLiteral("cannot start %1: descriptor %2 cannot be passed as %3: 0-2 are its standard streams")
+                    .arg(spec.program)
+                    .arg(p.fd)
+                    .arg(p.as));
     }
 
     // Everything the child touches is prepared here: between clone and exec only async-signal-safe calls are allowed
@@ -384,7 +422,8 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
 
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0)
-        return fail(QStringLiteral("cannot start %1: pipe: %2").arg(spec.program, QString::fromLocal8Bit(strerror(errno))));
+        return fail(
+            QStringLiteral("cannot start %1: pipe: %2").arg(spec.program, QString::fromLocal8Bit(strerror(errno))));
     int report[2];
     if (::pipe2(report, O_CLOEXEC) != 0) {
         const int e = errno;
@@ -397,10 +436,20 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
 
     // The clone happens on one long-lived thread: bubblewrap's --die-with-parent (PR_SET_PDEATHSIG)
     // fires when the *thread* that started it exits, and invocations run on pool threads that come and go.
-    ChildSetup setup{program.constData(), argv.data(), envp.data(), procFiles.data(), procFileIsTasks.data(),
-                     procFiles.size(), workDir.isEmpty() ? nullptr : workDir.constData(), out, report,
-                     spec.passFds.data(), spec.passFds.size(), passAbove,
-                     spec.addressSpaceLimit, spec.maxProcesses};
+    ChildSetup setup{program.constData(),
+                     argv.data(),
+                     envp.data(),
+                     procFiles.data(),
+                     procFileIsTasks.data(),
+                     procFiles.size(),
+                     workDir.isEmpty() ? nullptr : workDir.constData(),
+                     out,
+                     report,
+                     spec.passFds.data(),
+                     spec.passFds.size(),
+                     passAbove,
+                     spec.addressSpaceLimit,
+                     spec.maxProcesses};
     pid_t pid = -1;
     int cloneError = 0; // errno is per thread: the clone's is the spawner thread's
     Spawner::instance().run([&] {
@@ -429,7 +478,8 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
         const int e = cloneError;
         for (int fd : {out[0], out[1], report[0], report[1]})
             ::close(fd);
-        return fail(QStringLiteral("cannot start %1: clone: %2").arg(spec.program, QString::fromLocal8Bit(strerror(e))));
+        return fail(
+            QStringLiteral("cannot start %1: clone: %2").arg(spec.program, QString::fromLocal8Bit(strerror(e))));
     }
 
     // --- parent ---
@@ -447,7 +497,8 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
 
     if (got == ssize_t(sizeof failure)) {
         int raw = 0;
-        while (::waitpid(pid, &raw, 0) < 0 && errno == EINTR) { }
+        while (::waitpid(pid, &raw, 0) < 0 && errno == EINTR) {
+        }
         ::close(out[0]);
         const QString reason = QString::fromLocal8Bit(strerror(failure.error));
         QString what;
@@ -462,7 +513,10 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
         case ChildStage::PassFd: {
             const ProcessSpec::PassedFd p = spec.passFds.at(size_t(failure.index));
             what = QStringLiteral("cannot start %1: cannot pass descriptor %2 as %3: %4")
-                       .arg(spec.program).arg(p.fd).arg(p.as).arg(reason);
+                       .arg(spec.program)
+                       .arg(p.fd)
+                       .arg(p.as)
+                       .arg(reason);
             break;
         }
         case ChildStage::WorkingDirectory:
@@ -562,7 +616,9 @@ QString resolveExecutable(const QString &nameOrPath, const QStringList &searchDi
         char resolved[PATH_MAX];
         if (!::realpath(p.constData(), resolved))
             return {};
-        struct stat st{};
+        struct stat st
+        {
+        };
         if (::stat(resolved, &st) != 0 || !S_ISREG(st.st_mode) || ::access(resolved, X_OK) != 0)
             return {};
         return QFile::decodeName(resolved);

@@ -6,24 +6,24 @@
 #include <QStringList>
 
 #include <optional>
-#include <vector>
 #include <sys/types.h>
+#include <vector>
 
 namespace fn {
 
 struct ProcessSpec
 {
-    QString program;             // absolute path; start() refuses a relative one
-    QStringList arguments;       // argv[1..]
-    QStringList environment;     // complete "KEY=VALUE" list: nothing is inherited from the studio
-    QString workingDirectory;    // empty: the studio's
-    QStringList cgroupProcFiles; // the child writes its pid to each (cgroup.procs / tasks) before exec
+    QString program;              // absolute path; start() refuses a relative one
+    QStringList arguments;        // argv[1..]
+    QStringList environment;      // complete "KEY=VALUE" list: nothing is inherited from the studio
+    QString workingDirectory;     // empty: the studio's
+    QStringList cgroupProcFiles;  // the child writes its pid to each (cgroup.procs / tasks) before exec
     qint64 addressSpaceLimit = 0; // RLIMIT_AS in bytes when > 0 (fallback backend only)
     int maxProcesses = 0;         // RLIMIT_NPROC when > 0 (fallback backend only)
     struct PassedFd
     {
-        int fd;                   // the caller's descriptor (the caller keeps and closes its copy)
-        int as;                   // the number the child gets it under, above 2
+        int fd; // the caller's descriptor (the caller keeps and closes its copy)
+        int as; // the number the child gets it under, above 2
     };
     std::vector<PassedFd> passFds; // every other descriptor above 2 is closed in the child
 };

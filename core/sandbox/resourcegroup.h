@@ -39,10 +39,10 @@ public:
     // Resident set of the group's processes, shared file pages included (which a cgroup charges
     // only to whoever first read them). Reads /proc: not for the warm path.
     virtual qint64 residentBytes() = 0;
-    virtual qint64 memoryPeak() = 0;    // bytes, since the last resetPeak()
+    virtual qint64 memoryPeak() = 0; // bytes, since the last resetPeak()
     virtual void resetPeak() = 0;
-    virtual bool oomKilled() = 0;       // the memory limit killed something since creation
-    virtual void killAll() = 0;         // SIGKILL every process in the group
+    virtual bool oomKilled() = 0; // the memory limit killed something since creation
+    virtual void killAll() = 0;   // SIGKILL every process in the group
 };
 
 // The backend in force, chosen once at start-up by what the machine allows.
@@ -54,8 +54,8 @@ public:
     // What bubblewrap adds, as the first half of isolation(): its namespaces, or that it is missing.
     static QString namespaceIsolation();
 
-    virtual QString name() const = 0;       // "cgroup v2", "cgroup v1", "rlimits + RSS polling"
-    virtual QString isolation() const = 0;  // full sentence for doctor and the environment snapshot
+    virtual QString name() const = 0;      // "cgroup v2", "cgroup v1", "rlimits + RSS polling"
+    virtual QString isolation() const = 0; // full sentence for doctor and the environment snapshot
     virtual bool enforcesMemory() const = 0;
     virtual std::unique_ptr<ResourceGroup> createGroup(const QString &id, const ResourceLimits &limits,
                                                        QString *error) = 0;

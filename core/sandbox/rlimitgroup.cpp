@@ -164,9 +164,9 @@ QString RlimitBackend::isolation() const
     const QString nproc = ::geteuid() == 0 ? QStringLiteral("RLIMIT_NPROC (not enforced for root)")
                                            : QStringLiteral("RLIMIT_NPROC (counts all of this user's processes)");
     return namespaceIsolation()
-        + QStringLiteral(" + no cgroup (%1): memory limit enforced by polling RSS of the process tree (a fast "
-                         "allocation can overshoot between samples), no CPU quota, %2, freezing by SIGSTOP")
-              .arg(m_whyNoCgroup, nproc);
+           + QStringLiteral(" + no cgroup (%1): memory limit enforced by polling RSS of the process tree (a fast "
+                            "allocation can overshoot between samples), no CPU quota, %2, freezing by SIGSTOP")
+                 .arg(m_whyNoCgroup, nproc);
 }
 
 std::unique_ptr<ResourceGroup> RlimitBackend::createGroup(const QString &, const ResourceLimits &limits, QString *)

@@ -44,7 +44,10 @@ private:
 class RlimitBackend final : public SandboxBackend
 {
 public:
-    explicit RlimitBackend(const QString &whyNoCgroup) : m_whyNoCgroup(whyNoCgroup) { }
+    explicit RlimitBackend(const QString &whyNoCgroup)
+        : m_whyNoCgroup(whyNoCgroup)
+    {
+    }
 
     QString name() const override { return QStringLiteral("rlimits + RSS polling"); }
     QString isolation() const override;

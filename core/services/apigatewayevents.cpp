@@ -196,7 +196,8 @@ bool isBinary(const QByteArray &body, const QByteArray &contentType)
 QString requestTime(qint64 epochMs)
 {
     return QLocale::c().toString(QDateTime::fromMSecsSinceEpoch(epochMs, Qt::UTC),
-                                 QStringLiteral("dd/MMM/yyyy:HH:mm:ss")) + QStringLiteral(" +0000");
+                                 QStringLiteral("dd/MMM/yyyy:HH:mm:ss"))
+           + QStringLiteral(" +0000");
 }
 
 json restEvent(const ApiGatewayMatch &match, const Request &request)
@@ -410,8 +411,7 @@ std::optional<Response> httpResponse(const QByteArray &payload, QString *why)
     // Without statusCode, 2.0 infers the response: 200, JSON, the result as the body.
     if (!result.is_object() || !result.contains("statusCode")) {
         response.headers.append(qMakePair(QByteArray("content-type"), QByteArray("application/json")));
-        response.body = result.is_string() ? QByteArray::fromStdString(result.get<std::string>())
-                                           : payload.trimmed();
+        response.body = result.is_string() ? QByteArray::fromStdString(result.get<std::string>()) : payload.trimmed();
         return response;
     }
     const auto status = statusCodeOf(result["statusCode"]);
@@ -432,7 +432,8 @@ std::optional<Response> httpResponse(const QByteArray &payload, QString *why)
                 fail(why, QStringLiteral("cookies must be an array of strings"));
                 return std::nullopt;
             }
-            response.headers.append(qMakePair(QByteArray("set-cookie"), QByteArray::fromStdString(cookie.get<std::string>())));
+            response.headers.append(
+                qMakePair(QByteArray("set-cookie"), QByteArray::fromStdString(cookie.get<std::string>())));
         }
     }
     defaultContentType(&response);

@@ -23,11 +23,11 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 struct Request
 {
-    QString method;                 // upper case
-    QString path;                   // percent-decoded, without the query
-    QByteArray rawPath;             // as the client sent it
-    QByteArray rawQueryString;      // after '?', as sent, without the '?'
-    HeaderList headers;             // names as sent, in arrival order
+    QString method;            // upper case
+    QString path;              // percent-decoded, without the query
+    QByteArray rawPath;        // as the client sent it
+    QByteArray rawQueryString; // after '?', as sent, without the '?'
+    HeaderList headers;        // names as sent, in arrival order
     QByteArray body;
     QString sourceIp;
     QString protocol = QStringLiteral("HTTP/1.1");

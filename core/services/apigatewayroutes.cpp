@@ -198,9 +198,8 @@ ApiGatewayRoutes ApiGatewayRoutes::fromFunctions(const QList<FunctionConfig> &fu
                 continue;
             }
             route.apiId = apiIdFor(route.apiLogicalId);
-            const auto same = std::find_if(table.m_routes.cbegin(), table.m_routes.cend(), [&](const ApiGatewayRoute &r) {
-                return r.routeKey() == route.routeKey();
-            });
+            const auto same = std::find_if(table.m_routes.cbegin(), table.m_routes.cend(),
+                                           [&](const ApiGatewayRoute &r) { return r.routeKey() == route.routeKey(); });
             if (same != table.m_routes.cend()) {
                 // All APIs share one local port, so the same route in two of them cannot both be served.
                 warn(QStringLiteral("%1: %2 is already served by %3.%4; not served twice")

@@ -18,13 +18,13 @@ struct ApiGatewayRoute
     enum class Kind { Rest, Http };
 
     QString functionName;
-    QString eventId;         // the event's key under the function's Events
+    QString eventId; // the event's key under the function's Events
     Kind kind = Kind::Rest;
-    QString payloadVersion;  // "1.0" or "2.0" (HttpApi's default)
-    QString method;          // upper case, or ANY
-    QString path;            // /items/{id}, /files/{proxy+}; empty for an HTTP API's $default route
-    QString apiLogicalId;    // RestApiId / ApiId Ref, else SAM's implicit ServerlessRestApi / ServerlessHttpApi
-    QString apiId;           // ten characters derived from apiLogicalId, stable across runs
+    QString payloadVersion; // "1.0" or "2.0" (HttpApi's default)
+    QString method;         // upper case, or ANY
+    QString path;           // /items/{id}, /files/{proxy+}; empty for an HTTP API's $default route
+    QString apiLogicalId;   // RestApiId / ApiId Ref, else SAM's implicit ServerlessRestApi / ServerlessHttpApi
+    QString apiId;          // ten characters derived from apiLogicalId, stable across runs
 
     bool isDefault() const { return path.isEmpty(); }
     // "GET /items/{id}", "ANY /{proxy+}" or "$default", as API Gateway names routes.

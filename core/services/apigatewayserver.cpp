@@ -126,8 +126,9 @@ void ApiGatewayServer::Private::handle(const httplib::Request &req, httplib::Res
     QString served = QStringLiteral("-");
     if (!match) {
         // An HTTP API says Not Found; a REST API's unknown resource asks for a token, famously.
-        render(res, tableNow->routes.hasHttpApi() || tableNow->routes.isEmpty() ? apigateway::notFound()
-                                                                                  : apigateway::missingAuthenticationToken());
+        render(res, tableNow->routes.hasHttpApi() || tableNow->routes.isEmpty()
+                        ? apigateway::notFound()
+                        : apigateway::missingAuthenticationToken());
     } else {
         const auto function = tableNow->functions.constFind(match->route.functionName);
         if (function == tableNow->functions.cend()) {

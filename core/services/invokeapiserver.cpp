@@ -84,7 +84,8 @@ void renderEnumError(httplib::Response &res, const std::string &value, const cha
 
 bool isBlank(const std::string &body)
 {
-    return std::all_of(body.begin(), body.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+    return std::all_of(body.begin(), body.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
 // nlohmann's explanation without its "[json.exception.parse_error.101] " prefix.
@@ -111,10 +112,12 @@ std::string tooLargeMessage(size_t size, const char *invocationType, qint64 limi
 // reference's rule: reserved concurrency throttles the function, otherwise the account.
 std::string throttleReason(const InvocationRecord &record, const FunctionConfig &function)
 {
-    static const char *const reasons[] = {
-        "ConcurrentInvocationLimitExceeded",          "FunctionInvocationRateLimitExceeded",
-        "ReservedFunctionConcurrentInvocationLimitExceeded", "ReservedFunctionInvocationRateLimitExceeded",
-        "CallerRateLimitExceeded",                    "ConcurrentSnapshotCreateLimitExceeded"};
+    static const char *const reasons[] = {"ConcurrentInvocationLimitExceeded",
+                                          "FunctionInvocationRateLimitExceeded",
+                                          "ReservedFunctionConcurrentInvocationLimitExceeded",
+                                          "ReservedFunctionInvocationRateLimitExceeded",
+                                          "CallerRateLimitExceeded",
+                                          "ConcurrentSnapshotCreateLimitExceeded"};
     for (const char *reason : reasons)
         if (record.errorType == QLatin1String(reason))
             return reason;
@@ -233,9 +236,10 @@ void InvokeApiServer::Private::handleInvoke(const httplib::Request &req, httplib
         tailLog = value == "Tail" && type == Type::RequestResponse; // Lambda tails synchronous calls only
     }
 
-    const qint64 limit = type == Type::Event ? (legacyAsyncLimit.load(std::memory_order_relaxed) ? LegacyMaxAsyncPayloadBytes
-                                                                                                  : MaxAsyncPayloadBytes)
-                                             : MaxSyncPayloadBytes;
+    const qint64 limit =
+        type == Type::Event
+            ? (legacyAsyncLimit.load(std::memory_order_relaxed) ? LegacyMaxAsyncPayloadBytes : MaxAsyncPayloadBytes)
+            : MaxSyncPayloadBytes;
     if (qint64(req.body.size()) > limit)
         return renderError(res, 413, "RequestEntityTooLargeException",
                            tooLargeMessage(req.body.size(), type == Type::Event ? "Event" : "RequestResponse", limit));
@@ -249,8 +253,8 @@ void InvokeApiServer::Private::handleInvoke(const httplib::Request &req, httplib
     InvokeOptions options;
     if (req.has_header("X-Amz-Client-Context")) {
         const std::string encoded = req.get_header_value("X-Amz-Client-Context");
-        auto decoded = QByteArray::fromBase64Encoding(QByteArray::fromStdString(encoded),
-                                                      QByteArray::AbortOnBase64DecodingErrors);
+        auto decoded =
+            QByteArray::fromBase64Encoding(QByteArray::fromStdString(encoded), QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded)
             return renderError(res, 400, "InvalidRequestContentException",
                                "Client context must be a valid Base64-encoded JSON object.");
@@ -345,8 +349,8 @@ void InvokeApiServer::Private::handleGet(const httplib::Request &req, httplib::R
     const FunctionConfig *function = resolve(*functionsNow, req.matches[1].str(), req, res);
     if (!function)
         return;
-    const nlohmann::json body = configurationOnly ? lambdaapi::functionConfiguration(*function)
-                                                  : lambdaapi::getFunctionResponse(*function);
+    const nlohmann::json body =
+        configurationOnly ? lambdaapi::functionConfiguration(*function) : lambdaapi::getFunctionResponse(*function);
     res.status = 200;
     res.set_header("x-amzn-RequestId", newRequestId());
     res.set_content(body.dump(), JsonType);

@@ -58,9 +58,9 @@ QString functionArn(const QString &name, const QString &qualifier)
 std::optional<FunctionReference> parseFunctionName(const QString &functionName)
 {
     // Lambda's own patterns: names of letters, digits, - and _; qualifiers add $ (for $LATEST).
-    static const QRegularExpression pattern(QStringLiteral(
-        R"(^(?:arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(?:-gov)?-[a-z]+-\d:\d{12}:function:|\d{12}:function:)?)"
-        R"(([a-zA-Z0-9_-]{1,64})(?::([a-zA-Z0-9$_-]{1,128}))?$)"));
+    static const QRegularExpression pattern(
+        QStringLiteral(R"(^(?:arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(?:-gov)?-[a-z]+-\d:\d{12}:function:|\d{12}:function:)?)"
+                       R"(([a-zA-Z0-9_-]{1,64})(?::([a-zA-Z0-9$_-]{1,128}))?$)"));
     const auto match = pattern.match(functionName);
     if (!match.hasMatch())
         return std::nullopt;
@@ -83,8 +83,7 @@ nlohmann::json functionConfiguration(const FunctionConfig &function)
     c["Timeout"] = function.timeoutSec;
     c["MemorySize"] = function.memoryMb;
     // Lambda's format: 2024-01-31T12:34:56.789+0000
-    c["LastModified"] = str(code.lastModified.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")))
-                        + "+0000";
+    c["LastModified"] = str(code.lastModified.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"))) + "+0000";
     c["Version"] = "$LATEST";
     if (!function.environment.isEmpty()) {
         nlohmann::json variables = nlohmann::json::object();

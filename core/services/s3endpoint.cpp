@@ -101,7 +101,8 @@ public:
                     m_state = State::SizeLine;
                 } else if (m_state == State::SizeLine) {
                     const std::string hex = line.substr(0, line.find(';'));
-                    if (hex.empty() || hex.size() > 15 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+                    if (hex.empty() || hex.size() > 15
+                        || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
                         return false;
                     m_remaining = std::stoull(hex, nullptr, 16);
                     m_state = m_remaining == 0 ? State::Trailer : State::Data;
@@ -156,10 +157,7 @@ struct S3Endpoint::Private
     {
     }
 
-    static QString newRequestId()
-    {
-        return QUuid::createUuid().toString(QUuid::Id128).left(16).toUpper();
-    }
+    static QString newRequestId() { return QUuid::createUuid().toString(QUuid::Id128).left(16).toUpper(); }
 
     // Path style (/bucket/key) or, for a Host of bucket.localhost, virtual-hosted style.
     static Target target(const httplib::Request &req)
@@ -184,8 +182,9 @@ struct S3Endpoint::Private
     {
         res.status = status;
         const QString requestId = QString::fromStdString(res.get_header_value("x-amz-request-id"));
-        QString body = QStringLiteral("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%1</Code><Message>%2</Message>")
-                           .arg(code, xmlEscaped(message));
+        QString body =
+            QStringLiteral("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%1</Code><Message>%2</Message>")
+                .arg(code, xmlEscaped(message));
         if (!t.key.isEmpty() && (code == QLatin1String("NoSuchKey") || code == QLatin1String("KeyTooLongError")))
             body += QStringLiteral("<Key>%1</Key>").arg(xmlEscaped(t.key));
         if (!t.bucket.isEmpty() && code.contains(QLatin1String("Bucket")))
@@ -200,18 +199,21 @@ struct S3Endpoint::Private
     void xml(httplib::Response &res, const QString &rootAndBody)
     {
         res.status = 200;
-        res.set_content(QString(QStringLiteral("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") + rootAndBody).toStdString(),
-                        "application/xml");
+        res.set_content(
+            QString(QStringLiteral("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") + rootAndBody).toStdString(),
+            "application/xml");
     }
 
     bool requireBucket(const httplib::Request &req, httplib::Response &res, const Target &t)
     {
         if (!S3ObjectStore::bucketNameProblem(t.bucket).isEmpty()) {
-            error(req, res, 400, QStringLiteral("InvalidBucketName"), QStringLiteral("The specified bucket is not valid."), t);
+            error(req, res, 400, QStringLiteral("InvalidBucketName"),
+                  QStringLiteral("The specified bucket is not valid."), t);
             return false;
         }
         if (!store.bucketExists(t.bucket)) {
-            error(req, res, 404, QStringLiteral("NoSuchBucket"), QStringLiteral("The specified bucket does not exist"), t);
+            error(req, res, 404, QStringLiteral("NoSuchBucket"), QStringLiteral("The specified bucket does not exist"),
+                  t);
             return false;
         }
         return true;
@@ -238,8 +240,10 @@ struct S3Endpoint::Private
 
     void listBuckets(httplib::Response &res)
     {
-        QString body = QStringLiteral("<ListAllMyBucketsResult xmlns=\"%1\"><Owner><ID>fnstudio</ID><DisplayName>fnstudio</DisplayName></Owner><Buckets>")
-                           .arg(QLatin1String(Namespace));
+        QString body =
+            QStringLiteral("<ListAllMyBucketsResult "
+                           "xmlns=\"%1\"><Owner><ID>fnstudio</ID><DisplayName>fnstudio</DisplayName></Owner><Buckets>")
+                .arg(QLatin1String(Namespace));
         for (const QString &b : store.buckets())
             body += QStringLiteral("<Bucket><Name>%1</Name><CreationDate>%2</CreationDate></Bucket>")
                         .arg(xmlEscaped(b), isoTime(store.bucketCreated(b)));
@@ -252,8 +256,10 @@ struct S3Endpoint::Private
         if (const QString problem = S3ObjectStore::bucketNameProblem(t.bucket); !problem.isEmpty())
             return error(req, res, 400, QStringLiteral("InvalidBucketName"), problem, t);
         if (store.bucketExists(t.bucket))
-            return error(req, res, 409, QStringLiteral("BucketAlreadyOwnedByYou"),
-                         QStringLiteral("Your previous request to create the named bucket succeeded and you already own it."), t);
+            return error(
+                req, res, 409, QStringLiteral("BucketAlreadyOwnedByYou"),
+                QStringLiteral("Your previous request to create the named bucket succeeded and you already own it."),
+                t);
         QString problem;
         if (!store.createBucket(t.bucket, &problem))
             return error(req, res, 500, QStringLiteral("InternalError"), problem, t);
@@ -269,7 +275,8 @@ struct S3Endpoint::Private
             res.status = 204;
             return;
         case S3ObjectStore::RemoveBucket::NoSuchBucket:
-            return error(req, res, 404, QStringLiteral("NoSuchBucket"), QStringLiteral("The specified bucket does not exist"), t);
+            return error(req, res, 404, QStringLiteral("NoSuchBucket"),
+                         QStringLiteral("The specified bucket does not exist"), t);
         case S3ObjectStore::RemoveBucket::NotEmpty:
             return error(req, res, 409, QStringLiteral("BucketNotEmpty"),
                          QStringLiteral("The bucket you tried to delete is not empty"), t);
@@ -302,7 +309,8 @@ struct S3Endpoint::Private
         if (v2 && !token.isEmpty()) {
             after = QString::fromUtf8(QByteArray::fromBase64(token.toLatin1(), QByteArray::Base64UrlEncoding));
             if (after.isEmpty())
-                return error(req, res, 400, QStringLiteral("InvalidArgument"), QStringLiteral("The continuation token provided is incorrect"));
+                return error(req, res, 400, QStringLiteral("InvalidArgument"),
+                             QStringLiteral("The continuation token provided is incorrect"));
         } else {
             after = v2 ? param(req, "start-after") : param(req, "marker");
         }
@@ -338,13 +346,14 @@ struct S3Endpoint::Private
                 continue;
             }
             last = o.key;
-            contents += QStringLiteral("<Contents><Key>%1</Key><LastModified>%2</LastModified><ETag>&quot;%3&quot;</ETag>"
-                                       "<Size>%4</Size>%5<StorageClass>STANDARD</StorageClass></Contents>")
-                            .arg(xmlEscaped(encodedIf(encode, o.key)), isoTime(o.lastModified), o.eTag)
-                            .arg(o.size)
-                            .arg(!v2 || param(req, "fetch-owner") == QLatin1String("true")
-                                     ? QStringLiteral("<Owner><ID>fnstudio</ID><DisplayName>fnstudio</DisplayName></Owner>")
-                                     : QString());
+            contents +=
+                QStringLiteral("<Contents><Key>%1</Key><LastModified>%2</LastModified><ETag>&quot;%3&quot;</ETag>"
+                               "<Size>%4</Size>%5<StorageClass>STANDARD</StorageClass></Contents>")
+                    .arg(xmlEscaped(encodedIf(encode, o.key)), isoTime(o.lastModified), o.eTag)
+                    .arg(o.size)
+                    .arg(!v2 || param(req, "fetch-owner") == QLatin1String("true")
+                             ? QStringLiteral("<Owner><ID>fnstudio</ID><DisplayName>fnstudio</DisplayName></Owner>")
+                             : QString());
         }
         QString body = QStringLiteral("<ListBucketResult xmlns=\"%1\"><Name>%2</Name><Prefix>%3</Prefix>")
                            .arg(QLatin1String(Namespace), xmlEscaped(t.bucket), xmlEscaped(encodedIf(encode, prefix)));
@@ -353,7 +362,8 @@ struct S3Endpoint::Private
             if (!token.isEmpty())
                 body += QStringLiteral("<ContinuationToken>%1</ContinuationToken>").arg(xmlEscaped(token));
             if (req.has_param("start-after"))
-                body += QStringLiteral("<StartAfter>%1</StartAfter>").arg(xmlEscaped(encodedIf(encode, param(req, "start-after"))));
+                body += QStringLiteral("<StartAfter>%1</StartAfter>")
+                            .arg(xmlEscaped(encodedIf(encode, param(req, "start-after"))));
             if (truncated)
                 body += QStringLiteral("<NextContinuationToken>%1</NextContinuationToken>")
                             .arg(QString::fromLatin1(last.toUtf8().toBase64(QByteArray::Base64UrlEncoding)));
@@ -367,7 +377,8 @@ struct S3Endpoint::Private
             body += QStringLiteral("<Delimiter>%1</Delimiter>").arg(xmlEscaped(encodedIf(encode, delimiter)));
         if (encode)
             body += QStringLiteral("<EncodingType>url</EncodingType>");
-        body += QStringLiteral("<IsTruncated>%1</IsTruncated>").arg(truncated ? QLatin1String("true") : QLatin1String("false"));
+        body += QStringLiteral("<IsTruncated>%1</IsTruncated>")
+                    .arg(truncated ? QLatin1String("true") : QLatin1String("false"));
         body += contents + prefixes + QStringLiteral("</ListBucketResult>");
         xml(res, body);
     }
@@ -387,10 +398,14 @@ struct S3Endpoint::Private
         }
         if (reader.hasError())
             return error(req, res, 400, QStringLiteral("MalformedXML"),
-                         QStringLiteral("The XML you provided was not well-formed or did not validate against our published schema (line %1, column %2: %3)")
-                             .arg(reader.lineNumber()).arg(reader.columnNumber()).arg(reader.errorString()));
+                         QStringLiteral("The XML you provided was not well-formed or did not validate against our "
+                                        "published schema (line %1, column %2: %3)")
+                             .arg(reader.lineNumber())
+                             .arg(reader.columnNumber())
+                             .arg(reader.errorString()));
         if (keys.size() > 1000)
-            return error(req, res, 400, QStringLiteral("MalformedXML"), QStringLiteral("a DeleteObjects request takes at most 1,000 keys"));
+            return error(req, res, 400, QStringLiteral("MalformedXML"),
+                         QStringLiteral("a DeleteObjects request takes at most 1,000 keys"));
         QString result = QStringLiteral("<DeleteResult xmlns=\"%1\">").arg(QLatin1String(Namespace));
         for (const QString &key : keys) {
             const Target one{t.bucket, key};
@@ -454,13 +469,16 @@ struct S3Endpoint::Private
     {
         const auto o = store.object(t.bucket, t.key);
         if (!o)
-            return error(req, res, 404, QStringLiteral("NoSuchKey"), QStringLiteral("The specified key does not exist."), t);
+            return error(req, res, 404, QStringLiteral("NoSuchKey"),
+                         QStringLiteral("The specified key does not exist."), t);
         if (const int status = precondition(req, *o)) {
             objectHeaders(res, *o);
             if (status == 412)
                 return error(req, res, 412, QStringLiteral("PreconditionFailed"),
                              QStringLiteral("At least one of the pre-conditions you specified did not hold"), t,
-                             QStringLiteral("<Condition>%1</Condition>").arg(req.has_header("If-Match") ? QLatin1String("If-Match") : QLatin1String("If-Unmodified-Since")));
+                             QStringLiteral("<Condition>%1</Condition>")
+                                 .arg(req.has_header("If-Match") ? QLatin1String("If-Match")
+                                                                 : QLatin1String("If-Unmodified-Since")));
             res.status = 304;
             return;
         }
@@ -468,8 +486,8 @@ struct S3Endpoint::Private
         std::string contentType = o->contentType.toStdString();
         if (req.has_param("response-content-type"))
             contentType = req.get_param_value("response-content-type");
-        for (const char *override : {"response-content-disposition", "response-cache-control", "response-content-encoding",
-                                     "response-content-language", "response-expires"})
+        for (const char *override : {"response-content-disposition", "response-cache-control",
+                                     "response-content-encoding", "response-content-language", "response-expires"})
             if (req.has_param(override))
                 res.set_header(std::string(override + 9), req.get_param_value(override));
         // httplib answers Range requests from the provider (206 and Content-Range; 416 when unsatisfiable).
@@ -513,22 +531,26 @@ struct S3Endpoint::Private
         return type.isEmpty() ? QStringLiteral("binary/octet-stream") : type;
     }
 
-    void putObject(const httplib::Request &req, httplib::Response &res, const Target &t, const httplib::ContentReader &reader)
+    void putObject(const httplib::Request &req, httplib::Response &res, const Target &t,
+                   const httplib::ContentReader &reader)
     {
         const qint64 declared = QString::fromStdString(req.has_header("x-amz-decoded-content-length")
                                                            ? req.get_header_value("x-amz-decoded-content-length")
-                                                           : req.get_header_value("Content-Length")).toLongLong();
+                                                           : req.get_header_value("Content-Length"))
+                                    .toLongLong();
         if (declared > S3ObjectStore::MaxSinglePutBytes)
             return error(req, res, 400, QStringLiteral("EntityTooLarge"),
                          QStringLiteral("Your proposed upload exceeds the maximum allowed size"), t,
                          QStringLiteral("<ProposedSize>%1</ProposedSize><MaxSizeAllowed>%2</MaxSizeAllowed>")
-                             .arg(declared).arg(S3ObjectStore::MaxSinglePutBytes));
+                             .arg(declared)
+                             .arg(S3ObjectStore::MaxSinglePutBytes));
         QByteArray md5;
         if (!contentMd5(req, res, t, &md5))
             return;
         const S3ObjectStore::Fill fill = bodyFill(req, reader, t);
         if (!store.bucketExists(t.bucket))
-            return error(req, res, 404, QStringLiteral("NoSuchBucket"), QStringLiteral("The specified bucket does not exist"), t);
+            return error(req, res, 404, QStringLiteral("NoSuchBucket"),
+                         QStringLiteral("The specified bucket does not exist"), t);
         expect(t, QStringLiteral("ObjectCreated:Put"));
         const S3ObjectStore::Written w = store.put(t.bucket, t.key, fill, contentTypeOf(req), metadataOf(req), md5);
         settle(t, w.ok);
@@ -538,35 +560,49 @@ struct S3Endpoint::Private
         res.set_header("ETag", quoted(w.object.eTag).toStdString());
     }
 
-    void writeError(const httplib::Request &req, httplib::Response &res, const Target &t, const S3ObjectStore::Written &w)
+    void writeError(const httplib::Request &req, httplib::Response &res, const Target &t,
+                    const S3ObjectStore::Written &w)
     {
-        static const QHash<QString, int> statuses{{QStringLiteral("NoSuchBucket"), 404}, {QStringLiteral("NoSuchKey"), 404},
-                                                  {QStringLiteral("InternalError"), 500}, {QStringLiteral("NoSuchUpload"), 404}};
+        static const QHash<QString, int> statuses{{QStringLiteral("NoSuchBucket"), 404},
+                                                  {QStringLiteral("NoSuchKey"), 404},
+                                                  {QStringLiteral("InternalError"), 500},
+                                                  {QStringLiteral("NoSuchUpload"), 404}};
         error(req, res, statuses.value(w.errorCode, 400), w.errorCode, w.error, t);
     }
 
     void copyObject(const httplib::Request &req, httplib::Response &res, const Target &t)
     {
-        QString source = QUrl::fromPercentEncoding(QByteArray::fromStdString(req.get_header_value("x-amz-copy-source")));
+        QString source =
+            QUrl::fromPercentEncoding(QByteArray::fromStdString(req.get_header_value("x-amz-copy-source")));
         source = source.section(u'?', 0, 0); // ?versionId=: one version here
         if (source.startsWith(u'/'))
             source.remove(0, 1);
         const qsizetype slash = source.indexOf(u'/');
         if (slash <= 0 || slash == source.size() - 1)
             return error(req, res, 400, QStringLiteral("InvalidArgument"),
-                         QStringLiteral("Copy Source must mention the source bucket and key: sourcebucket/sourcekey"), t);
+                         QStringLiteral("Copy Source must mention the source bucket and key: sourcebucket/sourcekey"),
+                         t);
         const Target from{source.left(slash), source.mid(slash + 1)};
         if (!store.bucketExists(t.bucket))
-            return error(req, res, 404, QStringLiteral("NoSuchBucket"), QStringLiteral("The specified bucket does not exist"), t);
-        const bool replace = QString::fromStdString(req.get_header_value("x-amz-metadata-directive")).toUpper() == QLatin1String("REPLACE");
+            return error(req, res, 404, QStringLiteral("NoSuchBucket"),
+                         QStringLiteral("The specified bucket does not exist"), t);
+        const bool replace = QString::fromStdString(req.get_header_value("x-amz-metadata-directive")).toUpper()
+                             == QLatin1String("REPLACE");
         if (from.bucket == t.bucket && from.key == t.key && !replace)
-            return error(req, res, 400, QStringLiteral("InvalidRequest"),
-                         QStringLiteral("This copy request is illegal because it is trying to copy an object to itself without "
-                                        "changing the object's metadata, storage class, website redirect location or encryption attributes."), t);
+            return error(
+                req, res, 400, QStringLiteral("InvalidRequest"),
+                QStringLiteral("This copy request is illegal because it is trying to copy an object to itself without "
+                               "changing the object's metadata, storage class, website redirect location or encryption "
+                               "attributes."),
+                t);
         if (const auto o = store.object(from.bucket, from.key)) {
-            const auto matches = [&o](const std::string &tag) { return QString::fromStdString(tag) == quoted(o->eTag) || QString::fromStdString(tag) == o->eTag; };
-            if ((req.has_header("x-amz-copy-source-if-match") && !matches(req.get_header_value("x-amz-copy-source-if-match")))
-                || (req.has_header("x-amz-copy-source-if-none-match") && matches(req.get_header_value("x-amz-copy-source-if-none-match"))))
+            const auto matches = [&o](const std::string &tag) {
+                return QString::fromStdString(tag) == quoted(o->eTag) || QString::fromStdString(tag) == o->eTag;
+            };
+            if ((req.has_header("x-amz-copy-source-if-match")
+                 && !matches(req.get_header_value("x-amz-copy-source-if-match")))
+                || (req.has_header("x-amz-copy-source-if-none-match")
+                    && matches(req.get_header_value("x-amz-copy-source-if-none-match"))))
                 return error(req, res, 412, QStringLiteral("PreconditionFailed"),
                              QStringLiteral("At least one of the pre-conditions you specified did not hold"), t);
         }
@@ -576,8 +612,10 @@ struct S3Endpoint::Private
         settle(t, w.ok);
         if (!w.ok)
             return writeError(req, res, w.errorCode == QLatin1String("NoSuchKey") ? from : t, w);
-        xml(res, QStringLiteral("<CopyObjectResult xmlns=\"%1\"><LastModified>%2</LastModified><ETag>&quot;%3&quot;</ETag></CopyObjectResult>")
-                     .arg(QLatin1String(Namespace), isoTime(w.object.lastModified), w.object.eTag));
+        xml(res,
+            QStringLiteral("<CopyObjectResult "
+                           "xmlns=\"%1\"><LastModified>%2</LastModified><ETag>&quot;%3&quot;</ETag></CopyObjectResult>")
+                .arg(QLatin1String(Namespace), isoTime(w.object.lastModified), w.object.eTag));
     }
 
     void deleteObject(const httplib::Request &req, httplib::Response &res, const Target &t)
@@ -602,15 +640,18 @@ struct S3Endpoint::Private
         *md5 = QByteArray::fromBase64(QByteArray::fromStdString(req.get_header_value("Content-MD5")));
         if (md5->size() == 16)
             return true;
-        error(req, res, 400, QStringLiteral("InvalidDigest"), QStringLiteral("The Content-MD5 you specified was invalid."), t);
+        error(req, res, 400, QStringLiteral("InvalidDigest"),
+              QStringLiteral("The Content-MD5 you specified was invalid."), t);
         return false;
     }
 
     // Streams the request body into the store's staging file, decoding aws-chunked uploads.
-    static S3ObjectStore::Fill bodyFill(const httplib::Request &req, const httplib::ContentReader &reader, const Target &t)
+    static S3ObjectStore::Fill bodyFill(const httplib::Request &req, const httplib::ContentReader &reader,
+                                        const Target &t)
     {
         const std::string sha = req.get_header_value("x-amz-content-sha256");
-        const bool chunked = sha.rfind("STREAMING-", 0) == 0
+        const bool chunked =
+            sha.rfind("STREAMING-", 0) == 0
             || QString::fromStdString(req.get_header_value("Content-Encoding")).contains(QLatin1String("aws-chunked"));
         return [&reader, chunked, t](QIODevice &out, QString *problem, QString *code) {
             AwsChunkedDecoder decoder;
@@ -662,14 +703,20 @@ struct S3Endpoint::Private
         QString problem, code;
         const QString id = store.createUpload(t.bucket, t.key, contentTypeOf(req), metadataOf(req), &problem, &code);
         if (id.isEmpty())
-            return error(req, res, code == QLatin1String("NoSuchBucket") ? 404 : code == QLatin1String("InternalError") ? 500 : 400,
+            return error(req, res,
+                         code == QLatin1String("NoSuchBucket")    ? 404
+                         : code == QLatin1String("InternalError") ? 500
+                                                                  : 400,
                          code, problem, t);
-        xml(res, QStringLiteral("<InitiateMultipartUploadResult xmlns=\"%1\"><Bucket>%2</Bucket><Key>%3</Key><UploadId>%4</UploadId>"
-                                "</InitiateMultipartUploadResult>")
-                     .arg(QLatin1String(Namespace), xmlEscaped(t.bucket), xmlEscaped(t.key), id));
+        xml(res,
+            QStringLiteral(
+                "<InitiateMultipartUploadResult xmlns=\"%1\"><Bucket>%2</Bucket><Key>%3</Key><UploadId>%4</UploadId>"
+                "</InitiateMultipartUploadResult>")
+                .arg(QLatin1String(Namespace), xmlEscaped(t.bucket), xmlEscaped(t.key), id));
     }
 
-    void uploadPart(const httplib::Request &req, httplib::Response &res, const Target &t, const httplib::ContentReader &reader)
+    void uploadPart(const httplib::Request &req, httplib::Response &res, const Target &t,
+                    const httplib::ContentReader &reader)
     {
         if (req.has_header("x-amz-copy-source"))
             return notImplemented(req, res, QStringLiteral("UploadPartCopy"));
@@ -680,8 +727,10 @@ struct S3Endpoint::Private
             return;
         const auto u = store.upload(param(req, "uploadId"));
         if (u && (u->bucket != t.bucket || u->key != t.key))
-            return error(req, res, 404, QStringLiteral("NoSuchUpload"), QStringLiteral("The specified upload does not exist."), t);
-        const S3ObjectStore::Written w = store.putPart(param(req, "uploadId"), ok ? number : 0, bodyFill(req, reader, t), md5);
+            return error(req, res, 404, QStringLiteral("NoSuchUpload"),
+                         QStringLiteral("The specified upload does not exist."), t);
+        const S3ObjectStore::Written w =
+            store.putPart(param(req, "uploadId"), ok ? number : 0, bodyFill(req, reader, t), md5);
         if (!w.ok)
             return writeError(req, res, t, w);
         res.status = 200;
@@ -710,12 +759,16 @@ struct S3Endpoint::Private
             }
         }
         if (xmlReader.hasError())
-            return error(req, res, 400, QStringLiteral("MalformedXML"),
-                         QStringLiteral("The XML you provided was not well-formed or did not validate against our published schema (%1)")
-                             .arg(xmlReader.errorString()), t);
+            return error(
+                req, res, 400, QStringLiteral("MalformedXML"),
+                QStringLiteral(
+                    "The XML you provided was not well-formed or did not validate against our published schema (%1)")
+                    .arg(xmlReader.errorString()),
+                t);
         const auto u = store.upload(param(req, "uploadId"));
         if (!u || u->bucket != t.bucket || u->key != t.key)
-            return error(req, res, 404, QStringLiteral("NoSuchUpload"), QStringLiteral("The specified upload does not exist."), t);
+            return error(req, res, 404, QStringLiteral("NoSuchUpload"),
+                         QStringLiteral("The specified upload does not exist."), t);
         expect(t, QStringLiteral("ObjectCreated:CompleteMultipartUpload"));
         const S3ObjectStore::Written w = store.completeUpload(u->id, parts);
         settle(t, w.ok);
@@ -726,13 +779,15 @@ struct S3Endpoint::Private
                                           QString::fromLatin1(QUrl::toPercentEncoding(t.key, "/")));
         xml(res, QStringLiteral("<CompleteMultipartUploadResult xmlns=\"%1\"><Location>%2</Location><Bucket>%3</Bucket>"
                                 "<Key>%4</Key><ETag>&quot;%5&quot;</ETag></CompleteMultipartUploadResult>")
-                     .arg(QLatin1String(Namespace), xmlEscaped(location), xmlEscaped(t.bucket), xmlEscaped(t.key), w.object.eTag));
+                     .arg(QLatin1String(Namespace), xmlEscaped(location), xmlEscaped(t.bucket), xmlEscaped(t.key),
+                          w.object.eTag));
     }
 
     void abortMultipartUpload(const httplib::Request &req, httplib::Response &res, const Target &t)
     {
         if (!store.abortUpload(param(req, "uploadId")))
-            return error(req, res, 404, QStringLiteral("NoSuchUpload"), QStringLiteral("The specified upload does not exist."), t);
+            return error(req, res, 404, QStringLiteral("NoSuchUpload"),
+                         QStringLiteral("The specified upload does not exist."), t);
         res.status = 204;
     }
 
@@ -749,15 +804,16 @@ struct S3Endpoint::Private
         // Multipart uploads and the bucket configuration sub-resources are not kept locally.
         // Multipart uploads of an object: create, parts, complete, abort (not the listings).
         const bool multipart = !t.key.isEmpty()
-            && ((m == "POST" && (req.has_param("uploads") || req.has_param("uploadId")))
-                || (m == "PUT" && req.has_param("uploadId") && req.has_param("partNumber"))
-                || (m == "DELETE" && req.has_param("uploadId")));
+                               && ((m == "POST" && (req.has_param("uploads") || req.has_param("uploadId")))
+                                   || (m == "PUT" && req.has_param("uploadId") && req.has_param("partNumber"))
+                                   || (m == "DELETE" && req.has_param("uploadId")));
         for (const char *sub : {"uploads", "uploadId", "acl", "policy", "versioning", "tagging", "cors", "lifecycle",
                                 "notification", "website", "encryption", "versions", "object-lock", "retention"})
             if (req.has_param(sub) && !multipart)
-                return notImplemented(req, res, QStringLiteral("the ?%1 sub-resource (%2 %3)")
-                                                    .arg(QLatin1String(sub), QString::fromStdString(m),
-                                                         QString::fromStdString(req.path)));
+                return notImplemented(
+                    req, res,
+                    QStringLiteral("the ?%1 sub-resource (%2 %3)")
+                        .arg(QLatin1String(sub), QString::fromStdString(m), QString::fromStdString(req.path)));
         if (t.bucket.isEmpty()) {
             if (m == "GET")
                 return listBuckets(res);
@@ -789,10 +845,12 @@ struct S3Endpoint::Private
             return;
         if (const QString problem = S3ObjectStore::keyProblem(t.key); !problem.isEmpty()) {
             if (t.key.toUtf8().size() > S3ObjectStore::MaxKeyBytes)
-                return error(req, res, 400, QStringLiteral("KeyTooLongError"), QStringLiteral("Your key is too long"), t);
+                return error(req, res, 400, QStringLiteral("KeyTooLongError"), QStringLiteral("Your key is too long"),
+                             t);
             // Nothing can have been stored under a key no file can have.
             if (read || m == "DELETE")
-                return read ? error(req, res, 404, QStringLiteral("NoSuchKey"), QStringLiteral("The specified key does not exist."), t)
+                return read ? error(req, res, 404, QStringLiteral("NoSuchKey"),
+                                    QStringLiteral("The specified key does not exist."), t)
                             : void(res.status = 204);
             return error(req, res, 400, QStringLiteral("InvalidArgument"), problem, t);
         }
@@ -815,7 +873,8 @@ struct S3Endpoint::Private
             return putObject(req, res, t, *reader);
         if (m == "DELETE")
             return deleteObject(req, res, t);
-        error(req, res, 405, QStringLiteral("MethodNotAllowed"), QStringLiteral("The specified method is not allowed against this resource."));
+        error(req, res, 405, QStringLiteral("MethodNotAllowed"),
+              QStringLiteral("The specified method is not allowed against this resource."));
     }
 };
 
@@ -844,9 +903,8 @@ bool S3Endpoint::start(const QString &host, int port, QString *error)
     // A single PUT may carry 5 GiB (plus its aws-chunked framing); bodies stream to disk.
     httplib::Server &svr = d->listener.reset(size_t(S3ObjectStore::MaxSinglePutBytes) + 64 * 1024 * 1024, 8);
     const auto plain = [this](const httplib::Request &req, httplib::Response &res) { d->handle(req, res, nullptr); };
-    const auto withBody = [this](const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader) {
-        d->handle(req, res, &reader);
-    };
+    const auto withBody = [this](const httplib::Request &req, httplib::Response &res,
+                                 const httplib::ContentReader &reader) { d->handle(req, res, &reader); };
     svr.Get(".*", plain); // and HEAD
     svr.Delete(".*", plain);
     svr.Put(".*", withBody);

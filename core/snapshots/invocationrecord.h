@@ -30,27 +30,27 @@ struct ColdStartPhases
 
 struct InvocationRecord
 {
-    quint64 sequence = 0;           // engine-wide, increasing
-    QString requestId;              // Lambda request id (UUID)
+    quint64 sequence = 0; // engine-wide, increasing
+    QString requestId;    // Lambda request id (UUID)
     QString functionName;
-    QString environmentId;          // which execution environment served it (empty if throttled)
+    QString environmentId; // which execution environment served it (empty if throttled)
     bool coldStart = false;
-    QString initializationType;     // on-demand | provisioned-concurrency
-    qint64 startedAtMs = 0;         // wall clock, Unix epoch milliseconds
-    double initDurationMs = 0;      // > 0 only on a cold start
+    QString initializationType; // on-demand | provisioned-concurrency
+    qint64 startedAtMs = 0;     // wall clock, Unix epoch milliseconds
+    double initDurationMs = 0;  // > 0 only on a cold start
     ColdStartPhases phases;
-    double durationMs = 0;          // handler time
+    double durationMs = 0; // handler time
     qint64 billedDurationMs = 0;
     int memorySizeMb = 0;
-    int maxMemoryUsedMb = 0;        // measured peak during the invocation, never the configured size
+    int maxMemoryUsedMb = 0; // measured peak during the invocation, never the configured size
     InvocationOutcome outcome = InvocationOutcome::Success;
-    QByteArray payload;             // response body, or the error body on failure
-    QString errorType;              // e.g. Runtime.ExitError, Sandbox.Timedout, or the function's own
+    QByteArray payload; // response body, or the error body on failure
+    QString errorType;  // e.g. Runtime.ExitError, Sandbox.Timedout, or the function's own
     QString errorMessage;
-    QString reportLine;             // the REPORT line exactly as logged
-    QString throttleReason;         // when Throttled: ConcurrentInvocationLimitExceeded, ...
-    bool asynchronous = false;      // an Event invocation delivered from the async queue
-    int attempt = 1;                // async: 1 for the first delivery, 2 and 3 for retries
+    QString reportLine;        // the REPORT line exactly as logged
+    QString throttleReason;    // when Throttled: ConcurrentInvocationLimitExceeded, ...
+    bool asynchronous = false; // an Event invocation delivered from the async queue
+    int attempt = 1;           // async: 1 for the first delivery, 2 and 3 for retries
 
     bool failed() const { return outcome != InvocationOutcome::Success; }
     double totalMs() const { return initDurationMs + durationMs; }

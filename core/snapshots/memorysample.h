@@ -9,8 +9,8 @@ namespace fn {
 struct MemorySample
 {
     QString environmentId;
-    qint64 timestampMs = 0;   // wall clock, Unix epoch milliseconds
-    qint64 bytes = 0;         // current use (cgroup counter, else RSS of the process tree)
+    qint64 timestampMs = 0; // wall clock, Unix epoch milliseconds
+    qint64 bytes = 0;       // current use (cgroup counter, else RSS of the process tree)
     qint64 limitBytes = 0;
     bool outOfMemory = false; // the limit was hit and the environment killed
 };

@@ -88,7 +88,8 @@ Staged writeStaged(const QString &dir, const QString &path, const S3ObjectStore:
     if (ok && std::rename(QFile::encodeName(staging).constData(), QFile::encodeName(path).constData()) != 0) {
         ok = false;
         r.code = QStringLiteral("InternalError");
-        r.error = QStringLiteral("cannot move the upload into %1: %2").arg(what, QString::fromLocal8Bit(std::strerror(errno)));
+        r.error = QStringLiteral("cannot move the upload into %1: %2")
+                      .arg(what, QString::fromLocal8Bit(std::strerror(errno)));
     }
     if (!ok) {
         QFile::remove(staging);
@@ -118,8 +119,8 @@ struct S3ObjectStore::Private
 
     QString sidecarPath(const QString &bucket, const QString &key) const
     {
-        return QDir(projectDir).filePath(QStringLiteral(".fnstudio/s3-metadata/") + bucket + u'/' + key +
-                                         QStringLiteral(".json"));
+        return QDir(projectDir)
+            .filePath(QStringLiteral(".fnstudio/s3-metadata/") + bucket + u'/' + key + QStringLiteral(".json"));
     }
 
     // What the last writer through the store recorded, if the file is still what it wrote.
@@ -130,7 +131,8 @@ struct S3ObjectStore::Private
             return;
         const QByteArray text = file.readAll();
         const auto json = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-        if (!json.is_object() || json.value("size", qint64(-1)) != o.size || json.value("modifiedMs", qint64(-1)) != modifiedMs)
+        if (!json.is_object() || json.value("size", qint64(-1)) != o.size
+            || json.value("modifiedMs", qint64(-1)) != modifiedMs)
             return; // changed behind the store's back: its facts are stale
         o.eTag = QString::fromStdString(json.value("eTag", std::string()));
         o.contentType = QString::fromStdString(json.value("contentType", std::string()));
@@ -144,12 +146,16 @@ struct S3ObjectStore::Private
     {
         const QString path = sidecarPath(o.bucket, o.key);
         QDir().mkpath(QFileInfo(path).absolutePath());
-        nlohmann::ordered_json json{{"size", o.size}, {"modifiedMs", modifiedMs}, {"eTag", o.eTag.toStdString()},
-                                    {"contentType", o.contentType.toStdString()}, {"metadata", nlohmann::ordered_json::object()}};
+        nlohmann::ordered_json json{{"size", o.size},
+                                    {"modifiedMs", modifiedMs},
+                                    {"eTag", o.eTag.toStdString()},
+                                    {"contentType", o.contentType.toStdString()},
+                                    {"metadata", nlohmann::ordered_json::object()}};
         for (const auto &[name, value] : o.metadata)
             json["metadata"][name.toStdString()] = value.toStdString();
         QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly) || file.write(QByteArray::fromStdString(json.dump())) < 0 || !file.commit()) {
+        if (!file.open(QIODevice::WriteOnly) || file.write(QByteArray::fromStdString(json.dump())) < 0
+            || !file.commit()) {
             *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
             return false;
         }
@@ -261,18 +267,24 @@ QString S3ObjectStore::keyProblem(const QString &key)
     if (key.isEmpty())
         return QStringLiteral("the object key is empty");
     if (key.toUtf8().size() > MaxKeyBytes)
-        return QStringLiteral("the object key is %1 bytes long; S3 allows at most %2").arg(key.toUtf8().size()).arg(MaxKeyBytes);
+        return QStringLiteral("the object key is %1 bytes long; S3 allows at most %2")
+            .arg(key.toUtf8().size())
+            .arg(MaxKeyBytes);
     if (key.contains(QChar(0)))
         return QStringLiteral("the object key contains a NUL character");
     const QStringList segments = key.split(u'/');
     for (int i = 0; i < segments.size(); ++i) {
         const QString &s = segments[i];
         if (s == QLatin1String(".") || s == QLatin1String(".."))
-            return QStringLiteral("key '%1': fnstudio keeps objects as files and cannot store a path segment '%2'").arg(key, s);
+            return QStringLiteral("key '%1': fnstudio keeps objects as files and cannot store a path segment '%2'")
+                .arg(key, s);
         if (s.isEmpty() && i != segments.size() - 1)
-            return QStringLiteral("key '%1': fnstudio keeps objects as files and cannot store an empty path segment (\"//\" or a leading '/')").arg(key);
+            return QStringLiteral("key '%1': fnstudio keeps objects as files and cannot store an empty path segment "
+                                  "(\"//\" or a leading '/')")
+                .arg(key);
         if (isStagingName(s))
-            return QStringLiteral("key '%1': names starting with %2 are fnstudio's own staging files").arg(key, StagingPrefix);
+            return QStringLiteral("key '%1': names starting with %2 are fnstudio's own staging files")
+                .arg(key, StagingPrefix);
     }
     return {};
 }
@@ -387,7 +399,9 @@ S3ObjectStore::Written S3ObjectStore::put(const QString &bucket, const QString &
     if (!bucketExists(bucket))
         return fail(QStringLiteral("NoSuchBucket"), QStringLiteral("The specified bucket does not exist"));
     if (const QString problem = keyProblem(key); !problem.isEmpty())
-        return fail(key.toUtf8().size() > MaxKeyBytes ? QStringLiteral("KeyTooLongError") : QStringLiteral("InvalidArgument"), problem);
+        return fail(key.toUtf8().size() > MaxKeyBytes ? QStringLiteral("KeyTooLongError")
+                                                      : QStringLiteral("InvalidArgument"),
+                    problem);
     const QString path = d->fileFor(this, bucket, key);
     const QString folder = QFileInfo(path).absolutePath();
     // A key may not need a folder where an object is a file, nor be a file where others need a folder.
@@ -404,8 +418,10 @@ S3ObjectStore::Written S3ObjectStore::put(const QString &bucket, const QString &
         if (!fill(sink, &error, &code))
             return fail(code.isEmpty() ? QStringLiteral("InternalError") : code, error);
         if (sink.bytesWritten() > 0)
-            return fail(QStringLiteral("InvalidArgument"),
-                        QStringLiteral("key '%1' ends with '/': fnstudio keeps it as a folder and cannot give it a body").arg(key));
+            return fail(
+                QStringLiteral("InvalidArgument"),
+                QStringLiteral("key '%1' ends with '/': fnstudio keeps it as a folder and cannot give it a body")
+                    .arg(key));
         if (!QDir().mkpath(path))
             return fail(QStringLiteral("InternalError"), QStringLiteral("cannot create the folder %1").arg(path));
         result.ok = true;
@@ -416,8 +432,9 @@ S3ObjectStore::Written S3ObjectStore::put(const QString &bucket, const QString &
         return result;
     }
     if (QFileInfo(path).isDir())
-        return fail(QStringLiteral("InvalidArgument"),
-                    QStringLiteral("key '%1' is a folder of other objects here; fnstudio cannot also make it a file").arg(key));
+        return fail(
+            QStringLiteral("InvalidArgument"),
+            QStringLiteral("key '%1' is a folder of other objects here; fnstudio cannot also make it a file").arg(key));
     if (!QDir().mkpath(folder))
         return fail(QStringLiteral("InternalError"), QStringLiteral("cannot create the folder %1").arg(folder));
 
@@ -537,18 +554,21 @@ QString S3ObjectStore::createUpload(const QString &bucket, const QString &key, c
     }
     if (const QString problem = keyProblem(key); !problem.isEmpty() || key.endsWith(u'/')) {
         *errorCode = QStringLiteral("InvalidArgument");
-        *error = problem.isEmpty() ? QStringLiteral("key '%1' ends with '/': fnstudio keeps it as a folder").arg(key) : problem;
+        *error = problem.isEmpty() ? QStringLiteral("key '%1' ends with '/': fnstudio keeps it as a folder").arg(key)
+                                   : problem;
         return {};
     }
     const QString id = QUuid::createUuid().toString(QUuid::Id128);
     const QString dir = QDir(uploadsDir(d->projectDir)).filePath(id);
-    nlohmann::ordered_json json{{"bucket", bucket.toStdString()}, {"key", key.toStdString()},
-                                {"contentType", contentType.toStdString()}, {"metadata", nlohmann::ordered_json::object()}};
+    nlohmann::ordered_json json{{"bucket", bucket.toStdString()},
+                                {"key", key.toStdString()},
+                                {"contentType", contentType.toStdString()},
+                                {"metadata", nlohmann::ordered_json::object()}};
     for (const auto &[name, value] : metadata)
         json["metadata"][name.toStdString()] = value.toStdString();
     QSaveFile file(QDir(dir).filePath(QStringLiteral("upload.json")));
-    if (!QDir().mkpath(dir) || !file.open(QIODevice::WriteOnly) || file.write(QByteArray::fromStdString(json.dump())) < 0
-        || !file.commit()) {
+    if (!QDir().mkpath(dir) || !file.open(QIODevice::WriteOnly)
+        || file.write(QByteArray::fromStdString(json.dump())) < 0 || !file.commit()) {
         *errorCode = QStringLiteral("InternalError");
         *error = QStringLiteral("cannot start the upload in %1: %2").arg(dir, file.errorString());
         return {};
@@ -585,7 +605,8 @@ S3ObjectStore::Written S3ObjectStore::putPart(const QString &uploadId, int partN
     Written result;
     if (!upload(uploadId)) {
         result.errorCode = QStringLiteral("NoSuchUpload");
-        result.error = QStringLiteral("The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.");
+        result.error = QStringLiteral("The specified upload does not exist. The upload ID may be invalid, or the "
+                                      "upload may have been aborted or completed.");
         return result;
     }
     if (partNumber < 1 || partNumber > MaxPartNumber) {
@@ -595,7 +616,8 @@ S3ObjectStore::Written S3ObjectStore::putPart(const QString &uploadId, int partN
     }
     const QString dir = QDir(uploadsDir(d->projectDir)).filePath(uploadId);
     const QString path = partPath(dir, partNumber);
-    const Staged staged = writeStaged(dir, path, fill, expectedMd5, QStringLiteral("part %1 of the upload").arg(partNumber));
+    const Staged staged =
+        writeStaged(dir, path, fill, expectedMd5, QStringLiteral("part %1 of the upload").arg(partNumber));
     if (!staged.ok) {
         result.errorCode = staged.code;
         result.error = staged.error;
@@ -619,14 +641,17 @@ S3ObjectStore::Written S3ObjectStore::completeUpload(const QString &uploadId, co
     const auto u = upload(uploadId);
     if (!u)
         return fail(QStringLiteral("NoSuchUpload"),
-                    QStringLiteral("The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."));
+                    QStringLiteral("The specified upload does not exist. The upload ID may be invalid, or the upload "
+                                   "may have been aborted or completed."));
     if (parts.isEmpty())
         return fail(QStringLiteral("MalformedXML"), QStringLiteral("You must specify at least one part"));
     const QString dir = QDir(uploadsDir(d->projectDir)).filePath(uploadId);
     QCryptographicHash tags(QCryptographicHash::Md5);
     for (qsizetype i = 1; i < parts.size(); ++i)
         if (parts.at(i).first <= parts.at(i - 1).first)
-            return fail(QStringLiteral("InvalidPartOrder"), QStringLiteral("The list of parts was not in ascending order. The parts list must be specified in order by part number."));
+            return fail(QStringLiteral("InvalidPartOrder"),
+                        QStringLiteral("The list of parts was not in ascending order. The parts list must be specified "
+                                       "in order by part number."));
     for (qsizetype i = 0; i < parts.size(); ++i) {
         const auto &[number, eTag] = parts.at(i);
         const QString path = partPath(dir, number);
@@ -634,9 +659,13 @@ S3ObjectStore::Written S3ObjectStore::completeUpload(const QString &uploadId, co
         QString given = eTag;
         given.remove(u'"');
         if (md5.isEmpty() || md5 != given)
-            return fail(QStringLiteral("InvalidPart"), QStringLiteral("One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."));
+            return fail(
+                QStringLiteral("InvalidPart"),
+                QStringLiteral("One or more of the specified parts could not be found. The part may not have been "
+                               "uploaded, or the specified entity tag may not match the part's entity tag."));
         if (i < parts.size() - 1 && QFileInfo(path).size() < MinPartBytes)
-            return fail(QStringLiteral("EntityTooSmall"), QStringLiteral("Your proposed upload is smaller than the minimum allowed object size."));
+            return fail(QStringLiteral("EntityTooSmall"),
+                        QStringLiteral("Your proposed upload is smaller than the minimum allowed object size."));
         tags.addData(QByteArray::fromHex(md5.toLatin1()));
     }
     const auto fill = [&parts, &dir](QIODevice &out, QString *error, QString *code) {

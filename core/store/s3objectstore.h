@@ -25,11 +25,11 @@ struct S3Object
     QString bucket;
     QString key;
     qint64 size = 0;
-    QDateTime lastModified; // UTC
-    QString eTag;           // hex MD5 of the body, without quotes
-    QString contentType;    // as stored by the writer, else guessed from the key's extension
+    QDateTime lastModified;                  // UTC
+    QString eTag;                            // hex MD5 of the body, without quotes
+    QString contentType;                     // as stored by the writer, else guessed from the key's extension
     QList<QPair<QString, QString>> metadata; // x-amz-meta-* names (lower case, without the prefix)
-    QString path;           // the file
+    QString path;                            // the file
 };
 
 class S3ObjectStore final
@@ -77,8 +77,8 @@ public:
     struct Written
     {
         bool ok = false;
-        QString error;        // what failed and where
-        QString errorCode;    // S3's code for it: InternalError, BadDigest, EntityTooLarge, ...
+        QString error;     // what failed and where
+        QString errorCode; // S3's code for it: InternalError, BadDigest, EntityTooLarge, ...
         S3Object object;
     };
     // Writes an object atomically: `fill` writes the body into a staging file next to the final

@@ -59,16 +59,16 @@ bool hasColumn(QSqlDatabase &db, const QString &table, const QString &column, bo
     return true;
 }
 
-bool addColumnIfMissing(QSqlDatabase &db, const char *table, const char *column, const char *definition,
-                        QString *error)
+bool addColumnIfMissing(QSqlDatabase &db, const char *table, const char *column, const char *definition, QString *error)
 {
     bool has = false;
     if (!hasColumn(db, QString::fromLatin1(table), QString::fromLatin1(column), &has, error))
         return false;
     if (has)
         return true;
-    const QString sql = QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3")
-                            .arg(QString::fromLatin1(table), QString::fromLatin1(column), QString::fromLatin1(definition));
+    const QString sql =
+        QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3")
+            .arg(QString::fromLatin1(table), QString::fromLatin1(column), QString::fromLatin1(definition));
     return exec(db, sql, error);
 }
 
@@ -109,7 +109,7 @@ bool toVersion1(QSqlDatabase &db, QString *error)
         "CREATE INDEX logs_by_request ON logs(request_id)",
     };
     return exec(db, QStringLiteral("PRAGMA application_id = %1").arg(Schema::ApplicationId), error)
-        && execAll(db, statements, error);
+           && execAll(db, statements, error);
 }
 
 // The local SQS queues join the schema. Under version 1 SqsQueueStore created its tables itself
@@ -132,11 +132,11 @@ bool toVersion2(QSqlDatabase &db, QString *error)
         " message_id TEXT NOT NULL, md5 TEXT NOT NULL, sent_ms INTEGER NOT NULL, PRIMARY KEY(queue, dedup_id))",
     };
     return execAll(db, statements, error)
-        // Added to the first tables when FIFO queues came, in the same order as then.
-        && addColumnIfMissing(db, "sqs_queues", "fifo", "INTEGER NOT NULL DEFAULT 0", error)
-        && addColumnIfMissing(db, "sqs_queues", "content_dedup", "INTEGER NOT NULL DEFAULT 0", error)
-        && addColumnIfMissing(db, "sqs_messages", "group_id", "TEXT NOT NULL DEFAULT ''", error)
-        && addColumnIfMissing(db, "sqs_messages", "dedup_id", "TEXT NOT NULL DEFAULT ''", error);
+           // Added to the first tables when FIFO queues came, in the same order as then.
+           && addColumnIfMissing(db, "sqs_queues", "fifo", "INTEGER NOT NULL DEFAULT 0", error)
+           && addColumnIfMissing(db, "sqs_queues", "content_dedup", "INTEGER NOT NULL DEFAULT 0", error)
+           && addColumnIfMissing(db, "sqs_messages", "group_id", "TEXT NOT NULL DEFAULT ''", error)
+           && addColumnIfMissing(db, "sqs_messages", "dedup_id", "TEXT NOT NULL DEFAULT ''", error);
 }
 
 struct Migration
@@ -172,9 +172,8 @@ int Schema::versionOf(QSqlDatabase &db)
     if (tables.toInt() == 0)
         return 0;
     bool ok = false;
-    const int version = scalar(db, QStringLiteral("SELECT value FROM meta WHERE key = 'schema'"), &ignored)
-                            .toString()
-                            .toInt(&ok);
+    const int version =
+        scalar(db, QStringLiteral("SELECT value FROM meta WHERE key = 'schema'"), &ignored).toString().toInt(&ok);
     return ok ? version : -1;
 }
 
@@ -182,9 +181,8 @@ bool Schema::bringUpToDate(QSqlDatabase &db, const QString &path, QString *error
 {
     QString sqlError;
     const QVariant appId = scalar(db, QStringLiteral("PRAGMA application_id"), &sqlError);
-    const QVariant tables = appId.isValid()
-                                ? scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"), &sqlError)
-                                : QVariant();
+    const QVariant tables =
+        appId.isValid() ? scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"), &sqlError) : QVariant();
     if (!appId.isValid() || !tables.isValid()) {
         *error = QStringLiteral("%1 is corrupt (%2). ").arg(path, sqlError) + untouched(path);
         return false;
@@ -209,9 +207,9 @@ bool Schema::bringUpToDate(QSqlDatabase &db, const QString &path, QString *error
     const QVariant app = scalar(db, QStringLiteral("SELECT value FROM meta WHERE key = 'application'"), &sqlError);
     const int version = versionOf(db);
     if (app.toString() != QLatin1String("fnstudio") || version < 1) {
-        *error = QStringLiteral("%1 is corrupt (its fnstudio meta table is missing or has no schema version). ")
-                     .arg(path)
-                 + untouched(path);
+        *error =
+            QStringLiteral("%1 is corrupt (its fnstudio meta table is missing or has no schema version). ").arg(path)
+            + untouched(path);
         return false;
     }
     if (version > Version) {

@@ -49,7 +49,7 @@ SqsQueueMessage messageFrom(const QSqlQuery &q)
 QString select(const char *tail)
 {
     return QStringLiteral("SELECT ") + QLatin1String(Columns) + QStringLiteral(" FROM sqs_messages ")
-        + QLatin1String(tail);
+           + QLatin1String(tail);
 }
 
 // A queue named on first use exists with SQS's defaults; a name ending in .fifo makes a FIFO queue,
@@ -162,12 +162,13 @@ bool SqsQueueStore::setQueue(const SqsQueueSettings &s)
 {
     return m_store.transact([s](QSqlDatabase &db) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO sqs_queues(name, visibility_timeout, dead_letter_queue, max_receive_count,"
-                                 " fifo, content_dedup) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET"
-                                 " visibility_timeout = excluded.visibility_timeout,"
-                                 " dead_letter_queue = excluded.dead_letter_queue,"
-                                 " max_receive_count = excluded.max_receive_count,"
-                                 " fifo = excluded.fifo, content_dedup = excluded.content_dedup"));
+        q.prepare(
+            QStringLiteral("INSERT INTO sqs_queues(name, visibility_timeout, dead_letter_queue, max_receive_count,"
+                           " fifo, content_dedup) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET"
+                           " visibility_timeout = excluded.visibility_timeout,"
+                           " dead_letter_queue = excluded.dead_letter_queue,"
+                           " max_receive_count = excluded.max_receive_count,"
+                           " fifo = excluded.fifo, content_dedup = excluded.content_dedup"));
         q.addBindValue(s.name);
         q.addBindValue(s.visibilityTimeoutSec);
         q.addBindValue(s.deadLetterQueue.isEmpty() ? QStringLiteral("") : s.deadLetterQueue); // NOT NULL
@@ -246,7 +247,8 @@ std::optional<SqsQueueMessage> SqsQueueStore::send(const QString &queue, const Q
             m.messageGroupId = options.messageGroupId;
             m.messageDeduplicationId = options.messageDeduplicationId;
             if (m.messageDeduplicationId.isEmpty() && settings.contentBasedDeduplication)
-                m.messageDeduplicationId = QString::fromLatin1(QCryptographicHash::hash(m.body, QCryptographicHash::Sha256).toHex());
+                m.messageDeduplicationId =
+                    QString::fromLatin1(QCryptographicHash::hash(m.body, QCryptographicHash::Sha256).toHex());
             if (m.messageDeduplicationId.isEmpty()) {
                 refused = QStringLiteral("The queue should either have ContentBasedDeduplication enabled or "
                                          "MessageDeduplicationId provided explicitly");
@@ -257,7 +259,8 @@ std::optional<SqsQueueMessage> SqsQueueStore::send(const QString &queue, const Q
             d.addBindValue(m.sentMs - DeduplicationWindowMs);
             if (!d.exec())
                 return false;
-            d.prepare(QStringLiteral("SELECT message_id, md5, sent_ms FROM sqs_fifo_dedup WHERE queue = ? AND dedup_id = ?"));
+            d.prepare(
+                QStringLiteral("SELECT message_id, md5, sent_ms FROM sqs_fifo_dedup WHERE queue = ? AND dedup_id = ?"));
             d.addBindValue(m.queue);
             d.addBindValue(m.messageDeduplicationId);
             if (!d.exec())
@@ -270,7 +273,8 @@ std::optional<SqsQueueMessage> SqsQueueStore::send(const QString &queue, const Q
                 duplicateOf = first;
                 return true;
             }
-            d.prepare(QStringLiteral("INSERT INTO sqs_fifo_dedup(queue, dedup_id, message_id, md5, sent_ms) VALUES (?, ?, ?, ?, ?)"));
+            d.prepare(QStringLiteral(
+                "INSERT INTO sqs_fifo_dedup(queue, dedup_id, message_id, md5, sent_ms) VALUES (?, ?, ?, ?, ?)"));
             d.addBindValue(m.queue);
             d.addBindValue(m.messageDeduplicationId);
             d.addBindValue(m.messageId);
@@ -280,8 +284,9 @@ std::optional<SqsQueueMessage> SqsQueueStore::send(const QString &queue, const Q
                 return false;
         }
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO sqs_messages(message_id, queue, body, md5, attributes, sent_ms, sender_id,"
-                                 " group_id, dedup_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        q.prepare(
+            QStringLiteral("INSERT INTO sqs_messages(message_id, queue, body, md5, attributes, sent_ms, sender_id,"
+                           " group_id, dedup_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         q.addBindValue(m.messageId);
         q.addBindValue(m.queue);
         q.addBindValue(m.body);
@@ -327,7 +332,8 @@ QList<SqsQueueMessage> SqsQueueStore::receive(const QString &queue, int max, int
         QSet<QString> blockedGroups;
         if (settings.fifo) {
             QSqlQuery f(db);
-            f.prepare(QStringLiteral("SELECT DISTINCT group_id FROM sqs_messages WHERE queue = ? AND visible_at_ms > ?"));
+            f.prepare(
+                QStringLiteral("SELECT DISTINCT group_id FROM sqs_messages WHERE queue = ? AND visible_at_ms > ?"));
             f.addBindValue(queue);
             f.addBindValue(now);
             if (!f.exec())

@@ -67,7 +67,8 @@ public:
 
     // The AWS::SQS::Queue resources of a SAM/CloudFormation template as local queues, named by
     // logical id: VisibilityTimeout, FifoQueue, ContentBasedDeduplication and RedrivePolicy
-    // (deadLetterTargetArn by !GetAtt, !Ref or ARN, maxReceiveCount). Empty, with *error set, when the file cannot be read.
+    // (deadLetterTargetArn by !GetAtt, !Ref or ARN, maxReceiveCount). Empty, with *error set, when the file cannot be
+    // read.
     static QList<SqsQueueSettings> settingsFromTemplate(const QString &templateFile, QString *error = nullptr);
 
 private:

@@ -272,8 +272,9 @@ bool Store::putEvent(const StoredEvent &e)
 {
     return d->run([e](QSqlDatabase &db) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO events(request_id, function, payload, accepted_ms, attempts,"
-                                 " throttles, next_attempt_ms, in_flight, last_error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        q.prepare(
+            QStringLiteral("INSERT OR REPLACE INTO events(request_id, function, payload, accepted_ms, attempts,"
+                           " throttles, next_attempt_ms, in_flight, last_error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         q.addBindValue(text(e.requestId));
         q.addBindValue(text(e.functionName));
         q.addBindValue(blob(e.payload));
@@ -397,18 +398,20 @@ void Store::recordInvocation(const InvocationRecord &r)
 {
     d->post([r](QSqlDatabase &db) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral(
-            "INSERT INTO invocations(request_id, function, environment_id, outcome, started_ms, cold,"
-            " initialization_type, init_ms, duration_ms, billed_ms, memory_mb, max_memory_mb, error_type, error_message,"
-            " throttle_reason, asynchronous, attempt, payload, report) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?)"));
-        for (const QVariant &v : {text(r.requestId), text(r.functionName), text(r.environmentId),
-                                  QVariant(int(r.outcome)), QVariant(r.startedAtMs), QVariant(r.coldStart ? 1 : 0),
-                                  text(r.initializationType), QVariant(r.initDurationMs), QVariant(r.durationMs),
-                                  QVariant(r.billedDurationMs), QVariant(r.memorySizeMb), QVariant(r.maxMemoryUsedMb),
-                                  text(r.errorType), text(r.errorMessage), text(r.throttleReason),
-                                  QVariant(r.asynchronous ? 1 : 0), QVariant(r.attempt), blob(r.payload),
-                                  text(r.reportLine)})
+        q.prepare(
+            QStringLiteral("INSERT INTO invocations(request_id, function, environment_id, outcome, started_ms, cold,"
+                           " initialization_type, init_ms, duration_ms, billed_ms, memory_mb, max_memory_mb, "
+                           "error_type, error_message,"
+                           " throttle_reason, asynchronous, attempt, payload, report) VALUES(?, ?, ?, ?, ?, ?, ?, ?, "
+                           "?, ?, ?, ?, ?, ?, ?,"
+                           " ?, ?, ?, ?)"));
+        for (const QVariant &v :
+             {text(r.requestId), text(r.functionName), text(r.environmentId), QVariant(int(r.outcome)),
+              QVariant(r.startedAtMs), QVariant(r.coldStart ? 1 : 0), text(r.initializationType),
+              QVariant(r.initDurationMs), QVariant(r.durationMs), QVariant(r.billedDurationMs),
+              QVariant(r.memorySizeMb), QVariant(r.maxMemoryUsedMb), text(r.errorType), text(r.errorMessage),
+              text(r.throttleReason), QVariant(r.asynchronous ? 1 : 0), QVariant(r.attempt), blob(r.payload),
+              text(r.reportLine)})
             q.addBindValue(v);
         return q.exec();
     });
@@ -458,9 +461,10 @@ QList<InvocationRecord> Store::invocations(const QString &requestId) const
     QList<InvocationRecord> out;
     d->run([&out, requestId](QSqlDatabase &db) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT request_id, function, environment_id, outcome, started_ms, cold,"
-                                 " initialization_type, init_ms, duration_ms, error_type, error_message, throttle_reason,"
-                                 " asynchronous, attempt, payload, report FROM invocations WHERE request_id = ? ORDER BY id"));
+        q.prepare(QStringLiteral(
+            "SELECT request_id, function, environment_id, outcome, started_ms, cold,"
+            " initialization_type, init_ms, duration_ms, error_type, error_message, throttle_reason,"
+            " asynchronous, attempt, payload, report FROM invocations WHERE request_id = ? ORDER BY id"));
         q.addBindValue(requestId);
         if (!q.exec())
             return false;

@@ -46,7 +46,7 @@ public:
     // ("dlq") and destination queues.
     QList<QueueSummary> queues() const;
     QList<QueueMessage> messages(const QString &queue) const;
-    int removeMessages(const QString &queue);    // purge; returns how many were removed
+    int removeMessages(const QString &queue); // purge; returns how many were removed
     bool removeMessage(qint64 id);
 
     // Invocation history and logs: queued and written in batches on the store's thread.

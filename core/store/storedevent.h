@@ -9,7 +9,7 @@ namespace fn {
 
 struct StoredEvent
 {
-    QString requestId;        // the id the 202 carried; every attempt keeps it
+    QString requestId; // the id the 202 carried; every attempt keeps it
     QString functionName;
     QByteArray payload;
     qint64 acceptedMs = 0;    // clock time of the first accept (event age counts from here)
@@ -24,19 +24,19 @@ struct StoredEvent
 struct QueueMessage
 {
     qint64 id = 0;
-    QString queue;            // the local queue's name
-    QString kind;             // "dlq" or "destination"
-    QString functionName;     // the function whose event this is, for redrive
+    QString queue;        // the local queue's name
+    QString kind;         // "dlq" or "destination"
+    QString functionName; // the function whose event this is, for redrive
     QString requestId;
-    QByteArray body;          // DLQ: the event as is; destination: the destination record
-    QByteArray attributes;    // DLQ message attributes as JSON ({} for destinations)
-    qint64 createdMs = 0;     // clock time
+    QByteArray body;       // DLQ: the event as is; destination: the destination record
+    QByteArray attributes; // DLQ message attributes as JSON ({} for destinations)
+    qint64 createdMs = 0;  // clock time
 };
 
 struct QueueSummary
 {
     QString name;
-    QString kind;             // "async" (a function's pending events), "dlq" or "destination"
+    QString kind; // "async" (a function's pending events), "dlq" or "destination"
     int count = 0;
     qint64 newestMs = 0;
 };

@@ -30,22 +30,24 @@ const QStringList monthNames{QStringLiteral("JAN"), QStringLiteral("FEB"), QStri
                              QStringLiteral("APR"), QStringLiteral("MAY"), QStringLiteral("JUN"),
                              QStringLiteral("JUL"), QStringLiteral("AUG"), QStringLiteral("SEP"),
                              QStringLiteral("OCT"), QStringLiteral("NOV"), QStringLiteral("DEC")};
-const QStringList dayNames{QStringLiteral("SUN"), QStringLiteral("MON"), QStringLiteral("TUE"),
-                           QStringLiteral("WED"), QStringLiteral("THU"), QStringLiteral("FRI"),
-                           QStringLiteral("SAT")};
+const QStringList dayNames{QStringLiteral("SUN"), QStringLiteral("MON"), QStringLiteral("TUE"), QStringLiteral("WED"),
+                           QStringLiteral("THU"), QStringLiteral("FRI"), QStringLiteral("SAT")};
 
 // Parses the items of one field into a list of allowed values; reports the first problem in *error.
 class FieldParser final
 {
 public:
-    FieldParser(const Field &field, QString *error) : m_field(field), m_error(error) {}
+    FieldParser(const Field &field, QString *error)
+        : m_field(field)
+        , m_error(error)
+    {
+    }
 
     bool fail(const QString &message)
     {
         if (m_error)
-            *m_error = QStringLiteral("field %1 (%2): %3")
-                           .arg(m_field.number)
-                           .arg(QLatin1String(m_field.name), message);
+            *m_error =
+                QStringLiteral("field %1 (%2): %3").arg(m_field.number).arg(QLatin1String(m_field.name), message);
         return false;
     }
 
@@ -163,7 +165,7 @@ private:
     QString *m_error;
 };
 
-template<size_t N>
+template <size_t N>
 bool parsePlainField(const QString &text, const Field &field, std::bitset<N> &bits, int offset, QString *error)
 {
     FieldParser parser(field, error);
@@ -201,8 +203,7 @@ int nearestWeekday(const QDate &firstOfMonth, int n)
     return n;
 }
 
-template<size_t N>
-int firstSetFrom(const std::bitset<N> &bits, int from)
+template <size_t N> int firstSetFrom(const std::bitset<N> &bits, int from)
 {
     for (size_t i = size_t(from); i < N; ++i)
         if (bits.test(i))
@@ -354,8 +355,8 @@ bool CronExpression::dayOfWeekMatches(const QDate &date) const
     if (m_daysOfWeek.test(size_t(weekday)))
         return true;
     const bool lastOfItsKind = date.day() + 7 > date.daysInMonth();
-    if (lastOfItsKind && std::find(m_lastOfMonthWeekday.begin(), m_lastOfMonthWeekday.end(), weekday)
-                             != m_lastOfMonthWeekday.end())
+    if (lastOfItsKind
+        && std::find(m_lastOfMonthWeekday.begin(), m_lastOfMonthWeekday.end(), weekday) != m_lastOfMonthWeekday.end())
         return true;
     return m_nthWeekday == weekday && (date.day() - 1) / 7 + 1 == m_nthOccurrence;
 }

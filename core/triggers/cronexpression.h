@@ -41,7 +41,7 @@ private:
     std::bitset<LastYear - FirstYear + 1> m_years;
 
     // Day-of-month specials.
-    bool m_lastDayOfMonth = false;    // L
+    bool m_lastDayOfMonth = false;     // L
     bool m_lastWeekdayOfMonth = false; // LW
     std::vector<int> m_nearestWeekday; // nW: the weekday nearest to day n, in the same month
 

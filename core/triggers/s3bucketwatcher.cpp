@@ -42,7 +42,7 @@ struct S3BucketWatcher::Private
     std::mutex expectedMutex;
     struct Expected
     {
-        QString eventName; // announced by the endpoint
+        QString eventName;    // announced by the endpoint
         bool settled = false; // the endpoint finished writing
     };
     QHash<QString, Expected> expected; // by bucket + '\n' + key
@@ -81,8 +81,9 @@ struct S3BucketWatcher::Private
     QString nextSequencer()
     {
         // Hex, growing with every event as S3's sequencers do for one key.
-        return QStringLiteral("%1").arg(QDateTime::currentMSecsSinceEpoch() * 1000 + qint64(++sequence % 1000), 16, 16,
-                                        QLatin1Char('0')).toUpper();
+        return QStringLiteral("%1")
+            .arg(QDateTime::currentMSecsSinceEpoch() * 1000 + qint64(++sequence % 1000), 16, 16, QLatin1Char('0'))
+            .toUpper();
     }
 };
 
@@ -131,7 +132,8 @@ void S3BucketWatcher::settle(const QString &bucket, const QString &key, bool hap
         else if (d->expected.contains(id))
             d->expected[id].settled = true;
     }
-    QMetaObject::invokeMethod(this, [this] { scan(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { scan(); }, Qt::QueuedConnection);
 }
 
 QStringList S3BucketWatcher::setFunctions(const QList<FunctionConfig> &functions)
@@ -265,12 +267,15 @@ int S3BucketWatcher::scan()
         for (auto &[key, state] : now) {
             const auto old = before.find(key);
             state.eTag = old != before.end() ? old->second.eTag : QString();
-            const bool changed = old == before.end() || old->second.size != state.size || old->second.modifiedMs != state.modifiedMs;
+            const bool changed =
+                old == before.end() || old->second.size != state.size || old->second.modifiedMs != state.modifiedMs;
             const QString name = announced(key, changed);
             if (changed || name.startsWith(QLatin1String("ObjectCreated"))) {
                 state.eTag = S3ObjectStore::md5OfFile(QDir(dir).filePath(key));
                 // An unchanged body rewritten in place is still a Put, as an S3 overwrite is.
-                changes.append({name.startsWith(QLatin1String("ObjectCreated")) ? name : QStringLiteral("ObjectCreated:Put"), key});
+                changes.append(
+                    {name.startsWith(QLatin1String("ObjectCreated")) ? name : QStringLiteral("ObjectCreated:Put"),
+                     key});
             }
         }
         for (const auto &[key, state] : before)
@@ -298,7 +303,8 @@ int S3BucketWatcher::scan()
         // Writes the endpoint finished into buckets no event watches raise nothing.
         std::lock_guard lock(d->expectedMutex);
         for (auto it = d->expected.begin(); it != d->expected.end();)
-            it = it->settled && !buckets.contains(it.key().section(u'\n', 0, 0)) ? d->expected.erase(it) : std::next(it);
+            it =
+                it->settled && !buckets.contains(it.key().section(u'\n', 0, 0)) ? d->expected.erase(it) : std::next(it);
     }
     return invoked;
 }

@@ -28,10 +28,10 @@ class S3ObjectStore;
 struct S3Notification
 {
     QString functionName;
-    QString eventId;      // configurationId
+    QString eventId; // configurationId
     QString bucket;
-    QStringList events;   // s3:ObjectCreated:*, s3:ObjectRemoved:Delete, ...
-    QString prefix;       // Filter S3Key rules
+    QStringList events; // s3:ObjectCreated:*, s3:ObjectRemoved:Delete, ...
+    QString prefix;     // Filter S3Key rules
     QString suffix;
     FunctionConfig function;
 };
@@ -77,8 +77,8 @@ public:
 
 Q_SIGNALS:
     // One per delivered event, with the request id the queue gave it.
-    void objectEvent(const QString &bucket, const QString &key, const QString &eventName,
-                     const QString &functionName, const QString &requestId);
+    void objectEvent(const QString &bucket, const QString &key, const QString &eventName, const QString &functionName,
+                     const QString &requestId);
 
 private:
     struct Private;

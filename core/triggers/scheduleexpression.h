@@ -35,7 +35,11 @@ public:
     QList<QDateTime> next(int count, const QDateTime &from, const QDateTime &rateStart = QDateTime()) const;
 
 private:
-    ScheduleExpression(Kind kind, QString text) : m_kind(kind), m_text(std::move(text)) {}
+    ScheduleExpression(Kind kind, QString text)
+        : m_kind(kind)
+        , m_text(std::move(text))
+    {
+    }
 
     Kind m_kind;
     QString m_text;

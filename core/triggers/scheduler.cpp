@@ -43,7 +43,7 @@ struct Scheduler::Private
         FunctionConfig function;
         std::optional<ScheduleExpression> expression;
         QDateTime rateStart;
-        qint64 nextMs = -1; // clock time of the next regular fire; -1: none
+        qint64 nextMs = -1;          // clock time of the next regular fire; -1: none
         bool templateEnabled = true; // as the template says; state.enabled may be the user's toggle
     };
 
@@ -70,9 +70,8 @@ struct Scheduler::Private
 
 Scheduler::Dispatch Scheduler::dispatchTo(AsyncQueue &queue)
 {
-    return [&queue](const FunctionConfig &function, const QByteArray &payload) {
-        return queue.accept(function, payload);
-    };
+    return
+        [&queue](const FunctionConfig &function, const QByteArray &payload) { return queue.accept(function, payload); };
 }
 
 Scheduler::Scheduler(std::shared_ptr<Clock> clock, Dispatch dispatch, QObject *parent)
@@ -272,8 +271,8 @@ void fireEntry(Scheduler *scheduler, const Scheduler::Dispatch &dispatch, Schedu
 {
     const QDateTime fireTime = utcFromMs(fireMs);
     const QByteArray payload = !state.input.isEmpty()
-        ? state.input
-        : QByteArray::fromStdString(scheduledEvent(state.ruleName, fireTime).dump());
+                                   ? state.input
+                                   : QByteArray::fromStdString(scheduledEvent(state.ruleName, fireTime).dump());
     const AsyncQueue::Accepted accepted = dispatch(function, payload);
     state.lastFire = fireTime;
     state.lastRequestId = accepted.requestId;

@@ -1,7 +1,7 @@
 #include "triggers/sqsqueuepoller.h"
 
-#include "engine/asyncqueue.h"
 #include "clock/clock.h"
+#include "engine/asyncqueue.h"
 #include "engine/engine.h"
 #include "store/sqsqueuestore.h"
 
@@ -36,7 +36,7 @@ struct SqsQueuePoller::Private
     QList<qint64> windowStartMs; // per mapping (poll's own): when a partial batch started waiting; 0: none
     int clockToken = 0;
 
-    std::mutex pollMutex;    // one round at a time; held while functions run
+    std::mutex pollMutex;             // one round at a time; held while functions run
     mutable std::mutex mappingsMutex; // short: readers never wait for an invocation
     std::mutex mutex;
     std::condition_variable changed;
@@ -45,7 +45,11 @@ struct SqsQueuePoller::Private
     std::thread thread;
 
     Private(SqsQueueStore &q, std::shared_ptr<Clock> c, Invoke i)
-        : queues(q), clock(std::move(c)), invoke(std::move(i)) {}
+        : queues(q)
+        , clock(std::move(c))
+        , invoke(std::move(i))
+    {
+    }
 };
 
 SqsQueuePoller::Invoke SqsQueuePoller::invokeWith(Engine &engine)
@@ -110,12 +114,16 @@ QStringList SqsQueuePoller::setFunctions(const QList<FunctionConfig> &functions)
                 continue;
             }
             if (m.batchSize > 10 && m.batchingWindowSec < 1) {
-                problems << where + QStringLiteral("a BatchSize over 10 needs MaximumBatchingWindowInSeconds of 1 or more");
+                problems << where
+                                + QStringLiteral(
+                                    "a BatchSize over 10 needs MaximumBatchingWindowInSeconds of 1 or more");
                 continue;
             }
             if (m.batchSize > MaxFifoBatchSize && d->queues.queue(m.queue).fifo) {
-                problems << where + QStringLiteral("BatchSize for the FIFO queue %1 must be between 1 and %2")
-                                        .arg(m.queue).arg(MaxFifoBatchSize);
+                problems << where
+                                + QStringLiteral("BatchSize for the FIFO queue %1 must be between 1 and %2")
+                                      .arg(m.queue)
+                                      .arg(MaxFifoBatchSize);
                 continue;
             }
             mappings << m;

@@ -3,8 +3,8 @@
 // each function synchronously with a batch in the SQS event shape, deletes what succeeded and
 // leaves the rest to reappear after the visibility timeout (or to move to the dead-letter queue).
 
-#include "snapshots/invocationrecord.h"
 #include "project/functionconfig.h"
+#include "snapshots/invocationrecord.h"
 #include "snapshots/sqsqueuemessage.h"
 
 #include <QList>
@@ -26,9 +26,9 @@ struct SqsEventSourceMapping
 {
     QString functionName;
     QString eventId;
-    QString queue;              // the local queue: the logical id Queue's Ref/GetAtt names
+    QString queue; // the local queue: the logical id Queue's Ref/GetAtt names
     int batchSize = 10;
-    int batchingWindowSec = 0;  // MaximumBatchingWindowInSeconds
+    int batchingWindowSec = 0; // MaximumBatchingWindowInSeconds
     bool reportBatchItemFailures = false;
     bool enabled = true;
     FunctionConfig function;
@@ -41,8 +41,8 @@ struct SqsBatchResult
     QString queue;
     QString requestId;
     QStringList messageIds;
-    QStringList failedIds;      // returned to the queue (all of them when the batch failed)
-    QString error;              // why the whole batch failed; empty otherwise
+    QStringList failedIds; // returned to the queue (all of them when the batch failed)
+    QString error;         // why the whole batch failed; empty otherwise
 };
 
 class SqsQueuePoller final : public QObject

@@ -19,16 +19,22 @@ HistoryRecorder::HistoryRecorder(Engine &engine, Store &store, QObject *parent)
 {
     m_gate->store = &store;
     // Direct: the snapshot is queued on the emitting thread without waiting for an event loop.
-    connect(&engine, &Engine::invocationFinished, this, [gate = m_gate](const InvocationRecord &record) {
-        std::lock_guard lock(gate->mutex);
-        if (gate->store)
-            gate->store->recordInvocation(record);
-    }, Qt::DirectConnection);
-    connect(&engine, &Engine::logLines, this, [gate = m_gate](const LogBatch &batch) {
-        std::lock_guard lock(gate->mutex);
-        if (gate->store)
-            gate->store->recordLogs(batch);
-    }, Qt::DirectConnection);
+    connect(
+        &engine, &Engine::invocationFinished, this,
+        [gate = m_gate](const InvocationRecord &record) {
+            std::lock_guard lock(gate->mutex);
+            if (gate->store)
+                gate->store->recordInvocation(record);
+        },
+        Qt::DirectConnection);
+    connect(
+        &engine, &Engine::logLines, this,
+        [gate = m_gate](const LogBatch &batch) {
+            std::lock_guard lock(gate->mutex);
+            if (gate->store)
+                gate->store->recordLogs(batch);
+        },
+        Qt::DirectConnection);
 }
 
 HistoryRecorder::~HistoryRecorder()

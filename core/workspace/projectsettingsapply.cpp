@@ -1,7 +1,7 @@
 #include "workspace/projectsettingsapply.h"
 
-#include "engine/asyncqueue.h"
 #include "clock/clock.h"
+#include "engine/asyncqueue.h"
 #include "engine/engine.h"
 
 namespace fn {

@@ -6,8 +6,8 @@
 #include "services/invokeapiserver.h"
 #include "services/s3endpoint.h"
 #include "store/s3objectstore.h"
-#include "triggers/scheduler.h"
 #include "store/sqsqueuestore.h"
+#include "triggers/scheduler.h"
 
 #include <QDir>
 
@@ -188,17 +188,16 @@ bool TriggerHost::startServing(const QString &host, int invokePort, int apiPort,
         d->objects = std::make_unique<S3ObjectStore>(d->projectDir, d->bucketFolders);
         d->s3 = std::make_unique<S3Endpoint>(*d->objects);
         // Writes through the endpoint name their own events (ObjectCreated:Copy) when triggers run.
-        d->s3->setChangeObserver(
-            {[this](const QString &bucket, const QString &key, const QString &eventName) {
-                 std::lock_guard lock(d->bucketsMutex);
-                 if (d->buckets)
-                     d->buckets->expect(bucket, key, eventName);
-             },
-             [this](const QString &bucket, const QString &key, bool happened) {
-                 std::lock_guard lock(d->bucketsMutex);
-                 if (d->buckets)
-                     d->buckets->settle(bucket, key, happened);
-             }});
+        d->s3->setChangeObserver({[this](const QString &bucket, const QString &key, const QString &eventName) {
+                                      std::lock_guard lock(d->bucketsMutex);
+                                      if (d->buckets)
+                                          d->buckets->expect(bucket, key, eventName);
+                                  },
+                                  [this](const QString &bucket, const QString &key, bool happened) {
+                                      std::lock_guard lock(d->bucketsMutex);
+                                      if (d->buckets)
+                                          d->buckets->settle(bucket, key, happened);
+                                  }});
         d->s3->setRequestLogger([this](const QString &line) { Q_EMIT s3Request(line); });
         if (!d->s3->start(host, d->s3Port, &why)) {
             d->s3.reset();
@@ -211,12 +210,15 @@ bool TriggerHost::startServing(const QString &host, int invokePort, int apiPort,
         // Functions reach it on loopback whatever address it listens on; the SDKs sign with any keys.
         const bool anyAddress = host == QLatin1String("0.0.0.0") || host == QLatin1String("::");
         const QString url = QStringLiteral("http://%1:%2")
-                                .arg(anyAddress ? QStringLiteral("127.0.0.1") : d->s3->host().contains(u':') ? u'[' + d->s3->host() + u']' : d->s3->host())
+                                .arg(anyAddress                     ? QStringLiteral("127.0.0.1")
+                                     : d->s3->host().contains(u':') ? u'[' + d->s3->host() + u']'
+                                                                    : d->s3->host())
                                 .arg(d->s3->port());
-        d->engine.setServiceEnvironment({{QStringLiteral("AWS_ENDPOINT_URL_S3"), url},
-                                         {QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("FNSTUDIOLOCAL")},
-                                         {QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("fnstudio-local-secret")},
-                                         {QStringLiteral("AWS_SESSION_TOKEN"), QStringLiteral("fnstudio-local-session")}});
+        d->engine.setServiceEnvironment(
+            {{QStringLiteral("AWS_ENDPOINT_URL_S3"), url},
+             {QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("FNSTUDIOLOCAL")},
+             {QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("fnstudio-local-secret")},
+             {QStringLiteral("AWS_SESSION_TOKEN"), QStringLiteral("fnstudio-local-session")}});
     }
     Q_EMIT servingChanged(true);
     return true;
@@ -334,7 +336,8 @@ QList<S3Notification> TriggerHost::notifications() const
 
 QString TriggerHost::bucketDir(const QString &bucket) const
 {
-    return d->buckets ? d->buckets->bucketDir(bucket) : S3ObjectStore(d->projectDir, d->bucketFolders).bucketDir(bucket);
+    return d->buckets ? d->buckets->bucketDir(bucket)
+                      : S3ObjectStore(d->projectDir, d->bucketFolders).bucketDir(bucket);
 }
 
 ApiGatewayRoutes TriggerHost::routes() const

@@ -5,8 +5,8 @@
 
 #include "project/functionconfig.h"
 #include "services/apigatewayroutes.h"
-#include "triggers/s3bucketwatcher.h"
 #include "snapshots/schedulestate.h"
+#include "triggers/s3bucketwatcher.h"
 #include "triggers/sqsqueuepoller.h"
 
 #include <QHash>
@@ -61,8 +61,9 @@ public:
 
     // The Invoke API on host:invokePort, the S3 endpoint over the local buckets (see
     // setS3EndpointPort; the engine's environments then get AWS_ENDPOINT_URL_S3) and, when the
-    // template declares Api or HttpApi routes, the API Gateway front on host:apiPort (0: a free port). On failure nothing is left listening and
-    // *problem names the server and host:port ("Invoke API: 127.0.0.1:3001 is already in use").
+    // template declares Api or HttpApi routes, the API Gateway front on host:apiPort (0: a free port). On failure
+    // nothing is left listening and *problem names the server and host:port ("Invoke API: 127.0.0.1:3001 is already in
+    // use").
     bool startServing(const QString &host, int invokePort, int apiPort, QString *problem);
     void stopServing();
     bool isServing() const;
@@ -101,8 +102,8 @@ Q_SIGNALS:
     void scheduleFired(const fn::ScheduleState &state);
     // From the SQS poller's thread.
     void sqsBatchProcessed(const fn::SqsBatchResult &result);
-    void s3ObjectEvent(const QString &bucket, const QString &key, const QString &eventName,
-                       const QString &functionName, const QString &requestId);
+    void s3ObjectEvent(const QString &bucket, const QString &key, const QString &eventName, const QString &functionName,
+                       const QString &requestId);
     // One line per request served, emitted on the servers' threads ("POST /2015-03-31/… 200 <id>").
     void invokeApiRequest(const QString &line);
     void apiGatewayRequest(const QString &line);

@@ -34,9 +34,8 @@ Workspace::Workspace(QObject *parent)
     m_queuesChanged.setInterval(100);
     m_queuesChanged.setSingleShot(true);
     connect(&m_queuesChanged, &QTimer::timeout, this, &Workspace::queuesChanged);
-    connect(m_watcher.get(), &ProjectWatcher::codeChanged, this, [this](const QStringList &names) {
-        retire(names, QStringLiteral("code changed"));
-    });
+    connect(m_watcher.get(), &ProjectWatcher::codeChanged, this,
+            [this](const QStringList &names) { retire(names, QStringLiteral("code changed")); });
     connect(m_watcher.get(), &ProjectWatcher::projectFilesChanged, this, [this] {
         if (hasProject())
             reload();
@@ -326,7 +325,8 @@ void Workspace::reloadBucketFolders()
         QString problem;
         m_triggers->setS3EndpointPort(s3Port);
         if (!m_triggers->startServing(m_servingHost, invokePort, apiPort, &problem)) {
-            problem = tr("Stopped serving: the S3 endpoint could not restart on the new bucket folders: %1").arg(problem);
+            problem =
+                tr("Stopped serving: the S3 endpoint could not restart on the new bucket folders: %1").arg(problem);
             say(Severity::Error, problem);
             Q_EMIT serveFailed(problem);
         }
@@ -354,7 +354,8 @@ bool Workspace::fireNow(const QString &id)
 Burst *Workspace::startBurst(const BurstRequest &request)
 {
     if (!m_engine) {
-        say(Severity::Error, tr("The engine is not available in this build; %1 was not invoked.").arg(request.function.name));
+        say(Severity::Error,
+            tr("The engine is not available in this build; %1 was not invoked.").arg(request.function.name));
         return nullptr;
     }
     if (isBursting()) {

@@ -24,8 +24,14 @@ inline QString environmentId(int n)
 
 inline QString reportLine(const InvocationRecord &r)
 {
-    QString line = QStringLiteral("REPORT RequestId: %1\tDuration: %2 ms\tBilled Duration: %3 ms\tMemory Size: %4 MB\tMax Memory Used: %5 MB")
-        .arg(r.requestId).arg(r.durationMs, 0, 'f', 2).arg(r.billedDurationMs).arg(r.memorySizeMb).arg(r.maxMemoryUsedMb);
+    QString line =
+        QStringLiteral(
+            "REPORT RequestId: %1\tDuration: %2 ms\tBilled Duration: %3 ms\tMemory Size: %4 MB\tMax Memory Used: %5 MB")
+            .arg(r.requestId)
+            .arg(r.durationMs, 0, 'f', 2)
+            .arg(r.billedDurationMs)
+            .arg(r.memorySizeMb)
+            .arg(r.maxMemoryUsedMb);
     if (r.coldStart)
         line += QStringLiteral("\tInit Duration: %1 ms").arg(r.initDurationMs, 0, 'f', 2);
     return line;
@@ -52,10 +58,11 @@ inline InvocationRecord record(int n, int env, bool cold, qint64 startOffsetMs, 
     if (outcome == InvocationOutcome::Success) {
         r.payload = R"({"statusCode": 200, "body": "{\"message\": \"hello world\"}"})";
     } else {
-        r.errorType = outcome == InvocationOutcome::Timeout ? QStringLiteral("Sandbox.Timedout")
-                                                            : QStringLiteral("ValueError");
+        r.errorType =
+            outcome == InvocationOutcome::Timeout ? QStringLiteral("Sandbox.Timedout") : QStringLiteral("ValueError");
         r.errorMessage = QStringLiteral("boom");
-        r.payload = R"({"errorMessage": "boom", "errorType": "ValueError", "requestId": "", "stackTrace": ["  File \"/var/task/app.py\", line 4, in handler\n    raise ValueError(\"boom\")\n"]})";
+        r.payload =
+            R"({"errorMessage": "boom", "errorType": "ValueError", "requestId": "", "stackTrace": ["  File \"/var/task/app.py\", line 4, in handler\n    raise ValueError(\"boom\")\n"]})";
     }
     r.reportLine = reportLine(r);
     return r;
@@ -97,9 +104,14 @@ inline LogBatch invocationLogs(const InvocationRecord &r, int env)
 {
     const qint64 at = r.startedAtMs - t0;
     LogBatch b;
-    b.append(logLine(env, at, r.requestId, QStringLiteral("START RequestId: %1 Version: $LATEST").arg(r.requestId), true));
-    b.append(logLine(env, at + 1, r.requestId, QStringLiteral("[INFO]\t2026-11-26T10:40:00.123Z\t%1\tprocessing order 42").arg(r.requestId), false));
-    b.append(logLine(env, at + 2, r.requestId, r.failed() ? QStringLiteral("[ERROR] ValueError: boom") : QStringLiteral("hello from print()"), false));
+    b.append(
+        logLine(env, at, r.requestId, QStringLiteral("START RequestId: %1 Version: $LATEST").arg(r.requestId), true));
+    b.append(logLine(env, at + 1, r.requestId,
+                     QStringLiteral("[INFO]\t2026-11-26T10:40:00.123Z\t%1\tprocessing order 42").arg(r.requestId),
+                     false));
+    b.append(logLine(env, at + 2, r.requestId,
+                     r.failed() ? QStringLiteral("[ERROR] ValueError: boom") : QStringLiteral("hello from print()"),
+                     false));
     b.append(logLine(env, at + 3, r.requestId, QStringLiteral("END RequestId: %1").arg(r.requestId), true));
     b.append(logLine(env, at + 3, r.requestId, r.reportLine, true));
     return b;

@@ -5,27 +5,27 @@
 #include "engine/asyncqueue.h"
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
+#include "projectbuilder.h"
 #include "queues/queuemessagemodel.h"
 #include "queues/queuemodel.h"
 #include "queues/queuespanel.h"
-#include "workspace/workspace.h"
 #include "session/studiosession.h"
 #include "store/store.h"
 #include "studiofixture.h"
-#include "projectbuilder.h"
 #include "timeline/timelinemodel.h"
+#include "workspace/workspace.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
-#include <QDockWidget>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDockWidget>
 #include <QFile>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QTreeView>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTreeView>
 
 using namespace fn;
 using namespace fn::test;
@@ -40,9 +40,8 @@ ProjectBuilder echoProject()
         .runtime(QStringLiteral("python3.12"))
         .handler(QStringLiteral("app.handler"))
         .properties("Timeout: 5\n")
-        .code(QStringLiteral("app.py"),
-              "def handler(event, context):\n"
-              "    return {'hello': event.get('name', 'nobody')}\n")
+        .code(QStringLiteral("app.py"), "def handler(event, context):\n"
+                                        "    return {'hello': event.get('name', 'nobody')}\n")
         .event(QStringLiteral("ada"), "{\"name\": \"Ada\"}\n");
     return project;
 }
@@ -61,10 +60,7 @@ class TestAsyncEndToEnd final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        StudioFixture::initTestCase();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void eventInvocationThroughTheQueue()
     {
@@ -91,7 +87,8 @@ private Q_SLOTS:
 
         QTRY_COMPARE_WITH_TIMEOUT(results.size(), 1, 60'000);
         const InvocationRecord r = results.at(0).at(0).value<InvocationRecord>();
-        QVERIFY2(r.outcome == InvocationOutcome::Success, qPrintable(r.errorType + QStringLiteral(": ") + r.errorMessage));
+        QVERIFY2(r.outcome == InvocationOutcome::Success,
+                 qPrintable(r.errorType + QStringLiteral(": ") + r.errorMessage));
         QVERIFY(r.asynchronous);
         QCOMPARE(r.requestId, requestId);
         QCOMPARE(r.attempt, 1);
@@ -129,12 +126,14 @@ private Q_SLOTS:
         QVERIFY(window.messageBar()->isVisibleTo(&window));
         QCOMPARE(window.messageBar()->text(), QStringLiteral("Recovered 1 accepted event"));
         QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.workspace().queue()), 0, 60'000);
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            for (const InvocationRecord &r : session.timeline().records())
-                if (r.asynchronous && r.payload.contains("Grace"))
-                    return true;
-            return false;
-        }(), 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const InvocationRecord &r : session.timeline().records())
+                    if (r.asynchronous && r.payload.contains("Grace"))
+                        return true;
+                return false;
+            }(),
+            10'000);
     }
 
     void queuesPanelBrowsesRedrivesAndPurges()
@@ -146,10 +145,12 @@ private Q_SLOTS:
             QString problem;
             QVERIFY2(store.open(Store::defaultPath(project.path()), &problem), qPrintable(problem));
             for (int i = 0; i < 2; ++i)
-                QVERIFY(store.appendMessage({0, QStringLiteral("ghost-dlq"), QStringLiteral("dlq"), QStringLiteral("Echo"),
-                                             QStringLiteral("dead-%1").arg(i), "{\"n\":1}", "{\"ErrorCode\":\"200\"}", 1000 + i}));
-            QVERIFY(store.appendMessage({0, QStringLiteral("on-failure"), QStringLiteral("destination"), QStringLiteral("Ghost"),
-                                         QStringLiteral("failed-1"), "{\"version\":\"1.0\"}", "{}", 2000}));
+                QVERIFY(store.appendMessage({0, QStringLiteral("ghost-dlq"), QStringLiteral("dlq"),
+                                             QStringLiteral("Echo"), QStringLiteral("dead-%1").arg(i), "{\"n\":1}",
+                                             "{\"ErrorCode\":\"200\"}", 1000 + i}));
+            QVERIFY(store.appendMessage({0, QStringLiteral("on-failure"), QStringLiteral("destination"),
+                                         QStringLiteral("Ghost"), QStringLiteral("failed-1"), "{\"version\":\"1.0\"}",
+                                         "{}", 2000}));
         }
         StudioFixture studio(StudioFixture::Engine::Started);
         StudioSession &session = studio.session();
@@ -158,8 +159,10 @@ private Q_SLOTS:
         auto *panel = window.panel<QueuesPanel>(QStringLiteral("queues"));
         QVERIFY(panel);
         QCOMPARE(window.dock(QStringLiteral("queues"))->objectName(), QStringLiteral("queues"));
-        QAbstractItemModelTester queuesTester(panel->queueModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QAbstractItemModelTester messagesTester(panel->messageModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester queuesTester(panel->queueModel(),
+                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester messagesTester(panel->messageModel(),
+                                                QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel->refresh();
         QueueModel *queues = panel->queueModel();
         const int dlq = queues->rowOf(QStringLiteral("dlq"), QStringLiteral("ghost-dlq"));
@@ -181,7 +184,10 @@ private Q_SLOTS:
         // Purge asks first; "no" keeps the messages.
         QStringList questions;
         bool answer = false;
-        panel->setConfirmation([&](const QString &q) { questions.append(q); return answer; });
+        panel->setConfirmation([&](const QString &q) {
+            questions.append(q);
+            return answer;
+        });
         panel->selectQueue(QStringLiteral("destination"), QStringLiteral("on-failure"));
         panel->purgeButton()->click();
         QCOMPARE(questions.size(), 1);
@@ -205,7 +211,8 @@ private Q_SLOTS:
         MainWindow &window = studio.window();
         studio.openProject(project.path());
         QVERIFY(!session.workspace().queue());
-        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("fnstudio.db")), qPrintable(window.messageBar()->text()));
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("fnstudio.db")),
+                 qPrintable(window.messageBar()->text()));
         // The file is left as it was, and an Event invocation says why it cannot run.
         QFile db(Store::defaultPath(project.path()));
         QVERIFY(db.open(QIODevice::ReadOnly));

@@ -2,17 +2,16 @@
 // bucket with its folder, the function its S3 event invokes and the object count; Open Folder;
 // Map to Folder… writes settings.json (other keys kept) and a file dropped into the mapped folder
 // invokes the real Python function; the S3 endpoint's URL while serving; Unmap.
-#include "invocationrows.h"
-#include "projectbuilder.h"
-#include "studiofixture.h"
 #include "buckets/bucketmodel.h"
 #include "buckets/bucketspanel.h"
+#include "invocationrows.h"
 #include "invocations/invocationmodel.h"
 #include "mainwindow/mainwindow.h"
+#include "projectbuilder.h"
 #include "session/studiosession.h"
+#include "studiofixture.h"
 #include "workspace/triggerhost.h"
 #include "workspace/workspace.h"
-#include "workspace/triggerhost.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -44,10 +43,11 @@ ProjectBuilder bucketProject()
                     "    Properties:\n"
                     "      Bucket: !Ref Inbox\n"
                     "      Events: s3:ObjectCreated:*\n")
-        .code(QStringLiteral("app.py"),
-              "def handler(event, context):\n"
-              "    s3 = event['Records'][0]['s3']\n"
-              "    return {'bucket': s3['bucket']['name'], 'key': s3['object']['key'], 'size': s3['object']['size']}\n");
+        .code(
+            QStringLiteral("app.py"),
+            "def handler(event, context):\n"
+            "    s3 = event['Records'][0]['s3']\n"
+            "    return {'bucket': s3['bucket']['name'], 'key': s3['object']['key'], 'size': s3['object']['size']}\n");
     return project;
 }
 
@@ -57,10 +57,7 @@ class TestBucketsPanel final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        StudioFixture::initTestCase();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void modelShowsFoldersAndCounts()
     {
@@ -71,13 +68,16 @@ private Q_SLOTS:
 
         BucketModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        BucketRow mapped{QStringLiteral("photos"), dir.path(), true, true, 2, {QStringLiteral("Resize (s3:ObjectCreated:*)")}};
+        BucketRow mapped{
+            QStringLiteral("photos"), dir.path(), true, true, 2, {QStringLiteral("Resize (s3:ObjectCreated:*)")}};
         BucketRow missing{QStringLiteral("zeta"), QStringLiteral("/nonexistent/zeta"), false, false, 0, {}};
         model.resetData({mapped, missing});
         QCOMPARE(model.rowCount(), 2);
-        QCOMPARE(model.index(0, BucketModel::FolderColumn).data().toString(), QDir::toNativeSeparators(dir.path()) + QStringLiteral(" (mapped)"));
+        QCOMPARE(model.index(0, BucketModel::FolderColumn).data().toString(),
+                 QDir::toNativeSeparators(dir.path()) + QStringLiteral(" (mapped)"));
         QCOMPARE(model.index(0, BucketModel::ObjectsColumn).data().toString(), QStringLiteral("2"));
-        QCOMPARE(model.index(0, BucketModel::FunctionsColumn).data().toString(), QStringLiteral("Resize (s3:ObjectCreated:*)"));
+        QCOMPARE(model.index(0, BucketModel::FunctionsColumn).data().toString(),
+                 QStringLiteral("Resize (s3:ObjectCreated:*)"));
         QVERIFY(model.index(1, BucketModel::FolderColumn).data().toString().endsWith(QStringLiteral("(missing)")));
         QCOMPARE(model.index(1, BucketModel::ObjectsColumn).data().toString(), QString());
         QCOMPARE(model.index(1, 0).data(BucketModel::MappedRole).toBool(), false);
@@ -104,7 +104,8 @@ private Q_SLOTS:
 
         QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(QStringLiteral("Inbox")) >= 0, 20000);
         const QString defaultFolder = QDir(project.path()).absoluteFilePath(QStringLiteral(".fnstudio/buckets/Inbox"));
-        QTRY_VERIFY(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::FolderRole).toString() == defaultFolder);
+        QTRY_VERIFY(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::FolderRole).toString()
+                    == defaultFolder);
         QCOMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), BucketModel::FunctionsColumn).data().toString(),
                  QStringLiteral("Catcher (s3:ObjectCreated:*)"));
         QVERIFY(panel->endpointLabel()->text().contains(QStringLiteral("not serving")));
@@ -127,37 +128,48 @@ private Q_SLOTS:
             return bucket == QStringLiteral("Inbox") ? target : QString();
         });
         QTest::mouseClick(panel->mapButton(), Qt::LeftButton);
-        const QJsonObject settings = QJsonDocument::fromJson(readFile(project.filePath(QStringLiteral(".fnstudio/settings.json")))).object();
+        const QJsonObject settings =
+            QJsonDocument::fromJson(readFile(project.filePath(QStringLiteral(".fnstudio/settings.json")))).object();
         QCOMPARE(settings.value(QStringLiteral("idleTimeoutSeconds")).toInt(), 600);
-        QCOMPARE(settings.value(QStringLiteral("buckets")).toObject().value(QStringLiteral("Inbox")).toString(), target);
-        QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::FolderRole).toString(), target);
+        QCOMPARE(settings.value(QStringLiteral("buckets")).toObject().value(QStringLiteral("Inbox")).toString(),
+                 target);
+        QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::FolderRole).toString(),
+                     target);
         QVERIFY(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::MappedRole).toBool());
         QVERIFY(panel->unmapButton()->isEnabled());
 
         // A file dropped into the mapped folder invokes the function with that object.
         QVERIFY(writeFile(target + QStringLiteral("/dropped photo.txt"), "hello bucket"));
-        QTRY_VERIFY_WITH_TIMEOUT(testing::rowWithPayload(session.invocations(), QStringLiteral("Catcher"), "dropped") >= 0, 60000);
-        const InvocationRecord &record = session.invocations().record(testing::rowWithPayload(session.invocations(), QStringLiteral("Catcher"), "dropped"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            testing::rowWithPayload(session.invocations(), QStringLiteral("Catcher"), "dropped") >= 0, 60000);
+        const InvocationRecord &record = session.invocations().record(
+            testing::rowWithPayload(session.invocations(), QStringLiteral("Catcher"), "dropped"));
         const QJsonObject response = QJsonDocument::fromJson(record.payload).object();
         QCOMPARE(response.value(QStringLiteral("bucket")).toString(), QStringLiteral("Inbox"));
         QCOMPARE(response.value(QStringLiteral("key")).toString(), QStringLiteral("dropped+photo.txt"));
         QCOMPARE(response.value(QStringLiteral("size")).toInt(), 12);
-        QTRY_VERIFY2(panel->activityLabel()->text().contains(QStringLiteral("ObjectCreated:Put Inbox/dropped photo.txt → Catcher")),
+        QTRY_VERIFY2(panel->activityLabel()->text().contains(
+                         QStringLiteral("ObjectCreated:Put Inbox/dropped photo.txt → Catcher")),
                      qPrintable(panel->activityLabel()->text()));
-        QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), BucketModel::ObjectsColumn).data().toString(), QStringLiteral("1"));
+        QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), BucketModel::ObjectsColumn).data().toString(),
+                     QStringLiteral("1"));
 
         // While serving, the S3 endpoint's URL is shown, and a remap keeps it serving.
         Workspace &triggers = session.workspace();
         QVERIFY(triggers.triggers());
         triggers.triggers()->setS3EndpointPort(0);
         QVERIFY(triggers.startServing(QStringLiteral("127.0.0.1"), 0, 0, 0, nullptr));
-        QTRY_VERIFY2(panel->endpointLabel()->text().contains(triggers.triggers()->s3EndpointUrl()) && !triggers.triggers()->s3EndpointUrl().isEmpty(),
+        QTRY_VERIFY2(panel->endpointLabel()->text().contains(triggers.triggers()->s3EndpointUrl())
+                         && !triggers.triggers()->s3EndpointUrl().isEmpty(),
                      qPrintable(panel->endpointLabel()->text()));
 
         // Unmap: the bucket is kept under the project again; the mapped folder is left alone.
         QTest::mouseClick(panel->unmapButton(), Qt::LeftButton);
-        QVERIFY(!QJsonDocument::fromJson(readFile(project.filePath(QStringLiteral(".fnstudio/settings.json")))).object().contains(QStringLiteral("buckets")));
-        QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::FolderRole).toString(), defaultFolder);
+        QVERIFY(!QJsonDocument::fromJson(readFile(project.filePath(QStringLiteral(".fnstudio/settings.json"))))
+                     .object()
+                     .contains(QStringLiteral("buckets")));
+        QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("Inbox")), 0).data(BucketModel::FolderRole).toString(),
+                     defaultFolder);
         QVERIFY(QFile::exists(target + QStringLiteral("/dropped photo.txt")));
         QVERIFY(triggers.isServing());
         QVERIFY(panel->endpointLabel()->text().contains(triggers.triggers()->s3EndpointUrl()));

@@ -5,8 +5,8 @@
 #include "editor/editorarea.h"
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
-#include "session/studiosession.h"
 #include "projectbuilder.h"
+#include "session/studiosession.h"
 #include "studiofixture.h"
 
 #include <QAction>
@@ -33,10 +33,7 @@ class TestInvokeSaves final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        StudioFixture::initTestCase();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void invokingSavesTheFunctionsFiles()
     {
@@ -55,7 +52,8 @@ private Q_SLOTS:
         // Edited in the editor, not saved; another function's file is edited too.
         CodeEditor *editor = window.editors()->openFile(handler);
         QVERIFY(editor);
-        editor->setText(editor->text().replace(QStringLiteral("'Hello'"), QStringLiteral("'Howdy'"))
+        editor->setText(editor->text()
+                            .replace(QStringLiteral("'Hello'"), QStringLiteral("'Howdy'"))
                             .replace(QStringLiteral("os.environ.get('GREETING', 'Howdy')"), QStringLiteral("'Howdy'")));
         QVERIFY(editor->isModified());
         CodeEditor *other = window.editors()->openFile(otherFile);
@@ -81,7 +79,8 @@ private Q_SLOTS:
         chattr(QStringLiteral("-i"), handler);
         QCOMPARE(results.size(), 1);
         QVERIFY(editor->isModified());
-        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("app.py")), qPrintable(window.messageBar()->text()));
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("app.py")),
+                 qPrintable(window.messageBar()->text()));
         window.editors()->clear();
     }
 };

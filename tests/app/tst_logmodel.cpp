@@ -23,13 +23,16 @@ private Q_SLOTS:
         auto row = [](const char *name, const char *text, bool platform, LogLevel level, LogKind kind) {
             QTest::newRow(name) << QByteArray(text) << platform << int(level) << int(kind);
         };
-        row("init", "INIT_START Runtime Version: python:3.12.v38\tRuntime Version ARN: arn", true, LogLevel::Platform, LogKind::InitStart);
+        row("init", "INIT_START Runtime Version: python:3.12.v38\tRuntime Version ARN: arn", true, LogLevel::Platform,
+            LogKind::InitStart);
         row("start", "START RequestId: 8f5e Version: $LATEST", true, LogLevel::Platform, LogKind::Start);
         row("end", "END RequestId: 8f5e", true, LogLevel::Platform, LogKind::End);
         row("report", "REPORT RequestId: 8f5e\tDuration: 1.00 ms", true, LogLevel::Platform, LogKind::Report);
-        row("timeout", "2026-11-26T10:40:03.000Z 8f5e Task timed out after 3.00 seconds", true, LogLevel::Error, LogKind::PlatformOther);
+        row("timeout", "2026-11-26T10:40:03.000Z 8f5e Task timed out after 3.00 seconds", true, LogLevel::Error,
+            LogKind::PlatformOther);
         row("python error", "[ERROR] ValueError: boom", false, LogLevel::Error, LogKind::Text);
-        row("python warning", "[WARNING]\t2026-11-26T10:40:00.123Z\t8f5e\tlow disk", false, LogLevel::Warning, LogKind::Text);
+        row("python warning", "[WARNING]\t2026-11-26T10:40:00.123Z\t8f5e\tlow disk", false, LogLevel::Warning,
+            LogKind::Text);
         row("python info", "[INFO]\t2026-11-26T10:40:00.123Z\t8f5e\tok", false, LogLevel::Info, LogKind::Text);
         row("node info", "2026-11-26T10:40:00.123Z\t8f5e\tINFO\thello", false, LogLevel::Info, LogKind::Text);
         row("node error", "2026-11-26T10:40:00.123Z\t8f5e\tERROR\tInvoke Error", false, LogLevel::Error, LogKind::Text);
@@ -130,7 +133,8 @@ private Q_SLOTS:
         LogModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.append({logLine(1, 0, requestId(1), QStringLiteral("grüße → 世界"), false)});
-        model.append({logLine(1, 0, requestId(1), QStringLiteral("[ERROR] ValueError: x\rTraceback (most recent call last):"), false)});
+        model.append({logLine(1, 0, requestId(1),
+                              QStringLiteral("[ERROR] ValueError: x\rTraceback (most recent call last):"), false)});
         QCOMPARE(model.index(1, LogModel::MessageColumn).data().toString(),
                  QStringLiteral("[ERROR] ValueError: x ↵ Traceback (most recent call last):"));
         QCOMPARE(model.index(1, 0).data(LogModel::LevelRole).toInt(), int(LogLevel::Error));
@@ -139,7 +143,8 @@ private Q_SLOTS:
         f.text = QStringLiteral("→ 世");
         model.setFilter(f);
         QCOMPARE(model.rowCount(), 1);
-        model.resetData({logLine(1, 0, QString(), QStringLiteral("a"), false), logLine(1, 0, QString(), QStringLiteral("b → c"), false)});
+        model.resetData({logLine(1, 0, QString(), QStringLiteral("a"), false),
+                         logLine(1, 0, QString(), QStringLiteral("b → c"), false)});
         QCOMPARE(model.lineCount(), 2);
         QCOMPARE(model.rowCount(), 0); // the filter stays
         f.text = QStringLiteral("→ C");

@@ -52,7 +52,8 @@ private Q_SLOTS:
         const qint64 after = residentKiB();
         QCOMPARE(model.lineCount(), qsizetype(lines));
         QCOMPARE(model.rowCount(), lines);
-        qDebug("LogModel: %d lines, %.1f MB of text; storage %.1f MB; resident %.1f MB -> %.1f MB (+%.1f MB); append %lld ms",
+        qDebug("LogModel: %d lines, %.1f MB of text; storage %.1f MB; resident %.1f MB -> %.1f MB (+%.1f MB); append "
+               "%lld ms",
                lines, textBytes / 1048576.0, model.storageBytes() / 1048576.0, before / 1024.0, after / 1024.0,
                (after - before) / 1024.0, appendMs);
 

@@ -25,10 +25,7 @@ class TestLogPanel final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-    }
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
     void exportWritesTheFilteredLines()
     {
@@ -52,8 +49,10 @@ private Q_SLOTS:
         const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), shown);
         const QModelIndex first = session.logs().index(0, 0);
-        const QString expected = QDateTime::fromMSecsSinceEpoch(first.data(LogModel::TimestampRole).toLongLong()).toString(QStringLiteral("HH:mm:ss.zzz"))
-            + u'\t' + QStringLiteral("2026/11/26/[$LATEST]") + environmentId(1) + u'\t' + QStringLiteral("[ERROR] ValueError: boom");
+        const QString expected = QDateTime::fromMSecsSinceEpoch(first.data(LogModel::TimestampRole).toLongLong())
+                                     .toString(QStringLiteral("HH:mm:ss.zzz"))
+                                 + u'\t' + QStringLiteral("2026/11/26/[$LATEST]") + environmentId(1) + u'\t'
+                                 + QStringLiteral("[ERROR] ValueError: boom");
         QCOMPARE(lines.first(), expected);
         for (int row = 0; row < shown; ++row)
             QCOMPARE(lines.at(row), panel.rowText(row));

@@ -17,12 +17,12 @@
 #include "memory/memorypanel.h"
 #include "metrics/metricsmodel.h"
 #include "metrics/metricspanel.h"
+#include "projectbuilder.h"
 #include "projecttree/projectpanel.h"
 #include "projecttree/projecttreemodel.h"
 #include "result/resultmodel.h"
 #include "result/resultpanel.h"
 #include "session/studiosession.h"
-#include "projectbuilder.h"
 #include "snapshotfixtures.h"
 #include "studiofixture.h"
 #include "timeline/timelinemodel.h"
@@ -34,10 +34,10 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QMenu>
-#include <QDockWidget>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeView>
@@ -50,10 +50,7 @@ class TestMainWindow final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        StudioFixture::initTestCase();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void panelsComeFromTheTable()
     {
@@ -187,8 +184,10 @@ private Q_SLOTS:
             QDockWidget *dock = window.dock(QLatin1StringView(spec.id));
             dock->raise();
             QTRY_VERIFY2(!dock->visibleRegion().isEmpty(), spec.id);
-            QVERIFY2(dock->width() >= 240 && dock->height() >= 200,
-                     qPrintable(QStringLiteral("%1 is %2×%3").arg(QLatin1StringView(spec.id)).arg(dock->width()).arg(dock->height())));
+            QVERIFY2(dock->width() >= 240 && dock->height() >= 200, qPrintable(QStringLiteral("%1 is %2×%3")
+                                                                                   .arg(QLatin1StringView(spec.id))
+                                                                                   .arg(dock->width())
+                                                                                   .arg(dock->height())));
         }
         // The event sources share the bottom group with the timeline, which is in front.
         const QList<QDockWidget *> bottom = window.tabifiedDockWidgets(window.dock(QStringLiteral("timeline")));
@@ -201,7 +200,8 @@ private Q_SLOTS:
     {
         // The default shipped with layout version 3, before the Scheduler and Buckets docks: it
         // opens, and the two new docks go where the panel table puts them (tabs beside the timeline).
-        QFile old(QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("tests/app/data/layout-v3.layout")));
+        QFile old(
+            QDir(qEnvironmentVariable("FN_SOURCE_DIR")).filePath(QStringLiteral("tests/app/data/layout-v3.layout")));
         QVERIFY(old.open(QIODevice::ReadOnly));
         StudioFixture studio;
         {
@@ -231,7 +231,8 @@ private Q_SLOTS:
         MainWindow &window = studio.window();
         QVERIFY(window.restoreLayout(olderState));
         QCOMPARE(window.dockWidgetArea(window.dock(QStringLiteral("logs"))), Qt::LeftDockWidgetArea);
-        QVERIFY(window.tabifiedDockWidgets(window.dock(QStringLiteral("timeline"))).contains(window.dock(QStringLiteral("scheduler"))));
+        QVERIFY(window.tabifiedDockWidgets(window.dock(QStringLiteral("timeline")))
+                    .contains(window.dock(QStringLiteral("scheduler"))));
         QVERIFY(!window.dock(QStringLiteral("scheduler"))->isHidden());
     }
 
@@ -358,15 +359,17 @@ private Q_SLOTS:
         MainWindow &window = studio.window();
         studio.openProject(broken.path());
         QVERIFY(window.messageBar()->isVisibleTo(&window));
-        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml")), qPrintable(window.messageBar()->text()));
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml")),
+                 qPrintable(window.messageBar()->text()));
 
         // The template stays in the tree; fixing and saving it re-reads the project.
         ProjectPanel *project = window.panel<ProjectPanel>(QStringLiteral("project"));
         QCOMPARE(project->model().rowCount(), 1);
         CodeEditor *editor = window.editors()->openFile(broken.templatePath());
         QVERIFY(editor);
-        editor->setText(QStringLiteral("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fixed:\n    Type: AWS::Serverless::Function\n"
-                                       "    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: .\n"));
+        editor->setText(QStringLiteral(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fixed:\n    Type: AWS::Serverless::Function\n"
+            "    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: .\n"));
         QVERIFY(window.editors()->saveCurrent());
         QCOMPARE(session.functions().size(), 1);
         QCOMPARE(window.invokeBar()->functionCombo()->currentText(), QStringLiteral("Fixed"));
@@ -388,7 +391,8 @@ private Q_SLOTS:
         MainWindow &window = studio.window();
         window.openProject(first.path());
         window.openProject(second.path());
-        const QStringList expected{QFileInfo(second.path()).absoluteFilePath(), QFileInfo(first.path()).absoluteFilePath()};
+        const QStringList expected{QFileInfo(second.path()).absoluteFilePath(),
+                                   QFileInfo(first.path()).absoluteFilePath()};
         // The missing folder was dropped; the latest project comes first, in the settings and the menu.
         QCOMPARE(window.recentProjects(), expected);
         QCOMPARE(settings::get(settings::recentProjects), expected);

@@ -32,7 +32,8 @@ private Q_SLOTS:
     {
         MetricsModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QCOMPARE(model.index(MetricsModel::DurationP50Row, MetricsModel::AllColumn).data().toString(), QStringLiteral("—"));
+        QCOMPARE(model.index(MetricsModel::DurationP50Row, MetricsModel::AllColumn).data().toString(),
+                 QStringLiteral("—"));
         QList<InvocationRecord> records;
         records.append(record(0, 1, true, 0, 100));
         records.append(record(1, 2, true, 0, 200));
@@ -54,7 +55,8 @@ private Q_SLOTS:
         QCOMPARE(v(MetricsModel::DurationP99Row, MetricsModel::WarmColumn), 3000.0);
         QCOMPARE(v(MetricsModel::InitP50Row, MetricsModel::ColdColumn), 187.42);
         QCOMPARE(v(MetricsModel::InitP50Row, MetricsModel::WarmColumn), 0.0);
-        QCOMPARE(model.index(MetricsModel::InitP50Row, MetricsModel::WarmColumn).data().toString(), QStringLiteral("—"));
+        QCOMPARE(model.index(MetricsModel::InitP50Row, MetricsModel::WarmColumn).data().toString(),
+                 QStringLiteral("—"));
         // GB-seconds: billed ms / 1000 × 128 / 1024
         double billed = 0;
         for (const InvocationRecord &r : records)
@@ -62,7 +64,8 @@ private Q_SLOTS:
         QCOMPARE(v(MetricsModel::GbSecondsRow, MetricsModel::AllColumn), billed / 1000.0 * 0.125);
         QCOMPARE(v(MetricsModel::CostRow, MetricsModel::AllColumn),
                  billed / 1000.0 * 0.125 * MetricsModel::pricePerGbSecond + 13 * MetricsModel::pricePerRequest);
-        QCOMPARE(model.headerData(MetricsModel::DurationP90Row, Qt::Vertical).toString(), QStringLiteral("Duration p90"));
+        QCOMPARE(model.headerData(MetricsModel::DurationP90Row, Qt::Vertical).toString(),
+                 QStringLiteral("Duration p90"));
         model.resetData({});
         QCOMPARE(v(MetricsModel::InvocationsRow, MetricsModel::AllColumn), 0.0);
     }

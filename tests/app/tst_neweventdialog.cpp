@@ -5,8 +5,8 @@
 #include "events/neweventdialog.h"
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
-#include "session/studiosession.h"
 #include "projectbuilder.h"
+#include "session/studiosession.h"
 #include "studiofixture.h"
 
 #include <QAction>
@@ -45,7 +45,10 @@ private Q_SLOTS:
         dialog.searchEdit()->setText(QStringLiteral("s3"));
         QVERIFY(list->rowCount() > 0 && list->rowCount() < m_catalogue.events().size());
         for (int row = 0; row < list->rowCount(); ++row)
-            QVERIFY(list->index(row, 0).data(EventCatalogueModel::SearchRole).toString().contains(QStringLiteral("s3"), Qt::CaseInsensitive));
+            QVERIFY(list->index(row, 0)
+                        .data(EventCatalogueModel::SearchRole)
+                        .toString()
+                        .contains(QStringLiteral("s3"), Qt::CaseInsensitive));
         // Words in any order, case-insensitive.
         dialog.searchEdit()->setText(QStringLiteral("PUT s3"));
         QVERIFY(list->rowCount() >= 1);
@@ -74,7 +77,8 @@ private Q_SLOTS:
         // Every entry of the catalogue renders with its defaults.
         for (const EventTemplate &e : m_catalogue.events()) {
             QVERIFY(dialog.selectEvent(e.service, e.name));
-            QVERIFY2(!QJsonDocument::fromJson(dialog.preview()->toPlainText().toUtf8()).isNull(), qPrintable(e.service + u'/' + e.name));
+            QVERIFY2(!QJsonDocument::fromJson(dialog.preview()->toPlainText().toUtf8()).isNull(),
+                     qPrintable(e.service + u'/' + e.name));
         }
     }
 
@@ -97,14 +101,20 @@ private Q_SLOTS:
 
         // Refuses to replace without asking; keeps the file when the answer is no.
         int asked = 0;
-        dialog.setOverwriteConfirmation([&](const QString &p) { ++asked; return p.isEmpty(); });
+        dialog.setOverwriteConfirmation([&](const QString &p) {
+            ++asked;
+            return p.isEmpty();
+        });
         dialog.parameterEdit(QStringLiteral("bucket"))->setText(QStringLiteral("changed-bucket"));
         QVERIFY(!dialog.save());
         QCOMPARE(asked, 1);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), first);
         file.close();
-        dialog.setOverwriteConfirmation([&](const QString &) { ++asked; return true; });
+        dialog.setOverwriteConfirmation([&](const QString &) {
+            ++asked;
+            return true;
+        });
         QVERIFY(dialog.save());
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(file.readAll().contains("changed-bucket"));

@@ -6,12 +6,12 @@
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
 #include "project/project.h"
+#include "projectbuilder.h"
 #include "projecttree/newfunctiondialog.h"
 #include "projecttree/projectpanel.h"
 #include "projecttree/projecttreemodel.h"
 #include "result/resultpanel.h"
 #include "session/studiosession.h"
-#include "projectbuilder.h"
 #include "studiofixture.h"
 
 #include <QAction>
@@ -55,8 +55,7 @@ private:
     ProjectBuilder m_project;
 
     // Opens File → New Function…, lets fill() drive the dialog, and returns what fill() returned.
-    template<typename Fill>
-    bool runDialog(MainWindow &window, Fill fill)
+    template <typename Fill> bool runDialog(MainWindow &window, Fill fill)
     {
         bool result = false;
         bool ran = false;
@@ -90,8 +89,8 @@ private Q_SLOTS:
                                 << QStringLiteral("hello from NewPython");
         QTest::newRow("nodejs") << QStringLiteral("nodejs") << QStringLiteral("NewNode") << QStringLiteral("index.mjs")
                                 << QStringLiteral("hello from NewNode");
-        QTest::newRow("provided") << QStringLiteral("provided") << QStringLiteral("NewCustom") << QStringLiteral("bootstrap")
-                                  << QStringLiteral("hello from NewCustom");
+        QTest::newRow("provided") << QStringLiteral("provided") << QStringLiteral("NewCustom")
+                                  << QStringLiteral("bootstrap") << QStringLiteral("hello from NewCustom");
     }
 
     void addAndInvokeEachRuntime()
@@ -143,14 +142,16 @@ private Q_SLOTS:
 
         // Loaded: in the tree, picked in the invoke bar with its sample event, its handler open.
         const auto config = session.project().function(name);
-        QVERIFY2(config, qPrintable(session.project().errors().isEmpty() ? QString() : session.project().errors().first().message));
+        QVERIFY2(config, qPrintable(session.project().errors().isEmpty() ? QString()
+                                                                         : session.project().errors().first().message));
         QCOMPARE(config->memoryMb, 256);
         QCOMPARE(config->timeoutSec, 10);
         auto *tree = window.panel<ProjectPanel>(QStringLiteral("project"));
         QVERIFY(treeHasFunction(tree->model(), name));
         InvokeBar *bar = window.invokeBar();
         QCOMPARE(bar->functionCombo()->currentText(), name);
-        QCOMPARE(bar->eventCombo()->currentData().toString(), m_project.filePath(QStringLiteral("events/%1/event.json").arg(name)));
+        QCOMPARE(bar->eventCombo()->currentData().toString(),
+                 m_project.filePath(QStringLiteral("events/%1/event.json").arg(name)));
         const QString handlerPath = m_project.filePath(QStringLiteral("%1/%2").arg(name, handlerFile));
         QVERIFY(window.editors()->currentEditor());
         QCOMPARE(window.editors()->currentEditor()->filePath(), handlerPath);
@@ -181,7 +182,8 @@ private Q_SLOTS:
         QStringList shown;
         const bool refused = runDialog(window, [&](NewFunctionDialog *dialog) {
             bool ok = true;
-            for (const QString &name : {QStringLiteral("HelloPython"), QStringLiteral("bad-name"), QStringLiteral("Leftover")}) {
+            for (const QString &name :
+                 {QStringLiteral("HelloPython"), QStringLiteral("bad-name"), QStringLiteral("Leftover")}) {
                 dialog->nameEdit()->setText(name);
                 shown.append(dialog->problemLabel()->text());
                 ok = ok && !dialog->createButton()->isEnabled() && !dialog->create();

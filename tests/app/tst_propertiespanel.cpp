@@ -4,10 +4,10 @@
 #include "engine/executionenvironment.h"
 #include "mainwindow/mainwindow.h"
 #include "project/project.h"
+#include "projectbuilder.h"
 #include "properties/environmentvariablemodel.h"
 #include "properties/propertiespanel.h"
 #include "session/studiosession.h"
-#include "projectbuilder.h"
 #include "studiofixture.h"
 
 #include <QAbstractItemModelTester>
@@ -46,8 +46,7 @@ const QByteArray Template = "# two functions\n"
 ProjectBuilder makeProject(const QByteArray &text = Template)
 {
     ProjectBuilder project;
-    project.templateText(text)
-        .file(QStringLiteral("src/app.py"), "def handler(event, context):\n    return event\n");
+    project.templateText(text).file(QStringLiteral("src/app.py"), "def handler(event, context):\n    return event\n");
     return project;
 }
 
@@ -66,10 +65,7 @@ class TestPropertiesPanel final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        StudioFixture::initTestCase();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void editMemoryAndApply()
     {
@@ -128,7 +124,8 @@ private Q_SLOTS:
 
         const auto other = function(session, QStringLiteral("Other"));
         QCOMPARE(other->reservedConcurrency, std::optional<int>(4));
-        QCOMPARE(other->environment, (QList<QPair<QString, QString>>{{QStringLiteral("TABLE"), QStringLiteral("orders")}}));
+        QCOMPARE(other->environment,
+                 (QList<QPair<QString, QString>>{{QStringLiteral("TABLE"), QStringLiteral("orders")}}));
         QVERIFY(readFile(project.templatePath()).startsWith(Template));
 
         // A refused value is said in the window's message bar and nothing is written.
@@ -146,7 +143,8 @@ private Q_SLOTS:
     void variableFromGlobalsIsReportedNotRemoved()
     {
         QByteArray text = Template;
-        text.replace("Resources:\n", "Globals:\n  Function:\n    Environment:\n      Variables:\n        STAGE: dev\nResources:\n");
+        text.replace("Resources:\n",
+                     "Globals:\n  Function:\n    Environment:\n      Variables:\n        STAGE: dev\nResources:\n");
         const ProjectBuilder project = makeProject(text);
         StudioFixture studio;
         StudioSession &session = studio.session();

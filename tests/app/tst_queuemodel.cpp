@@ -74,9 +74,11 @@ private Q_SLOTS:
         e.nextAttemptMs = 5000 + 60'000;
         model.setPendingEvents({e}, 5000);
         QVERIFY(model.isAsync());
-        QCOMPARE(model.headerData(QueueMessageModel::TimeColumn, Qt::Horizontal).toString(), QStringLiteral("Next attempt"));
+        QCOMPARE(model.headerData(QueueMessageModel::TimeColumn, Qt::Horizontal).toString(),
+                 QStringLiteral("Next attempt"));
         QCOMPARE(model.index(0, QueueMessageModel::TimeColumn).data().toString(), QStringLiteral("in 60 s"));
-        QVERIFY(model.index(0, QueueMessageModel::DetailColumn).data().toString().contains(QStringLiteral("ValueError")));
+        QVERIFY(
+            model.index(0, QueueMessageModel::DetailColumn).data().toString().contains(QStringLiteral("ValueError")));
         model.clear();
         QCOMPARE(model.rowCount(), 0);
     }

@@ -2,15 +2,15 @@
 // live preview and its message pointing at the wrong field, the empty state and the missed-fires
 // note, and a schedule added from the panel that is written into template.yaml, fires on the
 // studio's clock into the real Python runtime and shows its request id and result.
-#include "common/messagebar.h"
 #include "clock/clock.h"
+#include "common/messagebar.h"
 #include "engine/engine.h"
 #include "mainwindow/mainwindow.h"
+#include "projectbuilder.h"
 #include "scheduler/scheduleform.h"
 #include "scheduler/schedulemodel.h"
 #include "scheduler/schedulerpanel.h"
 #include "session/studiosession.h"
-#include "projectbuilder.h"
 #include "studiofixture.h"
 #include "timeline/timelinemodel.h"
 #include "triggers/scheduler.h"
@@ -47,10 +47,10 @@ const QByteArray Template = "AWSTemplateFormatVersion: '2010-09-09'\n"
 ProjectBuilder echoProject()
 {
     ProjectBuilder project;
-    project.templateText(Template)
-        .file(QStringLiteral("src/app.py"),
-              "def handler(event, context):\n"
-              "    return {'source': event.get('source'), 'detail-type': event.get('detail-type')}\n");
+    project.templateText(Template).file(
+        QStringLiteral("src/app.py"),
+        "def handler(event, context):\n"
+        "    return {'source': event.get('source'), 'detail-type': event.get('detail-type')}\n");
     return project;
 }
 
@@ -79,10 +79,7 @@ class TestSchedulerPanel final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        StudioFixture::initTestCase();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void modelAdoptsSnapshots()
     {
@@ -90,8 +87,10 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.resetData({state(QStringLiteral("Nightly"), QStringLiteral("cron(0 9 * * ? *)"))});
         QCOMPARE(model.rowCount(), 1);
-        QCOMPARE(model.index(0, ScheduleModel::ExpressionColumn).data().toString(), QStringLiteral("cron(0 9 * * ? *)"));
-        QCOMPARE(model.index(0, ScheduleModel::NextFireColumn).data().toString(), QStringLiteral("2026-01-05 09:00:00Z"));
+        QCOMPARE(model.index(0, ScheduleModel::ExpressionColumn).data().toString(),
+                 QStringLiteral("cron(0 9 * * ? *)"));
+        QCOMPARE(model.index(0, ScheduleModel::NextFireColumn).data().toString(),
+                 QStringLiteral("2026-01-05 09:00:00Z"));
         QCOMPARE(model.index(0, ScheduleModel::LastFireColumn).data().toString(), QStringLiteral("never"));
         QCOMPARE(model.index(0, ScheduleModel::EnabledColumn).data().toString(), QStringLiteral("enabled"));
 
@@ -103,8 +102,10 @@ private Q_SLOTS:
         model.update(fired);
         QCOMPARE(changed.size(), 1);
         QCOMPARE(model.rowCount(), 1);
-        QCOMPARE(model.index(0, ScheduleModel::LastFireColumn).data().toString(), QStringLiteral("2026-01-05 09:00:00Z"));
-        QCOMPARE(model.index(0, ScheduleModel::ResultColumn).data().toString(), QStringLiteral("Failed: RetriesExhausted"));
+        QCOMPARE(model.index(0, ScheduleModel::LastFireColumn).data().toString(),
+                 QStringLiteral("2026-01-05 09:00:00Z"));
+        QCOMPARE(model.index(0, ScheduleModel::ResultColumn).data().toString(),
+                 QStringLiteral("Failed: RetriesExhausted"));
         QCOMPARE(model.index(0, ScheduleModel::RequestColumn).data().toString(), QStringLiteral("5d1a-request"));
 
         model.update(state(QStringLiteral("Hourly"), QStringLiteral("rate(1 hour)"), false));
@@ -117,7 +118,10 @@ private Q_SLOTS:
         broken.error = QStringLiteral("cron(0 25 * * ? *): field 2 (hours): 25 is outside 0–23");
         model.resetData({broken});
         QCOMPARE(model.rowCount(), 1);
-        QVERIFY(model.index(0, ScheduleModel::NextFireColumn).data().toString().contains(QStringLiteral("field 2 (hours)")));
+        QVERIFY(model.index(0, ScheduleModel::NextFireColumn)
+                    .data()
+                    .toString()
+                    .contains(QStringLiteral("field 2 (hours)")));
         model.resetData({});
         QCOMPARE(model.rowCount(), 0);
     }
@@ -139,7 +143,8 @@ private Q_SLOTS:
         // Typing on: the preview follows each keystroke; a wrong field is named and marked.
         form.expressionEdit()->setText(QStringLiteral("cron(0 25 * * ? *)"));
         QVERIFY(form.previewTimes().isEmpty());
-        QVERIFY2(form.problem().startsWith(QStringLiteral("cron(0 25 * * ? *): field 2 (hours): 25")), qPrintable(form.problem()));
+        QVERIFY2(form.problem().startsWith(QStringLiteral("cron(0 25 * * ? *): field 2 (hours): 25")),
+                 qPrintable(form.problem()));
         QVERIFY(form.problemLabel()->text().contains(QStringLiteral("<u><span style=\"color:#c00000\">25</span></u>")));
         QVERIFY(!form.addButton()->isEnabled());
         QCOMPARE(ScheduleForm::markedExpression(QStringLiteral("cron(0 9 ? * MON-FRI 1999)"),
@@ -189,7 +194,8 @@ private Q_SLOTS:
         Q_EMIT panel->speedCombo()->activated(index);
         QCOMPARE(session.engine()->clock()->speed(), 1440.0);
         // Adding a schedule re-reads the project (and its settings.json); the class's speed stays.
-        QVERIFY(panel->addSchedule(QStringLiteral("Echo"), QStringLiteral("Hourly"), QStringLiteral("rate(1 hour)"), true));
+        QVERIFY(
+            panel->addSchedule(QStringLiteral("Echo"), QStringLiteral("Hourly"), QStringLiteral("rate(1 hour)"), true));
         QTRY_COMPARE(panel->model()->rowCount(), 1);
         QCOMPARE(session.engine()->clock()->speed(), 1440.0);
         session.engine()->clock()->setReal();
@@ -202,7 +208,8 @@ private Q_SLOTS:
         StudioSession &session = studio.session();
         // A manual clock stands in for the accelerated one: the test steps a day's minutes itself.
         const auto clock = session.engine()->clock();
-        clock->setManual(QDateTime::fromString(QStringLiteral("2026-01-05T08:30:00Z"), Qt::ISODate).toMSecsSinceEpoch());
+        clock->setManual(
+            QDateTime::fromString(QStringLiteral("2026-01-05T08:30:00Z"), Qt::ISODate).toMSecsSinceEpoch());
         MainWindow &window = studio.window();
         QVERIFY(studio.show());
         studio.openProject(project.path());
@@ -220,12 +227,12 @@ private Q_SLOTS:
         panel->form()->addButton()->click();
 
         // Exactly the event's lines were added to template.yaml.
-        QCOMPARE(readFile(project.templatePath()),
-                 Template + "      Events:\n"
-                            "        Every5:\n"
-                            "          Type: Schedule\n"
-                            "          Properties:\n"
-                            "            Schedule: rate(5 minutes)\n");
+        QCOMPARE(readFile(project.templatePath()), Template
+                                                       + "      Events:\n"
+                                                         "        Every5:\n"
+                                                         "          Type: Schedule\n"
+                                                         "          Properties:\n"
+                                                         "            Schedule: rate(5 minutes)\n");
         QVERIFY(!panel->form()->isVisible());
         QTRY_COMPARE(panel->model()->rowCount(), 1);
         QCOMPARE(panel->findChild<QStackedWidget *>()->currentWidget(), panel->view());
@@ -269,14 +276,15 @@ private Q_SLOTS:
         QVERIFY(!panel->form()->problem().isEmpty());
         QVERIFY(!panel->form()->addButton()->isEnabled());
         panel->form()->expressionEdit()->setText(QStringLiteral("cron(0 9 ? * MON-FRI *)"));
-        QCOMPARE(panel->form()->previewTimes().first(), utc("2026-01-05T09:00:00Z")); // the clock is at 08:45 on a Monday
+        QCOMPARE(panel->form()->previewTimes().first(),
+                 utc("2026-01-05T09:00:00Z")); // the clock is at 08:45 on a Monday
         panel->form()->addButton()->click();
-        QCOMPARE(readFile(project.templatePath()),
-                 Template + "      Events:\n"
-                            "        Every5:\n"
-                            "          Type: Schedule\n"
-                            "          Properties:\n"
-                            "            Schedule: cron(0 9 ? * MON-FRI *)\n");
+        QCOMPARE(readFile(project.templatePath()), Template
+                                                       + "      Events:\n"
+                                                         "        Every5:\n"
+                                                         "          Type: Schedule\n"
+                                                         "          Properties:\n"
+                                                         "            Schedule: cron(0 9 ? * MON-FRI *)\n");
         QTRY_COMPARE(panel->model()->schedule(0).expression, QStringLiteral("cron(0 9 ? * MON-FRI *)"));
         QCOMPARE(panel->model()->schedule(0).nextFires.first(), utc("2026-01-05T09:00:00Z"));
         QCOMPARE(panel->model()->schedule(0).fireCount, 2); // what it did so far stays

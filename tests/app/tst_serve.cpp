@@ -3,31 +3,30 @@
 // invocation from the invoke bar. A port in use is a clear message and leaves nothing serving.
 #include "common/messagebar.h"
 #include "common/settings.h"
+#include "engine/engine.h"
 #include "invocations/invocationmodel.h"
 #include "logs/logmodel.h"
 #include "mainwindow/mainwindow.h"
 #include "mainwindow/servesettingsdialog.h"
-#include "session/studiosession.h"
-#include "workspace/triggerhost.h"
-#include "workspace/workspace.h"
 #include "projectbuilder.h"
+#include "session/studiosession.h"
 #include "studiofixture.h"
 #include "timeline/timelinemodel.h"
-#include "engine/engine.h"
 #include "workspace/triggerhost.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QCheckBox>
 #include <QDialogButtonBox>
-#include <QPushButton>
-#include <QSpinBox>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTcpServer>
 #include <QTest>
@@ -51,11 +50,10 @@ ProjectBuilder echoProject()
                     "    Properties:\n"
                     "      Path: /hello\n"
                     "      Method: GET\n")
-        .code(QStringLiteral("app.py"),
-              "def handler(event, context):\n"
-              "    if 'rawPath' in event:\n"
-              "        return {'statusCode': 200, 'body': 'hello from ' + event['rawPath']}\n"
-              "    return {'hello': event.get('name', 'nobody')}\n");
+        .code(QStringLiteral("app.py"), "def handler(event, context):\n"
+                                        "    if 'rawPath' in event:\n"
+                                        "        return {'statusCode': 200, 'body': 'hello from ' + event['rawPath']}\n"
+                                        "    return {'hello': event.get('name', 'nobody')}\n");
     return project;
 }
 
@@ -74,10 +72,7 @@ class TestServe final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        StudioFixture::initTestCase();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void invocationsOverHttpShowOnTheTimeline()
     {
@@ -182,13 +177,16 @@ private Q_SLOTS:
         QVERIFY(window.action(QStringLiteral("serveSettings")));
         window.action(QStringLiteral("serve"))->trigger();
         QVERIFY(triggers.isServing());
-        QVERIFY2(triggers.triggers()->invokeApiUrl().startsWith(QStringLiteral("http://0.0.0.0:")), qPrintable(triggers.triggers()->invokeApiUrl()));
+        QVERIFY2(triggers.triggers()->invokeApiUrl().startsWith(QStringLiteral("http://0.0.0.0:")),
+                 qPrintable(triggers.triggers()->invokeApiUrl()));
         // Functions still reach the S3 endpoint on loopback.
         const auto env = session.engine()->serviceEnvironment();
-        QVERIFY(env.contains(qMakePair(QStringLiteral("AWS_ENDPOINT_URL_S3"),
-                                       QStringLiteral("http://127.0.0.1:%1").arg(triggers.triggers()->s3EndpointPort()))));
+        QVERIFY(
+            env.contains(qMakePair(QStringLiteral("AWS_ENDPOINT_URL_S3"),
+                                   QStringLiteral("http://127.0.0.1:%1").arg(triggers.triggers()->s3EndpointPort()))));
         QNetworkAccessManager http;
-        const QUrl url(QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/Echo/invocations").arg(triggers.triggers()->invokeApiPort()));
+        const QUrl url(QStringLiteral("http://127.0.0.1:%1/2015-03-31/functions/Echo/invocations")
+                           .arg(triggers.triggers()->invokeApiPort()));
         QNetworkReply *reply = wait(http.post(QNetworkRequest(url), QByteArray("{\"name\": \"Lan\"}")));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         reply->deleteLater();

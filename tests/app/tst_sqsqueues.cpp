@@ -5,13 +5,13 @@
 #include "invocationrows.h"
 #include "invocations/invocationmodel.h"
 #include "mainwindow/mainwindow.h"
+#include "projectbuilder.h"
 #include "queues/queuespanel.h"
 #include "queues/sqsmessagemodel.h"
 #include "queues/sqsqueuemodel.h"
 #include "queues/sqsqueuessection.h"
 #include "queues/sqssenddialog.h"
 #include "session/studiosession.h"
-#include "projectbuilder.h"
 #include "studiofixture.h"
 
 #include <QAbstractItemModelTester>
@@ -38,18 +38,16 @@ ProjectBuilder queueProject()
 {
     ProjectBuilder project;
     project
-        .resource(QStringLiteral("Orders"),
-                  "Type: AWS::SQS::Queue\n"
-                  "Properties:\n"
-                  "  VisibilityTimeout: 45\n"
-                  "  RedrivePolicy:\n"
-                  "    deadLetterTargetArn: !GetAtt OrdersDlq.Arn\n"
-                  "    maxReceiveCount: 3\n")
+        .resource(QStringLiteral("Orders"), "Type: AWS::SQS::Queue\n"
+                                            "Properties:\n"
+                                            "  VisibilityTimeout: 45\n"
+                                            "  RedrivePolicy:\n"
+                                            "    deadLetterTargetArn: !GetAtt OrdersDlq.Arn\n"
+                                            "    maxReceiveCount: 3\n")
         .resource(QStringLiteral("OrdersDlq"), "Type: AWS::SQS::Queue\n")
-        .resource(QStringLiteral("Payments"),
-                  "Type: AWS::SQS::Queue\n"
-                  "Properties:\n"
-                  "  FifoQueue: true\n")
+        .resource(QStringLiteral("Payments"), "Type: AWS::SQS::Queue\n"
+                                              "Properties:\n"
+                                              "  FifoQueue: true\n")
         .function(QStringLiteral("Worker"))
         .runtime(QStringLiteral("python3.12"))
         .handler(QStringLiteral("app.handler"))
@@ -87,10 +85,7 @@ class TestSqsQueues final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        StudioFixture::initTestCase();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void queueModelCountsAndKeepsRowsWhileCountsMove()
     {
@@ -100,9 +95,11 @@ private Q_SLOTS:
         SqsQueueSettings payments{QStringLiteral("Payments.fifo")};
         payments.fifo = true;
         const qint64 now = 1000;
-        SqsQueueRow row = SqsQueueModel::count(orders, {message(QStringLiteral("a"), "1", 0), message(QStringLiteral("b"), "2", 5000, 1),
-                                                        message(QStringLiteral("c"), "3", now)},
-                                               now);
+        SqsQueueRow row =
+            SqsQueueModel::count(orders,
+                                 {message(QStringLiteral("a"), "1", 0), message(QStringLiteral("b"), "2", 5000, 1),
+                                  message(QStringLiteral("c"), "3", now)},
+                                 now);
         QCOMPARE(row.visible, 2);
         QCOMPARE(row.inFlight, 1);
         row.functions = {QStringLiteral("Worker")};
@@ -113,7 +110,8 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, SqsQueueModel::VisibleColumn).data().toString(), QStringLiteral("2"));
         QCOMPARE(model.index(0, SqsQueueModel::InFlightColumn).data().toString(), QStringLiteral("1"));
         QCOMPARE(model.index(0, SqsQueueModel::VisibilityTimeoutColumn).data().toString(), QStringLiteral("45 s"));
-        QCOMPARE(model.index(0, SqsQueueModel::RedriveColumn).data().toString(), QStringLiteral("OrdersDlq after 3 receives"));
+        QCOMPARE(model.index(0, SqsQueueModel::RedriveColumn).data().toString(),
+                 QStringLiteral("OrdersDlq after 3 receives"));
         QCOMPARE(model.index(1, SqsQueueModel::RedriveColumn).data().toString(), QString());
         QCOMPARE(model.index(0, SqsQueueModel::FunctionsColumn).data().toString(), QStringLiteral("Worker"));
 
@@ -147,7 +145,8 @@ private Q_SLOTS:
         QCOMPARE(preview.size(), SqsMessageModel::PreviewChars);
         QVERIFY(preview.endsWith(QChar(0x2026)));
         QCOMPARE(model.index(0, SqsMessageModel::ReceiveCountColumn).data().toString(), QStringLiteral("2"));
-        QCOMPARE(model.index(0, SqsMessageModel::StateColumn).data().toString(), QStringLiteral("in flight, visible in 30 s"));
+        QCOMPARE(model.index(0, SqsMessageModel::StateColumn).data().toString(),
+                 QStringLiteral("in flight, visible in 30 s"));
         QCOMPARE(model.index(0, SqsMessageModel::SentColumn).data().toString(), QStringLiteral("2026-01-05 09:00:00Z"));
         QCOMPARE(model.index(1, SqsMessageModel::BodyColumn).data().toString(), QStringLiteral("{ \"orderId\": 7 }"));
         QCOMPARE(model.index(1, SqsMessageModel::GroupColumn).data().toString(), QStringLiteral("customer-9"));
@@ -167,21 +166,29 @@ private Q_SLOTS:
         QVERIFY(!plain.groupIdEdit());
         QVERIFY(!plain.deduplicationIdEdit());
         plain.bodyEdit()->setPlainText(QStringLiteral("{\"a\": 1}"));
-        QVERIFY2(plain.hintLabel()->text().startsWith(QStringLiteral("Valid JSON")), qPrintable(plain.hintLabel()->text()));
+        QVERIFY2(plain.hintLabel()->text().startsWith(QStringLiteral("Valid JSON")),
+                 qPrintable(plain.hintLabel()->text()));
         plain.bodyEdit()->setPlainText(QStringLiteral("hello there"));
-        QVERIFY2(plain.hintLabel()->text().contains(QStringLiteral("sent as plain text")), qPrintable(plain.hintLabel()->text()));
+        QVERIFY2(plain.hintLabel()->text().contains(QStringLiteral("sent as plain text")),
+                 qPrintable(plain.hintLabel()->text()));
 
         QString error;
-        const auto attrs = SqsSendDialog::attributesJson(QStringLiteral("{\"source\": \"studio\", \"priority\": 2, "
-                                                                        "\"raw\": {\"dataType\": \"Binary\", \"binaryValue\": \"AQI=\"}}"),
-                                                         &error);
+        const auto attrs = SqsSendDialog::attributesJson(
+            QStringLiteral("{\"source\": \"studio\", \"priority\": 2, "
+                           "\"raw\": {\"dataType\": \"Binary\", \"binaryValue\": \"AQI=\"}}"),
+            &error);
         QVERIFY2(attrs, qPrintable(error));
         const QJsonObject o = QJsonDocument::fromJson(*attrs).object();
-        QCOMPARE(o.value(QStringLiteral("source")).toObject().value(QStringLiteral("stringValue")).toString(), QStringLiteral("studio"));
-        QCOMPARE(o.value(QStringLiteral("source")).toObject().value(QStringLiteral("dataType")).toString(), QStringLiteral("String"));
-        QCOMPARE(o.value(QStringLiteral("priority")).toObject().value(QStringLiteral("stringValue")).toString(), QStringLiteral("2"));
-        QCOMPARE(o.value(QStringLiteral("priority")).toObject().value(QStringLiteral("dataType")).toString(), QStringLiteral("Number"));
-        QCOMPARE(o.value(QStringLiteral("raw")).toObject().value(QStringLiteral("dataType")).toString(), QStringLiteral("Binary"));
+        QCOMPARE(o.value(QStringLiteral("source")).toObject().value(QStringLiteral("stringValue")).toString(),
+                 QStringLiteral("studio"));
+        QCOMPARE(o.value(QStringLiteral("source")).toObject().value(QStringLiteral("dataType")).toString(),
+                 QStringLiteral("String"));
+        QCOMPARE(o.value(QStringLiteral("priority")).toObject().value(QStringLiteral("stringValue")).toString(),
+                 QStringLiteral("2"));
+        QCOMPARE(o.value(QStringLiteral("priority")).toObject().value(QStringLiteral("dataType")).toString(),
+                 QStringLiteral("Number"));
+        QCOMPARE(o.value(QStringLiteral("raw")).toObject().value(QStringLiteral("dataType")).toString(),
+                 QStringLiteral("Binary"));
         QCOMPARE(*SqsSendDialog::attributesJson(QString(), &error), QByteArray("{}"));
         QVERIFY(!SqsSendDialog::attributesJson(QStringLiteral("[1]"), &error));
         QVERIFY(error.contains(QStringLiteral("JSON object")));
@@ -233,7 +240,8 @@ private Q_SLOTS:
         panel->tabs()->setCurrentWidget(sqs);
         SqsQueueModel *queues = sqs->queueModel();
         QAbstractItemModelTester queueTester(queues, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QAbstractItemModelTester messageTester(sqs->messageModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester messageTester(sqs->messageModel(),
+                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
 
         // The template's three queues, the mapping and the redrive target.
         QTRY_COMPARE_WITH_TIMEOUT(queues->rowCount(), 3, 20000);
@@ -243,8 +251,10 @@ private Q_SLOTS:
         const int payments = queues->rowOf(QStringLiteral("Payments"));
         QVERIFY(payments >= 0);
         QCOMPARE(queues->index(orders, SqsQueueModel::TypeColumn).data().toString(), QStringLiteral("Standard"));
-        QCOMPARE(queues->index(orders, SqsQueueModel::VisibilityTimeoutColumn).data().toString(), QStringLiteral("45 s"));
-        QCOMPARE(queues->index(orders, SqsQueueModel::RedriveColumn).data().toString(), QStringLiteral("OrdersDlq after 3 receives"));
+        QCOMPARE(queues->index(orders, SqsQueueModel::VisibilityTimeoutColumn).data().toString(),
+                 QStringLiteral("45 s"));
+        QCOMPARE(queues->index(orders, SqsQueueModel::RedriveColumn).data().toString(),
+                 QStringLiteral("OrdersDlq after 3 receives"));
         QCOMPARE(queues->index(orders, SqsQueueModel::FunctionsColumn).data().toString(), QStringLiteral("Worker"));
         QCOMPARE(queues->index(payments, SqsQueueModel::TypeColumn).data().toString(), QStringLiteral("FIFO"));
 
@@ -264,19 +274,31 @@ private Q_SLOTS:
         QVERIFY(ran);
 
         // The function ran with it, and the queue is empty afterwards.
-        QTRY_VERIFY_WITH_TIMEOUT(testing::rowWithPayload(session.invocations(), QStringLiteral("Worker"), "orderId") >= 0, 60000);
-        const InvocationRecord &record = session.invocations().record(testing::rowWithPayload(session.invocations(), QStringLiteral("Worker"), "orderId"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            testing::rowWithPayload(session.invocations(), QStringLiteral("Worker"), "orderId") >= 0, 60000);
+        const InvocationRecord &record = session.invocations().record(
+            testing::rowWithPayload(session.invocations(), QStringLiteral("Worker"), "orderId"));
         QVERIFY2(!record.failed(), record.payload.constData());
         const QJsonObject response = QJsonDocument::fromJson(record.payload).object();
         QCOMPARE(response.value(QStringLiteral("source")).toString(), QStringLiteral("aws:sqs"));
-        QCOMPARE(response.value(QStringLiteral("bodies")).toArray().first().toString(), QStringLiteral("{\"orderId\": 4242}"));
-        QCOMPARE(response.value(QStringLiteral("attributes")).toObject().value(QStringLiteral("origin")).toObject()
-                     .value(QStringLiteral("stringValue")).toString(),
+        QCOMPARE(response.value(QStringLiteral("bodies")).toArray().first().toString(),
+                 QStringLiteral("{\"orderId\": 4242}"));
+        QCOMPARE(response.value(QStringLiteral("attributes"))
+                     .toObject()
+                     .value(QStringLiteral("origin"))
+                     .toObject()
+                     .value(QStringLiteral("stringValue"))
+                     .toString(),
                  QStringLiteral("studio"));
-        QTRY_COMPARE_WITH_TIMEOUT(queues->index(queues->rowOf(QStringLiteral("Orders")), 0).data(SqsQueueModel::VisibleRole).toInt(), 0, 20000);
-        QTRY_COMPARE_WITH_TIMEOUT(queues->index(queues->rowOf(QStringLiteral("Orders")), 0).data(SqsQueueModel::InFlightRole).toInt(), 0, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            queues->index(queues->rowOf(QStringLiteral("Orders")), 0).data(SqsQueueModel::VisibleRole).toInt(), 0,
+            20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            queues->index(queues->rowOf(QStringLiteral("Orders")), 0).data(SqsQueueModel::InFlightRole).toInt(), 0,
+            20000);
         QTRY_COMPARE(sqs->messageModel()->rowCount(), 0);
-        QTRY_VERIFY2(sqs->activityLabel()->text().contains(QStringLiteral("Worker ← Orders: 1 message(s) processed and deleted")),
+        QTRY_VERIFY2(sqs->activityLabel()->text().contains(
+                         QStringLiteral("Worker ← Orders: 1 message(s) processed and deleted")),
                      qPrintable(sqs->activityLabel()->text()));
 
         // FIFO without a group id: the queue's own words in the dialog, which stays open.
@@ -300,8 +322,10 @@ private Q_SLOTS:
         QCOMPARE(shownError, QStringLiteral("The request must contain the parameter MessageGroupId."));
         QVERIFY(!accepted);
         QTRY_COMPARE(sqs->messageModel()->rowCount(), 1);
-        QCOMPARE(sqs->messageModel()->index(0, SqsMessageModel::GroupColumn).data().toString(), QStringLiteral("customer-1"));
-        QCOMPARE(queues->index(queues->rowOf(QStringLiteral("Payments")), 0).data(SqsQueueModel::VisibleRole).toInt(), 1);
+        QCOMPARE(sqs->messageModel()->index(0, SqsMessageModel::GroupColumn).data().toString(),
+                 QStringLiteral("customer-1"));
+        QCOMPARE(queues->index(queues->rowOf(QStringLiteral("Payments")), 0).data(SqsQueueModel::VisibleRole).toInt(),
+                 1);
 
         // Purge asks; "no" keeps the message, "yes" removes it.
         QString asked;
@@ -316,7 +340,8 @@ private Q_SLOTS:
         sqs->setConfirmation([](const QString &) { return true; });
         QTest::mouseClick(sqs->purgeButton(), Qt::LeftButton);
         QCOMPARE(sqs->messageModel()->rowCount(), 0);
-        QCOMPARE(queues->index(queues->rowOf(QStringLiteral("Payments")), 0).data(SqsQueueModel::VisibleRole).toInt(), 0);
+        QCOMPARE(queues->index(queues->rowOf(QStringLiteral("Payments")), 0).data(SqsQueueModel::VisibleRole).toInt(),
+                 0);
         QVERIFY(!sqs->purgeButton()->isEnabled());
     }
 };

@@ -8,10 +8,10 @@
 #include "mainwindow/mainwindow.h"
 #include "memory/memorymodel.h"
 #include "memory/memorypanel.h"
+#include "projectbuilder.h"
 #include "result/resultmodel.h"
 #include "result/resultpanel.h"
 #include "session/studiosession.h"
-#include "projectbuilder.h"
 #include "studiofixture.h"
 #include "timeline/timelinemodel.h"
 #include "timeline/timelinepanel.h"
@@ -33,10 +33,7 @@ class TestStudioEndToEnd final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        StudioFixture::initTestCase();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void coldThenWarm()
     {
@@ -98,7 +95,8 @@ private Q_SLOTS:
         auto count = [&](const QString &prefix, const QString &requestId) {
             int n = 0;
             for (qsizetype i = 0; i < logs.lineCount(); ++i) {
-                if (logs.lineText(i).startsWith(prefix) && (requestId.isEmpty() || logs.lineText(i).contains(requestId)))
+                if (logs.lineText(i).startsWith(prefix)
+                    && (requestId.isEmpty() || logs.lineText(i).contains(requestId)))
                     ++n;
             }
             return n;

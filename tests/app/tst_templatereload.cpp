@@ -5,10 +5,10 @@
 #include "editor/codeeditor.h"
 #include "editor/editorarea.h"
 #include "mainwindow/mainwindow.h"
+#include "projectbuilder.h"
 #include "properties/propertiespanel.h"
 #include "scheduler/schedulerpanel.h"
 #include "session/studiosession.h"
-#include "projectbuilder.h"
 #include "studiofixture.h"
 
 #include <QComboBox>
@@ -43,8 +43,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         StudioFixture::initTestCase();
-        m_project.templateText(Template)
-            .file(QStringLiteral("src/app.py"), "def handler(event, context):\n    return event\n");
+        m_project.templateText(Template).file(QStringLiteral("src/app.py"),
+                                              "def handler(event, context):\n    return event\n");
     }
 
     void openTabFollowsAppliedProperties()
@@ -124,7 +124,8 @@ private Q_SLOTS:
         });
 
         // Unmodified tab: Add Schedule's lines appear in it at once, nobody is asked.
-        QVERIFY(panel->addSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("cron(0 2 * * ? *)"), true));
+        QVERIFY(panel->addSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"),
+                                   QStringLiteral("cron(0 2 * * ? *)"), true));
         QVERIFY(readFile(templatePath).contains("Schedule: cron(0 2 * * ? *)"));
         QCOMPARE(tab->text().toUtf8(), readFile(templatePath));
         QVERIFY(!tab->isModified());
@@ -133,7 +134,8 @@ private Q_SLOTS:
         // Unsaved edits kept: the tab keeps them, the file has the new expression, the window says so.
         const QString edited = tab->text() + QStringLiteral("# my schedule note\n");
         tab->setText(edited);
-        QVERIFY(panel->editSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("rate(2 hours)")));
+        QVERIFY(
+            panel->editSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("rate(2 hours)")));
         QCOMPARE(asked, 1);
         QVERIFY2(askedWhy.contains(QStringLiteral("Nightly")), qPrintable(askedWhy));
         QCOMPARE(tab->text(), edited);
@@ -145,7 +147,8 @@ private Q_SLOTS:
 
         // The user chooses to reload: the tab shows the file, unmodified.
         reload = true;
-        QVERIFY(panel->editSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("rate(3 hours)")));
+        QVERIFY(
+            panel->editSchedule(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("rate(3 hours)")));
         QCOMPARE(asked, 2);
         QVERIFY(readFile(templatePath).contains("Schedule: rate(3 hours)"));
         QCOMPARE(tab->text().toUtf8(), readFile(templatePath));

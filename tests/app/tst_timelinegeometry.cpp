@@ -62,8 +62,8 @@ private Q_SLOTS:
         g.startMs = 100;
         g.msPerPixel = 1; // visible 100..200
         QVERIFY(g.isVisible(150, 160));
-        QVERIFY(g.isVisible(50, 100));   // touches the left edge
-        QVERIFY(g.isVisible(50, 500));   // spans the view
+        QVERIFY(g.isVisible(50, 100)); // touches the left edge
+        QVERIFY(g.isVisible(50, 500)); // spans the view
         QVERIFY(!g.isVisible(10, 99));
         QVERIFY(!g.isVisible(201, 300));
     }
@@ -140,7 +140,7 @@ private Q_SLOTS:
         QCOMPARE(g.laneAt(39.9, 3), 0);
         QCOMPARE(g.laneAt(41, 3), -1); // in the gap
         QCOMPARE(g.laneAt(44, 3), 1);
-        QCOMPARE(g.laneAt(10, 3), -1); // ruler
+        QCOMPARE(g.laneAt(10, 3), -1);               // ruler
         QCOMPARE(g.laneAt(g.laneTop(3) + 1, 3), -1); // past the last lane
         QCOMPARE(g.contentHeight(3), g.laneTop(3));
     }

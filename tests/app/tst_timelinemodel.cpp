@@ -53,12 +53,13 @@ private Q_SLOTS:
         QCOMPARE(model.index(1, 0, lane0).data().toString(), requestId(3));
         QCOMPARE(model.index(1, 0, lane0).data(TimelineModel::RequestIdRole).toString(), requestId(3));
         QCOMPARE(model.index(0, TimelineModel::StatusColumn, lane0).data().toString(), QStringLiteral("cold, success"));
-        QVERIFY(model.index(0, 0, lane0).data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("REPORT RequestId: ")));
+        QVERIFY(
+            model.index(0, 0, lane0).data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("REPORT RequestId: ")));
 
         // hit testing
-        QCOMPARE(model.segmentAt(0, 100), 0);       // inside init
-        QCOMPARE(model.segmentAt(0, 300), -1);      // frozen gap
-        QCOMPARE(model.segmentAt(0, 398, 5), 1);    // near enough
+        QCOMPARE(model.segmentAt(0, 100), 0);    // inside init
+        QCOMPARE(model.segmentAt(0, 300), -1);   // frozen gap
+        QCOMPARE(model.segmentAt(0, 398, 5), 1); // near enough
         QCOMPARE(model.segmentAt(0, 2000), 2);
         QCOMPARE(model.segmentAt(7, 0), -1);
         QCOMPARE(model.find(requestId(4)), qMakePair(0, 2));

@@ -71,7 +71,8 @@ private Q_SLOTS:
         view.repaint();
         const qint64 fitMs = timer.elapsed();
         const auto [segments, aggregates] = view.lastPaintCounts();
-        qDebug("TimelineView: 100000 invocations in 4 lanes, fitted to %d px: %d segments + %d aggregate columns painted in %lld ms",
+        qDebug("TimelineView: 100000 invocations in 4 lanes, fitted to %d px: %d segments + %d aggregate columns "
+               "painted in %lld ms",
                view.geometry().areaWidth(), segments, aggregates, fitMs);
         QVERIFY(aggregates > 0);
         // Drawing is bounded by pixels, not by invocations.
@@ -80,15 +81,16 @@ private Q_SLOTS:
         // Zoomed in around the middle, only the visible few are drawn, individually.
         const double x = view.geometry().xForTime(250'000);
         for (int i = 0; i < 30; ++i) {
-            QWheelEvent in(QPointF(x, 50), view.mapToGlobal(QPointF(x, 50)), QPoint(), QPoint(0, 120),
-                           Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+            QWheelEvent in(QPointF(x, 50), view.mapToGlobal(QPointF(x, 50)), QPoint(), QPoint(0, 120), Qt::NoButton,
+                           Qt::NoModifier, Qt::NoScrollPhase, false);
             QApplication::sendEvent(&view, &in);
         }
         QVERIFY(qAbs(view.geometry().timeForX(x) - 250'000.0) < 1.0); // the time under the cursor stays
         timer.restart();
         view.repaint();
         qDebug("TimelineView: zoomed to %.4f ms/px: %d segments + %d aggregates painted in %lld ms",
-               view.geometry().msPerPixel, view.lastPaintCounts().first, view.lastPaintCounts().second, timer.elapsed());
+               view.geometry().msPerPixel, view.lastPaintCounts().first, view.lastPaintCounts().second,
+               timer.elapsed());
         // One invocation starts every 5 ms: only those in the visible span (plus an edge one per lane) are drawn.
         const double span = view.geometry().endMs() - view.geometry().startMs;
         QVERIFY(view.lastPaintCounts().first > 0);
@@ -119,7 +121,8 @@ private Q_SLOTS:
         // Drag right by 100 px: earlier times come into view, nothing is selected.
         const double before = view.geometry().startMs;
         QTest::mousePress(&view, Qt::LeftButton, {}, QPoint(400, 100));
-        QMouseEvent move(QEvent::MouseMove, QPointF(500, 100), view.mapToGlobal(QPointF(500, 100)), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QMouseEvent move(QEvent::MouseMove, QPointF(500, 100), view.mapToGlobal(QPointF(500, 100)), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(&view, &move);
         QTest::mouseRelease(&view, Qt::LeftButton, {}, QPoint(500, 100));
         QCOMPARE(view.geometry().startMs, before - 100 * view.geometry().msPerPixel);

@@ -8,8 +8,8 @@
 #include "environments/environmentmodel.h"
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
-#include "session/studiosession.h"
 #include "projectbuilder.h"
+#include "session/studiosession.h"
 #include "studiofixture.h"
 
 #include <QAction>
@@ -42,10 +42,7 @@ class TestWorkspaceInWindow final : public QObject
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        StudioFixture::initTestCase();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void aHandlerSavedInTheEditorRunsColdOnTheNewCode()
     {
@@ -118,11 +115,14 @@ private Q_SLOTS:
         QCOMPARE(session.functions().size(), 2);
         QCOMPARE(bar->functionCombo()->count(), 2);
         QVERIFY(window.messageBar()->isVisible());
-        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml")), qPrintable(window.messageBar()->text()));
-        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("last good")), qPrintable(window.messageBar()->text()));
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("template.yaml")),
+                 qPrintable(window.messageBar()->text()));
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("last good")),
+                 qPrintable(window.messageBar()->text()));
         QVERIFY(!tab->problemLines().isEmpty());
-        QVERIFY2(std::abs(tab->problemLines().constFirst() - broken) <= 2,
-                 qPrintable(QStringLiteral("marked at %1, broken at %2").arg(tab->problemLines().constFirst()).arg(broken)));
+        QVERIFY2(
+            std::abs(tab->problemLines().constFirst() - broken) <= 2,
+            qPrintable(QStringLiteral("marked at %1, broken at %2").arg(tab->problemLines().constFirst()).arg(broken)));
         bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
         bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("greeting")));
         InvocationRecord record;

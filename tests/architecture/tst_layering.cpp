@@ -28,7 +28,8 @@ const QHash<QString, QSet<QString>> &coreLayers()
         l[QStringLiteral("metrics")] = {QStringLiteral("snapshots"), QStringLiteral("project")};
         l[QStringLiteral("store")] = {QStringLiteral("snapshots"), QStringLiteral("clock"), QStringLiteral("project")};
         l[QStringLiteral("sandbox")] = {QStringLiteral("snapshots")};
-        l[QStringLiteral("runtime")] = {QStringLiteral("snapshots"), QStringLiteral("project"), QStringLiteral("sandbox")};
+        l[QStringLiteral("runtime")] = {QStringLiteral("snapshots"), QStringLiteral("project"),
+                                        QStringLiteral("sandbox")};
         l[QStringLiteral("engine")] = l[QStringLiteral("runtime")]
                                       + QSet<QString>{QStringLiteral("runtime"), QStringLiteral("store"),
                                                       QStringLiteral("clock"), QStringLiteral("metrics")};
@@ -106,16 +107,20 @@ class TestLayering final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { QVERIFY2(QFileInfo::exists(sourceDir() + u"/core"), "FN_SOURCE_DIR must name the source tree"); }
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo::exists(sourceDir() + u"/core"), "FN_SOURCE_DIR must name the source tree");
+    }
 
     void everyCoreFolderHasItsPlaceAmongTheLayers()
     {
         const QStringList folders = QDir(sourceDir() + u"/core").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
         QVERIFY(!folders.isEmpty());
         for (const QString &f : folders)
-            QVERIFY2(coreLayers().contains(f), qPrintable(QStringLiteral("core/%1 is not in the layer table of tst_layering: "
-                                                                         "say which layers it may include")
-                                                              .arg(f)));
+            QVERIFY2(coreLayers().contains(f),
+                     qPrintable(QStringLiteral("core/%1 is not in the layer table of tst_layering: "
+                                               "say which layers it may include")
+                                    .arg(f)));
     }
 
     void coreFoldersIncludeOnlyFromTheLayersBelow()
@@ -177,7 +182,8 @@ private Q_SLOTS:
         QVERIFY(!coreLayers().value(QStringLiteral("engine")).contains(QStringLiteral("services")));
         QVERIFY(!coreLayers().value(QStringLiteral("store")).contains(QStringLiteral("engine")));
         const QList<Include> engine = includesUnder(QStringLiteral("core/engine"));
-        QVERIFY2(std::any_of(engine.begin(), engine.end(), [](const Include &i) { return i.target == u"runtime/runtimeregistry.h"; }),
+        QVERIFY2(std::any_of(engine.begin(), engine.end(),
+                             [](const Include &i) { return i.target == u"runtime/runtimeregistry.h"; }),
                  "the scan must see core/engine's includes");
     }
 };

@@ -19,11 +19,14 @@ class LogCollector
 public:
     explicit LogCollector(Engine &engine)
     {
-        QObject::connect(&engine, &Engine::logLines, &engine, [this](const LogBatch &batch) {
-            std::lock_guard lock(m_mutex);
-            for (const LogLine &line : batch)
-                m_lines << line;
-        }, Qt::DirectConnection);
+        QObject::connect(
+            &engine, &Engine::logLines, &engine,
+            [this](const LogBatch &batch) {
+                std::lock_guard lock(m_mutex);
+                for (const LogLine &line : batch)
+                    m_lines << line;
+            },
+            Qt::DirectConnection);
     }
     QList<LogLine> lines() const
     {

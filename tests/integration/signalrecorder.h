@@ -14,8 +14,7 @@
 
 namespace fn::test {
 
-template <typename... Args>
-class SignalRecorder final
+template <typename... Args> class SignalRecorder final
 {
 public:
     using Call = std::tuple<std::remove_cvref_t<Args>...>;
@@ -26,10 +25,13 @@ public:
     {
         // The slot holds the state, not the recorder: an emission still running in another
         // thread when the recorder goes out of scope writes into memory that is still there.
-        m_connection = QObject::connect(sender, signal, sender, [state = m_state](Args... args) {
-            std::lock_guard lock(state->mutex);
-            state->calls.emplace_back(args...);
-        }, Qt::DirectConnection);
+        m_connection = QObject::connect(
+            sender, signal, sender,
+            [state = m_state](Args... args) {
+                std::lock_guard lock(state->mutex);
+                state->calls.emplace_back(args...);
+            },
+            Qt::DirectConnection);
     }
     ~SignalRecorder() { QObject::disconnect(m_connection); }
     SignalRecorder(const SignalRecorder &) = delete;

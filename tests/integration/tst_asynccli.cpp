@@ -136,11 +136,11 @@ private Q_SLOTS:
     void foreignDatabaseIsRefused()
     {
         fn::test::ProjectBuilder other;
-        other.templateText(m_project.templateText())
-            .file(QStringLiteral(".fnstudio/fnstudio.db"), "not a database");
+        other.templateText(m_project.templateText()).file(QStringLiteral(".fnstudio/fnstudio.db"), "not a database");
         const QString db = other.filePath(QStringLiteral(".fnstudio/fnstudio.db"));
         QProcess p;
-        p.start(QStringLiteral(FN_CLI), {QStringLiteral("queue"), QStringLiteral("list"), QStringLiteral("--project"), other.path()});
+        p.start(QStringLiteral(FN_CLI),
+                {QStringLiteral("queue"), QStringLiteral("list"), QStringLiteral("--project"), other.path()});
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 2);
         QVERIFY(p.readAllStandardError().contains(QByteArray(db.toUtf8() + " is not an fnstudio database")));

@@ -4,10 +4,10 @@
 
 #include "enginetestsupport.h"
 
-#include "engine/asyncqueue.h"
 #include "clock/clock.h"
-#include "workspace/historyrecorder.h"
+#include "engine/asyncqueue.h"
 #include "store/store.h"
+#include "workspace/historyrecorder.h"
 
 #include <QDateTime>
 #include <QStandardPaths>
@@ -157,7 +157,8 @@ private Q_SLOTS:
         for (int round = 0; round < 40; ++round) {
             Store store;
             QString error;
-            QVERIFY2(store.open(m_project.filePath(QStringLiteral("churn%1.sqlite").arg(round)), &error), qPrintable(error));
+            QVERIFY2(store.open(m_project.filePath(QStringLiteral("churn%1.sqlite").arg(round)), &error),
+                     qPrintable(error));
             {
                 std::optional<HistoryRecorder> history;
                 {
@@ -213,15 +214,16 @@ private Q_SLOTS:
         expected["responseContext"] = {{"statusCode", 200}, {"executedVersion", "$LATEST"}};
         expected["responsePayload"] = {{"ok", true}, {"n", 1}, {"source", nullptr}};
         QCOMPARE(QByteArray::fromStdString(record.dump()), QByteArray::fromStdString(expected.dump()));
-        QCOMPARE(keys(record["requestContext"]), (QStringList{QStringLiteral("requestId"), QStringLiteral("functionArn"),
-                                                             QStringLiteral("condition"),
-                                                             QStringLiteral("approximateInvokeCount")}));
+        QCOMPARE(keys(record["requestContext"]),
+                 (QStringList{QStringLiteral("requestId"), QStringLiteral("functionArn"), QStringLiteral("condition"),
+                              QStringLiteral("approximateInvokeCount")}));
     }
 
     void functionErrorsRetryAfterOneThenTwoMinutes()
     {
         auto f = function(QStringLiteral("AsyncFail"));
-        f.config.deadLetterQueue = nlohmann::json::parse(R"({"Type": "SQS", "TargetArn": {"Fn::GetAtt": ["FailDLQ", "Arn"]}})");
+        f.config.deadLetterQueue =
+            nlohmann::json::parse(R"({"Type": "SQS", "TargetArn": {"Fn::GetAtt": ["FailDLQ", "Arn"]}})");
         f.config.asyncInvoke.destinations =
             nlohmann::json::parse(R"({"OnFailure": {"Type": "SNS", "Destination": {"Ref": "FailTopic"}}})");
         HistoryRecorder history(*m_engine, *m_store);
@@ -268,9 +270,9 @@ private Q_SLOTS:
         QCOMPARE(record["timestamp"].get<std::string>(), std::string("2026-01-01T00:03:00.000Z"));
         QCOMPARE(record["requestContext"]["condition"].get<std::string>(), std::string("RetriesExhausted"));
         QCOMPARE(record["requestContext"]["approximateInvokeCount"].get<int>(), 3);
-        QCOMPARE(keys(record["responseContext"]), (QStringList{QStringLiteral("statusCode"),
-                                                              QStringLiteral("executedVersion"),
-                                                              QStringLiteral("functionError")}));
+        QCOMPARE(keys(record["responseContext"]),
+                 (QStringList{QStringLiteral("statusCode"), QStringLiteral("executedVersion"),
+                              QStringLiteral("functionError")}));
         QCOMPARE(record["responseContext"]["functionError"].get<std::string>(), std::string("Unhandled"));
         QCOMPARE(record["responsePayload"]["errorType"].get<std::string>(), std::string("ValueError"));
         QCOMPARE(record["responsePayload"]["errorMessage"].get<std::string>(), std::string("boom 7"));
@@ -290,7 +292,8 @@ private Q_SLOTS:
     {
         auto none = function(QStringLiteral("AsyncNoRetry"));
         none.config.asyncInvoke.maximumRetryAttempts = 0;
-        none.config.deadLetterQueue = nlohmann::json::parse(R"({"Type": "SQS", "TargetArn": "arn:aws:sqs:us-east-1:1:dlq0"})");
+        none.config.deadLetterQueue =
+            nlohmann::json::parse(R"({"Type": "SQS", "TargetArn": "arn:aws:sqs:us-east-1:1:dlq0"})");
         const auto first = m_queue->accept(none.config, R"({"mode": "fail"})");
         QVERIFY(m_queue->waitForEvent(first.requestId, 30000));
         QCOMPARE(*m_queue->condition(first.requestId), QStringLiteral("RetriesExhausted"));
@@ -315,7 +318,8 @@ private Q_SLOTS:
     {
         auto f = function(QStringLiteral("AsyncReservedZero"));
         f.config.reservedConcurrency = 0;
-        f.config.deadLetterQueue = nlohmann::json::parse(R"({"Type": "SQS", "TargetArn": "arn:aws:sqs:us-east-1:1:zero"})");
+        f.config.deadLetterQueue =
+            nlohmann::json::parse(R"({"Type": "SQS", "TargetArn": "arn:aws:sqs:us-east-1:1:zero"})");
         const auto accepted = m_queue->accept(f.config, R"({"n": 0})");
         QVERIFY(m_queue->waitForEvent(accepted.requestId, 30000));
         QCOMPARE(*m_queue->condition(accepted.requestId), QStringLiteral("RetriesExhausted"));
@@ -366,7 +370,8 @@ private Q_SLOTS:
         // scheduled for a retry on the manual clock: let that time pass instead of waiting forever.
         for (int round = 0; round < 5 && !m_queue->waitUntilIdle(10000); ++round) {
             for (const StoredEvent &e : m_queue->pending()) {
-                qInfo("pending %s attempts %d last error %s", qPrintable(e.functionName), e.attempts, qPrintable(e.lastError));
+                qInfo("pending %s attempts %d last error %s", qPrintable(e.functionName), e.attempts,
+                      qPrintable(e.lastError));
                 if (e.nextAttemptMs > m_clock->nowMs())
                     m_clock->advance(e.nextAttemptMs - m_clock->nowMs());
             }
@@ -376,7 +381,8 @@ private Q_SLOTS:
         QCOMPARE(chained.size(), 1);
         const ordered_json record = parse(chained.at(0).body);
         // The target got the source's destination record as its event and answered with its condition.
-        QCOMPARE(record["requestPayload"]["requestContext"]["requestId"].get<std::string>(), accepted.requestId.toStdString());
+        QCOMPARE(record["requestPayload"]["requestContext"]["requestId"].get<std::string>(),
+                 accepted.requestId.toStdString());
         QCOMPARE(record["responsePayload"]["source"].get<std::string>(), std::string("Success"));
     }
 
@@ -386,8 +392,9 @@ private Q_SLOTS:
         const QByteArray big = "\"" + QByteArray(1048577 - 2, 'x') + "\"";
         auto refused = m_queue->accept(f.config, big);
         QCOMPARE(refused.errorType, QStringLiteral("RequestEntityTooLargeException"));
-        QCOMPARE(refused.errorMessage,
-                 QStringLiteral("1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)"));
+        QCOMPARE(
+            refused.errorMessage,
+            QStringLiteral("1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)"));
         m_queue->setLegacyPayloadLimit(true);
         refused = m_queue->accept(f.config, QByteArray(262145, ' ') + "{}");
         QCOMPARE(refused.errorMessage,
@@ -422,7 +429,11 @@ private Q_SLOTS:
             QStringList out;
             for (const StoredEvent &e : m_queue->pending())
                 out << QStringLiteral("%1: attempts %2, throttles %3, in flight %4, next %5, last error '%6'")
-                           .arg(e.requestId).arg(e.attempts).arg(e.throttles).arg(e.inFlight).arg(e.nextAttemptMs - T0)
+                           .arg(e.requestId)
+                           .arg(e.attempts)
+                           .arg(e.throttles)
+                           .arg(e.inFlight)
+                           .arg(e.nextAttemptMs - T0)
                            .arg(e.lastError);
             return out.join(QStringLiteral("; ")).toUtf8();
         };

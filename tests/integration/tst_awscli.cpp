@@ -53,9 +53,15 @@ class TestAwsCli : public QObject
 
     QStringList invokeArgs(const QString &function, const QByteArray &payload) const
     {
-        return {QStringLiteral("lambda"), QStringLiteral("invoke"), QStringLiteral("--function-name"), function,
-                QStringLiteral("--cli-binary-format"), QStringLiteral("raw-in-base64-out"), QStringLiteral("--payload"),
-                QString::fromUtf8(payload), outPath()};
+        return {QStringLiteral("lambda"),
+                QStringLiteral("invoke"),
+                QStringLiteral("--function-name"),
+                function,
+                QStringLiteral("--cli-binary-format"),
+                QStringLiteral("raw-in-base64-out"),
+                QStringLiteral("--payload"),
+                QString::fromUtf8(payload),
+                outPath()};
     }
 
 private Q_SLOTS:
@@ -75,12 +81,13 @@ private Q_SLOTS:
         m_awsEnv = isolatedAwsEnvironment(m_dir.path());
 
         // Port 0: the server picks a free port and prints it.
-        m_serve.start(QStringLiteral(FN_CLI), {QStringLiteral("serve"), QStringLiteral("--project"),
-                                               m_project.path(), QStringLiteral("--port"),
-                                               QStringLiteral("0"), QStringLiteral("--s3-port"), QStringLiteral("0")});
+        m_serve.start(QStringLiteral(FN_CLI),
+                      {QStringLiteral("serve"), QStringLiteral("--project"), m_project.path(), QStringLiteral("--port"),
+                       QStringLiteral("0"), QStringLiteral("--s3-port"), QStringLiteral("0")});
         QVERIFY2(m_serve.waitForStarted(10000), qPrintable(m_serve.errorString()));
         QByteArray out;
-        m_url = waitForLine(m_serve, &out, QRegularExpression(QStringLiteral("Lambda Invoke API: (http://127\\.0\\.0\\.1:\\d+)")));
+        m_url = waitForLine(m_serve, &out,
+                            QRegularExpression(QStringLiteral("Lambda Invoke API: (http://127\\.0\\.0\\.1:\\d+)")));
         m_serveErr += m_serve.readAllStandardError();
         QVERIFY2(!m_url.isEmpty(), QByteArray(out + m_serveErr).constData());
         QVERIFY2(out.contains("  Greeter  python3.12  app.handler"), out.constData());
@@ -105,8 +112,8 @@ private Q_SLOTS:
         QVERIFY(!result.contains(QStringLiteral("FunctionError")));
         QCOMPARE(outJson().value(QStringLiteral("hello")).toString(), QStringLiteral("Ada"));
 
-        const QString log = QString::fromUtf8(
-            QByteArray::fromBase64(result.value(QStringLiteral("LogResult")).toString().toLatin1()));
+        const QString log =
+            QString::fromUtf8(QByteArray::fromBase64(result.value(QStringLiteral("LogResult")).toString().toLatin1()));
         QVERIFY2(log.startsWith(QLatin1String("START RequestId: ")), qPrintable(log));
         QVERIFY2(log.contains(QLatin1String("handling Ada")), qPrintable(log));
         QVERIFY2(log.contains(QLatin1String("\nEND RequestId: ")), qPrintable(log));
@@ -135,7 +142,7 @@ private Q_SLOTS:
         QCOMPARE(outJson().value(QStringLiteral("edited")).toBool(), true);
         const QString log = QString::fromUtf8(
             QByteArray::fromBase64(r.json().value(QStringLiteral("LogResult")).toString().toLatin1()));
-        QVERIFY2(log.contains(QLatin1String("Init Duration")), qPrintable(log)); // a cold start
+        QVERIFY2(log.contains(QLatin1String("Init Duration")), qPrintable(log));           // a cold start
         QVERIFY(writeFile(m_dir.filePath(QStringLiteral("project/src/app.py")), Handler)); // for the tests after
     }
 
@@ -174,10 +181,11 @@ private Q_SLOTS:
         QVERIFY2(list.exitCode == 0, list.err.constData());
         const QJsonArray functions = list.json().value(QStringLiteral("Functions")).toArray();
         QCOMPARE(functions.size(), 1);
-        QCOMPARE(functions.at(0).toObject().value(QStringLiteral("FunctionName")).toString(), QStringLiteral("Greeter"));
+        QCOMPARE(functions.at(0).toObject().value(QStringLiteral("FunctionName")).toString(),
+                 QStringLiteral("Greeter"));
 
-        const AwsRun get = aws({QStringLiteral("lambda"), QStringLiteral("get-function"), QStringLiteral("--function-name"),
-                             QStringLiteral("Greeter")});
+        const AwsRun get = aws({QStringLiteral("lambda"), QStringLiteral("get-function"),
+                                QStringLiteral("--function-name"), QStringLiteral("Greeter")});
         QVERIFY2(get.exitCode == 0, get.err.constData());
         const QJsonObject configuration = get.json().value(QStringLiteral("Configuration")).toObject();
         QCOMPARE(configuration.value(QStringLiteral("FunctionArn")).toString(),

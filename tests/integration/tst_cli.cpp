@@ -43,9 +43,10 @@ class TestCli : public QObject
 private Q_SLOTS:
     void coldThenWarm()
     {
-        const Run r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--project"), Example,
-                           QStringLiteral("--event"), Example + QStringLiteral("/events/HelloPython/greeting.json"),
-                           QStringLiteral("--repeat"), QStringLiteral("2")});
+        const Run r =
+            cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--project"), Example,
+                 QStringLiteral("--event"), Example + QStringLiteral("/events/HelloPython/greeting.json"),
+                 QStringLiteral("--repeat"), QStringLiteral("2")});
         QCOMPARE(r.exitCode, 0);
         const QStringList lines = r.outLines();
         QCOMPARE(lines.size(), 2);
@@ -54,7 +55,8 @@ private Q_SLOTS:
             QCOMPARE(response.value(QStringLiteral("message")).toString(), QStringLiteral("Hello, Ada!"));
             QCOMPARE(response.value(QStringLiteral("invocationsInThisEnvironment")).toInt(), i + 1);
         }
-        const QStringList reports = r.err.split(QLatin1Char('\n')).filter(QRegularExpression(QStringLiteral("^REPORT ")));
+        const QStringList reports =
+            r.err.split(QLatin1Char('\n')).filter(QRegularExpression(QStringLiteral("^REPORT ")));
         QCOMPARE(reports.size(), 2);
         QVERIFY(reports.at(0).contains(QStringLiteral("\tInit Duration: ")));
         QVERIFY(!reports.at(1).contains(QStringLiteral("Init Duration")));
@@ -65,8 +67,8 @@ private Q_SLOTS:
     void forceColdAndStdin()
     {
         const Run r = cli({QStringLiteral("invoke"), QStringLiteral("HelloNode"), QStringLiteral("--project"), Example,
-                           QStringLiteral("--event"), QStringLiteral("-"), QStringLiteral("--repeat"), QStringLiteral("2"),
-                           QStringLiteral("--force-cold")},
+                           QStringLiteral("--event"), QStringLiteral("-"), QStringLiteral("--repeat"),
+                           QStringLiteral("2"), QStringLiteral("--force-cold")},
                           "{\"name\": \"Linus\"}");
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.err.count(QStringLiteral("INIT_START ")), 2);
@@ -95,11 +97,13 @@ private Q_SLOTS:
     void projectAndUsageErrorsExitTwo()
     {
         ProjectBuilder dir; // the template as given: its error is reported at its line 8
-        dir.templateText("Resources:\n  Small:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
-                         "      Handler: app.handler\n      CodeUri: .\n      MemorySize: 64\n");
+        dir.templateText(
+            "Resources:\n  Small:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+            "      Handler: app.handler\n      CodeUri: .\n      MemorySize: 64\n");
         Run r = cli({QStringLiteral("invoke"), QStringLiteral("Small"), QStringLiteral("--project"), dir.path()});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains(QStringLiteral("template.yaml:8: ")) && r.err.contains(QStringLiteral("128")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("template.yaml:8: ")) && r.err.contains(QStringLiteral("128")),
+                 qPrintable(r.err));
 
         r = cli({QStringLiteral("invoke"), QStringLiteral("Nope"), QStringLiteral("--project"), Example});
         QCOMPARE(r.exitCode, 2);
@@ -112,10 +116,11 @@ private Q_SLOTS:
         r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--project"), Example,
                  QStringLiteral("--event"), bad});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains(bad + QStringLiteral(":2:")) && r.err.contains(QStringLiteral("not valid JSON")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(bad + QStringLiteral(":2:")) && r.err.contains(QStringLiteral("not valid JSON")),
+                 qPrintable(r.err));
 
-        r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--repeat"), QStringLiteral("zero"),
-                 QStringLiteral("--project"), Example});
+        r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--repeat"),
+                 QStringLiteral("zero"), QStringLiteral("--project"), Example});
         QCOMPARE(r.exitCode, 2);
         r = cli({QStringLiteral("frobnicate")});
         QCOMPARE(r.exitCode, 2);
@@ -130,14 +135,15 @@ private Q_SLOTS:
             .handler(QStringLiteral("app.handler"))
             .codeUri(QStringLiteral("."))
             .properties("Environment:\n  Variables:\n    DECLARED: template\n")
-            .code(QStringLiteral("app.py"),
-                  "import os\ndef handler(event, context):\n    return [os.environ.get('DECLARED'), os.environ.get('EXTRA')]\n")
+            .code(QStringLiteral("app.py"), "import os\ndef handler(event, context):\n    return "
+                                            "[os.environ.get('DECLARED'), os.environ.get('EXTRA')]\n")
             .file(QStringLiteral("vars.json"), R"({"Env": {"DECLARED": "file", "EXTRA": 42}})");
         const Run r = cli({QStringLiteral("invoke"), QStringLiteral("Env"), QStringLiteral("--project"), dir.path(),
                            QStringLiteral("--env-vars"), dir.filePath(QStringLiteral("vars.json"))});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.outLines().value(0), QStringLiteral("[\"file\", \"42\"]"));
-        QVERIFY2(r.err.contains(QStringLiteral("note: ")) && r.err.contains(QStringLiteral("EXTRA")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("note: ")) && r.err.contains(QStringLiteral("EXTRA")),
+                 qPrintable(r.err));
     }
 
     void doctorReportsIsolation()

@@ -83,7 +83,10 @@ private Q_SLOTS:
         QCOMPARE(r.errorType, QStringLiteral("TooManyRequestsException"));
         QCOMPARE(r.errorMessage, QStringLiteral("Rate Exceeded."));
         QCOMPARE(r.throttleReason, QStringLiteral("ReservedFunctionConcurrentInvocationLimitExceeded"));
-        QCOMPARE(r.payload, QByteArray(R"({"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."})"));
+        QCOMPARE(
+            r.payload,
+            QByteArray(
+                R"({"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."})"));
         QVERIFY(r.environmentId.isEmpty());
         QCOMPARE(finished.size(), 1); // throttles are on the timeline too
         QVERIFY(m_engine->environments().isEmpty());
@@ -100,7 +103,8 @@ private Q_SLOTS:
         std::atomic<int> holdersCompleted{0};
         for (int i = 0; i < 4; ++i)
             holders.emplace_back([&, i] {
-                const auto r = m_engine->invoke(f.config, QByteArray(R"({"mode": "hold", "n": )") + QByteArray::number(i) + '}');
+                const auto r =
+                    m_engine->invoke(f.config, QByteArray(R"({"mode": "hold", "n": )") + QByteArray::number(i) + '}');
                 if (r.outcome == InvocationOutcome::Success)
                     ++holdersCompleted;
             });

@@ -171,7 +171,8 @@ private Q_SLOTS:
     {
         auto f = python(QStringLiteral("PyWrite"));
         const auto r = m_engine->invoke(
-            f.config, R"({"action":"write","paths":["/var/task/new.txt","/usr/new.txt","/opt/new.txt","/etc/new.txt","/tmp/new.txt"]})");
+            f.config,
+            R"({"action":"write","paths":["/var/task/new.txt","/usr/new.txt","/opt/new.txt","/etc/new.txt","/tmp/new.txt"]})");
         const QJsonObject out = json(r.payload);
         QCOMPARE(out.value(QStringLiteral("/var/task/new.txt")).toInt(), 30); // EROFS, as on Lambda
         QCOMPARE(out.value(QStringLiteral("/usr/new.txt")).toInt(), 30);
@@ -184,10 +185,11 @@ private Q_SLOTS:
     {
         auto f = python(QStringLiteral("PyHome"));
         const QString home = QDir::homePath();
-        const QByteArray event = QJsonDocument(QJsonObject{
-            {QStringLiteral("action"), QStringLiteral("read")},
-            {QStringLiteral("paths"), QJsonArray{home, QStringLiteral("/root"), QStringLiteral("/home"), f.dir.path()}}})
-                                     .toJson(QJsonDocument::Compact);
+        const QByteArray event =
+            QJsonDocument(QJsonObject{{QStringLiteral("action"), QStringLiteral("read")},
+                                      {QStringLiteral("paths"), QJsonArray{home, QStringLiteral("/root"),
+                                                                           QStringLiteral("/home"), f.dir.path()}}})
+                .toJson(QJsonDocument::Compact);
         const QJsonObject out = json(m_engine->invoke(f.config, event).payload);
         QVERIFY(out.contains(home) && out.contains(f.dir.path()) && out.contains(QStringLiteral("/root")));
         for (auto it = out.begin(); it != out.end(); ++it)
@@ -224,13 +226,15 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("code");
         QTest::addColumn<QString>("errorType");
         QTest::addColumn<QString>("message");
-        QTest::newRow("handler not found") << "app.missing" << QByteArray("def handler(e, c):\n    return 1\n")
-                                           << "Runtime.HandlerNotFound" << "Handler 'missing' missing on module 'app'";
+        QTest::newRow("handler not found")
+            << "app.missing" << QByteArray("def handler(e, c):\n    return 1\n") << "Runtime.HandlerNotFound"
+            << "Handler 'missing' missing on module 'app'";
         QTest::newRow("import error") << "app.handler" << QByteArray("import not_a_module\n")
                                       << "Runtime.ImportModuleError"
                                       << "Unable to import module 'app': No module named 'not_a_module'";
         QTest::newRow("syntax error") << "app.handler" << QByteArray("def handler(e, c)\n    return 1\n")
-                                      << "Runtime.UserCodeSyntaxError" << "Syntax error in module 'app'";
+                                      << "Runtime.UserCodeSyntaxError"
+                                      << "Syntax error in module 'app'";
         QTest::newRow("no module") << "nothere.handler" << QByteArray("x = 1\n") << "Runtime.ImportModuleError"
                                    << "Unable to import module 'nothere'";
     }
@@ -255,7 +259,8 @@ private Q_SLOTS:
         const auto r = m_engine->invoke(f.config, R"({"action":"hog"})");
         QCOMPARE(r.outcome, InvocationOutcome::OutOfMemory);
         QCOMPARE(r.errorType, QStringLiteral("Runtime.ExitError"));
-        QCOMPARE(r.errorMessage, QStringLiteral("RequestId: %1 Error: Runtime exited with error: signal: killed").arg(r.requestId));
+        QCOMPARE(r.errorMessage,
+                 QStringLiteral("RequestId: %1 Error: Runtime exited with error: signal: killed").arg(r.requestId));
         QVERIFY(r.reportLine.contains(QStringLiteral("Status: error\tError Type: Runtime.OutOfMemory")));
         QVERIFY2(r.maxMemoryUsedMb >= 120, qPrintable(r.reportLine));
         QVERIFY(m_engine->invoke(f.config, "{}").coldStart); // the environment was reset
@@ -292,8 +297,9 @@ private Q_SLOTS:
         qputenv("FN_SANDBOX_BACKEND", "rlimit");
         Engine fallback;
         qunsetenv("FN_SANDBOX_BACKEND");
-        connect(&fallback, &Engine::environmentChanged, this, [&states](const EnvironmentState &s) { states << s; },
-                Qt::DirectConnection);
+        connect(
+            &fallback, &Engine::environmentChanged, this, [&states](const EnvironmentState &s) { states << s; },
+            Qt::DirectConnection);
         auto f = python(QStringLiteral("PyFallback"));
         const auto r = fallback.invoke(f.config, "{}");
         QCOMPARE(r.outcome, InvocationOutcome::Success);
@@ -309,11 +315,15 @@ private Q_SLOTS:
         QTest::addColumn<QString>("file");
         QTest::addColumn<QByteArray>("code");
         QTest::newRow("ES module, async") << "index.mjs"
-                                          << QByteArray("let n = 0;\nexport const handler = async (event, context) => ({n: ++n, id: context.awsRequestId, echo: event});\n");
+                                          << QByteArray("let n = 0;\nexport const handler = async (event, context) => "
+                                                        "({n: ++n, id: context.awsRequestId, echo: event});\n");
         QTest::newRow("CommonJS, async") << "index.js"
-                                         << QByteArray("let n = 0;\nexports.handler = async (event, context) => ({n: ++n, id: context.awsRequestId, echo: event});\n");
-        QTest::newRow("CommonJS, callback") << "index.js"
-                                            << QByteArray("let n = 0;\nexports.handler = (event, context, callback) => { callback(null, {n: ++n, id: context.awsRequestId, echo: event}); };\n");
+                                         << QByteArray("let n = 0;\nexports.handler = async (event, context) => ({n: "
+                                                       "++n, id: context.awsRequestId, echo: event});\n");
+        QTest::newRow("CommonJS, callback")
+            << "index.js"
+            << QByteArray("let n = 0;\nexports.handler = (event, context, callback) => { callback(null, {n: ++n, id: "
+                          "context.awsRequestId, echo: event}); };\n");
     }
     void nodeModulesAndHandlerStyles()
     {
@@ -335,14 +345,17 @@ private Q_SLOTS:
     void nodeErrorShape()
     {
         TempFunction f(QStringLiteral("NodeBoom"), QStringLiteral("nodejs20.x"), QStringLiteral("index.handler"));
-        f.write(QStringLiteral("index.mjs"), "export const handler = async () => { console.log('about to fail'); throw new TypeError('bad input'); };\n");
+        f.write(QStringLiteral("index.mjs"), "export const handler = async () => { console.log('about to fail'); throw "
+                                             "new TypeError('bad input'); };\n");
         const auto r = m_engine->invoke(f.config, "{}");
         QCOMPARE(r.outcome, InvocationOutcome::FunctionError);
         QCOMPARE(r.errorType, QStringLiteral("TypeError"));
         QCOMPARE(r.errorMessage, QStringLiteral("bad input"));
         QVERIFY(json(r.payload).value(QStringLiteral("trace")).toArray().size() > 0);
         const QStringList lines = m_logs->forRequest(r.requestId);
-        QVERIFY(lines.filter(QRegularExpression(QStringLiteral("\\t%1\\tINFO\\tabout to fail$").arg(r.requestId))).size() == 1);
+        QVERIFY(
+            lines.filter(QRegularExpression(QStringLiteral("\\t%1\\tINFO\\tabout to fail$").arg(r.requestId))).size()
+            == 1);
         QVERIFY(lines.filter(QStringLiteral("\tERROR\tInvoke Error \t{")).size() == 1);
     }
 };

@@ -28,14 +28,16 @@ private Q_SLOTS:
 
         QProcess serve;
         serve.setProcessChannelMode(QProcess::SeparateChannels);
-        serve.start(QStringLiteral(FN_CLI), {QStringLiteral("serve"), QStringLiteral("--project"), project.path(),
-                                             QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--s3-port"), QStringLiteral("0")});
+        serve.start(QStringLiteral(FN_CLI),
+                    {QStringLiteral("serve"), QStringLiteral("--project"), project.path(), QStringLiteral("--port"),
+                     QStringLiteral("0"), QStringLiteral("--s3-port"), QStringLiteral("0")});
         QVERIFY(serve.waitForStarted());
         // serve prints its address once listening.
         QByteArray out;
         const auto port = [&serve, &out] {
             out += serve.readAllStandardOutput();
-            const auto m = QRegularExpression(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)")).match(QString::fromUtf8(out));
+            const auto m =
+                QRegularExpression(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)")).match(QString::fromUtf8(out));
             return m.hasMatch() ? m.captured(1).toInt() : 0;
         };
         QTRY_VERIFY_WITH_TIMEOUT(port() > 0, 20000);

@@ -5,9 +5,8 @@
 
 #include "engine/engine.h"
 
-
-#include <thread>
 #include <QtTest>
+#include <thread>
 
 using namespace fn;
 using namespace fn::test;
@@ -121,7 +120,8 @@ private Q_SLOTS:
         QCOMPARE(r.outcome, InvocationOutcome::InitError);
         QCOMPARE(r.errorType, QStringLiteral("Runtime.ExitError"));
         QCOMPARE(r.errorMessage,
-                 QStringLiteral("RequestId: %1 Error: Runtime exited with error: signal: segmentation fault").arg(r.requestId));
+                 QStringLiteral("RequestId: %1 Error: Runtime exited with error: signal: segmentation fault")
+                     .arg(r.requestId));
         QVERIFY(m_logs->all().contains(QStringLiteral("INIT_REPORT Init Duration: ")));
         QVERIFY(r.reportLine.contains(QStringLiteral("Status: error\tError Type: Runtime.ExitError")));
     }
@@ -130,7 +130,8 @@ private Q_SLOTS:
     {
         const auto r = run(QStringLiteral("exit-init"));
         QCOMPARE(r.outcome, InvocationOutcome::InitError);
-        QVERIFY2(r.errorMessage.endsWith(QStringLiteral("Runtime exited with error: exit status 3")), qPrintable(r.errorMessage));
+        QVERIFY2(r.errorMessage.endsWith(QStringLiteral("Runtime exited with error: exit status 3")),
+                 qPrintable(r.errorMessage));
     }
 
     void initErrorReported()
@@ -140,7 +141,8 @@ private Q_SLOTS:
         QCOMPARE(r.errorType, QStringLiteral("Runtime.FixtureInitError"));
         QCOMPARE(r.errorMessage, QStringLiteral("fixture failed to initialize"));
         QVERIFY(m_logs->all().contains(QStringLiteral("init error status 202 {\"status\":\"OK\"}")));
-        QVERIFY(m_logs->all().contains(QStringLiteral("\tPhase: init\tStatus: error\tError Type: Runtime.FixtureInitError")));
+        QVERIFY(m_logs->all().contains(
+            QStringLiteral("\tPhase: init\tStatus: error\tError Type: Runtime.FixtureInitError")));
     }
 
     void neverCallsNext()
@@ -157,15 +159,17 @@ private Q_SLOTS:
 
     void crashDuringInvokeThenCold()
     {
-        TempFunction f(QStringLiteral("CrashInvoke"), QStringLiteral("provided.al2023"), QStringLiteral("crash-invoke"));
+        TempFunction f(QStringLiteral("CrashInvoke"), QStringLiteral("provided.al2023"),
+                       QStringLiteral("crash-invoke"));
         f.installBootstrap(QStringLiteral(FN_FAULTY_RUNTIME));
         const auto r = m_engine->invoke(f.config, "{}");
         QCOMPARE(r.outcome, InvocationOutcome::RuntimeExit);
         QCOMPARE(r.errorType, QStringLiteral("Runtime.ExitError"));
-        QCOMPARE(r.payload, QStringLiteral("{\"errorMessage\":\"RequestId: %1 Error: Runtime exited with error: signal: "
-                                           "segmentation fault\",\"errorType\":\"Runtime.ExitError\"}")
-                                .arg(r.requestId)
-                                .toUtf8());
+        QCOMPARE(r.payload,
+                 QStringLiteral("{\"errorMessage\":\"RequestId: %1 Error: Runtime exited with error: signal: "
+                                "segmentation fault\",\"errorType\":\"Runtime.ExitError\"}")
+                     .arg(r.requestId)
+                     .toUtf8());
         QVERIFY(r.reportLine.contains(QStringLiteral("Status: error\tError Type: Runtime.ExitError")));
         const auto again = m_engine->invoke(f.config, "{}");
         QVERIFY(again.coldStart); // the crashed environment was reset
@@ -179,11 +183,13 @@ private Q_SLOTS:
         const auto r = m_engine->invoke(f.config, "{}");
         QCOMPARE(r.outcome, InvocationOutcome::Timeout);
         QCOMPARE(r.errorType, QStringLiteral("Sandbox.Timedout"));
-        QCOMPARE(r.errorMessage, QStringLiteral("RequestId: %1 Error: Task timed out after 1.00 seconds").arg(r.requestId));
+        QCOMPARE(r.errorMessage,
+                 QStringLiteral("RequestId: %1 Error: Task timed out after 1.00 seconds").arg(r.requestId));
         QVERIFY(r.durationMs >= 1000);
         QVERIFY(r.reportLine.endsWith(QStringLiteral("Status: timeout")));
         QVERIFY(logsOf(r).contains(QRegularExpression(
-            QStringLiteral("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z %1 Task timed out after 1.00 seconds").arg(r.requestId))));
+            QStringLiteral("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z %1 Task timed out after 1.00 seconds")
+                .arg(r.requestId))));
         const auto again = m_engine->invoke(f.config, "{}");
         QVERIFY(again.coldStart);
     }
@@ -194,8 +200,8 @@ private Q_SLOTS:
         QCOMPARE(r.outcome, InvocationOutcome::Success);
         QCOMPARE(r.payload, QByteArray("{\"n\":1}"));
         QTRY_VERIFY(m_logs->all().contains(QStringLiteral("first response status 202 {\"status\":\"OK\"}")));
-        QTRY_VERIFY(m_logs->all().contains(
-            QStringLiteral("second response status 400 {\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}")));
+        QTRY_VERIFY(m_logs->all().contains(QStringLiteral("second response status 400 {\"errorMessage\":\"Invalid "
+                                                          "request ID\",\"errorType\":\"InvalidRequestID\"}")));
     }
 
     void wrongRequestId()
@@ -204,7 +210,8 @@ private Q_SLOTS:
         QCOMPARE(r.outcome, InvocationOutcome::Success);
         QTRY_VERIFY(m_logs->all().contains(QStringLiteral("right id status 202")));
         const QString logs = m_logs->all();
-        QVERIFY(logs.contains(QStringLiteral("wrong id status 400 {\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}")));
+        QVERIFY(logs.contains(QStringLiteral(
+            "wrong id status 400 {\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}")));
         QVERIFY(logs.contains(QStringLiteral("empty id status 400")));
     }
 
@@ -213,7 +220,8 @@ private Q_SLOTS:
         const auto r = run(QStringLiteral("next-twice"));
         QCOMPARE(r.outcome, InvocationOutcome::Success);
         const QString logs = m_logs->all();
-        QVERIFY(logs.contains(QStringLiteral("second next status 403 {\"errorMessage\":\"State transition from Invoking")));
+        QVERIFY(
+            logs.contains(QStringLiteral("second next status 403 {\"errorMessage\":\"State transition from Invoking")));
         QVERIFY(logs.contains(QStringLiteral("\"errorType\":\"InvalidStateTransition\"")));
         QVERIFY(logs.contains(QStringLiteral("init error after init status 403")));
     }
@@ -223,8 +231,9 @@ private Q_SLOTS:
         const auto r = run(QStringLiteral("bad-mode"));
         QCOMPARE(r.outcome, InvocationOutcome::FunctionError);
         QCOMPARE(r.errorType, QStringLiteral("Runtime.InvalidResponseModeHeader"));
-        QTRY_VERIFY(m_logs->all().contains(QStringLiteral(
-            "bad mode status 400 {\"errorMessage\":\"Invalid function response mode\",\"errorType\":\"InvalidFunctionResponseMode\"}")));
+        QTRY_VERIFY(
+            m_logs->all().contains(QStringLiteral("bad mode status 400 {\"errorMessage\":\"Invalid function response "
+                                                  "mode\",\"errorType\":\"InvalidFunctionResponseMode\"}")));
     }
 
     void responseTooLarge()
@@ -232,8 +241,9 @@ private Q_SLOTS:
         const auto r = run(QStringLiteral("huge"));
         QCOMPARE(r.outcome, InvocationOutcome::FunctionError);
         QCOMPARE(r.errorType, QStringLiteral("Function.ResponseSizeTooLarge"));
-        QCOMPARE(r.errorMessage, QStringLiteral("Response payload size (6291559 bytes) exceeded maximum allowed payload size "
-                                                "(6291556 bytes)."));
+        QCOMPARE(r.errorMessage,
+                 QStringLiteral("Response payload size (6291559 bytes) exceeded maximum allowed payload size "
+                                "(6291556 bytes)."));
         QTRY_VERIFY(m_logs->all().contains(QStringLiteral(
             "huge response status 413 {\"errorMessage\":\"Exceeded maximum allowed payload size (6291556 bytes).\","
             "\"errorType\":\"RequestEntityTooLarge\"}")));
@@ -249,7 +259,8 @@ private Q_SLOTS:
 
     void runawayForksAreContained()
     {
-        TempFunction f(QStringLiteral("Runaway"), QStringLiteral("provided.al2023"), QStringLiteral("runaway"), 10, 1024);
+        TempFunction f(QStringLiteral("Runaway"), QStringLiteral("provided.al2023"), QStringLiteral("runaway"), 10,
+                       1024);
         f.installBootstrap(QStringLiteral(FN_FAULTY_RUNTIME));
         const auto r = m_engine->invoke(f.config, "{}");
         QCOMPARE(r.outcome, InvocationOutcome::Success);
@@ -267,8 +278,9 @@ private Q_SLOTS:
         const QByteArray big = "\"" + QByteArray(6291456, 'y') + "\"";
         const auto r = m_engine->invoke(f.config, big);
         QCOMPARE(r.outcome, InvocationOutcome::Rejected);
-        QCOMPARE(r.errorMessage, QStringLiteral("6291458 byte payload is too large for the RequestResponse invocation type "
-                                                "(limit 6291456 bytes)"));
+        QCOMPARE(r.errorMessage,
+                 QStringLiteral("6291458 byte payload is too large for the RequestResponse invocation type "
+                                "(limit 6291456 bytes)"));
     }
 
     void missingBootstrap()
@@ -277,7 +289,8 @@ private Q_SLOTS:
         const auto r = m_engine->invoke(f.config, "{}");
         QCOMPARE(r.outcome, InvocationOutcome::InitError);
         QCOMPARE(r.errorType, QStringLiteral("Runtime.InvalidEntrypoint"));
-        QCOMPARE(r.errorMessage, QStringLiteral("Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"));
+        QCOMPARE(r.errorMessage,
+                 QStringLiteral("Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"));
     }
 };
 

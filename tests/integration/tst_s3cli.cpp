@@ -45,22 +45,20 @@ private Q_SLOTS:
         m_project = ProjectBuilder::fromExample(QStringLiteral("photos"));
         m_awsEnv = isolatedAwsEnvironment(m_dir.path());
 
-        m_serve.start(QStringLiteral(FN_CLI), {QStringLiteral("serve"), QStringLiteral("--project"), m_project.path(),
-                                               QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--s3-port"),
-                                               QStringLiteral("0")});
+        m_serve.start(QStringLiteral(FN_CLI),
+                      {QStringLiteral("serve"), QStringLiteral("--project"), m_project.path(), QStringLiteral("--port"),
+                       QStringLiteral("0"), QStringLiteral("--s3-port"), QStringLiteral("0")});
         QVERIFY2(m_serve.waitForStarted(10000), qPrintable(m_serve.errorString()));
         QByteArray out;
-        m_endpoint = waitForLine(m_serve, &out, QRegularExpression(QStringLiteral("S3 endpoint: (http://127\\.0\\.0\\.1:\\d+)")));
+        m_endpoint = waitForLine(m_serve, &out,
+                                 QRegularExpression(QStringLiteral("S3 endpoint: (http://127\\.0\\.0\\.1:\\d+)")));
         waitForLine(m_serve, &out, QRegularExpression(QStringLiteral("(S3 bucket PhotosBucket .*-> ResizePhoto)")));
         m_serveErr += m_serve.readAllStandardError();
         QVERIFY2(!m_endpoint.isEmpty(), QByteArray(out + m_serveErr).constData());
         QVERIFY2(out.contains("S3 bucket PhotosBucket"), out.constData());
     }
 
-    void cleanupTestCase()
-    {
-        QVERIFY2(stopServe(m_serve, &m_serveErr), m_serveErr.constData());
-    }
+    void cleanupTestCase() { QVERIFY2(stopServe(m_serve, &m_serveErr), m_serveErr.constData()); }
 
     void bucketsOfTheTemplate()
     {
@@ -77,15 +75,18 @@ private Q_SLOTS:
         const QString photo = m_project.filePath(QStringLiteral("samples/sunset.jpg"));
         const QByteArray original = readFile(photo);
         QVERIFY(original.size() > 10000);
-        AwsRun r = s3api({QStringLiteral("put-object"), QStringLiteral("--bucket"), QStringLiteral("PhotosBucket"),
-                          QStringLiteral("--key"), QStringLiteral("holiday/sunset.jpg"), QStringLiteral("--body"), photo});
+        AwsRun r =
+            s3api({QStringLiteral("put-object"), QStringLiteral("--bucket"), QStringLiteral("PhotosBucket"),
+                   QStringLiteral("--key"), QStringLiteral("holiday/sunset.jpg"), QStringLiteral("--body"), photo});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(r.json().value(QStringLiteral("ETag")).toString(),
-                 u'"' + QString::fromLatin1(QCryptographicHash::hash(original, QCryptographicHash::Md5).toHex()) + u'"');
+                 u'"' + QString::fromLatin1(QCryptographicHash::hash(original, QCryptographicHash::Md5).toHex())
+                     + u'"');
         QCOMPARE(readFile(bucketFile(QStringLiteral("PhotosBucket"), QStringLiteral("holiday/sunset.jpg"))), original);
 
         // The bucket's event invokes ResizePhoto, which writes the thumbnail through the endpoint.
-        const QString thumbnail = bucketFile(QStringLiteral("ThumbnailsBucket"), QStringLiteral("thumbnails/holiday/sunset.jpg"));
+        const QString thumbnail =
+            bucketFile(QStringLiteral("ThumbnailsBucket"), QStringLiteral("thumbnails/holiday/sunset.jpg"));
         QTRY_VERIFY2_WITH_TIMEOUT(QFileInfo::exists(thumbnail),
                                   QByteArray(m_serveErr += m_serve.readAllStandardError()).constData(), 90000);
         QTRY_VERIFY_WITH_TIMEOUT((m_serveErr += m_serve.readAllStandardError()).contains("REPORT RequestId"), 30000);
@@ -150,7 +151,8 @@ private Q_SLOTS:
         r = s3api({QStringLiteral("delete-object"), QStringLiteral("--bucket"), QStringLiteral("ThumbnailsBucket"),
                    QStringLiteral("--key"), QStringLiteral("docs/copy of notes.txt")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY(!QFileInfo::exists(bucketFile(QStringLiteral("ThumbnailsBucket"), QStringLiteral("docs/copy of notes.txt"))));
+        QVERIFY(!QFileInfo::exists(
+            bucketFile(QStringLiteral("ThumbnailsBucket"), QStringLiteral("docs/copy of notes.txt"))));
 
         // Above 8 MB `aws s3 cp` uploads in parts and downloads in ranges.
         QByteArray big(12 * 1024 * 1024, Qt::Uninitialized);
@@ -158,8 +160,10 @@ private Q_SLOTS:
             big[i] = char((i * 7919) % 251);
         const QString bigFile = m_dir.filePath(QStringLiteral("big.bin"));
         QVERIFY(writeFile(bigFile, big));
-        AwsRun cp = runAws(m_aws, m_awsEnv, m_dir.path(),
-                           {QStringLiteral("s3"), QStringLiteral("cp"), bigFile, QStringLiteral("s3://ThumbnailsBucket/big.bin")}, m_endpoint);
+        AwsRun cp = runAws(
+            m_aws, m_awsEnv, m_dir.path(),
+            {QStringLiteral("s3"), QStringLiteral("cp"), bigFile, QStringLiteral("s3://ThumbnailsBucket/big.bin")},
+            m_endpoint);
         QVERIFY2(cp.exitCode == 0, cp.err.constData());
         QCOMPARE(readFile(bucketFile(QStringLiteral("ThumbnailsBucket"), QStringLiteral("big.bin"))), big);
         r = s3api({QStringLiteral("head-object"), QStringLiteral("--bucket"), QStringLiteral("ThumbnailsBucket"),
@@ -167,13 +171,15 @@ private Q_SLOTS:
         QVERIFY2(r.json().value(QStringLiteral("ETag")).toString().endsWith(QLatin1String("-2\"")), r.out.constData());
         const QString back = m_dir.filePath(QStringLiteral("big-back.bin"));
         cp = runAws(m_aws, m_awsEnv, m_dir.path(),
-                    {QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("s3://ThumbnailsBucket/big.bin"), back}, m_endpoint);
+                    {QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("s3://ThumbnailsBucket/big.bin"), back},
+                    m_endpoint);
         QVERIFY2(cp.exitCode == 0, cp.err.constData());
         QCOMPARE(readFile(back), big);
 
         // S3's errors, as the CLI shows them.
         r = s3api({QStringLiteral("get-object"), QStringLiteral("--bucket"), QStringLiteral("ThumbnailsBucket"),
-                   QStringLiteral("--key"), QStringLiteral("docs/missing.txt"), m_dir.filePath(QStringLiteral("missing.txt"))});
+                   QStringLiteral("--key"), QStringLiteral("docs/missing.txt"),
+                   m_dir.filePath(QStringLiteral("missing.txt"))});
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.contains("NoSuchKey"), r.err.constData());
         r = s3api({QStringLiteral("put-object"), QStringLiteral("--bucket"), QStringLiteral("NoSuchBucketHere"),

@@ -45,32 +45,38 @@ private Q_SLOTS:
     void sqsSendToFifoQueue()
     {
         QTemporaryDir project;
-        const QStringList base{QStringLiteral("sqs"), QStringLiteral("send"), QStringLiteral("Orders.fifo"),
-                               QStringLiteral("{\"order\": 1}"), QStringLiteral("--project"), project.path()};
+        const QStringList base{QStringLiteral("sqs"),         QStringLiteral("send"),
+                               QStringLiteral("Orders.fifo"), QStringLiteral("{\"order\": 1}"),
+                               QStringLiteral("--project"),   project.path()};
         Result r = run(base);
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains(QStringLiteral("The request must contain the parameter MessageGroupId.")), qPrintable(r.err));
-        r = run(base + QStringList{QStringLiteral("--message-group-id"), QStringLiteral("customer-7"),
-                                   QStringLiteral("--message-deduplication-id"), QStringLiteral("order-1")});
+        QVERIFY2(r.err.contains(QStringLiteral("The request must contain the parameter MessageGroupId.")),
+                 qPrintable(r.err));
+        r = run(base
+                + QStringList{QStringLiteral("--message-group-id"), QStringLiteral("customer-7"),
+                              QStringLiteral("--message-deduplication-id"), QStringLiteral("order-1")});
         QCOMPARE(r.code, 0);
         const auto reply = nlohmann::json::parse(r.out.toStdString());
         QCOMPARE(reply["SequenceNumber"].get<std::string>().size(), size_t(20));
         // The same deduplication id within 5 minutes: accepted, answered with the first message's id.
-        const Result again = run(base + QStringList{QStringLiteral("--message-group-id"), QStringLiteral("customer-7"),
-                                                    QStringLiteral("--message-deduplication-id"), QStringLiteral("order-1")});
+        const Result again =
+            run(base
+                + QStringList{QStringLiteral("--message-group-id"), QStringLiteral("customer-7"),
+                              QStringLiteral("--message-deduplication-id"), QStringLiteral("order-1")});
         QCOMPARE(again.code, 0);
         QCOMPARE(QString::fromStdString(nlohmann::json::parse(again.out.toStdString())["MessageId"].get<std::string>()),
                  QString::fromStdString(reply["MessageId"].get<std::string>()));
         r = run({QStringLiteral("sqs"), QStringLiteral("list"), QStringLiteral("--project"), project.path()});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\n\\s+1 .*FIFO\\s+Orders\\.fifo"))), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\n\\s+1 .*FIFO\\s+Orders\\.fifo"))),
+                 qPrintable(r.out));
     }
 
     void scheduleNext()
     {
-        const Result r = run({QStringLiteral("schedule"), QStringLiteral("next"), QStringLiteral("cron(0 9 ? * MON-FRI *)"),
-                              QStringLiteral("--from"), QStringLiteral("2026-01-02T12:00:00Z"), QStringLiteral("--count"),
-                              QStringLiteral("3")});
+        const Result r = run({QStringLiteral("schedule"), QStringLiteral("next"),
+                              QStringLiteral("cron(0 9 ? * MON-FRI *)"), QStringLiteral("--from"),
+                              QStringLiteral("2026-01-02T12:00:00Z"), QStringLiteral("--count"), QStringLiteral("3")});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.lines, (QStringList{QStringLiteral("2026-01-05T09:00:00Z"), QStringLiteral("2026-01-06T09:00:00Z"),
                                        QStringLiteral("2026-01-07T09:00:00Z")}));
@@ -88,8 +94,9 @@ private Q_SLOTS:
 
     void scheduleNextWhenTheYearsRunOut()
     {
-        const Result r = run({QStringLiteral("schedule"), QStringLiteral("next"), QStringLiteral("cron(0 0 1 1 ? 2020-2022)"),
-                              QStringLiteral("--from"), QStringLiteral("2026-01-01T00:00:00Z")});
+        const Result r =
+            run({QStringLiteral("schedule"), QStringLiteral("next"), QStringLiteral("cron(0 0 1 1 ? 2020-2022)"),
+                 QStringLiteral("--from"), QStringLiteral("2026-01-01T00:00:00Z")});
         QCOMPARE(r.code, 0);
         QVERIFY(r.lines.isEmpty());
         QVERIFY2(r.err.contains(QStringLiteral("has no fire times after 2026-01-01T00:00:00Z")), qPrintable(r.err));
@@ -99,15 +106,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");
-        QTest::newRow("plural") << QStringList{QStringLiteral("schedule"), QStringLiteral("next"), QStringLiteral("rate(5 hour)")}
-                                << QStringLiteral("rate(5 hour): use the plural unit \"hours\" for a value other than 1");
-        QTest::newRow("hours") << QStringList{QStringLiteral("schedule"), QStringLiteral("next"), QStringLiteral("cron(0 25 * * ? *)")}
+        QTest::newRow("plural") << QStringList{QStringLiteral("schedule"), QStringLiteral("next"),
+                                               QStringLiteral("rate(5 hour)")}
+                                << QStringLiteral(
+                                       "rate(5 hour): use the plural unit \"hours\" for a value other than 1");
+        QTest::newRow("hours") << QStringList{QStringLiteral("schedule"), QStringLiteral("next"),
+                                              QStringLiteral("cron(0 25 * * ? *)")}
                                << QStringLiteral("cron(0 25 * * ? *): field 2 (hours): 25 is outside 0–23");
-        QTest::newRow("bad --from") << QStringList{QStringLiteral("schedule"), QStringLiteral("next"), QStringLiteral("rate(1 day)"),
-                                                   QStringLiteral("--from"), QStringLiteral("tomorrow")}
+        QTest::newRow("bad --from") << QStringList{QStringLiteral("schedule"), QStringLiteral("next"),
+                                                   QStringLiteral("rate(1 day)"), QStringLiteral("--from"),
+                                                   QStringLiteral("tomorrow")}
                                     << QStringLiteral("--from must be an ISO 8601 time");
-        QTest::newRow("bad --count") << QStringList{QStringLiteral("schedule"), QStringLiteral("next"), QStringLiteral("rate(1 day)"),
-                                                    QStringLiteral("--count"), QStringLiteral("0")}
+        QTest::newRow("bad --count") << QStringList{QStringLiteral("schedule"), QStringLiteral("next"),
+                                                    QStringLiteral("rate(1 day)"), QStringLiteral("--count"),
+                                                    QStringLiteral("0")}
                                      << QStringLiteral("--count must be a whole number");
         QTest::newRow("no expression") << QStringList{QStringLiteral("schedule"), QStringLiteral("next")}
                                        << QStringLiteral("usage: schedule next EXPRESSION");
@@ -142,8 +154,9 @@ private Q_SLOTS:
 
     void generateEventWithParameters()
     {
-        const Result r = run({QStringLiteral("generate-event"), QStringLiteral("s3"), QStringLiteral("put"), QStringLiteral("--bucket"),
-                              QStringLiteral("photos"), QStringLiteral("--key=my cat.jpg")});
+        const Result r =
+            run({QStringLiteral("generate-event"), QStringLiteral("s3"), QStringLiteral("put"),
+                 QStringLiteral("--bucket"), QStringLiteral("photos"), QStringLiteral("--key=my cat.jpg")});
         QCOMPARE(r.code, 0);
         const QByteArray bytes = r.out.toUtf8();
         const nlohmann::json event = nlohmann::json::parse(bytes.begin(), bytes.end());
@@ -158,16 +171,21 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");
         QTest::newRow("unknown parameter")
-            << QStringList{QStringLiteral("generate-event"), QStringLiteral("s3"), QStringLiteral("put"), QStringLiteral("--colour"), QStringLiteral("red")}
-            << QStringLiteral("s3 put has no parameter --colour; its parameters are: --bucket, --configurationId, --content, --key, "
+            << QStringList{QStringLiteral("generate-event"), QStringLiteral("s3"), QStringLiteral("put"),
+                           QStringLiteral("--colour"), QStringLiteral("red")}
+            << QStringLiteral("s3 put has no parameter --colour; its parameters are: --bucket, --configurationId, "
+                              "--content, --key, "
                               "--region, --sourceIp, --time");
-        QTest::newRow("unknown service") << QStringList{QStringLiteral("generate-event"), QStringLiteral("s4"), QStringLiteral("put")}
+        QTest::newRow("unknown service") << QStringList{QStringLiteral("generate-event"), QStringLiteral("s4"),
+                                                        QStringLiteral("put")}
                                          << QStringLiteral("unknown service 's4'");
-        QTest::newRow("unknown event") << QStringList{QStringLiteral("generate-event"), QStringLiteral("sqs"), QStringLiteral("send")}
-                                       << QStringLiteral("unknown sqs event 'send'; its events are: receive-message, receive-message-fifo");
+        QTest::newRow("unknown event")
+            << QStringList{QStringLiteral("generate-event"), QStringLiteral("sqs"), QStringLiteral("send")}
+            << QStringLiteral("unknown sqs event 'send'; its events are: receive-message, receive-message-fifo");
         QTest::newRow("missing event") << QStringList{QStringLiteral("generate-event"), QStringLiteral("sqs")}
                                        << QStringLiteral("needs a SERVICE and an EVENT");
-        QTest::newRow("missing value") << QStringList{QStringLiteral("generate-event"), QStringLiteral("sqs"), QStringLiteral("receive-message"), QStringLiteral("--body")}
+        QTest::newRow("missing value") << QStringList{QStringLiteral("generate-event"), QStringLiteral("sqs"),
+                                                      QStringLiteral("receive-message"), QStringLiteral("--body")}
                                        << QStringLiteral("--body needs a value");
     }
 

@@ -66,8 +66,8 @@ private Q_SLOTS:
         QCOMPARE(r.start(QStringLiteral("index.handler")).signal, Signal::Ready);
         QVERIFY(r.server().runtimeStartedAt().has_value());
 
-        auto out = r.invoke(R"({"name": "first"})", "req-1", R"({"custom": {"k": "v"}})",
-                            R"({"cognitoIdentityId": "id-1"})");
+        auto out =
+            r.invoke(R"({"name": "first"})", "req-1", R"({"custom": {"k": "v"}})", R"({"cognitoIdentityId": "id-1"})");
         QCOMPARE(out.signal, Signal::Response);
         const QJsonObject o = BootstrapRunner::json(out.body);
         QCOMPARE(o.value(QLatin1String("count")).toInt(), 1);
@@ -91,12 +91,13 @@ private Q_SLOTS:
         QCOMPARE(BootstrapRunner::json(out.body).value(QLatin1String("count")).toInt(), 2);
 
         const QString log = QString::fromUtf8(r.output());
-        static const QRegularExpression initLine(QStringLiteral(
-            "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\tundefined\\tINFO\\tmodule loaded$"),
+        static const QRegularExpression initLine(
+            QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\tundefined\\tINFO\\tmodule loaded$"),
             QRegularExpression::MultilineOption);
         QVERIFY2(initLine.match(log).hasMatch(), qPrintable(log));
-        static const QRegularExpression eventLine(QStringLiteral(
-            "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\treq-2\\tINFO\\tevent second two\\rlines$"),
+        static const QRegularExpression eventLine(
+            QStringLiteral(
+                "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\treq-2\\tINFO\\tevent second two\\rlines$"),
             QRegularExpression::MultilineOption);
         QVERIFY2(eventLine.match(log).hasMatch(), qPrintable(log));
         QVERIFY(log.contains(QStringLiteral("\treq-2\tWARN\tcareful\n")));
@@ -143,7 +144,8 @@ exports.handler = function (event, context, callback) {
         const QJsonObject e = BootstrapRunner::json(out.body);
         QCOMPARE(str(e, "errorType"), QStringLiteral("Error"));
         QCOMPARE(str(e, "errorMessage"), QStringLiteral("cb failed"));
-        QVERIFY(e.value(QLatin1String("trace")).toArray().at(0).toString().startsWith(QStringLiteral("Error: cb failed")));
+        QVERIFY(
+            e.value(QLatin1String("trace")).toArray().at(0).toString().startsWith(QStringLiteral("Error: cb failed")));
         QVERIFY(!e.contains(QLatin1String("stackTrace")));
     }
 
@@ -162,7 +164,8 @@ exports.handler = function (event, context, callback) {
         }
         {
             BootstrapRunner r(QStringLiteral("nodejs20.x"));
-            r.writeTaskFile(QStringLiteral("main.cjs"), "module.exports.nested = { handler: async () => typeof require };\n");
+            r.writeTaskFile(QStringLiteral("main.cjs"),
+                            "module.exports.nested = { handler: async () => typeof require };\n");
             QCOMPARE(r.start(QStringLiteral("main.nested.handler")).signal, Signal::Ready);
             const auto out = r.invoke("{}", "req-1");
             QCOMPARE(out.signal, Signal::Response);
@@ -189,8 +192,10 @@ exports.handler = function (event, context, callback) {
         QVERIFY2(trace.at(1).toString().contains(r.taskRoot() + QStringLiteral("/index.mjs:7")),
                  qPrintable(trace.at(1).toString()));
         const QString log = QString::fromUtf8(r.output());
-        static const QRegularExpression invokeError(QStringLiteral(
-            "^\\S+Z\\treq-err\\tERROR\\tInvoke Error \\t\\{\"errorType\":\"TypeError\",\"errorMessage\":\"boom now\",\"stack\":\\[\"TypeError: boom now\","),
+        static const QRegularExpression invokeError(
+            QStringLiteral(
+                "^\\S+Z\\treq-err\\tERROR\\tInvoke Error \\t\\{\"errorType\":\"TypeError\",\"errorMessage\":\"boom "
+                "now\",\"stack\":\\[\"TypeError: boom now\","),
             QRegularExpression::MultilineOption);
         QVERIFY2(invokeError.match(log).hasMatch(), qPrintable(log));
 
@@ -249,9 +254,11 @@ exports.handler = function (event, context, callback) {
         QVERIFY2(str(e, "errorMessage").startsWith(message), qPrintable(str(e, "errorMessage")));
         QVERIFY(e.value(QLatin1String("trace")).isArray());
         QCOMPARE(r.waitForExit(), 129);
-        const QRegularExpression uncaught(QStringLiteral(
-            "^\\S+Z\\tundefined\\tERROR\\tUncaught Exception \\t\\{\"errorType\":\"%1\",\"errorMessage\":")
-            .arg(QRegularExpression::escape(errorType)), QRegularExpression::MultilineOption);
+        const QRegularExpression uncaught(
+            QStringLiteral(
+                "^\\S+Z\\tundefined\\tERROR\\tUncaught Exception \\t\\{\"errorType\":\"%1\",\"errorMessage\":")
+                .arg(QRegularExpression::escape(errorType)),
+            QRegularExpression::MultilineOption);
         QVERIFY2(uncaught.match(QString::fromUtf8(r.output())).hasMatch(), r.output().constData());
     }
     void largeEventsAndResponsesCrossTheReadBuffer()

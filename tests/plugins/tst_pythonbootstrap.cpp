@@ -71,8 +71,7 @@ private Q_SLOTS:
         // The phase marker came before user code was imported.
         QVERIFY(r.server().runtimeStartedAt().has_value());
 
-        auto out = r.invoke(R"({"name": "first"})", "req-1",
-                            R"({"custom": {"k": "v"}, "env": {}, "client": {}})",
+        auto out = r.invoke(R"({"name": "first"})", "req-1", R"({"custom": {"k": "v"}, "env": {}, "client": {}})",
                             R"({"cognitoIdentityId": "id-1", "cognitoIdentityPoolId": "pool"})");
         QCOMPARE(out.signal, Signal::Response);
         QJsonObject o = BootstrapRunner::json(out.body);
@@ -101,8 +100,8 @@ private Q_SLOTS:
         // Everything printed during an invocation is in the pipe before its response.
         const QByteArray log = r.output();
         QVERIFY2(log.contains("module loaded\n"), log.constData());
-        static const QRegularExpression infoLine(QStringLiteral(
-            "^\\[INFO\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\treq-2\\tevent second$"),
+        static const QRegularExpression infoLine(
+            QStringLiteral("^\\[INFO\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\treq-2\\tevent second$"),
             QRegularExpression::MultilineOption);
         QVERIFY2(infoLine.match(QString::fromUtf8(log)).hasMatch(), log.constData());
         QVERIFY(log.contains("two\nlines\n"));
@@ -119,7 +118,8 @@ private Q_SLOTS:
         QCOMPARE(r.start(QStringLiteral("app.handler")).signal, Signal::Ready);
         const auto out = r.invoke(R"({"name": "tcp"})", "req-tcp");
         QCOMPARE(out.signal, Signal::Response);
-        QCOMPARE(BootstrapRunner::json(out.body).value(QLatin1String("requestId")).toString(), QStringLiteral("req-tcp"));
+        QCOMPARE(BootstrapRunner::json(out.body).value(QLatin1String("requestId")).toString(),
+                 QStringLiteral("req-tcp"));
     }
 
     void handlerErrorIsReportedAndTheEnvironmentLivesOn()
@@ -140,14 +140,16 @@ private Q_SLOTS:
         const QJsonArray trace = e.value(QLatin1String("stackTrace")).toArray();
         QCOMPARE(trace.size(), 1); // the bootstrap's own frames are not the user's
         QCOMPARE(trace.at(0).toString(),
-                 QStringLiteral("  File \"%1/app.py\", line 16, in handler\n    raise ValueError(\"boom \" + event[\"fail\"])\n")
+                 QStringLiteral(
+                     "  File \"%1/app.py\", line 16, in handler\n    raise ValueError(\"boom \" + event[\"fail\"])\n")
                      .arg(r.taskRoot()));
 
         const QByteArray log = r.output();
         QVERIFY(log.contains("LAMBDA_WARNING: Unhandled exception."));
         // One log event: lines joined by \r, indentation as no-break spaces.
         QByteArray logged("[ERROR] ValueError: boom now\rTraceback (most recent call last):\r"
-                          "\xc2\xa0\xc2\xa0" "File \"");
+                          "\xc2\xa0\xc2\xa0"
+                          "File \"");
         logged += r.taskRoot().toUtf8();
         logged += "/app.py\", line 16, in handler\r";
         QVERIFY2(log.contains(logged), log.constData());
@@ -163,11 +165,14 @@ private Q_SLOTS:
         QCOMPARE(out.signal, Signal::Error);
         m = BootstrapRunner::json(out.body);
         QCOMPARE(m.value(QLatin1String("errorType")).toString(), QStringLiteral("Runtime.UnmarshalError"));
-        QVERIFY(m.value(QLatin1String("errorMessage")).toString().startsWith(QStringLiteral("Unable to unmarshal input: ")));
+        QVERIFY(m.value(QLatin1String("errorMessage"))
+                    .toString()
+                    .startsWith(QStringLiteral("Unable to unmarshal input: ")));
 
         out = r.invoke(R"({"name": "after"})", "req-ok");
         QCOMPARE(out.signal, Signal::Response);
-        QCOMPARE(BootstrapRunner::json(out.body).value(QLatin1String("count")).toInt(), 3); // the unmarshal error never reached the handler
+        QCOMPARE(BootstrapRunner::json(out.body).value(QLatin1String("count")).toInt(),
+                 3); // the unmarshal error never reached the handler
     }
 
     void initErrors_data()
@@ -176,11 +181,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("errorType");
         QTest::addColumn<QString>("message"); // a prefix
         QTest::newRow("malformed") << QStringLiteral("app") << QStringLiteral("Runtime.MalformedHandlerName")
-                                   << QStringLiteral("Bad handler 'app': not enough values to unpack (expected 2, got 1)");
+                                   << QStringLiteral(
+                                          "Bad handler 'app': not enough values to unpack (expected 2, got 1)");
         QTest::newRow("no module") << QStringLiteral("nosuch.handler") << QStringLiteral("Runtime.ImportModuleError")
                                    << QStringLiteral("Unable to import module 'nosuch': No module named 'nosuch'");
-        QTest::newRow("missing import") << QStringLiteral("needsdep.handler") << QStringLiteral("Runtime.ImportModuleError")
-                                        << QStringLiteral("Unable to import module 'needsdep': No module named 'requests_fnstudio'");
+        QTest::newRow("missing import")
+            << QStringLiteral("needsdep.handler") << QStringLiteral("Runtime.ImportModuleError")
+            << QStringLiteral("Unable to import module 'needsdep': No module named 'requests_fnstudio'");
         QTest::newRow("syntax") << QStringLiteral("broken.handler") << QStringLiteral("Runtime.UserCodeSyntaxError")
                                 << QStringLiteral("Syntax error in module 'broken': ");
         QTest::newRow("no handler") << QStringLiteral("app.nope") << QStringLiteral("Runtime.HandlerNotFound")
@@ -232,7 +239,8 @@ private Q_SLOTS:
             BootstrapRunner r(QStringLiteral("python3.13"));
             if (!r.unavailable().isEmpty())
                 QSKIP(qPrintable(r.unavailable()));
-            r.writeTaskFile(QStringLiteral("src/app.py"), "def handler(event, context):\n    return {'where': __name__}\n");
+            r.writeTaskFile(QStringLiteral("src/app.py"),
+                            "def handler(event, context):\n    return {'where': __name__}\n");
             QCOMPARE(r.start(handler).signal, Signal::Ready);
             const auto out = r.invoke("{}", "req-1");
             QCOMPARE(out.signal, Signal::Response);
@@ -299,8 +307,9 @@ private Q_SLOTS:
         BootstrapRunner r(QStringLiteral("python3.12"));
         if (!r.unavailable().isEmpty())
             QSKIP(qPrintable(r.unavailable()));
-        r.writeTaskFile(QStringLiteral("app.py"),
-                        "def handler(event, context):\n    return 'h\\u00e9llo'.encode('utf-8') if event else 'h\\u00e9llo'\n");
+        r.writeTaskFile(
+            QStringLiteral("app.py"),
+            "def handler(event, context):\n    return 'h\\u00e9llo'.encode('utf-8') if event else 'h\\u00e9llo'\n");
         QCOMPARE(r.start(QStringLiteral("app.handler")).signal, Signal::Ready);
         auto out = r.invoke("1", "req-1");
         QCOMPARE(out.signal, Signal::Response);

@@ -58,8 +58,7 @@ ProjectBuilder ProjectBuilder::fromExample(const QString &name)
     if (!QFileInfo::exists(example.filePath(QStringLiteral("template.yaml"))))
         qFatal("ProjectBuilder: no example project at %s", qPrintable(example.path()));
     ProjectBuilder project;
-    QDirIterator it(example.path(), QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
+    QDirIterator it(example.path(), QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString relative = example.relativeFilePath(it.next());
         if (relative.startsWith(QLatin1String(".fnstudio/")))

@@ -42,8 +42,7 @@ private Q_SLOTS:
         QCOMPARE(echo.runtime, QStringLiteral("python3.12"));
         QCOMPARE(echo.handler, QStringLiteral("app.handler"));
         QCOMPARE(echo.timeoutSec, 5);
-        QCOMPARE(echo.environment,
-                 (QList<QPair<QString, QString>>{{QStringLiteral("COLOR"), QStringLiteral("blue")}}));
+        QCOMPARE(echo.environment, (QList<QPair<QString, QString>>{{QStringLiteral("COLOR"), QStringLiteral("blue")}}));
         QCOMPARE(QFileInfo(echo.codeDir).canonicalFilePath(),
                  QFileInfo(project.filePath(QStringLiteral("src"))).canonicalFilePath());
         QVERIFY(QFileInfo::exists(project.filePath(QStringLiteral("src/app.py"))));
@@ -69,8 +68,7 @@ private Q_SLOTS:
     void exampleIsACopyWithoutStudioState()
     {
         const ProjectBuilder hello = ProjectBuilder::fromExample(QStringLiteral("hello"));
-        const QDir source(qEnvironmentVariable("FN_SOURCE_DIR") +
-                          QStringLiteral("/resources/examples/hello"));
+        const QDir source(qEnvironmentVariable("FN_SOURCE_DIR") + QStringLiteral("/resources/examples/hello"));
         QCOMPARE(readFile(hello.templatePath()), readFile(source.filePath(QStringLiteral("template.yaml"))));
         QCOMPARE(readFile(hello.filePath(QStringLiteral("python/app.py"))),
                  readFile(source.filePath(QStringLiteral("python/app.py"))));

@@ -41,9 +41,12 @@ QVariant BucketModel::data(const QModelIndex &index, int role) const
         return {};
     const BucketRow &b = m_rows.at(index.row());
     switch (role) {
-    case NameRole: return b.name;
-    case FolderRole: return b.folder;
-    case MappedRole: return b.mapped;
+    case NameRole:
+        return b.name;
+    case FolderRole:
+        return b.folder;
+    case MappedRole:
+        return b.mapped;
     case Qt::TextAlignmentRole:
         return index.column() == ObjectsColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ToolTipRole:
@@ -55,16 +58,20 @@ QVariant BucketModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::DisplayRole:
         switch (Column(index.column())) {
-        case NameColumn: return b.name;
+        case NameColumn:
+            return b.name;
         case FolderColumn: {
             const QString folder = QDir::toNativeSeparators(b.folder);
             if (!b.exists)
                 return tr("%1 (missing)").arg(folder);
             return b.mapped ? tr("%1 (mapped)").arg(folder) : folder;
         }
-        case ObjectsColumn: return b.exists ? QLocale().toString(b.objectCount) : QString();
-        case FunctionsColumn: return b.functions.join(QStringLiteral(", "));
-        case ColumnCount: break;
+        case ObjectsColumn:
+            return b.exists ? QLocale().toString(b.objectCount) : QString();
+        case FunctionsColumn:
+            return b.functions.join(QStringLiteral(", "));
+        case ColumnCount:
+            break;
         }
         return {};
     default:
@@ -77,11 +84,16 @@ QVariant BucketModel::headerData(int section, Qt::Orientation orientation, int r
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case NameColumn: return tr("Bucket");
-    case FolderColumn: return tr("Folder");
-    case ObjectsColumn: return tr("Objects");
-    case FunctionsColumn: return tr("Events invoke");
-    case ColumnCount: break;
+    case NameColumn:
+        return tr("Bucket");
+    case FolderColumn:
+        return tr("Folder");
+    case ObjectsColumn:
+        return tr("Objects");
+    case FunctionsColumn:
+        return tr("Events invoke");
+    case ColumnCount:
+        break;
     }
     return {};
 }

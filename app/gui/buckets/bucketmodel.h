@@ -11,9 +11,9 @@ namespace fn {
 struct BucketRow
 {
     QString name;
-    QString folder;        // absolute
-    bool mapped = false;   // settings.json names the folder; else .fnstudio/buckets/<name>
-    bool exists = false;   // the folder is there
+    QString folder;      // absolute
+    bool mapped = false; // settings.json names the folder; else .fnstudio/buckets/<name>
+    bool exists = false; // the folder is there
     int objectCount = 0;
     QStringList functions; // "Function (ObjectCreated:*)" for each S3 event on the bucket
 };

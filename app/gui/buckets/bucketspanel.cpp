@@ -1,15 +1,15 @@
 #include "buckets/bucketspanel.h"
 
-#include "common/tableview.h"
 #include "buckets/bucketmodel.h"
+#include "common/tableview.h"
 #include "session/studiosession.h"
 #include "workspace/workspace.h"
 
 #include "project/project.h"
 #include "project/projectsettings.h"
 #include "project/projectsettingswriter.h"
-#include "triggers/s3bucketwatcher.h"
 #include "store/s3objectstore.h"
+#include "triggers/s3bucketwatcher.h"
 #include "workspace/triggerhost.h"
 
 #include <QDesktopServices>
@@ -45,7 +45,8 @@ BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
         m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_open->setToolTip(tr("Show the bucket's folder in the file manager"));
     m_map->setToolTip(tr("Keep this bucket in a folder of your choice (saved in .fnstudio/settings.json)"));
-    m_unmap->setToolTip(tr("Keep this bucket under the project again (.fnstudio/buckets/<name>); the mapped folder is left as it is"));
+    m_unmap->setToolTip(
+        tr("Keep this bucket under the project again (.fnstudio/buckets/<name>); the mapped folder is left as it is"));
     for (QLabel *label : {m_status, m_endpoint, m_activity}) {
         label->setForegroundRole(QPalette::PlaceholderText);
         label->setWordWrap(true);
@@ -131,7 +132,8 @@ void BucketsPanel::refresh()
         rows << row;
     }
     m_model->resetData(rows);
-    m_status->setText(rows.isEmpty() ? tr("No buckets: add an AWS::S3::Bucket or an S3 event to the template.") : QString());
+    m_status->setText(rows.isEmpty() ? tr("No buckets: add an AWS::S3::Bucket or an S3 event to the template.")
+                                     : QString());
     const QString url = m_host->s3EndpointUrl();
     m_endpoint->setText(url.isEmpty() ? tr("S3 endpoint: not serving (Run → Serve starts it)")
                                       : tr("S3 endpoint: %1 (functions get it as AWS_ENDPOINT_URL_S3)").arg(url));
@@ -170,7 +172,8 @@ void BucketsPanel::openSelected()
     if (folder.isEmpty())
         return;
     if (!QFileInfo(folder).isDir() && !QDir().mkpath(folder)) {
-        m_session.showMessage(StudioSession::Severity::Error, tr("Cannot create the bucket folder %1.").arg(QDir::toNativeSeparators(folder)));
+        m_session.showMessage(StudioSession::Severity::Error,
+                              tr("Cannot create the bucket folder %1.").arg(QDir::toNativeSeparators(folder)));
         return;
     }
     if (!m_openFolder(folder))
@@ -190,7 +193,8 @@ void BucketsPanel::mapSelected()
     const QDir project(m_host->projectDir());
     const QString absolute = QFileInfo(chosen).absoluteFilePath();
     const QString relative = project.relativeFilePath(absolute);
-    const QString stored = relative.startsWith(QStringLiteral("..")) || QDir::isAbsolutePath(relative) ? absolute : relative;
+    const QString stored =
+        relative.startsWith(QStringLiteral("..")) || QDir::isAbsolutePath(relative) ? absolute : relative;
     if (writeMapping(bucket, stored))
         m_session.showMessage(StudioSession::Severity::Info,
                               tr("Bucket %1 is now kept in %2.").arg(bucket, QDir::toNativeSeparators(absolute)));
@@ -202,9 +206,11 @@ void BucketsPanel::unmapSelected()
     if (!m_host || bucket.isEmpty() || !m_view->currentIndex().data(BucketModel::MappedRole).toBool())
         return;
     if (writeMapping(bucket, QString()))
-        m_session.showMessage(StudioSession::Severity::Info,
-                              tr("Bucket %1 is kept under the project again (%2); the folder it was mapped to was left as it is.")
-                                  .arg(bucket, QDir::toNativeSeparators(S3ObjectStore::bucketsDir(m_host->projectDir()) + u'/' + bucket)));
+        m_session.showMessage(
+            StudioSession::Severity::Info,
+            tr("Bucket %1 is kept under the project again (%2); the folder it was mapped to was left as it is.")
+                .arg(bucket,
+                     QDir::toNativeSeparators(S3ObjectStore::bucketsDir(m_host->projectDir()) + u'/' + bucket)));
 }
 
 bool BucketsPanel::writeMapping(const QString &bucket, const QString &folder)

@@ -48,9 +48,9 @@ void MessageBar::showMessage(Level level, const QString &text)
     QPalette pal = palette();
     const QColor base = pal.color(QPalette::Window);
     // Blend by hand: an alpha background on a widget that fills itself would show garbage.
-    const QColor mixed = QColor::fromRgbF(base.redF() * 0.82f + tint.redF() * 0.18f,
-                                          base.greenF() * 0.82f + tint.greenF() * 0.18f,
-                                          base.blueF() * 0.82f + tint.blueF() * 0.18f);
+    const QColor mixed =
+        QColor::fromRgbF(base.redF() * 0.82f + tint.redF() * 0.18f, base.greenF() * 0.82f + tint.greenF() * 0.18f,
+                         base.blueF() * 0.82f + tint.blueF() * 0.18f);
     pal.setColor(QPalette::Window, mixed);
     setPalette(pal);
     const QString more = m_pending.size() > 1 ? tr("  (%1 messages; latest shown)").arg(m_pending.size()) : QString();

@@ -9,8 +9,7 @@
 
 namespace fn {
 
-template<typename T>
-struct SettingKey
+template <typename T> struct SettingKey
 {
     const char *name;
     T defaultValue;
@@ -34,15 +33,13 @@ inline const SettingKey<int> serveInvokePort{"serve/invokePort", 3001};
 inline const SettingKey<int> serveApiPort{"serve/apiPort", 3000};
 inline const SettingKey<int> serveS3Port{"serve/s3Port", 3002};
 
-template<typename T>
-T get(const SettingKey<T> &key)
+template <typename T> T get(const SettingKey<T> &key)
 {
     const QVariant v = QSettings().value(QLatin1StringView(key.name));
     return v.isValid() ? v.value<T>() : key.defaultValue;
 }
 
-template<typename T>
-void set(const SettingKey<T> &key, const T &value)
+template <typename T> void set(const SettingKey<T> &key, const T &value)
 {
     // Writing syncs the file to disk when this QSettings goes (~10 ms each on a busy disk, on the GUI
     // thread): an unchanged value, such as the same function invoked again, is not written at all.

@@ -16,10 +16,10 @@
 #undef slots
 
 #include <QEvent>
-#include <QHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QFontDatabase>
+#include <QHash>
 #include <QLabel>
 #include <QSaveFile>
 #include <QShortcut>
@@ -126,13 +126,24 @@ void CodeEditor::setLanguage(Language language)
     m_language = language;
     QsciLexer *lexer = nullptr;
     switch (language) {
-    case Language::Python: lexer = new QsciLexerPython(m_sci); break;
+    case Language::Python:
+        lexer = new QsciLexerPython(m_sci);
+        break;
     case Language::JavaScript:
-    case Language::TypeScript: lexer = new QsciLexerJavaScript(m_sci); break;
-    case Language::Json: lexer = new QsciLexerJSON(m_sci); break;
-    case Language::Yaml: lexer = new QsciLexerYAML(m_sci); break;
-    case Language::Bash: lexer = new QsciLexerBash(m_sci); break;
-    case Language::Plain: break;
+    case Language::TypeScript:
+        lexer = new QsciLexerJavaScript(m_sci);
+        break;
+    case Language::Json:
+        lexer = new QsciLexerJSON(m_sci);
+        break;
+    case Language::Yaml:
+        lexer = new QsciLexerYAML(m_sci);
+        break;
+    case Language::Bash:
+        lexer = new QsciLexerBash(m_sci);
+        break;
+    case Language::Plain:
+        break;
     }
     QsciLexer *old = m_sci->lexer();
     m_sci->setLexer(lexer);
@@ -254,11 +265,26 @@ bool CodeEditor::saveAs(const QString &path, QString *error)
     return false;
 }
 
-QString CodeEditor::text() const { return m_sci->text(); }
-void CodeEditor::setText(const QString &text) { m_sci->setText(text); }
-bool CodeEditor::isModified() const { return m_sci->isModified(); }
-void CodeEditor::setModified(bool modified) { m_sci->setModified(modified); }
-void CodeEditor::setReadOnly(bool readOnly) { m_sci->setReadOnly(readOnly); }
+QString CodeEditor::text() const
+{
+    return m_sci->text();
+}
+void CodeEditor::setText(const QString &text)
+{
+    m_sci->setText(text);
+}
+bool CodeEditor::isModified() const
+{
+    return m_sci->isModified();
+}
+void CodeEditor::setModified(bool modified)
+{
+    m_sci->setModified(modified);
+}
+void CodeEditor::setReadOnly(bool readOnly)
+{
+    m_sci->setReadOnly(readOnly);
+}
 
 void CodeEditor::setCursorPosition(int line, int column)
 {
@@ -276,7 +302,8 @@ void CodeEditor::setValidateJson(bool validate)
         m_validation.clear();
         m_status->hide();
         m_sci->markerDeleteAll(errorMarker);
-        m_sci->clearIndicatorRange(0, 0, qMax(0, m_sci->lines() - 1), m_sci->lineLength(m_sci->lines() - 1), errorIndicator);
+        m_sci->clearIndicatorRange(0, 0, qMax(0, m_sci->lines() - 1), m_sci->lineLength(m_sci->lines() - 1),
+                                   errorIndicator);
     }
 }
 

@@ -21,7 +21,8 @@ EditorArea::EditorArea(QWidget *parent)
     m_confirmReload = [this](const QString &path, const QString &why) {
         const QString name = QFileInfo(path).fileName();
         QMessageBox box(QMessageBox::Question, tr("%1 changed on disk").arg(name),
-                        tr("%1 has been rewritten (%2), and its tab has unsaved edits.").arg(name, why), QMessageBox::NoButton, this);
+                        tr("%1 has been rewritten (%2), and its tab has unsaved edits.").arg(name, why),
+                        QMessageBox::NoButton, this);
         box.setInformativeText(tr("Reload it and lose your edits, or keep editing? If you keep your edits, saving them "
                                   "replaces the new file on disk."));
         QPushButton *reload = box.addButton(tr("Reload from Disk"), QMessageBox::DestructiveRole);
@@ -169,8 +170,8 @@ bool EditorArea::closeEditor(int index)
     if (!e)
         return false;
     if (e->isModified()) {
-        const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
-            tr("Save the changes to %1?").arg(QFileInfo(e->filePath()).fileName()),
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved changes"), tr("Save the changes to %1?").arg(QFileInfo(e->filePath()).fileName()),
             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
         if (answer == QMessageBox::Cancel)
             return false;
@@ -199,9 +200,9 @@ bool EditorArea::maybeSaveAll()
 {
     if (!hasUnsavedChanges())
         return true;
-    const auto answer = QMessageBox::question(this, tr("Unsaved changes"), tr("Save the changed files before closing?"),
-                                              QMessageBox::SaveAll | QMessageBox::Discard | QMessageBox::Cancel,
-                                              QMessageBox::SaveAll);
+    const auto answer =
+        QMessageBox::question(this, tr("Unsaved changes"), tr("Save the changed files before closing?"),
+                              QMessageBox::SaveAll | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::SaveAll);
     if (answer == QMessageBox::Cancel)
         return false;
     return answer == QMessageBox::Discard || saveAll();

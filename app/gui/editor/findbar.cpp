@@ -69,12 +69,30 @@ FindBar::FindBar(QWidget *parent)
     hide();
 }
 
-QString FindBar::findText() const { return m_find->text(); }
-QString FindBar::replaceText() const { return m_replace->text(); }
-bool FindBar::caseSensitive() const { return m_case->isChecked(); }
-bool FindBar::regularExpression() const { return m_regex->isChecked(); }
-void FindBar::setFindText(const QString &text) { m_find->setText(text); }
-void FindBar::setStatus(const QString &text) { m_status->setText(text); }
+QString FindBar::findText() const
+{
+    return m_find->text();
+}
+QString FindBar::replaceText() const
+{
+    return m_replace->text();
+}
+bool FindBar::caseSensitive() const
+{
+    return m_case->isChecked();
+}
+bool FindBar::regularExpression() const
+{
+    return m_regex->isChecked();
+}
+void FindBar::setFindText(const QString &text)
+{
+    m_find->setText(text);
+}
+void FindBar::setStatus(const QString &text)
+{
+    m_status->setText(text);
+}
 
 void FindBar::activate(bool withReplace)
 {

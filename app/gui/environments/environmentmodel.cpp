@@ -40,9 +40,12 @@ QVariant EnvironmentModel::data(const QModelIndex &index, int role) const
     const EnvironmentState &e = m_states.at(index.row());
     const bool stopped = e.phase == EnvironmentPhase::Stopped;
     switch (role) {
-    case EnvironmentIdRole: return e.environmentId;
-    case PhaseRole: return int(e.phase);
-    case StoppedRole: return stopped;
+    case EnvironmentIdRole:
+        return e.environmentId;
+    case PhaseRole:
+        return int(e.phase);
+    case StoppedRole:
+        return stopped;
     case Qt::ToolTipRole:
         if (index.column() == IdColumn)
             return e.logStreamName.isEmpty() ? e.environmentId : e.logStreamName;
@@ -61,16 +64,20 @@ QVariant EnvironmentModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::DisplayRole:
         switch (Column(index.column())) {
-        case IdColumn: return e.environmentId.left(12);
-        case FunctionColumn: return e.functionName;
+        case IdColumn:
+            return e.environmentId.left(12);
+        case FunctionColumn:
+            return e.functionName;
         case StateColumn:
             return stopped && !e.stopReason.isEmpty()
-                ? QString(phaseName(e.phase) + QStringLiteral(" (") + e.stopReason + u')')
-                : phaseName(e.phase);
-        case IsolationColumn: return e.isolation;
+                       ? QString(phaseName(e.phase) + QStringLiteral(" (") + e.stopReason + u')')
+                       : phaseName(e.phase);
+        case IsolationColumn:
+            return e.isolation;
         case AgeColumn:
             return ageText((stopped ? e.changedAtMs : m_now()) - e.createdAtMs);
-        case InvocationsColumn: return e.invocations;
+        case InvocationsColumn:
+            return e.invocations;
         case MemoryColumn:
             if (stopped)
                 return QString();
@@ -79,7 +86,8 @@ QVariant EnvironmentModel::data(const QModelIndex &index, int role) const
             return QStringLiteral("%1 / %2 MB")
                 .arg(QLocale().toString(e.memoryBytes / (1024.0 * 1024.0), 'f', 1))
                 .arg(e.memoryLimitMb);
-        case ColumnCount: break;
+        case ColumnCount:
+            break;
         }
         return {};
     default:
@@ -92,14 +100,22 @@ QVariant EnvironmentModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case IdColumn: return tr("Environment");
-    case FunctionColumn: return tr("Function");
-    case StateColumn: return tr("State");
-    case IsolationColumn: return tr("Isolation");
-    case AgeColumn: return tr("Age");
-    case InvocationsColumn: return tr("Invocations");
-    case MemoryColumn: return tr("Memory now");
-    case ColumnCount: break;
+    case IdColumn:
+        return tr("Environment");
+    case FunctionColumn:
+        return tr("Function");
+    case StateColumn:
+        return tr("State");
+    case IsolationColumn:
+        return tr("Isolation");
+    case AgeColumn:
+        return tr("Age");
+    case InvocationsColumn:
+        return tr("Invocations");
+    case MemoryColumn:
+        return tr("Memory now");
+    case ColumnCount:
+        break;
     }
     return {};
 }

@@ -16,8 +16,16 @@ class EnvironmentModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { IdColumn, FunctionColumn, StateColumn, IsolationColumn, AgeColumn,
-                  InvocationsColumn, MemoryColumn, ColumnCount };
+    enum Column {
+        IdColumn,
+        FunctionColumn,
+        StateColumn,
+        IsolationColumn,
+        AgeColumn,
+        InvocationsColumn,
+        MemoryColumn,
+        ColumnCount
+    };
     enum Role { EnvironmentIdRole = Qt::UserRole + 1, PhaseRole, StoppedRole };
 
     explicit EnvironmentModel(QObject *parent = nullptr);

@@ -20,12 +20,18 @@ QVariant EventCatalogueModel::data(const QModelIndex &index, int role) const
         return {};
     const EventTemplate &e = m_events.at(index.row());
     switch (role) {
-    case Qt::DisplayRole: return QStringLiteral("%1 / %2").arg(e.service, e.name);
-    case Qt::ToolTipRole: return e.description;
-    case ServiceRole: return e.service;
-    case NameRole: return e.name;
-    case SearchRole: return QStringList{e.service, e.name, e.description}.join(u' ');
-    default: return {};
+    case Qt::DisplayRole:
+        return QStringLiteral("%1 / %2").arg(e.service, e.name);
+    case Qt::ToolTipRole:
+        return e.description;
+    case ServiceRole:
+        return e.service;
+    case NameRole:
+        return e.name;
+    case SearchRole:
+        return QStringList{e.service, e.name, e.description}.join(u' ');
+    default:
+        return {};
     }
 }
 

@@ -24,8 +24,8 @@
 
 namespace fn {
 
-NewEventDialog::NewEventDialog(const EventCatalogue &catalogue, const QString &projectFolder, const QStringList &functions,
-                               QWidget *parent)
+NewEventDialog::NewEventDialog(const EventCatalogue &catalogue, const QString &projectFolder,
+                               const QStringList &functions, QWidget *parent)
     : QDialog(parent)
     , m_catalogue(catalogue)
     , m_projectFolder(projectFolder)
@@ -104,12 +104,14 @@ NewEventDialog::NewEventDialog(const EventCatalogue &catalogue, const QString &p
     layout->addWidget(buttons);
 
     m_confirmOverwrite = [this](const QString &path) {
-        return QMessageBox::question(this, tr("Replace event?"), tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(path)),
-                                     QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
+        return QMessageBox::question(this, tr("Replace event?"),
+                                     tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(path)),
+                                     QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
+               == QMessageBox::Yes;
     };
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_filter->setFilterRegularExpression(QRegularExpression(EventCatalogueModel::searchPattern(text),
-                                                                QRegularExpression::CaseInsensitiveOption));
+        m_filter->setFilterRegularExpression(
+            QRegularExpression(EventCatalogueModel::searchPattern(text), QRegularExpression::CaseInsensitiveOption));
         if (!m_list->currentIndex().isValid() && m_filter->rowCount() > 0)
             m_list->setCurrentIndex(m_filter->index(0, 0));
     });
@@ -139,7 +141,8 @@ bool NewEventDialog::selectEvent(const QString &service, const QString &event)
 {
     for (int row = 0; row < m_filter->rowCount(); ++row) {
         const QModelIndex i = m_filter->index(row, 0);
-        if (i.data(EventCatalogueModel::ServiceRole).toString() == service && i.data(EventCatalogueModel::NameRole).toString() == event) {
+        if (i.data(EventCatalogueModel::ServiceRole).toString() == service
+            && i.data(EventCatalogueModel::NameRole).toString() == event) {
             m_list->setCurrentIndex(i);
             return true;
         }

@@ -32,10 +32,14 @@ QVariant InvocationModel::data(const QModelIndex &index, int role) const
         return {};
     const InvocationRecord &r = m_records.at(index.row());
     switch (role) {
-    case RequestIdRole: return r.requestId;
-    case ColdStartRole: return r.coldStart;
-    case FailedRole: return r.failed();
-    case Qt::ToolTipRole: return r.reportLine.isEmpty() ? QVariant() : QVariant(r.reportLine);
+    case RequestIdRole:
+        return r.requestId;
+    case ColdStartRole:
+        return r.coldStart;
+    case FailedRole:
+        return r.failed();
+    case Qt::ToolTipRole:
+        return r.reportLine.isEmpty() ? QVariant() : QVariant(r.reportLine);
     case Qt::TextAlignmentRole:
         if (index.column() >= InitColumn && index.column() <= MemoryColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -46,30 +50,41 @@ QVariant InvocationModel::data(const QModelIndex &index, int role) const
         return {};
     case SortRole:
         switch (index.column()) {
-        case InitColumn: return r.initDurationMs;
-        case DurationColumn: return r.durationMs;
-        case BilledColumn: return r.billedDurationMs;
-        case MemoryColumn: return r.maxMemoryUsedMb;
-        default: break;
+        case InitColumn:
+            return r.initDurationMs;
+        case DurationColumn:
+            return r.durationMs;
+        case BilledColumn:
+            return r.billedDurationMs;
+        case MemoryColumn:
+            return r.maxMemoryUsedMb;
+        default:
+            break;
         }
         return data(index, Qt::DisplayRole);
     case Qt::DisplayRole:
         switch (Column(index.column())) {
-        case FunctionColumn: return r.functionName;
-        case RequestIdColumn: return r.requestId;
+        case FunctionColumn:
+            return r.functionName;
+        case RequestIdColumn:
+            return r.requestId;
         case StartColumn:
             if (r.outcome == InvocationOutcome::Throttled || r.outcome == InvocationOutcome::Rejected)
                 return QStringLiteral("—");
             return r.coldStart ? QStringLiteral("cold") : QStringLiteral("warm");
-        case InitColumn: return r.coldStart ? ms(r.initDurationMs) : QString();
-        case DurationColumn: return ms(r.durationMs);
-        case BilledColumn: return QString(QLocale().toString(r.billedDurationMs) + QStringLiteral(" ms"));
+        case InitColumn:
+            return r.coldStart ? ms(r.initDurationMs) : QString();
+        case DurationColumn:
+            return ms(r.durationMs);
+        case BilledColumn:
+            return QString(QLocale().toString(r.billedDurationMs) + QStringLiteral(" ms"));
         case MemoryColumn:
             return QStringLiteral("%1 / %2 MB").arg(r.maxMemoryUsedMb).arg(r.memorySizeMb);
         case OutcomeColumn:
             return r.errorType.isEmpty() ? outcomeName(r.outcome)
                                          : QString(outcomeName(r.outcome) + QStringLiteral(" (") + r.errorType + u')');
-        case ColumnCount: break;
+        case ColumnCount:
+            break;
         }
         return {};
     default:
@@ -82,15 +97,24 @@ QVariant InvocationModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case FunctionColumn: return tr("Function");
-    case RequestIdColumn: return tr("Request ID");
-    case StartColumn: return tr("Start");
-    case InitColumn: return tr("Init");
-    case DurationColumn: return tr("Duration");
-    case BilledColumn: return tr("Billed");
-    case MemoryColumn: return tr("Memory used / size");
-    case OutcomeColumn: return tr("Outcome");
-    case ColumnCount: break;
+    case FunctionColumn:
+        return tr("Function");
+    case RequestIdColumn:
+        return tr("Request ID");
+    case StartColumn:
+        return tr("Start");
+    case InitColumn:
+        return tr("Init");
+    case DurationColumn:
+        return tr("Duration");
+    case BilledColumn:
+        return tr("Billed");
+    case MemoryColumn:
+        return tr("Memory used / size");
+    case OutcomeColumn:
+        return tr("Outcome");
+    case ColumnCount:
+        break;
     }
     return {};
 }

@@ -13,8 +13,17 @@ class InvocationModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { FunctionColumn, RequestIdColumn, StartColumn, InitColumn, DurationColumn,
-                  BilledColumn, MemoryColumn, OutcomeColumn, ColumnCount };
+    enum Column {
+        FunctionColumn,
+        RequestIdColumn,
+        StartColumn,
+        InitColumn,
+        DurationColumn,
+        BilledColumn,
+        MemoryColumn,
+        OutcomeColumn,
+        ColumnCount
+    };
     enum Role { RequestIdRole = Qt::UserRole + 1, ColdStartRole, FailedRole, SortRole };
 
     explicit InvocationModel(QObject *parent = nullptr);

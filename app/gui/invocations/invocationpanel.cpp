@@ -30,10 +30,11 @@ InvocationPanel::InvocationPanel(StudioSession &session, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);
 
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, &session, [&session](const QModelIndex &current) {
-        if (current.isValid())
-            session.selectInvocation(current.data(InvocationModel::RequestIdRole).toString());
-    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, &session,
+            [&session](const QModelIndex &current) {
+                if (current.isValid())
+                    session.selectInvocation(current.data(InvocationModel::RequestIdRole).toString());
+            });
     connect(&session, &StudioSession::invocationSelected, this, [this, &model](const QString &requestId) {
         const int row = model.rowOf(requestId);
         if (row >= 0 && m_view->currentIndex().row() != row) {

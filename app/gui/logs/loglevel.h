@@ -9,7 +9,10 @@ namespace fn {
 enum class LogLevel : quint8 { Output, Debug, Info, Warning, Error, Platform };
 enum class LogKind : quint8 { Text, InitStart, Start, End, Report, PlatformOther };
 
-constexpr quint32 levelBit(LogLevel level) { return 1u << quint32(level); }
+constexpr quint32 levelBit(LogLevel level)
+{
+    return 1u << quint32(level);
+}
 constexpr quint32 allLevels = 0x3f;
 
 struct LogClassification

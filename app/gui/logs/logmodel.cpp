@@ -107,8 +107,10 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         switch (Column(index.column())) {
         case TimeColumn:
             return QDateTime::fromMSecsSinceEpoch(e.timestampMs).toString(QStringLiteral("HH:mm:ss.zzz"));
-        case GroupColumn: return lineGroup(line);
-        case StreamColumn: return m_streams[e.stream].name;
+        case GroupColumn:
+            return lineGroup(line);
+        case StreamColumn:
+            return m_streams[e.stream].name;
         case MessageColumn: {
             // Views expand a tab to the next stop, far to the right; two spaces read as Lambda's
             // column separator does in a terminal. Lambda joins a traceback's lines with \r into one
@@ -118,7 +120,8 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             text.replace(u'\r', QStringLiteral(" ↵ "));
             return text;
         }
-        case ColumnCount: break;
+        case ColumnCount:
+            break;
         }
         return {};
     case Qt::ToolTipRole:
@@ -129,10 +132,14 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         return data(index, Qt::DisplayRole);
     case Qt::ForegroundRole:
         switch (LogLevel(e.level)) {
-        case LogLevel::Error: return QBrush(QColor(0xd0, 0x3b, 0x3b));
-        case LogLevel::Warning: return QBrush(QColor(0xc0, 0x7a, 0x00));
-        case LogLevel::Platform: return QBrush(QColor(0x3f, 0x7f, 0xbf));
-        default: return {};
+        case LogLevel::Error:
+            return QBrush(QColor(0xd0, 0x3b, 0x3b));
+        case LogLevel::Warning:
+            return QBrush(QColor(0xc0, 0x7a, 0x00));
+        case LogLevel::Platform:
+            return QBrush(QColor(0x3f, 0x7f, 0xbf));
+        default:
+            return {};
         }
     case Qt::FontRole:
         if (LogKind(e.kind) == LogKind::Report || LogKind(e.kind) == LogKind::Start
@@ -143,12 +150,18 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             return f;
         }
         return {};
-    case LevelRole: return int(e.level);
-    case KindRole: return int(e.kind);
-    case RequestIdRole: return m_requestIds.at(e.requestId);
-    case TimestampRole: return e.timestampMs;
-    case LineIndexRole: return line;
-    default: return {};
+    case LevelRole:
+        return int(e.level);
+    case KindRole:
+        return int(e.kind);
+    case RequestIdRole:
+        return m_requestIds.at(e.requestId);
+    case TimestampRole:
+        return e.timestampMs;
+    case LineIndexRole:
+        return line;
+    default:
+        return {};
     }
 }
 
@@ -157,11 +170,16 @@ QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case TimeColumn: return tr("Time");
-    case GroupColumn: return tr("Log group");
-    case StreamColumn: return tr("Log stream");
-    case MessageColumn: return tr("Message");
-    case ColumnCount: break;
+    case TimeColumn:
+        return tr("Time");
+    case GroupColumn:
+        return tr("Log group");
+    case StreamColumn:
+        return tr("Log stream");
+    case MessageColumn:
+        return tr("Message");
+    case ColumnCount:
+        break;
     }
     return {};
 }

@@ -16,16 +16,16 @@ namespace fn {
 
 struct LogFilter
 {
-    QString text;                 // case-insensitive substring
-    quint32 levels = allLevels;   // levelBit() mask
-    QString requestId;            // exact; empty = any
-    QString logGroup;             // exact; empty = any
-    QString logStream;            // exact; empty = any
+    QString text;               // case-insensitive substring
+    quint32 levels = allLevels; // levelBit() mask
+    QString requestId;          // exact; empty = any
+    QString logGroup;           // exact; empty = any
+    QString logStream;          // exact; empty = any
 
     bool acceptsAll() const
     {
-        return text.isEmpty() && (levels & allLevels) == allLevels && requestId.isEmpty()
-            && logGroup.isEmpty() && logStream.isEmpty();
+        return text.isEmpty() && (levels & allLevels) == allLevels && requestId.isEmpty() && logGroup.isEmpty()
+               && logStream.isEmpty();
     }
     bool operator==(const LogFilter &) const = default;
 };
@@ -72,13 +72,13 @@ private:
     struct Entry
     {
         qint64 timestampMs;
-        quint32 offset;       // within its chunk
+        quint32 offset; // within its chunk
         quint32 length : 24;
         quint32 level : 4;
         quint32 kind : 4;
-        quint32 requestId;    // index into m_requestIds; 0 = none
+        quint32 requestId; // index into m_requestIds; 0 = none
         quint16 chunk;
-        quint16 stream;       // index into m_streams
+        quint16 stream; // index into m_streams
     };
     static_assert(sizeof(Entry) == 24);
     struct Stream
@@ -101,15 +101,15 @@ private:
     QHash<QString, quint16> m_groupIndex;
     std::vector<Stream> m_streams;
     QHash<QString, quint16> m_streamIndex;
-    QStringList m_requestIds;          // [0] is the empty id
+    QStringList m_requestIds; // [0] is the empty id
     QHash<QString, quint32> m_requestIndex;
 
     LogFilter m_filter;
-    bool m_filtered = false;           // false: rows are lines one to one, m_visible unused
+    bool m_filtered = false; // false: rows are lines one to one, m_visible unused
     std::vector<quint32> m_visible;
-    int m_announcedRows = 0;           // rows views know of while unfiltered (lines stored before insert)
-    QByteArray m_needle;               // lower-case UTF-8 of m_filter.text
-    qint64 m_filterRequestId = -1;     // -1: any; interned index otherwise (0 never matches a set id)
+    int m_announcedRows = 0;       // rows views know of while unfiltered (lines stored before insert)
+    QByteArray m_needle;           // lower-case UTF-8 of m_filter.text
+    qint64 m_filterRequestId = -1; // -1: any; interned index otherwise (0 never matches a set id)
     int m_filterGroup = -1;
     int m_filterStream = -1;
     bool m_filterUnsatisfiable = false; // a name in the filter that no line carries (yet)

@@ -37,7 +37,8 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
     , m_selectedOnly(new QCheckBox(tr("This invocation"), this))
     , m_follow(new QCheckBox(tr("Follow"), this))
     , m_count(new QLabel(this))
-    , m_empty(new QLabel(tr("No log lines yet — invoke a function (Ctrl+Return) to see START, its output, END and REPORT."), this))
+    , m_empty(new QLabel(
+          tr("No log lines yet — invoke a function (Ctrl+Return) to see START, its output, END and REPORT."), this))
     , m_filterTimer(new QTimer(this))
     , m_copy(new QAction(tr("&Copy"), this))
     , m_export(new QAction(tr("&Export…"), this))
@@ -55,7 +56,8 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
     m_group->setMinimumContentsLength(10);
     m_level->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_level->setMinimumContentsLength(7);
-    m_selectedOnly->setToolTip(tr("Show only the lines of the invocation selected in the timeline or the invocations list"));
+    m_selectedOnly->setToolTip(
+        tr("Show only the lines of the invocation selected in the timeline or the invocations list"));
     m_follow->setChecked(settings::get(settings::followLogs));
     m_follow->setToolTip(tr("Keep the newest line in view"));
     m_count->setForegroundRole(QPalette::PlaceholderText);
@@ -104,7 +106,8 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
     const QFontMetrics fm(mono);
     header->resizeSection(LogModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + 16);
     header->resizeSection(LogModel::GroupColumn, fm.horizontalAdvance(QStringLiteral("/aws/lambda/HelloPython")) + 12);
-    header->resizeSection(LogModel::StreamColumn, fm.horizontalAdvance(QStringLiteral("2026/11/26/[$LATEST]0123456789")) + 12);
+    header->resizeSection(LogModel::StreamColumn,
+                          fm.horizontalAdvance(QStringLiteral("2026/11/26/[$LATEST]0123456789")) + 12);
 
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
@@ -139,11 +142,12 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
         if (on)
             m_view->scrollToBottom();
     });
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
-        const QString requestId = current.data(LogModel::RequestIdRole).toString();
-        if (!requestId.isEmpty() && !m_selectedOnly->isChecked())
-            m_session.selectInvocation(requestId);
-    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                const QString requestId = current.data(LogModel::RequestIdRole).toString();
+                if (!requestId.isEmpty() && !m_selectedOnly->isChecked())
+                    m_session.selectInvocation(requestId);
+            });
     updateCount();
 }
 
@@ -189,13 +193,15 @@ bool LogPanel::exportTo(const QString &path, QString *error)
 
 void LogPanel::exportWithDialog()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Log Lines"), QDir::home().filePath(QStringLiteral("fnstudio.log")),
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Log Lines"),
+                                                      QDir::home().filePath(QStringLiteral("fnstudio.log")),
                                                       tr("Log files (*.log);;Text files (*.txt);;All files (*)"));
     if (path.isEmpty())
         return;
     QString error;
     if (!exportTo(path, &error))
-        QMessageBox::warning(this, tr("Export Log Lines"), tr("%1 cannot be written: %2").arg(QDir::toNativeSeparators(path), error));
+        QMessageBox::warning(this, tr("Export Log Lines"),
+                             tr("%1 cannot be written: %2").arg(QDir::toNativeSeparators(path), error));
 }
 
 void LogPanel::applyFilter()
@@ -216,9 +222,10 @@ void LogPanel::updateCount()
 {
     const qsizetype total = m_model.lineCount();
     const QLocale locale;
-    m_count->setText(m_model.rowCount() == total
-                         ? tr("%1 lines").arg(locale.toString(qlonglong(total)))
-                         : tr("%1 of %2 lines").arg(locale.toString(m_model.rowCount()), locale.toString(qlonglong(total))));
+    m_count->setText(
+        m_model.rowCount() == total
+            ? tr("%1 lines").arg(locale.toString(qlonglong(total)))
+            : tr("%1 of %2 lines").arg(locale.toString(m_model.rowCount()), locale.toString(qlonglong(total))));
     m_view->setVisible(total > 0);
     // The group column only tells lines apart once there is more than one function.
     m_view->setColumnHidden(LogModel::GroupColumn, m_model.logGroups().size() < 2);

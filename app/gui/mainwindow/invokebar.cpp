@@ -113,8 +113,8 @@ InvokeBar::InvokeBar(StudioSession &session, QWidget *parent)
 
 void InvokeBar::reloadFunctions()
 {
-    const QString previous = m_function->currentText().isEmpty() ? settings::get(settings::lastFunction)
-                                                                  : m_function->currentText();
+    const QString previous =
+        m_function->currentText().isEmpty() ? settings::get(settings::lastFunction) : m_function->currentText();
     const QSignalBlocker block(m_function);
     m_function->clear();
     for (const FunctionConfig &f : m_session.functions())
@@ -127,7 +127,7 @@ void InvokeBar::reloadFunctions()
 void InvokeBar::reloadEvents()
 {
     const QString previous = m_event->currentData().toString().isEmpty() ? settings::get(settings::lastEvent)
-                                                                          : m_event->currentData().toString();
+                                                                         : m_event->currentData().toString();
     m_event->clear();
     const QString function = m_function->currentText();
     if (!function.isEmpty()) {

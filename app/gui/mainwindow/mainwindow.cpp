@@ -19,11 +19,11 @@
 
 #include <QApplication>
 #include <QCheckBox>
-#include <QComboBox>
 #include <QCloseEvent>
-#include <QDockWidget>
+#include <QComboBox>
 #include <QDataStream>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -59,8 +59,10 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     layout->setSpacing(0);
     layout->addWidget(m_messages);
     layout->addWidget(m_editors, 1);
-    auto *welcome = new QLabel(tr("<h3>No file open</h3><p>Double-click a handler or an event in the Project tree to edit it.<br/>"
-                                  "Pick a function and an event above, then press <b>Ctrl+Return</b> to invoke.</p>"), central);
+    auto *welcome =
+        new QLabel(tr("<h3>No file open</h3><p>Double-click a handler or an event in the Project tree to edit it.<br/>"
+                      "Pick a function and an event above, then press <b>Ctrl+Return</b> to invoke.</p>"),
+                   central);
     welcome->setAlignment(Qt::AlignCenter);
     welcome->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(welcome, 1);
@@ -93,9 +95,8 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     createActions();
     applyDefaultLayout();
 
-    connect(&session, &StudioSession::message, this, [this](StudioSession::Severity s, const QString &text) {
-        showSessionMessage(int(s), text);
-    });
+    connect(&session, &StudioSession::message, this,
+            [this](StudioSession::Severity s, const QString &text) { showSessionMessage(int(s), text); });
     connect(&session, &StudioSession::eventsRecovered, this, [this](int count) {
         // Said where the user looks: events from an earlier run are being delivered again now.
         m_messages->showMessage(MessageBar::Level::Info, count == 1 ? tr("Recovered 1 accepted event")
@@ -106,9 +107,10 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     connect(&session, &StudioSession::newFunctionRequested, this, &MainWindow::newFunction);
     connect(&session, &StudioSession::fileWritten, m_editors, &EditorArea::fileChangedOnDisk);
     connect(m_editors, &EditorArea::editsKeptOverDisk, this, [this](const QString &path) {
-        showSessionMessage(int(StudioSession::Severity::Warning),
-                           tr("%1 changed on disk; its tab keeps your unsaved edits, and saving them replaces the new file")
-                               .arg(QFileInfo(path).fileName()));
+        showSessionMessage(
+            int(StudioSession::Severity::Warning),
+            tr("%1 changed on disk; its tab keeps your unsaved edits, and saving them replaces the new file")
+                .arg(QFileInfo(path).fileName()));
     });
     connect(&session, &StudioSession::projectChanged, this, &MainWindow::updateTitle);
     connect(m_editors, &EditorArea::fileSaved, this, [this](const QString &path) {
@@ -117,7 +119,8 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
         const QString folder = m_session.project().folder();
         // The template and the events define the project: saving one of them re-reads it (a broken
         // template keeps the last good project, its errors marked in the tab).
-        if (path == m_session.project().templatePath() || path.startsWith(QDir(folder).filePath(QStringLiteral("events/")))) {
+        if (path == m_session.project().templatePath()
+            || path.startsWith(QDir(folder).filePath(QStringLiteral("events/")))) {
             m_messages->dismiss();
             m_session.openProject(folder);
             return;
@@ -132,9 +135,8 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
             m_messages->dismiss(); // mended: the banner about the broken file goes, and only that one
         m_showingProblems = !problems.isEmpty();
     });
-    connect(m_editors, &EditorArea::errorOccurred, this, [this](const QString &text) {
-        showSessionMessage(int(StudioSession::Severity::Error), text);
-    });
+    connect(m_editors, &EditorArea::errorOccurred, this,
+            [this](const QString &text) { showSessionMessage(int(StudioSession::Severity::Error), text); });
     updateTitle();
     const QSize available = screen() ? screen()->availableSize() : QSize(1600, 1000);
     resize(qMin(1560, available.width()), qMin(960, available.height()));
@@ -149,7 +151,8 @@ void MainWindow::createDocks()
         QWidget *panel = spec.create(m_session);
         panel->setObjectName(id + QStringLiteral("Panel"));
         dock->setWidget(panel);
-        dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+        dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable
+                          | QDockWidget::DockWidgetFloatable);
         m_docks.insert(id, dock);
     }
 }
@@ -182,10 +185,18 @@ void MainWindow::placeByTable(const PanelSpec &spec)
     QDockWidget *d = m_docks.value(QLatin1StringView(spec.id));
     QDockWidget *other = spec.relativeTo ? m_docks.value(QLatin1StringView(spec.relativeTo)) : nullptr;
     switch (spec.placement) {
-    case PanelSpec::Placement::Area: addDockWidget(spec.area, d); break;
-    case PanelSpec::Placement::TabWith: tabifyDockWidget(other, d); break;
-    case PanelSpec::Placement::SplitRightOf: splitDockWidget(other, d, Qt::Horizontal); break;
-    case PanelSpec::Placement::SplitBelow: splitDockWidget(other, d, Qt::Vertical); break;
+    case PanelSpec::Placement::Area:
+        addDockWidget(spec.area, d);
+        break;
+    case PanelSpec::Placement::TabWith:
+        tabifyDockWidget(other, d);
+        break;
+    case PanelSpec::Placement::SplitRightOf:
+        splitDockWidget(other, d, Qt::Horizontal);
+        break;
+    case PanelSpec::Placement::SplitBelow:
+        splitDockWidget(other, d, Qt::Vertical);
+        break;
     }
 }
 
@@ -285,51 +296,62 @@ QAction *MainWindow::addAction(QMenu *menu, const QString &id, const QString &te
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    connect(addAction(file, QStringLiteral("openProject"), tr("&Open Project…"), QKeySequence::Open), &QAction::triggered, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Project"), m_session.project().folder());
-        if (!dir.isEmpty())
-            openProject(dir);
-    });
+    connect(addAction(file, QStringLiteral("openProject"), tr("&Open Project…"), QKeySequence::Open),
+            &QAction::triggered, this, [this] {
+                const QString dir =
+                    QFileDialog::getExistingDirectory(this, tr("Open Project"), m_session.project().folder());
+                if (!dir.isEmpty())
+                    openProject(dir);
+            });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentProjects"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
     updateRecentMenu();
-    connect(addAction(file, QStringLiteral("reloadProject"), tr("&Reload Project"), QKeySequence(tr("Ctrl+Shift+R"))), &QAction::triggered, this, [this] {
-        if (m_session.hasProject())
-            openProject(m_session.project().folder());
-    });
-    connect(addAction(file, QStringLiteral("newFunction"), tr("New &Function…"), QKeySequence(tr("Ctrl+Alt+N"))), &QAction::triggered,
-            this, &MainWindow::newFunction);
-    connect(addAction(file, QStringLiteral("newEvent"), tr("&New Event…"), QKeySequence(tr("Ctrl+Shift+N"))), &QAction::triggered, this, [this] {
-        newEvent(m_invokeBar->functionCombo()->currentText());
-    });
+    connect(addAction(file, QStringLiteral("reloadProject"), tr("&Reload Project"), QKeySequence(tr("Ctrl+Shift+R"))),
+            &QAction::triggered, this, [this] {
+                if (m_session.hasProject())
+                    openProject(m_session.project().folder());
+            });
+    connect(addAction(file, QStringLiteral("newFunction"), tr("New &Function…"), QKeySequence(tr("Ctrl+Alt+N"))),
+            &QAction::triggered, this, &MainWindow::newFunction);
+    connect(addAction(file, QStringLiteral("newEvent"), tr("&New Event…"), QKeySequence(tr("Ctrl+Shift+N"))),
+            &QAction::triggered, this, [this] { newEvent(m_invokeBar->functionCombo()->currentText()); });
     file->addSeparator();
-    connect(addAction(file, QStringLiteral("save"), tr("&Save"), QKeySequence::Save), &QAction::triggered, m_editors, &EditorArea::saveCurrent);
-    connect(addAction(file, QStringLiteral("saveAll"), tr("Save A&ll"), QKeySequence(tr("Ctrl+Shift+S"))), &QAction::triggered, m_editors, &EditorArea::saveAll);
-    connect(addAction(file, QStringLiteral("closeTab"), tr("&Close Tab"), QKeySequence::Close), &QAction::triggered, this, [this] {
-        if (m_editors->currentIndex() >= 0)
-            m_editors->closeEditor(m_editors->currentIndex());
-    });
+    connect(addAction(file, QStringLiteral("save"), tr("&Save"), QKeySequence::Save), &QAction::triggered, m_editors,
+            &EditorArea::saveCurrent);
+    connect(addAction(file, QStringLiteral("saveAll"), tr("Save A&ll"), QKeySequence(tr("Ctrl+Shift+S"))),
+            &QAction::triggered, m_editors, &EditorArea::saveAll);
+    connect(addAction(file, QStringLiteral("closeTab"), tr("&Close Tab"), QKeySequence::Close), &QAction::triggered,
+            this, [this] {
+                if (m_editors->currentIndex() >= 0)
+                    m_editors->closeEditor(m_editors->currentIndex());
+            });
     file->addSeparator();
-    connect(addAction(file, QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit), &QAction::triggered, this, &QWidget::close);
+    connect(addAction(file, QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit), &QAction::triggered, this,
+            &QWidget::close);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    connect(addAction(edit, QStringLiteral("find"), tr("&Find…"), QKeySequence::Find), &QAction::triggered, this, [this] {
-        if (CodeEditor *e = m_editors->currentEditor())
-            e->showFind(false);
-    });
-    connect(addAction(edit, QStringLiteral("replace"), tr("&Replace…"), QKeySequence(tr("Ctrl+H"))), &QAction::triggered, this, [this] {
-        if (CodeEditor *e = m_editors->currentEditor())
-            e->showFind(true);
-    });
+    connect(addAction(edit, QStringLiteral("find"), tr("&Find…"), QKeySequence::Find), &QAction::triggered, this,
+            [this] {
+                if (CodeEditor *e = m_editors->currentEditor())
+                    e->showFind(false);
+            });
+    connect(addAction(edit, QStringLiteral("replace"), tr("&Replace…"), QKeySequence(tr("Ctrl+H"))),
+            &QAction::triggered, this, [this] {
+                if (CodeEditor *e = m_editors->currentEditor())
+                    e->showFind(true);
+            });
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
-    connect(addAction(run, QStringLiteral("invoke"), tr("&Invoke"), QKeySequence(tr("Ctrl+Return"))), &QAction::triggered, m_invokeBar, &InvokeBar::invoke);
-    QAction *cold = addAction(run, QStringLiteral("forceCold"), tr("Force &Cold Start"), QKeySequence(tr("Ctrl+Shift+K")));
+    connect(addAction(run, QStringLiteral("invoke"), tr("&Invoke"), QKeySequence(tr("Ctrl+Return"))),
+            &QAction::triggered, m_invokeBar, &InvokeBar::invoke);
+    QAction *cold =
+        addAction(run, QStringLiteral("forceCold"), tr("Force &Cold Start"), QKeySequence(tr("Ctrl+Shift+K")));
     cold->setCheckable(true);
     connect(cold, &QAction::toggled, m_invokeBar->forceColdBox(), &QAbstractButton::setChecked);
     connect(m_invokeBar->forceColdBox(), &QAbstractButton::toggled, cold, &QAction::setChecked);
-    connect(addAction(run, QStringLiteral("cancel"), tr("C&ancel Burst"), QKeySequence(tr("Ctrl+."))), &QAction::triggered, m_invokeBar, &InvokeBar::cancel);
+    connect(addAction(run, QStringLiteral("cancel"), tr("C&ancel Burst"), QKeySequence(tr("Ctrl+."))),
+            &QAction::triggered, m_invokeBar, &InvokeBar::cancel);
     run->addSeparator();
     auto *serve = new ServeControl(m_session, this);
     run->addAction(serve->action());
@@ -339,11 +361,12 @@ void MainWindow::createActions()
     if (auto *toolbar = findChild<QToolBar *>(QStringLiteral("invokebar")))
         toolbar->addAction(serve->action());
     statusBar()->addPermanentWidget(serve->statusLabel());
-    connect(addAction(run, QStringLiteral("stopAll"), tr("&Stop All Environments"), QKeySequence(tr("Ctrl+Shift+X"))), &QAction::triggered, this, [this] {
-        const QStringList ids = m_session.liveEnvironmentIds();
-        for (const QString &id : ids)
-            m_session.stopEnvironment(id);
-    });
+    connect(addAction(run, QStringLiteral("stopAll"), tr("&Stop All Environments"), QKeySequence(tr("Ctrl+Shift+X"))),
+            &QAction::triggered, this, [this] {
+                const QStringList ids = m_session.liveEnvironmentIds();
+                for (const QString &id : ids)
+                    m_session.stopEnvironment(id);
+            });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (const PanelSpec &spec : panelTable()) {
@@ -355,18 +378,23 @@ void MainWindow::createActions()
         m_actions.insert(toggle->objectName(), toggle);
     }
     view->addSeparator();
-    connect(addAction(view, QStringLiteral("fitTimeline"), tr("&Fit Timeline"), QKeySequence(tr("Ctrl+0"))), &QAction::triggered, this, [this] {
-        if (auto *t = panel<TimelinePanel>(QStringLiteral("timeline")))
-            t->view()->fitAll();
-    });
-    connect(addAction(view, QStringLiteral("resetLayout"), tr("&Reset Layout"), QKeySequence()), &QAction::triggered, this, &MainWindow::applyDefaultLayout);
+    connect(addAction(view, QStringLiteral("fitTimeline"), tr("&Fit Timeline"), QKeySequence(tr("Ctrl+0"))),
+            &QAction::triggered, this, [this] {
+                if (auto *t = panel<TimelinePanel>(QStringLiteral("timeline")))
+                    t->view()->fitAll();
+            });
+    connect(addAction(view, QStringLiteral("resetLayout"), tr("&Reset Layout"), QKeySequence()), &QAction::triggered,
+            this, &MainWindow::applyDefaultLayout);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    connect(addAction(help, QStringLiteral("about"), tr("&About fnstudio"), QKeySequence()), &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About fnstudio"),
-                           tr("<b>fnstudio %1</b><p>A studio for serverless functions: write a handler, pick an event, "
-                              "invoke it in a real local execution environment.</p>").arg(QCoreApplication::applicationVersion()));
-    });
+    connect(addAction(help, QStringLiteral("about"), tr("&About fnstudio"), QKeySequence()), &QAction::triggered, this,
+            [this] {
+                QMessageBox::about(
+                    this, tr("About fnstudio"),
+                    tr("<b>fnstudio %1</b><p>A studio for serverless functions: write a handler, pick an event, "
+                       "invoke it in a real local execution environment.</p>")
+                        .arg(QCoreApplication::applicationVersion()));
+            });
 }
 
 void MainWindow::openProject(const QString &folder)
@@ -422,7 +450,8 @@ void MainWindow::updateRecentMenu()
         QAction *a = m_recentMenu->addAction(tr("&%1 %2").arg(i + 1).arg(QDir::toNativeSeparators(folder)));
         a->setData(folder);
         // Queued: opening rebuilds this menu, which deletes the triggering action.
-        connect(a, &QAction::triggered, this, [this, folder] { openProject(folder); }, Qt::QueuedConnection);
+        connect(
+            a, &QAction::triggered, this, [this, folder] { openProject(folder); }, Qt::QueuedConnection);
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
@@ -430,13 +459,15 @@ void MainWindow::updateRecentMenu()
 void MainWindow::newEvent(const QString &functionName)
 {
     if (!m_session.hasProject() || m_session.functions().isEmpty()) {
-        showSessionMessage(int(StudioSession::Severity::Warning), tr("Open a project with a function to add an event to."));
+        showSessionMessage(int(StudioSession::Severity::Warning),
+                           tr("Open a project with a function to add an event to."));
         return;
     }
     EventCatalogue catalogue;
     QString error;
     if (!NewEventDialog::loadDefaultCatalogue(&catalogue, &error)) {
-        showSessionMessage(int(StudioSession::Severity::Error), tr("The event catalogue cannot be read: %1").arg(error));
+        showSessionMessage(int(StudioSession::Severity::Error),
+                           tr("The event catalogue cannot be read: %1").arg(error));
         return;
     }
     QStringList functions;
@@ -495,7 +526,8 @@ void MainWindow::showSessionMessage(int severity, const QString &text)
     const auto s = StudioSession::Severity(severity);
     statusBar()->showMessage(text, 8000);
     if (s != StudioSession::Severity::Info)
-        m_messages->showMessage(s == StudioSession::Severity::Error ? MessageBar::Level::Error : MessageBar::Level::Warning, text);
+        m_messages->showMessage(
+            s == StudioSession::Severity::Error ? MessageBar::Level::Error : MessageBar::Level::Warning, text);
 }
 
 void MainWindow::updateTitle()

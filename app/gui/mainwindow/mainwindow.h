@@ -2,8 +2,8 @@
 // The studio window: project tree, editor tabs in the middle, the invoke bar, and every dock panel
 // built from the panel table; its dock layout is versioned, saved on close, and has a default.
 
-#include <QHash>
 #include <QDockWidget>
+#include <QHash>
 #include <QMainWindow>
 
 class QAction;
@@ -30,8 +30,7 @@ public:
     explicit MainWindow(StudioSession &session, QWidget *parent = nullptr);
 
     QDockWidget *dock(const QString &id) const { return m_docks.value(id); }
-    template<typename Panel>
-    Panel *panel(const QString &id) const;
+    template <typename Panel> Panel *panel(const QString &id) const;
     QAction *action(const QString &id) const { return m_actions.value(id); }
     QList<QAction *> allActions() const { return m_actions.values(); }
     EditorArea *editors() const { return m_editors; }
@@ -81,8 +80,7 @@ private:
     bool m_defaultSizesPending = false; // dock sizes only take once the window has its size
 };
 
-template<typename Panel>
-Panel *MainWindow::panel(const QString &id) const
+template <typename Panel> Panel *MainWindow::panel(const QString &id) const
 {
     QDockWidget *d = dock(id);
     return d ? qobject_cast<Panel *>(d->widget()) : nullptr;

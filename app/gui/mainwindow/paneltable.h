@@ -17,12 +17,12 @@ struct PanelSpec
     enum class Placement { Area, TabWith, SplitRightOf, SplitBelow };
 
     const char *id;
-    const char *title;         // translated in the "PanelTable" context
+    const char *title; // translated in the "PanelTable" context
     Placement placement;
-    Qt::DockWidgetArea area;   // for Placement::Area
-    const char *relativeTo;    // the panel id the other placements refer to
-    int defaultSize;           // width for left/right areas, height for the bottom (0 = leave it)
-    const char *shortcut;      // toggles the dock
+    Qt::DockWidgetArea area; // for Placement::Area
+    const char *relativeTo;  // the panel id the other placements refer to
+    int defaultSize;         // width for left/right areas, height for the bottom (0 = leave it)
+    const char *shortcut;    // toggles the dock
     QWidget *(*create)(StudioSession &session);
 };
 

@@ -49,7 +49,8 @@ void ServeControl::toggle(bool on)
     }
     QString problem;
     if (!m_workspace.startServing(settings::get(settings::serveHost), settings::get(settings::serveInvokePort),
-                                  settings::get(settings::serveApiPort), settings::get(settings::serveS3Port), &problem)) {
+                                  settings::get(settings::serveApiPort), settings::get(settings::serveS3Port),
+                                  &problem)) {
         m_session.showMessage(StudioSession::Severity::Error, problem);
         update();
         return;

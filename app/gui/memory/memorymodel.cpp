@@ -36,13 +36,20 @@ QVariant MemoryModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (Column(index.column())) {
-    case EnvironmentColumn: return s.environmentId.left(12);
-    case SamplesColumn: return qlonglong(s.points.size());
-    case CurrentColumn: return s.points.empty() ? QString() : mib(s.points.back().bytes);
-    case PeakColumn: return mib(s.peakBytes);
-    case LimitColumn: return s.limitBytes > 0 ? mib(s.limitBytes) : QString();
-    case OutOfMemoryColumn: return s.outOfMemoryAtMs >= 0 ? tr("killed") : QString();
-    case ColumnCount: break;
+    case EnvironmentColumn:
+        return s.environmentId.left(12);
+    case SamplesColumn:
+        return qlonglong(s.points.size());
+    case CurrentColumn:
+        return s.points.empty() ? QString() : mib(s.points.back().bytes);
+    case PeakColumn:
+        return mib(s.peakBytes);
+    case LimitColumn:
+        return s.limitBytes > 0 ? mib(s.limitBytes) : QString();
+    case OutOfMemoryColumn:
+        return s.outOfMemoryAtMs >= 0 ? tr("killed") : QString();
+    case ColumnCount:
+        break;
     }
     return {};
 }
@@ -52,13 +59,20 @@ QVariant MemoryModel::headerData(int section, Qt::Orientation orientation, int r
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case EnvironmentColumn: return tr("Environment");
-    case SamplesColumn: return tr("Samples");
-    case CurrentColumn: return tr("Now");
-    case PeakColumn: return tr("Peak");
-    case LimitColumn: return tr("Limit");
-    case OutOfMemoryColumn: return tr("Out of memory");
-    case ColumnCount: break;
+    case EnvironmentColumn:
+        return tr("Environment");
+    case SamplesColumn:
+        return tr("Samples");
+    case CurrentColumn:
+        return tr("Now");
+    case PeakColumn:
+        return tr("Peak");
+    case LimitColumn:
+        return tr("Limit");
+    case OutOfMemoryColumn:
+        return tr("Out of memory");
+    case ColumnCount:
+        break;
     }
     return {};
 }

@@ -15,8 +15,15 @@ class MemoryModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { EnvironmentColumn, SamplesColumn, CurrentColumn, PeakColumn, LimitColumn,
-                  OutOfMemoryColumn, ColumnCount };
+    enum Column {
+        EnvironmentColumn,
+        SamplesColumn,
+        CurrentColumn,
+        PeakColumn,
+        LimitColumn,
+        OutOfMemoryColumn,
+        ColumnCount
+    };
     enum Role { EnvironmentIdRole = Qt::UserRole + 1 };
 
     explicit MemoryModel(QObject *parent = nullptr);

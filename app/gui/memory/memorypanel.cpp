@@ -9,8 +9,8 @@
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QTimer>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 namespace fn {
 
@@ -23,7 +23,8 @@ MemoryPanel::MemoryPanel(StudioSession &session, QWidget *parent)
     , m_y(new QValueAxis(m_chart))
     , m_limit(new QLineSeries(m_chart))
     , m_oom(new QScatterSeries(m_chart))
-    , m_empty(new QLabel(tr("No memory samples yet — they appear while a function runs, against its memory limit."), this))
+    , m_empty(
+          new QLabel(tr("No memory samples yet — they appear while a function runs, against its memory limit."), this))
     , m_refreshTimer(new QTimer(this))
 {
     const bool dark = palette().color(QPalette::Base).lightness() < 128;
@@ -131,7 +132,9 @@ void MemoryPanel::refresh()
     const double spanS = qMax(0.1, (last - origin) / 1000.0);
     m_x->setRange(0, spanS);
     // Enough decimals that neighbouring ticks never read the same.
-    m_x->setLabelFormat(spanS < 0.5 ? QStringLiteral("%.2f") : spanS < 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    m_x->setLabelFormat(spanS < 0.5 ? QStringLiteral("%.2f")
+                        : spanS < 5 ? QStringLiteral("%.1f")
+                                    : QStringLiteral("%.0f"));
     m_y->setRange(0, qMax(maxLimitMb, maxPeakMb) * 1.1 + 1);
     m_limit->replace({QPointF(0, maxLimitMb), QPointF(spanS, maxLimitMb)});
     m_limit->setVisible(maxLimitMb > 0);

@@ -36,7 +36,8 @@ QList<QPointF> MemorySeries::downsampled(qint64 fromMs, qint64 toMs, int buckets
     while (it != end) {
         const int bucket = qBound(0, int((it->timestampMs - fromMs) / span * buckets), buckets - 1);
         auto lo = it, hi = it;
-        for (++it; it != end && qBound(0, int((it->timestampMs - fromMs) / span * buckets), buckets - 1) == bucket; ++it) {
+        for (++it; it != end && qBound(0, int((it->timestampMs - fromMs) / span * buckets), buckets - 1) == bucket;
+             ++it) {
             if (it->bytes < lo->bytes)
                 lo = it;
             if (it->bytes > hi->bytes)

@@ -20,7 +20,7 @@ struct MemorySeries
     QString environmentId;
     qint64 limitBytes = 0;
     qint64 peakBytes = 0;
-    qint64 outOfMemoryAtMs = -1; // when the limit killed it; -1 if never
+    qint64 outOfMemoryAtMs = -1;     // when the limit killed it; -1 if never
     std::vector<MemoryPoint> points; // in time order
 
     // At most 2 * buckets points (the minimum and maximum of each time bucket, in time order) over

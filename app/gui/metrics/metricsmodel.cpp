@@ -23,19 +23,32 @@ double MetricsModel::value(Row row, Column column) const
 {
     const Bucket &b = m_buckets[size_t(column)];
     switch (row) {
-    case InvocationsRow: return b.invocations;
-    case ErrorsRow: return b.errors;
-    case ThrottlesRow: return b.throttles;
-    case DurationP50Row: return b.duration.at(50);
-    case DurationP90Row: return b.duration.at(90);
-    case DurationP99Row: return b.duration.at(99);
-    case InitP50Row: return b.init.at(50);
-    case InitP90Row: return b.init.at(90);
-    case InitP99Row: return b.init.at(99);
-    case MaxMemoryRow: return b.maxMemoryMb;
-    case GbSecondsRow: return b.gbSeconds;
-    case CostRow: return b.gbSeconds * pricePerGbSecond + b.invocations * pricePerRequest;
-    case RowCount: break;
+    case InvocationsRow:
+        return b.invocations;
+    case ErrorsRow:
+        return b.errors;
+    case ThrottlesRow:
+        return b.throttles;
+    case DurationP50Row:
+        return b.duration.at(50);
+    case DurationP90Row:
+        return b.duration.at(90);
+    case DurationP99Row:
+        return b.duration.at(99);
+    case InitP50Row:
+        return b.init.at(50);
+    case InitP90Row:
+        return b.init.at(90);
+    case InitP99Row:
+        return b.init.at(99);
+    case MaxMemoryRow:
+        return b.maxMemoryMb;
+    case GbSecondsRow:
+        return b.gbSeconds;
+    case CostRow:
+        return b.gbSeconds * pricePerGbSecond + b.invocations * pricePerRequest;
+    case RowCount:
+        break;
     }
     return 0;
 }
@@ -74,7 +87,8 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
         return locale.toString(v, 'f', 6);
     case CostRow:
         return QString(u'$' + locale.toString(v, 'f', 8));
-    case RowCount: break;
+    case RowCount:
+        break;
     }
     return {};
 }
@@ -85,27 +99,44 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int 
         return QAbstractTableModel::headerData(section, orientation, role);
     if (orientation == Qt::Horizontal) {
         switch (Column(section)) {
-        case AllColumn: return tr("All");
-        case ColdColumn: return tr("Cold");
-        case WarmColumn: return tr("Warm");
-        case ColumnCount: break;
+        case AllColumn:
+            return tr("All");
+        case ColdColumn:
+            return tr("Cold");
+        case WarmColumn:
+            return tr("Warm");
+        case ColumnCount:
+            break;
         }
         return {};
     }
     switch (Row(section)) {
-    case InvocationsRow: return tr("Invocations");
-    case ErrorsRow: return tr("Errors");
-    case ThrottlesRow: return tr("Throttles");
-    case DurationP50Row: return tr("Duration p50");
-    case DurationP90Row: return tr("Duration p90");
-    case DurationP99Row: return tr("Duration p99");
-    case InitP50Row: return tr("Init duration p50");
-    case InitP90Row: return tr("Init duration p90");
-    case InitP99Row: return tr("Init duration p99");
-    case MaxMemoryRow: return tr("Max memory used");
-    case GbSecondsRow: return tr("GB-seconds");
-    case CostRow: return tr("Cost (x86, us-east-1)");
-    case RowCount: break;
+    case InvocationsRow:
+        return tr("Invocations");
+    case ErrorsRow:
+        return tr("Errors");
+    case ThrottlesRow:
+        return tr("Throttles");
+    case DurationP50Row:
+        return tr("Duration p50");
+    case DurationP90Row:
+        return tr("Duration p90");
+    case DurationP99Row:
+        return tr("Duration p99");
+    case InitP50Row:
+        return tr("Init duration p50");
+    case InitP90Row:
+        return tr("Init duration p90");
+    case InitP99Row:
+        return tr("Init duration p99");
+    case MaxMemoryRow:
+        return tr("Max memory used");
+    case GbSecondsRow:
+        return tr("GB-seconds");
+    case CostRow:
+        return tr("Cost (x86, us-east-1)");
+    case RowCount:
+        break;
     }
     return {};
 }

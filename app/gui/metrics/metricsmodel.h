@@ -15,8 +15,21 @@ class MetricsModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Row { InvocationsRow, ErrorsRow, ThrottlesRow, DurationP50Row, DurationP90Row, DurationP99Row,
-               InitP50Row, InitP90Row, InitP99Row, MaxMemoryRow, GbSecondsRow, CostRow, RowCount };
+    enum Row {
+        InvocationsRow,
+        ErrorsRow,
+        ThrottlesRow,
+        DurationP50Row,
+        DurationP90Row,
+        DurationP99Row,
+        InitP50Row,
+        InitP90Row,
+        InitP99Row,
+        MaxMemoryRow,
+        GbSecondsRow,
+        CostRow,
+        RowCount
+    };
     enum Column { AllColumn, ColdColumn, WarmColumn, ColumnCount };
     enum Role { ValueRole = Qt::UserRole + 1 }; // the number behind the text
 

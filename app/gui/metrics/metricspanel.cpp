@@ -11,8 +11,8 @@
 #include <QHeaderView>
 #include <QSplitter>
 #include <QTableView>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 namespace fn {
 
@@ -89,7 +89,8 @@ void MetricsPanel::resizeEvent(QResizeEvent *event)
 void MetricsPanel::updateChart()
 {
     double top = 1;
-    for (auto [set, column] : {std::pair{m_cold, MetricsModel::ColdColumn}, std::pair{m_warm, MetricsModel::WarmColumn}}) {
+    for (auto [set, column] :
+         {std::pair{m_cold, MetricsModel::ColdColumn}, std::pair{m_warm, MetricsModel::WarmColumn}}) {
         const QList<qreal> values = {m_model.value(MetricsModel::DurationP50Row, column),
                                      m_model.value(MetricsModel::DurationP90Row, column),
                                      m_model.value(MetricsModel::DurationP99Row, column)};

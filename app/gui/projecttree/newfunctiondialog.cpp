@@ -51,7 +51,8 @@ QString NewFunctionDialog::hostRuntime(const RuntimeDescriptor &plugin)
     return {};
 }
 
-NewFunctionDialog::NewFunctionDialog(const QString &templatePath, const QList<RuntimeDescriptor> &plugins, QWidget *parent)
+NewFunctionDialog::NewFunctionDialog(const QString &templatePath, const QList<RuntimeDescriptor> &plugins,
+                                     QWidget *parent)
     : QDialog(parent)
     , m_templatePath(templatePath)
     , m_plugins(plugins)
@@ -94,8 +95,9 @@ NewFunctionDialog::NewFunctionDialog(const QString &templatePath, const QList<Ru
                 item->setEnabled(false);
                 item->setToolTip(plugin.unavailableReason);
             } else {
-                item->setToolTip(plugin.interpreterVersion.isEmpty() ? plugin.displayName
-                                                                     : tr("%1, runs on %2").arg(plugin.displayName, plugin.interpreterVersion));
+                item->setToolTip(plugin.interpreterVersion.isEmpty()
+                                     ? plugin.displayName
+                                     : tr("%1, runs on %2").arg(plugin.displayName, plugin.interpreterVersion));
                 if (preferred < 0 && runtime == host)
                     preferred = model->rowCount();
             }
@@ -115,7 +117,8 @@ NewFunctionDialog::NewFunctionDialog(const QString &templatePath, const QList<Ru
     form->addRow(tr("&Memory"), m_memory);
     form->addRow(tr("&Timeout"), m_timeout);
     auto *hint = new QLabel(tr("Creates <i>Name</i>/ with a handler from the runtime's template, "
-                               "events/<i>Name</i>/event.json, and the function in template.yaml."), this);
+                               "events/<i>Name</i>/event.json, and the function in template.yaml."),
+                            this);
     hint->setWordWrap(true);
     hint->setForegroundRole(QPalette::PlaceholderText);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);

@@ -58,7 +58,8 @@ ProjectPanel::ProjectPanel(StudioSession &session, QWidget *parent)
             return;
         const auto kind = ProjectTreeModel::Kind(index.data(ProjectTreeModel::KindRole).toInt());
         m_session.chooseTarget(function, kind == ProjectTreeModel::Kind::Event
-                                             ? index.data(ProjectTreeModel::PathRole).toString() : QString());
+                                             ? index.data(ProjectTreeModel::PathRole).toString()
+                                             : QString());
     });
     reload();
 }

@@ -19,9 +19,10 @@ QString ProjectTreeModel::handlerFile(const FunctionConfig &f)
     // "pkg/module.handler" → module path "pkg/module"; the file extension depends on the runtime.
     const qsizetype dot = f.handler.lastIndexOf(u'.');
     const QString module = dot > 0 ? f.handler.left(dot) : f.handler;
-    const QStringList extensions = f.runtime.startsWith(u"python")
-        ? QStringList{QStringLiteral(".py")}
-        : QStringList{QStringLiteral(".mjs"), QStringLiteral(".js"), QStringLiteral(".cjs"), QStringLiteral(".ts")};
+    const QStringList extensions =
+        f.runtime.startsWith(u"python")
+            ? QStringList{QStringLiteral(".py")}
+            : QStringList{QStringLiteral(".mjs"), QStringLiteral(".js"), QStringLiteral(".cjs"), QStringLiteral(".ts")};
     for (const QString &ext : extensions) {
         if (QFileInfo::exists(dir.absoluteFilePath(module + ext)))
             return dir.absoluteFilePath(module + ext);
@@ -48,7 +49,8 @@ void ProjectTreeModel::resetData(const QString &templatePath, const QList<Functi
         appendRow(item(QFileInfo(templatePath).fileName(), Kind::Template, templatePath, QString()));
     for (const FunctionConfig &f : functions) {
         QStandardItem *fn = item(f.name, Kind::Function, QString(), f.name);
-        fn->setToolTip(tr("%1 · %2 · %3 MB · %4 s timeout").arg(f.runtime, f.handler).arg(f.memoryMb).arg(f.timeoutSec));
+        fn->setToolTip(
+            tr("%1 · %2 · %3 MB · %4 s timeout").arg(f.runtime, f.handler).arg(f.memoryMb).arg(f.timeoutSec));
         QFont bold = fn->font();
         bold.setBold(true);
         fn->setFont(bold);

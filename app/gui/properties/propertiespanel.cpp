@@ -200,7 +200,8 @@ bool PropertiesPanel::apply()
     const auto setOrRemove = [&](Property property, int value, int unset, std::optional<int> before) {
         if (value == before.value_or(unset))
             return true;
-        return check(value == unset ? editor.removeProperty(name, property) : editor.setProperty(name, property, value));
+        return check(value == unset ? editor.removeProperty(name, property)
+                                    : editor.setProperty(name, property, value));
     };
 
     check(editor.load(m_config.templateFile));
@@ -214,10 +215,13 @@ bool PropertiesPanel::apply()
     const int provisioned = m_provisioned->value();
     const bool provisionedFirst = provisioned < m_config.provisionedConcurrency.value_or(m_provisioned->minimum());
     if (provisionedFirst)
-        setOrRemove(Property::ProvisionedConcurrentExecutions, provisioned, m_provisioned->minimum(), m_config.provisionedConcurrency);
-    setOrRemove(Property::ReservedConcurrentExecutions, m_reserved->value(), m_reserved->minimum(), m_config.reservedConcurrency);
+        setOrRemove(Property::ProvisionedConcurrentExecutions, provisioned, m_provisioned->minimum(),
+                    m_config.provisionedConcurrency);
+    setOrRemove(Property::ReservedConcurrentExecutions, m_reserved->value(), m_reserved->minimum(),
+                m_config.reservedConcurrency);
     if (!provisionedFirst)
-        setOrRemove(Property::ProvisionedConcurrentExecutions, provisioned, m_provisioned->minimum(), m_config.provisionedConcurrency);
+        setOrRemove(Property::ProvisionedConcurrentExecutions, provisioned, m_provisioned->minimum(),
+                    m_config.provisionedConcurrency);
     for (const QString &variable : m_variables->removedNames())
         check(editor.removeEnvironmentVariable(name, variable));
     for (const auto &[variable, value] : m_variables->changed())
@@ -235,16 +239,18 @@ bool PropertiesPanel::apply()
     const QStringList removed = m_variables->removedNames();
     m_session.notifyFileWritten(m_config.templateFile, tr("the properties of %1 were applied").arg(name));
     m_session.openProject(m_session.project().folder());
-    m_session.showMessage(StudioSession::Severity::Info,
-                          tr("Applied the properties of %1 to template.yaml; its next invocation starts cold").arg(name));
+    m_session.showMessage(
+        StudioSession::Severity::Info,
+        tr("Applied the properties of %1 to template.yaml; its next invocation starts cold").arg(name));
     // A variable given in Globals is not the function's to remove; say so rather than fail silently.
     for (const FunctionConfig &f : m_session.functions()) {
         if (f.name != name)
             continue;
         for (const auto &[variable, value] : f.environment) {
             if (removed.contains(variable))
-                m_session.showMessage(StudioSession::Severity::Warning,
-                                      tr("%1 still has %2: it comes from Globals, remove it there").arg(name, variable));
+                m_session.showMessage(
+                    StudioSession::Severity::Warning,
+                    tr("%1 still has %2: it comes from Globals, remove it there").arg(name, variable));
         }
     }
     return true;

@@ -37,17 +37,23 @@ QVariant QueueMessageModel::data(const QModelIndex &index, int role) const
         return {};
     const Row &r = m_rows.at(index.row());
     switch (role) {
-    case BodyRole: return r.body;
-    case PrettyBodyRole: return prettyJson(r.body);
+    case BodyRole:
+        return r.body;
+    case PrettyBodyRole:
+        return prettyJson(r.body);
     case Qt::DisplayRole:
         switch (Column(index.column())) {
-        case RequestIdColumn: return r.requestId;
-        case FunctionColumn: return r.functionName;
+        case RequestIdColumn:
+            return r.requestId;
+        case FunctionColumn:
+            return r.functionName;
         case TimeColumn:
             return m_async ? QueueModel::dueText(r.timeMs, m_nowMs)
                            : QDateTime::fromMSecsSinceEpoch(r.timeMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-        case DetailColumn: return r.detail;
-        case ColumnCount: break;
+        case DetailColumn:
+            return r.detail;
+        case ColumnCount:
+            break;
         }
         return {};
     default:
@@ -60,11 +66,16 @@ QVariant QueueMessageModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case RequestIdColumn: return tr("Request id");
-    case FunctionColumn: return tr("Function");
-    case TimeColumn: return m_async ? tr("Next attempt") : tr("Created");
-    case DetailColumn: return tr("Detail");
-    case ColumnCount: break;
+    case RequestIdColumn:
+        return tr("Request id");
+    case FunctionColumn:
+        return tr("Function");
+    case TimeColumn:
+        return m_async ? tr("Next attempt") : tr("Created");
+    case DetailColumn:
+        return tr("Detail");
+    case ColumnCount:
+        break;
     }
     return {};
 }

@@ -21,8 +21,8 @@ public:
         QString requestId;
         QString functionName;
         QByteArray body;
-        qint64 timeMs = 0;   // created (queues) or next attempt due (async), clock time
-        QString detail;      // attempts and last error, or the DLQ's attributes
+        qint64 timeMs = 0; // created (queues) or next attempt due (async), clock time
+        QString detail;    // attempts and last error, or the DLQ's attributes
     };
 
     explicit QueueMessageModel(QObject *parent = nullptr);

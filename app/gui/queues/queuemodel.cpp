@@ -48,25 +48,33 @@ QVariant QueueModel::data(const QModelIndex &index, int role) const
         return {};
     const QueueSummary &q = m_queues.at(index.row());
     switch (role) {
-    case NameRole: return q.name;
-    case KindRole: return q.kind;
-    case CountRole: return q.count;
+    case NameRole:
+        return q.name;
+    case KindRole:
+        return q.kind;
+    case CountRole:
+        return q.count;
     case Qt::TextAlignmentRole:
         return index.column() == CountColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ToolTipRole:
         if (q.kind == QStringLiteral("async"))
             return tr("Event invocations of %1 accepted and not yet finished").arg(q.name);
-        return tr("%1 %2: re-drive sends its messages back to their function's async queue").arg(kindLabel(q.kind), q.name);
+        return tr("%1 %2: re-drive sends its messages back to their function's async queue")
+            .arg(kindLabel(q.kind), q.name);
     case Qt::DisplayRole:
         switch (Column(index.column())) {
-        case NameColumn: return q.name;
-        case KindColumn: return kindLabel(q.kind);
-        case CountColumn: return QLocale().toString(q.count);
+        case NameColumn:
+            return q.name;
+        case KindColumn:
+            return kindLabel(q.kind);
+        case CountColumn:
+            return QLocale().toString(q.count);
         case NextColumn: {
             const auto next = m_next.constFind(q.name);
             return q.kind == QStringLiteral("async") && next != m_next.cend() ? dueText(*next, m_nowMs) : QString();
         }
-        case ColumnCount: break;
+        case ColumnCount:
+            break;
         }
         return {};
     default:
@@ -79,11 +87,16 @@ QVariant QueueModel::headerData(int section, Qt::Orientation orientation, int ro
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case NameColumn: return tr("Queue");
-    case KindColumn: return tr("Kind");
-    case CountColumn: return tr("Messages");
-    case NextColumn: return tr("Next attempt");
-    case ColumnCount: break;
+    case NameColumn:
+        return tr("Queue");
+    case KindColumn:
+        return tr("Kind");
+    case CountColumn:
+        return tr("Messages");
+    case NextColumn:
+        return tr("Next attempt");
+    case ColumnCount:
+        break;
     }
     return {};
 }

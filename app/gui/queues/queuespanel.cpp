@@ -4,16 +4,16 @@
 #include "queues/queuemessagemodel.h"
 #include "queues/queuemodel.h"
 #include "queues/sqsqueuessection.h"
-#include "workspace/workspace.h"
 #include "session/studiosession.h"
+#include "workspace/workspace.h"
 
-#include "engine/asyncqueue.h"
 #include "clock/clock.h"
+#include "engine/asyncqueue.h"
 #include "engine/engine.h"
 
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QFontDatabase>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -82,9 +82,11 @@ QueuesPanel::QueuesPanel(StudioSession &session, QWidget *parent)
     m_countdown->setInterval(1000);
     connect(m_countdown, &QTimer::timeout, this, &QueuesPanel::refresh);
     connect(m_queueView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &QueuesPanel::showMessages);
-    connect(m_messageView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
-        m_body->setPlainText(index.isValid() ? index.data(QueueMessageModel::PrettyBodyRole).toString() : QString());
-    });
+    connect(m_messageView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &index) {
+                m_body->setPlainText(index.isValid() ? index.data(QueueMessageModel::PrettyBodyRole).toString()
+                                                     : QString());
+            });
     connect(m_redrive, &QPushButton::clicked, this, &QueuesPanel::redriveSelected);
     connect(m_purge, &QPushButton::clicked, this, &QueuesPanel::purgeSelected);
     connect(&session, &StudioSession::queuesChanged, this, &QueuesPanel::refresh);
@@ -126,7 +128,8 @@ void QueuesPanel::refresh()
     }
     const qint64 now = m_session.engine()->clock()->nowMs();
     m_queues->resetData(queue->queues(), next, now);
-    m_status->setText(m_queues->rowCount() == 0 ? tr("No queued events, dead letters or destination records.") : QString());
+    m_status->setText(m_queues->rowCount() == 0 ? tr("No queued events, dead letters or destination records.")
+                                                : QString());
     if (pending.isEmpty())
         m_countdown->stop();
     else if (!m_countdown->isActive())
@@ -192,9 +195,12 @@ void QueuesPanel::redriveSelected()
     const int before = m_queueView->currentIndex().data(QueueModel::CountRole).toInt();
     const int count = queue->redrive(name);
     if (count < before)
-        m_session.showMessage(StudioSession::Severity::Warning,
-                              tr("Re-drove %1 of %2 message(s) of %3; the others name a function the project does not have.")
-                                  .arg(count).arg(before).arg(name));
+        m_session.showMessage(
+            StudioSession::Severity::Warning,
+            tr("Re-drove %1 of %2 message(s) of %3; the others name a function the project does not have.")
+                .arg(count)
+                .arg(before)
+                .arg(name));
     else
         m_session.showMessage(StudioSession::Severity::Info, tr("Re-drove %1 message(s) of %2.").arg(count).arg(name));
     refresh();

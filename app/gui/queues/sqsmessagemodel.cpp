@@ -38,29 +38,39 @@ QVariant SqsMessageModel::data(const QModelIndex &index, int role) const
     const SqsQueueMessage &m = m_messages.at(index.row());
     const bool inFlight = m.visibleAtMs > m_nowMs;
     switch (role) {
-    case MessageIdRole: return m.messageId;
-    case BodyRole: return m.body;
-    case PrettyBodyRole: return QueueMessageModel::prettyJson(m.body);
+    case MessageIdRole:
+        return m.messageId;
+    case BodyRole:
+        return m.body;
+    case PrettyBodyRole:
+        return QueueMessageModel::prettyJson(m.body);
     case Qt::TextAlignmentRole:
         return index.column() == ReceiveCountColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ToolTipRole:
         if (index.column() == GroupColumn && !m.messageGroupId.isEmpty())
             return tr("Deduplication id %1, sequence number %2").arg(m.messageDeduplicationId, m.sequenceNumber);
         if (index.column() == StateColumn)
-            return inFlight ? tr("Received and not yet deleted: hidden from receivers until its visibility timeout ends")
-                            : tr("Waiting for a receiver");
+            return inFlight
+                       ? tr("Received and not yet deleted: hidden from receivers until its visibility timeout ends")
+                       : tr("Waiting for a receiver");
         return {};
     case Qt::DisplayRole:
         switch (Column(index.column())) {
-        case MessageIdColumn: return m.messageId;
-        case BodyColumn: return preview(m.body);
-        case ReceiveCountColumn: return QLocale().toString(m.receiveCount);
-        case GroupColumn: return m.messageGroupId;
+        case MessageIdColumn:
+            return m.messageId;
+        case BodyColumn:
+            return preview(m.body);
+        case ReceiveCountColumn:
+            return QLocale().toString(m.receiveCount);
+        case GroupColumn:
+            return m.messageGroupId;
         case SentColumn:
             return QDateTime::fromMSecsSinceEpoch(m.sentMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss'Z'"));
         case StateColumn:
-            return inFlight ? tr("in flight, visible %1").arg(QueueModel::dueText(m.visibleAtMs, m_nowMs)) : tr("visible");
-        case ColumnCount: break;
+            return inFlight ? tr("in flight, visible %1").arg(QueueModel::dueText(m.visibleAtMs, m_nowMs))
+                            : tr("visible");
+        case ColumnCount:
+            break;
         }
         return {};
     default:
@@ -73,13 +83,20 @@ QVariant SqsMessageModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case MessageIdColumn: return tr("Message ID");
-    case BodyColumn: return tr("Body");
-    case ReceiveCountColumn: return tr("Receives");
-    case GroupColumn: return tr("Group");
-    case SentColumn: return tr("Sent");
-    case StateColumn: return tr("State");
-    case ColumnCount: break;
+    case MessageIdColumn:
+        return tr("Message ID");
+    case BodyColumn:
+        return tr("Body");
+    case ReceiveCountColumn:
+        return tr("Receives");
+    case GroupColumn:
+        return tr("Group");
+    case SentColumn:
+        return tr("Sent");
+    case StateColumn:
+        return tr("State");
+    case ColumnCount:
+        break;
     }
     return {};
 }

@@ -14,8 +14,8 @@ namespace fn {
 struct SqsQueueRow
 {
     SqsQueueSettings settings;
-    int visible = 0;      // ApproximateNumberOfMessages
-    int inFlight = 0;     // ApproximateNumberOfMessagesNotVisible
+    int visible = 0;       // ApproximateNumberOfMessages
+    int inFlight = 0;      // ApproximateNumberOfMessagesNotVisible
     QStringList functions; // event source mappings reading this queue
 };
 
@@ -23,8 +23,16 @@ class SqsQueueModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, TypeColumn, VisibleColumn, InFlightColumn, VisibilityTimeoutColumn, RedriveColumn,
-                  FunctionsColumn, ColumnCount };
+    enum Column {
+        NameColumn,
+        TypeColumn,
+        VisibleColumn,
+        InFlightColumn,
+        VisibilityTimeoutColumn,
+        RedriveColumn,
+        FunctionsColumn,
+        ColumnCount
+    };
     enum Role { NameRole = Qt::UserRole + 1, FifoRole, VisibleRole, InFlightRole };
 
     explicit SqsQueueModel(QObject *parent = nullptr);

@@ -8,8 +8,8 @@
 #include "workspace/workspace.h"
 
 #include "clock/clock.h"
-#include "triggers/sqsqueuepoller.h"
 #include "store/sqsqueuestore.h"
+#include "triggers/sqsqueuepoller.h"
 #include "workspace/triggerhost.h"
 
 #include <QFontDatabase>
@@ -93,10 +93,13 @@ SqsQueuesSection::SqsQueuesSection(StudioSession &session, QWidget *parent)
     m_tick->setInterval(1000);
     connect(m_tick, &QTimer::timeout, this, &SqsQueuesSection::refresh);
 
-    connect(m_queueView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SqsQueuesSection::showMessages);
-    connect(m_messageView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
-        m_body->setPlainText(index.isValid() ? index.data(SqsMessageModel::PrettyBodyRole).toString() : QString());
-    });
+    connect(m_queueView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &SqsQueuesSection::showMessages);
+    connect(m_messageView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &index) {
+                m_body->setPlainText(index.isValid() ? index.data(SqsMessageModel::PrettyBodyRole).toString()
+                                                     : QString());
+            });
     connect(m_send, &QPushButton::clicked, this, &SqsQueuesSection::sendToSelected);
     connect(m_purge, &QPushButton::clicked, this, &SqsQueuesSection::purgeSelected);
     connect(&session.workspace(), &Workspace::triggersChanged, this, &SqsQueuesSection::attachHost);
@@ -131,13 +134,18 @@ void SqsQueuesSection::noteBatch(const SqsBatchResult &result)
     QString line;
     if (!result.error.isEmpty())
         line = tr("%1 ← %2: batch of %3 failed (%4); the messages return after the visibility timeout")
-                   .arg(result.functionName, result.queue).arg(result.messageIds.size()).arg(result.error);
+                   .arg(result.functionName, result.queue)
+                   .arg(result.messageIds.size())
+                   .arg(result.error);
     else if (!result.failedIds.isEmpty())
         line = tr("%1 ← %2: %3 of %4 message(s) reported failed and returned to the queue")
-                   .arg(result.functionName, result.queue).arg(result.failedIds.size()).arg(result.messageIds.size());
+                   .arg(result.functionName, result.queue)
+                   .arg(result.failedIds.size())
+                   .arg(result.messageIds.size());
     else
         line = tr("%1 ← %2: %3 message(s) processed and deleted")
-                   .arg(result.functionName, result.queue).arg(result.messageIds.size());
+                   .arg(result.functionName, result.queue)
+                   .arg(result.messageIds.size());
     m_activity->setText(line);
     m_activity->setToolTip(tr("Request %1").arg(result.requestId));
     scheduleRefresh();
@@ -186,8 +194,9 @@ void SqsQueuesSection::refresh()
         rows << row;
     }
     m_queues->resetData(rows);
-    m_status->setText(rows.isEmpty() ? tr("No SQS queues: add an AWS::SQS::Queue to the template, or an SQS event to a function.")
-                                     : QString());
+    m_status->setText(rows.isEmpty()
+                          ? tr("No SQS queues: add an AWS::SQS::Queue to the template, or an SQS event to a function.")
+                          : QString());
     if (busy && !m_tick->isActive())
         m_tick->start();
     else if (!busy)
@@ -241,17 +250,20 @@ void SqsQueuesSection::sendToSelected()
     SqsQueueSettings settings = m_host->sqsQueues().queue(name);
     settings.name = name;
     QPointer<SqsQueuesSection> self(this);
-    SqsSendDialog dialog(settings, [self, name](const QByteArray &body, const SqsSendOptions &options, QString *error) {
-        std::optional<SqsQueueMessage> sent;
-        if (!self || !self->m_host) {
-            *error = tr("The project's queues were closed.");
+    SqsSendDialog dialog(
+        settings,
+        [self, name](const QByteArray &body, const SqsSendOptions &options, QString *error) {
+            std::optional<SqsQueueMessage> sent;
+            if (!self || !self->m_host) {
+                *error = tr("The project's queues were closed.");
+                return sent;
+            }
+            sent = self->m_host->sqsQueues().send(name, body, options, error);
+            if (sent)
+                self->m_host->sqsPoller().wake();
             return sent;
-        }
-        sent = self->m_host->sqsQueues().send(name, body, options, error);
-        if (sent)
-            self->m_host->sqsPoller().wake();
-        return sent;
-    }, this);
+        },
+        this);
     m_runDialog(dialog);
     if (!self || !dialog.sent())
         return;
@@ -266,8 +278,11 @@ void SqsQueuesSection::purgeSelected()
     if (!m_host || name.isEmpty())
         return;
     const QModelIndex current = m_queueView->currentIndex();
-    const int count = current.data(SqsQueueModel::VisibleRole).toInt() + current.data(SqsQueueModel::InFlightRole).toInt();
-    if (!m_confirm(tr("Delete all %1 message(s) of %2, including those in flight? This cannot be undone.").arg(count).arg(name)))
+    const int count =
+        current.data(SqsQueueModel::VisibleRole).toInt() + current.data(SqsQueueModel::InFlightRole).toInt();
+    if (!m_confirm(tr("Delete all %1 message(s) of %2, including those in flight? This cannot be undone.")
+                       .arg(count)
+                       .arg(name)))
         return;
     const int removed = m_host->sqsQueues().purge(name);
     m_session.showMessage(StudioSession::Severity::Info, tr("Purged %1 message(s) from %2.").arg(removed).arg(name));

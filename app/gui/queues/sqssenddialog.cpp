@@ -49,9 +49,9 @@ SqsSendDialog::SqsSendDialog(const SqsQueueSettings &queue, Send send, QWidget *
         m_groupId = new QLineEdit(this);
         m_groupId->setPlaceholderText(tr("Required: messages of one group are delivered in order"));
         m_deduplicationId = new QLineEdit(this);
-        m_deduplicationId->setPlaceholderText(queue.contentBasedDeduplication
-                                                  ? tr("Optional: the queue deduplicates by the body's SHA-256")
-                                                  : tr("Required: a repeat within 5 minutes is accepted but not added"));
+        m_deduplicationId->setPlaceholderText(
+            queue.contentBasedDeduplication ? tr("Optional: the queue deduplicates by the body's SHA-256")
+                                            : tr("Required: a repeat within 5 minutes is accepted but not added"));
         form->addRow(tr("Message &group ID:"), m_groupId);
         form->addRow(tr("&Deduplication ID:"), m_deduplicationId);
     }
@@ -83,7 +83,9 @@ void SqsSendDialog::updateHint()
     QJsonDocument::fromJson(body, &parse);
     m_hint->setText(parse.error == QJsonParseError::NoError
                         ? tr("Valid JSON (%1 bytes)").arg(body.size())
-                        : tr("Not JSON (%1 at offset %2): sent as plain text, which SQS allows").arg(parse.errorString()).arg(parse.offset));
+                        : tr("Not JSON (%1 at offset %2): sent as plain text, which SQS allows")
+                              .arg(parse.errorString())
+                              .arg(parse.offset));
 }
 
 std::optional<QByteArray> SqsSendDialog::attributesJson(const QString &text, QString *error)
@@ -107,10 +109,12 @@ std::optional<QByteArray> SqsSendDialog::attributesJson(const QString &text, QSt
             out.insert(it.key(), v);
         } else if (v.isString() || v.isDouble()) {
             // The event's shape for a String or Number attribute.
-            out.insert(it.key(), QJsonObject{{QStringLiteral("stringValue"), v.isString() ? v.toString() : v.toVariant().toString()},
+            out.insert(it.key(), QJsonObject{{QStringLiteral("stringValue"),
+                                              v.isString() ? v.toString() : v.toVariant().toString()},
                                              {QStringLiteral("stringListValues"), QJsonArray()},
                                              {QStringLiteral("binaryListValues"), QJsonArray()},
-                                             {QStringLiteral("dataType"), v.isString() ? QStringLiteral("String") : QStringLiteral("Number")}});
+                                             {QStringLiteral("dataType"),
+                                              v.isString() ? QStringLiteral("String") : QStringLiteral("Number")}});
         } else {
             if (error)
                 *error = tr("Attributes: \"%1\" must be a string, a number or an object with a dataType").arg(it.key());

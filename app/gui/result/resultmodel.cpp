@@ -54,7 +54,9 @@ void ResultModel::setRecord(const InvocationRecord &r)
     m_rows.append({tr("Function"), r.functionName});
     m_rows.append({tr("Request ID"), r.requestId});
     const bool ran = r.outcome != InvocationOutcome::Throttled && r.outcome != InvocationOutcome::Rejected;
-    m_rows.append({tr("Start"), !ran ? tr("not started (%1)").arg(outcomeName(r.outcome)) : r.coldStart ? tr("cold") : tr("warm")});
+    m_rows.append({tr("Start"), !ran          ? tr("not started (%1)").arg(outcomeName(r.outcome))
+                                : r.coldStart ? tr("cold")
+                                              : tr("warm")});
     m_rows.append({tr("Outcome"), outcomeName(r.outcome)});
     if (!r.errorType.isEmpty())
         m_rows.append({tr("Error type"), r.errorType});
@@ -72,7 +74,9 @@ void ResultModel::setRecord(const InvocationRecord &r)
     if (!r.environmentId.isEmpty())
         m_rows.append({tr("Environment"), r.environmentId});
     if (r.startedAtMs > 0)
-        m_rows.append({tr("Started"), QDateTime::fromMSecsSinceEpoch(r.startedAtMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))});
+        m_rows.append(
+            {tr("Started"),
+             QDateTime::fromMSecsSinceEpoch(r.startedAtMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))});
     endResetModel();
 }
 

@@ -2,9 +2,9 @@
 
 #include "editor/codeeditor.h"
 #include "editor/jsonvalidator.h"
-#include "snapshots/invocationrecord.h"
 #include "result/resultmodel.h"
 #include "session/studiosession.h"
+#include "snapshots/invocationrecord.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -125,7 +125,8 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
 
 void ResultPanel::showAccepted(const QString &functionName)
 {
-    m_empty->setText(tr("%1 accepted (202, Event invocation) — the result appears here when it has run.").arg(functionName));
+    m_empty->setText(
+        tr("%1 accepted (202, Event invocation) — the result appears here when it has run.").arg(functionName));
     if (!m_model->hasRecord()) {
         m_content->hide();
         m_empty->show();
@@ -156,20 +157,25 @@ void ResultPanel::showRecord(const InvocationRecord &r)
     m_content->show();
     m_empty->hide();
     const bool throttled = r.outcome == InvocationOutcome::Throttled || r.outcome == InvocationOutcome::Rejected;
-    const QString badge = r.outcome == InvocationOutcome::Throttled ? tr("THROTTLED")
-                        : r.outcome == InvocationOutcome::Rejected ? tr("REJECTED")
-                        : r.coldStart ? tr("COLD") : tr("WARM");
+    const QString badge = r.outcome == InvocationOutcome::Throttled  ? tr("THROTTLED")
+                          : r.outcome == InvocationOutcome::Rejected ? tr("REJECTED")
+                          : r.coldStart                              ? tr("COLD")
+                                                                     : tr("WARM");
     const QColor color = throttled || r.failed() ? QColor(0xd6, 0x3e, 0x3e)
-                       : r.coldStart ? QColor(0xf0, 0x9a, 0x2a) : QColor(0x2f, 0x8f, 0xd8);
+                         : r.coldStart           ? QColor(0xf0, 0x9a, 0x2a)
+                                                 : QColor(0x2f, 0x8f, 0xd8);
     m_badge->setText(badge);
-    m_badge->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; border-radius: 3px; padding: 2px 8px; font-weight: bold; }")
-                               .arg(color.name()));
-    m_headline->setText(QStringLiteral("<b>%1</b> &nbsp; %2 &nbsp; <span style='color: gray'>%3</span>")
-                            .arg(r.functionName.toHtmlEscaped(), outcomeName(r.outcome).toHtmlEscaped(),
-                                 r.requestId.toHtmlEscaped()));
+    m_badge->setStyleSheet(
+        QStringLiteral(
+            "QLabel { background: %1; color: white; border-radius: 3px; padding: 2px 8px; font-weight: bold; }")
+            .arg(color.name()));
+    m_headline->setText(
+        QStringLiteral("<b>%1</b> &nbsp; %2 &nbsp; <span style='color: gray'>%3</span>")
+            .arg(r.functionName.toHtmlEscaped(), outcomeName(r.outcome).toHtmlEscaped(), r.requestId.toHtmlEscaped()));
     if (r.failed()) {
         const QString stack = stackOf(r.payload);
-        QString html = QStringLiteral("<b style='color:#d63e3e'>%1</b>").arg((r.errorType.isEmpty() ? outcomeName(r.outcome) : r.errorType).toHtmlEscaped());
+        QString html = QStringLiteral("<b style='color:#d63e3e'>%1</b>")
+                           .arg((r.errorType.isEmpty() ? outcomeName(r.outcome) : r.errorType).toHtmlEscaped());
         if (!r.errorMessage.isEmpty())
             html += QStringLiteral(": ") + r.errorMessage.toHtmlEscaped();
         if (!stack.isEmpty())

@@ -139,8 +139,8 @@ QString ScheduleForm::markedExpression(const QString &expression, const QString 
             ++i;
         if (start < i && ++field == wanted) {
             return text.left(start).toHtmlEscaped() + QStringLiteral("<b><u><span style=\"color:#c00000\">")
-                + text.mid(start, i - start).toHtmlEscaped() + QStringLiteral("</span></u></b>")
-                + text.mid(i).toHtmlEscaped();
+                   + text.mid(start, i - start).toHtmlEscaped() + QStringLiteral("</span></u></b>")
+                   + text.mid(i).toHtmlEscaped();
         }
     }
     return text.toHtmlEscaped();

@@ -52,19 +52,26 @@ QVariant ScheduleModel::data(const QModelIndex &index, int role) const
         return s.enabled;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case ScheduleColumn: return s.eventId;
-        case FunctionColumn: return s.functionName;
-        case ExpressionColumn: return s.expression;
-        case EnabledColumn: return s.enabled ? tr("enabled") : tr("disabled");
+        case ScheduleColumn:
+            return s.eventId;
+        case FunctionColumn:
+            return s.functionName;
+        case ExpressionColumn:
+            return s.expression;
+        case EnabledColumn:
+            return s.enabled ? tr("enabled") : tr("disabled");
         case NextFireColumn:
             if (!s.error.isEmpty())
                 return tr("never: %1").arg(s.error);
             if (!s.enabled)
                 return tr("— (disabled)");
             return s.nextFires.isEmpty() ? tr("— (no more fires)") : timeText(s.nextFires.constFirst());
-        case LastFireColumn: return s.lastFire.isValid() ? timeText(s.lastFire) : tr("never");
-        case ResultColumn: return resultText(s.lastResult);
-        case RequestColumn: return s.lastRequestId;
+        case LastFireColumn:
+            return s.lastFire.isValid() ? timeText(s.lastFire) : tr("never");
+        case ResultColumn:
+            return resultText(s.lastResult);
+        case RequestColumn:
+            return s.lastRequestId;
         }
     }
     if (role == Qt::ToolTipRole) {
@@ -95,14 +102,22 @@ QVariant ScheduleModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case ScheduleColumn: return tr("Schedule");
-    case FunctionColumn: return tr("Function");
-    case ExpressionColumn: return tr("Expression");
-    case EnabledColumn: return tr("State");
-    case NextFireColumn: return tr("Next fire (UTC)");
-    case LastFireColumn: return tr("Last fire (UTC)");
-    case ResultColumn: return tr("Result");
-    case RequestColumn: return tr("Request id");
+    case ScheduleColumn:
+        return tr("Schedule");
+    case FunctionColumn:
+        return tr("Function");
+    case ExpressionColumn:
+        return tr("Expression");
+    case EnabledColumn:
+        return tr("State");
+    case NextFireColumn:
+        return tr("Next fire (UTC)");
+    case LastFireColumn:
+        return tr("Last fire (UTC)");
+    case ResultColumn:
+        return tr("Result");
+    case RequestColumn:
+        return tr("Request id");
     }
     return {};
 }

@@ -6,8 +6,8 @@
 #include "scheduler/scheduleform.h"
 #include "scheduler/schedulemodel.h"
 #include "session/studiosession.h"
-#include "workspace/workspace.h"
 #include "triggers/scheduler.h"
+#include "workspace/workspace.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -63,10 +63,10 @@ SchedulerPanel::SchedulerPanel(StudioSession &session, QWidget *parent)
     m_speed->setObjectName(QStringLiteral("clockSpeed"));
     m_speed->setToolTip(tr("How fast the studio's clock runs: schedules, retries and keep-warm all follow it"));
     for (const double s : speeds()) {
-        const QString label = s == 1 ? tr("Real time")
-            : s == 60 ? tr("60× (a minute a second)")
-            : s == 1440 ? tr("1440× (a day a minute)")
-                        : tr("%1× (an hour a second)").arg(s);
+        const QString label = s == 1      ? tr("Real time")
+                              : s == 60   ? tr("60× (a minute a second)")
+                              : s == 1440 ? tr("1440× (a day a minute)")
+                                          : tr("%1× (an hour a second)").arg(s);
         m_speed->addItem(label, s);
     }
     m_form->setObjectName(QStringLiteral("scheduleForm"));
@@ -219,20 +219,23 @@ bool SchedulerPanel::editSchedule(const QString &function, const QString &eventI
     TemplateEventEditor editor;
     if (!editor.load(path) || !editor.setScheduleExpression(function, eventId, expression) || !editor.save()) {
         m_session.showMessage(StudioSession::Severity::Error,
-                              tr("The schedule was not changed in %1: %2").arg(m_session.project().displayPath(path), editor.errorString()));
+                              tr("The schedule was not changed in %1: %2")
+                                  .arg(m_session.project().displayPath(path), editor.errorString()));
         return false;
     }
     m_form->hide();
     // An open template.yaml tab follows the file (or asks, when it has unsaved edits).
     m_session.notifyFileWritten(path, tr("the schedule %1/%2 was changed").arg(function, eventId));
-    m_session.showMessage(StudioSession::Severity::Info, tr("%1/%2 now runs on %3 (saved in %4)")
-                                                             .arg(function, eventId, expression, m_session.project().displayPath(path)));
+    m_session.showMessage(StudioSession::Severity::Info,
+                          tr("%1/%2 now runs on %3 (saved in %4)")
+                              .arg(function, eventId, expression, m_session.project().displayPath(path)));
     m_session.openProject(m_session.project().folder());
     selectSchedule(function + u'/' + eventId);
     return true;
 }
 
-bool SchedulerPanel::addSchedule(const QString &function, const QString &eventId, const QString &expression, bool enabled)
+bool SchedulerPanel::addSchedule(const QString &function, const QString &eventId, const QString &expression,
+                                 bool enabled)
 {
     if (!m_session.hasProject())
         return false;
@@ -240,14 +243,15 @@ bool SchedulerPanel::addSchedule(const QString &function, const QString &eventId
     TemplateEventEditor editor;
     if (!editor.load(path) || !editor.addScheduleEvent(function, eventId, expression, enabled) || !editor.save()) {
         m_session.showMessage(StudioSession::Severity::Error,
-                              tr("The schedule was not added to %1: %2").arg(m_session.project().displayPath(path), editor.errorString()));
+                              tr("The schedule was not added to %1: %2")
+                                  .arg(m_session.project().displayPath(path), editor.errorString()));
         return false;
     }
     m_form->hide();
     m_session.notifyFileWritten(path, tr("the schedule %1/%2 was added").arg(function, eventId));
     m_session.showMessage(StudioSession::Severity::Info,
-                          tr("Added the schedule %1 (%2) to %3 in %4").arg(eventId, expression, function,
-                                                                            m_session.project().displayPath(path)));
+                          tr("Added the schedule %1 (%2) to %3 in %4")
+                              .arg(eventId, expression, function, m_session.project().displayPath(path)));
     // The template defines the project: re-read it; the triggers pick the schedule up with it.
     const QString id = function + u'/' + eventId;
     m_session.openProject(m_session.project().folder());
@@ -300,7 +304,8 @@ void SchedulerPanel::setClockSpeed(double speed)
     else
         clock->setSpeed(speed);
     m_session.showMessage(StudioSession::Severity::Info,
-                          speed <= 1 ? tr("The clock runs in real time") : tr("The clock runs %1× faster than real time").arg(speed));
+                          speed <= 1 ? tr("The clock runs in real time")
+                                     : tr("The clock runs %1× faster than real time").arg(speed));
     updateClock();
 }
 

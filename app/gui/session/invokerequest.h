@@ -13,8 +13,8 @@ struct InvokeRequest
     QString eventPath;         // where the payload came from, for messages
     bool asynchronous = false; // Event invocation type: accepted at once, the result arrives later
     bool forceCold = false;
-    int count = 1;             // burst: this many invocations in all
-    int concurrency = 1;       // at most this many in flight at once
+    int count = 1;       // burst: this many invocations in all
+    int concurrency = 1; // at most this many in flight at once
 };
 
 } // namespace fn

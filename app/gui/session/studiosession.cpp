@@ -29,19 +29,18 @@ StudioSession::StudioSession(QObject *parent)
     m_flushTimer.setInterval(50);
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &StudioSession::flush);
-    connect(m_workspace, &Workspace::message, this, [this](Workspace::Severity severity, const QString &text) {
-        showMessage(Severity(int(severity)), text);
-    });
+    connect(m_workspace, &Workspace::message, this,
+            [this](Workspace::Severity severity, const QString &text) { showMessage(Severity(int(severity)), text); });
     connect(m_workspace, &Workspace::eventsRecovered, this, [this](int count) {
         Q_EMIT eventsRecovered(count);
-        showMessage(Severity::Info, count == 1 ? tr("Recovered 1 accepted event") : tr("Recovered %1 accepted events").arg(count));
+        showMessage(Severity::Info,
+                    count == 1 ? tr("Recovered 1 accepted event") : tr("Recovered %1 accepted events").arg(count));
     });
     connect(m_workspace, &Workspace::queuesChanged, this, &StudioSession::queuesChanged);
     connect(m_workspace, &Workspace::projectChanged, this, &StudioSession::projectChanged);
     connect(m_workspace, &Workspace::problemsChanged, this, &StudioSession::problemsChanged);
-    connect(m_workspace, &Workspace::eventFinished, this, [this](const QString &requestId) {
-        m_acceptedRequests.remove(requestId);
-    });
+    connect(m_workspace, &Workspace::eventFinished, this,
+            [this](const QString &requestId) { m_acceptedRequests.remove(requestId); });
     connect(m_workspace, &Workspace::burstRecord, this, &StudioSession::adoptBurstRecord);
     connect(m_workspace, &Workspace::burstFinished, this, &StudioSession::finishBurst);
     connect(m_workspace, &Workspace::burstProgress, this, [this](int finished, int total) {
@@ -75,17 +74,22 @@ void StudioSession::connectEngine()
     connect(engine, &Engine::environmentChanged, this, &StudioSession::adoptEnvironment, Qt::QueuedConnection);
     connect(engine, &Engine::logLines, this, &StudioSession::adoptLogs, Qt::QueuedConnection);
     connect(engine, &Engine::memorySampled, this, &StudioSession::adoptMemory, Qt::QueuedConnection);
-    connect(engine, &Engine::invocationStarted, this,
-            [this](const QString &requestId, const QString &functionName, const QString &environmentId, bool coldStart) {
-                // The signal carries no time; the moment it reaches the GUI is close enough to draw
-                // "running" until the record's measured times replace it.
-                m_timeline->markRunning(requestId, functionName, environmentId, coldStart, QDateTime::currentMSecsSinceEpoch());
-            }, Qt::QueuedConnection);
+    connect(
+        engine, &Engine::invocationStarted, this,
+        [this](const QString &requestId, const QString &functionName, const QString &environmentId, bool coldStart) {
+            // The signal carries no time; the moment it reaches the GUI is close enough to draw
+            // "running" until the record's measured times replace it.
+            m_timeline->markRunning(requestId, functionName, environmentId, coldStart,
+                                    QDateTime::currentMSecsSinceEpoch());
+        },
+        Qt::QueuedConnection);
     // The studio-wide guard holds cold starts the machine cannot take now: say so, with the reason.
-    connect(engine, &Engine::invocationQueued, this,
-            [this](const QString &, const QString &functionName, const QString &reason) {
-                showMessage(Severity::Info, tr("%1: waiting for capacity (%2)").arg(functionName, reason));
-            }, Qt::QueuedConnection);
+    connect(
+        engine, &Engine::invocationQueued, this,
+        [this](const QString &, const QString &functionName, const QString &reason) {
+            showMessage(Severity::Info, tr("%1: waiting for capacity (%2)").arg(functionName, reason));
+        },
+        Qt::QueuedConnection);
 }
 
 bool StudioSession::hasEngine() const
@@ -119,7 +123,8 @@ bool StudioSession::openProject(const QString &folder)
     for (const Diagnostic &d : project().warnings())
         showMessage(Severity::Warning, d.toString());
     if (clean && project().functions().isEmpty())
-        showMessage(Severity::Warning, tr("%1 declares no functions.").arg(project().displayPath(project().templatePath())));
+        showMessage(Severity::Warning,
+                    tr("%1 declares no functions.").arg(project().displayPath(project().templatePath())));
     return clean;
 }
 
@@ -151,12 +156,14 @@ void StudioSession::invoke(const InvokeRequest &request)
     }
     const std::optional<FunctionConfig> function = project().function(request.functionName);
     if (!function) {
-        showMessage(Severity::Error, request.functionName.isEmpty() ? tr("Open a project with a function to invoke.")
-                                                                    : tr("No function named %1 in the project.").arg(request.functionName));
+        showMessage(Severity::Error, request.functionName.isEmpty()
+                                         ? tr("Open a project with a function to invoke.")
+                                         : tr("No function named %1 in the project.").arg(request.functionName));
         return;
     }
     if (!hasEngine()) {
-        showMessage(Severity::Error, tr("The engine is not available in this build; %1 was not invoked.").arg(request.functionName));
+        showMessage(Severity::Error,
+                    tr("The engine is not available in this build; %1 was not invoked.").arg(request.functionName));
         return;
     }
     if (request.asynchronous) {
@@ -180,8 +187,9 @@ void StudioSession::acceptEvents(const InvokeRequest &request, const FunctionCon
 {
     AsyncQueue *queue = m_workspace->queue();
     if (!queue) {
-        showMessage(Severity::Error, tr("%1 was not invoked: Event invocations need the project's store, which is not open.")
-                                         .arg(function.name));
+        showMessage(Severity::Error,
+                    tr("%1 was not invoked: Event invocations need the project's store, which is not open.")
+                        .arg(function.name));
         return;
     }
     // Accepting is a durable write and returns at once (202); the queue delivers at its own pace, so
@@ -223,7 +231,8 @@ void StudioSession::finishBurst(const BurstSummary &summary)
         return;
     Q_EMIT burstProgress(summary.finished(), m_burstTotal);
     if (summary.cancelled)
-        showMessage(Severity::Info, tr("Cancelled after %1 of %2 invocations.").arg(summary.finished()).arg(m_burstTotal));
+        showMessage(Severity::Info,
+                    tr("Cancelled after %1 of %2 invocations.").arg(summary.finished()).arg(m_burstTotal));
     m_burstTotal = 0;
     flush();
     Q_EMIT busyChanged(false);

@@ -3,13 +3,13 @@
 // triggers, services) holding the models fed from the engine's snapshots in batches; commands
 // (invoke, burst, stop) in, selection and messages out.
 
+#include "project/diagnostic.h"
+#include "project/functionconfig.h"
+#include "session/invokerequest.h"
 #include "snapshots/environmentstate.h"
 #include "snapshots/invocationrecord.h"
 #include "snapshots/logbatch.h"
 #include "snapshots/memorysample.h"
-#include "project/diagnostic.h"
-#include "project/functionconfig.h"
-#include "session/invokerequest.h"
 #include "workspace/burst.h"
 
 #include <QList>
@@ -81,7 +81,10 @@ public:
     // Panels ask; the window opens the file in the editor area.
     void requestOpenFile(const QString &path) { Q_EMIT openFileRequested(path); }
     // The function (and event, if one was picked) the invoke bar should target.
-    void chooseTarget(const QString &functionName, const QString &eventPath) { Q_EMIT targetChosen(functionName, eventPath); }
+    void chooseTarget(const QString &functionName, const QString &eventPath)
+    {
+        Q_EMIT targetChosen(functionName, eventPath);
+    }
     // Panels ask; the window offers the event catalogue for that function.
     void requestNewEvent(const QString &functionName) { Q_EMIT newEventRequested(functionName); }
     // Panels ask; the window offers the New Function dialog.

@@ -10,11 +10,11 @@ namespace fn {
 struct TimelineGeometry
 {
     // Times are milliseconds relative to the timeline model's origin; x is in widget pixels.
-    double startMs = 0;       // time at the left edge of the lane area
-    double msPerPixel = 1.0;  // zoom: larger is further out
-    int labelWidth = 160;     // lane labels on the left; the lane area starts after them
-    int width = 800;          // whole widget width
-    int rulerHeight = 22;     // time axis at the top
+    double startMs = 0;      // time at the left edge of the lane area
+    double msPerPixel = 1.0; // zoom: larger is further out
+    int labelWidth = 160;    // lane labels on the left; the lane area starts after them
+    int width = 800;         // whole widget width
+    int rulerHeight = 22;    // time axis at the top
     int laneHeight = 24;
     int laneGap = 6;
 
@@ -50,7 +50,10 @@ struct TimelineGeometry
     {
         double cx = 0, cy = 0, half = 0; // centre and half the diagonal
     };
-    Marker throttleMarker(int lane, double ms) const { return {xForTime(ms), laneMiddle(lane), (laneHeight - 8) / 2.0}; }
+    Marker throttleMarker(int lane, double ms) const
+    {
+        return {xForTime(ms), laneMiddle(lane), (laneHeight - 8) / 2.0};
+    }
 
     // The connector of a retry: from the earlier attempt's end to the later one's start, lane middles.
     struct Connector

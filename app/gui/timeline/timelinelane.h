@@ -10,7 +10,12 @@ namespace fn {
 struct TimelineSegment
 {
     enum Flag : quint8 {
-        Cold = 1, Failed = 2, Timeout = 4, OutOfMemory = 8, Throttled = 16, Crashed = 32,
+        Cold = 1,
+        Failed = 2,
+        Timeout = 4,
+        OutOfMemory = 8,
+        Throttled = 16,
+        Crashed = 32,
         Async = 64,  // delivered from the async queue
         Retry = 128, // a later attempt of an async event (attempt > 1, same request id)
     };
@@ -20,7 +25,7 @@ struct TimelineSegment
     float durationMs = 0; // handler time, after init
     int record = -1;      // index into TimelineModel::records()
     quint8 flags = 0;
-    quint8 attempt = 1;   // async: 1 for the first delivery, 2 and 3 for retries
+    quint8 attempt = 1; // async: 1 for the first delivery, 2 and 3 for retries
 
     double invokeStartMs() const { return startMs + initMs; }
     double endMs() const { return startMs + initMs + durationMs; }
@@ -29,12 +34,12 @@ struct TimelineSegment
 
 struct TimelineLane
 {
-    QString environmentId;  // empty for the lane of throttled invocations
+    QString environmentId; // empty for the lane of throttled invocations
     QString functionName;
     std::vector<TimelineSegment> segments; // sorted by startMs
-    double stoppedMs = -1;  // relative; -1 while alive
-    QString stopReason;     // idle (keep-warm expiry), evicted, timeout, crash, user, shutdown
-    bool provisioned = false; // initialized ahead of invocations (provisioned concurrency)
+    double stoppedMs = -1;                 // relative; -1 while alive
+    QString stopReason;                    // idle (keep-warm expiry), evicted, timeout, crash, user, shutdown
+    bool provisioned = false;              // initialized ahead of invocations (provisioned concurrency)
     int coldStarts = 0;
     int failures = 0;
 

@@ -63,25 +63,34 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         case LabelColumn:
             if (lane.environmentId.isEmpty())
                 return tr("not run");
-            return lane.provisioned ? tr("%1 (provisioned)").arg(lane.environmentId.left(12)) : lane.environmentId.left(12);
-        case StartColumn: return lane.functionName;
-        case DurationColumn: return tr("%n invocation(s)", nullptr, int(lane.segments.size()));
+            return lane.provisioned ? tr("%1 (provisioned)").arg(lane.environmentId.left(12))
+                                    : lane.environmentId.left(12);
+        case StartColumn:
+            return lane.functionName;
+        case DurationColumn:
+            return tr("%n invocation(s)", nullptr, int(lane.segments.size()));
         case StatusColumn:
             return lane.stoppedMs >= 0 ? tr("stopped (%1)").arg(lane.stopReason) : tr("alive");
-        case ColumnCount: break;
+        case ColumnCount:
+            break;
         }
         return {};
     }
     const TimelineSegment &s = m_lanes[size_t(index.internalId() - 1)].segments[size_t(index.row())];
     const InvocationRecord &r = m_records.at(s.record);
     switch (role) {
-    case RequestIdRole: return r.requestId;
-    case FlagsRole: return int(s.flags);
-    case Qt::ToolTipRole: return r.reportLine;
+    case RequestIdRole:
+        return r.requestId;
+    case FlagsRole:
+        return int(s.flags);
+    case Qt::ToolTipRole:
+        return r.reportLine;
     case Qt::DisplayRole:
         switch (Column(index.column())) {
-        case LabelColumn: return r.requestId;
-        case StartColumn: return ms(s.startMs);
+        case LabelColumn:
+            return r.requestId;
+        case StartColumn:
+            return ms(s.startMs);
         case DurationColumn:
             return s.has(TimelineSegment::Cold) ? QString(ms(s.initMs) + QStringLiteral(" init + ") + ms(s.durationMs))
                                                 : ms(s.durationMs);
@@ -89,12 +98,13 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
             if (s.has(TimelineSegment::Throttled) && !r.throttleReason.isEmpty())
                 return tr("throttled (%1)").arg(r.throttleReason);
             QString status = (s.has(TimelineSegment::Cold) ? QStringLiteral("cold, ") : QStringLiteral("warm, "))
-                           + outcomeName(r.outcome);
+                             + outcomeName(r.outcome);
             if (s.has(TimelineSegment::Async))
                 status += tr(", attempt %1").arg(s.attempt);
             return status;
         }
-        case ColumnCount: break;
+        case ColumnCount:
+            break;
         }
         return {};
     default:
@@ -107,11 +117,16 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractItemModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case LabelColumn: return tr("Environment / request");
-    case StartColumn: return tr("Start");
-    case DurationColumn: return tr("Duration");
-    case StatusColumn: return tr("Status");
-    case ColumnCount: break;
+    case LabelColumn:
+        return tr("Environment / request");
+    case StartColumn:
+        return tr("Start");
+    case DurationColumn:
+        return tr("Duration");
+    case StatusColumn:
+        return tr("Status");
+    case ColumnCount:
+        break;
     }
     return {};
 }
@@ -122,14 +137,25 @@ quint8 TimelineModel::flagsFor(const InvocationRecord &r)
     if (r.coldStart)
         f |= TimelineSegment::Cold;
     switch (r.outcome) {
-    case InvocationOutcome::Success: break;
-    case InvocationOutcome::Timeout: f |= TimelineSegment::Failed | TimelineSegment::Timeout; break;
-    case InvocationOutcome::OutOfMemory: f |= TimelineSegment::Failed | TimelineSegment::OutOfMemory; break;
+    case InvocationOutcome::Success:
+        break;
+    case InvocationOutcome::Timeout:
+        f |= TimelineSegment::Failed | TimelineSegment::Timeout;
+        break;
+    case InvocationOutcome::OutOfMemory:
+        f |= TimelineSegment::Failed | TimelineSegment::OutOfMemory;
+        break;
     case InvocationOutcome::RuntimeExit:
-    case InvocationOutcome::InitError: f |= TimelineSegment::Failed | TimelineSegment::Crashed; break;
+    case InvocationOutcome::InitError:
+        f |= TimelineSegment::Failed | TimelineSegment::Crashed;
+        break;
     case InvocationOutcome::Throttled:
-    case InvocationOutcome::Rejected: f |= TimelineSegment::Failed | TimelineSegment::Throttled; break;
-    case InvocationOutcome::FunctionError: f |= TimelineSegment::Failed; break;
+    case InvocationOutcome::Rejected:
+        f |= TimelineSegment::Failed | TimelineSegment::Throttled;
+        break;
+    case InvocationOutcome::FunctionError:
+        f |= TimelineSegment::Failed;
+        break;
     }
     if (r.asynchronous)
         f |= TimelineSegment::Async;
@@ -182,15 +208,15 @@ std::vector<TimelineRetryLink> TimelineModel::retryLinks() const
         if (it->size() < 2)
             continue;
         QList<int> attempts = *it;
-        std::stable_sort(attempts.begin(), attempts.end(), [this](int a, int b) {
-            return m_records.at(a).startedAtMs < m_records.at(b).startedAtMs;
-        });
+        std::stable_sort(attempts.begin(), attempts.end(),
+                         [this](int a, int b) { return m_records.at(a).startedAtMs < m_records.at(b).startedAtMs; });
         for (int i = 1; i < attempts.size(); ++i) {
             const InvocationRecord &from = m_records.at(attempts.at(i - 1));
             const InvocationRecord &to = m_records.at(attempts.at(i));
-            links.push_back({m_laneById.value(from.environmentId, -1),
-                             double(from.startedAtMs - m_originMs) + (from.coldStart ? from.initDurationMs : 0) + from.durationMs,
-                             m_laneById.value(to.environmentId, -1), double(to.startedAtMs - m_originMs), to.attempt});
+            links.push_back(
+                {m_laneById.value(from.environmentId, -1),
+                 double(from.startedAtMs - m_originMs) + (from.coldStart ? from.initDurationMs : 0) + from.durationMs,
+                 m_laneById.value(to.environmentId, -1), double(to.startedAtMs - m_originMs), to.attempt});
         }
     }
     return links;
@@ -353,8 +379,7 @@ int TimelineModel::segmentAt(int laneIndex, double timeMs, double toleranceMs) c
     double bestDistance = toleranceMs;
     for (int back = 0; back < 4 && it != segs.begin(); ++back) {
         --it;
-        const double d = timeMs < it->startMs ? it->startMs - timeMs
-                       : timeMs > it->endMs() ? timeMs - it->endMs() : 0;
+        const double d = timeMs < it->startMs ? it->startMs - timeMs : timeMs > it->endMs() ? timeMs - it->endMs() : 0;
         if (d <= bestDistance) {
             best = int(it - segs.begin());
             bestDistance = d;

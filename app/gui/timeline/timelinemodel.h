@@ -80,7 +80,7 @@ private:
     QList<InvocationRecord> m_records;
     std::vector<TimelineLane> m_lanes;
     QHash<QString, int> m_laneById;
-    QHash<QString, int> m_recordByRequestId; // the latest attempt
+    QHash<QString, int> m_recordByRequestId;          // the latest attempt
     QHash<QString, QList<int>> m_attemptsByRequestId; // only requests with async attempts
     // Environments that stopped before their first invocation arrived: when, and why.
     QHash<QString, QPair<double, QString>> m_pendingStops;

@@ -28,9 +28,12 @@ TimelinePanel::TimelinePanel(StudioSession &session, QWidget *parent)
         bar->addWidget(b);
         return b;
     };
-    connect(button(tr("Fit"), tr("Show every invocation (F, or double-click)")), &QToolButton::clicked, m_view, &TimelineView::fitAll);
-    connect(button(tr("+"), tr("Zoom in (+, or the wheel)")), &QToolButton::clicked, this, [this] { m_view->zoomBy(0.5); });
-    connect(button(tr("−"), tr("Zoom out (−, or the wheel)")), &QToolButton::clicked, this, [this] { m_view->zoomBy(2); });
+    connect(button(tr("Fit"), tr("Show every invocation (F, or double-click)")), &QToolButton::clicked, m_view,
+            &TimelineView::fitAll);
+    connect(button(tr("+"), tr("Zoom in (+, or the wheel)")), &QToolButton::clicked, this,
+            [this] { m_view->zoomBy(0.5); });
+    connect(button(tr("−"), tr("Zoom out (−, or the wheel)")), &QToolButton::clicked, this,
+            [this] { m_view->zoomBy(2); });
     bar->addSpacing(16);
     // The legend clips when the dock is narrow rather than forcing the window wider.
     auto *legendBox = new QWidget(this);
@@ -40,7 +43,12 @@ TimelinePanel::TimelinePanel(StudioSession &session, QWidget *parent)
     legendLayout->setSpacing(4);
 
     const TimelinePalette pal = TimelinePalette::from(palette());
-    const struct { QColor color; QString text; bool hatched; } legend[] = {
+    const struct
+    {
+        QColor color;
+        QString text;
+        bool hatched;
+    } legend[] = {
         {pal.init, tr("Init (cold start)"), false},
         {pal.coldInvoke, tr("Invoke, cold"), false},
         {pal.warmInvoke, tr("Invoke, warm"), false},
@@ -51,7 +59,8 @@ TimelinePanel::TimelinePanel(StudioSession &session, QWidget *parent)
         QPixmap swatch(12, 12);
         swatch.fill(Qt::transparent);
         QPainter p(&swatch);
-        p.fillRect(QRect(0, 0, 12, 12), item.hatched ? QBrush(item.color.darker(150), Qt::BDiagPattern) : QBrush(item.color));
+        p.fillRect(QRect(0, 0, 12, 12),
+                   item.hatched ? QBrush(item.color.darker(150), Qt::BDiagPattern) : QBrush(item.color));
         p.end();
         auto *icon = new QLabel(legendBox);
         icon->setPixmap(swatch);

@@ -196,8 +196,7 @@ void TimelineView::paintRuler(QPainter &p, const TimelinePalette &pal)
         p.setPen(pal.grid);
         p.drawLine(QPointF(x, m_geo.rulerHeight - 4), QPointF(x, bottom));
         p.setPen(pal.dimText);
-        p.drawText(QRectF(x + 3, 0, 120, m_geo.rulerHeight - 2), Qt::AlignLeft | Qt::AlignVCenter,
-                   timeLabel(t, step));
+        p.drawText(QRectF(x + 3, 0, 120, m_geo.rulerHeight - 2), Qt::AlignLeft | Qt::AlignVCenter, timeLabel(t, step));
     }
     p.setPen(pal.grid);
     p.drawLine(QPointF(m_geo.labelWidth, m_geo.rulerHeight), QPointF(width(), m_geo.rulerHeight));
@@ -230,8 +229,8 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
     }
     p.setPen(lane.stoppedMs >= 0 ? pal.dimText : pal.laneText);
     const QString label = lane.environmentId.isEmpty()
-        ? tr("throttled / not run")
-        : lane.environmentId.left(8) + QStringLiteral("  ") + lane.functionName;
+                              ? tr("throttled / not run")
+                              : lane.environmentId.left(8) + QStringLiteral("  ") + lane.functionName;
     p.drawText(QRectF(labelX, top, m_geo.labelWidth - labelX - 4, h), Qt::AlignLeft | Qt::AlignVCenter,
                p.fontMetrics().elidedText(label, Qt::ElideRight, int(m_geo.labelWidth - labelX - 4)));
 
@@ -265,7 +264,8 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
                 const double w = p.fontMetrics().horizontalAdvance(reason) + 2;
                 // Right of the line when there is room, else left of it (a lane often ends at the edge).
                 const bool room = x + 4 + w <= m_geo.width;
-                p.drawText(QRectF(room ? x + 4 : x - 4 - w, top, w, h), (room ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter, reason);
+                p.drawText(QRectF(room ? x + 4 : x - 4 - w, top, w, h),
+                           (room ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter, reason);
             }
         }
     }
@@ -300,14 +300,15 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
                 if (s.initMs > 0)
                     p.fillRect(QRectF(x0, top + 3, xi - x0, h - 6), pal.init);
                 const QColor c = s.has(TimelineSegment::Failed) ? pal.failed
-                               : s.has(TimelineSegment::Cold) ? pal.coldInvoke : pal.warmInvoke;
+                                 : s.has(TimelineSegment::Cold) ? pal.coldInvoke
+                                                                : pal.warmInvoke;
                 p.fillRect(QRectF(xi, top + 3, qMax(1.0, x1 - xi), h - 6), c);
                 if (s.has(TimelineSegment::Failed) && x1 - xi > 26) {
                     p.setPen(Qt::white);
                     QString mark = s.has(TimelineSegment::OutOfMemory) ? QStringLiteral("OOM")
-                                       : s.has(TimelineSegment::Timeout) ? QStringLiteral("timeout")
-                                       : s.has(TimelineSegment::Crashed) ? QStringLiteral("crash")
-                                                                         : QStringLiteral("error");
+                                   : s.has(TimelineSegment::Timeout)   ? QStringLiteral("timeout")
+                                   : s.has(TimelineSegment::Crashed)   ? QStringLiteral("crash")
+                                                                       : QStringLiteral("error");
                     if (s.has(TimelineSegment::Async))
                         mark = QStringLiteral("#%1 ").arg(s.attempt) + mark;
                     p.drawText(QRectF(xi, top, x1 - xi, h), Qt::AlignCenter,
@@ -336,7 +337,8 @@ void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIn
             && selected.second < int(last - segs.begin()))
             selectedRect = QRectF(column - 2, top + 1.5, 5, h - 3);
         const QColor c = (flags & TimelineSegment::Failed) ? pal.failed
-                       : (flags & TimelineSegment::Cold) ? pal.init : pal.warmInvoke;
+                         : (flags & TimelineSegment::Cold) ? pal.init
+                                                           : pal.warmInvoke;
         if (flags & TimelineSegment::Throttled)
             paintThrottle(p, pal, laneIndex, it->startMs);
         else
@@ -366,7 +368,8 @@ void TimelineView::paintThrottle(QPainter &p, const TimelinePalette &pal, int la
 {
     // An instant, not a span: a diamond, so a throttle never reads as a very short invocation.
     const TimelineGeometry::Marker m = m_geo.throttleMarker(lane, ms);
-    const QPointF diamond[4] = {{m.cx, m.cy - m.half}, {m.cx + m.half, m.cy}, {m.cx, m.cy + m.half}, {m.cx - m.half, m.cy}};
+    const QPointF diamond[4] = {
+        {m.cx, m.cy - m.half}, {m.cx + m.half, m.cy}, {m.cx, m.cy + m.half}, {m.cx - m.half, m.cy}};
     p.save();
     p.setRenderHint(QPainter::Antialiasing);
     p.setPen(QPen(pal.throttled.darker(130), 1));
@@ -394,10 +397,13 @@ QString TimelineView::tooltipFor(int lane, int segment) const
                        .arg(r.functionName.toHtmlEscaped(), r.coldStart ? tr("cold start") : tr("warm start"),
                             outcomeName(r.outcome));
     if (!r.errorType.isEmpty())
-        text += QStringLiteral("%1: %2<br/>").arg(r.errorType.toHtmlEscaped(), r.errorMessage.left(200).toHtmlEscaped());
+        text +=
+            QStringLiteral("%1: %2<br/>").arg(r.errorType.toHtmlEscaped(), r.errorMessage.left(200).toHtmlEscaped());
     if (r.coldStart && (r.phases.sandboxMs > 0 || r.phases.runtimeStartMs > 0))
         text += tr("sandbox %1 ms · runtime start %2 ms · init %3 ms<br/>")
-                    .arg(r.phases.sandboxMs, 0, 'f', 1).arg(r.phases.runtimeStartMs, 0, 'f', 1).arg(r.phases.initMs, 0, 'f', 1);
+                    .arg(r.phases.sandboxMs, 0, 'f', 1)
+                    .arg(r.phases.runtimeStartMs, 0, 'f', 1)
+                    .arg(r.phases.initMs, 0, 'f', 1);
     QString report = r.reportLine.toHtmlEscaped();
     report.replace(u'\t', QStringLiteral("<br/>&nbsp;&nbsp;"));
     if (!r.throttleReason.isEmpty())
@@ -491,10 +497,16 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
 {
     switch (event->key()) {
     case Qt::Key_Plus:
-    case Qt::Key_Equal: zoomBy(0.5); break;
-    case Qt::Key_Minus: zoomBy(2); break;
+    case Qt::Key_Equal:
+        zoomBy(0.5);
+        break;
+    case Qt::Key_Minus:
+        zoomBy(2);
+        break;
     case Qt::Key_F:
-    case Qt::Key_0: fitAll(); break;
+    case Qt::Key_0:
+        fitAll();
+        break;
     case Qt::Key_Left:
     case Qt::Key_Right:
         m_autoFit = false;
@@ -502,7 +514,8 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
         update();
         Q_EMIT viewChanged();
         break;
-    default: QWidget::keyPressEvent(event);
+    default:
+        QWidget::keyPressEvent(event);
     }
 }
 

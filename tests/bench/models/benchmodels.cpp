@@ -175,7 +175,7 @@ struct LogFigures
     double appendMs = 0;      // model.append() calls only, not making the lines
     qint64 residentBytes = 0; // added by the model holding every line
     qint64 storageBytes = 0;
-    qint64 textBytes = 0;     // UTF-8 size of all lines' text
+    qint64 textBytes = 0; // UTF-8 size of all lines' text
     double filterRequestMs = 0, filterLevelMs = 0, filterTextMs = 0, filterClearMs = 0;
 };
 
@@ -190,7 +190,8 @@ LogFigures benchLog()
         LogBatch batch;
         batch.reserve(LogBatchInvocations * LogLinesPerInvocation);
         for (int i = inv; i < inv + LogBatchInvocations; ++i) {
-            const InvocationRecord r = record(i, i % LogEnvironments, i < LogEnvironments, qint64(i) * 10, 1.25 + i % 40);
+            const InvocationRecord r =
+                record(i, i % LogEnvironments, i < LogEnvironments, qint64(i) * 10, 1.25 + i % 40);
             for (const LogLine &l : invocationLogs(r, i % LogEnvironments)) {
                 f.textBytes += l.text.toUtf8().size();
                 batch.append(l);
@@ -221,7 +222,8 @@ LogFigures benchLog()
     f.filterTextMs = timed(byText);
     f.filterClearMs = timed(LogFilter{});
     if (model.lineCount() != LogLines)
-        std::fprintf(stderr, "bench_models: the log model holds %lld lines, not %d\n", qlonglong(model.lineCount()), LogLines);
+        std::fprintf(stderr, "bench_models: the log model holds %lld lines, not %d\n", qlonglong(model.lineCount()),
+                     LogLines);
     return f;
 }
 
@@ -246,8 +248,9 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     const QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("timeline appends to time (default 5)"),
                                      QStringLiteral("N"), QStringLiteral("5"));
-    const QCommandLineOption repaintsOpt(QStringLiteral("repaints"), QStringLiteral("repaints to time per view (default 20)"),
-                                         QStringLiteral("N"), QStringLiteral("20"));
+    const QCommandLineOption repaintsOpt(QStringLiteral("repaints"),
+                                         QStringLiteral("repaints to time per view (default 20)"), QStringLiteral("N"),
+                                         QStringLiteral("20"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print JSON instead of a table."));
     parser.addOptions({runsOpt, repaintsOpt, jsonOpt});
     parser.process(app);
@@ -305,24 +308,40 @@ int main(int argc, char **argv)
         std::printf("%-62s %-34s %s\n", qPrintable(what), qPrintable(value), target);
     };
     const auto summary = [](const Summary &s) {
-        return QStringLiteral("%1 ms median (%2-%3, n=%4)").arg(s.median, 0, 'f', 1).arg(s.min, 0, 'f', 1).arg(s.max, 0, 'f', 1).arg(s.n);
+        return QStringLiteral("%1 ms median (%2-%3, n=%4)")
+            .arg(s.median, 0, 'f', 1)
+            .arg(s.min, 0, 'f', 1)
+            .arg(s.max, 0, 'f', 1)
+            .arg(s.n);
     };
     row(QStringLiteral("timeline model: append %1 records (%2 batches, %3 lanes)")
-            .arg(count(TimelineRecords)).arg(TimelineRecords / TimelineBatch).arg(TimelineLanes),
+            .arg(count(TimelineRecords))
+            .arg(TimelineRecords / TimelineBatch)
+            .arg(TimelineLanes),
         summary(tl.append), "< 1 s");
-    row(QStringLiteral("timeline model: resident memory added"), QStringLiteral("%1 MiB").arg(mib(tl.residentBytes), 0, 'f', 1), "");
+    row(QStringLiteral("timeline model: resident memory added"),
+        QStringLiteral("%1 MiB").arg(mib(tl.residentBytes), 0, 'f', 1), "");
     row(QStringLiteral("timeline repaint, %1 records fitted to %2x%3 px")
-            .arg(count(TimelineRecords)).arg(tl.viewSize.width()).arg(tl.viewSize.height()),
+            .arg(count(TimelineRecords))
+            .arg(tl.viewSize.width())
+            .arg(tl.viewSize.height()),
         summary(tl.repaintFitted), "< 16 ms");
-    row(QStringLiteral("  drawn: %1 segments + %2 aggregate columns").arg(count(tl.fittedCounts.first), count(tl.fittedCounts.second)),
+    row(QStringLiteral("  drawn: %1 segments + %2 aggregate columns")
+            .arg(count(tl.fittedCounts.first), count(tl.fittedCounts.second)),
         QString(), "");
-    row(QStringLiteral("timeline repaint, zoomed in to %1 ms/px").arg(tl.zoomedMsPerPixel, 0, 'f', 3), summary(tl.repaintZoomed), "< 16 ms");
-    row(QStringLiteral("  drawn: %1 segments + %2 aggregate columns").arg(tl.zoomedCounts.first).arg(tl.zoomedCounts.second), QString(), "");
+    row(QStringLiteral("timeline repaint, zoomed in to %1 ms/px").arg(tl.zoomedMsPerPixel, 0, 'f', 3),
+        summary(tl.repaintZoomed), "< 16 ms");
+    row(QStringLiteral("  drawn: %1 segments + %2 aggregate columns")
+            .arg(tl.zoomedCounts.first)
+            .arg(tl.zoomedCounts.second),
+        QString(), "");
     row(QStringLiteral("log model: append %1 lines (%2 streams)").arg(count(LogLines)).arg(LogEnvironments),
         QStringLiteral("%1 ms").arg(log.appendMs, 0, 'f', 0), "");
     row(QStringLiteral("log model: resident memory added"),
         QStringLiteral("%1 MiB").arg(mib(log.residentBytes), 0, 'f', 1), "< 400 MB");
-    row(QStringLiteral("  storage %1 MiB for %2 MiB of text").arg(mib(log.storageBytes), 0, 'f', 1).arg(mib(log.textBytes), 0, 'f', 1),
+    row(QStringLiteral("  storage %1 MiB for %2 MiB of text")
+            .arg(mib(log.storageBytes), 0, 'f', 1)
+            .arg(mib(log.textBytes), 0, 'f', 1),
         QString(), "");
     row(QStringLiteral("log model: filter by request id / level / text / none"),
         QStringLiteral("%1 / %2 / %3 / %4 ms")

@@ -9,14 +9,14 @@
 
 #include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
-#include "session/studiosession.h"
 #include "projectbuilder.h"
+#include "session/studiosession.h"
 #include "studiofixture.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QComboBox>
+#include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -107,7 +107,9 @@ public:
         if (ms >= m_threshold) {
             const QString name = receiver->objectName().isEmpty() ? QString() : u' ' + receiver->objectName();
             m_slow.append({start / 1e6, ms, m_depth,
-                           QStringLiteral("%1%2, event type %3").arg(QLatin1StringView(receiver->metaObject()->className()), name).arg(type)});
+                           QStringLiteral("%1%2, event type %3")
+                               .arg(QLatin1StringView(receiver->metaObject()->className()), name)
+                               .arg(type)});
         }
         return result;
     }
@@ -142,16 +144,20 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Event-loop stalls of the studio window during a burst."));
     parser.addHelpOption();
-    const QCommandLineOption countOpt(QStringLiteral("count"), QStringLiteral("Invocations in the burst."), QStringLiteral("N"), QStringLiteral("1000"));
-    const QCommandLineOption concOpt(QStringLiteral("concurrency"), QStringLiteral("Burst concurrency."), QStringLiteral("C"), QStringLiteral("4"));
-    const QCommandLineOption fnOpt(QStringLiteral("function"), QStringLiteral("Function of the example project."), QStringLiteral("NAME"),
-                                   QStringLiteral("HelloPython"));
-    const QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("Bursts, one after the other, in one window."), QStringLiteral("R"),
+    const QCommandLineOption countOpt(QStringLiteral("count"), QStringLiteral("Invocations in the burst."),
+                                      QStringLiteral("N"), QStringLiteral("1000"));
+    const QCommandLineOption concOpt(QStringLiteral("concurrency"), QStringLiteral("Burst concurrency."),
+                                     QStringLiteral("C"), QStringLiteral("4"));
+    const QCommandLineOption fnOpt(QStringLiteral("function"), QStringLiteral("Function of the example project."),
+                                   QStringLiteral("NAME"), QStringLiteral("HelloPython"));
+    const QCommandLineOption runsOpt(QStringLiteral("runs"),
+                                     QStringLiteral("Bursts, one after the other, in one window."), QStringLiteral("R"),
                                      QStringLiteral("1"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
-    const QCommandLineOption slowOpt(QStringLiteral("slow-events"),
-                                     QStringLiteral("List the events the GUI thread took this long (ms) or longer to handle."),
-                                     QStringLiteral("MS"), QStringLiteral("0"));
+    const QCommandLineOption slowOpt(
+        QStringLiteral("slow-events"),
+        QStringLiteral("List the events the GUI thread took this long (ms) or longer to handle."), QStringLiteral("MS"),
+        QStringLiteral("0"));
     parser.addOptions({countOpt, concOpt, fnOpt, runsOpt, jsonOpt, slowOpt});
     parser.process(app);
     const int count = parser.value(countOpt).toInt();
@@ -221,7 +227,9 @@ int main(int argc, char **argv)
 
         QList<double> gaps = probe.gapsUs();
         std::sort(gaps.begin(), gaps.end());
-        const auto over = [&](double ms) { return std::count_if(gaps.cbegin(), gaps.cend(), [ms](double g) { return g > ms * 1000; }); };
+        const auto over = [&](double ms) {
+            return std::count_if(gaps.cbegin(), gaps.cend(), [ms](double g) { return g > ms * 1000; });
+        };
         QJsonObject r;
         r.insert(QStringLiteral("burstMs"), burstMs);
         r.insert(QStringLiteral("completed"), completed);
@@ -236,16 +244,20 @@ int main(int argc, char **argv)
         out.insert(QStringLiteral("run%1").arg(run + 1), r);
         if (!parser.isSet(jsonOpt)) {
             std::printf("burst %d: %d x %s at concurrency %d: %d completed in %.0f ms (%.0f per s)\n", run + 1, count,
-                        qPrintable(function), concurrency, completed, burstMs, r.value(QStringLiteral("perSecond")).toDouble());
-            std::printf("  event loop (1 ms timer, %lld firings): max gap %.1f ms (ended %.0f ms after the start), p50 %.2f ms, "
+                        qPrintable(function), concurrency, completed, burstMs,
+                        r.value(QStringLiteral("perSecond")).toDouble());
+            std::printf("  event loop (1 ms timer, %lld firings): max gap %.1f ms (ended %.0f ms after the start), p50 "
+                        "%.2f ms, "
                         "p99 %.2f ms, gaps over 16 ms: %lld, over 50 ms: %lld\n",
                         qint64(gaps.size()), r.value(QStringLiteral("maxGapMs")).toDouble(), probe.maxGapEndMs(),
-                        r.value(QStringLiteral("p50GapMs")).toDouble(),
-                        r.value(QStringLiteral("p99GapMs")).toDouble(), qint64(over(16)), qint64(over(50)));
+                        r.value(QStringLiteral("p50GapMs")).toDouble(), r.value(QStringLiteral("p99GapMs")).toDouble(),
+                        qint64(over(16)), qint64(over(50)));
             if (parser.value(slowOpt).toDouble() > 0) {
-                std::printf("  the Invoke action itself: %.1f ms; events of %s ms or more:\n", triggerMs, qPrintable(parser.value(slowOpt)));
+                std::printf("  the Invoke action itself: %.1f ms; events of %s ms or more:\n", triggerMs,
+                            qPrintable(parser.value(slowOpt)));
                 for (const TimedApplication::Slow &e : slow)
-                    std::printf("    at %7.1f ms %*s%.1f ms %s\n", e.startMs, e.depth * 2, "", e.ms, qPrintable(e.what));
+                    std::printf("    at %7.1f ms %*s%.1f ms %s\n", e.startMs, e.depth * 2, "", e.ms,
+                                qPrintable(e.what));
             }
         }
     }

@@ -61,7 +61,8 @@ int main(int argc, char **argv)
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
     if (::bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0
-        || ::getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length) != 0 || ::listen(listener, 1) != 0) {
+        || ::getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length) != 0
+        || ::listen(listener, 1) != 0) {
         std::perror("loopback listener");
         return 1;
     }

@@ -47,7 +47,8 @@ struct LambdaModel
     }
     int runningOf(const QString &function) const
     {
-        return int(std::count_if(running.begin(), running.end(), [&](const Running &r) { return r.function == function; }));
+        return int(
+            std::count_if(running.begin(), running.end(), [&](const Running &r) { return r.function == function; }));
     }
     int runningUnreserved() const
     {

@@ -71,9 +71,9 @@ private Q_SLOTS:
         m_clock = std::make_shared<Clock>();
         m_clock->setManual(NewYear);
         m_pool = std::make_unique<EnvironmentPool>(m_clock, EnvironmentPool::Listener{{}, {}, [this] {
-                                                       if (m_housekeeper)
-                                                           m_housekeeper->wake();
-                                                   }});
+                                                                                          if (m_housekeeper)
+                                                                                              m_housekeeper->wake();
+                                                                                      }});
         m_samples.taken.clear();
         m_housekeeper = std::make_unique<Housekeeper>(*m_pool, m_samples.sink());
         m_housekeeper->watch(m_clock);

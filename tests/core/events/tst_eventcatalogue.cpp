@@ -34,51 +34,120 @@ std::string s(const char *text)
 const QHash<QString, QStringList> &keyFields()
 {
     static const QHash<QString, QStringList> fields{
-        {QStringLiteral("alb"), {QStringLiteral("/httpMethod"), QStringLiteral("/path"), QStringLiteral("/requestContext/elb/targetGroupArn")}},
-        {QStringLiteral("alexa-skills-kit"), {QStringLiteral("/version=1.0"), QStringLiteral("/request/type"), QStringLiteral("/context/System/application/applicationId")}},
-        {QStringLiteral("alexa-smart-home"), {QStringLiteral("/directive/header/namespace"), QStringLiteral("/directive/header/payloadVersion=3")}},
-        {QStringLiteral("apigateway/aws-proxy"), {QStringLiteral("/httpMethod=POST"), QStringLiteral("/requestContext/stage=prod"), QStringLiteral("/multiValueHeaders"), QStringLiteral("/isBase64Encoded")}},
-        {QStringLiteral("apigateway/http-api-proxy"), {QStringLiteral("/version=2.0"), QStringLiteral("/routeKey"), QStringLiteral("/requestContext/http/method=POST"), QStringLiteral("/rawQueryString=foo=bar")}},
-        {QStringLiteral("apigateway/authorizer"), {QStringLiteral("/type=TOKEN"), QStringLiteral("/authorizationToken"), QStringLiteral("/methodArn")}},
-        {QStringLiteral("apigateway/request-authorizer"), {QStringLiteral("/type=REQUEST"), QStringLiteral("/methodArn"), QStringLiteral("/headers/Authorization")}},
-        {QStringLiteral("apigateway/request-authorizer-v2"), {QStringLiteral("/version=2.0"), QStringLiteral("/type=REQUEST"), QStringLiteral("/routeArn")}},
-        {QStringLiteral("apigateway/websocket-connect"), {QStringLiteral("/requestContext/eventType=CONNECT"), QStringLiteral("/requestContext/connectionId")}},
-        {QStringLiteral("appsync/resolver"), {QStringLiteral("/info/fieldName=getPost"), QStringLiteral("/arguments/id")}},
-        {QStringLiteral("appsync/authorizer"), {QStringLiteral("/authorizationToken"), QStringLiteral("/requestContext/apiId")}},
+        {QStringLiteral("alb"),
+         {QStringLiteral("/httpMethod"), QStringLiteral("/path"),
+          QStringLiteral("/requestContext/elb/targetGroupArn")}},
+        {QStringLiteral("alexa-skills-kit"),
+         {QStringLiteral("/version=1.0"), QStringLiteral("/request/type"),
+          QStringLiteral("/context/System/application/applicationId")}},
+        {QStringLiteral("alexa-smart-home"),
+         {QStringLiteral("/directive/header/namespace"), QStringLiteral("/directive/header/payloadVersion=3")}},
+        {QStringLiteral("apigateway/aws-proxy"),
+         {QStringLiteral("/httpMethod=POST"), QStringLiteral("/requestContext/stage=prod"),
+          QStringLiteral("/multiValueHeaders"), QStringLiteral("/isBase64Encoded")}},
+        {QStringLiteral("apigateway/http-api-proxy"),
+         {QStringLiteral("/version=2.0"), QStringLiteral("/routeKey"),
+          QStringLiteral("/requestContext/http/method=POST"), QStringLiteral("/rawQueryString=foo=bar")}},
+        {QStringLiteral("apigateway/authorizer"),
+         {QStringLiteral("/type=TOKEN"), QStringLiteral("/authorizationToken"), QStringLiteral("/methodArn")}},
+        {QStringLiteral("apigateway/request-authorizer"),
+         {QStringLiteral("/type=REQUEST"), QStringLiteral("/methodArn"), QStringLiteral("/headers/Authorization")}},
+        {QStringLiteral("apigateway/request-authorizer-v2"),
+         {QStringLiteral("/version=2.0"), QStringLiteral("/type=REQUEST"), QStringLiteral("/routeArn")}},
+        {QStringLiteral("apigateway/websocket-connect"),
+         {QStringLiteral("/requestContext/eventType=CONNECT"), QStringLiteral("/requestContext/connectionId")}},
+        {QStringLiteral("appsync/resolver"),
+         {QStringLiteral("/info/fieldName=getPost"), QStringLiteral("/arguments/id")}},
+        {QStringLiteral("appsync/authorizer"),
+         {QStringLiteral("/authorizationToken"), QStringLiteral("/requestContext/apiId")}},
         {QStringLiteral("batch"), {QStringLiteral("/source=aws.batch"), QStringLiteral("/detail/jobId")}},
-        {QStringLiteral("cloudformation"), {QStringLiteral("/RequestType"), QStringLiteral("/ResponseURL"), QStringLiteral("/StackId"), QStringLiteral("/LogicalResourceId")}},
-        {QStringLiteral("cloudfront"), {QStringLiteral("/Records/0/cf/config/eventType"), QStringLiteral("/Records/0/cf/request/uri=/index.html")}},
-        {QStringLiteral("cloudwatch/scheduled-event"), {QStringLiteral("/version=0"), QStringLiteral("/detail-type=Scheduled Event"), QStringLiteral("/source=aws.events"), QStringLiteral("/resources/0=arn:aws:events:us-east-1:123456789012:rule/example-rule"), QStringLiteral("/detail")}},
+        {QStringLiteral("cloudformation"),
+         {QStringLiteral("/RequestType"), QStringLiteral("/ResponseURL"), QStringLiteral("/StackId"),
+          QStringLiteral("/LogicalResourceId")}},
+        {QStringLiteral("cloudfront"),
+         {QStringLiteral("/Records/0/cf/config/eventType"), QStringLiteral("/Records/0/cf/request/uri=/index.html")}},
+        {QStringLiteral("cloudwatch/scheduled-event"),
+         {QStringLiteral("/version=0"), QStringLiteral("/detail-type=Scheduled Event"),
+          QStringLiteral("/source=aws.events"),
+          QStringLiteral("/resources/0=arn:aws:events:us-east-1:123456789012:rule/example-rule"),
+          QStringLiteral("/detail")}},
         {QStringLiteral("cloudwatch/logs"), {QStringLiteral("/awslogs/data")}},
-        {QStringLiteral("cloudwatch/alarm-state-change"), {QStringLiteral("/source=aws.cloudwatch"), QStringLiteral("/alarmData/state/value=ALARM")}},
-        {QStringLiteral("codecommit"), {QStringLiteral("/Records/0/eventSource=aws:codecommit"), QStringLiteral("/Records/0/codecommit/references/0/ref=refs/heads/main")}},
-        {QStringLiteral("codedeploy"), {QStringLiteral("/DeploymentId"), QStringLiteral("/LifecycleEventHookExecutionId")}},
-        {QStringLiteral("codepipeline"), {QStringLiteral("/CodePipeline.job/id"), QStringLiteral("/CodePipeline.job/data/actionConfiguration/configuration/UserParameters")}},
-        {QStringLiteral("cognito"), {QStringLiteral("/version=1"), QStringLiteral("/triggerSource"), QStringLiteral("/userPoolId"), QStringLiteral("/userName=example-user"), QStringLiteral("/request"), QStringLiteral("/response")}},
-        {QStringLiteral("config"), {QStringLiteral("/invokingEvent"), QStringLiteral("/resultToken"), QStringLiteral("/configRuleName")}},
-        {QStringLiteral("connect"), {QStringLiteral("/Name=ContactFlowEvent"), QStringLiteral("/Details/ContactData/ContactId")}},
-        {QStringLiteral("dynamodb"), {QStringLiteral("/Records/0/eventSource=aws:dynamodb"), QStringLiteral("/Records/0/eventVersion=1.1"), QStringLiteral("/Records/0/dynamodb/Keys/Id/N=101"), QStringLiteral("/Records/0/dynamodb/StreamViewType")}},
-        {QStringLiteral("eventbridge"), {QStringLiteral("/detail-type=Order Placed"), QStringLiteral("/source"), QStringLiteral("/detail/orderId=1234")}},
+        {QStringLiteral("cloudwatch/alarm-state-change"),
+         {QStringLiteral("/source=aws.cloudwatch"), QStringLiteral("/alarmData/state/value=ALARM")}},
+        {QStringLiteral("codecommit"),
+         {QStringLiteral("/Records/0/eventSource=aws:codecommit"),
+          QStringLiteral("/Records/0/codecommit/references/0/ref=refs/heads/main")}},
+        {QStringLiteral("codedeploy"),
+         {QStringLiteral("/DeploymentId"), QStringLiteral("/LifecycleEventHookExecutionId")}},
+        {QStringLiteral("codepipeline"),
+         {QStringLiteral("/CodePipeline.job/id"),
+          QStringLiteral("/CodePipeline.job/data/actionConfiguration/configuration/UserParameters")}},
+        {QStringLiteral("cognito"),
+         {QStringLiteral("/version=1"), QStringLiteral("/triggerSource"), QStringLiteral("/userPoolId"),
+          QStringLiteral("/userName=example-user"), QStringLiteral("/request"), QStringLiteral("/response")}},
+        {QStringLiteral("config"),
+         {QStringLiteral("/invokingEvent"), QStringLiteral("/resultToken"), QStringLiteral("/configRuleName")}},
+        {QStringLiteral("connect"),
+         {QStringLiteral("/Name=ContactFlowEvent"), QStringLiteral("/Details/ContactData/ContactId")}},
+        {QStringLiteral("dynamodb"),
+         {QStringLiteral("/Records/0/eventSource=aws:dynamodb"), QStringLiteral("/Records/0/eventVersion=1.1"),
+          QStringLiteral("/Records/0/dynamodb/Keys/Id/N=101"), QStringLiteral("/Records/0/dynamodb/StreamViewType")}},
+        {QStringLiteral("eventbridge"),
+         {QStringLiteral("/detail-type=Order Placed"), QStringLiteral("/source"),
+          QStringLiteral("/detail/orderId=1234")}},
         {QStringLiteral("iot/rule"), {QStringLiteral("/temperature")}},
         {QStringLiteral("iot/button"), {QStringLiteral("/deviceEvent/buttonClicked/clickType=SINGLE")}},
-        {QStringLiteral("kinesis/get-records"), {QStringLiteral("/Records/0/eventSource=aws:kinesis"), QStringLiteral("/Records/0/eventName=aws:kinesis:record"), QStringLiteral("/Records/0/kinesis/data=SGVsbG8sIHRoaXMgaXMgYSB0ZXN0Lg==")}},
-        {QStringLiteral("kinesis"), {QStringLiteral("/invocationId"), QStringLiteral("/deliveryStreamArn"), QStringLiteral("/records/0/recordId"), QStringLiteral("/records/0/data")}},
-        {QStringLiteral("lambda"), {QStringLiteral("/version=2.0"), QStringLiteral("/requestContext/http/method=POST"), QStringLiteral("/rawPath=/path/to/resource")}},
-        {QStringLiteral("lex"), {QStringLiteral("/messageVersion=1.0"), QStringLiteral("/invocationSource=DialogCodeHook"), QStringLiteral("/currentIntent/name")}},
-        {QStringLiteral("lex-v2"), {QStringLiteral("/sessionState/intent/name=OrderFlowers"), QStringLiteral("/bot/localeId")}},
+        {QStringLiteral("kinesis/get-records"),
+         {QStringLiteral("/Records/0/eventSource=aws:kinesis"),
+          QStringLiteral("/Records/0/eventName=aws:kinesis:record"),
+          QStringLiteral("/Records/0/kinesis/data=SGVsbG8sIHRoaXMgaXMgYSB0ZXN0Lg==")}},
+        {QStringLiteral("kinesis"),
+         {QStringLiteral("/invocationId"), QStringLiteral("/deliveryStreamArn"), QStringLiteral("/records/0/recordId"),
+          QStringLiteral("/records/0/data")}},
+        {QStringLiteral("lambda"),
+         {QStringLiteral("/version=2.0"), QStringLiteral("/requestContext/http/method=POST"),
+          QStringLiteral("/rawPath=/path/to/resource")}},
+        {QStringLiteral("lex"),
+         {QStringLiteral("/messageVersion=1.0"), QStringLiteral("/invocationSource=DialogCodeHook"),
+          QStringLiteral("/currentIntent/name")}},
+        {QStringLiteral("lex-v2"),
+         {QStringLiteral("/sessionState/intent/name=OrderFlowers"), QStringLiteral("/bot/localeId")}},
         {QStringLiteral("mq"), {QStringLiteral("/eventSource=aws:mq"), QStringLiteral("/messages/0/data")}},
-        {QStringLiteral("msk"), {QStringLiteral("/eventSource=aws:kafka"), QStringLiteral("/records/example-topic-0/0/value")}},
-        {QStringLiteral("s3/put"), {QStringLiteral("/Records/0/eventSource=aws:s3"), QStringLiteral("/Records/0/eventName=ObjectCreated:Put"), QStringLiteral("/Records/0/s3/bucket/name=example-bucket"), QStringLiteral("/Records/0/s3/object/key=test/key"), QStringLiteral("/Records/0/s3/object/size"), QStringLiteral("/Records/0/s3/object/eTag"), QStringLiteral("/Records/0/s3/object/sequencer")}},
-        {QStringLiteral("s3/delete"), {QStringLiteral("/Records/0/eventSource=aws:s3"), QStringLiteral("/Records/0/eventName=ObjectRemoved:Delete"), QStringLiteral("/Records/0/s3/object/key=test/key")}},
-        {QStringLiteral("s3/batch-invocation"), {QStringLiteral("/invocationSchemaVersion=1.0"), QStringLiteral("/tasks/0/s3Key"), QStringLiteral("/tasks/0/s3BucketArn=arn:aws:s3:::example-bucket")}},
-        {QStringLiteral("s3/object-lambda"), {QStringLiteral("/getObjectContext/outputRoute"), QStringLiteral("/getObjectContext/outputToken"), QStringLiteral("/userRequest/url")}},
-        {QStringLiteral("secretsmanager"), {QStringLiteral("/Step=createSecret"), QStringLiteral("/SecretId"), QStringLiteral("/ClientRequestToken")}},
-        {QStringLiteral("ses"), {QStringLiteral("/Records/0/eventSource=aws:ses"), QStringLiteral("/Records/0/ses/mail/commonHeaders/subject")}},
-        {QStringLiteral("sns"), {QStringLiteral("/Records/0/EventSource=aws:sns"), QStringLiteral("/Records/0/Sns/Type=Notification"), QStringLiteral("/Records/0/Sns/Message=Hello from SNS!"), QStringLiteral("/Records/0/Sns/TopicArn=arn:aws:sns:us-east-1:123456789012:example-topic")}},
-        {QStringLiteral("sqs"), {QStringLiteral("/Records/0/eventSource=aws:sqs"), QStringLiteral("/Records/0/body=Hello from SQS!"), QStringLiteral("/Records/0/md5OfBody"), QStringLiteral("/Records/0/receiptHandle"), QStringLiteral("/Records/0/attributes/ApproximateReceiveCount=1"), QStringLiteral("/Records/0/attributes/SentTimestamp=1767225600000")}},
+        {QStringLiteral("msk"),
+         {QStringLiteral("/eventSource=aws:kafka"), QStringLiteral("/records/example-topic-0/0/value")}},
+        {QStringLiteral("s3/put"),
+         {QStringLiteral("/Records/0/eventSource=aws:s3"), QStringLiteral("/Records/0/eventName=ObjectCreated:Put"),
+          QStringLiteral("/Records/0/s3/bucket/name=example-bucket"),
+          QStringLiteral("/Records/0/s3/object/key=test/key"), QStringLiteral("/Records/0/s3/object/size"),
+          QStringLiteral("/Records/0/s3/object/eTag"), QStringLiteral("/Records/0/s3/object/sequencer")}},
+        {QStringLiteral("s3/delete"),
+         {QStringLiteral("/Records/0/eventSource=aws:s3"), QStringLiteral("/Records/0/eventName=ObjectRemoved:Delete"),
+          QStringLiteral("/Records/0/s3/object/key=test/key")}},
+        {QStringLiteral("s3/batch-invocation"),
+         {QStringLiteral("/invocationSchemaVersion=1.0"), QStringLiteral("/tasks/0/s3Key"),
+          QStringLiteral("/tasks/0/s3BucketArn=arn:aws:s3:::example-bucket")}},
+        {QStringLiteral("s3/object-lambda"),
+         {QStringLiteral("/getObjectContext/outputRoute"), QStringLiteral("/getObjectContext/outputToken"),
+          QStringLiteral("/userRequest/url")}},
+        {QStringLiteral("secretsmanager"),
+         {QStringLiteral("/Step=createSecret"), QStringLiteral("/SecretId"), QStringLiteral("/ClientRequestToken")}},
+        {QStringLiteral("ses"),
+         {QStringLiteral("/Records/0/eventSource=aws:ses"),
+          QStringLiteral("/Records/0/ses/mail/commonHeaders/subject")}},
+        {QStringLiteral("sns"),
+         {QStringLiteral("/Records/0/EventSource=aws:sns"), QStringLiteral("/Records/0/Sns/Type=Notification"),
+          QStringLiteral("/Records/0/Sns/Message=Hello from SNS!"),
+          QStringLiteral("/Records/0/Sns/TopicArn=arn:aws:sns:us-east-1:123456789012:example-topic")}},
+        {QStringLiteral("sqs"),
+         {QStringLiteral("/Records/0/eventSource=aws:sqs"), QStringLiteral("/Records/0/body=Hello from SQS!"),
+          QStringLiteral("/Records/0/md5OfBody"), QStringLiteral("/Records/0/receiptHandle"),
+          QStringLiteral("/Records/0/attributes/ApproximateReceiveCount=1"),
+          QStringLiteral("/Records/0/attributes/SentTimestamp=1767225600000")}},
         {QStringLiteral("stepfunctions/error"), {QStringLiteral("/Error=MyError"), QStringLiteral("/Cause")}},
-        {QStringLiteral("stepfunctions/task-input"), {QStringLiteral("/input/orderId=1234"), QStringLiteral("/taskToken")}},
-        {QStringLiteral("workmail"), {QStringLiteral("/envelope/mailFrom/address"), QStringLiteral("/flowDirection=INBOUND")}},
+        {QStringLiteral("stepfunctions/task-input"),
+         {QStringLiteral("/input/orderId=1234"), QStringLiteral("/taskToken")}},
+        {QStringLiteral("workmail"),
+         {QStringLiteral("/envelope/mailFrom/address"), QStringLiteral("/flowDirection=INBOUND")}},
     };
     return fields;
 }
@@ -114,10 +183,32 @@ private Q_SLOTS:
         // At least what `sam local generate-event` offers.
         QVERIFY2(m_catalogue.events().size() >= 68, qPrintable(QString::number(m_catalogue.events().size())));
         QVERIFY2(m_catalogue.services().size() >= 26, qPrintable(m_catalogue.services().join(QLatin1Char(' '))));
-        for (const char *service : {"s3", "sqs", "sns", "apigateway", "alb", "cloudwatch", "dynamodb", "kinesis", "cloudfront",
-                                    "cognito", "cloudformation", "codecommit", "codepipeline", "config", "iot", "lex", "ses",
-                                    "stepfunctions", "secretsmanager", "alexa-skills-kit", "alexa-smart-home", "batch",
-                                    "connect", "workmail", "appsync", "eventbridge"})
+        for (const char *service : {"s3",
+                                    "sqs",
+                                    "sns",
+                                    "apigateway",
+                                    "alb",
+                                    "cloudwatch",
+                                    "dynamodb",
+                                    "kinesis",
+                                    "cloudfront",
+                                    "cognito",
+                                    "cloudformation",
+                                    "codecommit",
+                                    "codepipeline",
+                                    "config",
+                                    "iot",
+                                    "lex",
+                                    "ses",
+                                    "stepfunctions",
+                                    "secretsmanager",
+                                    "alexa-skills-kit",
+                                    "alexa-smart-home",
+                                    "batch",
+                                    "connect",
+                                    "workmail",
+                                    "appsync",
+                                    "eventbridge"})
             QVERIFY2(m_catalogue.services().contains(QLatin1String(service)), service);
     }
 
@@ -183,27 +274,31 @@ private Q_SLOTS:
         QFETCH(QString, encoded);
         QCOMPARE(EventCatalogue::s3EncodeKey(key), encoded);
         const nlohmann::json event = render("s3", "put", {{QStringLiteral("key"), key}});
-        QCOMPARE(QString::fromStdString(event.at(nlohmann::json::json_pointer("/Records/0/s3/object/key")).get<std::string>()),
+        QCOMPARE(QString::fromStdString(
+                     event.at(nlohmann::json::json_pointer("/Records/0/s3/object/key")).get<std::string>()),
                  encoded);
     }
 
     void s3PutComputesSizeAndETag()
     {
         const QByteArray content = "hello, world\n";
-        const nlohmann::json event = render("s3", "put", {{QStringLiteral("content"), QString::fromUtf8(content)},
-                                                          {QStringLiteral("bucket"), QStringLiteral("photos")}});
+        const nlohmann::json event = render("s3", "put",
+                                            {{QStringLiteral("content"), QString::fromUtf8(content)},
+                                             {QStringLiteral("bucket"), QStringLiteral("photos")}});
         const nlohmann::json &object = event.at("Records").at(0).at("s3").at("object");
         QVERIFY(object.at("size").is_number_integer());
         QCOMPARE(object.at("size").get<qint64>(), content.size());
         QCOMPARE(QString::fromStdString(object.at("eTag").get<std::string>()), md5(content));
-        QVERIFY(event.at("Records").at(0).at("s3").at("bucket").at("arn").get<std::string>() == s("arn:aws:s3:::photos"));
+        QVERIFY(event.at("Records").at(0).at("s3").at("bucket").at("arn").get<std::string>()
+                == s("arn:aws:s3:::photos"));
     }
 
     void sqsMd5OfBodyAndStringTimestamps()
     {
         const QString body = QStringLiteral("{\"order\": 7}");
-        const nlohmann::json event = render("sqs", "receive-message",
-                                            {{QStringLiteral("body"), body}, {QStringLiteral("queue"), QStringLiteral("orders")}});
+        const nlohmann::json event =
+            render("sqs", "receive-message",
+                   {{QStringLiteral("body"), body}, {QStringLiteral("queue"), QStringLiteral("orders")}});
         const nlohmann::json &record = event.at("Records").at(0);
         QVERIFY(record.at("body").get<std::string>() == body.toStdString());
         QCOMPARE(QString::fromStdString(record.at("md5OfBody").get<std::string>()), md5(body.toUtf8()));
@@ -222,10 +317,12 @@ private Q_SLOTS:
         const std::string text = event.dump(2);
         const nlohmann::json back = nlohmann::json::parse(text);
         QCOMPARE(QString::fromStdString(back.at("Records").at(0).at("body").get<std::string>()), nasty);
-        QCOMPARE(QString::fromStdString(back.at("Records").at(0).at("md5OfBody").get<std::string>()), md5(nasty.toUtf8()));
+        QCOMPARE(QString::fromStdString(back.at("Records").at(0).at("md5OfBody").get<std::string>()),
+                 md5(nasty.toUtf8()));
 
         // Inside a longer string too.
-        const nlohmann::json sns = render("sns", "notification", {{QStringLiteral("topic"), QStringLiteral("t\"o\\p")}});
+        const nlohmann::json sns =
+            render("sns", "notification", {{QStringLiteral("topic"), QStringLiteral("t\"o\\p")}});
         QVERIFY(sns.at("Records").at(0).at("Sns").at("TopicArn").get<std::string>()
                 == s("arn:aws:sns:us-east-1:123456789012:t\"o\\p"));
     }
@@ -233,7 +330,8 @@ private Q_SLOTS:
     void typedParameters()
     {
         // A JSON parameter becomes JSON, not a string.
-        const nlohmann::json custom = render("eventbridge", "custom-event", {{QStringLiteral("detail"), QStringLiteral("{\"n\": [1, 2]}")}});
+        const nlohmann::json custom =
+            render("eventbridge", "custom-event", {{QStringLiteral("detail"), QStringLiteral("{\"n\": [1, 2]}")}});
         QCOMPARE(custom.at("detail").at("n").at(1).get<int>(), 2);
         QString error;
         QVERIFY(!m_catalogue.render(QStringLiteral("eventbridge"), QStringLiteral("custom-event"),
@@ -241,8 +339,9 @@ private Q_SLOTS:
         QCOMPARE(error, QStringLiteral("eventbridge custom-event: --detail must be JSON here, not '{not json'"));
         QVERIFY(!m_catalogue.render(QStringLiteral("sqs"), QStringLiteral("receive-message"),
                                     {{QStringLiteral("time"), QStringLiteral("yesterday")}}, &error));
-        QCOMPARE(error, QStringLiteral("sqs receive-message: --time must be an ISO 8601 time such as 2026-01-05T09:00:00Z, "
-                                       "not 'yesterday'"));
+        QCOMPARE(error,
+                 QStringLiteral("sqs receive-message: --time must be an ISO 8601 time such as 2026-01-05T09:00:00Z, "
+                                "not 'yesterday'"));
     }
 
     void unknownNames()
@@ -252,10 +351,13 @@ private Q_SLOTS:
         QVERIFY2(error.startsWith(QStringLiteral("unknown service 's4'; the services are: ")), qPrintable(error));
         QVERIFY(error.contains(QStringLiteral("s3")));
         QVERIFY(!m_catalogue.render(QStringLiteral("s3"), QStringLiteral("post"), {}, &error));
-        QCOMPARE(error, QStringLiteral("unknown s3 event 'post'; its events are: batch-invocation, delete, object-lambda, put"));
-        QVERIFY(!m_catalogue.render(QStringLiteral("s3"), QStringLiteral("put"), {{QStringLiteral("colour"), QStringLiteral("red")}}, &error));
-        QCOMPARE(error, QStringLiteral("s3 put has no parameter --colour; its parameters are: --bucket, --configurationId, "
-                                       "--content, --key, --region, --sourceIp, --time"));
+        QCOMPARE(error, QStringLiteral(
+                            "unknown s3 event 'post'; its events are: batch-invocation, delete, object-lambda, put"));
+        QVERIFY(!m_catalogue.render(QStringLiteral("s3"), QStringLiteral("put"),
+                                    {{QStringLiteral("colour"), QStringLiteral("red")}}, &error));
+        QCOMPARE(error,
+                 QStringLiteral("s3 put has no parameter --colour; its parameters are: --bucket, --configurationId, "
+                                "--content, --key, --region, --sourceIp, --time"));
     }
 
     void defaultDirectoryFollowsTheEnvironment()
@@ -288,15 +390,17 @@ private Q_SLOTS:
         EventCatalogue catalogue;
         QString error;
         QVERIFY(!catalogue.load(dir.path(), &error));
-        QCOMPARE(error, QStringLiteral("catalogue.json: x e: x/e.json uses {{undeclared}}, which the entry does not declare"));
+        QCOMPARE(error,
+                 QStringLiteral("catalogue.json: x e: x/e.json uses {{undeclared}}, which the entry does not declare"));
 
-        write(QStringLiteral("catalogue.json"),
-              "{\"events\": [{\"service\": \"x\", \"event\": \"e\", \"template\": \"x/e.json\", \"parameters\": {\"undeclared\": {}}}]}");
+        write(QStringLiteral("catalogue.json"), "{\"events\": [{\"service\": \"x\", \"event\": \"e\", \"template\": "
+                                                "\"x/e.json\", \"parameters\": {\"undeclared\": {}}}]}");
         QVERIFY(!catalogue.load(dir.path(), &error));
-        QCOMPARE(error, QStringLiteral("catalogue.json: x e: parameter undeclared needs a default and a help text (strings)"));
+        QCOMPARE(error,
+                 QStringLiteral("catalogue.json: x e: parameter undeclared needs a default and a help text (strings)"));
 
-        write(QStringLiteral("catalogue.json"),
-              "{\"events\": [{\"service\": \"x\", \"event\": \"e\", \"template\": \"x/missing.json\", \"parameters\": {}}]}");
+        write(QStringLiteral("catalogue.json"), "{\"events\": [{\"service\": \"x\", \"event\": \"e\", \"template\": "
+                                                "\"x/missing.json\", \"parameters\": {}}]}");
         QVERIFY(!catalogue.load(dir.path(), &error));
         QVERIFY2(error.startsWith(QStringLiteral("catalogue.json: x e: cannot read ")), qPrintable(error));
         QVERIFY(catalogue.events().isEmpty());

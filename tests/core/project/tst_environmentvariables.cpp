@@ -27,15 +27,15 @@ private:
         QFile f(folder + QStringLiteral("/template.yaml"));
         if (!f.open(QIODevice::WriteOnly))
             qFatal("cannot write template");
-        f.write("Resources:\n"                        // 1
-                "  Fn:\n"                             // 2
+        f.write("Resources:\n"                          // 1
+                "  Fn:\n"                               // 2
                 "    Type: AWS::Serverless::Function\n" // 3
-                "    Properties:\n"                   // 4
-                "      Runtime: python3.12\n"         // 5
-                "      Handler: app.handler\n"        // 6
-                "      CodeUri: src\n"                // 7
-                "      Environment:\n"                // 8
-                "        Variables:\n"                // 9
+                "    Properties:\n"                     // 4
+                "      Runtime: python3.12\n"           // 5
+                "      Handler: app.handler\n"          // 6
+                "      CodeUri: src\n"                  // 7
+                "      Environment:\n"                  // 8
+                "        Variables:\n"                  // 9
                 + variables);
         f.close();
         SamTemplate t;
@@ -64,12 +64,13 @@ private Q_SLOTS:
                               << QStringLiteral("may contain only letters, digits and underscores (found '-')");
         QTest::newRow("dot") << QStringLiteral("my.var")
                              << QStringLiteral("may contain only letters, digits and underscores (found '.')");
-        QTest::newRow("non-ascii letter") << QStringLiteral("CAFÉ")
-                                          << QStringLiteral("may contain only letters, digits and underscores (found 'É')");
+        QTest::newRow("non-ascii letter")
+            << QStringLiteral("CAFÉ") << QStringLiteral("may contain only letters, digits and underscores (found 'É')");
         QTest::newRow("empty") << QString() << QStringLiteral("has an empty name");
-        QTest::newRow("reserved") << QStringLiteral("AWS_REGION") << QStringLiteral("is reserved: Lambda sets it itself");
-        QTest::newRow("reserved underscore") << QStringLiteral("_HANDLER")
-                                             << QStringLiteral("is reserved: Lambda sets it itself");
+        QTest::newRow("reserved") << QStringLiteral("AWS_REGION")
+                                  << QStringLiteral("is reserved: Lambda sets it itself");
+        QTest::newRow("reserved underscore")
+            << QStringLiteral("_HANDLER") << QStringLiteral("is reserved: Lambda sets it itself");
         // Not reserved: users may extend these (lambda-behaviour.md §2.1).
         QTest::newRow("PATH") << QStringLiteral("PATH") << QString();
         QTest::newRow("AWS_DEFAULT_REGION") << QStringLiteral("AWS_DEFAULT_REGION") << QString();
@@ -85,14 +86,24 @@ private Q_SLOTS:
     void everyReservedNameIsRejected()
     {
         const QStringList reserved = {
-            QStringLiteral("_HANDLER"), QStringLiteral("_X_AMZN_TRACE_ID"), QStringLiteral("AWS_REGION"),
-            QStringLiteral("AWS_EXECUTION_ENV"), QStringLiteral("AWS_LAMBDA_FUNCTION_NAME"),
-            QStringLiteral("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), QStringLiteral("AWS_LAMBDA_FUNCTION_VERSION"),
-            QStringLiteral("AWS_LAMBDA_INITIALIZATION_TYPE"), QStringLiteral("AWS_LAMBDA_LOG_GROUP_NAME"),
-            QStringLiteral("AWS_LAMBDA_LOG_STREAM_NAME"), QStringLiteral("AWS_ACCESS_KEY"),
-            QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AWS_SECRET_ACCESS_KEY"),
-            QStringLiteral("AWS_SESSION_TOKEN"), QStringLiteral("AWS_LAMBDA_RUNTIME_API"),
-            QStringLiteral("LAMBDA_TASK_ROOT"), QStringLiteral("LAMBDA_RUNTIME_DIR"), QStringLiteral("TZ"),
+            QStringLiteral("_HANDLER"),
+            QStringLiteral("_X_AMZN_TRACE_ID"),
+            QStringLiteral("AWS_REGION"),
+            QStringLiteral("AWS_EXECUTION_ENV"),
+            QStringLiteral("AWS_LAMBDA_FUNCTION_NAME"),
+            QStringLiteral("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"),
+            QStringLiteral("AWS_LAMBDA_FUNCTION_VERSION"),
+            QStringLiteral("AWS_LAMBDA_INITIALIZATION_TYPE"),
+            QStringLiteral("AWS_LAMBDA_LOG_GROUP_NAME"),
+            QStringLiteral("AWS_LAMBDA_LOG_STREAM_NAME"),
+            QStringLiteral("AWS_ACCESS_KEY"),
+            QStringLiteral("AWS_ACCESS_KEY_ID"),
+            QStringLiteral("AWS_SECRET_ACCESS_KEY"),
+            QStringLiteral("AWS_SESSION_TOKEN"),
+            QStringLiteral("AWS_LAMBDA_RUNTIME_API"),
+            QStringLiteral("LAMBDA_TASK_ROOT"),
+            QStringLiteral("LAMBDA_RUNTIME_DIR"),
+            QStringLiteral("TZ"),
         };
         QCOMPARE(EnvironmentVariables::reservedNames().size(), reserved.size());
         for (const QString &name : reserved)
@@ -104,8 +115,8 @@ private Q_SLOTS:
         // {"AB":"cd"} — Lambda measures the serialised object, punctuation included.
         QCOMPARE(EnvironmentVariables::totalBytes({{QStringLiteral("AB"), QStringLiteral("cd")}}), 11);
         // {"AB":"cd","EF":""}
-        QCOMPARE(EnvironmentVariables::totalBytes({{QStringLiteral("AB"), QStringLiteral("cd")},
-                                                   {QStringLiteral("EF"), QString()}}),
+        QCOMPARE(EnvironmentVariables::totalBytes(
+                     {{QStringLiteral("AB"), QStringLiteral("cd")}, {QStringLiteral("EF"), QString()}}),
                  19);
         // A quote in a value is escaped, so it costs two bytes; é is two bytes of UTF-8.
         QCOMPARE(EnvironmentVariables::totalBytes({{QStringLiteral("AB"), QStringLiteral("\"é")}}), 13);
@@ -130,12 +141,13 @@ private Q_SLOTS:
         const SamTemplate t = load("          X: 1\n"
                                    "          9LIVES: cat\n"
                                    "          MY-VAR: x\n");
-        QCOMPARE(toStrings(t.errors()),
-                 (QStringList{QStringLiteral("template.yaml:10: Environment variable 'X' must be at least 2 "
-                                             "characters long"),
-                              QStringLiteral("template.yaml:11: Environment variable '9LIVES' must start with a letter"),
-                              QStringLiteral("template.yaml:12: Environment variable 'MY-VAR' may contain only "
-                                             "letters, digits and underscores (found '-')")}));
+        QCOMPARE(
+            toStrings(t.errors()),
+            (QStringList{QStringLiteral("template.yaml:10: Environment variable 'X' must be at least 2 "
+                                        "characters long"),
+                         QStringLiteral("template.yaml:11: Environment variable '9LIVES' must start with a letter"),
+                         QStringLiteral("template.yaml:12: Environment variable 'MY-VAR' may contain only "
+                                        "letters, digits and underscores (found '-')")}));
     }
 
     void valuesBecomeStrings()
@@ -180,17 +192,20 @@ private Q_SLOTS:
                 "  Function:\n"
                 "    Environment:\n"
                 "      Variables:\n"
-                "        SHARED: " + QByteArray(2000, 'g') + "\n"
-                "Resources:\n"
-                "  Fn:\n"
-                "    Type: AWS::Serverless::Function\n"
-                "    Properties:\n"
-                "      Runtime: python3.12\n"
-                "      Handler: app.handler\n"
-                "      CodeUri: src\n"
-                "      Environment:\n"
-                "        Variables:\n"
-                "          OWN: " + QByteArray(2100, 'o') + "\n");
+                "        SHARED: "
+                + QByteArray(2000, 'g')
+                + "\n"
+                  "Resources:\n"
+                  "  Fn:\n"
+                  "    Type: AWS::Serverless::Function\n"
+                  "    Properties:\n"
+                  "      Runtime: python3.12\n"
+                  "      Handler: app.handler\n"
+                  "      CodeUri: src\n"
+                  "      Environment:\n"
+                  "        Variables:\n"
+                  "          OWN: "
+                + QByteArray(2100, 'o') + "\n");
         f.close();
         SamTemplate t;
         QVERIFY(!t.load(f.fileName()));

@@ -54,7 +54,8 @@ QMap<QString, QByteArray> snapshot(const QString &root)
     QDirIterator it(root, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QFileInfo info = it.nextFileInfo();
-        out.insert(QDir(root).relativeFilePath(info.filePath()), info.isDir() ? QByteArray("<dir>") : readAll(info.filePath()));
+        out.insert(QDir(root).relativeFilePath(info.filePath()),
+                   info.isDir() ? QByteArray("<dir>") : readAll(info.filePath()));
     }
     return out;
 }
@@ -107,8 +108,12 @@ private Q_SLOTS:
         QDir(folder).mkpath(QStringLiteral("Orders"));
         TemplateEditor editor;
         QVERIFY(editor.load(folder + QStringLiteral("/template.yaml")));
-        TemplateEditor::NewFunction f{QStringLiteral("Orders"), QStringLiteral("nodejs20.x"), QStringLiteral("index.handler"),
-                                      QStringLiteral("Orders/"), 256, 10};
+        TemplateEditor::NewFunction f{QStringLiteral("Orders"),
+                                      QStringLiteral("nodejs20.x"),
+                                      QStringLiteral("index.handler"),
+                                      QStringLiteral("Orders/"),
+                                      256,
+                                      10};
         QVERIFY2(editor.addFunction(f), qPrintable(editor.errorString()));
         const QByteArray after = editor.text();
 
@@ -141,16 +146,18 @@ private Q_SLOTS:
     void appendsToTheEndOfTheFileAndIntoAnEmptyResources()
     {
         // Resources last, no final newline, CRLF endings: the original is a prefix of the result.
-        const QByteArray crlf = "Transform: AWS::Serverless-2016-10-31\r\nResources:\r\n  Hello:\r\n    Type: AWS::Serverless::Function\r\n"
-                                "    Properties:\r\n      Runtime: python3.12\r\n      Handler: app.handler\r\n      CodeUri: src";
+        const QByteArray crlf =
+            "Transform: AWS::Serverless-2016-10-31\r\nResources:\r\n  Hello:\r\n    Type: AWS::Serverless::Function\r\n"
+            "    Properties:\r\n      Runtime: python3.12\r\n      Handler: app.handler\r\n      CodeUri: src";
         const QString folder = project(crlf);
         QDir(folder).mkpath(QStringLiteral("Second"));
         TemplateEditor editor;
         editor.setText(crlf, folder + QStringLiteral("/template.yaml"));
-        QVERIFY2(editor.addFunction({QStringLiteral("Second"), QStringLiteral("provided.al2023"), QStringLiteral("bootstrap"),
-                                     QStringLiteral("Second/"), 128, 3}),
+        QVERIFY2(editor.addFunction({QStringLiteral("Second"), QStringLiteral("provided.al2023"),
+                                     QStringLiteral("bootstrap"), QStringLiteral("Second/"), 128, 3}),
                  qPrintable(editor.errorString()));
-        QVERIFY(editor.text().startsWith(QByteArray(crlf + "\r\n\r\n  Second:\r\n    Type: AWS::Serverless::Function\r\n")));
+        QVERIFY(editor.text().startsWith(
+            QByteArray(crlf + "\r\n\r\n  Second:\r\n    Type: AWS::Serverless::Function\r\n")));
         QVERIFY(!editor.text().contains("\n\n")); // no bare LF mixed in
         SamTemplate t;
         QVERIFY(t.parse(editor.text(), folder + QStringLiteral("/template.yaml")));
@@ -159,8 +166,8 @@ private Q_SLOTS:
         // "Resources: ~ # none yet": the null goes, the comment stays, the resource is indented two.
         const QByteArray none = "Transform: AWS::Serverless-2016-10-31\nResources: ~ # none yet\n\nOutputs: {}\n";
         editor.setText(none, folder + QStringLiteral("/template.yaml"));
-        QVERIFY2(editor.addFunction({QStringLiteral("Second"), QStringLiteral("python3.12"), QStringLiteral("app.lambda_handler"),
-                                     QStringLiteral("Second/"), 128, 3}),
+        QVERIFY2(editor.addFunction({QStringLiteral("Second"), QStringLiteral("python3.12"),
+                                     QStringLiteral("app.lambda_handler"), QStringLiteral("Second/"), 128, 3}),
                  qPrintable(editor.errorString()));
         QVERIFY2(editor.text().startsWith("Transform: AWS::Serverless-2016-10-31\nResources: # none yet\n  Second:\n"
                                           "    Type: AWS::Serverless::Function\n"),
@@ -196,7 +203,8 @@ private Q_SLOTS:
         editor.setText(noResources, folder + QStringLiteral("/template.yaml"));
         QVERIFY(!editor.addFunction({QStringLiteral("Fine"), QStringLiteral("python3.12"), QStringLiteral("app.h"),
                                      QStringLiteral("src/"), 128, 3}));
-        QVERIFY2(editor.errorString().contains(QStringLiteral("no Resources section")), qPrintable(editor.errorString()));
+        QVERIFY2(editor.errorString().contains(QStringLiteral("no Resources section")),
+                 qPrintable(editor.errorString()));
         QCOMPARE(editor.text(), noResources);
     }
 
@@ -209,7 +217,8 @@ private Q_SLOTS:
 
         QCOMPARE(readAll(folder + QStringLiteral("/Orders/app.py")), spec.handlerTemplate);
         QCOMPARE(readAll(folder + QStringLiteral("/events/Orders/event.json")), FunctionScaffold::sampleEvent());
-        QVERIFY(readAll(folder + QStringLiteral("/template.yaml")).startsWith(Template.left(Template.indexOf("# Outputs"))));
+        QVERIFY(readAll(folder + QStringLiteral("/template.yaml"))
+                    .startsWith(Template.left(Template.indexOf("# Outputs"))));
         SamTemplate t;
         QVERIFY(t.load(folder + QStringLiteral("/template.yaml")));
         const auto orders = t.function(QStringLiteral("Orders"));
@@ -241,9 +250,11 @@ private Q_SLOTS:
         QFile(folder + QStringLiteral("/events/Evented/event.json")).open(QIODevice::WriteOnly);
         const QMap<QString, QByteArray> before = snapshot(folder);
         QVERIFY(!scaffold.create(pythonSpec(QStringLiteral("Hello"))));
-        QVERIFY2(scaffold.errorString().contains(QStringLiteral("already has 'Hello'")), qPrintable(scaffold.errorString()));
+        QVERIFY2(scaffold.errorString().contains(QStringLiteral("already has 'Hello'")),
+                 qPrintable(scaffold.errorString()));
         QVERIFY(!scaffold.create(pythonSpec(QStringLiteral("Taken"))));
-        QCOMPARE(scaffold.errorString(), QStringLiteral("the folder Taken already exists; choose another name or remove it"));
+        QCOMPARE(scaffold.errorString(),
+                 QStringLiteral("the folder Taken already exists; choose another name or remove it"));
         QVERIFY(!scaffold.create(pythonSpec(QStringLiteral("Evented"))));
         QVERIFY2(scaffold.errorString().contains(QStringLiteral("events/Evented/event.json already exists")),
                  qPrintable(scaffold.errorString()));
@@ -264,8 +275,9 @@ private Q_SLOTS:
         const QMap<QString, QByteArray> bareBefore = snapshot(bare);
         FunctionScaffold third(bare + QStringLiteral("/template.yaml"));
         QVERIFY(!third.create(pythonSpec(QStringLiteral("Orders"))));
-        QCOMPARE(third.errorString(), QStringLiteral("template.yaml was not changed: the template has no Resources section; "
-                                                     "add a line 'Resources:' to it first"));
+        QCOMPARE(third.errorString(),
+                 QStringLiteral("template.yaml was not changed: the template has no Resources section; "
+                                "add a line 'Resources:' to it first"));
         QCOMPARE(snapshot(bare), bareBefore);
     }
 
@@ -289,7 +301,8 @@ private Q_SLOTS:
         if (immutable)
             QProcess::execute(QStringLiteral("chattr"), {QStringLiteral("-i"), templatePath});
         QVERIFY(!created);
-        QVERIFY2(scaffold.errorString().startsWith(QStringLiteral("template.yaml is not writable")), qPrintable(scaffold.errorString()));
+        QVERIFY2(scaffold.errorString().startsWith(QStringLiteral("template.yaml is not writable")),
+                 qPrintable(scaffold.errorString()));
         QCOMPARE(after, before);
     }
 };

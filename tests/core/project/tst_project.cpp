@@ -102,18 +102,18 @@ private Q_SLOTS:
 
     void envFileMergesAndNotesAdditions()
     {
-        const QByteArray env = "{\n"                             // 1
-                               "  \"Parameters\": {\n"           // 2
+        const QByteArray env = "{\n"                                   // 1
+                               "  \"Parameters\": {\n"                 // 2
                                "    \"COLOR\": \"from-parameters\",\n" // 3
-                               "    \"STAGE\": \"dev\"\n"        // 4
-                               "  },\n"                          // 5
-                               "  \"Fn1\": {\n"                  // 6
-                               "    \"SIZE\": 5,\n"                 // 7
-                               "    \"DEBUG\": true,\n"          // 8
-                               "    \"RATIO\": 0.5,\n"           // 9
-                               "    \"EMPTY\": null\n"           // 10
-                               "  },\n"                          // 11
-                               "  \"Ghost\": {\"X1\": \"1\"}\n"  // 12
+                               "    \"STAGE\": \"dev\"\n"              // 4
+                               "  },\n"                                // 5
+                               "  \"Fn1\": {\n"                        // 6
+                               "    \"SIZE\": 5,\n"                    // 7
+                               "    \"DEBUG\": true,\n"                // 8
+                               "    \"RATIO\": 0.5,\n"                 // 9
+                               "    \"EMPTY\": null\n"                 // 10
+                               "  },\n"                                // 11
+                               "  \"Ghost\": {\"X1\": \"1\"}\n"        // 12
                                "}\n";
         Project p;
         QVERIFY2(p.open(newProject(env)), qPrintable(toStrings(p.errors()).join(QLatin1Char('\n'))));
@@ -138,17 +138,19 @@ private Q_SLOTS:
         QCOMPARE(fn2.environment, expected2);
 
         // Unlike sam local, undeclared variables are added, and each addition is said.
-        QCOMPARE(toStrings(p.notes()),
-                 (QStringList{
-                     QStringLiteral("env.json:4: added STAGE to Fn1: the template does not declare it"),
-                     QStringLiteral("env.json:8: added DEBUG to Fn1: the template does not declare it"),
-                     QStringLiteral("env.json:9: added RATIO to Fn1: the template does not declare it"),
-                     QStringLiteral("env.json:10: added EMPTY to Fn1: the template does not declare it"),
-                     QStringLiteral("env.json:4: added STAGE to Fn2: the template does not declare it"),
-                     QStringLiteral("env.json: \"Ghost\" names no function of the template; its variables are not used"),
-                 }));
+        QCOMPARE(
+            toStrings(p.notes()),
+            (QStringList{
+                QStringLiteral("env.json:4: added STAGE to Fn1: the template does not declare it"),
+                QStringLiteral("env.json:8: added DEBUG to Fn1: the template does not declare it"),
+                QStringLiteral("env.json:9: added RATIO to Fn1: the template does not declare it"),
+                QStringLiteral("env.json:10: added EMPTY to Fn1: the template does not declare it"),
+                QStringLiteral("env.json:4: added STAGE to Fn2: the template does not declare it"),
+                QStringLiteral("env.json: \"Ghost\" names no function of the template; its variables are not used"),
+            }));
         // The template itself is untouched: a different file starts from it again.
-        QCOMPARE(value(p.samTemplate().function(QStringLiteral("Fn1")).value(), QStringLiteral("COLOR")), QStringLiteral("one"));
+        QCOMPARE(value(p.samTemplate().function(QStringLiteral("Fn1")).value(), QStringLiteral("COLOR")),
+                 QStringLiteral("one"));
     }
 
     void explicitEnvFileReplacesTheDefault()
@@ -159,7 +161,8 @@ private Q_SLOTS:
         write(other, "{\"Fn2\": {\"COLOR\": \"other-file\"}}");
         QVERIFY(p.applyEnvVarsFile(other));
         QCOMPARE(value(p.function(QStringLiteral("Fn1")).value(), QStringLiteral("COLOR")), QStringLiteral("one"));
-        QCOMPARE(value(p.function(QStringLiteral("Fn2")).value(), QStringLiteral("COLOR")), QStringLiteral("other-file"));
+        QCOMPARE(value(p.function(QStringLiteral("Fn2")).value(), QStringLiteral("COLOR")),
+                 QStringLiteral("other-file"));
         QVERIFY(p.notes().isEmpty());
     }
 

@@ -2,9 +2,9 @@
 // and the settings put into force on an engine.
 #include "clock/clock.h"
 #include "engine/engine.h"
-#include "workspace/projectsettingsapply.h"
 #include "project/project.h"
 #include "project/projectsettings.h"
+#include "workspace/projectsettingsapply.h"
 
 #include <QDir>
 #include <QFile>
@@ -80,8 +80,10 @@ private Q_SLOTS:
         writeSettings(dir, R"({"buckets": {"Photos": 3, "Docs": "docs"}})");
         errors.clear();
         const ProjectSettings b = ProjectSettings::load(dir.path(), &errors);
-        QCOMPARE(toStrings(errors).join(QLatin1Char('\n')),
-                 QStringLiteral(".fnstudio/settings.json: \"buckets\": the folder of bucket \"Photos\" must be a non-empty string"));
+        QCOMPARE(
+            toStrings(errors).join(QLatin1Char('\n')),
+            QStringLiteral(
+                ".fnstudio/settings.json: \"buckets\": the folder of bucket \"Photos\" must be a non-empty string"));
         QCOMPARE(b.bucketFolders, (QHash<QString, QString>{{QStringLiteral("Docs"), QStringLiteral("docs")}}));
     }
 
@@ -107,7 +109,8 @@ private Q_SLOTS:
 
         writeSettings(dir, R"({"clockSpeed": "fast"})");
         QVERIFY(!project.open(dir.path())); // a bad settings file is an error of the project
-        QVERIFY(toStrings(project.errors()).join(QLatin1Char('\n')).contains(QStringLiteral(".fnstudio/settings.json")));
+        QVERIFY(
+            toStrings(project.errors()).join(QLatin1Char('\n')).contains(QStringLiteral(".fnstudio/settings.json")));
     }
 };
 

@@ -40,7 +40,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QString error;
-        QVERIFY2(ProjectSettingsWriter::setBucketFolder(dir.path(), QStringLiteral("photos"), QStringLiteral("/srv/inbox"), &error),
+        QVERIFY2(ProjectSettingsWriter::setBucketFolder(dir.path(), QStringLiteral("photos"),
+                                                        QStringLiteral("/srv/inbox"), &error),
                  qPrintable(error));
         QCOMPARE(readSettings(dir), QByteArray("{\n  \"buckets\": {\n    \"photos\": \"/srv/inbox\"\n  }\n}\n"));
         QList<Diagnostic> errors;
@@ -59,7 +60,8 @@ private Q_SLOTS:
                            "    \"accountConcurrency\": 10\n"
                            "}");
         QString error;
-        QVERIFY2(ProjectSettingsWriter::setBucketFolder(dir.path(), QStringLiteral("photos"), QStringLiteral("inbox"), &error),
+        QVERIFY2(ProjectSettingsWriter::setBucketFolder(dir.path(), QStringLiteral("photos"), QStringLiteral("inbox"),
+                                                        &error),
                  qPrintable(error));
         QCOMPARE(readSettings(dir), QByteArray("{\n"
                                                "    \"clockSpeed\": 60,\n"
@@ -79,8 +81,10 @@ private Q_SLOTS:
         QCOMPARE(s.bucketFolders.size(), 2);
 
         // Remapping replaces; unmapping removes one entry, then "buckets" with its last.
-        QVERIFY(ProjectSettingsWriter::setBucketFolder(dir.path(), QStringLiteral("photos"), QStringLiteral("/tmp/x"), &error));
-        QCOMPARE(ProjectSettings::load(dir.path(), nullptr).bucketFolders.value(QStringLiteral("photos")), QStringLiteral("/tmp/x"));
+        QVERIFY(ProjectSettingsWriter::setBucketFolder(dir.path(), QStringLiteral("photos"), QStringLiteral("/tmp/x"),
+                                                       &error));
+        QCOMPARE(ProjectSettings::load(dir.path(), nullptr).bucketFolders.value(QStringLiteral("photos")),
+                 QStringLiteral("/tmp/x"));
         QVERIFY(ProjectSettingsWriter::setBucketFolder(dir.path(), QStringLiteral("photos"), QString(), &error));
         QVERIFY(ProjectSettingsWriter::setBucketFolder(dir.path(), QStringLiteral("old"), QString(), &error));
         QCOMPARE(readSettings(dir), QByteArray("{\n"
@@ -110,9 +114,11 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("bad JSON") << QByteArray("{\n  \"clockSpeed\": 60,\n}\n") << QStringLiteral("not valid JSON at line 3");
+        QTest::newRow("bad JSON") << QByteArray("{\n  \"clockSpeed\": 60,\n}\n")
+                                  << QStringLiteral("not valid JSON at line 3");
         QTest::newRow("not an object") << QByteArray("[1, 2]") << QStringLiteral("expected a JSON object");
-        QTest::newRow("buckets not an object") << QByteArray("{\"buckets\": \"x\"}") << QStringLiteral("\"buckets\" must be an object");
+        QTest::newRow("buckets not an object")
+            << QByteArray("{\"buckets\": \"x\"}") << QStringLiteral("\"buckets\" must be an object");
     }
 
     void refusesABrokenFile()
@@ -122,7 +128,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         writeSettings(dir, content);
         QString error;
-        QVERIFY(!ProjectSettingsWriter::setBucketFolder(dir.path(), QStringLiteral("photos"), QStringLiteral("/x"), &error));
+        QVERIFY(!ProjectSettingsWriter::setBucketFolder(dir.path(), QStringLiteral("photos"), QStringLiteral("/x"),
+                                                        &error));
         QVERIFY2(error.contains(expected), qPrintable(error));
         QVERIFY2(error.contains(QStringLiteral("settings.json")), qPrintable(error));
         QCOMPARE(readSettings(dir), content);

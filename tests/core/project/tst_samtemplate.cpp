@@ -82,7 +82,7 @@ private:
                           "      Runtime: python3.12\n"
                           "      Handler: app.handler\n"
                           "      CodeUri: src\n")
-            + properties;
+               + properties;
     }
 
 private Q_SLOTS:
@@ -107,16 +107,16 @@ private Q_SLOTS:
 
         const FunctionConfig f = *t.function(QStringLiteral("ProcessOrder"));
         const QString folder = QFileInfo(t.path()).absolutePath();
-        QCOMPARE(f.runtime, QStringLiteral("python3.12"));               // from Globals
+        QCOMPARE(f.runtime, QStringLiteral("python3.12")); // from Globals
         QCOMPARE(f.handler, QStringLiteral("app.handler"));
         QCOMPARE(f.codeDir, folder + QStringLiteral("/src/orders"));
-        QCOMPARE(f.memoryMb, 256);                                       // Globals !Ref Memory
-        QCOMPARE(f.timeoutSec, 20);                                      // !FindInMap overrides Globals
+        QCOMPARE(f.memoryMb, 256);  // Globals !Ref Memory
+        QCOMPARE(f.timeoutSec, 20); // !FindInMap overrides Globals
         QCOMPARE(f.ephemeralStorageMb, 1024);
         QCOMPARE(f.architecture, QStringLiteral("arm64"));
         QCOMPARE(f.reservedConcurrency, std::optional<int>(10));
         QCOMPARE(f.provisionedConcurrency, std::optional<int>(2));
-        QCOMPARE(f.logFormat, QStringLiteral("JSON"));                   // merged from Globals
+        QCOMPARE(f.logFormat, QStringLiteral("JSON")); // merged from Globals
         QCOMPARE(f.logGroup, QStringLiteral("/custom/dev/orders"));
         QCOMPARE(f.applicationLogLevel, QStringLiteral("DEBUG"));
         QCOMPARE(f.layerDirs, QStringList{folder + QStringLiteral("/layers/common")});
@@ -145,14 +145,16 @@ private Q_SLOTS:
 
         QCOMPARE(f.asyncInvoke.maximumRetryAttempts, 1);
         QCOMPARE(f.asyncInvoke.maximumEventAgeSeconds, 120);
-        QCOMPARE(js(f.asyncInvoke.destinations["OnFailure"]["Destination"]), js(nlohmann::json::parse(R"({"Fn::GetAtt": ["OrdersQueue", "Arn"]})")));
+        QCOMPARE(js(f.asyncInvoke.destinations["OnFailure"]["Destination"]),
+                 js(nlohmann::json::parse(R"({"Fn::GetAtt": ["OrdersQueue", "Arn"]})")));
         QCOMPARE(js(f.deadLetterQueue["Type"]), js(nlohmann::json("SQS")));
 
         // Events are kept as written, for the trigger work: typed scalars, intrinsics in long form.
         QCOMPARE(f.events.size(), std::size_t(3));
         const nlohmann::json queue = f.events["FromQueue"];
         QCOMPARE(js(queue["Type"]), js(nlohmann::json("SQS")));
-        QCOMPARE(js(queue["Properties"]["Queue"]), js(nlohmann::json::parse(R"({"Fn::GetAtt": ["OrdersQueue", "Arn"]})")));
+        QCOMPARE(js(queue["Properties"]["Queue"]),
+                 js(nlohmann::json::parse(R"({"Fn::GetAtt": ["OrdersQueue", "Arn"]})")));
         QCOMPARE(js(queue["Properties"]["BatchSize"]), js(nlohmann::json(10)));
         QCOMPARE(js(queue["Properties"]["Enabled"]), js(nlohmann::json(true)));
         QCOMPARE(js(f.events["Nightly"]["Properties"]["Schedule"]), js(nlohmann::json("cron(0 2 * * ? *)")));
@@ -167,8 +169,8 @@ private Q_SLOTS:
         const FunctionConfig b = *t.function(QStringLiteral("Bootstrap"));
         QCOMPARE(b.handler, QString());
         QCOMPARE(b.architecture, QStringLiteral("x86_64"));
-        QCOMPARE(b.layerDirs, (QStringList{folder + QStringLiteral("/layers/common"),
-                                           folder + QStringLiteral("/layers/common")}));
+        QCOMPARE(b.layerDirs,
+                 (QStringList{folder + QStringLiteral("/layers/common"), folder + QStringLiteral("/layers/common")}));
         QCOMPARE(toStrings(t.warnings()),
                  QStringList{QStringLiteral("template.yaml:%1: layer arn:aws:lambda:us-east-1:123456789012:layer:"
                                             "remote:3 is not a layer of this template and is not available locally; "
@@ -205,38 +207,50 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("properties");
         QTest::addColumn<QString>("message");
         QTest::newRow("memory low") << QByteArray("      MemorySize: 64\n")
-                                    << QStringLiteral("template.yaml:9: MemorySize 64 is outside Lambda's range 128–10240 MB");
+                                    << QStringLiteral(
+                                           "template.yaml:9: MemorySize 64 is outside Lambda's range 128–10240 MB");
         QTest::newRow("memory high") << QByteArray("      MemorySize: 10241\n")
-                                     << QStringLiteral("template.yaml:9: MemorySize 10241 is outside Lambda's range 128–10240 MB");
+                                     << QStringLiteral(
+                                            "template.yaml:9: MemorySize 10241 is outside Lambda's range 128–10240 MB");
         QTest::newRow("memory text") << QByteArray("      MemorySize: lots\n")
-                                     << QStringLiteral("template.yaml:9: MemorySize must be a whole number, not 'lots'");
+                                     << QStringLiteral(
+                                            "template.yaml:9: MemorySize must be a whole number, not 'lots'");
         QTest::newRow("timeout zero") << QByteArray("      Timeout: 0\n")
                                       << QStringLiteral("template.yaml:9: Timeout 0 is outside Lambda's range 1–900 s");
-        QTest::newRow("timeout high") << QByteArray("      Timeout: 901\n")
-                                      << QStringLiteral("template.yaml:9: Timeout 901 is outside Lambda's range 1–900 s");
-        QTest::newRow("storage low") << QByteArray("      EphemeralStorage:\n        Size: 511\n")
-                                     << QStringLiteral("template.yaml:10: EphemeralStorage Size 511 is outside Lambda's range 512–10240 MB");
-        QTest::newRow("storage high") << QByteArray("      EphemeralStorage:\n        Size: 10241\n")
-                                      << QStringLiteral("template.yaml:10: EphemeralStorage Size 10241 is outside Lambda's range 512–10240 MB");
+        QTest::newRow("timeout high") << QByteArray(
+            "      Timeout: 901\n") << QStringLiteral("template.yaml:9: Timeout 901 is outside Lambda's range 1–900 s");
+        QTest::newRow("storage low")
+            << QByteArray("      EphemeralStorage:\n        Size: 511\n")
+            << QStringLiteral("template.yaml:10: EphemeralStorage Size 511 is outside Lambda's range 512–10240 MB");
+        QTest::newRow("storage high")
+            << QByteArray("      EphemeralStorage:\n        Size: 10241\n")
+            << QStringLiteral("template.yaml:10: EphemeralStorage Size 10241 is outside Lambda's range 512–10240 MB");
         QTest::newRow("retries") << QByteArray("      EventInvokeConfig:\n        MaximumRetryAttempts: 3\n")
-                                 << QStringLiteral("template.yaml:10: MaximumRetryAttempts 3 is outside Lambda's range 0–2");
-        QTest::newRow("event age") << QByteArray("      EventInvokeConfig:\n        MaximumEventAgeInSeconds: 59\n")
-                                   << QStringLiteral("template.yaml:10: MaximumEventAgeInSeconds 59 is outside Lambda's range 60–21600 s");
-        QTest::newRow("reserved") << QByteArray("      ReservedConcurrentExecutions: -1\n")
-                                  << QStringLiteral("template.yaml:9: ReservedConcurrentExecutions -1 is outside Lambda's range 0–1000000");
+                                 << QStringLiteral(
+                                        "template.yaml:10: MaximumRetryAttempts 3 is outside Lambda's range 0–2");
+        QTest::newRow("event age")
+            << QByteArray("      EventInvokeConfig:\n        MaximumEventAgeInSeconds: 59\n")
+            << QStringLiteral("template.yaml:10: MaximumEventAgeInSeconds 59 is outside Lambda's range 60–21600 s");
+        QTest::newRow("reserved")
+            << QByteArray("      ReservedConcurrentExecutions: -1\n")
+            << QStringLiteral("template.yaml:9: ReservedConcurrentExecutions -1 is outside Lambda's range 0–1000000");
         QTest::newRow("provisioned over reserved")
             << QByteArray("      ReservedConcurrentExecutions: 2\n      ProvisionedConcurrencyConfig:\n"
                           "        ProvisionedConcurrentExecutions: 5\n")
-            << QStringLiteral("template.yaml:11: ProvisionedConcurrentExecutions 5 is more than ReservedConcurrentExecutions 2");
+            << QStringLiteral(
+                   "template.yaml:11: ProvisionedConcurrentExecutions 5 is more than ReservedConcurrentExecutions 2");
         QTest::newRow("architecture") << QByteArray("      Architectures: [arm]\n")
-                                      << QStringLiteral("template.yaml:9: Architectures value 'arm' is not x86_64 or arm64");
-        QTest::newRow("two architectures") << QByteArray("      Architectures: [arm64, x86_64]\n")
-                                           << QStringLiteral("template.yaml:9: Architectures must list exactly one of x86_64 or arm64");
+                                      << QStringLiteral(
+                                             "template.yaml:9: Architectures value 'arm' is not x86_64 or arm64");
+        QTest::newRow("two architectures")
+            << QByteArray("      Architectures: [arm64, x86_64]\n")
+            << QStringLiteral("template.yaml:9: Architectures must list exactly one of x86_64 or arm64");
         QTest::newRow("log format") << QByteArray("      LoggingConfig:\n        LogFormat: XML\n")
-                                    << QStringLiteral("template.yaml:10: LoggingConfig LogFormat 'XML' is not Text or JSON");
-        QTest::newRow("too many layers")
-            << QByteArray("      Layers: [arn:1, arn:2, arn:3, arn:4, arn:5, arn:6]\n")
-            << QStringLiteral("template.yaml:9: Layers lists 6 layers; Lambda allows at most 5");
+                                    << QStringLiteral(
+                                           "template.yaml:10: LoggingConfig LogFormat 'XML' is not Text or JSON");
+        QTest::newRow("too many layers") << QByteArray("      Layers: [arn:1, arn:2, arn:3, arn:4, arn:5, arn:6]\n")
+                                         << QStringLiteral(
+                                                "template.yaml:9: Layers lists 6 layers; Lambda allows at most 5");
     }
 
     void rangeErrors()
@@ -277,12 +291,12 @@ private Q_SLOTS:
     void oneBadFunctionKeepsTheOthers()
     {
         const QByteArray yaml = function("      MemorySize: 1\n")
-            + "  Good:\n"
-              "    Type: AWS::Serverless::Function\n"
-              "    Properties:\n"
-              "      Runtime: python3.12\n"
-              "      Handler: app.handler\n"
-              "      CodeUri: src\n";
+                                + "  Good:\n"
+                                  "    Type: AWS::Serverless::Function\n"
+                                  "    Properties:\n"
+                                  "      Runtime: python3.12\n"
+                                  "      Handler: app.handler\n"
+                                  "      CodeUri: src\n";
         const SamTemplate t = load(yaml);
         QCOMPARE(t.errors().size(), 1);
         QCOMPARE(t.functions().size(), 1);
@@ -355,8 +369,9 @@ private Q_SLOTS:
         const SamTemplate t = load(function("").replace("CodeUri: src", "CodeUri: build/missing"));
         QCOMPARE(t.errors().size(), 1);
         const QString expected = QDir::cleanPath(QFileInfo(t.path()).absolutePath() + QStringLiteral("/build/missing"));
-        QCOMPARE(t.errors().first().toString(),
-                 QStringLiteral("template.yaml:8: CodeUri 'build/missing' does not exist (looked for %1)").arg(expected));
+        QCOMPARE(
+            t.errors().first().toString(),
+            QStringLiteral("template.yaml:8: CodeUri 'build/missing' does not exist (looked for %1)").arg(expected));
     }
 
     void codeUriOmittedMeansTemplateFolder()
@@ -369,10 +384,10 @@ private Q_SLOTS:
     void layerFolderMissing()
     {
         const QByteArray yaml = function("      Layers:\n        - !Ref Deps\n")
-            + "  Deps:\n"
-              "    Type: AWS::Serverless::LayerVersion\n"
-              "    Properties:\n"
-              "      ContentUri: deps/\n";
+                                + "  Deps:\n"
+                                  "    Type: AWS::Serverless::LayerVersion\n"
+                                  "    Properties:\n"
+                                  "      ContentUri: deps/\n";
         const SamTemplate t = load(yaml);
         QCOMPARE(t.errors().size(), 1);
         QVERIFY2(t.errors().first().toString().startsWith(
@@ -424,7 +439,8 @@ private Q_SLOTS:
         QCOMPARE(toStrings(t.errors()), QStringList());
         QCOMPARE(toStrings(t.warnings()),
                  (QStringList{
-                     QStringLiteral("template.yaml:3: Globals: property SnapStart is not supported by fnstudio and is ignored"),
+                     QStringLiteral(
+                         "template.yaml:3: Globals: property SnapStart is not supported by fnstudio and is ignored"),
                      QStringLiteral("template.yaml:16: Fn: property VpcConfig is not supported by fnstudio and is "
                                     "ignored; the function uses this machine's network"),
                      QStringLiteral("template.yaml:18: Fn: property FunctionUrlConfig is not supported by fnstudio and "
@@ -450,9 +466,9 @@ private Q_SLOTS:
                                          "      Timeout: !Ref NoDefault\n"
                                          "      Handler: !Sub \"${Missing}.handler\"\n")
                                     .replace("      Handler: app.handler\n", "")
-            + "Parameters:\n"
-              "  NoDefault:\n"
-              "    Type: Number\n";
+                                + "Parameters:\n"
+                                  "  NoDefault:\n"
+                                  "    Type: Number\n";
         const SamTemplate t = load(yaml);
         QCOMPARE(toStrings(t.errors()),
                  (QStringList{
@@ -468,9 +484,9 @@ private Q_SLOTS:
     void parameterOverrides()
     {
         const QByteArray yaml = function("      MemorySize: !Ref Size\n")
-            + "Parameters:\n"
-              "  Size:\n"
-              "    Type: Number\n";
+                                + "Parameters:\n"
+                                  "  Size:\n"
+                                  "    Type: Number\n";
         SamTemplate t;
         t.setParameterOverrides({{QStringLiteral("Size"), QStringLiteral("2048")}});
         const QString folder = m_dir.filePath(QStringLiteral("overrides"));
@@ -481,8 +497,9 @@ private Q_SLOTS:
 
     void unknownTagIsReportedWhereNeeded()
     {
-        QCOMPARE(onlyError(function("      Timeout: !Seconds 30\n")),
-                 QStringLiteral("template.yaml:9: Timeout: unknown tag !Seconds (not a CloudFormation intrinsic function)"));
+        QCOMPARE(
+            onlyError(function("      Timeout: !Seconds 30\n")),
+            QStringLiteral("template.yaml:9: Timeout: unknown tag !Seconds (not a CloudFormation intrinsic function)"));
     }
 
     void unresolvableEnvironmentValueIsEmptyWithWarning()
@@ -504,10 +521,10 @@ private Q_SLOTS:
         const QByteArray yaml = function("      Timeout: {\"Fn::Select\": [\"1\", {\"Fn::Split\": [\",\", \"5,7\"]}]}\n"
                                          "      MemorySize:\n"
                                          "        Ref: Size\n")
-            + "Parameters:\n"
-              "  Size:\n"
-              "    Type: Number\n"
-              "    Default: 1024\n";
+                                + "Parameters:\n"
+                                  "  Size:\n"
+                                  "    Type: Number\n"
+                                  "    Default: 1024\n";
         const SamTemplate t = load(yaml);
         QCOMPARE(toStrings(t.errors()), QStringList());
         QCOMPARE(t.functions().value(0).timeoutSec, 7);

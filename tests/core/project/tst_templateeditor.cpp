@@ -194,8 +194,7 @@ private Q_SLOTS:
         QVERIFY2(editor.setProperty(QStringLiteral("Hello"), TemplateEditor::Property::EphemeralStorageSize, 2048),
                  qPrintable(editor.errorString()));
         QVERIFY(editor.save());
-        QCOMPARE(diff(Template, saved()).added,
-                 (QList<QByteArray>{"      EphemeralStorage:", "        Size: 2048"}));
+        QCOMPARE(diff(Template, saved()).added, (QList<QByteArray>{"      EphemeralStorage:", "        Size: 2048"}));
         QCOMPARE(reread(QStringLiteral("Hello")).ephemeralStorageMb, 2048);
 
         // Then edited in place, and removed whole when asked.
@@ -213,7 +212,8 @@ private Q_SLOTS:
     {
         TemplateEditor editor = editorOn(Template);
         QVERIFY(editor.setProperty(QStringLiteral("Hello"), TemplateEditor::Property::ReservedConcurrentExecutions, 5));
-        QVERIFY(editor.setProperty(QStringLiteral("Hello"), TemplateEditor::Property::ProvisionedConcurrentExecutions, 2));
+        QVERIFY(
+            editor.setProperty(QStringLiteral("Hello"), TemplateEditor::Property::ProvisionedConcurrentExecutions, 2));
         QVERIFY(editor.save());
         const FunctionConfig f = reread(QStringLiteral("Hello"));
         QCOMPARE(f.reservedConcurrency, std::optional<int>(5));
@@ -221,7 +221,8 @@ private Q_SLOTS:
 
         // The template's own check: provisioned may not exceed reserved; the text is left alone.
         const QByteArray before = editor.text();
-        QVERIFY(!editor.setProperty(QStringLiteral("Hello"), TemplateEditor::Property::ProvisionedConcurrentExecutions, 9));
+        QVERIFY(
+            !editor.setProperty(QStringLiteral("Hello"), TemplateEditor::Property::ProvisionedConcurrentExecutions, 9));
         QVERIFY2(editor.errorString().contains(QStringLiteral("more than ReservedConcurrentExecutions")),
                  qPrintable(editor.errorString()));
         QCOMPARE(editor.text(), before);
@@ -241,8 +242,8 @@ private Q_SLOTS:
         QVERIFY(editor.save());
 
         const Diff d = diff(Template, saved());
-        QCOMPARE(d.removed, (QList<QByteArray>{"          TABLE: 'orders'   # quoted on purpose",
-                                               "          MODE: fast"}));
+        QCOMPARE(d.removed,
+                 (QList<QByteArray>{"          TABLE: 'orders'   # quoted on purpose", "          MODE: fast"}));
         // The quoting and the comment of the replaced value are kept; a value YAML would misread is quoted.
         QCOMPARE(d.added, (QList<QByteArray>{"          TABLE: 'invoices'   # quoted on purpose",
                                              "          LEVEL: \"debug: yes\""}));
@@ -261,8 +262,8 @@ private Q_SLOTS:
                  (QList<QByteArray>{"      Environment:", "        Variables:", "          NAME: x"}));
         QCOMPARE(envOf(reread(QStringLiteral("Other")), QStringLiteral("NAME")), QStringLiteral("x"));
 
-        QVERIFY(!editor.setEnvironmentVariable(QStringLiteral("Other"), QStringLiteral("AWS_REGION"),
-                                               QStringLiteral("x")));
+        QVERIFY(
+            !editor.setEnvironmentVariable(QStringLiteral("Other"), QStringLiteral("AWS_REGION"), QStringLiteral("x")));
         QVERIFY(editor.errorString().contains(QStringLiteral("AWS_REGION")));
     }
 

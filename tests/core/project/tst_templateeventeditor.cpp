@@ -64,12 +64,11 @@ private Q_SLOTS:
                                          QStringLiteral("cron(0 2 * * ? *)")),
                  qPrintable(editor.errorString()));
         QByteArray expected = Template;
-        expected.replace("            Method: GET\n",
-                         "            Method: GET\n"
-                         "        Nightly:\n"
-                         "          Type: Schedule\n"
-                         "          Properties:\n"
-                         "            Schedule: cron(0 2 * * ? *)\n");
+        expected.replace("            Method: GET\n", "            Method: GET\n"
+                                                      "        Nightly:\n"
+                                                      "          Type: Schedule\n"
+                                                      "          Properties:\n"
+                                                      "            Schedule: cron(0 2 * * ? *)\n");
         QCOMPARE(editor.text(), expected);
     }
 
@@ -81,15 +80,14 @@ private Q_SLOTS:
                                          QStringLiteral("rate(5 minutes)"), false),
                  qPrintable(editor.errorString()));
         QByteArray expected = Template;
-        expected.replace("      Handler: index.handler\n      CodeUri: src\n",
-                         "      Handler: index.handler\n"
-                         "      CodeUri: src\n"
-                         "      Events:\n"
-                         "        Every5:\n"
-                         "          Type: Schedule\n"
-                         "          Properties:\n"
-                         "            Schedule: rate(5 minutes)\n"
-                         "            Enabled: false\n");
+        expected.replace("      Handler: index.handler\n      CodeUri: src\n", "      Handler: index.handler\n"
+                                                                               "      CodeUri: src\n"
+                                                                               "      Events:\n"
+                                                                               "        Every5:\n"
+                                                                               "          Type: Schedule\n"
+                                                                               "          Properties:\n"
+                                                                               "            Schedule: rate(5 minutes)\n"
+                                                                               "            Enabled: false\n");
         QCOMPARE(editor.text(), expected);
 
         // And it is the schedule the project then reads.
@@ -118,8 +116,9 @@ private Q_SLOTS:
                                          "# trailing comment\n");
         TemplateEventEditor editor;
         editor.setText(text);
-        QVERIFY2(editor.addScheduleEvent(QStringLiteral("Fn"), QStringLiteral("Tick"), QStringLiteral("rate(1 minute)")),
-                 qPrintable(editor.errorString()));
+        QVERIFY2(
+            editor.addScheduleEvent(QStringLiteral("Fn"), QStringLiteral("Tick"), QStringLiteral("rate(1 minute)")),
+            qPrintable(editor.errorString()));
         QCOMPARE(editor.text(), withCrlf("Resources:\n"
                                          "    Fn:\n"
                                          "        Type: AWS::Serverless::Function\n"
@@ -172,8 +171,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::newRow("duplicate") << Template << QStringLiteral("Hello") << QStringLiteral("Api")
                                    << QStringLiteral("Hello already has an event named Api");
-        QTest::newRow("bad name") << Template << QStringLiteral("Hello") << QStringLiteral("my-event")
-                                  << QStringLiteral("'my-event' is not an event name: use letters and digits only (A-Z, a-z, 0-9)");
+        QTest::newRow("bad name")
+            << Template << QStringLiteral("Hello") << QStringLiteral("my-event")
+            << QStringLiteral("'my-event' is not an event name: use letters and digits only (A-Z, a-z, 0-9)");
         QTest::newRow("no function") << Template << QStringLiteral("Nope") << QStringLiteral("Tick")
                                      << QStringLiteral("the template has no resource Nope");
         QTest::newRow("flow events")
@@ -222,21 +222,27 @@ private Q_SLOTS:
                                 "            Schedule: !Sub 'rate(${Minutes} minutes)'\n";
         TemplateEventEditor editor;
         editor.setText(text);
-        QVERIFY2(editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Tick"), QStringLiteral("rate(5 minutes)")),
+        QVERIFY2(editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Tick"),
+                                              QStringLiteral("rate(5 minutes)")),
                  qPrintable(editor.errorString()));
-        QVERIFY2(editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Quoted"), QStringLiteral("cron(30 8 ? * MON *)")),
+        QVERIFY2(editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Quoted"),
+                                              QStringLiteral("cron(30 8 ? * MON *)")),
                  qPrintable(editor.errorString()));
-        QVERIFY2(editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("V2"), QStringLiteral("rate(2 hours)")),
-                 qPrintable(editor.errorString()));
+        QVERIFY2(
+            editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("V2"), QStringLiteral("rate(2 hours)")),
+            qPrintable(editor.errorString()));
         QByteArray expected = text;
         expected.replace("Schedule: rate(1 minute)   # every minute", "Schedule: rate(5 minutes)   # every minute");
         expected.replace("Schedule: 'cron(0 9 * * ? *)'", "Schedule: 'cron(30 8 ? * MON *)'");
         expected.replace("ScheduleExpression: \"rate(1 hour)\"", "ScheduleExpression: \"rate(2 hours)\"");
         QCOMPARE(editor.text(), expected);
 
-        QVERIFY(!editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Sub"), QStringLiteral("rate(5 minutes)")));
-        QCOMPARE(editor.errorString(), QStringLiteral("Fn's event Sub has no plain Schedule value to change; edit it in template.yaml"));
-        QVERIFY(!editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Nope"), QStringLiteral("rate(5 minutes)")));
+        QVERIFY(!editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Sub"),
+                                              QStringLiteral("rate(5 minutes)")));
+        QCOMPARE(editor.errorString(),
+                 QStringLiteral("Fn's event Sub has no plain Schedule value to change; edit it in template.yaml"));
+        QVERIFY(!editor.setScheduleExpression(QStringLiteral("Fn"), QStringLiteral("Nope"),
+                                              QStringLiteral("rate(5 minutes)")));
         QCOMPARE(editor.errorString(), QStringLiteral("Fn has no event named Nope"));
         QCOMPARE(editor.text(), expected);
     }
@@ -251,7 +257,8 @@ private Q_SLOTS:
         file.close();
         TemplateEventEditor editor;
         QVERIFY(editor.load(path));
-        QVERIFY(editor.addScheduleEvent(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("rate(1 day)")));
+        QVERIFY(
+            editor.addScheduleEvent(QStringLiteral("Hello"), QStringLiteral("Nightly"), QStringLiteral("rate(1 day)")));
         QVERIFY2(editor.save(), qPrintable(editor.errorString()));
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), editor.text());

@@ -51,7 +51,6 @@ Server::Invocation invocation(const QByteArray &id, const QByteArray &payload = 
 const std::string InvalidId = R"({"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"})";
 const std::string Accepted = R"({"status":"OK"})";
 
-
 // A runtime's side of the channel: blocking HTTP/1.1 on its end of the socket pair, as our
 // bootstraps speak it.
 struct ChannelClient
@@ -108,7 +107,8 @@ struct ChannelClient
             at = next;
             const size_t colon = line.find(':');
             std::string name = line.substr(0, colon);
-            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+            std::transform(name.begin(), name.end(), name.begin(),
+                           [](unsigned char c) { return char(std::tolower(c)); });
             r.headers[name] = line.substr(colon + 2);
         }
         if (r.headers.count("content-length"))
@@ -170,10 +170,12 @@ private Q_SLOTS:
         QCOMPARE(res->get_header_value("Lambda-Runtime-Invoked-Function-Arn"),
                  std::string("arn:aws:lambda:us-east-1:123456789012:function:F"));
         QVERIFY(res->get_header_value("Lambda-Runtime-Trace-Id").starts_with("Root=1-"));
-        QCOMPARE(res->get_header_value("Lambda-Runtime-Client-Context"), std::string(R"({"client":{"app_title":"t"}})"));
+        QCOMPARE(res->get_header_value("Lambda-Runtime-Client-Context"),
+                 std::string(R"({"client":{"app_title":"t"}})"));
         QVERIFY(!res->has_header("Lambda-Runtime-Cognito-Identity")); // only when present
 
-        const auto posted = runtime.Post("/2018-06-01/runtime/invocation/req-1/response", "{\"ok\":true}", "application/json");
+        const auto posted =
+            runtime.Post("/2018-06-01/runtime/invocation/req-1/response", "{\"ok\":true}", "application/json");
         QCOMPARE(posted->status, 202);
         QCOMPARE(posted->body, Accepted);
         const auto o = outcome.get();
@@ -193,7 +195,8 @@ private Q_SLOTS:
         QCOMPARE(next.get()->status, 200);
         const std::string body = R"({"errorMessage":"bad","errorType":"MyError","stackTrace":["a"]})";
         httplib::Headers headers{{"Lambda-Runtime-Function-Error-Type", "Function.MyError"}};
-        const auto posted = runtime.Post("/2018-06-01/runtime/invocation/req-2/error", headers, body, "application/json");
+        const auto posted =
+            runtime.Post("/2018-06-01/runtime/invocation/req-2/error", headers, body, "application/json");
         QCOMPARE(posted->status, 202);
         QCOMPARE(posted->body, Accepted);
         const auto o = outcome.get();
@@ -236,21 +239,26 @@ private Q_SLOTS:
         QVERIFY(server.start(nullptr));
         auto runtime = client(server);
         for (const qint64 size : {Server::MaxResponseBytes, Server::MaxResponseBytes + 1}) {
-            auto next = std::async(std::launch::async, [&] { return runtime.Get("/2018-06-01/runtime/invocation/next"); });
+            auto next =
+                std::async(std::launch::async, [&] { return runtime.Get("/2018-06-01/runtime/invocation/next"); });
             if (size == Server::MaxResponseBytes)
                 QCOMPARE(server.waitUntilReady(in(5000)).signal, Server::Signal::Ready);
             const QByteArray id = "big-" + QByteArray::number(size);
             auto outcome = std::async(std::launch::async, [&] { return server.invoke(invocation(id), in(10000)); });
             QCOMPARE(next.get()->status, 200);
-            const auto posted = runtime.Post(("/2018-06-01/runtime/invocation/" + id.toStdString() + "/response").c_str(),
-                                             std::string(size_t(size), 'a'), "application/octet-stream");
+            const auto posted =
+                runtime.Post(("/2018-06-01/runtime/invocation/" + id.toStdString() + "/response").c_str(),
+                             std::string(size_t(size), 'a'), "application/octet-stream");
             const auto o = outcome.get();
             if (size == Server::MaxResponseBytes) {
                 QCOMPARE(posted->status, 202);
                 QCOMPARE(o.signal, Server::Signal::Response);
             } else {
                 QCOMPARE(posted->status, 413);
-                QCOMPARE(posted->body, std::string(R"({"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","errorType":"RequestEntityTooLarge"})"));
+                QCOMPARE(
+                    posted->body,
+                    std::string(
+                        R"({"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","errorType":"RequestEntityTooLarge"})"));
                 QCOMPARE(o.signal, Server::Signal::ResponseTooLarge);
                 QCOMPARE(o.bodySize, size);
             }
@@ -263,7 +271,8 @@ private Q_SLOTS:
         QVERIFY(server.start(nullptr));
         auto runtime = client(server);
         httplib::Headers headers{{"Lambda-Runtime-Function-Error-Type", "Runtime.ImportModuleError"}};
-        const std::string body = R"({"errorMessage":"Unable to import module 'app'","errorType":"Runtime.ImportModuleError"})";
+        const std::string body =
+            R"({"errorMessage":"Unable to import module 'app'","errorType":"Runtime.ImportModuleError"})";
         const auto posted = runtime.Post("/2018-06-01/runtime/init/error", headers, body, "application/json");
         QCOMPARE(posted->status, 202);
         QCOMPARE(posted->body, Accepted);
@@ -336,7 +345,8 @@ private Q_SLOTS:
         const auto wrong = runtime.exchange("POST", "/2018-06-01/runtime/invocation/other/response", "{}");
         QCOMPARE(wrong.status, 400);
         QCOMPARE(wrong.body, InvalidId);
-        QCOMPARE(runtime.exchange("POST", "/2018-06-01/runtime/invocation/req-1/response", "{\"ok\":true}").status, 202);
+        QCOMPARE(runtime.exchange("POST", "/2018-06-01/runtime/invocation/req-1/response", "{\"ok\":true}").status,
+                 202);
         auto o = outcome.get();
         QCOMPARE(o.signal, Server::Signal::Response);
         QCOMPARE(o.body, QByteArray("{\"ok\":true}"));
@@ -377,16 +387,21 @@ private Q_SLOTS:
         const QByteArray big = "\"" + QByteArray(5 * 1024 * 1024, 'e') + "\"";
         for (const qint64 size : {Server::MaxResponseBytes + 1, Server::MaxResponseBytes}) {
             const QByteArray id = "big-" + QByteArray::number(size);
-            auto outcome = std::async(std::launch::async, [&] { return server.invoke(invocation(id, big), in(20000)); });
+            auto outcome =
+                std::async(std::launch::async, [&] { return server.invoke(invocation(id, big), in(20000)); });
             const auto event = runtime.read();
             QCOMPARE(event.status, 200);
             QCOMPARE(qsizetype(event.body.size()), big.size());
-            const auto posted = runtime.exchange("POST", "/2018-06-01/runtime/invocation/" + id.toStdString() + "/response",
-                                                 std::string(size_t(size), 'a'));
+            const auto posted =
+                runtime.exchange("POST", "/2018-06-01/runtime/invocation/" + id.toStdString() + "/response",
+                                 std::string(size_t(size), 'a'));
             const auto o = outcome.get();
             if (size > Server::MaxResponseBytes) {
                 QCOMPARE(posted.status, 413);
-                QCOMPARE(posted.body, std::string(R"({"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","errorType":"RequestEntityTooLarge"})"));
+                QCOMPARE(
+                    posted.body,
+                    std::string(
+                        R"({"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","errorType":"RequestEntityTooLarge"})"));
                 QCOMPARE(o.signal, Server::Signal::ResponseTooLarge);
                 QCOMPARE(o.bodySize, size);
             } else {
@@ -405,7 +420,8 @@ private Q_SLOTS:
             QVERIFY(server.start(nullptr));
             ChannelClient runtime;
             runtime.fd = server.openChannel(nullptr);
-            QVERIFY(runtime.send("POST", "/2018-06-01/runtime/init/error", R"({"errorMessage":"m","errorType":"Runtime.ImportModuleError"})",
+            QVERIFY(runtime.send("POST", "/2018-06-01/runtime/init/error",
+                                 R"({"errorMessage":"m","errorType":"Runtime.ImportModuleError"})",
                                  "Lambda-Runtime-Function-Error-Type: Runtime.ImportModuleError\r\n"));
             const auto o = server.waitUntilReady(in(5000));
             QCOMPARE(o.signal, Server::Signal::InitError);
@@ -438,7 +454,8 @@ private Q_SLOTS:
         auto outcome = std::async(std::launch::async, [&] { return server.invoke(invocation("req-h"), in(10000)); });
         QCOMPARE(runtime.read().status, 200);
         auto http = client(server);
-        QCOMPARE(http.Post("/2018-06-01/runtime/invocation/req-h/response", "\"via http\"", "application/json")->status, 202);
+        QCOMPARE(http.Post("/2018-06-01/runtime/invocation/req-h/response", "\"via http\"", "application/json")->status,
+                 202);
         QCOMPARE(outcome.wait_for(std::chrono::seconds(5)), std::future_status::ready);
         QCOMPARE(outcome.get().body, QByteArray("\"via http\""));
     }

@@ -18,7 +18,10 @@ namespace {
 bool isElf(const QString &path)
 {
     QFile f(path);
-    return f.open(QIODevice::ReadOnly) && f.read(4) == QByteArrayLiteral("\x7f" "ELF");
+    return f.open(QIODevice::ReadOnly)
+           && f.read(4)
+                  == QByteArrayLiteral("\x7f"
+                                       "ELF");
 }
 
 void writeFile(const QString &path, const QByteArray &content)
@@ -195,7 +198,8 @@ private Q_SLOTS:
         QVERIFY2(problems.contains(QStringLiteral("broken/runtime.json")), qPrintable(problems));
         QVERIFY2(problems.contains(QStringLiteral("incomplete/runtime.json")), qPrintable(problems));
         QVERIFY2(problems.contains(QStringLiteral("no-such-interpreter-fnstudio")), qPrintable(problems));
-        QVERIFY2(problems.contains(QStringLiteral("stdoutfd/runtime.json: \"runtimeApiFd\" must be")), qPrintable(problems));
+        QVERIFY2(problems.contains(QStringLiteral("stdoutfd/runtime.json: \"runtimeApiFd\" must be")),
+                 qPrintable(problems));
         QCOMPARE(registry.problems().size(), 4);
 
         QString error;

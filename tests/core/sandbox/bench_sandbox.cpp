@@ -97,8 +97,9 @@ int main(int argc, char **argv)
         layout.copiedFiles.clear();
         sandboxed.arguments = Bubblewrap::arguments(layout, {QStringLiteral("/bin/true")});
         const Cost boundMs = startCostMs(sandboxed, runs);
-        std::printf("  with the /etc files bound instead:  median %.3f ms, best %.3f ms (copying saves %.3f / %.3f ms)\n",
-                    boundMs.median, boundMs.best, boundMs.median - bwrapMs.median, boundMs.best - bwrapMs.best);
+        std::printf(
+            "  with the /etc files bound instead:  median %.3f ms, best %.3f ms (copying saves %.3f / %.3f ms)\n",
+            boundMs.median, boundMs.best, boundMs.median - bwrapMs.median, boundMs.best - bwrapMs.best);
     }
 
     auto backend = SandboxBackend::detect();

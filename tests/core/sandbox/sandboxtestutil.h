@@ -29,7 +29,8 @@ inline QByteArray readAll(ChildProcess &process, int timeoutMs = 10000)
 {
     QByteArray out;
     QDeadlineTimer deadline(timeoutMs);
-    while (!deadline.hasExpired() && readSome(process, out, int(qMax<qint64>(1, deadline.remainingTime())))) { }
+    while (!deadline.hasExpired() && readSome(process, out, int(qMax<qint64>(1, deadline.remainingTime())))) {
+    }
     return out;
 }
 

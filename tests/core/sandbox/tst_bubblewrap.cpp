@@ -7,9 +7,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QProcess>
 #include <QTest>
 
 #include <fcntl.h>
@@ -98,7 +98,8 @@ private Q_SLOTS:
                                                             "mkdir /var/fn-probe 2>&1; grep CapEff /proc/self/status"));
         QVERIFY2(out.contains("touch: cannot touch '/usr/fn-probe': Read-only file system"), out.constData());
         QVERIFY2(out.contains("touch: cannot touch '/etc/fn-probe': Read-only file system"), out.constData());
-        QVERIFY2(out.contains("mkdir: cannot create directory '/var/fn-probe': Read-only file system"), out.constData());
+        QVERIFY2(out.contains("mkdir: cannot create directory '/var/fn-probe': Read-only file system"),
+                 out.constData());
         // No capabilities: even a studio running as root cannot remount the binds writable.
         QVERIFY2(out.contains("CapEff:\t0000000000000000"), out.constData());
         QVERIFY(!QFile::exists(QStringLiteral("/usr/fn-probe")));
@@ -106,9 +107,10 @@ private Q_SLOTS:
 
     void tmpIsWritableAndLimitedToItsSize()
     {
-        const QByteArray out = run(m_layout, QStringLiteral("echo data > /tmp/a && cat /tmp/a; "
-                                                            "head -c 4194304 /dev/zero 2>&1 > /tmp/big; echo \"rc=$?\"; "
-                                                            "df -k /tmp | tail -1"));
+        const QByteArray out =
+            run(m_layout, QStringLiteral("echo data > /tmp/a && cat /tmp/a; "
+                                         "head -c 4194304 /dev/zero 2>&1 > /tmp/big; echo \"rc=$?\"; "
+                                         "df -k /tmp | tail -1"));
         QVERIFY2(out.startsWith("data\n"), out.constData());
         QVERIFY2(out.contains("No space left on device") && out.contains("rc=1"), out.constData());
         QVERIFY2(out.contains(" 2048 "), out.constData()); // 2 MiB tmpfs
@@ -125,8 +127,8 @@ private Q_SLOTS:
         const QByteArray top = run(m_layout, QStringLiteral("ls -A /"));
         QCOMPARE(top.split('\n').size() > 1, true);
         for (const QByteArray &entry : top.trimmed().split('\n')) {
-            static const QList<QByteArray> allowed{"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "opt",
-                                                   "proc", "sbin", "tmp", "usr", "var"};
+            static const QList<QByteArray> allowed{"bin", "dev",  "etc",  "lib", "lib32", "lib64", "libx32",
+                                                   "opt", "proc", "sbin", "tmp", "usr",   "var"};
             QVERIFY2(allowed.contains(entry), entry.constData());
         }
     }
@@ -151,8 +153,9 @@ private Q_SLOTS:
         layout.layerDirs = {layer1.path()};
         QCOMPARE(run(layout, QStringLiteral("cat /opt/python/one.py")), QByteArray("one\n"));
         layout.layerDirs = {layer1.path(), layer2.path()};
-        QCOMPARE(run(layout, QStringLiteral("cat /opt/python/one.py /opt/bin/two; touch /opt/x 2>/dev/null || echo ro")),
-                 QByteArray("one\ntwo\nro\n"));
+        QCOMPARE(
+            run(layout, QStringLiteral("cat /opt/python/one.py /opt/bin/two; touch /opt/x 2>/dev/null || echo ro")),
+            QByteArray("one\ntwo\nro\n"));
     }
 
     void systemLibrariesAndCertificatesAreThere()
@@ -178,11 +181,12 @@ private Q_SLOTS:
             layout.copiedFiles.append({file, next++});
         }
         QString status;
-        const QByteArray out = run(layout, QStringLiteral("for f in %1; do cksum < $f; done; "
-                                                          "echo x >> /etc/hosts 2>&1 || echo refused; "
-                                                          "stat -c %a /etc/passwd; ls /proc/self/fd | wc -l; "
-                                                          "awk -F: '$1 == \"root\" { print $6 }' /etc/passwd")
-                                                          .arg(files.join(u' ')),
+        const QByteArray out = run(layout,
+                                   QStringLiteral("for f in %1; do cksum < $f; done; "
+                                                  "echo x >> /etc/hosts 2>&1 || echo refused; "
+                                                  "stat -c %a /etc/passwd; ls /proc/self/fd | wc -l; "
+                                                  "awk -F: '$1 == \"root\" { print $6 }' /etc/passwd")
+                                       .arg(files.join(u' ')),
                                    &status, passed);
         for (const auto &p : passed)
             ::close(p.fd);

@@ -218,8 +218,8 @@ private Q_SLOTS:
     {
         // The grandchild ignores SIGTERM and outlives its parent unless the group is swept with SIGKILL.
         ChildProcess p;
-        QVERIFY(p.start(shell(QStringLiteral("(trap '' TERM; exec sleep 1000) & echo \"grandchild $!\"; wait")),
-                        nullptr));
+        QVERIFY(
+            p.start(shell(QStringLiteral("(trap '' TERM; exec sleep 1000) & echo \"grandchild $!\"; wait")), nullptr));
         QByteArray out;
         QVERIFY(waitForOutput(p, out, "\n"));
         const qint64 grandchild = out.trimmed().split(' ').value(1).toLongLong();

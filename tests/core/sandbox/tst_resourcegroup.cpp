@@ -6,8 +6,8 @@
 #include <sandbox/childprocess.h>
 #include <sandbox/resourcegroup.h>
 
-#include <QFile>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QTest>
@@ -124,8 +124,8 @@ private Q_SLOTS:
         auto g = group("peak", limits);
         QVERIFY(g);
         ChildProcess child;
-        QVERIFY(child.start(helper({QStringLiteral("alloc"), QStringLiteral("48"), QStringLiteral("free")}, *g),
-                            nullptr));
+        QVERIFY(
+            child.start(helper({QStringLiteral("alloc"), QStringLiteral("48"), QStringLiteral("free")}, *g), nullptr));
         g->setLeader(child.pid());
         QByteArray out;
         if (m_backend->enforcesMemory()) {
@@ -241,7 +241,8 @@ private Q_SLOTS:
         QVERIFY(!backend->enforcesMemory());
         const QString isolation = backend->isolation();
         QVERIFY2(isolation.contains(QLatin1String("no cgroup")) && isolation.contains(QLatin1String("polling"))
-                     && isolation.contains(QLatin1String("SIGSTOP")) && isolation.contains(QLatin1String("no CPU quota")),
+                     && isolation.contains(QLatin1String("SIGSTOP"))
+                     && isolation.contains(QLatin1String("no CPU quota")),
                  qPrintable(isolation));
 
         ResourceLimits limits;

@@ -60,7 +60,8 @@ private Q_SLOTS:
                                 {"Sqs", {{"Type", "SQS"}, {"Properties", {{"Queue", "q"}}}}}}),
              function("Files", {{"Greedy", api("HttpApi", {{"Path", "/files/{proxy+}"}, {"Method", "ANY"}})},
                                 {"Readme", api("HttpApi", {{"Path", "/files/README"}, {"Method", "GET"}})},
-                                {"V1", api("HttpApi", {{"Path", "/legacy"}, {"Method", "POST"},
+                                {"V1", api("HttpApi", {{"Path", "/legacy"},
+                                                       {"Method", "POST"},
                                                        {"PayloadFormatVersion", "1.0"},
                                                        {"ApiId", {{"Ref", "LegacyApi"}}}})}}),
              function("Fallback", {{"Everything", api("HttpApi", nlohmann::json::object())},
@@ -148,7 +149,8 @@ private Q_SLOTS:
     {
         QCOMPARE(parameters(m_routes, "GET", "/items/42"), QStringLiteral("id=42"));
         QCOMPARE(parameters(m_routes, "GET", "/items/42/parts/7"), QStringLiteral("id=42,part=7"));
-        QCOMPARE(parameters(m_routes, "PUT", "/files/photos/2024/cat.jpg"), QStringLiteral("proxy=photos/2024/cat.jpg"));
+        QCOMPARE(parameters(m_routes, "PUT", "/files/photos/2024/cat.jpg"),
+                 QStringLiteral("proxy=photos/2024/cat.jpg"));
         QCOMPARE(parameters(m_routes, "GET", "/items/hello world"), QStringLiteral("id=hello world"));
         QCOMPARE(parameters(m_routes, "GET", "/items"), QString());
     }

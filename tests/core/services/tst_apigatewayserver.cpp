@@ -165,9 +165,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        m_project.templateText(Template)
-            .file(QStringLiteral("app.py"), Python)
-            .file(QStringLiteral("index.js"), Node);
+        m_project.templateText(Template).file(QStringLiteral("app.py"), Python).file(QStringLiteral("index.js"), Node);
         Project project;
         QVERIFY2(project.open(m_project.path()),
                  qPrintable(project.errors().isEmpty() ? QString() : project.errors().constFirst().toString()));
@@ -257,7 +255,8 @@ private Q_SLOTS:
         QVERIFY(r);
         e = json(r->body);
         QCOMPARE(e.value(QStringLiteral("isBase64Encoded")).toBool(), true);
-        QCOMPARE(e.value(QStringLiteral("body")).toString().toLatin1(), QByteArray::fromStdString(allBytes()).toBase64());
+        QCOMPARE(e.value(QStringLiteral("body")).toString().toLatin1(),
+                 QByteArray::fromStdString(allBytes()).toBase64());
 
         // A multipart form reaches the function as the bytes sent, not as httplib's parsed parts.
         const std::string form = "--XyZ\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nvalue\r\n--XyZ--\r\n";
@@ -268,8 +267,8 @@ private Q_SLOTS:
 
     void httpEvent()
     {
-        const httplib::Headers headers{{"Cookie", "c1=v1; c2=v2"}, {"X-Dup", "1"}, {"X-Dup", "2"},
-                                       {"User-Agent", "tst-agent"}};
+        const httplib::Headers headers{
+            {"Cookie", "c1=v1; c2=v2"}, {"X-Dup", "1"}, {"X-Dup", "2"}, {"User-Agent", "tst-agent"}};
         const auto r = m_client->Get("/http/a/b%20c?x=1&x=2&y=", headers);
         QVERIFY(r);
         QCOMPARE(r->status, 200);
@@ -278,7 +277,8 @@ private Q_SLOTS:
         QCOMPARE(e.value(QStringLiteral("routeKey")).toString(), QStringLiteral("ANY /http/{proxy+}"));
         QCOMPARE(e.value(QStringLiteral("rawPath")).toString(), QStringLiteral("/http/a/b%20c"));
         QCOMPARE(e.value(QStringLiteral("rawQueryString")).toString(), QStringLiteral("x=1&x=2&y="));
-        QCOMPARE(strings(e.value(QStringLiteral("cookies"))), (QStringList{QStringLiteral("c1=v1"), QStringLiteral("c2=v2")}));
+        QCOMPARE(strings(e.value(QStringLiteral("cookies"))),
+                 (QStringList{QStringLiteral("c1=v1"), QStringLiteral("c2=v2")}));
         const QJsonObject h = e.value(QStringLiteral("headers")).toObject();
         QCOMPARE(h.value(QStringLiteral("x-dup")).toString(), QStringLiteral("1,2"));
         QCOMPARE(h.value(QStringLiteral("user-agent")).toString(), QStringLiteral("tst-agent"));
@@ -297,7 +297,8 @@ private Q_SLOTS:
         QCOMPARE(c.value(QStringLiteral("accountId")).toString(), QStringLiteral("123456789012"));
         QCOMPARE(c.value(QStringLiteral("stage")).toString(), QStringLiteral("$default"));
         QCOMPARE(c.value(QStringLiteral("routeKey")).toString(), QStringLiteral("ANY /http/{proxy+}"));
-        QCOMPARE(c.value(QStringLiteral("domainName")).toString(), QStringLiteral("127.0.0.1:%1").arg(m_server->port()));
+        QCOMPARE(c.value(QStringLiteral("domainName")).toString(),
+                 QStringLiteral("127.0.0.1:%1").arg(m_server->port()));
         QCOMPARE(c.value(QStringLiteral("domainPrefix")).toString(), QStringLiteral("127"));
         QCOMPARE(c.value(QStringLiteral("requestId")).toString(), header(r, "apigw-requestid"));
         QVERIFY(c.value(QStringLiteral("timeEpoch")).toDouble() > 1.7e12);
@@ -313,9 +314,14 @@ private Q_SLOTS:
         QVERIFY(binary);
         const QJsonObject b = json(binary->body);
         QCOMPARE(b.value(QStringLiteral("isBase64Encoded")).toBool(), true);
-        QCOMPARE(b.value(QStringLiteral("body")).toString().toLatin1(), QByteArray::fromStdString(allBytes()).toBase64());
-        QCOMPARE(b.value(QStringLiteral("requestContext")).toObject().value(QStringLiteral("http")).toObject()
-                     .value(QStringLiteral("method")).toString(),
+        QCOMPARE(b.value(QStringLiteral("body")).toString().toLatin1(),
+                 QByteArray::fromStdString(allBytes()).toBase64());
+        QCOMPARE(b.value(QStringLiteral("requestContext"))
+                     .toObject()
+                     .value(QStringLiteral("http"))
+                     .toObject()
+                     .value(QStringLiteral("method"))
+                     .toString(),
                  QStringLiteral("POST"));
     }
 

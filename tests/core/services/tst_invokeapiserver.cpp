@@ -105,10 +105,13 @@ private Q_SLOTS:
         chatty.environment.clear();
 
         m_engine = std::make_unique<Engine>();
-        connect(m_engine.get(), &Engine::invocationFinished, this, [this](const InvocationRecord &record) {
-            std::lock_guard lock(m_mutex);
-            m_finished << record;
-        }, Qt::DirectConnection);
+        connect(
+            m_engine.get(), &Engine::invocationFinished, this,
+            [this](const InvocationRecord &record) {
+                std::lock_guard lock(m_mutex);
+                m_finished << record;
+            },
+            Qt::DirectConnection);
         m_server = std::make_unique<InvokeApiServer>(*m_engine);
         m_server->setFunctions({hello, chatty});
         QString error;
@@ -193,8 +196,8 @@ private Q_SLOTS:
 
     void eventInvocation()
     {
-        const auto r = post(invocations(QStringLiteral("Hello")), R"({"name":"async"})",
-                            {{"X-Amz-Invocation-Type", "Event"}});
+        const auto r =
+            post(invocations(QStringLiteral("Hello")), R"({"name":"async"})", {{"X-Amz-Invocation-Type", "Event"}});
         QVERIFY(r);
         QCOMPARE(r->status, 202);
         QVERIFY(r->body.empty());
@@ -280,8 +283,8 @@ private Q_SLOTS:
     void clientContext()
     {
         const QByteArray context = QByteArrayLiteral(R"({"custom":{"team":"blue"}})").toBase64();
-        const auto r = post(invocations(QStringLiteral("Hello")), "{}",
-                            {{"X-Amz-Client-Context", context.toStdString()}});
+        const auto r =
+            post(invocations(QStringLiteral("Hello")), "{}", {{"X-Amz-Client-Context", context.toStdString()}});
         QVERIFY(r);
         QCOMPARE(r->status, 200);
         QCOMPARE(json(r->body).value(QStringLiteral("custom")).toObject().value(QStringLiteral("team")).toString(),
@@ -331,17 +334,18 @@ private Q_SLOTS:
                  QStringLiteral("6291457 byte payload is too large for the RequestResponse invocation type (limit "
                                 "6291456 bytes)"));
 
-        const auto async = post(invocations(QStringLiteral("Hello")), jsonStringOfSize(1048577),
-                                {{"X-Amz-Invocation-Type", "Event"}});
+        const auto async =
+            post(invocations(QStringLiteral("Hello")), jsonStringOfSize(1048577), {{"X-Amz-Invocation-Type", "Event"}});
         QVERIFY(async);
         QCOMPARE(async->status, 413);
         QCOMPARE(header(async, "x-amzn-ErrorType"), QStringLiteral("RequestEntityTooLargeException"));
-        QCOMPARE(json(async->body).value(QStringLiteral("message")).toString(),
-                 QStringLiteral("1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)"));
+        QCOMPARE(
+            json(async->body).value(QStringLiteral("message")).toString(),
+            QStringLiteral("1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)"));
 
         m_server->setLegacyAsyncPayloadLimit(true);
-        const auto legacy = post(invocations(QStringLiteral("Hello")), jsonStringOfSize(262145),
-                                 {{"X-Amz-Invocation-Type", "Event"}});
+        const auto legacy =
+            post(invocations(QStringLiteral("Hello")), jsonStringOfSize(262145), {{"X-Amz-Invocation-Type", "Event"}});
         m_server->setLegacyAsyncPayloadLimit(false);
         QVERIFY(legacy);
         QCOMPARE(legacy->status, 413);
@@ -367,11 +371,13 @@ private Q_SLOTS:
         QCOMPARE(first.value(QStringLiteral("Functions")).toArray().size(), 1);
         const QString marker = first.value(QStringLiteral("NextMarker")).toString();
         QVERIFY(!marker.isEmpty());
-        const auto next = m_client->Get(QString(QStringLiteral("/2015-03-31/functions/?MaxItems=1&Marker=") + marker).toStdString());
+        const auto next =
+            m_client->Get(QString(QStringLiteral("/2015-03-31/functions/?MaxItems=1&Marker=") + marker).toStdString());
         QVERIFY(next);
         const QJsonObject second = json(next->body);
-        QCOMPARE(second.value(QStringLiteral("Functions")).toArray().at(0).toObject().value(QStringLiteral("FunctionName")),
-                 QStringLiteral("Hello"));
+        QCOMPARE(
+            second.value(QStringLiteral("Functions")).toArray().at(0).toObject().value(QStringLiteral("FunctionName")),
+            QStringLiteral("Hello"));
         QVERIFY(!second.contains(QStringLiteral("NextMarker")));
     }
 
@@ -425,7 +431,10 @@ private Q_SLOTS:
         QVERIFY(unknown);
         QCOMPARE(unknown->status, 404);
         QCOMPARE(header(unknown, "x-amzn-ErrorType"), QStringLiteral("UnknownOperationException"));
-        QVERIFY(json(unknown->body).value(QStringLiteral("message")).toString().contains(QLatin1String("/2015-03-31/layers")));
+        QVERIFY(json(unknown->body)
+                    .value(QStringLiteral("message"))
+                    .toString()
+                    .contains(QLatin1String("/2015-03-31/layers")));
 
         const auto wrongMethod = m_client->Get(invocations(QStringLiteral("Hello")).c_str());
         QVERIFY(wrongMethod);

@@ -2,9 +2,9 @@
 // back (status codes, S3's XML and error codes, headers), what lands in the bucket folders, and the
 // events the bucket watcher raises for writes made through it.
 
-#include "triggers/s3bucketwatcher.h"
 #include "services/s3endpoint.h"
 #include "store/s3objectstore.h"
+#include "triggers/s3bucketwatcher.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -90,8 +90,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_project.isValid() && m_userFolder.isValid());
-        m_store = std::make_unique<S3ObjectStore>(m_project.path(),
-                                                  QHash<QString, QString>{{QStringLiteral("mapped"), m_userFolder.path()}});
+        m_store = std::make_unique<S3ObjectStore>(
+            m_project.path(), QHash<QString, QString>{{QStringLiteral("mapped"), m_userFolder.path()}});
         QString error;
         QVERIFY(m_store->createBucket(QStringLiteral("photos"), &error));
         m_endpoint = std::make_unique<S3Endpoint>(*m_store);
@@ -105,11 +105,13 @@ private Q_SLOTS:
         auto r = m_client->Get("/");
         QVERIFY(r);
         QCOMPARE(r->status, 200);
-        QCOMPARE(elements(r->body, QStringLiteral("Name")), (QStringList{QStringLiteral("mapped"), QStringLiteral("photos")}));
+        QCOMPARE(elements(r->body, QStringLiteral("Name")),
+                 (QStringList{QStringLiteral("mapped"), QStringLiteral("photos")}));
 
         r = m_client->Put("/new-bucket", "", "application/xml");
         QCOMPARE(r->status, 200);
-        QVERIFY(QFileInfo(QDir(S3ObjectStore::bucketsDir(m_project.path())).filePath(QStringLiteral("new-bucket"))).isDir());
+        QVERIFY(QFileInfo(QDir(S3ObjectStore::bucketsDir(m_project.path())).filePath(QStringLiteral("new-bucket")))
+                    .isDir());
         r = m_client->Put("/new-bucket", "", "application/xml");
         QCOMPARE(r->status, 409);
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("BucketAlreadyOwnedByYou"));
@@ -128,7 +130,8 @@ private Q_SLOTS:
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("BucketNotEmpty"));
         QCOMPARE(m_client->Delete("/new-bucket/a.txt")->status, 204);
         QCOMPARE(m_client->Delete("/new-bucket")->status, 204);
-        QVERIFY(!QFileInfo::exists(QDir(S3ObjectStore::bucketsDir(m_project.path())).filePath(QStringLiteral("new-bucket"))));
+        QVERIFY(!QFileInfo::exists(
+            QDir(S3ObjectStore::bucketsDir(m_project.path())).filePath(QStringLiteral("new-bucket"))));
 
         r = m_client->Put("/bad*name", "", "application/xml");
         QCOMPARE(r->status, 400);
@@ -138,11 +141,12 @@ private Q_SLOTS:
     void putGetHeadDelete()
     {
         const std::string body = "a photo, pretend\n";
-        auto r = put("/photos/in/cat photo.jpg", body,
-                     {{"Content-Type", "image/jpeg"}, {"x-amz-meta-Camera", "pinhole"}});
+        auto r =
+            put("/photos/in/cat photo.jpg", body, {{"Content-Type", "image/jpeg"}, {"x-amz-meta-Camera", "pinhole"}});
         QVERIFY(r);
         QCOMPARE(r->status, 200);
-        QCOMPARE(QString::fromStdString(r->get_header_value("ETag")), u'"' + md5Hex(QByteArray::fromStdString(body)) + u'"');
+        QCOMPARE(QString::fromStdString(r->get_header_value("ETag")),
+                 u'"' + md5Hex(QByteArray::fromStdString(body)) + u'"');
         // The object is the file, byte for byte.
         QCOMPARE(readFile(QDir(bucketDir(QStringLiteral("photos"))).filePath(QStringLiteral("in/cat photo.jpg"))),
                  QByteArray::fromStdString(body));
@@ -194,13 +198,17 @@ private Q_SLOTS:
     void listObjects()
     {
         for (const char *key : {"a.txt", "docs/one.txt", "docs/two.txt", "docs/deep/three.txt", "z with space.txt"})
-            QCOMPARE(put(std::string("/photos/") + QUrl::toPercentEncoding(QString::fromUtf8(key), "/").toStdString(), key)->status, 200);
+            QCOMPARE(
+                put(std::string("/photos/") + QUrl::toPercentEncoding(QString::fromUtf8(key), "/").toStdString(), key)
+                    ->status,
+                200);
 
         auto r = m_client->Get("/photos?list-type=2");
         QCOMPARE(r->status, 200);
-        QCOMPARE(elements(r->body, QStringLiteral("Key")),
-                 (QStringList{QStringLiteral("a.txt"), QStringLiteral("docs/deep/three.txt"), QStringLiteral("docs/one.txt"),
-                              QStringLiteral("docs/two.txt"), QStringLiteral("z with space.txt")}));
+        QCOMPARE(
+            elements(r->body, QStringLiteral("Key")),
+            (QStringList{QStringLiteral("a.txt"), QStringLiteral("docs/deep/three.txt"), QStringLiteral("docs/one.txt"),
+                         QStringLiteral("docs/two.txt"), QStringLiteral("z with space.txt")}));
         QCOMPARE(element(r->body, QStringLiteral("KeyCount")), QStringLiteral("5"));
         QCOMPARE(element(r->body, QStringLiteral("IsTruncated")), QStringLiteral("false"));
         QCOMPARE(element(r->body, QStringLiteral("Size")), QStringLiteral("5"));
@@ -208,10 +216,12 @@ private Q_SLOTS:
 
         // A delimiter folds what lies below a prefix into common prefixes.
         r = m_client->Get("/photos?list-type=2&delimiter=%2F");
-        QCOMPARE(elements(r->body, QStringLiteral("Key")), (QStringList{QStringLiteral("a.txt"), QStringLiteral("z with space.txt")}));
+        QCOMPARE(elements(r->body, QStringLiteral("Key")),
+                 (QStringList{QStringLiteral("a.txt"), QStringLiteral("z with space.txt")}));
         QCOMPARE(elements(r->body, QStringLiteral("Prefix")).mid(1), QStringList{QStringLiteral("docs/")});
         r = m_client->Get("/photos?list-type=2&prefix=docs%2F&delimiter=%2F");
-        QCOMPARE(elements(r->body, QStringLiteral("Key")), (QStringList{QStringLiteral("docs/one.txt"), QStringLiteral("docs/two.txt")}));
+        QCOMPARE(elements(r->body, QStringLiteral("Key")),
+                 (QStringList{QStringLiteral("docs/one.txt"), QStringLiteral("docs/two.txt")}));
         QCOMPARE(elements(r->body, QStringLiteral("Prefix")).mid(1), QStringList{QStringLiteral("docs/deep/")});
 
         // Pages of two, with a common prefix counted once and never repeated on the next page.
@@ -226,12 +236,13 @@ private Q_SLOTS:
             QCOMPARE(r->status, 200);
             seen += elements(r->body, QStringLiteral("Key")) + elements(r->body, QStringLiteral("Prefix")).mid(1);
             token = element(r->body, QStringLiteral("IsTruncated")) == QLatin1String("true")
-                ? element(r->body, QStringLiteral("NextContinuationToken")).toStdString()
-                : std::string();
+                        ? element(r->body, QStringLiteral("NextContinuationToken")).toStdString()
+                        : std::string();
             ++pages;
         } while (!token.empty() && pages < 10);
         seen.sort();
-        QCOMPARE(seen, (QStringList{QStringLiteral("a.txt"), QStringLiteral("docs/"), QStringLiteral("z with space.txt")}));
+        QCOMPARE(seen,
+                 (QStringList{QStringLiteral("a.txt"), QStringLiteral("docs/"), QStringLiteral("z with space.txt")}));
         QCOMPARE(pages, 2);
 
         // encoding-type=url, as the AWS CLI asks for: keys come back encoded.
@@ -243,9 +254,10 @@ private Q_SLOTS:
         QCOMPARE(elements(r->body, QStringLiteral("Key")), QStringList{QStringLiteral("z with space.txt")});
 
         // DeleteObjects: one request, a result per key.
-        const std::string xml = "<Delete><Object><Key>a.txt</Key></Object><Object><Key>docs/one.txt</Key></Object>"
-                                "<Object><Key>docs/two.txt</Key></Object><Object><Key>docs/deep/three.txt</Key></Object>"
-                                "<Object><Key>z with space.txt</Key></Object></Delete>";
+        const std::string xml =
+            "<Delete><Object><Key>a.txt</Key></Object><Object><Key>docs/one.txt</Key></Object>"
+            "<Object><Key>docs/two.txt</Key></Object><Object><Key>docs/deep/three.txt</Key></Object>"
+            "<Object><Key>z with space.txt</Key></Object></Delete>";
         r = m_client->Post("/photos?delete", xml, "application/xml");
         QCOMPARE(r->status, 200);
         QCOMPARE(elements(r->body, QStringLiteral("Key")).size(), 5);
@@ -257,12 +269,15 @@ private Q_SLOTS:
 
     void copyObject()
     {
-        QCOMPARE(put("/photos/original.jpg", "ORIGINAL", {{"Content-Type", "image/jpeg"}, {"x-amz-meta-who", "me"}})->status, 200);
+        QCOMPARE(
+            put("/photos/original.jpg", "ORIGINAL", {{"Content-Type", "image/jpeg"}, {"x-amz-meta-who", "me"}})->status,
+            200);
         auto r = m_client->Put("/mapped/copies/copy.jpg", {{"x-amz-copy-source", "/photos/original.jpg"}}, "", "");
         QCOMPARE(r->status, 200);
         QCOMPARE(element(r->body, QStringLiteral("ETag")), QStringLiteral("&quot;%1&quot;").arg(md5Hex("ORIGINAL")));
         // Into the mapped folder, with the source's metadata (directive COPY).
-        QCOMPARE(readFile(QDir(m_userFolder.path()).filePath(QStringLiteral("copies/copy.jpg"))), QByteArray("ORIGINAL"));
+        QCOMPARE(readFile(QDir(m_userFolder.path()).filePath(QStringLiteral("copies/copy.jpg"))),
+                 QByteArray("ORIGINAL"));
         r = m_client->Head("/mapped/copies/copy.jpg");
         QCOMPARE(r->get_header_value("Content-Type"), std::string("image/jpeg"));
         QCOMPARE(r->get_header_value("x-amz-meta-who"), std::string("me"));
@@ -271,7 +286,8 @@ private Q_SLOTS:
         QCOMPARE(r->status, 400);
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("InvalidRequest"));
         r = m_client->Put("/photos/original.jpg",
-                          {{"x-amz-copy-source", "photos/original.jpg"}, {"x-amz-metadata-directive", "REPLACE"},
+                          {{"x-amz-copy-source", "photos/original.jpg"},
+                           {"x-amz-metadata-directive", "REPLACE"},
                            {"x-amz-meta-who", "you"}},
                           "", "text/plain");
         QCOMPARE(r->status, 200);
@@ -289,7 +305,8 @@ private Q_SLOTS:
         const std::string framed = "5;chunk-signature=aaaa\r\nhello\r\n6;chunk-signature=bbbb\r\n world\r\n"
                                    "0;chunk-signature=cccc\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n";
         auto r = put("/photos/chunked.txt", framed,
-                     {{"Content-Encoding", "aws-chunked"}, {"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"},
+                     {{"Content-Encoding", "aws-chunked"},
+                      {"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"},
                       {"x-amz-decoded-content-length", "11"}});
         QCOMPARE(r->status, 200);
         QCOMPARE(m_client->Get("/photos/chunked.txt")->body, std::string("hello world"));
@@ -303,7 +320,8 @@ private Q_SLOTS:
     {
         QCOMPARE(put("/photos/keep.txt", "precious")->status, 200);
         // A body that does not match its Content-MD5 is refused and the object stays as it was.
-        auto r = put("/photos/keep.txt", "garbage", {{"Content-MD5", QByteArray::fromHex(md5Hex("other").toLatin1()).toBase64().toStdString()}});
+        auto r = put("/photos/keep.txt", "garbage",
+                     {{"Content-MD5", QByteArray::fromHex(md5Hex("other").toLatin1()).toBase64().toStdString()}});
         QCOMPARE(r->status, 400);
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("BadDigest"));
         QCOMPARE(m_client->Get("/photos/keep.txt")->body, std::string("precious"));
@@ -312,7 +330,8 @@ private Q_SLOTS:
         r = put("/photos/a/%2E%2E/%2E%2E/escaped.txt", "x");
         QCOMPARE(r->status, 400);
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("InvalidArgument"));
-        QVERIFY(!QFileInfo::exists(QDir(S3ObjectStore::bucketsDir(m_project.path())).filePath(QStringLiteral("escaped.txt"))));
+        QVERIFY(!QFileInfo::exists(
+            QDir(S3ObjectStore::bucketsDir(m_project.path())).filePath(QStringLiteral("escaped.txt"))));
         QVERIFY(!QFileInfo::exists(m_project.filePath(QStringLiteral(".fnstudio/escaped.txt"))));
         r = put("/photos/" + std::string(1100, 'k'), "x");
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("KeyTooLongError"));
@@ -330,7 +349,8 @@ private Q_SLOTS:
         QVERIFY(r);
         QCOMPARE(r->status, 500);
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("InternalError"));
-        QVERIFY2(element(r->body, QStringLiteral("Message")).contains(QLatin1String("photos/keep.txt")), r->body.c_str());
+        QVERIFY2(element(r->body, QStringLiteral("Message")).contains(QLatin1String("photos/keep.txt")),
+                 r->body.c_str());
         QCOMPARE(m_client->Get("/photos/keep.txt")->body, std::string("precious"));
         QCOMPARE(stagingFiles(bucketDir(QStringLiteral("photos"))), QStringList());
     }
@@ -353,15 +373,19 @@ private Q_SLOTS:
         QCOMPARE(m_client->Head("/photos/big/video.bin")->status, 404);
 
         const std::string wrongOrder = "<CompleteMultipartUpload><Part><PartNumber>2</PartNumber><ETag>" + tag2
-            + "</ETag></Part><Part><PartNumber>1</PartNumber><ETag>" + tag1 + "</ETag></Part></CompleteMultipartUpload>";
-        r = m_client->Post(("/photos/big/video.bin?uploadId=" + uploadId.toStdString()).c_str(), wrongOrder, "application/xml");
+                                       + "</ETag></Part><Part><PartNumber>1</PartNumber><ETag>" + tag1
+                                       + "</ETag></Part></CompleteMultipartUpload>";
+        r = m_client->Post(("/photos/big/video.bin?uploadId=" + uploadId.toStdString()).c_str(), wrongOrder,
+                           "application/xml");
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("InvalidPartOrder"));
         const std::string complete = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + tag1
-            + "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" + tag2 + "</ETag></Part></CompleteMultipartUpload>";
-        r = m_client->Post(("/photos/big/video.bin?uploadId=" + uploadId.toStdString()).c_str(), complete, "application/xml");
+                                     + "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" + tag2
+                                     + "</ETag></Part></CompleteMultipartUpload>";
+        r = m_client->Post(("/photos/big/video.bin?uploadId=" + uploadId.toStdString()).c_str(), complete,
+                           "application/xml");
         QCOMPARE(r->status, 200);
         const QByteArray md5s = QByteArray::fromHex(md5Hex(QByteArray::fromStdString(part1)).toLatin1())
-            + QByteArray::fromHex(md5Hex(QByteArray::fromStdString(part2)).toLatin1());
+                                + QByteArray::fromHex(md5Hex(QByteArray::fromStdString(part2)).toLatin1());
         const QString multipartTag = md5Hex(md5s) + QStringLiteral("-2");
         QCOMPARE(element(r->body, QStringLiteral("ETag")), QStringLiteral("&quot;%1&quot;").arg(multipartTag));
         r = m_client->Head("/photos/big/video.bin");
@@ -370,17 +394,21 @@ private Q_SLOTS:
         QCOMPARE(readFile(QDir(bucketDir(QStringLiteral("photos"))).filePath(QStringLiteral("big/video.bin"))),
                  QByteArray::fromStdString(part1 + part2));
         QVERIFY(!QFileInfo::exists(m_project.filePath(QStringLiteral(".fnstudio/s3-uploads/") + uploadId)));
-        r = m_client->Post(("/photos/big/video.bin?uploadId=" + uploadId.toStdString()).c_str(), complete, "application/xml");
+        r = m_client->Post(("/photos/big/video.bin?uploadId=" + uploadId.toStdString()).c_str(), complete,
+                           "application/xml");
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("NoSuchUpload"));
 
         // Parts but the last must be 5 MiB; an aborted upload is gone.
         r = m_client->Post("/photos/small.bin?uploads", "", "");
         const std::string second = element(r->body, QStringLiteral("UploadId")).toStdString();
-        const std::string t1 = m_client->Put(("/photos/small.bin?partNumber=1&uploadId=" + second).c_str(), "tiny", "")->get_header_value("ETag");
-        const std::string t2 = m_client->Put(("/photos/small.bin?partNumber=2&uploadId=" + second).c_str(), "tiny", "")->get_header_value("ETag");
+        const std::string t1 = m_client->Put(("/photos/small.bin?partNumber=1&uploadId=" + second).c_str(), "tiny", "")
+                                   ->get_header_value("ETag");
+        const std::string t2 = m_client->Put(("/photos/small.bin?partNumber=2&uploadId=" + second).c_str(), "tiny", "")
+                                   ->get_header_value("ETag");
         r = m_client->Post(("/photos/small.bin?uploadId=" + second).c_str(),
-                           "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + t1 + "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>"
-                               + t2 + "</ETag></Part></CompleteMultipartUpload>",
+                           "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + t1
+                               + "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" + t2
+                               + "</ETag></Part></CompleteMultipartUpload>",
                            "application/xml");
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("EntityTooSmall"));
         QCOMPARE(m_client->Delete(("/photos/small.bin?uploadId=" + second).c_str())->status, 204);
@@ -411,8 +439,9 @@ private Q_SLOTS:
         });
         QVERIFY(watcher.setFunctions({f}).isEmpty());
         S3Endpoint endpoint(watcher.store());
-        endpoint.setChangeObserver({[&watcher](const QString &b, const QString &k, const QString &e) { watcher.expect(b, k, e); },
-                                    [&watcher](const QString &b, const QString &k, bool ok) { watcher.settle(b, k, ok); }});
+        endpoint.setChangeObserver(
+            {[&watcher](const QString &b, const QString &k, const QString &e) { watcher.expect(b, k, e); },
+             [&watcher](const QString &b, const QString &k, bool ok) { watcher.settle(b, k, ok); }});
         QString error;
         QVERIFY(endpoint.start(QStringLiteral("127.0.0.1"), 0, &error));
         httplib::Client client("127.0.0.1", endpoint.port());
@@ -436,11 +465,13 @@ private Q_SLOTS:
         QTRY_COMPARE(eventNames().size(), 3);
         QCOMPARE(eventNames().last(), QStringLiteral("ObjectRemoved:Delete copy.jpg"));
         // A failed write raises nothing.
-        QCOMPARE(client.Put("/inbox/bad.jpg", {{"Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA=="}}, "x", "image/jpeg")->status, 400);
+        QCOMPARE(client.Put("/inbox/bad.jpg", {{"Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA=="}}, "x", "image/jpeg")->status,
+                 400);
         QTest::qWait(300);
         QCOMPARE(eventNames().size(), 3);
         // Every event exactly once, even with the file-system watcher seeing the same files.
-        QCOMPARE(eventNames(), (QStringList{QStringLiteral("ObjectCreated:Put my+cat.jpg"), QStringLiteral("ObjectCreated:Copy copy.jpg"),
+        QCOMPARE(eventNames(), (QStringList{QStringLiteral("ObjectCreated:Put my+cat.jpg"),
+                                            QStringLiteral("ObjectCreated:Copy copy.jpg"),
                                             QStringLiteral("ObjectRemoved:Delete copy.jpg")}));
     }
 };

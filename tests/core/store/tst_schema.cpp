@@ -92,12 +92,14 @@ QMap<QString, QStringList> shapeOf(const QString &path)
             const QString name = objects.value(1).toString();
             QSqlQuery info(db);
             const bool table = type == QLatin1String("table");
-            if (!info.exec(QStringLiteral("PRAGMA %1(%2)").arg(table ? QStringLiteral("table_info") : QStringLiteral("index_info"), name)))
+            if (!info.exec(QStringLiteral("PRAGMA %1(%2)")
+                               .arg(table ? QStringLiteral("table_info") : QStringLiteral("index_info"), name)))
                 return false;
             QStringList columns;
             while (info.next())
                 columns << (table ? QStringList{info.value(1).toString(), info.value(2).toString(),
-                                                info.value(3).toString(), info.value(4).toString(), info.value(5).toString()}
+                                                info.value(3).toString(), info.value(4).toString(),
+                                                info.value(5).toString()}
                                         .join(u' ')
                                   : info.value(2).toString());
             shape.insert(type + u' ' + name, columns);
@@ -164,10 +166,7 @@ private Q_SLOTS:
         QVERIFY(shapeOf(path).contains(QStringLiteral("table sqs_messages")));
     }
 
-    void aNewStoreStartsAtTheCurrentVersion()
-    {
-        QCOMPARE(versionOf(newStore()), Schema::Version);
-    }
+    void aNewStoreStartsAtTheCurrentVersion() { QCOMPARE(versionOf(newStore()), Schema::Version); }
 
     void everyKindOfDataSurvivesTheMigrationFromSchemaOne()
     {
@@ -270,12 +269,13 @@ private Q_SLOTS:
     {
         const QString path = copyOfFixture(QStringLiteral("newer.db"));
         QVERIFY(withDatabase(path, [](QSqlDatabase &db) {
-            return execAll(db, {QStringLiteral("UPDATE meta SET value = '%1' WHERE key = 'schema'").arg(Schema::Version + 1)});
+            return execAll(
+                db, {QStringLiteral("UPDATE meta SET value = '%1' WHERE key = 'schema'").arg(Schema::Version + 1)});
         }));
-        expectRefusedUntouched(path, {QStringLiteral("newer fnstudio"),
-                                      QStringLiteral("schema %1; this one reads schemas up to %2")
-                                          .arg(Schema::Version + 1)
-                                          .arg(Schema::Version)});
+        expectRefusedUntouched(
+            path, {QStringLiteral("newer fnstudio"), QStringLiteral("schema %1; this one reads schemas up to %2")
+                                                         .arg(Schema::Version + 1)
+                                                         .arg(Schema::Version)});
         QCOMPARE(versionOf(path), Schema::Version + 1);
     }
 
@@ -284,22 +284,28 @@ private Q_SLOTS:
     {
         const QString path = copyOfFixture(QStringLiteral("first-sqs.db"));
         QVERIFY(withDatabase(path, [](QSqlDatabase &db) {
-            return execAll(db, {
-                QStringLiteral("DROP TABLE sqs_messages"), QStringLiteral("DROP TABLE sqs_queues"),
-                QStringLiteral("DROP TABLE sqs_fifo_dedup"),
-                QStringLiteral("CREATE TABLE sqs_queues(name TEXT PRIMARY KEY, visibility_timeout INTEGER NOT NULL DEFAULT 30,"
-                               " dead_letter_queue TEXT NOT NULL DEFAULT '', max_receive_count INTEGER NOT NULL DEFAULT 0)"),
-                QStringLiteral("CREATE TABLE sqs_messages(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-                               " message_id TEXT NOT NULL UNIQUE, queue TEXT NOT NULL, body BLOB NOT NULL,"
-                               " md5 TEXT NOT NULL, attributes BLOB NOT NULL, sent_ms INTEGER NOT NULL,"
-                               " sender_id TEXT NOT NULL, receive_count INTEGER NOT NULL DEFAULT 0,"
-                               " first_receive_ms INTEGER NOT NULL DEFAULT 0, visible_at_ms INTEGER NOT NULL DEFAULT 0,"
-                               " receipt_handle TEXT NOT NULL DEFAULT '')"),
-                QStringLiteral("CREATE INDEX sqs_messages_queue ON sqs_messages(queue, seq)"),
-                QStringLiteral("INSERT INTO sqs_queues(name, visibility_timeout) VALUES('old', 45)"),
-                QStringLiteral("INSERT INTO sqs_messages(message_id, queue, body, md5, attributes, sent_ms, sender_id)"
-                               " VALUES('m-1', 'old', 'kept', 'md5', '{}', 1, 'sender')"),
-            });
+            return execAll(
+                db,
+                {
+                    QStringLiteral("DROP TABLE sqs_messages"),
+                    QStringLiteral("DROP TABLE sqs_queues"),
+                    QStringLiteral("DROP TABLE sqs_fifo_dedup"),
+                    QStringLiteral(
+                        "CREATE TABLE sqs_queues(name TEXT PRIMARY KEY, visibility_timeout INTEGER NOT NULL DEFAULT 30,"
+                        " dead_letter_queue TEXT NOT NULL DEFAULT '', max_receive_count INTEGER NOT NULL DEFAULT 0)"),
+                    QStringLiteral(
+                        "CREATE TABLE sqs_messages(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                        " message_id TEXT NOT NULL UNIQUE, queue TEXT NOT NULL, body BLOB NOT NULL,"
+                        " md5 TEXT NOT NULL, attributes BLOB NOT NULL, sent_ms INTEGER NOT NULL,"
+                        " sender_id TEXT NOT NULL, receive_count INTEGER NOT NULL DEFAULT 0,"
+                        " first_receive_ms INTEGER NOT NULL DEFAULT 0, visible_at_ms INTEGER NOT NULL DEFAULT 0,"
+                        " receipt_handle TEXT NOT NULL DEFAULT '')"),
+                    QStringLiteral("CREATE INDEX sqs_messages_queue ON sqs_messages(queue, seq)"),
+                    QStringLiteral("INSERT INTO sqs_queues(name, visibility_timeout) VALUES('old', 45)"),
+                    QStringLiteral(
+                        "INSERT INTO sqs_messages(message_id, queue, body, md5, attributes, sent_ms, sender_id)"
+                        " VALUES('m-1', 'old', 'kept', 'md5', '{}', 1, 'sender')"),
+                });
         }));
         {
             Store store;
@@ -326,10 +332,11 @@ private Q_SLOTS:
         const QString path = copyOfFixture(QStringLiteral("broken.db"));
         // A table of the name migration 2 adds to, but not its shape: the index on it cannot be made.
         QVERIFY(withDatabase(path, [](QSqlDatabase &db) {
-            return execAll(db, {QStringLiteral("DROP TABLE sqs_messages"), QStringLiteral("CREATE TABLE sqs_messages(note TEXT)")});
+            return execAll(db, {QStringLiteral("DROP TABLE sqs_messages"),
+                                QStringLiteral("CREATE TABLE sqs_messages(note TEXT)")});
         }));
-        expectRefusedUntouched(path, {QStringLiteral("from schema 1 to %1").arg(Schema::Version),
-                                      QStringLiteral("migration 2 failed")});
+        expectRefusedUntouched(
+            path, {QStringLiteral("from schema 1 to %1").arg(Schema::Version), QStringLiteral("migration 2 failed")});
         QCOMPARE(versionOf(path), 1);
     }
 };

@@ -54,14 +54,20 @@ private Q_SLOTS:
             Store store;
             QString error;
             QVERIFY2(store.open(path, &error), qPrintable(error));
-            StoredEvent e{QStringLiteral("req-1"), QStringLiteral("Fn"), "{\"a\":1}", 100, 1, 2, 60100, true, QStringLiteral("ValueError")};
+            StoredEvent e{QStringLiteral("req-1"),     QStringLiteral("Fn"), "{\"a\":1}", 100, 1, 2, 60100, true,
+                          QStringLiteral("ValueError")};
             QVERIFY(store.putEvent(e));
             QVERIFY(store.putEvent({QStringLiteral("req-2"), QStringLiteral("Fn"), "{}", 200, 0, 0, 200, false, {}}));
             QVERIFY(store.appendMessage({0, QStringLiteral("dlq"), QStringLiteral("dlq"), QStringLiteral("Fn"),
                                          QStringLiteral("req-0"), "{}", R"({"RequestID":{}})", 50}));
-            QVERIFY(store.finishEvent(QStringLiteral("req-2"), {{0, QStringLiteral("ok"), QStringLiteral("destination"),
-                                                                 QStringLiteral("Fn"), QStringLiteral("req-2"), "{\"v\":1}",
-                                                                 {}, 300}}));
+            QVERIFY(store.finishEvent(QStringLiteral("req-2"), {{0,
+                                                                 QStringLiteral("ok"),
+                                                                 QStringLiteral("destination"),
+                                                                 QStringLiteral("Fn"),
+                                                                 QStringLiteral("req-2"),
+                                                                 "{\"v\":1}",
+                                                                 {},
+                                                                 300}}));
             InvocationRecord r;
             r.requestId = QStringLiteral("req-1");
             r.functionName = QStringLiteral("Fn");
@@ -137,7 +143,8 @@ private Q_SLOTS:
             QString error;
             QVERIFY(store.open(path, &error));
             for (int i = 0; i < 200; ++i)
-                store.putEvent({QStringLiteral("r%1").arg(i), QStringLiteral("Fn"), QByteArray(500, 'x'), i, 0, 0, i, false, {}});
+                store.putEvent(
+                    {QStringLiteral("r%1").arg(i), QStringLiteral("Fn"), QByteArray(500, 'x'), i, 0, 0, i, false, {}});
         }
         QFile::remove(path + QStringLiteral("-wal"));
         QFile::remove(path + QStringLiteral("-shm"));

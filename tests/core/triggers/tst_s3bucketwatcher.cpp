@@ -24,10 +24,11 @@ FunctionConfig resizer()
     FunctionConfig f;
     f.name = QStringLiteral("Resizer");
     f.runtime = QStringLiteral("python3.12");
-    const char *events = "{'Upload': {'Type': 'S3', 'Properties': {'Bucket': {'Ref': 'Photos'},"
-                         " 'Events': 's3:ObjectCreated:*',"
-                         " 'Filter': {'S3Key': {'Rules': [{'Name': 'prefix', 'Value': 'in/'}, {'Name': 'suffix', 'Value': '.jpg'}]}}}},"
-                         " 'Removed': {'Type': 'S3', 'Properties': {'Bucket': {'Ref': 'Photos'}, 'Events': ['s3:ObjectRemoved:*']}}}";
+    const char *events =
+        "{'Upload': {'Type': 'S3', 'Properties': {'Bucket': {'Ref': 'Photos'},"
+        " 'Events': 's3:ObjectCreated:*',"
+        " 'Filter': {'S3Key': {'Rules': [{'Name': 'prefix', 'Value': 'in/'}, {'Name': 'suffix', 'Value': '.jpg'}]}}}},"
+        " 'Removed': {'Type': 'S3', 'Properties': {'Bucket': {'Ref': 'Photos'}, 'Events': ['s3:ObjectRemoved:*']}}}";
     f.events = nlohmann::json::parse(QByteArray(events).replace('\'', '"').toStdString());
     return f;
 }
@@ -91,8 +92,8 @@ private Q_SLOTS:
         QCOMPARE(bucket, dir.filePath(QStringLiteral(".fnstudio/buckets/Photos")));
 
         QVERIFY(writeFile(bucket + QStringLiteral("/in/my photo.jpg"), "jpegdata"));
-        QVERIFY(writeFile(bucket + QStringLiteral("/in/notes.txt"), "no"));      // wrong suffix
-        QVERIFY(writeFile(bucket + QStringLiteral("/out/other.jpg"), "no"));     // wrong prefix
+        QVERIFY(writeFile(bucket + QStringLiteral("/in/notes.txt"), "no"));  // wrong suffix
+        QVERIFY(writeFile(bucket + QStringLiteral("/out/other.jpg"), "no")); // wrong prefix
         QCOMPARE(watcher->scan(), 1);
         const nlohmann::json r = nlohmann::json::parse(m_payloads.first().toStdString())["Records"][0];
         QCOMPARE(str(r["eventName"]), QStringLiteral("ObjectCreated:Put"));
@@ -103,7 +104,8 @@ private Q_SLOTS:
         QCOMPARE(str(r["s3"]["bucket"]["arn"]), QStringLiteral("arn:aws:s3:::Photos"));
         QCOMPARE(str(r["s3"]["object"]["key"]), QStringLiteral("in/my+photo.jpg"));
         QCOMPARE(r["s3"]["object"]["size"].get<int>(), 8);
-        QCOMPARE(str(r["s3"]["object"]["eTag"]), QString::fromLatin1(QCryptographicHash::hash("jpegdata", QCryptographicHash::Md5).toHex()));
+        QCOMPARE(str(r["s3"]["object"]["eTag"]),
+                 QString::fromLatin1(QCryptographicHash::hash("jpegdata", QCryptographicHash::Md5).toHex()));
         QVERIFY(!str(r["s3"]["object"]["sequencer"]).isEmpty());
 
         // Nothing changed: nothing raised.
@@ -133,7 +135,8 @@ private Q_SLOTS:
 
     void encodedKeys()
     {
-        QCOMPARE(S3BucketWatcher::encodedKey(QStringLiteral("a b/c+d&é.png")), QStringLiteral("a+b/c%2Bd%26%C3%A9.png"));
+        QCOMPARE(S3BucketWatcher::encodedKey(QStringLiteral("a b/c+d&é.png")),
+                 QStringLiteral("a+b/c%2Bd%26%C3%A9.png"));
     }
 };
 

@@ -4,8 +4,8 @@
 #include "triggers/scheduleexpression.h"
 
 #include <QStandardPaths>
-#include <QUuid>
 #include <QTest>
+#include <QUuid>
 
 using namespace fn;
 
@@ -46,8 +46,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("from");
         QTest::addColumn<QStringList>("expected"); // the count asked for is expected.size(), or 3 when empty
 
-        auto row = [](const char *name, const char *expr, const char *from,
-                      std::initializer_list<const char *> times) {
+        auto row = [](const char *name, const char *expr, const char *from, std::initializer_list<const char *> times) {
             QStringList expected;
             for (const char *t : times)
                 expected << QString::fromLatin1(t);
@@ -100,8 +99,7 @@ private Q_SLOTS:
             {"2026-03-31T00:00:00Z", "2026-05-31T00:00:00Z", "2026-07-31T00:00:00Z", "2026-08-31T00:00:00Z"});
         row("29 February only in leap years", "cron(0 0 29 2 ? *)", "2026-01-01T00:00:00",
             {"2028-02-29T00:00:00Z", "2032-02-29T00:00:00Z", "2036-02-29T00:00:00Z"});
-        row("2100 is not a leap year", "cron(0 0 29 2 ? 2096-2104)", "2096-03-01T00:00:00",
-            {"2104-02-29T00:00:00Z"});
+        row("2100 is not a leap year", "cron(0 0 29 2 ? 2096-2104)", "2096-03-01T00:00:00", {"2104-02-29T00:00:00Z"});
 
         // L, W and #.
         row("L: last day of each month", "cron(0 0 L * ? *)", "2026-01-15T00:00:00",
@@ -205,7 +203,8 @@ private Q_SLOTS:
         row("rate(2 day)", "rate(2 day): use the plural unit \"days\" for a value other than 1");
         row("rate(5 seconds)",
             "rate(5 seconds): the unit must be minute, minutes, hour, hours, day or days, not \"seconds\"");
-        row("rate(2 weeks)", "rate(2 weeks): the unit must be minute, minutes, hour, hours, day or days, not \"weeks\"");
+        row("rate(2 weeks)",
+            "rate(2 weeks): the unit must be minute, minutes, hour, hours, day or days, not \"weeks\"");
         row("cron(0 10 * * ?)", "cron(0 10 * * ?): 5 fields; a cron expression needs 6 (minutes hours day-of-month "
                                 "month day-of-week year)");
         row("cron(0 10 * * ? * *)", "cron(0 10 * * ? * *): 7 fields; a cron expression needs 6 (minutes hours "
@@ -231,7 +230,8 @@ private Q_SLOTS:
                                   "takes digits and , - * ? / L W)");
         row("cron(? 0 * * ? *)", "cron(? 0 * * ? *): field 1 (minutes): \"?\" is not allowed here (this field takes "
                                  "digits and , - * /)");
-        row("cron(0/0 * * * ? *)", "cron(0/0 * * * ? *): field 1 (minutes): the increment in \"0/0\" must be at least 1");
+        row("cron(0/0 * * * ? *)",
+            "cron(0/0 * * * ? *): field 1 (minutes): the increment in \"0/0\" must be at least 1");
         row("cron(0/x * * * ? *)",
             "cron(0/x * * * ? *): field 1 (minutes): the increment in \"0/x\" must be a whole number");
         row("cron(0/61 * * * ? *)", "cron(0/61 * * * ? *): field 1 (minutes): the increment 61 in \"0/61\" is larger "
@@ -278,7 +278,8 @@ private Q_SLOTS:
         QCOMPARE(str(event.at("region")), QStringLiteral("us-east-1"));
         QCOMPARE(str(event.at("time")), QStringLiteral("2026-01-05T09:00:00Z"));
         QCOMPARE(event.at("resources").size(), size_t(1));
-        QCOMPARE(str(event.at("resources").at(0)), QStringLiteral("arn:aws:events:us-east-1:123456789012:rule/nightly"));
+        QCOMPARE(str(event.at("resources").at(0)),
+                 QStringLiteral("arn:aws:events:us-east-1:123456789012:rule/nightly"));
         QVERIFY(event.at("detail").is_object() && event.at("detail").empty());
         // Each delivery has its own UUID.
         const QString id = QString::fromStdString(event.at("id").get<std::string>());

@@ -115,8 +115,8 @@ private Q_SLOTS:
     void cronFiresAtItsTime()
     {
         auto scheduler = makeScheduler();
-        scheduler->setFunctions({functionWith(
-            "{'Morning': {'Type': 'ScheduleV2', 'Properties': {'ScheduleExpression': 'cron(15 9 * * ? *)', 'Name': 'morning'}}}")});
+        scheduler->setFunctions({functionWith("{'Morning': {'Type': 'ScheduleV2', 'Properties': {'ScheduleExpression': "
+                                              "'cron(15 9 * * ? *)', 'Name': 'morning'}}}")});
         scheduler->start();
         const QString id = QStringLiteral("Ticker/Morning");
         QCOMPARE(scheduler->nextFireTimes(id, 2).first().toString(Qt::ISODate), QStringLiteral("2026-03-02T09:15:00Z"));
@@ -126,7 +126,8 @@ private Q_SLOTS:
         step(1000);
         QCOMPARE(m_fires.size(), 1);
         QCOMPARE(str(parsed(m_fires.first().payload)["time"]), QStringLiteral("2026-03-02T09:15:00Z"));
-        QCOMPARE(str(parsed(m_fires.first().payload)["resources"][0]), QStringLiteral("arn:aws:events:us-east-1:123456789012:rule/morning"));
+        QCOMPARE(str(parsed(m_fires.first().payload)["resources"][0]),
+                 QStringLiteral("arn:aws:events:us-east-1:123456789012:rule/morning"));
         step(24 * 3600 * 1000 - 1000);
         QCOMPARE(m_fires.size(), 1);
         step(1000);
@@ -136,7 +137,9 @@ private Q_SLOTS:
     void disabledDoesNotFire()
     {
         auto scheduler = makeScheduler();
-        scheduler->setFunctions({functionWith("{ 'Off': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(1 minute)', 'Enabled': false}}, 'OffV2': {'Type': 'ScheduleV2', 'Properties': {'ScheduleExpression': 'rate(1 minute)', 'State': 'DISABLED'}}}")});
+        scheduler->setFunctions({functionWith(
+            "{ 'Off': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(1 minute)', 'Enabled': false}}, 'OffV2': "
+            "{'Type': 'ScheduleV2', 'Properties': {'ScheduleExpression': 'rate(1 minute)', 'State': 'DISABLED'}}}")});
         scheduler->start();
         step(10 * 60 * 1000);
         QCOMPARE(m_fires.size(), 0);
@@ -156,7 +159,8 @@ private Q_SLOTS:
     void inputReplacesThePayload()
     {
         auto scheduler = makeScheduler();
-        scheduler->setFunctions({functionWith("{ 'WithInput': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(2 minutes)', 'Input': '{\\'job\\': \\'report\\'}'}}}")});
+        scheduler->setFunctions({functionWith("{ 'WithInput': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(2 "
+                                              "minutes)', 'Input': '{\\'job\\': \\'report\\'}'}}}")});
         scheduler->start();
         step(2 * 60 * 1000);
         QCOMPARE(m_fires.size(), 1);
@@ -166,7 +170,8 @@ private Q_SLOTS:
     void fireNowKeepsTheRegularTimes()
     {
         auto scheduler = makeScheduler();
-        scheduler->setFunctions({functionWith("{'Hourly': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(1 hour)', 'Enabled': false}}}")});
+        scheduler->setFunctions({functionWith(
+            "{'Hourly': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(1 hour)', 'Enabled': false}}}")});
         scheduler->start();
         QSignalSpy firedSpy(scheduler.get(), &Scheduler::fired);
         QVERIFY(scheduler->fireNow(QStringLiteral("Ticker/Hourly")));
@@ -185,7 +190,8 @@ private Q_SLOTS:
     void missedFiresAreNotReplayed()
     {
         auto scheduler = makeScheduler();
-        scheduler->setFunctions({functionWith("{'Every': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(1 minute)'}}}")});
+        scheduler->setFunctions(
+            {functionWith("{'Every': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(1 minute)'}}}")});
         // Time passes before the scheduler runs (the studio was closed): nothing is owed.
         m_clock->advance(30 * 60 * 1000);
         scheduler->start();
@@ -249,9 +255,12 @@ private Q_SLOTS:
     void invalidExpressionsAreReported()
     {
         auto scheduler = makeScheduler();
-        const QStringList problems = scheduler->setFunctions({functionWith("{ 'Bad': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(5 minute)'}}, 'Api': {'Type': 'Api', 'Properties': {'Path': '/', 'Method': 'get'}}}")});
+        const QStringList problems = scheduler->setFunctions(
+            {functionWith("{ 'Bad': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(5 minute)'}}, 'Api': "
+                          "{'Type': 'Api', 'Properties': {'Path': '/', 'Method': 'get'}}}")});
         QCOMPARE(problems.size(), 1);
-        QVERIFY2(problems.first().startsWith(QLatin1String("Ticker/Bad: rate(5 minute)")), qPrintable(problems.first()));
+        QVERIFY2(problems.first().startsWith(QLatin1String("Ticker/Bad: rate(5 minute)")),
+                 qPrintable(problems.first()));
         QCOMPARE(scheduler->schedules().size(), 1);
         scheduler->start();
         step(10 * 60 * 1000);

@@ -2,9 +2,9 @@
 // failures, visibility timeout, redrive to the dead-letter queue, batching and persistence.
 
 #include "clock/clock.h"
+#include "store/sqsqueuestore.h"
 #include "store/store.h"
 #include "triggers/sqsqueuepoller.h"
-#include "store/sqsqueuestore.h"
 
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -26,8 +26,10 @@ FunctionConfig consumer(const char *properties)
     f.name = QStringLiteral("Consumer");
     f.runtime = QStringLiteral("python3.12");
     // Single quotes keep the JSON readable in plain literals.
-    f.events = nlohmann::json{{"Jobs", {{"Type", "SQS"},
-                                        {"Properties", nlohmann::json::parse(QByteArray(properties).replace('\'', '"').toStdString())}}}};
+    f.events = nlohmann::json{
+        {"Jobs",
+         {{"Type", "SQS"},
+          {"Properties", nlohmann::json::parse(QByteArray(properties).replace('\'', '"').toStdString())}}}};
     return f;
 }
 
@@ -54,10 +56,11 @@ class TestSqsQueue final : public QObject
 
     std::unique_ptr<SqsQueuePoller> poller(const char *properties)
     {
-        auto p = std::make_unique<SqsQueuePoller>(*m_queues, m_clock, [this](const FunctionConfig &, const QByteArray &payload) {
-            m_events << payload;
-            return m_respond(payload);
-        });
+        auto p = std::make_unique<SqsQueuePoller>(*m_queues, m_clock,
+                                                  [this](const FunctionConfig &, const QByteArray &payload) {
+                                                      m_events << payload;
+                                                      return m_respond(payload);
+                                                  });
         const QStringList problems = p->setFunctions({consumer(properties)});
         if (!problems.isEmpty())
             qWarning() << problems;
@@ -104,8 +107,8 @@ private Q_SLOTS:
 
     void eventShape()
     {
-        const auto sent = m_queues->send(QStringLiteral("Jobs"), "hello",
-                                         R"({"kind": {"stringValue": "x", "dataType": "String"}})");
+        const auto sent =
+            m_queues->send(QStringLiteral("Jobs"), "hello", R"({"kind": {"stringValue": "x", "dataType": "String"}})");
         QVERIFY(sent);
         QVERIFY(!QUuid::fromString(sent->messageId).isNull());
         QCOMPARE(sent->md5OfBody, QStringLiteral("5d41402abc4b2a76b9719d911017c592"));
@@ -137,8 +140,10 @@ private Q_SLOTS:
         for (int i = 0; i < 4; ++i)
             sent << m_queues->send(QStringLiteral("Jobs"), QByteArray::number(i))->messageId;
         m_respond = [&sent](const QByteArray &) {
-            return success(QStringLiteral(R"({"batchItemFailures": [{"itemIdentifier": "%1"}, {"itemIdentifier": "%2"}]})")
-                               .arg(sent[1], sent[3]).toUtf8());
+            return success(
+                QStringLiteral(R"({"batchItemFailures": [{"itemIdentifier": "%1"}, {"itemIdentifier": "%2"}]})")
+                    .arg(sent[1], sent[3])
+                    .toUtf8());
         };
         auto p = poller("{'Queue': {'Ref': 'Jobs'}, 'FunctionResponseTypes': ['ReportBatchItemFailures']}");
         QSignalSpy spy(p.get(), &SqsQueuePoller::batchProcessed);
@@ -173,8 +178,11 @@ private Q_SLOTS:
         QVERIFY(!SqsQueuePoller::failedItems(R"({"batchItemFailures": [{"itemId": "x"}]})", batch));
         QVERIFY(!SqsQueuePoller::failedItems(R"({"batchItemFailures": [{"itemIdentifier": "unknown"}]})", batch));
 
-        m_respond = [](const QByteArray &) { return success(R"({"batchItemFailures": [{"itemIdentifier": "nope"}]})"); };
-        auto p = poller("{'Queue': 'arn:aws:sqs:us-east-1:123456789012:Jobs', 'FunctionResponseTypes': ['ReportBatchItemFailures']}");
+        m_respond = [](const QByteArray &) {
+            return success(R"({"batchItemFailures": [{"itemIdentifier": "nope"}]})");
+        };
+        auto p = poller("{'Queue': 'arn:aws:sqs:us-east-1:123456789012:Jobs', 'FunctionResponseTypes': "
+                        "['ReportBatchItemFailures']}");
         QSignalSpy spy(p.get(), &SqsQueuePoller::batchProcessed);
         QCOMPARE(p->poll(), 1);
         const auto result = spy.first().first().value<SqsBatchResult>();
@@ -248,7 +256,8 @@ private Q_SLOTS:
                                        "MessageDeduplicationId provided explicitly"));
 
         const auto send = [&](const char *body, const char *group, const char *dedup) {
-            return m_queues->send(orders.name, body, SqsSendOptions{"{}", QString::fromLatin1(group), QString::fromLatin1(dedup)});
+            return m_queues->send(orders.name, body,
+                                  SqsSendOptions{"{}", QString::fromLatin1(group), QString::fromLatin1(dedup)});
         };
         const auto a1 = send("a1", "A", "1");
         const auto a2 = send("a2", "A", "2");
@@ -293,7 +302,8 @@ private Q_SLOTS:
         SqsQueuePoller invalid(*m_queues, m_clock, {});
         const QStringList problems = invalid.setFunctions(
             {consumer("{'Queue': 'Hashed.fifo', 'BatchSize': 20, 'MaximumBatchingWindowInSeconds': 1}")});
-        QCOMPARE(problems, QStringList{QStringLiteral("Consumer/Jobs: BatchSize for the FIFO queue Hashed.fifo must be between 1 and 10")});
+        QCOMPARE(problems, QStringList{QStringLiteral(
+                               "Consumer/Jobs: BatchSize for the FIFO queue Hashed.fifo must be between 1 and 10")});
         auto p = poller("{'Queue': 'Hashed.fifo'}");
         QCOMPARE(p->poll(), 1);
         const nlohmann::json attributes = records(m_events.last())[0]["attributes"];

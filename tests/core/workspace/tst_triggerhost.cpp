@@ -1,8 +1,8 @@
 // TriggerHost as the studio uses it: schedules run on the engine's clock without any port, serving
 // is a separate step that says clearly when a port is taken, and stopping frees the port again.
 
-#include "engine/asyncqueue.h"
 #include "clock/clock.h"
+#include "engine/asyncqueue.h"
 #include "engine/engine.h"
 #include "project/project.h"
 #include "store/store.h"
@@ -120,7 +120,8 @@ private Q_SLOTS:
         QVERIFY(host.s3EndpointPort() > 0);
         const auto env = m_engine->serviceEnvironment();
         QVERIFY(env.contains(qMakePair(QStringLiteral("AWS_ENDPOINT_URL_S3"), host.s3EndpointUrl())));
-        QVERIFY(std::any_of(env.begin(), env.end(), [](const auto &p) { return p.first == QLatin1String("AWS_ACCESS_KEY_ID"); }));
+        QVERIFY(std::any_of(env.begin(), env.end(),
+                            [](const auto &p) { return p.first == QLatin1String("AWS_ACCESS_KEY_ID"); }));
         host.stopServing();
         QVERIFY(m_engine->serviceEnvironment().isEmpty());
         QCOMPARE(host.s3EndpointUrl(), QString());

@@ -37,7 +37,8 @@ QByteArray templateText(int memoryMb = 128, const QByteArray &extra = {})
 
 QByteArray handler(const QByteArray &greeting)
 {
-    return "def handler(event, context):\n    return {'message': '" + greeting + ", ' + event.get('name', 'world') + '!'}\n";
+    return "def handler(event, context):\n    return {'message': '" + greeting
+           + ", ' + event.get('name', 'world') + '!'}\n";
 }
 
 bool write(const QString &path, const QByteArray &bytes)
@@ -134,8 +135,9 @@ private Q_SLOTS:
 
     void aBusyEnvironmentFinishesItsInvocationBeforeItIsRetired()
     {
-        QVERIFY(write(path("src/app.py"), "import time\n" + handler("Slow").replace(
-                                               "    return", "    time.sleep(event.get('sleep', 0))\n    return")));
+        QVERIFY(write(path("src/app.py"), "import time\n"
+                                              + handler("Slow").replace(
+                                                  "    return", "    time.sleep(event.get('sleep', 0))\n    return")));
         Workspace workspace;
         workspace.setOptions(engineOnly());
         workspace.startEngine();
@@ -226,7 +228,8 @@ private Q_SLOTS:
     void aBurstCountsWhatCompletedAndWhatWasThrottled()
     {
         QVERIFY(write(path("template.yaml"), templateText(128, "      ReservedConcurrentExecutions: 1\n")));
-        QVERIFY(write(path("src/app.py"), "import time\ndef handler(event, context):\n    time.sleep(0.3)\n    return 1\n"));
+        QVERIFY(write(path("src/app.py"),
+                      "import time\ndef handler(event, context):\n    time.sleep(0.3)\n    return 1\n"));
         Workspace workspace;
         workspace.setOptions(engineOnly());
         workspace.startEngine();
@@ -241,8 +244,9 @@ private Q_SLOTS:
         QVERIFY(!workspace.startBurst(request)); // one at a time
         const BurstSummary summary = burst->wait();
         QCOMPARE(summary.finished(), 4);
-        QVERIFY2(summary.completed >= 1 && summary.throttled >= 1,
-                 qPrintable(QStringLiteral("%1 completed, %2 throttled").arg(summary.completed).arg(summary.throttled)));
+        QVERIFY2(
+            summary.completed >= 1 && summary.throttled >= 1,
+            qPrintable(QStringLiteral("%1 completed, %2 throttled").arg(summary.completed).arg(summary.throttled)));
         QCOMPARE(summary.failed, 0);
         QTRY_COMPARE(records.size(), 4);
         QVERIFY(!workspace.isBursting());
