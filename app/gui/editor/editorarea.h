@@ -1,6 +1,8 @@
 #pragma once
 // The central tabs of open files: one CodeEditor per file, modified markers, save and close.
 
+#include "runtime/runtimedescriptor.h"
+
 #include <QTabWidget>
 
 #include <functional>
@@ -20,6 +22,10 @@ public:
     CodeEditor *openFile(const QString &path);
     CodeEditor *editorFor(const QString &path) const;
     CodeEditor *currentEditor() const;
+    // The runtime plugins whose descriptors give a handler file its lexer, asked for as each file
+    // opens (the studio's engine, and so its registry, may start after the window).
+    using Runtimes = std::function<QList<RuntimeDescriptor>()>;
+    void setRuntimes(Runtimes runtimes) { m_runtimes = std::move(runtimes); }
     // The text as the user sees it: the open editor's (even unsaved), else nothing.
     std::optional<QString> openText(const QString &path) const;
 
@@ -57,6 +63,7 @@ private:
     void updateTitle(CodeEditor *editor);
 
     ReloadConfirmation m_confirmReload;
+    Runtimes m_runtimes;
 };
 
 } // namespace fn
