@@ -127,7 +127,9 @@ struct Engine::Private
     std::condition_variable wake;
     bool stopping = false;
     std::atomic<int> samplingMs{50};
-    std::atomic<int> freezeDelayMs{50};
+    // How long an idle environment runs on before it is frozen: an invocation right behind the
+    // last one finds it still running.
+    static constexpr int freezeDelayMs = 50;
     std::atomic<int> initTimeoutMs{10000};
 
     EnvPtr takeIdle(const FunctionConfig &f, std::vector<EnvPtr> *stale);
@@ -477,12 +479,6 @@ void Engine::setInitTimeoutMs(int ms)
     d->initTimeoutMs = ms;
 }
 
-void Engine::setFreezeDelayMs(int ms)
-{
-    d->freezeDelayMs = ms;
-    d->wake.notify_all();
-}
-
 void Engine::setSamplingIntervalMs(int ms)
 {
     d->samplingMs = ms;
@@ -633,7 +629,7 @@ void Engine::Private::housekeep()
         }
         qint64 waitMs = -1; // -1: until notified
         if (busy > 0 || unfrozen)
-            waitMs = std::max(1, period > 0 ? std::min(period, freezeDelayMs.load()) : freezeDelayMs.load());
+            waitMs = std::max(1, period > 0 ? std::min(period, freezeDelayMs) : freezeDelayMs);
         if (nextExpiry != std::numeric_limits<qint64>::max()) {
             const qint64 untilExpiry = clock->realMsUntil(nextExpiry);
             if (untilExpiry >= 0)

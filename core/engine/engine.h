@@ -62,8 +62,6 @@ public:
 
     // How long an environment may take to initialize before it is killed (Lambda: 10 s).
     void setInitTimeoutMs(int ms);
-    // How long an idle environment runs on before it is frozen (default 50 ms; 0: at once).
-    void setFreezeDelayMs(int ms);
 
     // Memory sampling period for busy environments (default 50 ms = 20 Hz); 0 disables.
     void setSamplingIntervalMs(int ms);

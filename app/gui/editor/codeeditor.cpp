@@ -248,16 +248,6 @@ bool CodeEditor::save(QString *error)
     return true;
 }
 
-bool CodeEditor::saveAs(const QString &path, QString *error)
-{
-    const QString old = m_path;
-    m_path = QFileInfo(path).absoluteFilePath();
-    if (save(error))
-        return true;
-    m_path = old;
-    return false;
-}
-
 QString CodeEditor::text() const { return m_sci->text(); }
 void CodeEditor::setText(const QString &text) { m_sci->setText(text); }
 bool CodeEditor::isModified() const { return m_sci->isModified(); }

@@ -42,7 +42,6 @@ public:
     bool reload(QString *error);
     // Writes through QSaveFile so a crash mid-save never leaves a half-written handler.
     bool save(QString *error);
-    bool saveAs(const QString &path, QString *error);
     QString filePath() const { return m_path; }
 
     QString text() const;

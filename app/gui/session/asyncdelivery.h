@@ -31,7 +31,6 @@ public:
     bool open(const QString &projectDir, const QList<FunctionConfig> &functions, QString *problem);
     void close();
     bool isOpen() const { return m_queue != nullptr; }
-    QString storePath() const { return m_path; }
     // nullptr while no project store is open.
     AsyncQueue *queue() const { return m_queue.get(); }
     Store *store() const { return m_store.get(); }

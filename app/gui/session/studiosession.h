@@ -91,7 +91,6 @@ public:
     void adoptLogs(const fn::LogBatch &batch);
     void adoptMemory(const fn::MemorySample &sample);
     void flush();
-    void setFlushIntervalMs(int ms) { m_flushTimer.setInterval(ms); }
 
 Q_SIGNALS:
     void projectChanged();
