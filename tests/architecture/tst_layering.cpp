@@ -64,7 +64,8 @@ struct Include
 
 QList<Include> includesUnder(const QString &folder)
 {
-    static const QRegularExpression include(QStringLiteral(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])"));
+    // An ordinary literal: Qt 6.4's moc loses the rest of the file after a raw string holding quotes.
+    static const QRegularExpression include(QStringLiteral("^\\s*#\\s*include\\s*([<\"])([^>\"]+)[>\"]"));
     QList<Include> found;
     QDirIterator it(sourceDir() + u'/' + folder, {QStringLiteral("*.h"), QStringLiteral("*.cpp")}, QDir::Files,
                     QDirIterator::Subdirectories);
