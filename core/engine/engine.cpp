@@ -257,12 +257,6 @@ void Engine::setMaxLiveEnvironments(int count)
     d->capacity.notify_all();
 }
 
-int Engine::maxLiveEnvironments() const
-{
-    std::lock_guard lock(d->mutex);
-    return d->maxLive;
-}
-
 int Engine::defaultMaxLiveEnvironments()
 {
     const long pages = ::sysconf(_SC_PHYS_PAGES);

@@ -88,7 +88,6 @@ public:
     // Environments alive at once across the studio. Cold starts beyond it wait (invocationQueued)
     // after idle environments of other functions were shut down with stopReason "evicted".
     void setMaxLiveEnvironments(int count);
-    int maxLiveEnvironments() const;
     // A guard this machine holds: one environment per 256 MB of RAM, at most 32 per CPU, 4 at least.
     static int defaultMaxLiveEnvironments();
 
