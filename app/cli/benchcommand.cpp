@@ -2,6 +2,7 @@
 #include "projectloader.h"
 
 #include "engine/engine.h"
+#include "metrics/percentiles.h"
 #include "runtime/runtimeregistry.h"
 #include "sandbox/childprocess.h"
 #include "sandbox/resourcegroup.h"
@@ -36,34 +37,14 @@ double usSince(Clock::time_point t0)
     return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
 }
 
-struct Percentiles
-{
-    double p50 = 0, p90 = 0, p99 = 0, max = 0;
-    int n = 0;
-};
-
-Percentiles percentiles(std::vector<double> v)
-{
-    Percentiles p;
-    if (v.empty())
-        return p;
-    std::sort(v.begin(), v.end());
-    const auto at = [&v](double q) { return v[std::min(v.size() - 1, size_t(q * double(v.size())))]; };
-    p.p50 = at(0.50);
-    p.p90 = at(0.90);
-    p.p99 = at(0.99);
-    p.max = v.back();
-    p.n = int(v.size());
-    return p;
-}
-
+// Latencies in microseconds, as percentiles by core's nearest-rank rule (the Metrics panel's too).
 QJsonObject toJson(const Percentiles &p)
 {
-    return {{QStringLiteral("n"), p.n},
-            {QStringLiteral("p50_us"), p.p50},
-            {QStringLiteral("p90_us"), p.p90},
-            {QStringLiteral("p99_us"), p.p99},
-            {QStringLiteral("max_us"), p.max}};
+    return {{QStringLiteral("n"), qint64(p.size())},
+            {QStringLiteral("p50_us"), p.at(50)},
+            {QStringLiteral("p90_us"), p.at(90)},
+            {QStringLiteral("p99_us"), p.at(99)},
+            {QStringLiteral("max_us"), p.max()}};
 }
 
 qint64 residentBytes()
@@ -161,12 +142,10 @@ double engineCpuWhileBusy(Engine &engine, const FunctionConfig &f, int busy, int
     return 100.0 * cpu / wall;
 }
 
+// Medians are p50 by the same rule: for an even count, the lower of the two middle values.
 double median(std::vector<double> v)
 {
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
+    return Percentiles(std::move(v)).median();
 }
 
 } // namespace
@@ -258,7 +237,7 @@ int bench(const QStringList &arguments)
         warm.push_back(usSince(t0));
         failed += r.failed() ? 1 : 0;
     }
-    const Percentiles warmP = percentiles(warm);
+    const Percentiles warmP(std::move(warm));
 
     // Warm latency through the Lambda Invoke API: one keep-alive HTTP connection, as an SDK keeps.
     Percentiles httpP;
@@ -283,7 +262,7 @@ int bench(const QStringList &arguments)
                 http.push_back(usSince(t0));
                 httpFailed += (!res || res->status != 200 || res->has_header("X-Amz-Function-Error")) ? 1 : 0;
             }
-            httpP = percentiles(http);
+            httpP = Percentiles(std::move(http));
         } else {
             error(QStringLiteral("Invoke API: ") + apiError);
         }
@@ -393,19 +372,19 @@ int bench(const QStringList &arguments)
              .arg(function->memoryMb)
              .arg(engine.backend().name()));
     line(QStringLiteral("warm invocation, engine API (n=%1):  p50 %2 us  p90 %3 us  p99 %4 us  max %5 us  failed %6")
-             .arg(warmP.n)
-             .arg(warmP.p50, 0, 'f', 0)
-             .arg(warmP.p90, 0, 'f', 0)
-             .arg(warmP.p99, 0, 'f', 0)
-             .arg(warmP.max, 0, 'f', 0)
+             .arg(qint64(warmP.size()))
+             .arg(warmP.at(50), 0, 'f', 0)
+             .arg(warmP.at(90), 0, 'f', 0)
+             .arg(warmP.at(99), 0, 'f', 0)
+             .arg(warmP.max(), 0, 'f', 0)
              .arg(failed));
     line(QStringLiteral("warm invocation, Invoke API over keep-alive HTTP (n=%1):  p50 %2 us  p90 %3 us  p99 %4 us  "
                         "max %5 us  failed %6")
-             .arg(httpP.n)
-             .arg(httpP.p50, 0, 'f', 0)
-             .arg(httpP.p90, 0, 'f', 0)
-             .arg(httpP.p99, 0, 'f', 0)
-             .arg(httpP.max, 0, 'f', 0)
+             .arg(qint64(httpP.size()))
+             .arg(httpP.at(50), 0, 'f', 0)
+             .arg(httpP.at(90), 0, 'f', 0)
+             .arg(httpP.at(99), 0, 'f', 0)
+             .arg(httpP.max(), 0, 'f', 0)
              .arg(httpFailed));
     line(QStringLiteral("cold start, median of %1 (ms):  total %2 = sandbox %3 + runtime start %4 + module init %5 + "
                         "first invocation %6")

@@ -83,7 +83,7 @@ struct AsyncQueue::Private
     QHash<QString, FunctionConfig> functions;
     QHash<QString, QString> finished; // request id → condition, this session
     bool legacyLimit = false;
-    int maxParallel = 32;
+    static constexpr int maxParallel = 32; // deliveries at once
     int active = 0;
     bool stopping = false;
     bool started = false;
@@ -138,13 +138,6 @@ void AsyncQueue::setLegacyPayloadLimit(bool legacy)
 {
     std::lock_guard lock(d->mutex);
     d->legacyLimit = legacy;
-}
-
-void AsyncQueue::setMaxParallelDeliveries(int count)
-{
-    std::lock_guard lock(d->mutex);
-    d->maxParallel = std::max(1, count);
-    d->pool.setMaxThreadCount(d->maxParallel);
 }
 
 AsyncQueue::Accepted AsyncQueue::accept(const FunctionConfig &function, const QByteArray &payload)

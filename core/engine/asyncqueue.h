@@ -50,7 +50,6 @@ public:
     void setFunctions(const QList<FunctionConfig> &functions);
     // 262,144 bytes for Event payloads instead of 1,048,576.
     void setLegacyPayloadLimit(bool legacy);
-    void setMaxParallelDeliveries(int count);
 
     // Checks the size, stores the event durably and returns at once (202 semantics).
     Accepted accept(const FunctionConfig &function, const QByteArray &payload);

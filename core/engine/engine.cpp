@@ -208,11 +208,6 @@ void Engine::setMaxLiveEnvironments(int count)
     d->environments.setMaxLive(count);
 }
 
-int Engine::maxLiveEnvironments() const
-{
-    return d->environments.maxLive();
-}
-
 int Engine::defaultMaxLiveEnvironments()
 {
     const long pages = ::sysconf(_SC_PHYS_PAGES);
@@ -314,11 +309,6 @@ SandboxBackend &Engine::backend() const
 void Engine::setInitTimeoutMs(int ms)
 {
     d->initTimeoutMs = ms;
-}
-
-void Engine::setFreezeDelayMs(int ms)
-{
-    d->housekeeper.setFreezeDelayMs(ms);
 }
 
 void Engine::setSamplingIntervalMs(int ms)

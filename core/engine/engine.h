@@ -63,8 +63,6 @@ public:
 
     // How long an environment may take to initialize before it is killed (Lambda: 10 s).
     void setInitTimeoutMs(int ms);
-    // How long an idle environment runs on before it is frozen (default 50 ms; 0: at once).
-    void setFreezeDelayMs(int ms);
 
     // Memory sampling period for busy environments (default 50 ms = 20 Hz); 0 disables.
     void setSamplingIntervalMs(int ms);
@@ -91,7 +89,6 @@ public:
     // Environments alive at once across the studio. Cold starts beyond it wait (invocationQueued)
     // after idle environments of other functions were shut down with stopReason "evicted".
     void setMaxLiveEnvironments(int count);
-    int maxLiveEnvironments() const;
     // A guard this machine holds: one environment per 256 MB of RAM, at most 32 per CPU, 4 at least.
     static int defaultMaxLiveEnvironments();
 

@@ -250,9 +250,9 @@ FunctionReader::Property FunctionReader::property(const char *name) const
 {
     auto [key, value] = findEntry(m_properties, name);
     if (value.IsDefined())
-        return {key, value, false};
+        return {key, value};
     auto [globalKey, globalValue] = findEntry(m_globals, name);
-    return {globalKey, globalValue, true};
+    return {globalKey, globalValue};
 }
 
 FunctionReader::Property FunctionReader::subProperty(const char *name, const char *sub) const
@@ -260,9 +260,9 @@ FunctionReader::Property FunctionReader::subProperty(const char *name, const cha
     // SAM merges mappings from Globals key by key: the function's entry wins, Globals fill in.
     auto [key, value] = findEntry(findEntry(m_properties, name).second, sub);
     if (value.IsDefined())
-        return {key, value, false};
+        return {key, value};
     auto [globalKey, globalValue] = findEntry(findEntry(m_globals, name).second, sub);
-    return {globalKey, globalValue, true};
+    return {globalKey, globalValue};
 }
 
 void FunctionReader::readCode(FunctionConfig &config, bool *ok)
@@ -446,7 +446,7 @@ std::optional<QString> FunctionReader::layerDir(const YAML::Node &item, bool *ok
                 QStringLiteral("layer %1 is in S3, which is not supported; the function runs without it").arg(target));
         return std::nullopt;
     }
-    const Property p{contentKey, content, false};
+    const Property p{contentKey, content};
     const auto uri = scalar(p, QStringLiteral("ContentUri"), ok);
     if (!uri)
         return std::nullopt;

@@ -43,7 +43,6 @@ private:
     {
         YAML::Node key;
         YAML::Node value;
-        bool fromGlobals = false;
         bool exists() const { return value.IsDefined(); }
     };
 

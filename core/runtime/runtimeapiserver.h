@@ -50,7 +50,6 @@ public:
 
     enum class Signal {
         None,
-        RuntimeStarted,   // our bootstraps' POST /fnstudio/runtime-started (phase marker)
         Ready,            // the runtime is waiting in GET /next
         Response,         // POST /response for the current request
         Error,            // POST /error for the current request
@@ -86,7 +85,8 @@ public:
     int openChannel(QString *error);
 
     // Init: blocks until the runtime first waits in /next (Ready), reports an init error, is
-    // aborted, or the deadline passes. RuntimeStarted is recorded, not returned: see runtimeStartedAt().
+    // aborted, or the deadline passes. Our bootstraps' POST /fnstudio/runtime-started is recorded, not
+    // returned: see runtimeStartedAt().
     Outcome waitUntilReady(Clock::time_point deadline);
     std::optional<Clock::time_point> runtimeStartedAt() const;
 

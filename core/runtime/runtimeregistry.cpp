@@ -75,20 +75,6 @@ bool isElfBinary(const QString &path)
                                 "ELF");
 }
 
-// Absolute path with every symlink resolved, if it is an executable regular file.
-// (core/sandbox's fn::resolveExecutable does the same; it is not part of fncore's build yet.)
-QString realExecutable(const QString &path)
-{
-    const QFileInfo info(path);
-    if (!info.exists())
-        return {};
-    const QString canonical = info.canonicalFilePath();
-    const QFileInfo real(canonical);
-    if (canonical.isEmpty() || !real.isFile() || !real.isExecutable())
-        return {};
-    return canonical;
-}
-
 struct InterpreterSpec
 {
     QStringList candidates;
@@ -112,13 +98,13 @@ QString findInterpreter(const InterpreterSpec &spec, QStringList *searched)
     *searched = dirs;
     for (const QString &name : spec.candidates) {
         if (QDir::isAbsolutePath(name)) {
-            const QString real = realExecutable(name);
+            const QString real = resolveExecutable(name);
             if (!real.isEmpty() && isElfBinary(real))
                 return real;
             continue;
         }
         for (const QString &dir : std::as_const(dirs)) {
-            const QString real = realExecutable(dir + QLatin1Char('/') + name);
+            const QString real = resolveExecutable(dir + QLatin1Char('/') + name);
             if (!real.isEmpty() && isElfBinary(real))
                 return real;
         }

@@ -53,7 +53,6 @@ struct InvocationRecord
     int attempt = 1;           // async: 1 for the first delivery, 2 and 3 for retries
 
     bool failed() const { return outcome != InvocationOutcome::Success; }
-    double totalMs() const { return initDurationMs + durationMs; }
 };
 
 } // namespace fn

@@ -242,11 +242,6 @@ bool S3ObjectStore::isMapped(const QString &bucket) const
     return d->mapped.contains(bucket);
 }
 
-QHash<QString, QString> S3ObjectStore::mappedFolders() const
-{
-    return d->mapped;
-}
-
 bool S3ObjectStore::isStagingName(const QString &fileName)
 {
     return fileName.startsWith(StagingPrefix);

@@ -49,7 +49,6 @@ public:
     QString projectDir() const;
     QString bucketDir(const QString &bucket) const;
     bool isMapped(const QString &bucket) const;
-    QHash<QString, QString> mappedFolders() const;
 
     // Files a writer is still filling; never objects (the watcher and listings skip them).
     static bool isStagingName(const QString &fileName);

@@ -418,24 +418,6 @@ bool SqsQueueStore::unreceive(const QString &queue, const QString &receiptHandle
     return changed;
 }
 
-bool SqsQueueStore::changeVisibility(const QString &queue, const QString &receiptHandle, int seconds)
-{
-    const qint64 visibleAt = m_clock->nowMs() + qint64(seconds) * 1000;
-    bool changed = false;
-    m_store.transact([&changed, queue, receiptHandle, visibleAt](QSqlDatabase &db) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE sqs_messages SET visible_at_ms = ? WHERE queue = ? AND receipt_handle = ?"));
-        q.addBindValue(visibleAt);
-        q.addBindValue(queue);
-        q.addBindValue(receiptHandle);
-        if (!q.exec())
-            return false;
-        changed = q.numRowsAffected() > 0;
-        return true;
-    });
-    return changed;
-}
-
 QList<SqsQueueMessage> SqsQueueStore::messages(const QString &queue) const
 {
     QList<SqsQueueMessage> out;

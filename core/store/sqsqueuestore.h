@@ -54,8 +54,6 @@ public:
     // Undoes a receive of a message that was never handed on (a batch cut at its size limit):
     // visible at once, its receive count as before.
     bool unreceive(const QString &queue, const QString &receiptHandle);
-    // Makes received messages visible again after `seconds` (0: at once).
-    bool changeVisibility(const QString &queue, const QString &receiptHandle, int seconds);
 
     // Every message of the queue, visible or not, oldest first (for listings; receives nothing).
     QList<SqsQueueMessage> messages(const QString &queue) const;

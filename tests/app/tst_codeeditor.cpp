@@ -1,34 +1,125 @@
-// CodeEditor: lexer by file type, JSON validated as you type with line:column, atomic save,
-// find and replace; EditorArea: modified markers and unsaved text for the invoke bar.
+// CodeEditor: a handler's lexer from its runtime plugin's descriptor, JSON for events and YAML for
+// the template, JSON validated as you type with line:column, atomic save, find and replace;
+// EditorArea: modified markers and unsaved text for the invoke bar.
 #include "editor/codeeditor.h"
 #include "editor/editorarea.h"
 #include "editor/jsonvalidator.h"
+#include "runtime/runtimeregistry.h"
 
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace fn;
 
+namespace {
+
+// The descriptors of the runtime plugins fnstudio ships (plugins/*/runtime.json).
+QList<RuntimeDescriptor> shippedRuntimes()
+{
+    RuntimeRegistry registry;
+    registry.load(qEnvironmentVariable("FN_SOURCE_DIR") + QStringLiteral("/plugins"));
+    return registry.plugins();
+}
+
+bool writeFile(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(content) == content.size();
+}
+
+} // namespace
+
 class TestCodeEditor final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void languages()
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void handlersEventsAndTheTemplateOpenWithTheirLexers()
     {
+        QTemporaryDir dir;
+        const QString python = dir.filePath(QStringLiteral("src/app.py"));
+        const QString node = dir.filePath(QStringLiteral("web/index.mjs"));
+        const QString event = dir.filePath(QStringLiteral("events/Hello/ping.json"));
+        const QString yaml = dir.filePath(QStringLiteral("template.yaml"));
+        QVERIFY(writeFile(python, "def handler(event, context):\n    return 1\n"));
+        QVERIFY(writeFile(node, "export const handler = async () => 1;\n"));
+        QVERIFY(writeFile(event, "{}\n"));
+        QVERIFY(writeFile(yaml, "Resources: {}\n"));
+        EditorArea area;
+        int asked = 0;
+        area.setRuntimes([&asked] {
+            ++asked;
+            return shippedRuntimes();
+        });
         using L = CodeEditor::Language;
-        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("/p/app.py")), L::Python);
-        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("index.mjs")), L::JavaScript);
-        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("index.CJS")), L::JavaScript);
-        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("handler.ts")), L::TypeScript);
-        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("events/F/e.json")), L::Json);
-        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("template.yaml")), L::Yaml);
-        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("template.yml")), L::Yaml);
-        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("/var/task/bootstrap")), L::Bash);
-        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("run.sh")), L::Bash);
-        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("README")), L::Plain);
+        for (const auto &[path, language] : {std::pair{python, L::Python}, std::pair{node, L::JavaScript},
+                                             std::pair{event, L::Json}, std::pair{yaml, L::Yaml}}) {
+            CodeEditor *editor = area.openFile(path);
+            QVERIFY2(editor, qPrintable(path));
+            QCOMPARE(editor->language(), language);
+        }
+        QCOMPARE(asked, 4); // as each file opens, so a registry that arrives later is used
+    }
+
+    void aHandlerTakesTheLexerItsRuntimeNames()
+    {
+        const QList<RuntimeDescriptor> shipped = shippedRuntimes();
+        QVERIFY(shipped.size() >= 3);
+        using L = CodeEditor::Language;
+        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("/p/app.py"), shipped), L::Python);
+        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("index.mjs"), shipped), L::JavaScript);
+        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("index.CJS"), shipped), L::JavaScript);
+        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("/var/task/bootstrap"), shipped),
+                 L::Bash);                                                                      // provided's, by name
+        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("handler.rb"), shipped), L::Plain); // no runtime claims it
+        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("README"), shipped), L::Plain);
+        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("/p/app.py"), {}), L::Plain); // nothing hard-coded
+    }
+
+    void eventsAreJsonAndTheTemplateYamlWhateverTheRuntimes()
+    {
+        RuntimeDescriptor greedy; // a plugin claiming the project's own formats does not get them
+        greedy.fileExtensions = {QStringLiteral(".json"), QStringLiteral(".yaml")};
+        greedy.lexer = QStringLiteral("python");
+        for (const QList<RuntimeDescriptor> &runtimes :
+             {QList<RuntimeDescriptor>{}, shippedRuntimes(), QList<RuntimeDescriptor>{greedy}}) {
+            QCOMPARE(CodeEditor::languageForFile(QStringLiteral("events/F/e.json"), runtimes),
+                     CodeEditor::Language::Json);
+            QCOMPARE(CodeEditor::languageForFile(QStringLiteral("template.yaml"), runtimes),
+                     CodeEditor::Language::Yaml);
+            QCOMPARE(CodeEditor::languageForFile(QStringLiteral("template.yml"), runtimes), CodeEditor::Language::Yaml);
+        }
+    }
+
+    void aRuntimeNamingALexerForANewExtensionIsHonoured()
+    {
+        RuntimeDescriptor deno;
+        deno.id = QStringLiteral("deno");
+        deno.fileExtensions = {QStringLiteral(".ts")};
+        deno.lexer = QStringLiteral("javascript");
+        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("handler.ts"), shippedRuntimes()),
+                 CodeEditor::Language::Plain);
+        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("handler.ts"),
+                                             shippedRuntimes() + QList<RuntimeDescriptor>{deno}),
+                 CodeEditor::Language::JavaScript);
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("handler.ts"));
+        QVERIFY(writeFile(path, "export const handler = async () => 1;\n"));
+        EditorArea area;
+        area.setRuntimes([deno] { return QList<RuntimeDescriptor>{deno}; });
+        CodeEditor *editor = area.openFile(path);
+        QVERIFY(editor);
+        QCOMPARE(editor->language(), CodeEditor::Language::JavaScript);
+
+        deno.lexer = QStringLiteral("cobol"); // a lexer the editor does not have: plain text, not a failure
+        QCOMPARE(CodeEditor::languageForFile(QStringLiteral("handler.ts"), {deno}), CodeEditor::Language::Plain);
     }
 
     void jsonValidation()
@@ -75,6 +166,7 @@ private Q_SLOTS:
         f.write("def handler(event, context):\n    return 1\n");
         f.close();
         EditorArea area;
+        area.setRuntimes(shippedRuntimes);
         CodeEditor *editor = area.openFile(path);
         QVERIFY(editor);
         QCOMPARE(area.openFile(path), editor); // one tab per file

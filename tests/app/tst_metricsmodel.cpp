@@ -1,6 +1,6 @@
 // MetricsModel (cold vs warm statistics, percentiles, cost) and ResultModel (REPORT as fields).
+// The percentile rule and the prices themselves are tested in tests/core/metrics.
 #include "metrics/metricsmodel.h"
-#include "metrics/percentiles.h"
 #include "result/resultmodel.h"
 #include "snapshotfixtures.h"
 
@@ -14,20 +14,6 @@ class TestMetricsModel final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void percentiles()
-    {
-        Percentiles p;
-        QCOMPARE(p.at(50), 0.0);
-        for (int i = 100; i >= 1; --i)
-            p.add(i);
-        QCOMPARE(p.at(50), 50.0);
-        QCOMPARE(p.at(90), 90.0);
-        QCOMPARE(p.at(99), 99.0);
-        QCOMPARE(p.max(), 100.0);
-        p.add(1000);
-        QCOMPARE(p.max(), 1000.0);
-    }
-
     void coldAndWarmSideBySide()
     {
         MetricsModel model;
@@ -62,8 +48,16 @@ private Q_SLOTS:
         for (const InvocationRecord &r : records)
             billed += r.outcome == InvocationOutcome::Throttled ? 0 : r.billedDurationMs;
         QCOMPARE(v(MetricsModel::GbSecondsRow, MetricsModel::AllColumn), billed / 1000.0 * 0.125);
-        QCOMPARE(v(MetricsModel::CostRow, MetricsModel::AllColumn),
-                 billed / 1000.0 * 0.125 * MetricsModel::pricePerGbSecond + 13 * MetricsModel::pricePerRequest);
+        for (auto [row, architecture] : {std::pair{MetricsModel::CostX86Row, Architecture::X86_64},
+                                         std::pair{MetricsModel::CostArm64Row, Architecture::Arm64}}) {
+            const LambdaPrices prices = onDemandPrices(architecture);
+            QCOMPARE(v(row, MetricsModel::AllColumn),
+                     billed / 1000.0 * 0.125 * prices.perGbSecond + 13 * prices.perRequest);
+        }
+        QVERIFY(v(MetricsModel::CostArm64Row, MetricsModel::AllColumn)
+                < v(MetricsModel::CostX86Row, MetricsModel::AllColumn));
+        QCOMPARE(model.headerData(MetricsModel::CostArm64Row, Qt::Vertical).toString(),
+                 QStringLiteral("Cost (arm64, us-east-1)"));
         QCOMPARE(model.headerData(MetricsModel::DurationP90Row, Qt::Vertical).toString(),
                  QStringLiteral("Duration p90"));
         model.resetData({});

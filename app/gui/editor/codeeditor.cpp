@@ -102,22 +102,34 @@ CodeEditor::CodeEditor(QWidget *parent)
 
 CodeEditor::~CodeEditor() = default;
 
-CodeEditor::Language CodeEditor::languageForFile(const QString &path)
+CodeEditor::Language CodeEditor::languageForFile(const QString &path, const QList<RuntimeDescriptor> &runtimes)
 {
     const QFileInfo info(path);
     const QString suffix = info.suffix().toLower();
-    if (suffix == u"py")
-        return Language::Python;
-    if (suffix == u"js" || suffix == u"mjs" || suffix == u"cjs")
-        return Language::JavaScript;
-    if (suffix == u"ts" || suffix == u"mts" || suffix == u"cts")
-        return Language::TypeScript;
+    // The project's own formats, whatever the runtime: events are JSON, the SAM template is YAML.
     if (suffix == u"json")
         return Language::Json;
     if (suffix == u"yaml" || suffix == u"yml")
         return Language::Yaml;
-    if (suffix == u"sh" || suffix == u"bash" || info.fileName() == u"bootstrap")
-        return Language::Bash;
+    const QString dotted = u'.' + suffix;
+    for (const RuntimeDescriptor &runtime : runtimes) {
+        const bool extension = !suffix.isEmpty() && runtime.fileExtensions.contains(dotted, Qt::CaseInsensitive);
+        if (extension || (!runtime.handlerFileName.isEmpty() && info.fileName() == runtime.handlerFileName))
+            return languageForLexer(runtime.lexer);
+    }
+    return Language::Plain;
+}
+
+CodeEditor::Language CodeEditor::languageForLexer(const QString &name)
+{
+    static const QList<QPair<QString, Language>> lexers{{QStringLiteral("python"), Language::Python},
+                                                        {QStringLiteral("javascript"), Language::JavaScript},
+                                                        {QStringLiteral("json"), Language::Json},
+                                                        {QStringLiteral("yaml"), Language::Yaml},
+                                                        {QStringLiteral("bash"), Language::Bash}};
+    for (const auto &[lexer, language] : lexers)
+        if (name.compare(lexer, Qt::CaseInsensitive) == 0)
+            return language;
     return Language::Plain;
 }
 
@@ -130,7 +142,6 @@ void CodeEditor::setLanguage(Language language)
         lexer = new QsciLexerPython(m_sci);
         break;
     case Language::JavaScript:
-    case Language::TypeScript:
         lexer = new QsciLexerJavaScript(m_sci);
         break;
     case Language::Json:
@@ -217,7 +228,7 @@ bool CodeEditor::openFile(const QString &path, QString *error)
         return false;
     }
     m_path = QFileInfo(path).absoluteFilePath();
-    setLanguage(languageForFile(path));
+    setLanguage(languageForFile(path, m_runtimes));
     m_sci->setText(QString::fromUtf8(file.readAll()));
     m_sci->setModified(false);
     if (m_validateJson)
@@ -253,16 +264,6 @@ bool CodeEditor::save(QString *error)
     }
     m_sci->setModified(false);
     return true;
-}
-
-bool CodeEditor::saveAs(const QString &path, QString *error)
-{
-    const QString old = m_path;
-    m_path = QFileInfo(path).absoluteFilePath();
-    if (save(error))
-        return true;
-    m_path = old;
-    return false;
 }
 
 QString CodeEditor::text() const

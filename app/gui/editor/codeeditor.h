@@ -1,9 +1,12 @@
 #pragma once
-// The studio's text editor: the one place that knows QScintilla. Lexer by file type, line numbers,
-// folding, brace matching, find/replace, atomic save, and JSON validation as you type for events.
+// The studio's text editor: the one place that knows QScintilla. Lexer by file type (a handler's
+// from its runtime plugin's descriptor), line numbers, folding, brace matching, find/replace,
+// atomic save, and JSON validation as you type for events.
 
 #include "project/diagnostic.h"
+#include "runtime/runtimedescriptor.h"
 
+#include <QList>
 #include <QWidget>
 
 class QLabel;
@@ -18,20 +21,28 @@ class CodeEditor final : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Language { Plain, Python, JavaScript, TypeScript, Json, Yaml, Bash };
+    // The lexers the editor has; a runtime descriptor names one as "python", "javascript", "json",
+    // "yaml" or "bash".
+    enum class Language { Plain, Python, JavaScript, Json, Yaml, Bash };
     Q_ENUM(Language)
 
     explicit CodeEditor(QWidget *parent = nullptr);
     ~CodeEditor() override;
 
-    static Language languageForFile(const QString &path);
+    // JSON for .json (events), YAML for .yaml and .yml (the template); any other file gets the lexer
+    // of the runtime whose file extensions match it, or whose handler file it is (provided's
+    // `bootstrap` has no extension); plain text when no runtime claims it.
+    static Language languageForFile(const QString &path, const QList<RuntimeDescriptor> &runtimes);
+    // Plain for a name the editor has no lexer for.
+    static Language languageForLexer(const QString &name);
+    // The runtime plugins whose descriptors choose the lexer of the next file opened.
+    void setRuntimes(const QList<RuntimeDescriptor> &runtimes) { m_runtimes = runtimes; }
 
     bool openFile(const QString &path, QString *error);
     // Reads the file again (it was rewritten on disk), keeping the cursor and scroll position.
     bool reload(QString *error);
     // Writes through QSaveFile so a crash mid-save never leaves a half-written handler.
     bool save(QString *error);
-    bool saveAs(const QString &path, QString *error);
     QString filePath() const { return m_path; }
 
     QString text() const;
@@ -77,6 +88,7 @@ private:
     QLabel *m_status;
     QTimer *m_validateTimer;
     QString m_path;
+    QList<RuntimeDescriptor> m_runtimes;
     Language m_language = Language::Plain;
     bool m_validateJson = false;
     bool m_jsonOk = true;

@@ -66,6 +66,8 @@ CodeEditor *EditorArea::openFile(const QString &path)
         return e;
     }
     auto *editor = new CodeEditor(this);
+    if (m_runtimes)
+        editor->setRuntimes(m_runtimes());
     QString error;
     if (!editor->openFile(path, &error)) {
         delete editor;

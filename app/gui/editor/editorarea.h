@@ -2,6 +2,7 @@
 // The central tabs of open files: one CodeEditor per file, modified markers, save and close.
 
 #include "project/diagnostic.h"
+#include "runtime/runtimedescriptor.h"
 
 #include <QTabWidget>
 
@@ -22,6 +23,10 @@ public:
     CodeEditor *openFile(const QString &path);
     CodeEditor *editorFor(const QString &path) const;
     CodeEditor *currentEditor() const;
+    // The runtime plugins whose descriptors give a handler file its lexer, asked for as each file
+    // opens (the studio's engine, and so its registry, may start after the window).
+    using Runtimes = std::function<QList<RuntimeDescriptor>()>;
+    void setRuntimes(Runtimes runtimes) { m_runtimes = std::move(runtimes); }
     // The text as the user sees it: the open editor's (even unsaved), else nothing.
     std::optional<QString> openText(const QString &path) const;
     // Marks each problem at its line in its file's tab, now and in tabs opened later, replacing
@@ -63,6 +68,7 @@ private:
 
     ReloadConfirmation m_confirmReload;
     QList<Diagnostic> m_problems;
+    Runtimes m_runtimes;
 };
 
 } // namespace fn

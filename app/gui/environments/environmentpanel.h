@@ -19,7 +19,6 @@ public:
     explicit EnvironmentPanel(StudioSession &session, QWidget *parent = nullptr);
 
     QTableView *view() const { return m_view; }
-    QPushButton *stopButton() const { return m_stop; }
 
 private:
     void updateButtons();

@@ -58,8 +58,6 @@ public:
     QString lineRequestId(qsizetype line) const;
     QString lineStream(qsizetype line) const;
     QString lineGroup(qsizetype line) const;
-    LogLevel lineLevel(qsizetype line) const { return LogLevel(m_entries[size_t(line)].level); }
-    LogKind lineKind(qsizetype line) const { return LogKind(m_entries[size_t(line)].kind); }
     // Stored line behind a visible row.
     qsizetype lineOfRow(int row) const { return m_filtered ? qsizetype(m_visible[size_t(row)]) : row; }
 

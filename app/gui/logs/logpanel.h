@@ -24,12 +24,9 @@ public:
     explicit LogPanel(StudioSession &session, QWidget *parent = nullptr);
 
     QTreeView *view() const { return m_view; }
-    QLineEdit *filterEdit() const { return m_filter; }
     QComboBox *levelCombo() const { return m_level; }
-    QCheckBox *followBox() const { return m_follow; }
     QCheckBox *selectedOnlyBox() const { return m_selectedOnly; }
     QAction *copyAction() const { return m_copy; }
-    QAction *exportAction() const { return m_export; }
 
     // A visible row as the view shows it: time, stream and message, tab-separated.
     QString rowText(int row) const;

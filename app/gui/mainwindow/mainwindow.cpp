@@ -79,6 +79,8 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     toolbar->addWidget(m_invokeBar);
     addToolBar(Qt::TopToolBarArea, toolbar);
     m_invokeBar->setOpenTextProvider([this](const QString &path) { return m_editors->openText(path); });
+    // A handler's lexer is the one its runtime plugin's descriptor names.
+    m_editors->setRuntimes([this] { return runtimes().plugins(); });
     // Invoking runs what is on disk: the function's code and layers are saved first (a failed save
     // is said in the window and nothing runs).
     m_invokeBar->setBeforeInvoke([this](const QString &functionName) {
@@ -141,6 +143,8 @@ MainWindow::MainWindow(StudioSession &session, QWidget *parent)
     const QSize available = screen() ? screen()->availableSize() : QSize(1600, 1000);
     resize(qMin(1560, available.width()), qMin(960, available.height()));
 }
+
+MainWindow::~MainWindow() = default;
 
 void MainWindow::createDocks()
 {
@@ -490,12 +494,8 @@ void MainWindow::newFunction()
         showSessionMessage(int(StudioSession::Severity::Warning), tr("Open a project to add a function to."));
         return;
     }
-    RuntimeRegistry ownRegistry;
-    if (!m_session.hasEngine())
-        ownRegistry.load(RuntimeRegistry::defaultPluginRoot());
-    const RuntimeRegistry &registry = m_session.hasEngine() ? m_session.engine()->registry() : ownRegistry;
     const QString templatePath = m_session.project().templatePath();
-    NewFunctionDialog dialog(templatePath, registry.plugins(), this);
+    NewFunctionDialog dialog(templatePath, runtimes().plugins(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     m_session.notifyFileWritten(templatePath, tr("%1 was added").arg(dialog.functionName()));
@@ -503,6 +503,17 @@ void MainWindow::newFunction()
     m_session.chooseTarget(dialog.functionName(), dialog.eventPath());
     m_editors->openFile(dialog.handlerPath());
     statusBar()->showMessage(tr("Added %1").arg(dialog.functionName()), 4000);
+}
+
+const RuntimeRegistry &MainWindow::runtimes()
+{
+    if (m_session.hasEngine())
+        return m_session.engine()->registry();
+    if (!m_ownRuntimes) {
+        m_ownRuntimes = std::make_unique<RuntimeRegistry>();
+        m_ownRuntimes->load(RuntimeRegistry::defaultPluginRoot());
+    }
+    return *m_ownRuntimes;
 }
 
 void MainWindow::openFirstHandler()

@@ -6,6 +6,8 @@
 #include <QHash>
 #include <QMainWindow>
 
+#include <memory>
+
 class QAction;
 class QLabel;
 class QMenu;
@@ -15,6 +17,7 @@ namespace fn {
 class EditorArea;
 class InvokeBar;
 class MessageBar;
+class RuntimeRegistry;
 class StudioSession;
 struct PanelSpec;
 
@@ -28,6 +31,7 @@ public:
     static constexpr int layoutVersion = 4;
 
     explicit MainWindow(StudioSession &session, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     QDockWidget *dock(const QString &id) const { return m_docks.value(id); }
     template <typename Panel> Panel *panel(const QString &id) const;
@@ -67,6 +71,8 @@ private:
     void openFirstHandler();
     void rememberProject(const QString &folder);
     void updateRecentMenu();
+    // The runtime plugins: the engine's, else (a studio without an engine) read once when first asked.
+    const RuntimeRegistry &runtimes();
 
     StudioSession &m_session;
     EditorArea *m_editors;
@@ -77,6 +83,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QHash<QString, QDockWidget *> m_docks;
     QHash<QString, QAction *> m_actions;
+    std::unique_ptr<RuntimeRegistry> m_ownRuntimes;
     bool m_defaultSizesPending = false; // dock sizes only take once the window has its size
 };
 

@@ -23,7 +23,6 @@ class MemoryPanel final : public QWidget
 public:
     explicit MemoryPanel(StudioSession &session, QWidget *parent = nullptr);
 
-    QChart *chart() const { return m_chart; }
     // Points currently plotted for an environment (after downsampling), for tests.
     int plottedPoints(const QString &environmentId) const;
     // Applies pending sample batches to the chart now (normally on a short timer).

@@ -44,9 +44,11 @@ double MetricsModel::value(Row row, Column column) const
     case MaxMemoryRow:
         return b.maxMemoryMb;
     case GbSecondsRow:
-        return b.gbSeconds;
-    case CostRow:
-        return b.gbSeconds * pricePerGbSecond + b.invocations * pricePerRequest;
+        return b.cost.gbSeconds();
+    case CostX86Row:
+        return b.cost.cost(Architecture::X86_64);
+    case CostArm64Row:
+        return b.cost.cost(Architecture::Arm64);
     case RowCount:
         break;
     }
@@ -76,16 +78,18 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
     case DurationP50Row:
     case DurationP90Row:
     case DurationP99Row:
-        return b.duration.size() ? QString(locale.toString(v, 'f', 2) + QStringLiteral(" ms")) : QStringLiteral("—");
+        return !b.duration.isEmpty() ? QString(locale.toString(v, 'f', 2) + QStringLiteral(" ms"))
+                                     : QStringLiteral("—");
     case InitP50Row:
     case InitP90Row:
     case InitP99Row:
-        return b.init.size() ? QString(locale.toString(v, 'f', 2) + QStringLiteral(" ms")) : QStringLiteral("—");
+        return !b.init.isEmpty() ? QString(locale.toString(v, 'f', 2) + QStringLiteral(" ms")) : QStringLiteral("—");
     case MaxMemoryRow:
         return b.invocations ? QString(locale.toString(qlonglong(v)) + QStringLiteral(" MB")) : QStringLiteral("—");
     case GbSecondsRow:
         return locale.toString(v, 'f', 6);
-    case CostRow:
+    case CostX86Row:
+    case CostArm64Row:
         return QString(u'$' + locale.toString(v, 'f', 8));
     case RowCount:
         break;
@@ -133,8 +137,10 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Max memory used");
     case GbSecondsRow:
         return tr("GB-seconds");
-    case CostRow:
+    case CostX86Row:
         return tr("Cost (x86, us-east-1)");
+    case CostArm64Row:
+        return tr("Cost (arm64, us-east-1)");
     case RowCount:
         break;
     }
@@ -157,7 +163,7 @@ void MetricsModel::add(const InvocationRecord &r)
         if (r.coldStart)
             b.init.add(r.initDurationMs);
         b.maxMemoryMb = qMax(b.maxMemoryMb, r.maxMemoryUsedMb);
-        b.gbSeconds += r.billedDurationMs / 1000.0 * r.memorySizeMb / 1024.0;
+        b.cost.add(r);
     }
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // Invocation statistics with cold and warm starts side by side: counts, errors, duration and init
-// percentiles, memory and cost, recomputed as batches of InvocationRecord arrive.
+// percentiles, memory and cost, recomputed as batches of InvocationRecord arrive. The arithmetic is
+// core's (Percentiles, CostModel), shared with `fnstudio-cli bench`; this is its table.
 
+#include "metrics/costmodel.h"
 #include "metrics/percentiles.h"
 #include "snapshots/invocationrecord.h"
 
@@ -27,15 +29,12 @@ public:
         InitP99Row,
         MaxMemoryRow,
         GbSecondsRow,
-        CostRow,
+        CostX86Row,
+        CostArm64Row,
         RowCount
     };
     enum Column { AllColumn, ColdColumn, WarmColumn, ColumnCount };
     enum Role { ValueRole = Qt::UserRole + 1 }; // the number behind the text
-
-    // x86_64 on-demand prices in us-east-1 (reference/lambda-behaviour.md): per GB-second, per request.
-    static constexpr double pricePerGbSecond = 0.0000166667;
-    static constexpr double pricePerRequest = 0.0000002;
 
     explicit MetricsModel(QObject *parent = nullptr);
 
@@ -58,7 +57,7 @@ private:
         Percentiles duration;
         Percentiles init;
         int maxMemoryMb = 0;
-        double gbSeconds = 0;
+        CostModel cost;
     };
     void add(const InvocationRecord &record);
 

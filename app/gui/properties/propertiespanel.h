@@ -25,11 +25,8 @@ public:
 
     QComboBox *functionCombo() const { return m_function; }
     QSpinBox *memorySpin() const { return m_memory; }
-    QSpinBox *timeoutSpin() const { return m_timeout; }
-    QSpinBox *ephemeralStorageSpin() const { return m_ephemeral; }
     // The lowest value of these two means "not set".
     QSpinBox *reservedSpin() const { return m_reserved; }
-    QSpinBox *provisionedSpin() const { return m_provisioned; }
     EnvironmentVariableModel &variables() const { return *m_variables; }
     QPushButton *applyButton() const { return m_apply; }
 

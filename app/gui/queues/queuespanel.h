@@ -32,8 +32,6 @@ public:
 
     QueueModel *queueModel() const { return m_queues; }
     QueueMessageModel *messageModel() const { return m_messages; }
-    QTreeView *queueView() const { return m_queueView; }
-    QTreeView *messageView() const { return m_messageView; }
     QPlainTextEdit *bodyView() const { return m_body; }
     QPushButton *redriveButton() const { return m_redrive; }
     QPushButton *purgeButton() const { return m_purge; }

@@ -36,8 +36,6 @@ public:
 
     SqsQueueModel *queueModel() const { return m_queues; }
     SqsMessageModel *messageModel() const { return m_messages; }
-    QTreeView *queueView() const { return m_queueView; }
-    QTreeView *messageView() const { return m_messageView; }
     QPlainTextEdit *bodyView() const { return m_body; }
     QPushButton *sendButton() const { return m_send; }
     QPushButton *purgeButton() const { return m_purge; }

@@ -38,7 +38,6 @@ public:
     QComboBox *functionCombo() const { return m_function; }
     QLineEdit *nameEdit() const { return m_name; }
     QLineEdit *expressionEdit() const { return m_expression; }
-    QCheckBox *enabledBox() const { return m_enabled; }
     QLabel *previewLabel() const { return m_preview; }
     QLabel *problemLabel() const { return m_problem; }
     QPushButton *addButton() const { return m_add; }

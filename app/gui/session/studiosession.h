@@ -99,7 +99,6 @@ public:
     void adoptLogs(const fn::LogBatch &batch);
     void adoptMemory(const fn::MemorySample &sample);
     void flush();
-    void setFlushIntervalMs(int ms) { m_flushTimer.setInterval(ms); }
 
 Q_SIGNALS:
     void projectChanged();

@@ -62,7 +62,6 @@ public:
 
     // The segment of lane under timeMs (± toleranceMs, nearest wins), or -1.
     int segmentAt(int lane, double timeMs, double toleranceMs = 0) const;
-    int laneOf(const QString &environmentId) const { return m_laneById.value(environmentId, -1); }
     // Lane and segment of a request id (its latest attempt), or {-1, -1}.
     QPair<int, int> find(const QString &requestId) const;
 

@@ -76,12 +76,6 @@ QSize TimelineView::minimumSizeHint() const
     return {300, qMax(90, m_geo.contentHeight(int(m_model->lanes().size())) + 8)};
 }
 
-void TimelineView::setEmptyText(const QString &text)
-{
-    m_emptyText = text;
-    update();
-}
-
 void TimelineView::modelChanged()
 {
     if (m_autoFit)

@@ -21,7 +21,6 @@ public:
     // Shows everything and keeps doing so as invocations arrive, until the user zooms or pans.
     void fitAll();
     void zoomBy(double factor);
-    void setEmptyText(const QString &text);
     void selectRequest(const QString &requestId);
     QString selectedRequest() const { return m_selected; }
     // Segments drawn individually and pixel columns drawn as aggregates in the last paint (tests).
