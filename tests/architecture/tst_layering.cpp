@@ -64,7 +64,8 @@ struct Include
 
 QList<Include> includesUnder(const QString &folder)
 {
-    static const QRegularExpression include(QStringLiteral(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])"));
+    // An ordinary literal, not a raw one: moc 6.4 misreads this raw string and finds no Q_OBJECT.
+    static const QRegularExpression include(QStringLiteral("^\\s*#\\s*include\\s*([<\"])([^>\"]+)[>\"]"));
     QList<Include> found;
     QDirIterator it(sourceDir() + u'/' + folder, {QStringLiteral("*.h"), QStringLiteral("*.cpp")}, QDir::Files,
                     QDirIterator::Subdirectories);
