@@ -23,46 +23,15 @@ namespace fn {
 
 namespace {
 
-constexpr const char *JsonType = "application/json";
 constexpr const char *Accepted = R"({"status":"OK"})";
-
 
 constexpr std::string_view NextPath = "/2018-06-01/runtime/invocation/next";
 constexpr std::string_view InitErrorPath = "/2018-06-01/runtime/init/error";
 constexpr std::string_view InvocationPrefix = "/2018-06-01/runtime/invocation/"; // {id}/response, {id}/error
-constexpr size_t MaxHeadBytes = 64 * 1024;
-
-const char *reasonPhrase(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 413: return "Payload Too Large";
-    default: return "Internal Server Error";
-    }
-}
-
 int msUntil(std::chrono::steady_clock::time_point deadline)
 {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     return int(std::clamp<qint64>(left, 0, INT_MAX));
-}
-
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
-
-std::string trimmed(std::string_view s)
-{
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos)
-        return {};
-    return std::string(s.substr(first, s.find_last_not_of(" \t") - first + 1));
 }
 
 const char *stateName(int state)
@@ -272,15 +241,6 @@ void RuntimeApiServer::notifyEngine()
 // ----------------------------------------------------------------------------------------------
 // The protocol
 
-const std::string *RuntimeApiServer::Request::header(const char *name) const
-{
-    for (const auto &h : headers) {
-        if (h.first == name)
-            return &h.second;
-    }
-    return nullptr;
-}
-
 namespace {
 
 void renderError(int status, const char *type, const std::string &message, int &outStatus, std::string &body)
@@ -418,7 +378,7 @@ void RuntimeApiServer::serveHttp(const httplib::Request &httpReq, httplib::Respo
     req.method = httpReq.method;
     req.path = httpReq.path;
     for (const auto &[name, value] : httpReq.headers)
-        req.headers.emplace_back(lower(name), value);
+        req.addHeader(name, value);
     req.body = httpReq.body;
     req.bodySize = qint64(httpReq.body.size());
 
@@ -446,7 +406,7 @@ void RuntimeApiServer::serveHttp(const httplib::Request &httpReq, httplib::Respo
     for (const auto &[name, value] : reply.headers)
         res.set_header(name, value);
     if (!reply.body.empty())
-        res.set_content(std::move(reply.body), JsonType);
+        res.set_content(std::move(reply.body), Reply::ContentType);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -484,7 +444,7 @@ void RuntimeApiServer::readChannel()
     while (!m_channelClosed) {
         const ssize_t n = ::recv(m_channelFd, buffer, sizeof buffer, 0);
         if (n > 0) {
-            m_channelIn.append(buffer, size_t(n));
+            m_channelCodec.append(buffer, size_t(n));
             if (size_t(n) < sizeof buffer)
                 break; // drained for now (poll is level-triggered: anything left wakes it again)
             continue;
@@ -498,69 +458,14 @@ void RuntimeApiServer::readChannel()
 
     // Every complete request in what has arrived, in order.
     for (;;) {
-        if (m_discarding) {
-            const size_t take = size_t(std::min<qint64>(m_discardLeft, qint64(m_channelIn.size())));
-            m_channelIn.erase(0, take);
-            m_discardLeft -= qint64(take);
-            if (m_discardLeft > 0)
-                return;
-        }
         Request req;
-        if (m_discarding) {
-            req = std::move(*m_discarding);
-            m_discarding.reset();
-        } else {
-            const size_t headEnd = m_channelIn.find("\r\n\r\n");
-            if (headEnd == std::string::npos) {
-                if (m_channelIn.size() > MaxHeadBytes)
-                    m_channelClosed = true; // not HTTP: stop listening; the deadline or the exit ends it
-                return;
-            }
-            const std::string_view head(m_channelIn.data(), headEnd);
-            const size_t lineEnd = std::min(head.find("\r\n"), head.size());
-            const std::string_view line = head.substr(0, lineEnd);
-            const size_t sp1 = line.find(' ');
-            const size_t sp2 = line.rfind(' ');
-            if (sp1 == std::string_view::npos || sp2 <= sp1 || line.substr(sp2 + 1, 7) != "HTTP/1.") {
-                m_channelClosed = true;
-                return;
-            }
-            req.method = std::string(line.substr(0, sp1));
-            req.path = std::string(line.substr(sp1 + 1, sp2 - sp1 - 1));
-            if (const size_t query = req.path.find('?'); query != std::string::npos)
-                req.path.resize(query);
-            qint64 length = 0;
-            for (size_t at = lineEnd; at < head.size();) {
-                const size_t next = std::min(head.find("\r\n", at + 2), head.size());
-                const std::string_view field = head.substr(at + 2, next - at - 2);
-                at = next;
-                const size_t colon = field.find(':');
-                if (colon == std::string_view::npos)
-                    continue;
-                std::string name = lower(trimmed(field.substr(0, colon)));
-                std::string value = trimmed(field.substr(colon + 1));
-                if (name == "content-length")
-                    length = std::atoll(value.c_str());
-                if (name == "transfer-encoding") {
-                    m_channelClosed = true; // our runtimes send lengths; anything else is not served here
-                    return;
-                }
-                req.headers.emplace_back(std::move(name), std::move(value));
-            }
-            req.bodySize = length;
-            if (length > MaxResponseBytes) {
-                // Skipped as it arrives, never held: answered 413 once the last byte is in.
-                m_channelIn.erase(0, headEnd + 4);
-                m_discarding = std::move(req);
-                m_discardLeft = length;
-                continue;
-            }
-            if (m_channelIn.size() < headEnd + 4 + size_t(length))
-                return; // the body is still coming: parsed again when it is all here
-            req.body = m_channelIn.substr(headEnd + 4, size_t(length));
-            m_channelIn.erase(0, headEnd + 4 + size_t(length));
+        const RuntimeApiChannelCodec::Next next = m_channelCodec.next(&req);
+        if (next == RuntimeApiChannelCodec::Next::NeedMore)
+            return;
+        if (next == RuntimeApiChannelCodec::Next::Broken) {
+            m_channelClosed = true; // stop listening; the deadline or the process's exit ends the wait
+            return;
         }
-
         Reply reply;
         bool park;
         {
@@ -576,13 +481,7 @@ void RuntimeApiServer::readChannel()
 
 bool RuntimeApiServer::writeChannel(const Reply &reply, Clock::time_point deadline)
 {
-    std::string out = "HTTP/1.1 " + std::to_string(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
-    for (const auto &[name, value] : reply.headers)
-        out += name + ": " + value + "\r\n";
-    if (!reply.body.empty())
-        out += std::string("Content-Type: ") + JsonType + "\r\n";
-    out += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n\r\n";
-    out += reply.body;
+    const std::string out = RuntimeApiChannelCodec::encode(reply);
     for (size_t at = 0; at < out.size() && !m_channelClosed;) {
         const ssize_t n = ::send(m_channelFd, out.data() + at, out.size() - at, MSG_NOSIGNAL);
         if (n > 0) {
