@@ -3,21 +3,11 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <limits>
 #include <string_view>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <utility>
 
 namespace fn {
 
@@ -28,11 +18,6 @@ constexpr const char *Accepted = R"({"status":"OK"})";
 constexpr std::string_view NextPath = "/2018-06-01/runtime/invocation/next";
 constexpr std::string_view InitErrorPath = "/2018-06-01/runtime/init/error";
 constexpr std::string_view InvocationPrefix = "/2018-06-01/runtime/invocation/"; // {id}/response, {id}/error
-int msUntil(std::chrono::steady_clock::time_point deadline)
-{
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-    return int(std::clamp<qint64>(left, 0, INT_MAX));
-}
 
 const char *stateName(int state)
 {
@@ -47,10 +32,6 @@ RuntimeApiServer::RuntimeApiServer() = default;
 RuntimeApiServer::~RuntimeApiServer()
 {
     stop();
-    for (const int fd : {m_channelFd, m_wakeFd}) {
-        if (fd >= 0)
-            ::close(fd);
-    }
 }
 
 bool RuntimeApiServer::start(QString *error)
@@ -106,28 +87,8 @@ QString RuntimeApiServer::address() const
 
 int RuntimeApiServer::openChannel(QString *error)
 {
-    const auto fail = [error](const QString &message) {
-        if (error)
-            *error = QStringLiteral("Runtime API: cannot open the runtime's channel: %1").arg(message);
-        return -1;
-    };
     std::lock_guard channel(m_channelMutex);
-    if (m_channelFd >= 0)
-        return fail(QStringLiteral("it is already open"));
-    int pair[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
-        return fail(QString::fromLocal8Bit(strerror(errno)));
-    const int wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (wake < 0) {
-        const QString why = QString::fromLocal8Bit(strerror(errno));
-        ::close(pair[0]);
-        ::close(pair[1]);
-        return fail(why);
-    }
-    ::fcntl(pair[0], F_SETFL, ::fcntl(pair[0], F_GETFL) | O_NONBLOCK);
-    m_channelFd = pair[0];
-    m_wakeFd = wake;
-    return pair[1];
+    return m_channel.open(error);
 }
 
 std::optional<RuntimeApiServer::Clock::time_point> RuntimeApiServer::runtimeStartedAt() const
@@ -138,7 +99,7 @@ std::optional<RuntimeApiServer::Clock::time_point> RuntimeApiServer::runtimeStar
 
 bool RuntimeApiServer::runtimeWaiting()
 {
-    if (m_channelFd >= 0) {
+    if (m_channel.isOpen()) {
         // Between invocations nobody reads the channel: the /next the runtime sent after its last
         // answer may still be unread. Read it now, unless an engine thread is serving the channel.
         std::unique_lock channel(m_channelMutex, std::try_to_lock);
@@ -156,7 +117,7 @@ RuntimeApiServer::Outcome RuntimeApiServer::waitUntilReady(Clock::time_point dea
         return m_aborted || m_state != State::Initializing || m_outcome.signal == Signal::InitError;
     };
     bool done;
-    if (m_channelFd >= 0) {
+    if (m_channel.isOpen()) {
         std::lock_guard channel(m_channelMutex);
         done = serveChannel(deadline, ready);
     } else {
@@ -176,7 +137,7 @@ RuntimeApiServer::Outcome RuntimeApiServer::waitUntilReady(Clock::time_point dea
 RuntimeApiServer::Outcome RuntimeApiServer::invoke(const Invocation &invocation, Clock::time_point deadline)
 {
     std::unique_lock channel(m_channelMutex, std::defer_lock);
-    if (m_channelFd >= 0)
+    if (m_channel.isOpen())
         channel.lock();
     Reply event;
     bool deliverOnChannel = false;
@@ -203,7 +164,7 @@ RuntimeApiServer::Outcome RuntimeApiServer::invoke(const Invocation &invocation,
         return m_aborted || m_outcome.signal == Signal::Response || m_outcome.signal == Signal::Error
                || m_outcome.signal == Signal::ResponseTooLarge;
     };
-    if (m_channelFd >= 0) {
+    if (m_channel.isOpen()) {
         serveChannel(deadline, answered);
     } else {
         std::unique_lock lock(m_mutex);
@@ -232,10 +193,7 @@ void RuntimeApiServer::abort()
 void RuntimeApiServer::notifyEngine()
 {
     m_engineCv.notify_all();
-    if (m_wakeFd >= 0) {
-        const quint64 one = 1;
-        [[maybe_unused]] const ssize_t n = ::write(m_wakeFd, &one, sizeof one);
-    }
+    m_channel.wake();
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -420,52 +378,31 @@ bool RuntimeApiServer::serveChannel(Clock::time_point deadline, const std::funct
             if (done())
                 return true;
         }
-        const int timeout = msUntil(deadline);
-        if (timeout == 0 && Clock::now() >= deadline) {
+        // A closed channel is no longer watched; the process's exit (abort) or the deadline ends the wait.
+        switch (m_channel.wait(deadline)) {
+        case RuntimeApiChannel::Wait::Readable:
+            readChannel();
+            break;
+        case RuntimeApiChannel::Wait::Woken:
+            break;
+        case RuntimeApiChannel::Wait::TimedOut: {
             std::lock_guard lock(m_mutex);
             return done();
         }
-        // A closed channel is no longer watched; the process's exit (abort) or the deadline ends the wait.
-        pollfd fds[2] = {{m_channelClosed ? -1 : m_channelFd, POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
-        if (::poll(fds, 2, timeout) < 0 && errno != EINTR)
+        case RuntimeApiChannel::Wait::Failed:
             return false;
-        if (fds[1].revents & POLLIN) {
-            quint64 count;
-            [[maybe_unused]] const ssize_t n = ::read(m_wakeFd, &count, sizeof count);
         }
-        if (fds[0].revents)
-            readChannel();
     }
 }
 
 void RuntimeApiServer::readChannel()
 {
-    char buffer[64 * 1024];
-    while (!m_channelClosed) {
-        const ssize_t n = ::recv(m_channelFd, buffer, sizeof buffer, 0);
-        if (n > 0) {
-            m_channelCodec.append(buffer, size_t(n));
-            if (size_t(n) < sizeof buffer)
-                break; // drained for now (poll is level-triggered: anything left wakes it again)
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;
-        m_channelClosed = true; // the runtime closed its end (or the socket failed)
-    }
-
+    m_channel.receive();
     // Every complete request in what has arrived, in order.
     for (;;) {
         Request req;
-        const RuntimeApiChannelCodec::Next next = m_channelCodec.next(&req);
-        if (next == RuntimeApiChannelCodec::Next::NeedMore)
-            return;
-        if (next == RuntimeApiChannelCodec::Next::Broken) {
-            m_channelClosed = true; // stop listening; the deadline or the process's exit ends the wait
-            return;
-        }
+        if (m_channel.next(&req) != RuntimeApiChannelCodec::Next::Request)
+            return; // the rest is still coming, or the channel broke and is closed
         Reply reply;
         bool park;
         {
@@ -481,29 +418,10 @@ void RuntimeApiServer::readChannel()
 
 bool RuntimeApiServer::writeChannel(const Reply &reply, Clock::time_point deadline)
 {
-    const std::string out = RuntimeApiChannelCodec::encode(reply);
-    for (size_t at = 0; at < out.size() && !m_channelClosed;) {
-        const ssize_t n = ::send(m_channelFd, out.data() + at, out.size() - at, MSG_NOSIGNAL);
-        if (n > 0) {
-            at += size_t(n);
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            // The runtime reads a large event as it comes: wait for room, the deadline or an abort.
-            pollfd fds[2] = {{m_channelFd, POLLOUT, 0}, {m_wakeFd, POLLIN, 0}};
-            const int timeout = msUntil(deadline);
-            if (timeout == 0 || ::poll(fds, 2, timeout) == 0)
-                return false;
-            std::lock_guard lock(m_mutex);
-            if (m_aborted)
-                return false;
-            continue;
-        }
-        m_channelClosed = true;
-    }
-    return !m_channelClosed;
+    return m_channel.send(reply, deadline, [this] {
+        std::lock_guard lock(m_mutex);
+        return m_aborted;
+    });
 }
 
 } // namespace fn

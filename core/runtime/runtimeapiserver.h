@@ -10,7 +10,7 @@
 //   thread — on this 2-core VM a wake-up across cores is ~25 us.
 // All methods are thread-safe.
 
-#include "runtime/runtimeapichannelcodec.h"
+#include "runtime/runtimeapichannel.h"
 #include "runtime/runtimeapimessage.h"
 
 #include <QByteArray>
@@ -140,11 +140,8 @@ private:
 
     // The channel: its I/O under m_channelMutex (taken before m_mutex), by the engine's waiting thread.
     std::mutex m_channelMutex;
-    int m_channelFd = -1;                // the engine's end, non-blocking
-    int m_wakeFd = -1;                   // eventfd: wakes a thread in serveChannel
-    bool m_channelClosed = false;        // the runtime closed its end (or broke the protocol)
-    bool m_channelParked = false;        // the /next parked is the channel's
-    RuntimeApiChannelCodec m_channelCodec{MaxResponseBytes}; // what was read, cut into requests
+    RuntimeApiChannel m_channel{MaxResponseBytes};
+    bool m_channelParked = false;        // the /next parked is the channel's (under m_mutex)
 };
 
 } // namespace fn
