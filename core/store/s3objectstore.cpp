@@ -1,6 +1,7 @@
 #include "store/s3objectstore.h"
 
 #include "store/s3multipartuploads.h"
+#include "store/s3objectfacts.h"
 #include "store/s3stagingfile.h"
 
 #include <QCryptographicHash>
@@ -10,108 +11,26 @@
 #include <QFileInfo>
 #include <QMimeDatabase>
 #include <QRegularExpression>
-#include <QSaveFile>
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <mutex>
 
 namespace fn {
-
-namespace {
-
-struct CachedTag
-{
-    qint64 size = -1;
-    qint64 modifiedMs = 0;
-    QString eTag;
-};
-
-} // namespace
 
 struct S3ObjectStore::Private
 {
     explicit Private(const QString &dir)
         : projectDir(dir)
+        , facts(dir)
         , uploads(dir)
     {
     }
 
     QString projectDir;
+    S3ObjectFacts facts;
     S3MultipartUploads uploads;
     QHash<QString, QString> mapped; // bucket → absolute folder
-    mutable std::mutex mutex;
-    mutable QHash<QString, CachedTag> tags; // file → its MD5 when it had that size and time
-
-    QString sidecarPath(const QString &bucket, const QString &key) const
-    {
-        return QDir(projectDir).filePath(QStringLiteral(".fnstudio/s3-metadata/") + bucket + u'/' + key +
-                                         QStringLiteral(".json"));
-    }
-
-    // What the last writer through the store recorded, if the file is still what it wrote.
-    void applySidecar(S3Object &o, qint64 modifiedMs) const
-    {
-        QFile file(sidecarPath(o.bucket, o.key));
-        if (!file.open(QIODevice::ReadOnly))
-            return;
-        const QByteArray text = file.readAll();
-        const auto json = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-        if (!json.is_object() || json.value("size", qint64(-1)) != o.size || json.value("modifiedMs", qint64(-1)) != modifiedMs)
-            return; // changed behind the store's back: its facts are stale
-        o.eTag = QString::fromStdString(json.value("eTag", std::string()));
-        o.contentType = QString::fromStdString(json.value("contentType", std::string()));
-        if (const auto m = json.find("metadata"); m != json.end() && m->is_object())
-            for (const auto &[name, value] : m->items())
-                if (value.is_string())
-                    o.metadata.append({QString::fromStdString(name), QString::fromStdString(value.get<std::string>())});
-    }
-
-    bool writeSidecar(const S3Object &o, qint64 modifiedMs, QString *error) const
-    {
-        const QString path = sidecarPath(o.bucket, o.key);
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        nlohmann::ordered_json json{{"size", o.size}, {"modifiedMs", modifiedMs}, {"eTag", o.eTag.toStdString()},
-                                    {"contentType", o.contentType.toStdString()}, {"metadata", nlohmann::ordered_json::object()}};
-        for (const auto &[name, value] : o.metadata)
-            json["metadata"][name.toStdString()] = value.toStdString();
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly) || file.write(QByteArray::fromStdString(json.dump())) < 0 || !file.commit()) {
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-            return false;
-        }
-        return true;
-    }
-
-    S3Object describe(const QString &bucket, const QString &key, const QFileInfo &info) const
-    {
-        S3Object o;
-        o.bucket = bucket;
-        o.key = key;
-        o.path = info.absoluteFilePath();
-        o.size = info.size();
-        o.lastModified = info.lastModified().toUTC();
-        const qint64 modifiedMs = info.lastModified().toMSecsSinceEpoch();
-        applySidecar(o, modifiedMs);
-        if (o.eTag.isEmpty()) {
-            {
-                std::lock_guard lock(mutex);
-                const auto it = tags.constFind(o.path);
-                if (it != tags.cend() && it->size == o.size && it->modifiedMs == modifiedMs)
-                    o.eTag = it->eTag;
-            }
-            if (o.eTag.isEmpty()) {
-                o.eTag = md5OfFile(o.path);
-                std::lock_guard lock(mutex);
-                tags.insert(o.path, {o.size, modifiedMs, o.eTag});
-            }
-        }
-        if (o.contentType.isEmpty())
-            o.contentType = guessContentType(key);
-        return o;
-    }
 
     // The file for `key`, or an error when the key cannot be one below the bucket.
     QString fileFor(const S3ObjectStore *store, const QString &bucket, const QString &key) const
@@ -261,7 +180,7 @@ S3ObjectStore::RemoveBucket S3ObjectStore::removeBucket(const QString &bucket, Q
         *error = QStringLiteral("cannot remove the folder %1").arg(QDir::toNativeSeparators(dir));
         return RemoveBucket::Failed;
     }
-    QDir(QDir(d->projectDir).filePath(QStringLiteral(".fnstudio/s3-metadata/") + bucket)).removeRecursively();
+    d->facts.removeBucket(bucket);
     return RemoveBucket::Removed;
 }
 
@@ -272,7 +191,7 @@ std::optional<S3Object> S3ObjectStore::object(const QString &bucket, const QStri
     const QFileInfo info(d->fileFor(this, bucket, key));
     if (!info.isFile())
         return std::nullopt;
-    return d->describe(bucket, key, info);
+    return d->facts.describe(bucket, key, info);
 }
 
 QList<S3Object> S3ObjectStore::list(const QString &bucket, const QString &prefix) const
@@ -292,7 +211,7 @@ QList<S3Object> S3ObjectStore::list(const QString &bucket, const QString &prefix
         const QString key = rootDir.relativeFilePath(path);
         if (!key.startsWith(prefix))
             continue;
-        found.append({key.toUtf8(), d->describe(bucket, key, info)});
+        found.append({key.toUtf8(), d->facts.describe(bucket, key, info)});
     }
     std::sort(found.begin(), found.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
     QList<S3Object> objects;
@@ -365,14 +284,11 @@ S3ObjectStore::Written S3ObjectStore::put(const QString &bucket, const QString &
     o.contentType = contentType.isEmpty() ? guessContentType(key) : contentType;
     o.metadata = metadata;
     const qint64 modifiedMs = info.lastModified().toMSecsSinceEpoch();
-    {
-        std::lock_guard lock(d->mutex);
-        d->tags.insert(o.path, {o.size, modifiedMs, o.eTag});
-    }
+    d->facts.remember(o, modifiedMs);
     // The object is written; a sidecar that cannot be is reported but does not undo it.
-    if (!contentType.isEmpty() || !metadata.isEmpty() || QFile::exists(d->sidecarPath(bucket, key))) {
+    if (!contentType.isEmpty() || !metadata.isEmpty() || QFile::exists(d->facts.sidecarPath(bucket, key))) {
         QString sidecarError;
-        if (!d->writeSidecar(o, modifiedMs, &sidecarError))
+        if (!d->facts.writeSidecar(o, modifiedMs, &sidecarError))
             result.error = sidecarError;
     }
     result.ok = true;
@@ -427,11 +343,8 @@ bool S3ObjectStore::remove(const QString &bucket, const QString &key, QString *e
         *error = QStringLiteral("cannot delete %1").arg(path);
         return false;
     }
-    QFile::remove(d->sidecarPath(bucket, key));
-    {
-        std::lock_guard lock(d->mutex);
-        d->tags.remove(info.absoluteFilePath());
-    }
+    QFile::remove(d->facts.sidecarPath(bucket, key));
+    d->facts.forget(info.absoluteFilePath());
     d->removeEmptyParents(bucketDir(bucket), info.absolutePath());
     return true;
 }
@@ -476,12 +389,9 @@ S3ObjectStore::Written S3ObjectStore::completeUpload(const QString &uploadId, co
     S3Object &o = result.object;
     o.eTag = joined.object.eTag;
     const qint64 modifiedMs = QFileInfo(o.path).lastModified().toMSecsSinceEpoch();
-    {
-        std::lock_guard lock(d->mutex);
-        d->tags.insert(o.path, {o.size, modifiedMs, o.eTag});
-    }
+    d->facts.remember(o, modifiedMs);
     QString sidecarError;
-    if (!d->writeSidecar(o, modifiedMs, &sidecarError))
+    if (!d->facts.writeSidecar(o, modifiedMs, &sidecarError))
         result.error = sidecarError;
     d->uploads.remove(uploadId);
     return result;
