@@ -3,73 +3,21 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <limits>
 #include <string_view>
-
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <utility>
 
 namespace fn {
 
 namespace {
 
-constexpr const char *JsonType = "application/json";
 constexpr const char *Accepted = R"({"status":"OK"})";
 
 constexpr std::string_view NextPath = "/2018-06-01/runtime/invocation/next";
 constexpr std::string_view InitErrorPath = "/2018-06-01/runtime/init/error";
 constexpr std::string_view InvocationPrefix = "/2018-06-01/runtime/invocation/"; // {id}/response, {id}/error
-constexpr size_t MaxHeadBytes = 64 * 1024;
-
-const char *reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 202:
-        return "Accepted";
-    case 400:
-        return "Bad Request";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 413:
-        return "Payload Too Large";
-    default:
-        return "Internal Server Error";
-    }
-}
-
-int msUntil(std::chrono::steady_clock::time_point deadline)
-{
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-    return int(std::clamp<qint64>(left, 0, INT_MAX));
-}
-
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
-
-std::string trimmed(std::string_view s)
-{
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos)
-        return {};
-    return std::string(s.substr(first, s.find_last_not_of(" \t") - first + 1));
-}
 
 const char *stateName(int state)
 {
@@ -84,10 +32,6 @@ RuntimeApiServer::RuntimeApiServer() = default;
 RuntimeApiServer::~RuntimeApiServer()
 {
     stop();
-    for (const int fd : {m_channelFd, m_wakeFd}) {
-        if (fd >= 0)
-            ::close(fd);
-    }
 }
 
 bool RuntimeApiServer::start(QString *error)
@@ -143,28 +87,8 @@ QString RuntimeApiServer::address() const
 
 int RuntimeApiServer::openChannel(QString *error)
 {
-    const auto fail = [error](const QString &message) {
-        if (error)
-            *error = QStringLiteral("Runtime API: cannot open the runtime's channel: %1").arg(message);
-        return -1;
-    };
     std::lock_guard channel(m_channelMutex);
-    if (m_channelFd >= 0)
-        return fail(QStringLiteral("it is already open"));
-    int pair[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
-        return fail(QString::fromLocal8Bit(strerror(errno)));
-    const int wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (wake < 0) {
-        const QString why = QString::fromLocal8Bit(strerror(errno));
-        ::close(pair[0]);
-        ::close(pair[1]);
-        return fail(why);
-    }
-    ::fcntl(pair[0], F_SETFL, ::fcntl(pair[0], F_GETFL) | O_NONBLOCK);
-    m_channelFd = pair[0];
-    m_wakeFd = wake;
-    return pair[1];
+    return m_channel.open(error);
 }
 
 std::optional<RuntimeApiServer::Clock::time_point> RuntimeApiServer::runtimeStartedAt() const
@@ -175,7 +99,7 @@ std::optional<RuntimeApiServer::Clock::time_point> RuntimeApiServer::runtimeStar
 
 bool RuntimeApiServer::runtimeWaiting()
 {
-    if (m_channelFd >= 0) {
+    if (m_channel.isOpen()) {
         // Between invocations nobody reads the channel: the /next the runtime sent after its last
         // answer may still be unread. Read it now, unless an engine thread is serving the channel.
         std::unique_lock channel(m_channelMutex, std::try_to_lock);
@@ -193,7 +117,7 @@ RuntimeApiServer::Outcome RuntimeApiServer::waitUntilReady(Clock::time_point dea
         return m_aborted || m_state != State::Initializing || m_outcome.signal == Signal::InitError;
     };
     bool done;
-    if (m_channelFd >= 0) {
+    if (m_channel.isOpen()) {
         std::lock_guard channel(m_channelMutex);
         done = serveChannel(deadline, ready);
     } else {
@@ -213,7 +137,7 @@ RuntimeApiServer::Outcome RuntimeApiServer::waitUntilReady(Clock::time_point dea
 RuntimeApiServer::Outcome RuntimeApiServer::invoke(const Invocation &invocation, Clock::time_point deadline)
 {
     std::unique_lock channel(m_channelMutex, std::defer_lock);
-    if (m_channelFd >= 0)
+    if (m_channel.isOpen())
         channel.lock();
     Reply event;
     bool deliverOnChannel = false;
@@ -240,7 +164,7 @@ RuntimeApiServer::Outcome RuntimeApiServer::invoke(const Invocation &invocation,
         return m_aborted || m_outcome.signal == Signal::Response || m_outcome.signal == Signal::Error
                || m_outcome.signal == Signal::ResponseTooLarge;
     };
-    if (m_channelFd >= 0) {
+    if (m_channel.isOpen()) {
         serveChannel(deadline, answered);
     } else {
         std::unique_lock lock(m_mutex);
@@ -269,23 +193,11 @@ void RuntimeApiServer::abort()
 void RuntimeApiServer::notifyEngine()
 {
     m_engineCv.notify_all();
-    if (m_wakeFd >= 0) {
-        const quint64 one = 1;
-        [[maybe_unused]] const ssize_t n = ::write(m_wakeFd, &one, sizeof one);
-    }
+    m_channel.wake();
 }
 
 // ----------------------------------------------------------------------------------------------
 // The protocol
-
-const std::string *RuntimeApiServer::Request::header(const char *name) const
-{
-    for (const auto &h : headers) {
-        if (h.first == name)
-            return &h.second;
-    }
-    return nullptr;
-}
 
 namespace {
 
@@ -425,7 +337,7 @@ void RuntimeApiServer::serveHttp(const httplib::Request &httpReq, httplib::Respo
     req.method = httpReq.method;
     req.path = httpReq.path;
     for (const auto &[name, value] : httpReq.headers)
-        req.headers.emplace_back(lower(name), value);
+        req.addHeader(name, value);
     req.body = httpReq.body;
     req.bodySize = qint64(httpReq.body.size());
 
@@ -453,7 +365,7 @@ void RuntimeApiServer::serveHttp(const httplib::Request &httpReq, httplib::Respo
     for (const auto &[name, value] : reply.headers)
         res.set_header(name, value);
     if (!reply.body.empty())
-        res.set_content(std::move(reply.body), JsonType);
+        res.set_content(std::move(reply.body), Reply::ContentType);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -467,107 +379,31 @@ bool RuntimeApiServer::serveChannel(Clock::time_point deadline, const std::funct
             if (done())
                 return true;
         }
-        const int timeout = msUntil(deadline);
-        if (timeout == 0 && Clock::now() >= deadline) {
+        // A closed channel is no longer watched; the process's exit (abort) or the deadline ends the wait.
+        switch (m_channel.wait(deadline)) {
+        case RuntimeApiChannel::Wait::Readable:
+            readChannel();
+            break;
+        case RuntimeApiChannel::Wait::Woken:
+            break;
+        case RuntimeApiChannel::Wait::TimedOut: {
             std::lock_guard lock(m_mutex);
             return done();
         }
-        // A closed channel is no longer watched; the process's exit (abort) or the deadline ends the wait.
-        pollfd fds[2] = {{m_channelClosed ? -1 : m_channelFd, POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
-        if (::poll(fds, 2, timeout) < 0 && errno != EINTR)
+        case RuntimeApiChannel::Wait::Failed:
             return false;
-        if (fds[1].revents & POLLIN) {
-            quint64 count;
-            [[maybe_unused]] const ssize_t n = ::read(m_wakeFd, &count, sizeof count);
         }
-        if (fds[0].revents)
-            readChannel();
     }
 }
 
 void RuntimeApiServer::readChannel()
 {
-    char buffer[64 * 1024];
-    while (!m_channelClosed) {
-        const ssize_t n = ::recv(m_channelFd, buffer, sizeof buffer, 0);
-        if (n > 0) {
-            m_channelIn.append(buffer, size_t(n));
-            if (size_t(n) < sizeof buffer)
-                break; // drained for now (poll is level-triggered: anything left wakes it again)
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;
-        m_channelClosed = true; // the runtime closed its end (or the socket failed)
-    }
-
+    m_channel.receive();
     // Every complete request in what has arrived, in order.
     for (;;) {
-        if (m_discarding) {
-            const size_t take = size_t(std::min<qint64>(m_discardLeft, qint64(m_channelIn.size())));
-            m_channelIn.erase(0, take);
-            m_discardLeft -= qint64(take);
-            if (m_discardLeft > 0)
-                return;
-        }
         Request req;
-        if (m_discarding) {
-            req = std::move(*m_discarding);
-            m_discarding.reset();
-        } else {
-            const size_t headEnd = m_channelIn.find("\r\n\r\n");
-            if (headEnd == std::string::npos) {
-                if (m_channelIn.size() > MaxHeadBytes)
-                    m_channelClosed = true; // not HTTP: stop listening; the deadline or the exit ends it
-                return;
-            }
-            const std::string_view head(m_channelIn.data(), headEnd);
-            const size_t lineEnd = std::min(head.find("\r\n"), head.size());
-            const std::string_view line = head.substr(0, lineEnd);
-            const size_t sp1 = line.find(' ');
-            const size_t sp2 = line.rfind(' ');
-            if (sp1 == std::string_view::npos || sp2 <= sp1 || line.substr(sp2 + 1, 7) != "HTTP/1.") {
-                m_channelClosed = true;
-                return;
-            }
-            req.method = std::string(line.substr(0, sp1));
-            req.path = std::string(line.substr(sp1 + 1, sp2 - sp1 - 1));
-            if (const size_t query = req.path.find('?'); query != std::string::npos)
-                req.path.resize(query);
-            qint64 length = 0;
-            for (size_t at = lineEnd; at < head.size();) {
-                const size_t next = std::min(head.find("\r\n", at + 2), head.size());
-                const std::string_view field = head.substr(at + 2, next - at - 2);
-                at = next;
-                const size_t colon = field.find(':');
-                if (colon == std::string_view::npos)
-                    continue;
-                std::string name = lower(trimmed(field.substr(0, colon)));
-                std::string value = trimmed(field.substr(colon + 1));
-                if (name == "content-length")
-                    length = std::atoll(value.c_str());
-                if (name == "transfer-encoding") {
-                    m_channelClosed = true; // our runtimes send lengths; anything else is not served here
-                    return;
-                }
-                req.headers.emplace_back(std::move(name), std::move(value));
-            }
-            req.bodySize = length;
-            if (length > MaxResponseBytes) {
-                // Skipped as it arrives, never held: answered 413 once the last byte is in.
-                m_channelIn.erase(0, headEnd + 4);
-                m_discarding = std::move(req);
-                m_discardLeft = length;
-                continue;
-            }
-            if (m_channelIn.size() < headEnd + 4 + size_t(length))
-                return; // the body is still coming: parsed again when it is all here
-            req.body = m_channelIn.substr(headEnd + 4, size_t(length));
-            m_channelIn.erase(0, headEnd + 4 + size_t(length));
-        }
-
+        if (m_channel.next(&req) != RuntimeApiChannelCodec::Next::Request)
+            return; // the rest is still coming, or the channel broke and is closed
         Reply reply;
         bool park;
         {
@@ -583,35 +419,10 @@ void RuntimeApiServer::readChannel()
 
 bool RuntimeApiServer::writeChannel(const Reply &reply, Clock::time_point deadline)
 {
-    std::string out = "HTTP/1.1 " + std::to_string(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
-    for (const auto &[name, value] : reply.headers)
-        out += name + ": " + value + "\r\n";
-    if (!reply.body.empty())
-        out += std::string("Content-Type: ") + JsonType + "\r\n";
-    out += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n\r\n";
-    out += reply.body;
-    for (size_t at = 0; at < out.size() && !m_channelClosed;) {
-        const ssize_t n = ::send(m_channelFd, out.data() + at, out.size() - at, MSG_NOSIGNAL);
-        if (n > 0) {
-            at += size_t(n);
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            // The runtime reads a large event as it comes: wait for room, the deadline or an abort.
-            pollfd fds[2] = {{m_channelFd, POLLOUT, 0}, {m_wakeFd, POLLIN, 0}};
-            const int timeout = msUntil(deadline);
-            if (timeout == 0 || ::poll(fds, 2, timeout) == 0)
-                return false;
-            std::lock_guard lock(m_mutex);
-            if (m_aborted)
-                return false;
-            continue;
-        }
-        m_channelClosed = true;
-    }
-    return !m_channelClosed;
+    return m_channel.send(reply, deadline, [this] {
+        std::lock_guard lock(m_mutex);
+        return m_aborted;
+    });
 }
 
 } // namespace fn

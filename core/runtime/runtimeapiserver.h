@@ -10,6 +10,9 @@
 //   thread — on this 2-core VM a wake-up across cores is ~25 us.
 // All methods are thread-safe.
 
+#include "runtime/runtimeapichannel.h"
+#include "runtime/runtimeapimessage.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -19,10 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <string>
 #include <thread>
-#include <utility>
-#include <vector>
 
 namespace httplib {
 class Server;
@@ -102,22 +102,8 @@ public:
     bool runtimeWaiting();
 
 private:
-    // One request, from either way in.
-    struct Request
-    {
-        std::string method;
-        std::string path;
-        std::vector<std::pair<std::string, std::string>> headers;
-        std::string body;
-        qint64 bodySize = 0; // the declared size (the body is not kept when over MaxResponseBytes)
-        const std::string *header(const char *name) const;
-    };
-    struct Reply
-    {
-        int status = 0;
-        std::vector<std::pair<std::string, std::string>> headers;
-        std::string body;
-    };
+    using Request = RuntimeApiRequest; // from either way in
+    using Reply = RuntimeApiReply;
     enum class Dispatch { Reply, Park }; // Park: a /next that waits for an event
 
     // The protocol, under m_mutex; the ways in only carry requests and replies.
@@ -154,13 +140,8 @@ private:
 
     // The channel: its I/O under m_channelMutex (taken before m_mutex), by the engine's waiting thread.
     std::mutex m_channelMutex;
-    int m_channelFd = -1;                // the engine's end, non-blocking
-    int m_wakeFd = -1;                   // eventfd: wakes a thread in serveChannel
-    bool m_channelClosed = false;        // the runtime closed its end (or broke the protocol)
-    bool m_channelParked = false;        // the /next parked is the channel's
-    std::string m_channelIn;             // bytes read and not yet consumed
-    std::optional<Request> m_discarding; // a request whose too large body is being skipped
-    qint64 m_discardLeft = 0;
+    RuntimeApiChannel m_channel{MaxResponseBytes};
+    bool m_channelParked = false; // the /next parked is the channel's (under m_mutex)
 };
 
 } // namespace fn

@@ -9,6 +9,8 @@
 // machine. Objects written or deleted through it raise the template's S3 events with the right
 // names (ObjectCreated:Put, ObjectCreated:Copy, ObjectRemoved:Delete) through the change observer.
 
+#include "services/s3changeobserver.h"
+
 #include <QString>
 
 #include <functional>
@@ -23,14 +25,8 @@ class S3Endpoint final
 public:
     static constexpr int DefaultPort = 3002;
 
-    // Told before an object changes (expect) and after (settle, with whether it did), so that the
-    // bucket watcher names the event by what happened rather than guessing from the file. Both
-    // are called on server threads.
-    struct ChangeObserver
-    {
-        std::function<void(const QString &bucket, const QString &key, const QString &eventName)> expect;
-        std::function<void(const QString &bucket, const QString &key, bool happened)> settle;
-    };
+    // Told before and after an object changes through the endpoint (see S3ChangeObserver).
+    using ChangeObserver = S3ChangeObserver;
     using RequestLogger = std::function<void(const QString &line)>;
 
     explicit S3Endpoint(S3ObjectStore &store); // the store must outlive the endpoint
