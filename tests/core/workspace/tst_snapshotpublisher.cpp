@@ -119,6 +119,7 @@ private Q_SLOTS:
         const AsyncQueue::Accepted accepted = m_queue->accept(m_project.functions().constFirst(), "{\"hello\":1}");
         QVERIFY2(accepted.ok(), qPrintable(accepted.errorMessage));
         const int acceptCalls = m_store->countedCalls(); // the accept itself writes, on this thread
+        QVERIFY(acceptCalls > 0);                          // (so the count does count)
         AsyncQueuesSnapshot after = next<AsyncQueuesSnapshot>(queues);
         QVERIFY(after.available);
         QCOMPARE(after.pendingEvents, 1);
