@@ -5,6 +5,7 @@
 #include "buckets/bucketspanel.h"
 #include "clock/clock.h"
 #include "mainwindow/mainwindow.h"
+#include "projectbuilder.h"
 #include "queues/queuemessagemodel.h"
 #include "queues/queuemodel.h"
 #include "queues/queuespanel.h"
@@ -14,67 +15,38 @@
 #include "session/studiosession.h"
 #include "store/sqsqueuestore.h"
 #include "store/store.h"
+#include "studiofixture.h"
 #include "workspace/snapshotpublisher.h"
 #include "workspace/workspace.h"
 
-#include <QDir>
-#include <QFile>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
 using namespace fn;
-
-namespace {
-
-const QByteArray Template = "AWSTemplateFormatVersion: '2010-09-09'\n"
-                            "Transform: AWS::Serverless-2016-10-31\n"
-                            "Resources:\n"
-                            "  Orders:\n"
-                            "    Type: AWS::SQS::Queue\n"
-                            "  Uploads:\n"
-                            "    Type: AWS::S3::Bucket\n"
-                            "  Echo:\n"
-                            "    Type: AWS::Serverless::Function\n"
-                            "    Properties:\n"
-                            "      Runtime: python3.12\n"
-                            "      Handler: app.handler\n"
-                            "      CodeUri: src/\n";
-
-void writeFile(const QString &path, const QByteArray &text)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
-
-} // namespace
+using namespace fn::test;
 
 class TestPanelSnapshots final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-    }
+    void initTestCase() { StudioFixture::initTestCase(); }
 
     void queuesAndBucketsShowWithoutSqlOnTheGuiThread()
     {
-        QTemporaryDir dir;
-        writeFile(dir.filePath(QStringLiteral("template.yaml")), Template);
-        writeFile(dir.filePath(QStringLiteral("src/app.py")), "def handler(event, context):\n    return event\n");
-        writeFile(dir.filePath(QStringLiteral(".fnstudio/buckets/Uploads/photos/cat.txt")), "meow");
+        ProjectBuilder project;
+        project.function(QStringLiteral("Echo"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .code(QStringLiteral("app.py"), "def handler(event, context):\n    return event\n")
+            .resource(QStringLiteral("Orders"), "Type: AWS::SQS::Queue\n")
+            .resource(QStringLiteral("Uploads"), "Type: AWS::S3::Bucket\n")
+            .file(QStringLiteral(".fnstudio/buckets/Uploads/photos/cat.txt"), "meow");
         {
             // What an earlier run left: dead letters and an SQS message.
             Store store;
             QString problem;
-            QVERIFY2(store.open(Store::defaultPath(dir.path()), &problem), qPrintable(problem));
+            QVERIFY2(store.open(Store::defaultPath(project.path()), &problem), qPrintable(problem));
             for (int i = 0; i < 2; ++i)
                 QVERIFY(store.appendMessage({0, QStringLiteral("echo-dlq"), QStringLiteral("dlq"), QStringLiteral("Echo"),
                                              QStringLiteral("dead-%1").arg(i), "{\"n\":1}", "{}", 1000 + i}));
@@ -82,10 +54,10 @@ private Q_SLOTS:
             QVERIFY(sqs.send(QStringLiteral("Orders"), "{\"orderId\": 7}"));
         }
 
-        StudioSession session;
-        session.startEngine();
-        MainWindow window(session);
-        window.openProject(dir.path());
+        StudioFixture studio(StudioFixture::Engine::Started);
+        StudioSession &session = studio.session();
+        MainWindow &window = studio.window();
+        studio.openProject(project.path());
         Store *store = session.workspace().store();
         QVERIFY(store);
         // From here on the GUI thread only adopts snapshots.
