@@ -24,19 +24,19 @@ struct BucketSnapshot
     static constexpr int MaxListedObjects = 1000;
 
     QString name;
-    QString folder;           // absolute
-    bool mapped = false;      // settings.json names the folder; else .fnstudio/buckets/<name>
-    bool exists = false;      // the folder is there
-    int objectCount = 0;      // every object, listed or not
+    QString folder;              // absolute
+    bool mapped = false;         // settings.json names the folder; else .fnstudio/buckets/<name>
+    bool exists = false;         // the folder is there
+    int objectCount = 0;         // every object, listed or not
     QList<BucketObject> objects; // the first MaxListedObjects by key
-    QStringList functions;    // "Function (s3:ObjectCreated:*)" for each S3 event on the bucket
+    QStringList functions;       // "Function (s3:ObjectCreated:*)" for each S3 event on the bucket
 };
 
 struct BucketsSnapshot
 {
-    bool available = false;   // the project's triggers run; else no buckets
+    bool available = false;        // the project's triggers run; else no buckets
     QList<BucketSnapshot> buckets; // by name
-    QString endpointUrl;      // the S3 endpoint while serving; empty otherwise
+    QString endpointUrl;           // the S3 endpoint while serving; empty otherwise
 };
 
 } // namespace fn

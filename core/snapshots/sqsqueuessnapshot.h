@@ -20,14 +20,15 @@ struct SqsQueueSummary
     QStringList functions; // event source mappings reading this queue
 
     // Counts of `messages` at clock time nowMs: visible ones, and those hidden by a receive.
-    static SqsQueueSummary count(const SqsQueueSettings &settings, const QList<SqsQueueMessage> &messages, qint64 nowMs);
+    static SqsQueueSummary count(const SqsQueueSettings &settings, const QList<SqsQueueMessage> &messages,
+                                 qint64 nowMs);
 };
 
 struct SqsQueuesSnapshot
 {
-    bool available = false; // the project's triggers run (they own the SQS queues); else no queues
+    bool available = false;        // the project's triggers run (they own the SQS queues); else no queues
     QList<SqsQueueSummary> queues; // by name
-    qint64 nowMs = 0;       // the clock time the counts are for
+    qint64 nowMs = 0;              // the clock time the counts are for
     // Something changes with the clock alone: a message in flight comes back, a mapped function
     // is about to receive one.
     bool changesWithTime() const;
@@ -36,7 +37,7 @@ struct SqsQueuesSnapshot
 // The answer to one detail request: every message of `queue`, visible or not.
 struct SqsMessagesSnapshot
 {
-    quint64 requestId = 0;  // the request it answers; a newer request makes it stale
+    quint64 requestId = 0; // the request it answers; a newer request makes it stale
     QString queue;
     QList<SqsQueueMessage> messages;
     qint64 nowMs = 0;

@@ -15,11 +15,11 @@ namespace fn {
 
 struct AsyncQueuesSnapshot
 {
-    bool available = false;         // the project's store is open; else no queues
-    QList<QueueSummary> queues;     // as Store::queues(): async ones, then dead letters and destinations
+    bool available = false;               // the project's store is open; else no queues
+    QList<QueueSummary> queues;           // as Store::queues(): async ones, then dead letters and destinations
     QHash<QString, qint64> nextAttemptMs; // per function: clock time its earliest pending event is due
-    int pendingEvents = 0;          // accepted and not finished, all functions
-    qint64 nowMs = 0;               // the clock time the snapshot was read at
+    int pendingEvents = 0;                // accepted and not finished, all functions
+    qint64 nowMs = 0;                     // the clock time the snapshot was read at
     // "Next attempt in 42 s" counts down while events wait.
     bool changesWithTime() const { return pendingEvents > 0; }
 };
@@ -28,8 +28,8 @@ struct AsyncQueuesSnapshot
 // a dead-letter or destination queue.
 struct QueueMessagesSnapshot
 {
-    quint64 requestId = 0;          // the request it answers; a newer request makes it stale
-    QString kind;                   // "async", "dlq" or "destination"
+    quint64 requestId = 0; // the request it answers; a newer request makes it stale
+    QString kind;          // "async", "dlq" or "destination"
     QString name;
     QList<StoredEvent> pendingEvents;
     QList<QueueMessage> messages;

@@ -130,13 +130,17 @@ void SnapshotPublisher::connectSources()
         connect(queue, &AsyncQueue::eventFinished, this, queues);
     }
     if (TriggerHost *host = m_triggers) {
-        connect(host, &TriggerHost::sqsBatchProcessed, this, [this] { changed(SqsQueues); }, Qt::QueuedConnection);
+        connect(
+            host, &TriggerHost::sqsBatchProcessed, this, [this] { changed(SqsQueues); }, Qt::QueuedConnection);
         connect(host, &TriggerHost::s3ObjectEvent, this, [this] { changed(Buckets); });
-        connect(host, &TriggerHost::s3Request, this, [this](const QString &line) {
-            // Only writes change what the panel shows.
-            if (!line.startsWith(QLatin1String("GET ")) && !line.startsWith(QLatin1String("HEAD ")))
-                changed(Buckets);
-        }, Qt::QueuedConnection);
+        connect(
+            host, &TriggerHost::s3Request, this,
+            [this](const QString &line) {
+                // Only writes change what the panel shows.
+                if (!line.startsWith(QLatin1String("GET ")) && !line.startsWith(QLatin1String("HEAD ")))
+                    changed(Buckets);
+            },
+            Qt::QueuedConnection);
         connect(host, &TriggerHost::servingChanged, this, [this] { changed(Buckets); });
         connect(host, &TriggerHost::triggersRunningChanged, this, [this] { changed(AllParts); });
     }
@@ -201,7 +205,8 @@ void SnapshotPublisher::startRead()
         for (const SqsEventSourceMapping &m : host->mappings())
             request.consumers[m.queue] << m.functionName;
         for (const S3Notification &n : host->notifications())
-            request.bucketFunctions[n.bucket] << QStringLiteral("%1 (%2)").arg(n.functionName, n.events.join(QStringLiteral(", ")));
+            request.bucketFunctions[n.bucket]
+                << QStringLiteral("%1 (%2)").arg(n.functionName, n.events.join(QStringLiteral(", ")));
         request.endpointUrl = host->s3EndpointUrl();
     }
     if (request.parts & AsyncQueues && !m_queueDetail.name.isEmpty()) {
@@ -215,7 +220,8 @@ void SnapshotPublisher::startRead()
     m_reading = true;
     m_pool.start([this, request] {
         Result result = read(request);
-        QMetaObject::invokeMethod(this, [this, result = std::move(result)] { adopt(result); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, result = std::move(result)] { adopt(result); }, Qt::QueuedConnection);
     });
 }
 
@@ -281,8 +287,9 @@ SnapshotPublisher::Result SnapshotPublisher::read(const Read &r)
             }
         }
         if (r.sqsDetail.id != 0)
-            out.sqsMessages = SqsMessagesSnapshot{r.sqsDetail.id, r.sqsDetail.name,
-                                                  store ? store->messages(r.sqsDetail.name) : QList<SqsQueueMessage>(), now};
+            out.sqsMessages =
+                SqsMessagesSnapshot{r.sqsDetail.id, r.sqsDetail.name,
+                                    store ? store->messages(r.sqsDetail.name) : QList<SqsQueueMessage>(), now};
     }
 
     if ((r.parts & Buckets) && r.triggers) {

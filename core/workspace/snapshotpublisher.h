@@ -90,10 +90,10 @@ private:
     void connectSources();
 
     Sources m_sources;
-    QPointer<AsyncQueue> m_queue;     // what the connections were made to
+    QPointer<AsyncQueue> m_queue; // what the connections were made to
     QPointer<TriggerHost> m_triggers;
-    quint64 m_generation = 0;         // bumped by setSources: results read from older sources are dropped
-    QThreadPool m_pool;               // one thread: reads never overlap
+    quint64 m_generation = 0; // bumped by setSources: results read from older sources are dropped
+    QThreadPool m_pool;       // one thread: reads never overlap
     QTimer m_coalesce;
     QTimer m_tick;
     bool m_reading = false;

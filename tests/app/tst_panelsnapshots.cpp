@@ -48,8 +48,9 @@ private Q_SLOTS:
             QString problem;
             QVERIFY2(store.open(Store::defaultPath(project.path()), &problem), qPrintable(problem));
             for (int i = 0; i < 2; ++i)
-                QVERIFY(store.appendMessage({0, QStringLiteral("echo-dlq"), QStringLiteral("dlq"), QStringLiteral("Echo"),
-                                             QStringLiteral("dead-%1").arg(i), "{\"n\":1}", "{}", 1000 + i}));
+                QVERIFY(
+                    store.appendMessage({0, QStringLiteral("echo-dlq"), QStringLiteral("dlq"), QStringLiteral("Echo"),
+                                         QStringLiteral("dead-%1").arg(i), "{\"n\":1}", "{}", 1000 + i}));
             SqsQueueStore sqs(store, std::make_shared<Clock>());
             QVERIFY(sqs.send(QStringLiteral("Orders"), "{\"orderId\": 7}"));
         }
@@ -75,15 +76,21 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(sqs->queueModel()->rowOf(QStringLiteral("Orders")) >= 0, 10'000);
         sqs->selectQueue(QStringLiteral("Orders"));
         QTRY_COMPARE(sqs->messageModel()->rowCount(), 1);
-        QCOMPARE(sqs->queueModel()->index(sqs->queueModel()->rowOf(QStringLiteral("Orders")), 0)
-                     .data(SqsQueueModel::VisibleRole).toInt(), 1);
+        QCOMPARE(sqs->queueModel()
+                     ->index(sqs->queueModel()->rowOf(QStringLiteral("Orders")), 0)
+                     .data(SqsQueueModel::VisibleRole)
+                     .toInt(),
+                 1);
         sqs->refresh();
 
         auto *buckets = window.panel<BucketsPanel>(QStringLiteral("buckets"));
         QVERIFY(buckets);
         QTRY_VERIFY_WITH_TIMEOUT(buckets->model()->rowOf(QStringLiteral("Uploads")) >= 0, 10'000);
-        QTRY_COMPARE(buckets->model()->index(buckets->model()->rowOf(QStringLiteral("Uploads")), BucketModel::ObjectsColumn)
-                         .data().toString(), QStringLiteral("1"));
+        QTRY_COMPARE(buckets->model()
+                         ->index(buckets->model()->rowOf(QStringLiteral("Uploads")), BucketModel::ObjectsColumn)
+                         .data()
+                         .toString(),
+                     QStringLiteral("1"));
         buckets->refresh();
 
         // The refreshes asked for above arrive too, and still nothing was read on this thread.

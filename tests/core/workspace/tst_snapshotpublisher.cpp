@@ -41,8 +41,7 @@ QueueMessage deadLetter(const QString &queue, const QString &requestId)
 }
 
 // The publisher's next snapshot of that kind (the spy's signal argument).
-template<typename Snapshot>
-Snapshot next(QSignalSpy &spy)
+template <typename Snapshot> Snapshot next(QSignalSpy &spy)
 {
     spy.clear();
     if (!spy.wait(10'000))
@@ -119,7 +118,7 @@ private Q_SLOTS:
         const AsyncQueue::Accepted accepted = m_queue->accept(m_project.functions().constFirst(), "{\"hello\":1}");
         QVERIFY2(accepted.ok(), qPrintable(accepted.errorMessage));
         const int acceptCalls = m_store->countedCalls(); // the accept itself writes, on this thread
-        QVERIFY(acceptCalls > 0);                          // (so the count does count)
+        QVERIFY(acceptCalls > 0);                        // (so the count does count)
         AsyncQueuesSnapshot after = next<AsyncQueuesSnapshot>(queues);
         QVERIFY(after.available);
         QCOMPARE(after.pendingEvents, 1);
@@ -164,7 +163,8 @@ private Q_SLOTS:
         // Once the second is answered, a later change brings it again, never the first.
         QVERIFY(m_store->appendMessage(deadLetter(QStringLiteral("second-dlq"), QStringLiteral("b-1"))));
         publisher.changed(SnapshotPublisher::AsyncQueues);
-        QTRY_VERIFY_WITH_TIMEOUT(details.constLast().constFirst().value<QueueMessagesSnapshot>().messages.size() == 2, 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(details.constLast().constFirst().value<QueueMessagesSnapshot>().messages.size() == 2,
+                                 10'000);
         for (const QList<QVariant> &answer : std::as_const(details)) {
             const auto snapshot = answer.constFirst().value<QueueMessagesSnapshot>();
             QCOMPARE(snapshot.requestId, second);
@@ -196,9 +196,10 @@ private Q_SLOTS:
         const quint64 id = publisher.requestSqsMessages(QStringLiteral("Orders"));
         QVERIFY(host.sqsQueues().send(QStringLiteral("Orders"), "{\"orderId\":7}"));
         publisher.refresh(SnapshotPublisher::SqsQueues);
-        QTRY_VERIFY_WITH_TIMEOUT(!sqsMessages.isEmpty()
-                                     && sqsMessages.constLast().constFirst().value<SqsMessagesSnapshot>().messages.size() == 1,
-                                 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !sqsMessages.isEmpty()
+                && sqsMessages.constLast().constFirst().value<SqsMessagesSnapshot>().messages.size() == 1,
+            10'000);
         QCOMPARE(sqsMessages.constLast().constFirst().value<SqsMessagesSnapshot>().requestId, id);
         QCOMPARE(publisher.sqsQueues().queues.constFirst().visible, 1);
         QCOMPARE(host.sqsQueues().receive(QStringLiteral("Orders"), 1, 30).size(), 1);
