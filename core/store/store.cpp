@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 #include <QVariant>
 
 #include <atomic>
@@ -92,6 +93,8 @@ struct Store::Private
     std::atomic<qint64> keptInvocations{Store::DefaultKeptInvocations};
     std::atomic<qint64> keptLogLines{Store::DefaultKeptLogLines};
     quint64 historyWrites = 0; // on the store's thread
+    std::atomic<QThread *> countedThread{nullptr};
+    std::atomic<int> countedCalls{0};
 
     bool prune(QSqlDatabase &db) const
     {
@@ -245,6 +248,8 @@ void Store::Private::loop(QSqlDatabase &db)
 
 bool Store::Private::run(Job job)
 {
+    if (countedThread.load(std::memory_order_relaxed) == QThread::currentThread())
+        ++countedCalls;
     if (!isOpen)
         return false;
     std::promise<bool> done;
@@ -512,6 +517,17 @@ QStringList Store::logText(const QString &requestId) const
 void Store::flush() const
 {
     d->run([](QSqlDatabase &) { return true; });
+}
+
+void Store::countCallsFrom(QThread *thread)
+{
+    d->countedCalls = 0;
+    d->countedThread = thread;
+}
+
+int Store::countedCalls() const
+{
+    return d->countedCalls;
 }
 
 bool Store::transact(const std::function<bool(QSqlDatabase &)> &job)

@@ -15,6 +15,7 @@
 #include <memory>
 
 class QSqlDatabase;
+class QThread;
 
 namespace fn {
 
@@ -69,6 +70,11 @@ public:
     // (false if it failed or the store is closed). For the schema's tables that another class of
     // the store reads and writes (SqsQueueStore's queues and messages).
     bool transact(const std::function<bool(QSqlDatabase &)> &job);
+
+    // Counts the calls that wait for the store's thread made from `thread` (nullptr: none), so a
+    // test can hold a thread to no SQL: the studio's GUI thread reads snapshots, not the store.
+    void countCallsFrom(QThread *thread);
+    int countedCalls() const;
 
 private:
     struct Private;

@@ -9,6 +9,7 @@
 #include "workspace/historyrecorder.h"
 #include "workspace/projectsettingsapply.h"
 #include "workspace/projectwatcher.h"
+#include "workspace/snapshotpublisher.h"
 #include "workspace/triggerhost.h"
 
 #include <QDir>
@@ -27,6 +28,7 @@ bool isUnder(const QString &path, const QString &dir)
 
 Workspace::Workspace(QObject *parent)
     : QObject(parent)
+    , m_publisher(std::make_unique<SnapshotPublisher>())
     , m_watcher(std::make_unique<ProjectWatcher>())
 {
     qRegisterMetaType<QList<fn::Diagnostic>>();
@@ -34,6 +36,7 @@ Workspace::Workspace(QObject *parent)
     m_queuesChanged.setInterval(100);
     m_queuesChanged.setSingleShot(true);
     connect(&m_queuesChanged, &QTimer::timeout, this, &Workspace::queuesChanged);
+    connect(this, &Workspace::triggersChanged, this, &Workspace::updatePublisher);
     connect(m_watcher.get(), &ProjectWatcher::codeChanged, this,
             [this](const QStringList &names) { retire(names, QStringLiteral("code changed")); });
     connect(m_watcher.get(), &ProjectWatcher::projectFilesChanged, this, [this] {
@@ -196,6 +199,7 @@ void Workspace::openDurable()
     if (m_options.deliver)
         startDelivery();
     Q_EMIT queuesChanged();
+    updatePublisher();
     refreshTriggers(false);
 }
 
@@ -213,6 +217,7 @@ int Workspace::startDelivery()
 void Workspace::closeDurable()
 {
     dropTriggers(tr("the project's store is closed"));
+    m_publisher->setSources({}); // no read of the queue or the store from here on
     if (m_queue) {
         disconnect(m_queue.get(), nullptr, this, nullptr);
         m_queue->stop();
@@ -275,6 +280,11 @@ void Workspace::dropTriggers(const QString &why)
         Q_EMIT servingChanged(false);
     }
     Q_EMIT triggersChanged();
+}
+
+void Workspace::updatePublisher()
+{
+    m_publisher->setSources({m_store.get(), m_queue.get(), m_triggers.get(), clock()});
 }
 
 bool Workspace::startServing(const QString &host, int invokePort, int apiPort, int s3Port, QString *problem)

@@ -31,6 +31,7 @@ class HistoryRecorder;
 class ProjectWatcher;
 class RuntimeRegistry;
 class SandboxBackend;
+class SnapshotPublisher;
 class Store;
 class TriggerHost;
 
@@ -90,6 +91,8 @@ public:
     AsyncQueue *queue() const { return m_queue.get(); }
     TriggerHost *triggers() const { return m_triggers.get(); }
     QString storeProblem() const { return m_storeProblem; }
+    // The queues, SQS queues and buckets as snapshots read off this thread, for the panels.
+    SnapshotPublisher &snapshots() const { return *m_publisher; }
     // Starts delivering Event invocations (what open() does unless Options::deliver is off),
     // recovering those an earlier run accepted; returns how many it recovered.
     int startDelivery();
@@ -142,6 +145,7 @@ private:
     void applySettings();
     void refreshTriggers(bool reload);
     void dropTriggers(const QString &why);
+    void updatePublisher();
     void provision(const QList<FunctionConfig> &functions);
     void retire(const QStringList &functionNames, const QString &reason);
     void say(Severity severity, const QString &text) { Q_EMIT message(severity, text); }
@@ -167,6 +171,7 @@ private:
     QStringList m_shownWarnings;
     QString m_servingHost = QStringLiteral("127.0.0.1");
     QTimer m_queuesChanged;
+    std::unique_ptr<SnapshotPublisher> m_publisher;
 
     std::unique_ptr<ProjectWatcher> m_watcher;
     QThreadPool m_provisioning; // one at a time: two provision() calls for a function would overshoot

@@ -165,18 +165,19 @@ private Q_SLOTS:
                                                 QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel->refresh();
         QueueModel *queues = panel->queueModel();
+        QTRY_VERIFY_WITH_TIMEOUT(queues->rowOf(QStringLiteral("dlq"), QStringLiteral("ghost-dlq")) >= 0, 10'000);
         const int dlq = queues->rowOf(QStringLiteral("dlq"), QStringLiteral("ghost-dlq"));
         QVERIFY(dlq >= 0);
         QCOMPARE(queues->queue(dlq).count, 2);
         QVERIFY(queues->rowOf(QStringLiteral("destination"), QStringLiteral("on-failure")) >= 0);
 
         panel->selectQueue(QStringLiteral("dlq"), QStringLiteral("ghost-dlq"));
-        QCOMPARE(panel->messageModel()->rowCount(), 2);
-        QVERIFY(panel->bodyView()->toPlainText().contains(QStringLiteral("\"n\": 1"))); // pretty JSON
+        QTRY_COMPARE(panel->messageModel()->rowCount(), 2);
+        QTRY_VERIFY(panel->bodyView()->toPlainText().contains(QStringLiteral("\"n\": 1"))); // pretty JSON
         QVERIFY(panel->redriveButton()->isEnabled());
         panel->redriveButton()->click();
         panel->refresh();
-        QCOMPARE(queues->rowOf(QStringLiteral("dlq"), QStringLiteral("ghost-dlq")), -1);
+        QTRY_COMPARE(queues->rowOf(QStringLiteral("dlq"), QStringLiteral("ghost-dlq")), -1);
         // Re-driven messages are new events of Echo: delivered, and the async queue empties.
         QTRY_COMPARE_WITH_TIMEOUT(pendingAsync(session.workspace().queue()), 0, 60'000);
         QTRY_COMPARE_WITH_TIMEOUT(queues->rowOf(QStringLiteral("async"), QStringLiteral("Echo")), -1, 5'000);
@@ -198,7 +199,7 @@ private Q_SLOTS:
         panel->selectQueue(QStringLiteral("destination"), QStringLiteral("on-failure"));
         panel->purgeButton()->click();
         panel->refresh();
-        QCOMPARE(queues->rowOf(QStringLiteral("destination"), QStringLiteral("on-failure")), -1);
+        QTRY_COMPARE(queues->rowOf(QStringLiteral("destination"), QStringLiteral("on-failure")), -1);
     }
 
     void foreignDatabaseIsRefused()

@@ -339,10 +339,10 @@ private Q_SLOTS:
         QCOMPARE(sqs->messageModel()->rowCount(), 1);
         sqs->setConfirmation([](const QString &) { return true; });
         QTest::mouseClick(sqs->purgeButton(), Qt::LeftButton);
-        QCOMPARE(sqs->messageModel()->rowCount(), 0);
-        QCOMPARE(queues->index(queues->rowOf(QStringLiteral("Payments")), 0).data(SqsQueueModel::VisibleRole).toInt(),
-                 0);
-        QVERIFY(!sqs->purgeButton()->isEnabled());
+        QTRY_COMPARE(sqs->messageModel()->rowCount(), 0);
+        QTRY_COMPARE(
+            queues->index(queues->rowOf(QStringLiteral("Payments")), 0).data(SqsQueueModel::VisibleRole).toInt(), 0);
+        QTRY_VERIFY(!sqs->purgeButton()->isEnabled());
     }
 };
 

@@ -23,6 +23,15 @@ int BucketModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+void BucketModel::adopt(const BucketsSnapshot &snapshot)
+{
+    QList<BucketRow> rows;
+    rows.reserve(snapshot.buckets.size());
+    for (const BucketSnapshot &b : snapshot.buckets)
+        rows.append({b.name, b.folder, b.mapped, b.exists, b.objectCount, b.functions});
+    resetData(rows);
+}
+
 int BucketModel::countObjects(const QString &folder)
 {
     int count = 0;

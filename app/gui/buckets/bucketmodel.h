@@ -2,6 +2,8 @@
 // The project's local S3 buckets for the Buckets panel: each bucket's folder (and whether the user
 // mapped it), how many objects it holds and which functions its events invoke.
 
+#include "snapshots/bucketssnapshot.h"
+
 #include <QAbstractTableModel>
 #include <QList>
 #include <QStringList>
@@ -34,6 +36,7 @@ public:
 
     // Adopts a snapshot; the same buckets in the same order only change their cells.
     void resetData(const QList<BucketRow> &rows);
+    void adopt(const BucketsSnapshot &snapshot);
     const BucketRow &bucket(int row) const { return m_rows.at(row); }
     int rowOf(const QString &name) const; // -1 when absent
 

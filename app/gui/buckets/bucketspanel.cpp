@@ -3,13 +3,11 @@
 #include "buckets/bucketmodel.h"
 #include "common/tableview.h"
 #include "session/studiosession.h"
+#include "workspace/snapshotpublisher.h"
 #include "workspace/workspace.h"
 
-#include "project/project.h"
-#include "project/projectsettings.h"
 #include "project/projectsettingswriter.h"
 #include "store/s3objectstore.h"
-#include "triggers/s3bucketwatcher.h"
 #include "workspace/triggerhost.h"
 
 #include <QDesktopServices>
@@ -20,7 +18,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
-#include <QTimer>
 #include <QTreeView>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -38,7 +35,6 @@ BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
     , m_status(new QLabel(this))
     , m_endpoint(new QLabel(this))
     , m_activity(new QLabel(this))
-    , m_coalesce(new QTimer(this))
 {
     // Names and folders are read whole; the functions take what is left.
     for (const int column : {BucketModel::NameColumn, BucketModel::FolderColumn, BucketModel::ObjectsColumn})
@@ -71,18 +67,16 @@ BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
         return QFileDialog::getExistingDirectory(this, tr("Folder for bucket %1").arg(bucket), current);
     };
     m_openFolder = [](const QString &folder) { return QDesktopServices::openUrl(QUrl::fromLocalFile(folder)); };
-    m_coalesce->setSingleShot(true);
-    m_coalesce->setInterval(200);
-    connect(m_coalesce, &QTimer::timeout, this, &BucketsPanel::refresh);
-
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &BucketsPanel::updateButtons);
     connect(m_open, &QPushButton::clicked, this, &BucketsPanel::openSelected);
     connect(m_map, &QPushButton::clicked, this, &BucketsPanel::mapSelected);
     connect(m_unmap, &QPushButton::clicked, this, &BucketsPanel::unmapSelected);
     Workspace &workspace = session.workspace();
     connect(&workspace, &Workspace::triggersChanged, this, &BucketsPanel::attachHost);
-    connect(&workspace, &Workspace::servingChanged, this, &BucketsPanel::refresh);
+    // The publisher follows object events, the S3 endpoint's writes and serving by itself.
+    connect(&workspace.snapshots(), &SnapshotPublisher::bucketsPublished, this, &BucketsPanel::adopt);
     attachHost();
+    adopt(workspace.snapshots().buckets());
 }
 
 void BucketsPanel::attachHost()
@@ -91,7 +85,7 @@ void BucketsPanel::attachHost()
     if (host && host != m_host)
         connect(host, &TriggerHost::s3ObjectEvent, this, &BucketsPanel::noteObjectEvent, Qt::QueuedConnection);
     m_host = host;
-    refresh();
+    updateButtons();
 }
 
 QString BucketsPanel::selectedBucket() const
@@ -101,42 +95,27 @@ QString BucketsPanel::selectedBucket() const
 
 void BucketsPanel::refresh()
 {
+    m_session.workspace().snapshots().refresh(SnapshotPublisher::Buckets);
+}
+
+void BucketsPanel::adopt(const BucketsSnapshot &snapshot)
+{
     const QString selected = selectedBucket();
-    if (!m_host) {
-        m_model->resetData({});
+    m_model->adopt(snapshot);
+    if (!snapshot.available) {
         m_status->setText(m_session.hasProject() ? tr("The project's triggers are not running: no buckets.")
                                                  : tr("Open a project to see its S3 buckets."));
         m_endpoint->clear();
         updateButtons();
         return;
     }
-    const QHash<QString, QString> mapped = ProjectSettings::load(m_host->projectDir(), nullptr).bucketFolders;
-    QHash<QString, QStringList> functions;
-    for (const S3Notification &n : m_host->notifications())
-        functions[n.bucket] << QStringLiteral("%1 (%2)").arg(n.functionName, n.events.join(QStringLiteral(", ")));
-    QStringList names = m_host->buckets();
-    for (auto it = mapped.cbegin(); it != mapped.cend(); ++it) {
-        if (!names.contains(it.key()))
-            names << it.key();
-    }
-    names.sort();
-    QList<BucketRow> rows;
-    for (const QString &name : std::as_const(names)) {
-        BucketRow row;
-        row.name = name;
-        row.folder = m_host->bucketDir(name);
-        row.mapped = mapped.contains(name);
-        row.exists = QFileInfo(row.folder).isDir();
-        row.objectCount = row.exists ? BucketModel::countObjects(row.folder) : 0;
-        row.functions = functions.value(name);
-        rows << row;
-    }
-    m_model->resetData(rows);
-    m_status->setText(rows.isEmpty() ? tr("No buckets: add an AWS::S3::Bucket or an S3 event to the template.")
-                                     : QString());
-    const QString url = m_host->s3EndpointUrl();
-    m_endpoint->setText(url.isEmpty() ? tr("S3 endpoint: not serving (Run → Serve starts it)")
-                                      : tr("S3 endpoint: %1 (functions get it as AWS_ENDPOINT_URL_S3)").arg(url));
+    m_status->setText(snapshot.buckets.isEmpty()
+                          ? tr("No buckets: add an AWS::S3::Bucket or an S3 event to the template.")
+                          : QString());
+    m_endpoint->setText(
+        snapshot.endpointUrl.isEmpty()
+            ? tr("S3 endpoint: not serving (Run → Serve starts it)")
+            : tr("S3 endpoint: %1 (functions get it as AWS_ENDPOINT_URL_S3)").arg(snapshot.endpointUrl));
     const int row = m_model->rowOf(selected);
     if (row >= 0 && m_view->currentIndex().row() != row)
         m_view->setCurrentIndex(m_model->index(row, 0));
@@ -162,8 +141,6 @@ void BucketsPanel::noteObjectEvent(const QString &bucket, const QString &key, co
                                    const QString &functionName, const QString &requestId)
 {
     m_activity->setText(tr("%1 %2/%3 → %4 (request %5)").arg(eventName, bucket, key, functionName, requestId));
-    if (!m_coalesce->isActive())
-        m_coalesce->start();
 }
 
 void BucketsPanel::openSelected()

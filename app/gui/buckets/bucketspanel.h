@@ -2,7 +2,8 @@
 // The Buckets panel: the project's local S3 buckets (folders that exist, the template's
 // AWS::S3::Bucket resources and the buckets S3 events name) with their folders and object counts;
 // Open Folder, Map to Folder… (written to .fnstudio/settings.json, the triggers then watch the new
-// folder) and Unmap; the S3 endpoint's URL while serving and the latest object event.
+// folder) and Unmap; the S3 endpoint's URL while serving and the latest object event. It shows the
+// workspace's published snapshots and never scans a bucket's folder itself.
 
 #include <QPointer>
 #include <QWidget>
@@ -11,10 +12,11 @@
 
 class QLabel;
 class QPushButton;
-class QTimer;
 class QTreeView;
 
 namespace fn {
+
+struct BucketsSnapshot;
 
 class BucketModel;
 class StudioSession;
@@ -41,6 +43,7 @@ public:
     void setFolderPicker(FolderPicker pick) { m_pickFolder = std::move(pick); }
     void setFolderOpener(FolderOpener open) { m_openFolder = std::move(open); }
 
+    // Asks for a fresh snapshot of the buckets; it follows.
     void refresh();
     void selectBucket(const QString &name);
     QString selectedBucket() const;
@@ -50,6 +53,7 @@ public:
 
 private:
     void attachHost();
+    void adopt(const fn::BucketsSnapshot &snapshot);
     void noteObjectEvent(const QString &bucket, const QString &key, const QString &eventName,
                          const QString &functionName, const QString &requestId);
     bool writeMapping(const QString &bucket, const QString &folder);
@@ -65,7 +69,6 @@ private:
     QLabel *m_status;
     QLabel *m_endpoint;
     QLabel *m_activity;
-    QTimer *m_coalesce; // a burst of object events costs one recount
     FolderPicker m_pickFolder;
     FolderOpener m_openFolder;
 };

@@ -117,6 +117,14 @@ void QueueMessageModel::setMessages(const QList<QueueMessage> &messages)
     reset(std::move(rows), false);
 }
 
+void QueueMessageModel::adopt(const QueueMessagesSnapshot &snapshot)
+{
+    if (snapshot.kind == QLatin1String("async"))
+        setPendingEvents(snapshot.pendingEvents, snapshot.nowMs);
+    else
+        setMessages(snapshot.messages);
+}
+
 void QueueMessageModel::clear()
 {
     reset({}, false);

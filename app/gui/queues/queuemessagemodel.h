@@ -3,6 +3,7 @@
 // next attempt) or the records of a dead-letter or destination queue, each with its body as JSON.
 
 #include "store/storedevent.h"
+#include "workspace/asyncqueuessnapshot.h"
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -34,6 +35,8 @@ public:
 
     void setPendingEvents(const QList<StoredEvent> &events, qint64 nowMs);
     void setMessages(const QList<QueueMessage> &messages);
+    // Adopts one queue's content: pending events for an async queue, else messages.
+    void adopt(const QueueMessagesSnapshot &snapshot);
     void clear();
     bool isAsync() const { return m_async; }
     const Row &row(int index) const { return m_rows.at(index); }

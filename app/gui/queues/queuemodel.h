@@ -3,6 +3,7 @@
 // when the next attempt is due), then the dead-letter and destination queues, with their counts.
 
 #include "store/storedevent.h"
+#include "workspace/asyncqueuessnapshot.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -27,6 +28,10 @@ public:
     // Adopts a snapshot of the queues. nextAttemptMs: per function, the clock time its earliest pending
     // event is due; nowMs: the clock's time, to say "in 42 s".
     void resetData(const QList<QueueSummary> &queues, const QHash<QString, qint64> &nextAttemptMs, qint64 nowMs);
+    void adopt(const AsyncQueuesSnapshot &snapshot)
+    {
+        resetData(snapshot.queues, snapshot.nextAttemptMs, snapshot.nowMs);
+    }
 
     const QueueSummary &queue(int row) const { return m_queues.at(row); }
     // The row of a queue by kind and name, or -1.

@@ -5,11 +5,10 @@
 #include "queues/queuemodel.h"
 #include "queues/sqsqueuessection.h"
 #include "session/studiosession.h"
+#include "workspace/snapshotpublisher.h"
 #include "workspace/workspace.h"
 
-#include "clock/clock.h"
 #include "engine/asyncqueue.h"
-#include "engine/engine.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -20,7 +19,6 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
-#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -37,7 +35,6 @@ QueuesPanel::QueuesPanel(StudioSession &session, QWidget *parent)
     , m_status(new QLabel(this))
     , m_redrive(new QPushButton(tr("Re-drive"), this))
     , m_purge(new QPushButton(tr("Purge…"), this))
-    , m_countdown(new QTimer(this))
     , m_tabs(new QTabWidget(this))
     , m_sqs(new SqsQueuesSection(session, this))
 {
@@ -78,9 +75,6 @@ QueuesPanel::QueuesPanel(StudioSession &session, QWidget *parent)
     m_confirm = [this](const QString &question) {
         return QMessageBox::question(this, tr("Purge queue"), question) == QMessageBox::Yes;
     };
-    // "Next attempt in 42 s" counts down while events wait; nothing polls otherwise.
-    m_countdown->setInterval(1000);
-    connect(m_countdown, &QTimer::timeout, this, &QueuesPanel::refresh);
     connect(m_queueView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &QueuesPanel::showMessages);
     connect(m_messageView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &index) {
@@ -89,9 +83,12 @@ QueuesPanel::QueuesPanel(StudioSession &session, QWidget *parent)
             });
     connect(m_redrive, &QPushButton::clicked, this, &QueuesPanel::redriveSelected);
     connect(m_purge, &QPushButton::clicked, this, &QueuesPanel::purgeSelected);
-    connect(&session, &StudioSession::queuesChanged, this, &QueuesPanel::refresh);
+    // The publisher follows the queue's changes (and the clock while events wait) by itself.
+    SnapshotPublisher &snapshots = session.workspace().snapshots();
+    connect(&snapshots, &SnapshotPublisher::asyncQueuesPublished, this, &QueuesPanel::adoptQueues);
+    connect(&snapshots, &SnapshotPublisher::queueMessagesPublished, this, &QueuesPanel::adoptMessages);
     connect(&session, &StudioSession::projectChanged, this, &QueuesPanel::refresh);
-    refresh();
+    adoptQueues(snapshots.asyncQueues());
 }
 
 QString QueuesPanel::selectedKind() const
@@ -106,46 +103,41 @@ QString QueuesPanel::selectedName() const
 
 void QueuesPanel::refresh()
 {
+    m_session.workspace().snapshots().refresh(SnapshotPublisher::AsyncQueues);
+}
+
+void QueuesPanel::adoptQueues(const AsyncQueuesSnapshot &snapshot)
+{
     const QString kind = selectedKind(), name = selectedName();
-    const QString selectedMessage = m_messageView->currentIndex().siblingAtColumn(0).data().toString();
-    AsyncQueue *queue = m_session.workspace().queue();
-    if (!queue) {
-        m_queues->resetData({}, {}, 0);
-        m_messages->clear();
-        m_countdown->stop();
+    m_adopting = true;
+    m_queues->adopt(snapshot);
+    const int row = m_queues->rowOf(kind, name);
+    if (row >= 0)
+        m_queueView->setCurrentIndex(m_queues->index(row, 0));
+    m_adopting = false;
+    if (!snapshot.available)
         m_status->setText(m_session.hasProject() ? tr("The project's store is not open: no queues.")
                                                  : tr("Open a project to see its queues."));
-        updateButtons();
-        return;
+    else
+        m_status->setText(m_queues->rowCount() == 0 ? tr("No queued events, dead letters or destination records.")
+                                                    : QString());
+    showMessages();
+}
+
+void QueuesPanel::adoptMessages(const QueueMessagesSnapshot &snapshot)
+{
+    if (snapshot.requestId != m_messagesRequest)
+        return; // the selection moved on since
+    const QString selectedMessage = m_messageView->currentIndex().siblingAtColumn(0).data().toString();
+    m_messages->adopt(snapshot);
+    for (int r = 0; r < m_messages->rowCount(); ++r) {
+        if (m_messages->row(r).requestId == selectedMessage)
+            m_messageView->setCurrentIndex(m_messages->index(r, 0));
     }
-    // A few milliseconds on the store's thread; the panel only refreshes when something changed.
-    const QList<StoredEvent> pending = queue->pending();
-    QHash<QString, qint64> next;
-    for (const StoredEvent &e : pending) {
-        const auto it = next.constFind(e.functionName);
-        if (it == next.cend() || e.nextAttemptMs < *it)
-            next.insert(e.functionName, e.nextAttemptMs);
-    }
-    const qint64 now = m_session.engine()->clock()->nowMs();
-    m_queues->resetData(queue->queues(), next, now);
-    m_status->setText(m_queues->rowCount() == 0 ? tr("No queued events, dead letters or destination records.")
-                                                : QString());
-    if (pending.isEmpty())
-        m_countdown->stop();
-    else if (!m_countdown->isActive())
-        m_countdown->start();
-    const int row = m_queues->rowOf(kind, name);
-    if (row >= 0) {
-        m_queueView->setCurrentIndex(m_queues->index(row, 0));
-        showMessages();
-        for (int r = 0; r < m_messages->rowCount(); ++r) {
-            if (m_messages->row(r).requestId == selectedMessage)
-                m_messageView->setCurrentIndex(m_messages->index(r, 0));
-        }
-    } else {
-        m_messages->clear();
+    if (m_messages->rowCount() > 0 && !m_messageView->currentIndex().isValid())
+        m_messageView->setCurrentIndex(m_messages->index(0, 0));
+    if (m_messages->rowCount() == 0)
         m_body->clear();
-    }
     updateButtons();
 }
 
@@ -157,23 +149,20 @@ void QueuesPanel::selectQueue(const QString &kind, const QString &name)
 
 void QueuesPanel::showMessages()
 {
-    AsyncQueue *queue = m_session.workspace().queue();
+    if (m_adopting)
+        return;
     const QString kind = selectedKind(), name = selectedName();
-    m_body->clear();
-    if (!queue || name.isEmpty()) {
-        m_messages->clear();
-    } else if (kind == QStringLiteral("async")) {
-        QList<StoredEvent> events;
-        for (const StoredEvent &e : queue->pending()) {
-            if (e.functionName == name)
-                events.append(e);
-        }
-        m_messages->setPendingEvents(events, m_session.engine()->clock()->nowMs());
-    } else {
-        m_messages->setMessages(queue->messages(name));
+    // Every new snapshot of the queues brings the watched queue's content again; only another
+    // queue needs a new request.
+    if (m_messagesRequest != 0 && kind == m_watchedKind && name == m_watchedName) {
+        updateButtons();
+        return;
     }
-    if (m_messages->rowCount() > 0 && !m_messageView->currentIndex().isValid())
-        m_messageView->setCurrentIndex(m_messages->index(0, 0));
+    m_watchedKind = kind;
+    m_watchedName = name;
+    m_messagesRequest = m_session.workspace().snapshots().requestQueueMessages(kind, name);
+    m_messages->clear();
+    m_body->clear();
     updateButtons();
 }
 

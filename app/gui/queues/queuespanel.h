@@ -1,7 +1,8 @@
 #pragma once
 // The Queues panel: the project's async queues, dead-letter queues and destinations with their
 // counts; a selected queue's messages with the body as JSON; Re-drive and Purge (after asking).
-// A second tab holds the project's local SQS queues (SqsQueuesSection).
+// A second tab holds the project's local SQS queues (SqsQueuesSection). It shows the workspace's
+// published snapshots and never reads the store itself; only its commands call into the queue.
 
 #include <QWidget>
 
@@ -11,10 +12,12 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QTabWidget;
-class QTimer;
 class QTreeView;
 
 namespace fn {
+
+struct AsyncQueuesSnapshot;
+struct QueueMessagesSnapshot;
 
 class QueueMessageModel;
 class QueueModel;
@@ -39,13 +42,15 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     SqsQueuesSection *sqsSection() const { return m_sqs; }
 
-    // Re-reads the queues (and the selected queue's messages) from the project's store.
+    // Asks for fresh snapshots of the queues (and the selected queue's messages); they follow.
     void refresh();
     void selectQueue(const QString &kind, const QString &name);
     void redriveSelected();
     void purgeSelected();
 
 private:
+    void adoptQueues(const fn::AsyncQueuesSnapshot &snapshot);
+    void adoptMessages(const fn::QueueMessagesSnapshot &snapshot);
     void showMessages();
     void updateButtons();
     QString selectedKind() const;
@@ -60,10 +65,14 @@ private:
     QLabel *m_status;
     QPushButton *m_redrive;
     QPushButton *m_purge;
-    QTimer *m_countdown;
     QTabWidget *m_tabs;
     SqsQueuesSection *m_sqs;
     Confirmation m_confirm;
+    // The detail request for the selected queue; answers to older ones are dropped.
+    quint64 m_messagesRequest = 0;
+    QString m_watchedKind;
+    QString m_watchedName;
+    bool m_adopting = false; // the selection moves while a snapshot is adopted: no new request
 };
 
 } // namespace fn

@@ -2,7 +2,7 @@
 // The messages of one local SQS queue for the Queues panel: id, a one-line body preview, receive
 // count, message group (FIFO), sent time and whether a receiver holds it.
 
-#include "snapshots/sqsqueuemessage.h"
+#include "snapshots/sqsqueuessnapshot.h"
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -28,6 +28,7 @@ public:
     // Adopts the queue's messages at clock time nowMs (to tell visible from in flight). The same
     // messages in the same order only change their cells; anything else resets.
     void resetData(const QList<SqsQueueMessage> &messages, qint64 nowMs);
+    void adopt(const SqsMessagesSnapshot &snapshot) { resetData(snapshot.messages, snapshot.nowMs); }
     void clear() { resetData({}, 0); }
 
     const SqsQueueMessage &message(int row) const { return m_messages.at(row); }

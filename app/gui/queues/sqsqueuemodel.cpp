@@ -19,19 +19,6 @@ int SqsQueueModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-SqsQueueRow SqsQueueModel::count(const SqsQueueSettings &settings, const QList<SqsQueueMessage> &messages, qint64 nowMs)
-{
-    SqsQueueRow row;
-    row.settings = settings;
-    for (const SqsQueueMessage &m : messages) {
-        if (m.visibleAtMs > nowMs)
-            ++row.inFlight;
-        else
-            ++row.visible;
-    }
-    return row;
-}
-
 QVariant SqsQueueModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))

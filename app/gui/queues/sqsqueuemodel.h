@@ -2,7 +2,7 @@
 // The project's local SQS queues for the Queues panel: type (standard or FIFO), visible and
 // in-flight message counts, visibility timeout, redrive target and the functions mapped to each.
 
-#include "snapshots/sqsqueuemessage.h"
+#include "snapshots/sqsqueuessnapshot.h"
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -11,13 +11,7 @@
 namespace fn {
 
 // One queue as the panel shows it, counted at one clock time.
-struct SqsQueueRow
-{
-    SqsQueueSettings settings;
-    int visible = 0;       // ApproximateNumberOfMessages
-    int inFlight = 0;      // ApproximateNumberOfMessagesNotVisible
-    QStringList functions; // event source mappings reading this queue
-};
+using SqsQueueRow = SqsQueueSummary;
 
 class SqsQueueModel final : public QAbstractTableModel
 {
@@ -45,12 +39,16 @@ public:
     // Adopts a snapshot. The same queues in the same order only change their cells (selection and
     // scroll position stay while counts move); anything else resets.
     void resetData(const QList<SqsQueueRow> &rows);
+    void adopt(const SqsQueuesSnapshot &snapshot) { resetData(snapshot.queues); }
 
     const SqsQueueRow &queue(int row) const { return m_rows.at(row); }
     int rowOf(const QString &name) const; // -1 when absent
 
     // Counts of `messages` at clock time nowMs: visible ones, and those hidden by a receive.
-    static SqsQueueRow count(const SqsQueueSettings &settings, const QList<SqsQueueMessage> &messages, qint64 nowMs);
+    static SqsQueueRow count(const SqsQueueSettings &settings, const QList<SqsQueueMessage> &messages, qint64 nowMs)
+    {
+        return SqsQueueSummary::count(settings, messages, nowMs);
+    }
 
 private:
     QList<SqsQueueRow> m_rows;

@@ -5,9 +5,9 @@
 #include "queues/sqsqueuemodel.h"
 #include "queues/sqssenddialog.h"
 #include "session/studiosession.h"
+#include "workspace/snapshotpublisher.h"
 #include "workspace/workspace.h"
 
-#include "clock/clock.h"
 #include "store/sqsqueuestore.h"
 #include "triggers/sqsqueuepoller.h"
 #include "workspace/triggerhost.h"
@@ -21,7 +21,6 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
-#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -39,8 +38,6 @@ SqsQueuesSection::SqsQueuesSection(StudioSession &session, QWidget *parent)
     , m_activity(new QLabel(this))
     , m_send(new QPushButton(tr("Send Message…"), this))
     , m_purge(new QPushButton(tr("Purge…"), this))
-    , m_coalesce(new QTimer(this))
-    , m_tick(new QTimer(this))
 {
     setObjectName(QStringLiteral("sqsQueues"));
     m_queueView->setObjectName(QStringLiteral("sqsQueueView"));
@@ -85,14 +82,6 @@ SqsQueuesSection::SqsQueuesSection(StudioSession &session, QWidget *parent)
         return QMessageBox::question(this, tr("Purge queue"), question) == QMessageBox::Yes;
     };
     m_runDialog = [](SqsSendDialog &dialog) { dialog.exec(); };
-    m_coalesce->setSingleShot(true);
-    m_coalesce->setInterval(50);
-    connect(m_coalesce, &QTimer::timeout, this, &SqsQueuesSection::refresh);
-    // In-flight messages come back after their visibility timeout without any signal: look once a
-    // second while there are some (or while a mapped function is about to receive some).
-    m_tick->setInterval(1000);
-    connect(m_tick, &QTimer::timeout, this, &SqsQueuesSection::refresh);
-
     connect(m_queueView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &SqsQueuesSection::showMessages);
     connect(m_messageView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -103,30 +92,23 @@ SqsQueuesSection::SqsQueuesSection(StudioSession &session, QWidget *parent)
     connect(m_send, &QPushButton::clicked, this, &SqsQueuesSection::sendToSelected);
     connect(m_purge, &QPushButton::clicked, this, &SqsQueuesSection::purgeSelected);
     connect(&session.workspace(), &Workspace::triggersChanged, this, &SqsQueuesSection::attachHost);
+    // The publisher follows the poller's batches (and the clock while messages are in flight).
+    SnapshotPublisher &snapshots = session.workspace().snapshots();
+    connect(&snapshots, &SnapshotPublisher::sqsQueuesPublished, this, &SqsQueuesSection::adoptQueues);
+    connect(&snapshots, &SnapshotPublisher::sqsMessagesPublished, this, &SqsQueuesSection::adoptMessages);
     attachHost();
+    adoptQueues(snapshots.sqsQueues());
 }
 
 void SqsQueuesSection::attachHost()
 {
     TriggerHost *host = m_session.workspace().triggers();
     if (host != m_host && host) {
-        // The poller's thread emits; the counts are read on this thread.
+        // The poller's thread emits; the activity line is written on this thread.
         connect(host, &TriggerHost::sqsBatchProcessed, this, &SqsQueuesSection::noteBatch, Qt::QueuedConnection);
     }
     m_host = host;
-    refresh();
-}
-
-qint64 SqsQueuesSection::nowMs() const
-{
-    const auto clock = m_session.workspace().clock();
-    return clock ? clock->nowMs() : 0;
-}
-
-void SqsQueuesSection::scheduleRefresh()
-{
-    if (!m_coalesce->isActive())
-        m_coalesce->start();
+    updateButtons();
 }
 
 void SqsQueuesSection::noteBatch(const SqsBatchResult &result)
@@ -148,7 +130,6 @@ void SqsQueuesSection::noteBatch(const SqsBatchResult &result)
                    .arg(result.messageIds.size());
     m_activity->setText(line);
     m_activity->setToolTip(tr("Request %1").arg(result.requestId));
-    scheduleRefresh();
 }
 
 QString SqsQueuesSection::selectedQueue() const
@@ -158,54 +139,28 @@ QString SqsQueuesSection::selectedQueue() const
 
 void SqsQueuesSection::refresh()
 {
+    m_session.workspace().snapshots().refresh(SnapshotPublisher::SqsQueues);
+}
+
+void SqsQueuesSection::adoptQueues(const SqsQueuesSnapshot &snapshot)
+{
     const QString selected = selectedQueue();
-    if (!m_host) {
-        m_queues->resetData({});
-        m_messages->clear();
-        m_tick->stop();
-        m_status->setText(m_session.hasProject() ? tr("The project's store is not open: no SQS queues.")
-                                                 : tr("Open a project to see its SQS queues."));
-        updateButtons();
-        return;
-    }
-    SqsQueueStore &store = m_host->sqsQueues();
-    QStringList names = store.queueNames();
-    QHash<QString, QStringList> consumers;
-    for (const SqsEventSourceMapping &m : m_host->mappings()) {
-        if (!names.contains(m.queue))
-            names << m.queue;
-        consumers[m.queue] << m.functionName;
-    }
-    for (const QString &name : QStringList(names)) {
-        const QString dlq = store.queue(name).deadLetterQueue;
-        if (!dlq.isEmpty() && !names.contains(dlq))
-            names << dlq;
-    }
-    names.sort();
-    const qint64 now = nowMs();
-    QList<SqsQueueRow> rows;
-    bool busy = false;
-    for (const QString &name : std::as_const(names)) {
-        SqsQueueSettings settings = store.queue(name);
-        settings.name = name;
-        SqsQueueRow row = SqsQueueModel::count(settings, store.messages(name), now);
-        row.functions = consumers.value(name);
-        busy = busy || row.inFlight > 0 || (row.visible > 0 && !row.functions.isEmpty());
-        rows << row;
-    }
-    m_queues->resetData(rows);
-    m_status->setText(rows.isEmpty()
-                          ? tr("No SQS queues: add an AWS::SQS::Queue to the template, or an SQS event to a function.")
-                          : QString());
-    if (busy && !m_tick->isActive())
-        m_tick->start();
-    else if (!busy)
-        m_tick->stop();
+    m_available = snapshot.available;
+    m_adopting = true;
+    m_queues->adopt(snapshot);
     const int row = m_queues->rowOf(selected);
     if (row >= 0 && m_queueView->currentIndex().row() != row)
         m_queueView->setCurrentIndex(m_queues->index(row, 0));
-    else if (row < 0 && !rows.isEmpty() && !m_queueView->currentIndex().isValid())
+    else if (row < 0 && m_queues->rowCount() > 0 && !m_queueView->currentIndex().isValid())
         m_queueView->setCurrentIndex(m_queues->index(0, 0));
+    m_adopting = false;
+    if (!snapshot.available)
+        m_status->setText(m_session.hasProject() ? tr("The project's store is not open: no SQS queues.")
+                                                 : tr("Open a project to see its SQS queues."));
+    else
+        m_status->setText(snapshot.queues.isEmpty() ? tr(
+                              "No SQS queues: add an AWS::SQS::Queue to the template, or an SQS event to a function.")
+                                                    : QString());
     showMessages();
 }
 
@@ -217,27 +172,41 @@ void SqsQueuesSection::selectQueue(const QString &name)
 
 void SqsQueuesSection::showMessages()
 {
+    if (m_adopting)
+        return;
     const QString name = selectedQueue();
-    const QString selectedMessage = m_messageView->currentIndex().data(SqsMessageModel::MessageIdRole).toString();
-    if (!m_host || name.isEmpty()) {
-        m_messages->clear();
-        m_body->clear();
-    } else {
-        m_messages->resetData(m_host->sqsQueues().messages(name), nowMs());
-        const int row = m_messages->rowOf(selectedMessage);
-        if (row >= 0 && m_messageView->currentIndex().row() != row)
-            m_messageView->setCurrentIndex(m_messages->index(row, 0));
-        else if (row < 0)
-            m_messageView->setCurrentIndex(m_messages->rowCount() > 0 ? m_messages->index(0, 0) : QModelIndex());
-        if (m_messages->rowCount() == 0)
-            m_body->clear();
+    // Every new snapshot of the queues brings the watched queue's messages again; only another
+    // queue needs a new request.
+    if (m_messagesRequest != 0 && name == m_watched) {
+        updateButtons();
+        return;
     }
+    m_watched = name;
+    m_messagesRequest = m_session.workspace().snapshots().requestSqsMessages(name);
+    m_messages->clear();
+    m_body->clear();
+    updateButtons();
+}
+
+void SqsQueuesSection::adoptMessages(const SqsMessagesSnapshot &snapshot)
+{
+    if (snapshot.requestId != m_messagesRequest)
+        return; // the selection moved on since
+    const QString selectedMessage = m_messageView->currentIndex().data(SqsMessageModel::MessageIdRole).toString();
+    m_messages->adopt(snapshot);
+    const int row = m_messages->rowOf(selectedMessage);
+    if (row >= 0 && m_messageView->currentIndex().row() != row)
+        m_messageView->setCurrentIndex(m_messages->index(row, 0));
+    else if (row < 0)
+        m_messageView->setCurrentIndex(m_messages->rowCount() > 0 ? m_messages->index(0, 0) : QModelIndex());
+    if (m_messages->rowCount() == 0)
+        m_body->clear();
     updateButtons();
 }
 
 void SqsQueuesSection::updateButtons()
 {
-    const bool selected = m_host && !selectedQueue().isEmpty();
+    const bool selected = m_host && m_available && !selectedQueue().isEmpty();
     m_send->setEnabled(selected);
     m_purge->setEnabled(selected && m_messages->rowCount() > 0);
 }
@@ -247,8 +216,8 @@ void SqsQueuesSection::sendToSelected()
     const QString name = selectedQueue();
     if (!m_host || name.isEmpty())
         return;
-    SqsQueueSettings settings = m_host->sqsQueues().queue(name);
-    settings.name = name;
+    // The queue's settings as the latest snapshot has them: opening the dialog reads nothing.
+    SqsQueueSettings settings = m_queues->queue(m_queueView->currentIndex().row()).settings;
     QPointer<SqsQueuesSection> self(this);
     SqsSendDialog dialog(
         settings,

@@ -1,7 +1,8 @@
 #pragma once
 // The SQS part of the Queues panel: the project's local SQS queues (the template's AWS::SQS::Queue
 // resources and any queue used) with live counts while event source mappings consume them, a
-// selected queue's messages, Send message… and Purge.
+// selected queue's messages, Send message… and Purge. It shows the workspace's published snapshots
+// (counts move with the poller's batches and the clock) and never reads the store itself.
 
 #include <QPointer>
 #include <QWidget>
@@ -11,7 +12,6 @@
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
-class QTimer;
 class QTreeView;
 
 namespace fn {
@@ -22,6 +22,8 @@ class SqsSendDialog;
 class StudioSession;
 class TriggerHost;
 struct SqsBatchResult;
+struct SqsMessagesSnapshot;
+struct SqsQueuesSnapshot;
 
 class SqsQueuesSection final : public QWidget
 {
@@ -45,7 +47,7 @@ public:
     void setConfirmation(Confirmation confirm) { m_confirm = std::move(confirm); }
     void setDialogRunner(DialogRunner run) { m_runDialog = std::move(run); }
 
-    // Re-reads the queues and the selected queue's messages from the project's store.
+    // Asks for fresh snapshots of the queues and the selected queue's messages; they follow.
     void refresh();
     void selectQueue(const QString &name);
     QString selectedQueue() const;
@@ -54,11 +56,11 @@ public:
 
 private:
     void attachHost();
-    void scheduleRefresh();
     void noteBatch(const fn::SqsBatchResult &result);
+    void adoptQueues(const fn::SqsQueuesSnapshot &snapshot);
+    void adoptMessages(const fn::SqsMessagesSnapshot &snapshot);
     void showMessages();
     void updateButtons();
-    qint64 nowMs() const;
 
     StudioSession &m_session;
     QPointer<TriggerHost> m_host;
@@ -71,10 +73,13 @@ private:
     QLabel *m_activity;
     QPushButton *m_send;
     QPushButton *m_purge;
-    QTimer *m_coalesce; // batches finishing in a burst cost one refresh
-    QTimer *m_tick;     // runs only while messages are in flight or waiting for a mapped function
     Confirmation m_confirm;
     DialogRunner m_runDialog;
+    bool m_available = false;
+    // The detail request for the selected queue; answers to older ones are dropped.
+    quint64 m_messagesRequest = 0;
+    QString m_watched;
+    bool m_adopting = false; // the selection moves while a snapshot is adopted: no new request
 };
 
 } // namespace fn
