@@ -126,7 +126,7 @@ private Q_SLOTS:
     {
         QVERIFY2(aws(invokeArgs(QStringLiteral("Greeter"), R"({"name":"Ada"})")).exitCode == 0, "warm-up failed");
         QCOMPARE(outJson().value(QStringLiteral("hello")).toString(), QStringLiteral("Ada"));
-        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("project/src/app.py")),
+        QVERIFY(writeFile(m_project.filePath(QStringLiteral("src/app.py")),
                           QByteArray(Handler).replace("{\"hello\":", "{\"edited\": True, \"hello\":")));
         QElapsedTimer waited;
         waited.start();
@@ -143,7 +143,7 @@ private Q_SLOTS:
         const QString log = QString::fromUtf8(
             QByteArray::fromBase64(r.json().value(QStringLiteral("LogResult")).toString().toLatin1()));
         QVERIFY2(log.contains(QLatin1String("Init Duration")), qPrintable(log));           // a cold start
-        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("project/src/app.py")), Handler)); // for the tests after
+        QVERIFY(writeFile(m_project.filePath(QStringLiteral("src/app.py")), Handler)); // for the tests after
     }
 
     void functionError()
