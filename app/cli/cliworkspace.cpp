@@ -21,6 +21,17 @@ CliWorkspace::CliWorkspace(Workspace::Options options)
                          std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
                          std::fflush(stderr);
                      });
+    // A template broken while serving: said on stderr; the last good project goes on serving.
+    QObject::connect(&m_workspace, &Workspace::problemsChanged, &m_workspace,
+                     [this](const QList<Diagnostic> &problems) {
+                         if (!m_workspace.keepsLastGoodProject())
+                             return;
+                         std::lock_guard lock(m_printing);
+                         for (const Diagnostic &d : problems)
+                             std::fprintf(stderr, "fnstudio-cli: %s (the last good version stays loaded)\n",
+                                          d.toString().toUtf8().constData());
+                         std::fflush(stderr);
+                     });
     QObject::connect(&m_workspace, &Workspace::eventsRecovered, &m_workspace, [this](int count) {
         std::lock_guard lock(m_printing);
         std::fprintf(stderr, "fnstudio-cli: recovered %d accepted events\n", count);

@@ -135,7 +135,17 @@ private Q_SLOTS:
         QVERIFY(tab->problemLines().isEmpty());
         QVERIFY(!window.messageBar()->isVisible());
         QCOMPARE(session.functions().size(), 2);
+
+        // Broken by another editor: the watch re-reads it, and the window says so all the same.
         window.editors()->clear();
+        QFile file(templatePath);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(lines.join(u'\n').toUtf8());
+        file.close();
+        QTRY_VERIFY_WITH_TIMEOUT(window.messageBar()->isVisible(), 10000);
+        QVERIFY2(window.messageBar()->text().contains(QStringLiteral("last good")),
+                 qPrintable(window.messageBar()->text()));
+        QCOMPARE(session.functions().size(), 2);
     }
 };
 

@@ -39,6 +39,14 @@ StudioSession::StudioSession(QObject *parent)
     connect(m_workspace, &Workspace::queuesChanged, this, &StudioSession::queuesChanged);
     connect(m_workspace, &Workspace::projectChanged, this, &StudioSession::projectChanged);
     connect(m_workspace, &Workspace::problemsChanged, this, &StudioSession::problemsChanged);
+    // Whoever broke the file (this studio's editor, another editor, git), the window says so: the
+    // project stays as it was last read clean, and the problems are marked where they are.
+    connect(m_workspace, &Workspace::problemsChanged, this, [this](const QList<Diagnostic> &problems) {
+        if (!m_workspace->keepsLastGoodProject())
+            return;
+        for (const Diagnostic &d : problems)
+            showMessage(Severity::Error, tr("%1 (the last good version stays loaded)").arg(d.toString()));
+    });
     connect(m_workspace, &Workspace::eventFinished, this,
             [this](const QString &requestId) { m_acceptedRequests.remove(requestId); });
     connect(m_workspace, &Workspace::burstRecord, this, &StudioSession::adoptBurstRecord);
@@ -110,12 +118,8 @@ const Project &StudioSession::project() const
 bool StudioSession::openProject(const QString &folder)
 {
     const bool clean = m_workspace->open(folder);
-    if (m_workspace->keepsLastGoodProject()) {
-        // The project stays as it was last read clean; the problems are marked where they are.
-        for (const Diagnostic &d : m_workspace->problems())
-            showMessage(Severity::Error, tr("%1 (the last good version stays loaded)").arg(d.toString()));
-        return false;
-    }
+    if (m_workspace->keepsLastGoodProject())
+        return false; // said when the workspace published the problems (see the constructor)
     // A broken template is adopted too when nothing better was read: the tree then still offers
     // template.yaml to fix and reload.
     for (const Diagnostic &d : project().errors())
