@@ -142,7 +142,7 @@ private Q_SLOTS:
         QCOMPARE(outJson().value(QStringLiteral("edited")).toBool(), true);
         const QString log = QString::fromUtf8(
             QByteArray::fromBase64(r.json().value(QStringLiteral("LogResult")).toString().toLatin1()));
-        QVERIFY2(log.contains(QLatin1String("Init Duration")), qPrintable(log));           // a cold start
+        QVERIFY2(log.contains(QLatin1String("Init Duration")), qPrintable(log));       // a cold start
         QVERIFY(writeFile(m_project.filePath(QStringLiteral("src/app.py")), Handler)); // for the tests after
     }
 
