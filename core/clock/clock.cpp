@@ -52,13 +52,18 @@ qint64 Clock::nowMs() const
 
 void Clock::setReal()
 {
+    qint64 rewound = 0;
     {
         std::lock_guard lock(m_mutex);
-        // Clock time never runs backwards: whatever lead it gained stays as an offset.
-        m_offsetMs = std::max<qint64>(0, nowLocked() - realNowMs());
+        if (m_mode == Mode::Real)
+            return;
+        // The logs, the history and the timeline use wall time: after a lesson at 60x the clock
+        // comes back to it rather than staying minutes ahead of them.
+        rewound = std::max<qint64>(0, nowLocked() - realNowMs());
+        m_offsetMs = 0;
         m_mode = Mode::Real;
     }
-    notify();
+    notify(rewound);
 }
 
 void Clock::setSpeed(double factor)
@@ -115,7 +120,7 @@ qint64 Clock::realMsUntil(qint64 clockMs) const
     return remaining;
 }
 
-int Clock::subscribe(std::function<void()> listener)
+int Clock::subscribe(Listener listener)
 {
     std::lock_guard lock(m_listenerMutex);
     const int token = m_nextToken++;
@@ -129,11 +134,11 @@ void Clock::unsubscribe(int token)
     m_listeners.erase(token);
 }
 
-void Clock::notify()
+void Clock::notify(qint64 rewoundMs)
 {
     std::lock_guard lock(m_listenerMutex);
     for (const auto &[token, listener] : m_listeners)
-        listener();
+        listener(rewoundMs);
 }
 
 } // namespace fn

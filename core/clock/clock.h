@@ -1,6 +1,8 @@
 #pragma once
 // The one time source for retries, event age, keep-warm and schedules: real time, accelerated
 // (a classroom watches minutes pass in seconds) or manual (tests step it; waiters wake on a step).
+// Back to real time means back to the wall clock the logs use: the lead won at speed is given back,
+// and listeners hear by how much so the deadlines they hold keep the time they had left.
 
 #include <QtGlobal>
 
@@ -23,9 +25,11 @@ public:
     Mode mode() const;
     double speed() const; // 1 in real mode, 0 in manual mode
 
-    // Clock time, Unix epoch milliseconds. Continuous across mode changes.
+    // Clock time, Unix epoch milliseconds. Continuous across changes of speed; setReal() rewinds.
     qint64 nowMs() const;
 
+    // Wall time from now on (and again after an acceleration or a manual clock ahead of it: the
+    // listeners get the rewind).
     void setReal();
     // Clock time runs `factor` (1…3600) times faster than real time from now on.
     void setSpeed(double factor);
@@ -39,12 +43,15 @@ public:
     qint64 realMsUntil(qint64 clockMs) const;
 
     // Called (on the stepping thread) whenever clock time jumps or its speed changes, so waiters
-    // re-compute their deadlines. Returns a token for unsubscribe().
-    int subscribe(std::function<void()> listener);
+    // re-compute their deadlines. `rewoundMs` is 0 unless clock time went back by that much: a
+    // holder of clock-time deadlines then moves them back as far, keeping the time they had left.
+    // Returns a token for unsubscribe().
+    using Listener = std::function<void(qint64 rewoundMs)>;
+    int subscribe(Listener listener);
     void unsubscribe(int token);
 
 private:
-    void notify();
+    void notify(qint64 rewoundMs = 0);
     qint64 nowLocked() const;
 
     mutable std::mutex m_mutex;
@@ -54,7 +61,7 @@ private:
     qint64 m_baseRealMs = 0;
     qint64 m_offsetMs = 0; // real mode: shift added by advance()
     std::mutex m_listenerMutex;
-    std::map<int, std::function<void()>> m_listeners;
+    std::map<int, Listener> m_listeners;
     int m_nextToken = 1;
 };
 

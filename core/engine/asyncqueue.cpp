@@ -112,9 +112,23 @@ AsyncQueue::AsyncQueue(Engine &engine, Store &store, QObject *parent)
     qRegisterMetaType<fn::StoredEvent>();
     qRegisterMetaType<fn::InvocationRecord>();
     d->pool.setMaxThreadCount(d->maxParallel);
-    d->clockToken = d->clock->subscribe([this] {
-        std::lock_guard lock(d->mutex); // under the mutex: the dispatcher cannot miss the step
-        d->changed.notify_all();
+    d->clockToken = d->clock->subscribe([this](qint64 rewoundMs) {
+        QList<StoredEvent> moved;
+        {
+            std::lock_guard lock(d->mutex); // under the mutex: the dispatcher cannot miss the step
+            // Back to real time: an event keeps its age and the wait it had left before its retry.
+            if (rewoundMs > 0) {
+                for (StoredEvent &e : d->events) {
+                    e.acceptedMs -= rewoundMs;
+                    e.nextAttemptMs -= rewoundMs;
+                    if (!e.inFlight)
+                        moved << e;
+                }
+            }
+            d->changed.notify_all();
+        }
+        for (const StoredEvent &e : moved)
+            d->store.putEvent(e);
     });
 }
 
@@ -286,6 +300,12 @@ void AsyncQueue::Private::deliver(StoredEvent event, const FunctionConfig &funct
         event.lastError = record.errorType;
         const qint64 backoff = std::min(BackoffMaxMs, BackoffStartMs << std::min(event.throttles - 1, 20));
         event.nextAttemptMs = clock->nowMs() + backoff;
+    }
+    {
+        // A rewind during the attempt moved the queue's copy of the event: its age counts from there.
+        std::lock_guard lock(mutex);
+        if (const auto it = events.constFind(event.requestId); it != events.constEnd())
+            event.acceptedMs = it->acceptedMs;
     }
     if (event.nextAttemptMs - event.acceptedMs >= maxAgeMs)
         return finish(event, function, EventAgeExceeded, &record);

@@ -33,6 +33,14 @@ std::shared_ptr<Clock> EnvironmentPool::clock() const
     return m_clock;
 }
 
+void EnvironmentPool::rewind(qint64 ms)
+{
+    std::lock_guard lock(m_mutex);
+    for (auto &list : m_parked)
+        for (Parked &p : list)
+            p.sinceClockMs -= ms;
+}
+
 void EnvironmentPool::setIdleTimeoutMs(qint64 ms)
 {
     {

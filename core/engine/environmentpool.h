@@ -45,6 +45,9 @@ public:
     // Environments parked until now count their idle time on the new clock from now on.
     void setClock(std::shared_ptr<Clock> clock);
     std::shared_ptr<Clock> clock() const;
+    // The clock went back by `ms` (real time again after a lesson at speed): parked environments
+    // keep the idle time they had, rather than waiting the rewind out too.
+    void rewind(qint64 ms);
     // Clock milliseconds an on-demand environment may stay parked before expire() ends it.
     void setIdleTimeoutMs(qint64 ms);
     qint64 idleTimeoutMs() const;

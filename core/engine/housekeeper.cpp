@@ -33,7 +33,11 @@ void Housekeeper::watch(const std::shared_ptr<Clock> &clock)
             m_clock->unsubscribe(m_clockToken);
         m_clock = clock;
         if (m_clock)
-            m_clockToken = m_clock->subscribe([this] { wake(); });
+            m_clockToken = m_clock->subscribe([this](qint64 rewoundMs) {
+                if (rewoundMs > 0)
+                    m_pool.rewind(rewoundMs);
+                wake();
+            });
     }
     wake();
 }

@@ -151,6 +151,37 @@ SqsQueueStore::SqsQueueStore(Store &store, std::shared_ptr<Clock> clock)
     , m_clock(std::move(clock))
 {
     m_valid = m_store.isOpen(); // the tables are the schema's (version 2), made when the store opened
+    m_clockToken = m_clock->subscribe([this](qint64 rewoundMs) {
+        if (rewoundMs > 0)
+            rewind(rewoundMs);
+    });
+}
+
+SqsQueueStore::~SqsQueueStore()
+{
+    m_clock->unsubscribe(m_clockToken);
+}
+
+bool SqsQueueStore::rewind(qint64 ms)
+{
+    if (!m_valid || ms <= 0)
+        return false;
+    return m_store.transact([ms](QSqlDatabase &db) {
+        // Not-yet-set times are 0 and stay 0.
+        QSqlQuery messages(db);
+        messages.prepare(
+            QStringLiteral("UPDATE sqs_messages SET sent_ms = sent_ms - ?,"
+                           " first_receive_ms = CASE first_receive_ms WHEN 0 THEN 0 ELSE first_receive_ms - ? END,"
+                           " visible_at_ms = CASE visible_at_ms WHEN 0 THEN 0 ELSE visible_at_ms - ? END"));
+        for (int i = 0; i < 3; ++i)
+            messages.addBindValue(ms);
+        QSqlQuery dedup(db);
+        dedup.prepare(QStringLiteral("UPDATE sqs_fifo_dedup SET sent_ms = sent_ms - ?"));
+        dedup.addBindValue(ms);
+        if (!messages.exec() || !dedup.exec())
+            return false;
+        return true;
+    });
 }
 
 QString SqsQueueStore::md5Hex(const QByteArray &body)

@@ -25,6 +25,9 @@ public:
 
     // The store and clock must outlive this. The queues' tables are part of the store's schema.
     SqsQueueStore(Store &store, std::shared_ptr<Clock> clock);
+    ~SqsQueueStore();
+    SqsQueueStore(const SqsQueueStore &) = delete;
+    SqsQueueStore &operator=(const SqsQueueStore &) = delete;
 
     bool isValid() const { return m_valid; } // false when the store was not open
 
@@ -61,6 +64,11 @@ public:
     // Clock time the next hidden message becomes visible; -1 when none is hidden.
     qint64 nextVisibleMs(const QString &queue) const;
 
+    // The clock went back by `ms` (real time again after a lesson at speed): sent times, hidden
+    // messages and deduplication windows move back with it, so each keeps the time it had left.
+    // Called by the clock itself.
+    bool rewind(qint64 ms);
+
     static QString md5Hex(const QByteArray &body);
 
     // The AWS::SQS::Queue resources of a SAM/CloudFormation template as local queues, named by
@@ -73,6 +81,7 @@ private:
     Store &m_store;
     std::shared_ptr<Clock> m_clock;
     bool m_valid = false;
+    int m_clockToken = 0;
 };
 
 } // namespace fn

@@ -85,9 +85,15 @@ Scheduler::Scheduler(std::shared_ptr<Clock> clock, Dispatch dispatch, QObject *p
     connect(&d->timer, &QTimer::timeout, this, &Scheduler::poll);
     // The clock notifies on the stepping thread; the schedules are only touched on ours.
     QPointer<Scheduler> self(this);
-    d->clockToken = d->clock->subscribe([self] {
+    d->clockToken = d->clock->subscribe([self](qint64 rewoundMs) {
         if (self)
-            QMetaObject::invokeMethod(self.data(), &Scheduler::poll, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self, rewoundMs] {
+                    if (self)
+                        self->clockChanged(rewoundMs);
+                },
+                Qt::QueuedConnection);
     });
 }
 
@@ -292,6 +298,22 @@ bool Scheduler::fireNow(const QString &id)
     fireEntry(this, d->dispatch, entry.state, entry.function, d->clock->nowMs());
     Q_EMIT scheduleChanged(entry.state);
     return true;
+}
+
+void Scheduler::clockChanged(qint64 rewoundMs)
+{
+    if (rewoundMs > 0) {
+        // Back to real time: a rate keeps its phase and the time it had left, a cron expression
+        // its next match on the wall clock.
+        const qint64 now = d->clock->nowMs();
+        for (auto &[id, entry] : d->entries) {
+            entry.rateStart = entry.rateStart.addMSecs(-rewoundMs);
+            if (entry.nextMs >= 0)
+                d->plan(entry, now);
+            Q_EMIT scheduleChanged(entry.state);
+        }
+    }
+    poll();
 }
 
 void Scheduler::poll()

@@ -75,6 +75,9 @@ Q_SIGNALS:
     void fired(const fn::ScheduleState &state);
 
 private:
+    // From the clock's listener, on this object's thread: re-plans after a rewind, then polls.
+    void clockChanged(qint64 rewoundMs);
+
     struct Private;
     std::unique_ptr<Private> d;
 };

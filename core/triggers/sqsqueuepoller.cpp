@@ -64,7 +64,7 @@ SqsQueuePoller::SqsQueuePoller(SqsQueueStore &queues, std::shared_ptr<Clock> clo
     , d(std::make_unique<Private>(queues, std::move(clock), std::move(invoke)))
 {
     qRegisterMetaType<fn::SqsBatchResult>();
-    d->clockToken = d->clock->subscribe([this] { wake(); });
+    d->clockToken = d->clock->subscribe([this](qint64) { wake(); });
 }
 
 SqsQueuePoller::~SqsQueuePoller()
@@ -249,7 +249,8 @@ int SqsQueuePoller::poll()
         }
         // With a batching window Lambda waits for a full batch or the end of the window.
         if (visible < m.batchSize && m.batchingWindowSec > 0) {
-            if (d->windowStartMs[i] == 0)
+            // (A window opened before the clock went back to real time starts again from now.)
+            if (d->windowStartMs[i] == 0 || d->windowStartMs[i] > now)
                 d->windowStartMs[i] = now;
             if (now - d->windowStartMs[i] < qint64(m.batchingWindowSec) * 1000)
                 continue;

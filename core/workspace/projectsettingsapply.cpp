@@ -6,12 +6,14 @@
 
 namespace fn {
 
-void applyProjectSettings(const ProjectSettings &settings, Engine &engine, AsyncQueue *queue)
+void applyProjectSettings(const ProjectSettings &settings, Engine &engine, AsyncQueue *queue,
+                          const ProjectSettings *inForce)
 {
     engine.setAccountConcurrencyLimit(settings.accountConcurrency);
     engine.setIdleTimeoutMs(qint64(settings.idleTimeoutSeconds * 1000));
     // A manual clock (tests) stays manual; otherwise real time, or accelerated for a class.
-    if (const auto clock = engine.clock(); clock && clock->mode() != Clock::Mode::Manual) {
+    const bool clockSettingChanged = !inForce || inForce->clockSpeed != settings.clockSpeed;
+    if (const auto clock = engine.clock(); clock && clockSettingChanged && clock->mode() != Clock::Mode::Manual) {
         if (settings.clockSpeed > 1)
             clock->setSpeed(settings.clockSpeed);
         else

@@ -148,6 +148,7 @@ void Workspace::close()
     if (m_engine)
         m_engine->stopAll();
     m_project = Project();
+    m_settingsInForce.reset();
     m_problems.clear();
     m_keptLastGood = false;
     m_lastReadClean = false;
@@ -233,7 +234,9 @@ void Workspace::applySettings()
 {
     if (!m_engine)
         return;
-    applyProjectSettings(m_project.settings(), *m_engine, m_queue.get());
+    applyProjectSettings(m_project.settings(), *m_engine, m_queue.get(),
+                         m_settingsInForce ? &*m_settingsInForce : nullptr);
+    m_settingsInForce = m_project.settings();
     if (m_forceLegacyLimit && m_queue)
         m_queue->setLegacyPayloadLimit(true);
     if (m_triggers)

@@ -154,6 +154,7 @@ private:
     QString m_envVarsFile;
     bool m_forceLegacyLimit = false;
     Project m_project;
+    std::optional<ProjectSettings> m_settingsInForce; // what applySettings() last put in force
     QList<Diagnostic> m_problems;
     bool m_keptLastGood = false;
     bool m_lastReadClean = false;

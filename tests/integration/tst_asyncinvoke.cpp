@@ -288,6 +288,25 @@ private Q_SLOTS:
         QVERIFY(m_queue->messages(QStringLiteral("FailTopic")).isEmpty());
     }
 
+    void aRetryKeepsItsWaitWhenTheClockGoesBackToRealTime()
+    {
+        m_clock->setManual(QDateTime::currentMSecsSinceEpoch() + 21 * 60000); // after a lesson at 60x
+        auto f = function(QStringLiteral("AsyncRewind"));
+        const auto accepted = m_queue->accept(f.config, R"({"mode": "fail", "n": 1})");
+        QVERIFY(waitForAttempts(accepted.requestId, 1));
+
+        m_clock->setReal();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const StoredEvent pending = m_queue->pending().at(0);
+        QVERIFY2(pending.nextAttemptMs - now > 50000 && pending.nextAttemptMs - now <= 60000,
+                 qPrintable(QString::number(pending.nextAttemptMs - now)));
+        QVERIFY(qAbs(pending.acceptedMs - now) < 10000);     // its age is seconds, not 21 minutes
+        const QList<StoredEvent> stored = m_store->events(); // and so is what a restart would read
+        QCOMPARE(stored.size(), 1);
+        QCOMPARE(stored.at(0).nextAttemptMs, pending.nextAttemptMs);
+        m_clock->setManual(T0);
+    }
+
     void zeroRetriesAndEventAge()
     {
         auto none = function(QStringLiteral("AsyncNoRetry"));

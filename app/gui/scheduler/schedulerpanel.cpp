@@ -129,16 +129,8 @@ QList<double> SchedulerPanel::speeds()
 
 void SchedulerPanel::refresh()
 {
-    // Re-reading the project applies settings.json's clock speed again; the one chosen here stays.
-    if (m_chosenSpeed > 0 && m_session.hasProject() && m_session.project().folder() == m_chosenFolder) {
-        const auto clock = m_workspace.clock();
-        if (clock && clock->mode() != Clock::Mode::Manual && clock->speed() != m_chosenSpeed) {
-            if (m_chosenSpeed <= 1)
-                clock->setReal();
-            else
-                clock->setSpeed(m_chosenSpeed);
-        }
-    }
+    // (A reload leaves the clock's speed as chosen here: the workspace re-applies settings.json's
+    // clockSpeed only when that setting changes.)
     const QString selected = selectedId();
     m_model->resetData(m_workspace.schedules());
     QStringList functions;
@@ -297,8 +289,6 @@ void SchedulerPanel::setClockSpeed(double speed)
     const auto clock = m_workspace.clock();
     if (!clock || clock->mode() == Clock::Mode::Manual)
         return;
-    m_chosenSpeed = speed;
-    m_chosenFolder = m_session.hasProject() ? m_session.project().folder() : QString();
     if (speed <= 1)
         clock->setReal();
     else

@@ -78,8 +78,6 @@ private:
     ScheduleForm *m_form;
     QTimer *m_clockTimer;
     // The speed chosen here for this project; re-applied when a reload puts settings.json's back.
-    double m_chosenSpeed = 0;
-    QString m_chosenFolder;
 };
 
 } // namespace fn

@@ -1,5 +1,6 @@
 // The housekeeper over a pool of fake environments: parked ones frozen after the freeze delay,
-// running ones sampled, expired ones shut down when the Clock steps.
+// running ones sampled, expired ones shut down when the Clock steps (and kept their time when it
+// goes back to wall time).
 
 #include "fakeenvironment.h"
 
@@ -168,6 +169,23 @@ private Q_SLOTS:
         m_clock->advance(24 * Hour);
         QTRY_VERIFY(m_housekeeper->rounds() > seen);
         QVERIFY(!kept->stopped()); // provisioned environments never expire
+    }
+
+    void aRewindToRealTimeKeepsTheKeepWarmTimeLeft()
+    {
+        m_pool->setIdleTimeoutMs(10 * 60000);
+        m_housekeeper->setFreezeDelayMs(0);
+        m_clock->setManual(QDateTime::currentMSecsSinceEpoch() + 21 * 60000); // a lesson at 60x
+        const auto warm = m_factory.startParked(*m_pool, onDemand(QStringLiteral("Hello")));
+        QTRY_COMPARE(warm->phase(), EnvironmentPhase::Frozen);
+        m_clock->advance(4 * 60000); // 4 of its 10 minutes gone
+
+        m_clock->setReal(); // back to wall time, 25 minutes back
+        QVERIFY(settle());
+        QVERIFY(!warm->stopped());
+        // It still has about 6 minutes to live, not 31.
+        const qint64 left = m_pool->nextExpiryMs() - QDateTime::currentMSecsSinceEpoch();
+        QVERIFY2(left > 5 * 60000 && left <= 6 * 60000, qPrintable(QString::number(left)));
     }
 
     void aNewClockIsWatched()

@@ -252,6 +252,28 @@ private Q_SLOTS:
         QCOMPARE(scheduler->schedule(QStringLiteral("Ticker/Every"))->fireCount, 1);
     }
 
+    void backToRealTimeARateKeepsWhatItHadLeftAndACronMeetsTheWallClock()
+    {
+        const qint64 wall = QDateTime::currentMSecsSinceEpoch();
+        m_clock->setManual(wall + 21 * 60000); // a lesson at 60x left the clock 21 minutes ahead
+        auto scheduler = makeScheduler();
+        scheduler->setFunctions({functionWith("{'Every': {'Type': 'Schedule', 'Properties': {'Schedule': 'rate(5 "
+                                              "minutes)'}}, 'Hourly': {'Type': 'Schedule', 'Properties': "
+                                              "{'Schedule': 'cron(0 * * * ? *)'}}}")});
+        scheduler->start();
+        step(60 * 1000); // 4 minutes left of the rate's period
+
+        m_clock->setReal();
+        QCoreApplication::processEvents();
+        QCOMPARE(m_fires.size(), 0);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 rateLeft =
+            scheduler->nextFireTimes(QStringLiteral("Ticker/Every"), 1).value(0).toMSecsSinceEpoch() - now;
+        QVERIFY2(rateLeft > 3 * 60000 && rateLeft <= 4 * 60000, qPrintable(QString::number(rateLeft)));
+        const QDateTime hourly = scheduler->schedule(QStringLiteral("Ticker/Hourly"))->nextFires.value(0);
+        QCOMPARE(hourly, QDateTime::fromMSecsSinceEpoch(now / 3600000 * 3600000 + 3600000, Qt::UTC));
+    }
+
     void invalidExpressionsAreReported()
     {
         auto scheduler = makeScheduler();

@@ -381,6 +381,22 @@ private Q_SLOTS:
         QVERIFY(!error.isEmpty());
     }
 
+    void aRewindToRealTimeKeepsTheVisibilityTimeoutLeft()
+    {
+        m_clock->setManual(QDateTime::currentMSecsSinceEpoch() + 21 * 60000); // after a lesson at 60x
+        m_queues->setQueue({QStringLiteral("Lesson"), 30});
+        m_queues->send(QStringLiteral("Lesson"), "hidden for 30 s");
+        QCOMPARE(m_queues->receive(QStringLiteral("Lesson"), 1).size(), 1);
+        m_clock->advance(10000); // 20 s left
+
+        m_clock->setReal();
+        const qint64 left = m_queues->nextVisibleMs(QStringLiteral("Lesson")) - QDateTime::currentMSecsSinceEpoch();
+        QVERIFY2(left > 15000 && left <= 20000, qPrintable(QString::number(left)));
+        const QList<SqsQueueMessage> all = m_queues->messages(QStringLiteral("Lesson"));
+        QCOMPARE(all.size(), 1);
+        QVERIFY(qAbs(all.first().sentMs + 10000 - QDateTime::currentMSecsSinceEpoch()) < 5000); // sent 10 s ago
+    }
+
     void messagesPersist()
     {
         const QString id = m_queues->send(QStringLiteral("Kept"), "stay")->messageId;
