@@ -1,6 +1,7 @@
 // The Logs dock's Copy and Export: the lines as the view shows them, filtered lines only.
 #include "logs/logmodel.h"
 #include "logs/logpanel.h"
+#include "session/invocationselection.h"
 #include "session/studiosession.h"
 #include "snapshotfixtures.h"
 #include "studiofixture.h"
@@ -31,7 +32,7 @@ private Q_SLOTS:
     {
         StudioFixture studio;
         StudioSession &session = studio.session();
-        LogPanel panel(session);
+        LogPanel panel(session.logs(), session.selection());
         session.logs().append(invocationLogs(record(1, 1, true, 0, 10), 1));
         session.logs().append(invocationLogs(record(2, 1, false, 100, 10, InvocationOutcome::FunctionError), 1));
         const qsizetype total = session.logs().lineCount();
@@ -66,7 +67,7 @@ private Q_SLOTS:
     {
         StudioFixture studio;
         StudioSession &session = studio.session();
-        LogPanel panel(session);
+        LogPanel panel(session.logs(), session.selection());
         session.logs().append(invocationLogs(record(1, 1, true, 0, 10), 1));
         QItemSelectionModel *selection = panel.view()->selectionModel();
         selection->select(session.logs().index(3, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);

@@ -22,6 +22,7 @@
 #include "projecttree/projecttreemodel.h"
 #include "result/resultmodel.h"
 #include "result/resultpanel.h"
+#include "session/invocationselection.h"
 #include "session/studiosession.h"
 #include "snapshotfixtures.h"
 #include "studiofixture.h"
@@ -290,13 +291,13 @@ private Q_SLOTS:
 
         // Selecting a request anywhere shows it in the result panel and the timeline.
         auto *result = window.panel<ResultPanel>(QStringLiteral("result"));
-        session.selectInvocation(failed.requestId);
+        session.selection().select(failed.requestId);
         QCOMPARE(timelinePanel->view()->selectedRequest(), failed.requestId);
         QCOMPARE(result->badgeText(), QStringLiteral("WARM"));
         QVERIFY(result->errorText().contains(QStringLiteral("ValueError")));
         QVERIFY(result->errorText().contains(QStringLiteral("app.py")));
         QVERIFY(result->responseText().contains(QStringLiteral("\"errorMessage\": \"boom\"")));
-        session.selectInvocation(cold.requestId);
+        session.selection().select(cold.requestId);
         QCOMPARE(result->badgeText(), QStringLiteral("COLD"));
         QCOMPARE(result->model().value(QStringLiteral("Billed Duration")), QStringLiteral("26 ms"));
         QCOMPARE(result->model().value(QStringLiteral("Init Duration")), QStringLiteral("187.42 ms"));

@@ -11,6 +11,7 @@
 #include "projectbuilder.h"
 #include "result/resultmodel.h"
 #include "result/resultpanel.h"
+#include "session/invocationselection.h"
 #include "session/studiosession.h"
 #include "studiofixture.h"
 #include "timeline/timelinemodel.h"
@@ -141,7 +142,7 @@ private Q_SLOTS:
         QVERIFY(warm.reportLine.startsWith(QStringLiteral("REPORT RequestId: ") + warm.requestId));
 
         // Selecting the cold one in the timeline's model shows it in the result panel.
-        session.selectInvocation(cold.requestId);
+        session.selection().select(cold.requestId);
         QCOMPARE(result->badgeText(), QStringLiteral("COLD"));
         QVERIFY(!result->model().value(QStringLiteral("Init Duration")).isEmpty());
         window.editors()->clear(); // nothing modified; no prompts

@@ -2,7 +2,7 @@
 
 #include "buckets/bucketmodel.h"
 #include "common/tableview.h"
-#include "session/studiosession.h"
+#include "session/messenger.h"
 #include "workspace/snapshotpublisher.h"
 #include "workspace/workspace.h"
 
@@ -24,9 +24,10 @@
 
 namespace fn {
 
-BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
+BucketsPanel::BucketsPanel(Workspace &workspace, Messenger &messenger, QWidget *parent)
     : QWidget(parent)
-    , m_session(session)
+    , m_workspace(workspace)
+    , m_messenger(messenger)
     , m_model(new BucketModel(this))
     , m_view(makeTableView(m_model, this))
     , m_open(new QPushButton(tr("Open Folder"), this))
@@ -71,7 +72,6 @@ BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
     connect(m_open, &QPushButton::clicked, this, &BucketsPanel::openSelected);
     connect(m_map, &QPushButton::clicked, this, &BucketsPanel::mapSelected);
     connect(m_unmap, &QPushButton::clicked, this, &BucketsPanel::unmapSelected);
-    Workspace &workspace = session.workspace();
     connect(&workspace, &Workspace::triggersChanged, this, &BucketsPanel::attachHost);
     // The publisher follows object events, the S3 endpoint's writes and serving by itself.
     connect(&workspace.snapshots(), &SnapshotPublisher::bucketsPublished, this, &BucketsPanel::adopt);
@@ -81,7 +81,7 @@ BucketsPanel::BucketsPanel(StudioSession &session, QWidget *parent)
 
 void BucketsPanel::attachHost()
 {
-    TriggerHost *host = m_session.workspace().triggers();
+    TriggerHost *host = m_workspace.triggers();
     if (host && host != m_host)
         connect(host, &TriggerHost::s3ObjectEvent, this, &BucketsPanel::noteObjectEvent, Qt::QueuedConnection);
     m_host = host;
@@ -95,7 +95,7 @@ QString BucketsPanel::selectedBucket() const
 
 void BucketsPanel::refresh()
 {
-    m_session.workspace().snapshots().refresh(SnapshotPublisher::Buckets);
+    m_workspace.snapshots().refresh(SnapshotPublisher::Buckets);
 }
 
 void BucketsPanel::adopt(const BucketsSnapshot &snapshot)
@@ -103,8 +103,8 @@ void BucketsPanel::adopt(const BucketsSnapshot &snapshot)
     const QString selected = selectedBucket();
     m_model->adopt(snapshot);
     if (!snapshot.available) {
-        m_status->setText(m_session.hasProject() ? tr("The project's triggers are not running: no buckets.")
-                                                 : tr("Open a project to see its S3 buckets."));
+        m_status->setText(m_workspace.hasProject() ? tr("The project's triggers are not running: no buckets.")
+                                                   : tr("Open a project to see its S3 buckets."));
         m_endpoint->clear();
         updateButtons();
         return;
@@ -149,13 +149,14 @@ void BucketsPanel::openSelected()
     if (folder.isEmpty())
         return;
     if (!QFileInfo(folder).isDir() && !QDir().mkpath(folder)) {
-        m_session.showMessage(StudioSession::Severity::Error,
-                              tr("Cannot create the bucket folder %1.").arg(QDir::toNativeSeparators(folder)));
+        m_messenger.showMessage(Messenger::Severity::Error,
+                                tr("Cannot create the bucket folder %1.").arg(QDir::toNativeSeparators(folder)));
         return;
     }
     if (!m_openFolder(folder))
-        m_session.showMessage(StudioSession::Severity::Warning,
-                              tr("No file manager opened %1; open it yourself.").arg(QDir::toNativeSeparators(folder)));
+        m_messenger.showMessage(
+            Messenger::Severity::Warning,
+            tr("No file manager opened %1; open it yourself.").arg(QDir::toNativeSeparators(folder)));
 }
 
 void BucketsPanel::mapSelected()
@@ -173,8 +174,8 @@ void BucketsPanel::mapSelected()
     const QString stored =
         relative.startsWith(QStringLiteral("..")) || QDir::isAbsolutePath(relative) ? absolute : relative;
     if (writeMapping(bucket, stored))
-        m_session.showMessage(StudioSession::Severity::Info,
-                              tr("Bucket %1 is now kept in %2.").arg(bucket, QDir::toNativeSeparators(absolute)));
+        m_messenger.showMessage(Messenger::Severity::Info,
+                                tr("Bucket %1 is now kept in %2.").arg(bucket, QDir::toNativeSeparators(absolute)));
 }
 
 void BucketsPanel::unmapSelected()
@@ -183,8 +184,8 @@ void BucketsPanel::unmapSelected()
     if (!m_host || bucket.isEmpty() || !m_view->currentIndex().data(BucketModel::MappedRole).toBool())
         return;
     if (writeMapping(bucket, QString()))
-        m_session.showMessage(
-            StudioSession::Severity::Info,
+        m_messenger.showMessage(
+            Messenger::Severity::Info,
             tr("Bucket %1 is kept under the project again (%2); the folder it was mapped to was left as it is.")
                 .arg(bucket,
                      QDir::toNativeSeparators(S3ObjectStore::bucketsDir(m_host->projectDir()) + u'/' + bucket)));
@@ -194,11 +195,11 @@ bool BucketsPanel::writeMapping(const QString &bucket, const QString &folder)
 {
     QString error;
     if (!ProjectSettingsWriter::setBucketFolder(m_host->projectDir(), bucket, folder, &error)) {
-        m_session.showMessage(StudioSession::Severity::Error, tr("Bucket %1 was not remapped: %2").arg(bucket, error));
+        m_messenger.showMessage(Messenger::Severity::Error, tr("Bucket %1 was not remapped: %2").arg(bucket, error));
         return false;
     }
     // The watcher (and the S3 endpoint while serving) restart on the new folder.
-    m_session.workspace().reloadBucketFolders();
+    m_workspace.reloadBucketFolders();
     refresh();
     return true;
 }

@@ -19,7 +19,8 @@ namespace fn {
 struct BucketsSnapshot;
 
 class BucketModel;
-class StudioSession;
+class Messenger;
+class Workspace;
 class TriggerHost;
 
 class BucketsPanel final : public QWidget
@@ -31,7 +32,7 @@ public:
     // Opens a folder in the desktop's file manager; QDesktopServices unless replaced.
     using FolderOpener = std::function<bool(const QString &folder)>;
 
-    explicit BucketsPanel(StudioSession &session, QWidget *parent = nullptr);
+    BucketsPanel(Workspace &workspace, Messenger &messenger, QWidget *parent = nullptr);
 
     BucketModel *model() const { return m_model; }
     QTreeView *view() const { return m_view; }
@@ -59,7 +60,8 @@ private:
     bool writeMapping(const QString &bucket, const QString &folder);
     void updateButtons();
 
-    StudioSession &m_session;
+    Workspace &m_workspace;
+    Messenger &m_messenger;
     QPointer<TriggerHost> m_host;
     BucketModel *m_model;
     QTreeView *m_view;

@@ -1,7 +1,8 @@
 #include "environments/environmentpanel.h"
 
+#include "engine/engine.h"
 #include "environments/environmentmodel.h"
-#include "session/studiosession.h"
+#include "workspace/workspace.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -13,14 +14,14 @@
 
 namespace fn {
 
-EnvironmentPanel::EnvironmentPanel(StudioSession &session, QWidget *parent)
+EnvironmentPanel::EnvironmentPanel(EnvironmentModel &model, Workspace &workspace, QWidget *parent)
     : QWidget(parent)
-    , m_session(session)
+    , m_model(model)
+    , m_workspace(workspace)
     , m_view(new QTableView(this))
     , m_stop(new QPushButton(tr("Stop"), this))
     , m_summary(new QLabel(this))
 {
-    EnvironmentModel &model = session.environments();
     m_view->setModel(&model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -52,8 +53,8 @@ EnvironmentPanel::EnvironmentPanel(StudioSession &session, QWidget *parent)
 
     connect(m_stop, &QPushButton::clicked, this, [this] {
         const QModelIndex current = m_view->currentIndex();
-        if (current.isValid())
-            m_session.stopEnvironment(current.data(EnvironmentModel::EnvironmentIdRole).toString());
+        if (Engine *engine = m_workspace.engine(); engine && current.isValid())
+            engine->stopEnvironment(current.data(EnvironmentModel::EnvironmentIdRole).toString());
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &EnvironmentPanel::updateButtons);
     connect(&model, &QAbstractItemModel::dataChanged, this, &EnvironmentPanel::updateButtons);
@@ -70,12 +71,11 @@ EnvironmentPanel::EnvironmentPanel(StudioSession &session, QWidget *parent)
 void EnvironmentPanel::updateButtons()
 {
     const QModelIndex current = m_view->currentIndex();
-    m_stop->setEnabled(m_session.hasEngine() && current.isValid()
+    m_stop->setEnabled(m_workspace.engine() && current.isValid()
                        && !current.data(EnvironmentModel::StoppedRole).toBool());
-    const EnvironmentModel &model = m_session.environments();
-    m_summary->setText(model.rowCount() == 0
+    m_summary->setText(m_model.rowCount() == 0
                            ? tr("No execution environments yet — the first invocation starts one (a cold start).")
-                           : tr("%1 alive, %2 in all").arg(model.liveCount()).arg(model.rowCount()));
+                           : tr("%1 alive, %2 in all").arg(m_model.liveCount()).arg(m_model.rowCount()));
 }
 
 } // namespace fn

@@ -10,20 +10,22 @@ class QTableView;
 
 namespace fn {
 
-class StudioSession;
+class EnvironmentModel;
+class Workspace;
 
 class EnvironmentPanel final : public QWidget
 {
     Q_OBJECT
 public:
-    explicit EnvironmentPanel(StudioSession &session, QWidget *parent = nullptr);
+    EnvironmentPanel(EnvironmentModel &model, Workspace &workspace, QWidget *parent = nullptr);
 
     QTableView *view() const { return m_view; }
 
 private:
     void updateButtons();
 
-    StudioSession &m_session;
+    EnvironmentModel &m_model;
+    Workspace &m_workspace; // its engine stops an environment
     QTableView *m_view;
     QPushButton *m_stop;
     QLabel *m_summary;

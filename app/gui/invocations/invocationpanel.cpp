@@ -1,7 +1,7 @@
 #include "invocations/invocationpanel.h"
 
 #include "invocations/invocationmodel.h"
-#include "session/studiosession.h"
+#include "session/invocationselection.h"
 
 #include <QHeaderView>
 #include <QTableView>
@@ -9,11 +9,10 @@
 
 namespace fn {
 
-InvocationPanel::InvocationPanel(StudioSession &session, QWidget *parent)
+InvocationPanel::InvocationPanel(InvocationModel &model, InvocationSelection &selection, QWidget *parent)
     : QWidget(parent)
     , m_view(new QTableView(this))
 {
-    InvocationModel &model = session.invocations();
     m_view->setModel(&model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -30,12 +29,12 @@ InvocationPanel::InvocationPanel(StudioSession &session, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);
 
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, &session,
-            [&session](const QModelIndex &current) {
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, &selection,
+            [&selection](const QModelIndex &current) {
                 if (current.isValid())
-                    session.selectInvocation(current.data(InvocationModel::RequestIdRole).toString());
+                    selection.select(current.data(InvocationModel::RequestIdRole).toString());
             });
-    connect(&session, &StudioSession::invocationSelected, this, [this, &model](const QString &requestId) {
+    connect(&selection, &InvocationSelection::selected, this, [this, &model](const QString &requestId) {
         const int row = model.rowOf(requestId);
         if (row >= 0 && m_view->currentIndex().row() != row) {
             m_view->setCurrentIndex(model.index(row, 0));

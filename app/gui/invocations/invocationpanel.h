@@ -7,13 +7,14 @@ class QTableView;
 
 namespace fn {
 
-class StudioSession;
+class InvocationModel;
+class InvocationSelection;
 
 class InvocationPanel final : public QWidget
 {
     Q_OBJECT
 public:
-    explicit InvocationPanel(StudioSession &session, QWidget *parent = nullptr);
+    InvocationPanel(InvocationModel &model, InvocationSelection &selection, QWidget *parent = nullptr);
 
     QTableView *view() const { return m_view; }
 

@@ -2,7 +2,7 @@
 
 #include "common/settings.h"
 #include "logs/logmodel.h"
-#include "session/studiosession.h"
+#include "session/invocationselection.h"
 
 #include <QAction>
 #include <QApplication>
@@ -26,10 +26,10 @@
 
 namespace fn {
 
-LogPanel::LogPanel(StudioSession &session, QWidget *parent)
+LogPanel::LogPanel(LogModel &model, InvocationSelection &selection, QWidget *parent)
     : QWidget(parent)
-    , m_session(session)
-    , m_model(session.logs())
+    , m_selection(selection)
+    , m_model(model)
     , m_view(new QTreeView(this))
     , m_filter(new QLineEdit(this))
     , m_level(new QComboBox(this))
@@ -127,7 +127,7 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
     connect(m_level, &QComboBox::currentIndexChanged, this, &LogPanel::applyFilter);
     connect(m_group, &QComboBox::currentIndexChanged, this, &LogPanel::applyFilter);
     connect(m_selectedOnly, &QCheckBox::toggled, this, &LogPanel::applyFilter);
-    connect(&session, &StudioSession::invocationSelected, this, [this] {
+    connect(&selection, &InvocationSelection::selected, this, [this] {
         if (m_selectedOnly->isChecked())
             applyFilter();
     });
@@ -146,7 +146,7 @@ LogPanel::LogPanel(StudioSession &session, QWidget *parent)
             [this](const QModelIndex &current) {
                 const QString requestId = current.data(LogModel::RequestIdRole).toString();
                 if (!requestId.isEmpty() && !m_selectedOnly->isChecked())
-                    m_session.selectInvocation(requestId);
+                    m_selection.select(requestId);
             });
     updateCount();
 }
@@ -212,7 +212,7 @@ void LogPanel::applyFilter()
     if (m_group->currentIndex() > 0)
         f.logGroup = m_group->currentText();
     if (m_selectedOnly->isChecked())
-        f.requestId = m_session.selectedRequestId().isEmpty() ? QStringLiteral("-") : m_session.selectedRequestId();
+        f.requestId = m_selection.requestId().isEmpty() ? QStringLiteral("-") : m_selection.requestId();
     m_model.setFilter(f);
     if (m_follow->isChecked())
         m_view->scrollToBottom();

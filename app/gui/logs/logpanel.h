@@ -15,13 +15,13 @@ class QTreeView;
 namespace fn {
 
 class LogModel;
-class StudioSession;
+class InvocationSelection;
 
 class LogPanel final : public QWidget
 {
     Q_OBJECT
 public:
-    explicit LogPanel(StudioSession &session, QWidget *parent = nullptr);
+    LogPanel(LogModel &model, InvocationSelection &selection, QWidget *parent = nullptr);
 
     QTreeView *view() const { return m_view; }
     QComboBox *levelCombo() const { return m_level; }
@@ -40,7 +40,7 @@ private:
     void updateCount();
     void exportWithDialog();
 
-    StudioSession &m_session;
+    InvocationSelection &m_selection;
     LogModel &m_model;
     QTreeView *m_view;
     QLineEdit *m_filter;

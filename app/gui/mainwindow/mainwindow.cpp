@@ -357,7 +357,7 @@ void MainWindow::createActions()
     connect(addAction(run, QStringLiteral("cancel"), tr("C&ancel Burst"), QKeySequence(tr("Ctrl+."))),
             &QAction::triggered, m_invokeBar, &InvokeBar::cancel);
     run->addSeparator();
-    auto *serve = new ServeControl(m_session, this);
+    auto *serve = new ServeControl(m_session.workspace(), m_session, this);
     run->addAction(serve->action());
     m_actions.insert(serve->action()->objectName(), serve->action());
     run->addAction(serve->settingsAction());

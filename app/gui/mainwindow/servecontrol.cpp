@@ -2,7 +2,7 @@
 
 #include "common/settings.h"
 #include "mainwindow/servesettingsdialog.h"
-#include "session/studiosession.h"
+#include "session/messenger.h"
 #include "workspace/triggerhost.h"
 #include "workspace/workspace.h"
 
@@ -12,10 +12,10 @@
 
 namespace fn {
 
-ServeControl::ServeControl(StudioSession &session, QWidget *parent)
+ServeControl::ServeControl(Workspace &workspace, Messenger &messenger, QWidget *parent)
     : QObject(parent)
-    , m_session(session)
-    , m_workspace(session.workspace())
+    , m_workspace(workspace)
+    , m_messenger(messenger)
     , m_action(new QAction(tr("Ser&ve (Invoke API, API Gateway, S3)"), parent))
     , m_label(new QLabel(parent))
     , m_settingsAction(new QAction(tr("Serve Se&ttings…"), parent))
@@ -51,7 +51,7 @@ void ServeControl::toggle(bool on)
     if (!m_workspace.startServing(settings::get(settings::serveHost), settings::get(settings::serveInvokePort),
                                   settings::get(settings::serveApiPort), settings::get(settings::serveS3Port),
                                   &problem)) {
-        m_session.showMessage(StudioSession::Severity::Error, problem);
+        m_messenger.showMessage(Messenger::Severity::Error, problem);
         update();
         return;
     }
@@ -61,7 +61,7 @@ void ServeControl::toggle(bool on)
                                      : tr(" (the template has no Api or HttpApi events)");
     if (!host->s3EndpointUrl().isEmpty())
         text += tr(", the S3 endpoint at %1").arg(host->s3EndpointUrl());
-    m_session.showMessage(StudioSession::Severity::Info, text);
+    m_messenger.showMessage(Messenger::Severity::Info, text);
     update();
 }
 

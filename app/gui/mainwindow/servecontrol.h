@@ -10,7 +10,7 @@ class QLabel;
 
 namespace fn {
 
-class StudioSession;
+class Messenger;
 class Workspace;
 
 class ServeControl final : public QObject
@@ -18,7 +18,7 @@ class ServeControl final : public QObject
     Q_OBJECT
 public:
     // The label is made for the window's status bar; `parent` owns both.
-    ServeControl(StudioSession &session, QWidget *parent);
+    ServeControl(Workspace &workspace, Messenger &messenger, QWidget *parent);
 
     QAction *action() const { return m_action; }
     QAction *settingsAction() const { return m_settingsAction; } // Run → Serve Settings…
@@ -28,8 +28,8 @@ private:
     void toggle(bool on);
     void update();
 
-    StudioSession &m_session;
     Workspace &m_workspace;
+    Messenger &m_messenger;
     QAction *m_action;
     QLabel *m_label;
     QAction *m_settingsAction;

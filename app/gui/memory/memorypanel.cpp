@@ -1,7 +1,6 @@
 #include "memory/memorypanel.h"
 
 #include "memory/memorymodel.h"
-#include "session/studiosession.h"
 
 #include <QChart>
 #include <QChartView>
@@ -14,9 +13,9 @@
 
 namespace fn {
 
-MemoryPanel::MemoryPanel(StudioSession &session, QWidget *parent)
+MemoryPanel::MemoryPanel(MemoryModel &model, QWidget *parent)
     : QWidget(parent)
-    , m_model(session.memory())
+    , m_model(model)
     , m_chart(new QChart)
     , m_chartView(new QChartView(m_chart, this))
     , m_x(new QValueAxis(m_chart))

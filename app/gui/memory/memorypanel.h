@@ -15,13 +15,12 @@ class QValueAxis;
 namespace fn {
 
 class MemoryModel;
-class StudioSession;
 
 class MemoryPanel final : public QWidget
 {
     Q_OBJECT
 public:
-    explicit MemoryPanel(StudioSession &session, QWidget *parent = nullptr);
+    explicit MemoryPanel(MemoryModel &model, QWidget *parent = nullptr);
 
     // Points currently plotted for an environment (after downsampling), for tests.
     int plottedPoints(const QString &environmentId) const;

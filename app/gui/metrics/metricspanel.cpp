@@ -1,7 +1,6 @@
 #include "metrics/metricspanel.h"
 
 #include "metrics/metricsmodel.h"
-#include "session/studiosession.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -16,9 +15,9 @@
 
 namespace fn {
 
-MetricsPanel::MetricsPanel(StudioSession &session, QWidget *parent)
+MetricsPanel::MetricsPanel(MetricsModel &model, QWidget *parent)
     : QWidget(parent)
-    , m_model(session.metrics())
+    , m_model(model)
     , m_view(new QTableView(this))
     , m_chart(new QChart)
     , m_cold(new QBarSet(tr("cold")))

@@ -12,13 +12,12 @@ class QValueAxis;
 namespace fn {
 
 class MetricsModel;
-class StudioSession;
 
 class MetricsPanel final : public QWidget
 {
     Q_OBJECT
 public:
-    explicit MetricsPanel(StudioSession &session, QWidget *parent = nullptr);
+    explicit MetricsPanel(MetricsModel &model, QWidget *parent = nullptr);
 
     QTableView *view() const { return m_view; }
 

@@ -4,7 +4,7 @@
 #include "queues/queuemessagemodel.h"
 #include "queues/queuemodel.h"
 #include "queues/sqsqueuessection.h"
-#include "session/studiosession.h"
+#include "session/messenger.h"
 #include "workspace/snapshotpublisher.h"
 #include "workspace/workspace.h"
 
@@ -24,9 +24,10 @@
 
 namespace fn {
 
-QueuesPanel::QueuesPanel(StudioSession &session, QWidget *parent)
+QueuesPanel::QueuesPanel(Workspace &workspace, Messenger &messenger, QWidget *parent)
     : QWidget(parent)
-    , m_session(session)
+    , m_workspace(workspace)
+    , m_messenger(messenger)
     , m_queues(new QueueModel(this))
     , m_messages(new QueueMessageModel(this))
     , m_queueView(makeTableView(m_queues, this))
@@ -36,7 +37,7 @@ QueuesPanel::QueuesPanel(StudioSession &session, QWidget *parent)
     , m_redrive(new QPushButton(tr("Re-drive"), this))
     , m_purge(new QPushButton(tr("Purge…"), this))
     , m_tabs(new QTabWidget(this))
-    , m_sqs(new SqsQueuesSection(session, this))
+    , m_sqs(new SqsQueuesSection(workspace, messenger, this))
 {
     m_body->setReadOnly(true);
     m_body->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -84,10 +85,10 @@ QueuesPanel::QueuesPanel(StudioSession &session, QWidget *parent)
     connect(m_redrive, &QPushButton::clicked, this, &QueuesPanel::redriveSelected);
     connect(m_purge, &QPushButton::clicked, this, &QueuesPanel::purgeSelected);
     // The publisher follows the queue's changes (and the clock while events wait) by itself.
-    SnapshotPublisher &snapshots = session.workspace().snapshots();
+    SnapshotPublisher &snapshots = workspace.snapshots();
     connect(&snapshots, &SnapshotPublisher::asyncQueuesPublished, this, &QueuesPanel::adoptQueues);
     connect(&snapshots, &SnapshotPublisher::queueMessagesPublished, this, &QueuesPanel::adoptMessages);
-    connect(&session, &StudioSession::projectChanged, this, &QueuesPanel::refresh);
+    connect(&workspace, &Workspace::projectChanged, this, &QueuesPanel::refresh);
     adoptQueues(snapshots.asyncQueues());
 }
 
@@ -103,7 +104,7 @@ QString QueuesPanel::selectedName() const
 
 void QueuesPanel::refresh()
 {
-    m_session.workspace().snapshots().refresh(SnapshotPublisher::AsyncQueues);
+    m_workspace.snapshots().refresh(SnapshotPublisher::AsyncQueues);
 }
 
 void QueuesPanel::adoptQueues(const AsyncQueuesSnapshot &snapshot)
@@ -116,8 +117,8 @@ void QueuesPanel::adoptQueues(const AsyncQueuesSnapshot &snapshot)
         m_queueView->setCurrentIndex(m_queues->index(row, 0));
     m_adopting = false;
     if (!snapshot.available)
-        m_status->setText(m_session.hasProject() ? tr("The project's store is not open: no queues.")
-                                                 : tr("Open a project to see its queues."));
+        m_status->setText(m_workspace.hasProject() ? tr("The project's store is not open: no queues.")
+                                                   : tr("Open a project to see its queues."));
     else
         m_status->setText(m_queues->rowCount() == 0 ? tr("No queued events, dead letters or destination records.")
                                                     : QString());
@@ -160,7 +161,7 @@ void QueuesPanel::showMessages()
     }
     m_watchedKind = kind;
     m_watchedName = name;
-    m_messagesRequest = m_session.workspace().snapshots().requestQueueMessages(kind, name);
+    m_messagesRequest = m_workspace.snapshots().requestQueueMessages(kind, name);
     m_messages->clear();
     m_body->clear();
     updateButtons();
@@ -177,27 +178,27 @@ void QueuesPanel::updateButtons()
 
 void QueuesPanel::redriveSelected()
 {
-    AsyncQueue *queue = m_session.workspace().queue();
+    AsyncQueue *queue = m_workspace.queue();
     const QString name = selectedName();
     if (!queue || name.isEmpty() || selectedKind() == QStringLiteral("async"))
         return;
     const int before = m_queueView->currentIndex().data(QueueModel::CountRole).toInt();
     const int count = queue->redrive(name);
     if (count < before)
-        m_session.showMessage(
-            StudioSession::Severity::Warning,
+        m_messenger.showMessage(
+            Messenger::Severity::Warning,
             tr("Re-drove %1 of %2 message(s) of %3; the others name a function the project does not have.")
                 .arg(count)
                 .arg(before)
                 .arg(name));
     else
-        m_session.showMessage(StudioSession::Severity::Info, tr("Re-drove %1 message(s) of %2.").arg(count).arg(name));
+        m_messenger.showMessage(Messenger::Severity::Info, tr("Re-drove %1 message(s) of %2.").arg(count).arg(name));
     refresh();
 }
 
 void QueuesPanel::purgeSelected()
 {
-    AsyncQueue *queue = m_session.workspace().queue();
+    AsyncQueue *queue = m_workspace.queue();
     const QString name = selectedName();
     const int count = m_queueView->currentIndex().data(QueueModel::CountRole).toInt();
     if (!queue || name.isEmpty() || selectedKind() == QStringLiteral("async"))
@@ -205,7 +206,7 @@ void QueuesPanel::purgeSelected()
     if (!m_confirm(tr("Delete all %1 message(s) of %2? This cannot be undone.").arg(count).arg(name)))
         return;
     const int removed = queue->purge(name);
-    m_session.showMessage(StudioSession::Severity::Info, tr("Purged %1 message(s) from %2.").arg(removed).arg(name));
+    m_messenger.showMessage(Messenger::Severity::Info, tr("Purged %1 message(s) from %2.").arg(removed).arg(name));
     refresh();
 }
 

@@ -22,7 +22,8 @@ struct QueueMessagesSnapshot;
 class QueueMessageModel;
 class QueueModel;
 class SqsQueuesSection;
-class StudioSession;
+class Messenger;
+class Workspace;
 
 class QueuesPanel final : public QWidget
 {
@@ -31,7 +32,7 @@ public:
     // Asked before a destructive action; true to go ahead.
     using Confirmation = std::function<bool(const QString &question)>;
 
-    explicit QueuesPanel(StudioSession &session, QWidget *parent = nullptr);
+    QueuesPanel(Workspace &workspace, Messenger &messenger, QWidget *parent = nullptr);
 
     QueueModel *queueModel() const { return m_queues; }
     QueueMessageModel *messageModel() const { return m_messages; }
@@ -56,7 +57,8 @@ private:
     QString selectedKind() const;
     QString selectedName() const;
 
-    StudioSession &m_session;
+    Workspace &m_workspace;
+    Messenger &m_messenger;
     QueueModel *m_queues;
     QueueMessageModel *m_messages;
     QTreeView *m_queueView;

@@ -4,7 +4,7 @@
 #include "queues/sqsmessagemodel.h"
 #include "queues/sqsqueuemodel.h"
 #include "queues/sqssenddialog.h"
-#include "session/studiosession.h"
+#include "session/messenger.h"
 #include "workspace/snapshotpublisher.h"
 #include "workspace/workspace.h"
 
@@ -26,9 +26,10 @@
 
 namespace fn {
 
-SqsQueuesSection::SqsQueuesSection(StudioSession &session, QWidget *parent)
+SqsQueuesSection::SqsQueuesSection(Workspace &workspace, Messenger &messenger, QWidget *parent)
     : QWidget(parent)
-    , m_session(session)
+    , m_workspace(workspace)
+    , m_messenger(messenger)
     , m_queues(new SqsQueueModel(this))
     , m_messages(new SqsMessageModel(this))
     , m_queueView(makeTableView(m_queues, this))
@@ -91,9 +92,9 @@ SqsQueuesSection::SqsQueuesSection(StudioSession &session, QWidget *parent)
             });
     connect(m_send, &QPushButton::clicked, this, &SqsQueuesSection::sendToSelected);
     connect(m_purge, &QPushButton::clicked, this, &SqsQueuesSection::purgeSelected);
-    connect(&session.workspace(), &Workspace::triggersChanged, this, &SqsQueuesSection::attachHost);
+    connect(&workspace, &Workspace::triggersChanged, this, &SqsQueuesSection::attachHost);
     // The publisher follows the poller's batches (and the clock while messages are in flight).
-    SnapshotPublisher &snapshots = session.workspace().snapshots();
+    SnapshotPublisher &snapshots = workspace.snapshots();
     connect(&snapshots, &SnapshotPublisher::sqsQueuesPublished, this, &SqsQueuesSection::adoptQueues);
     connect(&snapshots, &SnapshotPublisher::sqsMessagesPublished, this, &SqsQueuesSection::adoptMessages);
     attachHost();
@@ -102,7 +103,7 @@ SqsQueuesSection::SqsQueuesSection(StudioSession &session, QWidget *parent)
 
 void SqsQueuesSection::attachHost()
 {
-    TriggerHost *host = m_session.workspace().triggers();
+    TriggerHost *host = m_workspace.triggers();
     if (host != m_host && host) {
         // The poller's thread emits; the activity line is written on this thread.
         connect(host, &TriggerHost::sqsBatchProcessed, this, &SqsQueuesSection::noteBatch, Qt::QueuedConnection);
@@ -139,7 +140,7 @@ QString SqsQueuesSection::selectedQueue() const
 
 void SqsQueuesSection::refresh()
 {
-    m_session.workspace().snapshots().refresh(SnapshotPublisher::SqsQueues);
+    m_workspace.snapshots().refresh(SnapshotPublisher::SqsQueues);
 }
 
 void SqsQueuesSection::adoptQueues(const SqsQueuesSnapshot &snapshot)
@@ -155,8 +156,8 @@ void SqsQueuesSection::adoptQueues(const SqsQueuesSnapshot &snapshot)
         m_queueView->setCurrentIndex(m_queues->index(0, 0));
     m_adopting = false;
     if (!snapshot.available)
-        m_status->setText(m_session.hasProject() ? tr("The project's store is not open: no SQS queues.")
-                                                 : tr("Open a project to see its SQS queues."));
+        m_status->setText(m_workspace.hasProject() ? tr("The project's store is not open: no SQS queues.")
+                                                   : tr("Open a project to see its SQS queues."));
     else
         m_status->setText(snapshot.queues.isEmpty() ? tr(
                               "No SQS queues: add an AWS::SQS::Queue to the template, or an SQS event to a function.")
@@ -182,7 +183,7 @@ void SqsQueuesSection::showMessages()
         return;
     }
     m_watched = name;
-    m_messagesRequest = m_session.workspace().snapshots().requestSqsMessages(name);
+    m_messagesRequest = m_workspace.snapshots().requestSqsMessages(name);
     m_messages->clear();
     m_body->clear();
     updateButtons();
@@ -236,8 +237,8 @@ void SqsQueuesSection::sendToSelected()
     m_runDialog(dialog);
     if (!self || !dialog.sent())
         return;
-    m_session.showMessage(StudioSession::Severity::Info,
-                          tr("Sent message %1 to %2.").arg(dialog.sent()->messageId, name));
+    m_messenger.showMessage(Messenger::Severity::Info,
+                            tr("Sent message %1 to %2.").arg(dialog.sent()->messageId, name));
     refresh();
 }
 
@@ -254,7 +255,7 @@ void SqsQueuesSection::purgeSelected()
                        .arg(name)))
         return;
     const int removed = m_host->sqsQueues().purge(name);
-    m_session.showMessage(StudioSession::Severity::Info, tr("Purged %1 message(s) from %2.").arg(removed).arg(name));
+    m_messenger.showMessage(Messenger::Severity::Info, tr("Purged %1 message(s) from %2.").arg(removed).arg(name));
     refresh();
 }
 

@@ -19,7 +19,8 @@ namespace fn {
 class SqsMessageModel;
 class SqsQueueModel;
 class SqsSendDialog;
-class StudioSession;
+class Messenger;
+class Workspace;
 class TriggerHost;
 struct SqsBatchResult;
 struct SqsMessagesSnapshot;
@@ -34,7 +35,7 @@ public:
     // Shows the send dialog and returns when it closes (exec() unless replaced, e.g. by tests).
     using DialogRunner = std::function<void(SqsSendDialog &dialog)>;
 
-    explicit SqsQueuesSection(StudioSession &session, QWidget *parent = nullptr);
+    SqsQueuesSection(Workspace &workspace, Messenger &messenger, QWidget *parent = nullptr);
 
     SqsQueueModel *queueModel() const { return m_queues; }
     SqsMessageModel *messageModel() const { return m_messages; }
@@ -62,7 +63,8 @@ private:
     void showMessages();
     void updateButtons();
 
-    StudioSession &m_session;
+    Workspace &m_workspace;
+    Messenger &m_messenger;
     QPointer<TriggerHost> m_host;
     SqsQueueModel *m_queues;
     SqsMessageModel *m_messages;

@@ -3,6 +3,7 @@
 #include "editor/codeeditor.h"
 #include "editor/jsonvalidator.h"
 #include "result/resultmodel.h"
+#include "session/invocationselection.h"
 #include "session/studiosession.h"
 #include "snapshots/invocationrecord.h"
 
@@ -117,8 +118,8 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
             showPending();
     });
     connect(&session, &StudioSession::asyncAccepted, this, &ResultPanel::showAccepted);
-    connect(&session, &StudioSession::invocationSelected, this, [this] {
-        if (const InvocationRecord *r = m_session.selectedRecord())
+    connect(&session.selection(), &InvocationSelection::selected, this, [this] {
+        if (const InvocationRecord *r = m_session.selection().record())
             showRecord(*r);
     });
 }

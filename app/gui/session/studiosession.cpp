@@ -6,6 +6,7 @@
 #include "memory/memorymodel.h"
 #include "metrics/metricsmodel.h"
 #include "project/project.h"
+#include "session/invocationselection.h"
 #include "timeline/timelinemodel.h"
 
 #include "engine/asyncqueue.h"
@@ -25,6 +26,7 @@ StudioSession::StudioSession(QObject *parent)
     , m_memory(new MemoryModel(this))
     , m_timeline(new TimelineModel(this))
     , m_metrics(new MetricsModel(this))
+    , m_selection(new InvocationSelection(*m_invocations, this))
 {
     m_flushTimer.setInterval(50);
     m_flushTimer.setSingleShot(true);
@@ -264,20 +266,6 @@ QStringList StudioSession::liveEnvironmentIds() const
             ids.append(m_environments->state(row).environmentId);
     }
     return ids;
-}
-
-void StudioSession::selectInvocation(const QString &requestId)
-{
-    if (requestId == m_selected)
-        return;
-    m_selected = requestId;
-    Q_EMIT invocationSelected(requestId);
-}
-
-const InvocationRecord *StudioSession::selectedRecord() const
-{
-    const int row = m_invocations->rowOf(m_selected);
-    return row < 0 ? nullptr : &m_invocations->record(row);
 }
 
 void StudioSession::showMessage(Severity severity, const QString &text)

@@ -6,6 +6,7 @@
 #include "project/diagnostic.h"
 #include "project/functionconfig.h"
 #include "session/invokerequest.h"
+#include "session/messenger.h"
 #include "snapshots/environmentstate.h"
 #include "snapshots/invocationrecord.h"
 #include "snapshots/logbatch.h"
@@ -24,6 +25,7 @@ namespace fn {
 class Engine;
 class EnvironmentModel;
 class InvocationModel;
+class InvocationSelection;
 class LogModel;
 class MemoryModel;
 class MetricsModel;
@@ -31,13 +33,10 @@ class Project;
 class TimelineModel;
 class Workspace;
 
-class StudioSession final : public QObject
+class StudioSession final : public QObject, public Messenger
 {
     Q_OBJECT
 public:
-    enum class Severity { Info, Warning, Error };
-    Q_ENUM(Severity)
-
     // Without startEngine() the studio still opens projects and shows snapshots; invoking reports
     // that the engine is unavailable. Tests feed snapshots through the adopt* slots.
     explicit StudioSession(QObject *parent = nullptr);
@@ -65,6 +64,8 @@ public:
     MemoryModel &memory() const { return *m_memory; }
     TimelineModel &timeline() const { return *m_timeline; }
     MetricsModel &metrics() const { return *m_metrics; }
+    // The invocation being looked at (list, timeline, logs, result).
+    InvocationSelection &selection() const { return *m_selection; }
 
     // Starts request.count invocations, at most request.concurrency at a time, off the GUI thread.
     void invoke(const InvokeRequest &request);
@@ -73,11 +74,7 @@ public:
     void stopEnvironment(const QString &environmentId);
     QStringList liveEnvironmentIds() const;
 
-    void selectInvocation(const QString &requestId);
-    QString selectedRequestId() const { return m_selected; }
-    const InvocationRecord *selectedRecord() const;
-
-    void showMessage(Severity severity, const QString &text);
+    void showMessage(Severity severity, const QString &text) override;
     // Panels ask; the window opens the file in the editor area.
     void requestOpenFile(const QString &path) { Q_EMIT openFileRequested(path); }
     // The function (and event, if one was picked) the invoke bar should target.
@@ -104,8 +101,7 @@ Q_SIGNALS:
     void projectChanged();
     // The errors of the latest read of the project's files (empty once they read clean again).
     void problemsChanged(const QList<fn::Diagnostic> &problems);
-    void message(fn::StudioSession::Severity severity, const QString &text);
-    void invocationSelected(const QString &requestId);
+    void message(fn::Messenger::Severity severity, const QString &text);
     // A result of an invocation this session started (the Result panel shows it).
     void resultArrived(const fn::InvocationRecord &record);
     // An Event invocation was accepted (202) into the project's async queue.
@@ -136,6 +132,7 @@ private:
     MemoryModel *m_memory;
     TimelineModel *m_timeline;
     MetricsModel *m_metrics;
+    InvocationSelection *m_selection;
 
     QList<InvocationRecord> m_pendingRecords;
     QList<EnvironmentState> m_pendingEnvironments;
@@ -144,8 +141,6 @@ private:
     QTimer m_flushTimer;
 
     int m_burstTotal = 0; // while a burst of ours runs
-
-    QString m_selected;
 };
 
 } // namespace fn

@@ -1,6 +1,6 @@
 #include "timeline/timelinepanel.h"
 
-#include "session/studiosession.h"
+#include "session/invocationselection.h"
 #include "timeline/timelinepalette.h"
 #include "timeline/timelineview.h"
 
@@ -13,9 +13,9 @@
 
 namespace fn {
 
-TimelinePanel::TimelinePanel(StudioSession &session, QWidget *parent)
+TimelinePanel::TimelinePanel(TimelineModel &model, InvocationSelection &selection, QWidget *parent)
     : QWidget(parent)
-    , m_view(new TimelineView(&session.timeline(), this))
+    , m_view(new TimelineView(&model, this))
 {
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(6, 4, 6, 2);
@@ -85,8 +85,8 @@ TimelinePanel::TimelinePanel(StudioSession &session, QWidget *parent)
     layout->addLayout(bar);
     layout->addWidget(scroll, 1);
 
-    connect(m_view, &TimelineView::requestClicked, &session, &StudioSession::selectInvocation);
-    connect(&session, &StudioSession::invocationSelected, m_view, &TimelineView::selectRequest);
+    connect(m_view, &TimelineView::requestClicked, &selection, &InvocationSelection::select);
+    connect(&selection, &InvocationSelection::selected, m_view, &TimelineView::selectRequest);
 }
 
 } // namespace fn

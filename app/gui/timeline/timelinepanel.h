@@ -5,14 +5,15 @@
 
 namespace fn {
 
-class StudioSession;
+class InvocationSelection;
+class TimelineModel;
 class TimelineView;
 
 class TimelinePanel final : public QWidget
 {
     Q_OBJECT
 public:
-    explicit TimelinePanel(StudioSession &session, QWidget *parent = nullptr);
+    TimelinePanel(TimelineModel &model, InvocationSelection &selection, QWidget *parent = nullptr);
 
     TimelineView *view() const { return m_view; }
 
