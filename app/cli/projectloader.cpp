@@ -34,8 +34,11 @@ std::optional<FunctionConfig> loadFunction(const QString &projectDir, const QStr
         QStringList names;
         for (const FunctionConfig &f : project.functions())
             names << f.name;
-        error(QStringLiteral("no function named '%1' in %2; functions: %3")
-                  .arg(name, project.templatePath().isEmpty() ? dir : project.templatePath(),
+        // With problems above, the function may be there but refused (its code outside the project, ...).
+        const QString what = project.errors().isEmpty() ? QStringLiteral("no function named '%1' in %2; functions: %3")
+                                                        : QStringLiteral("no function '%1' that can run in %2 (see the "
+                                                                         "problems above); functions that can: %3");
+        error(what.arg(name, project.templatePath().isEmpty() ? dir : project.templatePath(),
                        names.isEmpty() ? QStringLiteral("(none)") : names.join(QStringLiteral(", "))));
         return std::nullopt;
     }

@@ -1,7 +1,9 @@
 #include "project/functionreader.h"
 
 #include "project/environmentvariables.h"
+#include "project/foldercontainment.h"
 #include "project/intrinsicresolver.h"
+#include "project/projectsettings.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -46,9 +48,10 @@ QString unsupportedReason(const QString &property)
 
 } // namespace
 
-FunctionReader::FunctionReader(const IntrinsicResolver &resolver, const YAML::Node &resources, const QString &file,
-                               const QString &displayName)
+FunctionReader::FunctionReader(const IntrinsicResolver &resolver, const FolderContainment &containment,
+                               const YAML::Node &resources, const QString &file, const QString &displayName)
     : m_resolver(resolver)
+    , m_containment(containment)
     , m_resources(resources)
     , m_file(file)
     , m_displayName(displayName)
@@ -320,6 +323,15 @@ std::optional<QString> FunctionReader::existingDir(const Property &p, const QStr
     }
     if (!info.isDir()) {
         error(p, QStringLiteral("%1 '%2' is a file; fnstudio runs code from a folder, not an archive").arg(what, uri));
+        *ok = false;
+        return std::nullopt;
+    }
+    // The folder is mounted into the sandbox: a template (perhaps someone else's) must not reach
+    // the opener's home through "..", an absolute path or a link.
+    if (const QString why = m_containment.problem(absolute); !why.isEmpty()) {
+        error(p, QStringLiteral("%1 '%2' %3; a template may only name folders inside its project. To use this one, "
+                                "add it to \"%4\" in %5")
+                     .arg(what, uri, why, ProjectSettings::allowOutsideKey(), ProjectSettings::fileName()));
         *ok = false;
         return std::nullopt;
     }

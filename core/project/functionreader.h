@@ -14,15 +14,17 @@
 
 namespace fn {
 
+class FolderContainment;
 class IntrinsicResolver;
 
 class FunctionReader final
 {
 public:
     // resources: the template's Resources (layers are looked up there); file: where the template
-    // is, for paths and messages (shown as displayName).
-    FunctionReader(const IntrinsicResolver &resolver, const YAML::Node &resources, const QString &file,
-                   const QString &displayName);
+    // is, for paths and messages (shown as displayName); containment: where code and layer folders
+    // may lead (a folder outside it is an error, and the function cannot run).
+    FunctionReader(const IntrinsicResolver &resolver, const FolderContainment &containment, const YAML::Node &resources,
+                   const QString &file, const QString &displayName);
 
     // Reads an AWS::Serverless::Function (globals = Globals: Function:, may be undefined) or,
     // with serverless false, an AWS::Lambda::Function. nullopt when the function cannot run;
@@ -66,6 +68,7 @@ private:
     Diagnostic diagnostic(const YAML::Node &at, const QString &message) const;
 
     const IntrinsicResolver &m_resolver;
+    const FolderContainment &m_containment;
     YAML::Node m_resources;
     QString m_file;
     QString m_displayName;

@@ -1,13 +1,34 @@
 #include "project/projectsettings.h"
 
+#include "project/foldercontainment.h"
 #include "project/jsonposition.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
 #include <nlohmann/json.hpp>
 
 namespace fn {
+
+namespace {
+
+// The 1-based line of a key's first appearance ("key" then a colon); 0 when not found. Good enough
+// to place a problem: nlohmann::json keeps no positions.
+int lineOfKey(const QByteArray &text, const std::string &key)
+{
+    const QByteArray quoted = '"' + QByteArray::fromStdString(key) + '"';
+    for (qsizetype at = text.indexOf(quoted); at >= 0; at = text.indexOf(quoted, at + 1)) {
+        qsizetype after = at + quoted.size();
+        while (after < text.size() && QByteArrayView(" \t\r\n").contains(text.at(after)))
+            ++after;
+        if (after < text.size() && text.at(after) == ':')
+            return int(text.left(at).count('\n')) + 1;
+    }
+    return 0;
+}
+
+} // namespace
 
 ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnostic> *errors)
 {
@@ -57,6 +78,29 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
         else
             problem(0, 0, QStringLiteral("\"legacyAsyncPayloadLimit\" must be true or false"));
     }
+    if (json.contains("allowOutsideFolders")) {
+        const auto &allowed = json["allowOutsideFolders"];
+        const int line = lineOfKey(text, "allowOutsideFolders");
+        if (!allowed.is_array()) {
+            problem(line, 0,
+                    QStringLiteral("\"allowOutsideFolders\" must be a list of folders, e.g. [\"~/shared/layers\"]"));
+        } else {
+            for (const auto &folder : allowed) {
+                if (!folder.is_string() || folder.get<std::string>().empty()) {
+                    problem(line, 0, QStringLiteral("\"allowOutsideFolders\": every entry must be a non-empty string"));
+                    continue;
+                }
+                const QString written = QString::fromStdString(folder.get<std::string>());
+                const QString absolute = FolderContainment::absoluteFolder(projectDir, written);
+                if (!QFileInfo(absolute).isDir())
+                    problem(line, 0,
+                            QStringLiteral("\"allowOutsideFolders\": '%1' is not a folder (looked for %2); it allows "
+                                           "nothing")
+                                .arg(written, absolute));
+                settings.allowedOutsideFolders << written;
+            }
+        }
+    }
     if (json.contains("buckets")) {
         const auto &buckets = json["buckets"];
         if (!buckets.is_object()) {
@@ -75,11 +119,31 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
                                                   QString::fromStdString(folder.get<std::string>()));
             }
         }
+        // A folder written outside the project is the user's explicit choice; one written inside
+        // must stay inside, or a shared project's link could serve the opener's files as a bucket.
+        const FolderContainment containment(projectDir, settings.allowedOutsideFolders);
+        for (auto it = settings.bucketFolders.begin(); it != settings.bucketFolders.end();) {
+            const QString absolute = FolderContainment::absoluteFolder(projectDir, it.value());
+            const QString why = containment.isWrittenInside(absolute) ? containment.problem(absolute) : QString();
+            if (why.isEmpty()) {
+                ++it;
+                continue;
+            }
+            problem(lineOfKey(text, it.key().toStdString()), 0,
+                    QStringLiteral("\"buckets\": the folder '%1' of bucket \"%2\" %3; refused, the bucket is kept in "
+                                   ".fnstudio/buckets/%2. Map the bucket to that folder by its own path, or add it "
+                                   "to \"%4\"")
+                        .arg(it.value(), it.key(), why, allowOutsideKey()));
+            it = settings.bucketFolders.erase(it);
+        }
     }
     for (const auto &[key, value] : json.items()) {
-        static const QStringList known{QStringLiteral("accountConcurrency"), QStringLiteral("idleTimeoutSeconds"),
-                                       QStringLiteral("clockSpeed"), QStringLiteral("legacyAsyncPayloadLimit"),
-                                       QStringLiteral("buckets")};
+        static const QStringList known{QStringLiteral("accountConcurrency"),
+                                       QStringLiteral("idleTimeoutSeconds"),
+                                       QStringLiteral("clockSpeed"),
+                                       QStringLiteral("legacyAsyncPayloadLimit"),
+                                       QStringLiteral("buckets"),
+                                       allowOutsideKey()};
         if (!known.contains(QString::fromStdString(key)))
             problem(0, 0,
                     QStringLiteral("unknown setting \"%1\" (known: %2)")

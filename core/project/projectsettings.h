@@ -18,10 +18,18 @@ struct ProjectSettings
     double clockSpeed = 1;                // 1: real time; up to 3600 (an hour a second)
     bool legacyAsyncPayloadLimit = false; // 262,144 bytes instead of 1,048,576 for Event payloads
     // Local S3 buckets kept in a folder of the user's choice instead of .fnstudio/buckets/<name>:
-    // bucket name → folder (absolute, "~/..." or relative to the project).
+    // bucket name → folder (absolute, "~/..." or relative to the project). A folder written inside
+    // the project that a symbolic link takes outside it is refused (an error) and left out, unless
+    // allowed below; one written outside is the user's own explicit choice.
     QHash<QString, QString> bucketFolders;
+    // Folders outside the project that its template may name (CodeUri, layers' ContentUri) and its
+    // buckets may reach through links, as written (absolute, "~/..." or relative to the project).
+    // Without them nothing outside the project folder is mounted into a sandbox: a project someone
+    // shares cannot show its functions the opener's files.
+    QStringList allowedOutsideFolders;
 
     static QString fileName() { return QStringLiteral(".fnstudio/settings.json"); }
+    static QString allowOutsideKey() { return QStringLiteral("allowOutsideFolders"); }
 
     // Reads <projectDir>/.fnstudio/settings.json; a missing file gives the defaults. Problems (bad
     // JSON with its line and column, a wrong type, a value out of range) go to *errors and leave

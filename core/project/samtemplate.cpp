@@ -1,7 +1,9 @@
 #include "project/samtemplate.h"
 
+#include "project/foldercontainment.h"
 #include "project/functionreader.h"
 #include "project/intrinsicresolver.h"
+#include "project/projectsettings.h"
 
 #include <QDir>
 #include <QFile>
@@ -95,6 +97,11 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
                         QStringLiteral("Globals: property %1 is not supported by fnstudio and is ignored").arg(name));
         }
         const YAML::Node noGlobals(YAML::NodeType::Undefined);
+        // The project is the template's folder; its settings may allow folders outside it. Read here,
+        // not given, so every reader of the template (the editors' checks too) draws the same line.
+        const QString projectDir = QFileInfo(m_path).absolutePath();
+        const FolderContainment containment(projectDir,
+                                            ProjectSettings::load(projectDir, nullptr).allowedOutsideFolders);
 
         for (const auto &entry : resources) {
             const YAML::Node &id = entry.first;
@@ -119,7 +126,7 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
                                 .arg(text(id), text(condition), problem.message));
             }
 
-            FunctionReader reader(resolver, resources, m_path, m_displayName);
+            FunctionReader reader(resolver, containment, resources, m_path, m_displayName);
             const auto function = reader.read(id, resource, serverless ? globals : noGlobals, serverless);
             m_errors += reader.errors();
             m_warnings += reader.warnings();

@@ -3,6 +3,7 @@
 #include "childprocess.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QMap>
 #include <QVersionNumber>
@@ -23,6 +24,14 @@ QString findBwrap()
         path =
             resolveExecutable(QStringLiteral("bwrap"), {QStringLiteral("/usr/bin"), QStringLiteral("/usr/local/bin")});
     return path;
+}
+
+// A symbolic link's own text (relative stays relative); empty when `path` is not a link.
+QByteArray linkText(const QString &path)
+{
+    QByteArray buffer(4096, Qt::Uninitialized);
+    const ssize_t n = ::readlink(QFile::encodeName(path).constData(), buffer.data(), size_t(buffer.size()));
+    return n > 0 ? buffer.left(n) : QByteArray();
 }
 
 QString queryVersion()
@@ -164,8 +173,14 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
                 entries.insert(name, layer + QLatin1Char('/') + name);
         }
         args << QStringLiteral("--dir") << QStringLiteral("/opt");
-        for (auto it = entries.cbegin(); it != entries.cend(); ++it)
-            roBind(it.value(), QStringLiteral("/opt/") + it.key());
+        for (auto it = entries.cbegin(); it != entries.cend(); ++it) {
+            // A link stays a link, read inside the sandbox as in an overlay: binding it would mount
+            // whatever host folder it names (a layer's "python -> /home/ada").
+            if (const QByteArray target = linkText(it.value()); !target.isEmpty())
+                args << QStringLiteral("--symlink") << QFile::decodeName(target) << QStringLiteral("/opt/") + it.key();
+            else
+                roBind(it.value(), QStringLiteral("/opt/") + it.key());
+        }
     } else {
         args << QStringLiteral("--dir") << QStringLiteral("/opt");
     }

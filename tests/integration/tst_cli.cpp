@@ -2,6 +2,7 @@
 // responses on stdout and Lambda's log lines on stderr.
 #include "projectbuilder.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -125,6 +126,33 @@ private Q_SLOTS:
         r = cli({QStringLiteral("frobnicate")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QStringLiteral("unknown command 'frobnicate'")));
+    }
+
+    void codeOutsideTheProjectIsRefused()
+    {
+        // A shared project must not mount the opener's files: CodeUri climbing out is a problem at its
+        // line and the function does not run.
+        QTemporaryDir outside;
+        QVERIFY(writeFile(outside.filePath(QStringLiteral("app.py")),
+                          "def handler(event, context):\n    return 'leaked'\n"));
+        ProjectBuilder dir;
+        const QString uri = QDir(dir.path()).relativeFilePath(outside.path());
+        dir.function(QStringLiteral("Escape"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .codeUri(uri);
+        const Run r =
+            cli({QStringLiteral("invoke"), QStringLiteral("Escape"), QStringLiteral("--project"), dir.path()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+        const QByteArray yaml = dir.templateText();
+        const int line = int(yaml.left(yaml.indexOf("CodeUri:")).count('\n')) + 1;
+        QVERIFY2(r.err.contains(QStringLiteral("template.yaml:%1: CodeUri '%2' resolves to ").arg(line).arg(uri))
+                     && r.err.contains(QStringLiteral("outside the project folder"))
+                     && r.err.contains(QStringLiteral("allowOutsideFolders")),
+                 qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("no function 'Escape' that can run")), qPrintable(r.err));
+        QVERIFY(!r.err.contains(QStringLiteral("START RequestId")));
     }
 
     void envVarsFileAddsWithANote()

@@ -186,7 +186,7 @@ ProjectBuilder::Resource &ProjectBuilder::currentFunction()
 
 QString ProjectBuilder::codeFolder() const
 {
-    return QDir::cleanPath(filePath(m_resources.last().codeUri));
+    return QDir::cleanPath(QDir(path()).filePath(m_resources.last().codeUri)); // absolute stays absolute
 }
 
 void ProjectBuilder::writeTemplate()

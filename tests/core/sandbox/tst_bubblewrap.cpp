@@ -158,6 +158,36 @@ private Q_SLOTS:
             QByteArray("one\ntwo\nro\n"));
     }
 
+    void linksInCodeAndLayersLeadNowhereOnTheHost()
+    {
+        // The project reader refuses a code or layer folder that resolves outside the project; a link
+        // further down stays a link and is read inside the sandbox, where the host's files are not.
+        QTemporaryDir secret;
+        writeFile(secret.filePath(QStringLiteral("id_rsa")), "secret\n");
+        QTemporaryDir code;
+        QTemporaryDir layer1;
+        QTemporaryDir layer2;
+        writeFile(layer2.filePath(QStringLiteral("python/two.py")), "two\n");
+        for (const QString &dir : {code.path(), layer1.path()}) {
+            QVERIFY(QFile::link(secret.path(), dir + QStringLiteral("/abs")));
+            QVERIFY(QFile::link(QDir(dir).relativeFilePath(secret.path()), dir + QStringLiteral("/rel")));
+        }
+        QVERIFY(QFile::link(QStringLiteral("python"), layer2.filePath(QStringLiteral("lib")))); // stays working
+        SandboxLayout layout = m_layout;
+        layout.codeDir = code.path();
+        for (const QStringList &layers : {QStringList{layer1.path()}, QStringList{layer1.path(), layer2.path()}}) {
+            layout.layerDirs = layers;
+            const QByteArray out =
+                run(layout, QStringLiteral("for f in /var/task/abs /var/task/rel /opt/abs /opt/rel; "
+                                           "do cat $f/id_rsa 2>/dev/null || echo \"$f: none\"; done; "
+                                           "cat /opt/lib/two.py 2>/dev/null"));
+            QVERIFY2(!out.contains("secret"), out.constData());
+            QVERIFY2(out.startsWith("/var/task/abs: none\n/var/task/rel: none\n/opt/abs: none\n/opt/rel: none\n"),
+                     out.constData());
+            QCOMPARE(out.endsWith("two\n"), layers.size() == 2);
+        }
+    }
+
     void systemLibrariesAndCertificatesAreThere()
     {
         const QByteArray out = run(m_layout, QStringLiteral("test -e /etc/ld.so.cache && echo ldcache; "
