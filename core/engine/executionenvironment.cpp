@@ -255,12 +255,9 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     setPhase(EnvironmentPhase::Initializing);
     const auto t0 = Clock::now();
     ProcessSpec spec;
-    spec.program = Bubblewrap::executable();
-    if (spec.program.isEmpty())
-        return fail(QStringLiteral("Sandbox.Failure"), QStringLiteral("bubblewrap (bwrap) is not installed"));
     // Descriptors bubblewrap inherits: the runtime's end of its Runtime API channel, for a runtime
-    // that is handed one, then the system files bubblewrap copies in. All are closed here once the
-    // sandbox has started: the runtime holds the only copy of its end.
+    // that is handed one, then the seccomp filter and the system files bubblewrap copies in. All are
+    // closed here once the sandbox has started: the runtime holds the only copy of its end.
     const auto closePassed = qScopeGuard([&spec] {
         for (const ProcessSpec::PassedFd &p : spec.passFds)
             ::close(p.fd);
@@ -273,13 +270,8 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
         spec.passFds.push_back({api, m_setup.runtime.runtimeApiFd});
         nextFd = m_setup.runtime.runtimeApiFd + 1;
     }
-    for (const QString &file : Bubblewrap::copiedSystemFiles()) {
-        const int fd = ::open(QFile::encodeName(file).constData(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue; // gone since: not in the sandbox either
-        spec.passFds.push_back({fd, nextFd});
-        layout.copiedFiles.append({file, nextFd++});
-    }
+    if (!Bubblewrap::prepare(spec, layout, nextFd, &error))
+        return fail(QStringLiteral("Sandbox.Failure"), error);
     spec.arguments = Bubblewrap::arguments(layout, command);
     spec.environment = buildEnvironment(m_setup, m_api.address(), m_logStream);
     group->applyTo(spec);
