@@ -181,7 +181,7 @@ EnvironmentState ExecutionEnvironment::state() const
 qint64 ExecutionEnvironment::memoryNow() const
 {
     const auto g = group();
-    return g && isAlive() ? g->memoryCurrent() + m_uncharged : 0;
+    return g && isAlive() ? std::min(g->memoryCurrent() + m_uncharged, memoryLimitBytes()) : 0;
 }
 
 std::shared_ptr<ResourceGroup> ExecutionEnvironment::group() const
@@ -363,7 +363,16 @@ ExecutionEnvironment::InvokeResult ExecutionEnvironment::invoke(const RuntimeApi
     result.errorType = QString::fromUtf8(outcome.errorType);
     result.attemptedSize = outcome.bodySize;
     if (group) {
-        result.peakBytes = group->memoryPeak() + m_uncharged;
+        // The cgroup's peak reaches the limit before it kills, and the pages charged elsewhere come
+        // on top: as on Lambda, what is used cannot exceed what is allowed.
+        result.peakBytes = std::min(group->memoryPeak() + m_uncharged, memoryLimitBytes());
+        // A process of the function's other than the runtime (a subprocess, a worker) killed for
+        // memory while the runtime answered: Lambda reports the invocation as out of memory too, and
+        // an environment the limit has hit is not reused.
+        if (outcome.signal != RuntimeApiServer::Signal::Aborted && group->oomKilled()) {
+            result.outOfMemory = true;
+            result.exitDescription = QStringLiteral("signal: killed");
+        }
         if (outcome.signal == RuntimeApiServer::Signal::Aborted) {
             joinReader(); // the runtime died: wait until its exit is recorded
             result.outOfMemory = group->oomKilled();
