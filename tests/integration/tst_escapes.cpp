@@ -13,14 +13,9 @@ using namespace fn::test;
 
 namespace {
 
-QJsonObject json(const QByteArray &bytes)
+QByteArray hostValue(const QString &path)
 {
-    return QJsonDocument::fromJson(bytes).object();
-}
-
-QByteArray hostValue(const char *path)
-{
-    QFile f(QLatin1String(path));
+    QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
@@ -141,7 +136,8 @@ private Q_SLOTS:
     void runsAsLambdasUserNotRoot()
     {
         auto f = python(QStringLiteral("EscapeId"));
-        QCOMPARE(attempt(f, {{"action", "id"}}).toString(), QStringLiteral("uid=993(sbx_user1051) gid=990 groups=990"));
+        QCOMPARE(attempt(f, QJsonObject{{QStringLiteral("action"), QStringLiteral("id")}}).toString(),
+                 QStringLiteral("uid=993(sbx_user1051) gid=990 groups=990"));
     }
 
     void kernelSettingsCannotBeWritten_data()
@@ -158,12 +154,15 @@ private Q_SLOTS:
             QSKIP("not on this kernel");
         // The attempt writes the host's own value back, so even a failure of this test changes nothing;
         // for the trigger an "h" only prints help into the kernel log.
-        const QByteArray before = hostValue(qPrintable(path));
+        const QByteArray before = hostValue(path);
         const QString value = path.endsWith(QLatin1String("trigger")) ? QStringLiteral("h") : QString::fromUtf8(before);
         auto f = python(QStringLiteral("EscapeSysctl"));
-        QCOMPARE(attempt(f, {{"action", "write"}, {"path", path}, {"value", value}}).toString(),
+        QCOMPARE(attempt(f, QJsonObject{{QStringLiteral("action"), QStringLiteral("write")},
+                                        {QStringLiteral("path"), path},
+                                        {QStringLiteral("value"), value}})
+                     .toString(),
                  QStringLiteral("EROFS"));
-        QCOMPARE(hostValue(qPrintable(path)), before);
+        QCOMPARE(hostValue(path), before);
     }
 
     void systemCallsLambdaDoesNotOfferAreRefused_data()
@@ -176,13 +175,14 @@ private Q_SLOTS:
     {
         QFETCH(QString, action);
         auto f = python(QStringLiteral("EscapeSyscall"));
-        QCOMPARE(attempt(f, {{"action", action}}).toString(), QStringLiteral("EPERM"));
+        QCOMPARE(attempt(f, QJsonObject{{QStringLiteral("action"), action}}).toString(), QStringLiteral("EPERM"));
     }
 
     void openFilesAreLimitedAsOnLambda()
     {
         auto f = python(QStringLiteral("EscapeNofile"));
-        const QJsonObject limits = attempt(f, {{"action", "limits"}}).toObject();
+        const QJsonObject limits =
+            attempt(f, QJsonObject{{QStringLiteral("action"), QStringLiteral("limits")}}).toObject();
         QCOMPARE(limits.value(QStringLiteral("nofile")).toArray(), (QJsonArray{1024, 1024}));
         QCOMPARE(limits.value(QStringLiteral("ulimit")).toString(), QStringLiteral("1024"));
     }
@@ -190,7 +190,8 @@ private Q_SLOTS:
     void processesAndThreadsAreLimited()
     {
         auto f = python(QStringLiteral("EscapeThreads"), 256, 30);
-        const QJsonObject threads = attempt(f, {{"action", "threads"}}).toObject();
+        const QJsonObject threads =
+            attempt(f, QJsonObject{{QStringLiteral("action"), QStringLiteral("threads")}}).toObject();
         QCOMPARE(threads.value(QStringLiteral("result")).toString(), QStringLiteral("refused"));
         QVERIFY2(threads.value(QStringLiteral("threads")).toInt() < 1024,
                  qPrintable(QString::number(threads.value(QStringLiteral("threads")).toInt())));
@@ -199,7 +200,9 @@ private Q_SLOTS:
     void devShmIsBounded()
     {
         auto f = python(QStringLiteral("EscapeShm"), 128, 20);
-        const QJsonObject shm = attempt(f, {{"action", "shm"}, {"mb", 700}}).toObject();
+        const QJsonObject shm =
+            attempt(f, QJsonObject{{QStringLiteral("action"), QStringLiteral("shm")}, {QStringLiteral("mb"), 700}})
+                .toObject();
         QCOMPARE(shm.value(QStringLiteral("result")).toString(), QStringLiteral("ENOSPC"));
         QVERIFY(shm.value(QStringLiteral("written")).toInt() <= 64);
     }
