@@ -53,7 +53,7 @@ int doctor(const QStringList &arguments)
         return 1;
     }
     const auto yesNo = [](bool yes) { return yes ? QStringLiteral("yes") : QStringLiteral("NO"); };
-    const QString hostUid = probe.hostUid < 0 ? QStringLiteral("unmapped") : QString::number(probe.hostUid);
+    const QString hostUid = probe.hostUid < 0 ? QStringLiteral("the same") : QString::number(probe.hostUid);
     out(QStringLiteral("  user namespace: %1 (uid %2 %3, gid %4; host uid %5%6)")
             .arg(yesNo(probe.ownUserNamespace))
             .arg(probe.uid)

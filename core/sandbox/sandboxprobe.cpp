@@ -15,7 +15,6 @@ namespace {
 // Every line "key value"; nothing is written anywhere (test -w asks the kernel, it does not write).
 constexpr const char *Script = R"SH(
 echo "uid $(id -u)"; echo "gid $(id -g)"; echo "user $(id -un 2>/dev/null)"
-echo "map $(cat /proc/self/uid_map)"
 test "$(readlink /proc/self/ns/user)" != "$HOST_USERNS" && echo "userns own"
 test -w /proc/sys/kernel/core_uses_pid && echo "knobs writable" || echo "knobs read-only"
 echo "seccomp $(sed -n 's/^Seccomp:[[:space:]]*//p' /proc/self/status)"
@@ -80,8 +79,6 @@ SandboxProbe SandboxProbe::run()
             probe.gid = value.toInt();
         else if (key == "user")
             probe.user = QString::fromUtf8(value);
-        else if (key == "map")
-            probe.hostUid = value.simplified().split(' ').value(1, "-1").toLongLong();
         else if (key == "userns")
             probe.ownUserNamespace = true;
         else if (key == "knobs")
@@ -96,6 +93,10 @@ SandboxProbe SandboxProbe::run()
             probe.shmBytes = value.toLongLong() * 1024;
     }
     probe.ran = probe.uid >= 0;
+    // bubblewrap maps the sandbox's uid onto the real uid of whoever started it (through a nested
+    // namespace when it runs unprivileged, so the map the function sees names the outer one's uid).
+    if (probe.ownUserNamespace)
+        probe.hostUid = ::getuid();
     if (!probe.ran)
         probe.error = QStringLiteral("the probe printed nothing: ") + QString::fromLocal8Bit(output.left(500));
     return probe;

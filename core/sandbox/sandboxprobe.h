@@ -13,7 +13,7 @@ struct SandboxProbe
     int uid = -1;  // inside the sandbox
     int gid = -1;
     QString user;        // the name `id` gives the uid
-    qint64 hostUid = -1; // what the uid is on the host (its user namespace's mapping); -1 if unmapped
+    qint64 hostUid = -1; // what the uid is on the host; -1 without a user namespace
     bool ownUserNamespace = false;
     bool kernelKnobsReadOnly = false; // /proc/sys/kernel/core_uses_pid not writable
     bool seccomp = false;             // "Seccomp: 2" in /proc/self/status
