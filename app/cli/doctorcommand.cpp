@@ -3,6 +3,8 @@
 #include "runtime/runtimeregistry.h"
 #include "sandbox/bubblewrap.h"
 #include "sandbox/resourcegroup.h"
+#include "sandbox/sandboxprobe.h"
+#include "sandbox/seccompfilter.h"
 
 #include <QCommandLineParser>
 
@@ -40,7 +42,44 @@ int doctor(const QStringList &arguments)
     out(QStringLiteral("  isolation in force: ") + backend->isolation());
     out(QStringLiteral("  memory limit enforced: ")
         + (backend->enforcesMemory() ? QStringLiteral("yes") : QStringLiteral("no (RSS is polled and reported only)")));
-    return bwrap.isEmpty() ? 1 : 0;
+    if (bwrap.isEmpty())
+        return 1;
+
+    // What a function gets, from a sandbox started the way the engine starts one.
+    const SandboxProbe probe = SandboxProbe::run();
+    out(QStringLiteral("Inside the sandbox (checked by starting one):"));
+    if (!probe.ran) {
+        out(QStringLiteral("  PROBE FAILED: ") + probe.error);
+        return 1;
+    }
+    const auto yesNo = [](bool yes) { return yes ? QStringLiteral("yes") : QStringLiteral("NO"); };
+    const QString hostUid = probe.hostUid < 0 ? QStringLiteral("the same") : QString::number(probe.hostUid);
+    out(QStringLiteral("  user namespace: %1 (uid %2 %3, gid %4; host uid %5%6)")
+            .arg(yesNo(probe.ownUserNamespace))
+            .arg(probe.uid)
+            .arg(probe.user)
+            .arg(probe.gid)
+            .arg(hostUid, probe.hostUid == 0 ? QStringLiteral(", without capabilities") : QString()));
+    out(QStringLiteral("  /proc/sys read-only: ") + yesNo(probe.kernelKnobsReadOnly));
+    const SeccompFilter &filter = SeccompFilter::instance();
+    out(QStringLiteral("  seccomp filter: %1 with %2 rules (%3)")
+            .arg(probe.seccomp ? QStringLiteral("in force") : QStringLiteral("NOT in force"))
+            .arg(filter.ruleCount())
+            .arg(filter.blockedCalls().join(QStringLiteral(", "))));
+    out(QStringLiteral("  capabilities: ")
+        + (probe.capabilities == 0 ? QStringLiteral("none") : QString::number(probe.capabilities, 16)));
+    const QString isolation = backend->isolation();
+    const QString processes =
+        backend->name().startsWith(QLatin1String("cgroup"))
+            ? (isolation.contains(QLatin1String("pids")) ? QStringLiteral("1024 (pids controller)")
+                                                         : QStringLiteral("not limited"))
+            : QStringLiteral("1024 (RLIMIT_NPROC, counted over every process of the user)");
+    out(QStringLiteral("  limits: open files %1, processes/threads %2, /dev/shm %3 MB (charged to the memory limit)")
+            .arg(probe.openFiles)
+            .arg(processes)
+            .arg(probe.shmBytes >> 20));
+    const bool held = probe.ownUserNamespace && probe.kernelKnobsReadOnly && probe.seccomp && probe.capabilities == 0;
+    return held ? 0 : 1;
 }
 
 } // namespace fn::cli

@@ -181,7 +181,7 @@ EnvironmentState ExecutionEnvironment::state() const
 qint64 ExecutionEnvironment::memoryNow() const
 {
     const auto g = group();
-    return g && isAlive() ? g->memoryCurrent() + m_uncharged : 0;
+    return g && isAlive() ? std::min(g->memoryCurrent() + m_uncharged, memoryLimitBytes()) : 0;
 }
 
 std::shared_ptr<ResourceGroup> ExecutionEnvironment::group() const
@@ -255,12 +255,9 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     setPhase(EnvironmentPhase::Initializing);
     const auto t0 = Clock::now();
     ProcessSpec spec;
-    spec.program = Bubblewrap::executable();
-    if (spec.program.isEmpty())
-        return fail(QStringLiteral("Sandbox.Failure"), QStringLiteral("bubblewrap (bwrap) is not installed"));
     // Descriptors bubblewrap inherits: the runtime's end of its Runtime API channel, for a runtime
-    // that is handed one, then the system files bubblewrap copies in. All are closed here once the
-    // sandbox has started: the runtime holds the only copy of its end.
+    // that is handed one, then the seccomp filter and the system files bubblewrap copies in. All are
+    // closed here once the sandbox has started: the runtime holds the only copy of its end.
     const auto closePassed = qScopeGuard([&spec] {
         for (const ProcessSpec::PassedFd &p : spec.passFds)
             ::close(p.fd);
@@ -273,13 +270,8 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
         spec.passFds.push_back({api, m_setup.runtime.runtimeApiFd});
         nextFd = m_setup.runtime.runtimeApiFd + 1;
     }
-    for (const QString &file : Bubblewrap::copiedSystemFiles()) {
-        const int fd = ::open(QFile::encodeName(file).constData(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue; // gone since: not in the sandbox either
-        spec.passFds.push_back({fd, nextFd});
-        layout.copiedFiles.append({file, nextFd++});
-    }
+    if (!Bubblewrap::prepare(spec, layout, nextFd, &error))
+        return fail(QStringLiteral("Sandbox.Failure"), error);
     spec.arguments = Bubblewrap::arguments(layout, command);
     spec.environment = buildEnvironment(m_setup, m_api.address(), m_logStream);
     group->applyTo(spec);
@@ -371,7 +363,16 @@ ExecutionEnvironment::InvokeResult ExecutionEnvironment::invoke(const RuntimeApi
     result.errorType = QString::fromUtf8(outcome.errorType);
     result.attemptedSize = outcome.bodySize;
     if (group) {
-        result.peakBytes = group->memoryPeak() + m_uncharged;
+        // The cgroup's peak reaches the limit before it kills, and the pages charged elsewhere come
+        // on top: as on Lambda, what is used cannot exceed what is allowed.
+        result.peakBytes = std::min(group->memoryPeak() + m_uncharged, memoryLimitBytes());
+        // A process of the function's other than the runtime (a subprocess, a worker) killed for
+        // memory while the runtime answered: Lambda reports the invocation as out of memory too, and
+        // an environment the limit has hit is not reused.
+        if (outcome.signal != RuntimeApiServer::Signal::Aborted && group->oomKilled()) {
+            result.outOfMemory = true;
+            result.exitDescription = QStringLiteral("signal: killed");
+        }
         if (outcome.signal == RuntimeApiServer::Signal::Aborted) {
             joinReader(); // the runtime died: wait until its exit is recorded
             result.outOfMemory = group->oomKilled();

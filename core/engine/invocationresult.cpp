@@ -56,7 +56,8 @@ QString complete(InvocationRecord &rec, const ExecutionEnvironment::InvokeResult
     rec.durationMs = result.durationMs;
     rec.maxMemoryUsedMb = PlatformLog::megabytes(result.peakBytes);
     using S = RuntimeApiServer::Signal;
-    switch (result.signal) {
+    // Out of memory wins over whatever the runtime answered: a process of the function was killed.
+    switch (result.outOfMemory ? S::Aborted : result.signal) {
     case S::Response:
         rec.payload = result.body;
         return {};

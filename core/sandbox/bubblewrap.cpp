@@ -1,6 +1,7 @@
 #include "bubblewrap.h"
 
 #include "childprocess.h"
+#include "seccompfilter.h"
 
 #include <QDir>
 #include <QFile>
@@ -9,7 +10,10 @@
 #include <QVersionNumber>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -104,6 +108,67 @@ QStringList Bubblewrap::copiedSystemFiles()
     return files;
 }
 
+QStringList Bubblewrap::readOnlyKernelPaths()
+{
+    // bubblewrap covers /proc/irq and /proc/bus itself, and /proc/sys only where it cannot write it,
+    // which a studio running as root can. Bound from the host's /proc: the values a function reads
+    // are still its own namespaces' (the kernel answers for the reader's uts and ipc namespaces).
+    static const QStringList paths = [] {
+        QStringList found;
+        for (const char *path : {"/proc/sys", "/proc/sysrq-trigger"}) {
+            if (QFileInfo::exists(QLatin1String(path)))
+                found << QLatin1String(path);
+        }
+        return found;
+    }();
+    return paths;
+}
+
+QByteArray Bubblewrap::generatedSystemFile(const QString &path)
+{
+    // Lambda's user has no group entry of its own: `id` says "uid=993(sbx_user1051) gid=990 groups=990".
+    if (path == QLatin1String("/etc/passwd"))
+        return QByteArrayLiteral("root:x:0:0:root:/root:/bin/bash\n"
+                                 "sbx_user1051:x:993:990::/home/sbx_user1051:/sbin/nologin\n"
+                                 "nobody:x:65534:65534:Kernel Overflow User:/:/sbin/nologin\n");
+    if (path == QLatin1String("/etc/group"))
+        return QByteArrayLiteral("root:x:0:\nnobody:x:65534:\n");
+    return {};
+}
+
+bool Bubblewrap::prepare(ProcessSpec &spec, SandboxLayout &layout, int firstFd, QString *error)
+{
+    auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    spec.program = executable();
+    if (spec.program.isEmpty())
+        return fail(QStringLiteral("bubblewrap (bwrap) is not installed"));
+    spec.maxOpenFiles = SandboxIdentity::MaxOpenFiles;
+    int next = firstFd;
+    const SeccompFilter &filter = SeccompFilter::instance();
+    if (!filter.isValid())
+        return fail(QStringLiteral("cannot build the sandbox's seccomp filter: ") + filter.error());
+    const int seccomp = filter.openProgram();
+    if (seccomp < 0)
+        return fail(QStringLiteral("cannot pass the seccomp filter to bubblewrap: %1")
+                        .arg(QString::fromLocal8Bit(strerror(errno))));
+    spec.passFds.push_back({seccomp, next});
+    layout.seccompFd = next++;
+    for (const QString &file : copiedSystemFiles()) {
+        const QByteArray generated = generatedSystemFile(file);
+        const int fd = generated.isEmpty() ? ::open(QFile::encodeName(file).constData(), O_RDONLY | O_CLOEXEC)
+                                           : openReadableData(generated, "fnstudio-etc");
+        if (fd < 0)
+            continue; // gone since: not in the sandbox either
+        spec.passFds.push_back({fd, next});
+        layout.copiedFiles.append({file, next++});
+    }
+    return true;
+}
+
 QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList &command)
 {
     QStringList args;
@@ -111,6 +176,10 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
         args << QStringLiteral("--ro-bind") << from << to;
     };
 
+    // A user namespace of its own, as Lambda's non-root user: no capability over the host even for a
+    // studio running as root (whose uid the sandbox's maps to, so the project's files stay readable).
+    args << QStringLiteral("--unshare-user") << QStringLiteral("--uid") << QString::number(SandboxIdentity::Uid)
+         << QStringLiteral("--gid") << QString::number(SandboxIdentity::Gid);
     // The network namespace stays shared: the runtime reaches the Runtime API on 127.0.0.1.
     args << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc") << QStringLiteral("--unshare-uts")
          << QStringLiteral("--unshare-cgroup-try") << QStringLiteral("--die-with-parent")
@@ -190,11 +259,23 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
 
     args << QStringLiteral("--size") << QString::number(qint64(layout.tmpSizeMb) << 20) << QStringLiteral("--tmpfs")
          << QStringLiteral("/tmp");
-    args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev") << QStringLiteral("/dev");
+    args << QStringLiteral("--proc") << QStringLiteral("/proc");
+    // The uid a root studio's sandbox maps to is the host's root, which the kernel lets write its
+    // settings whatever the capabilities: only a read-only mount stops that.
+    for (const QString &knob : readOnlyKernelPaths())
+        roBind(knob, knob);
+    args << QStringLiteral("--dev") << QStringLiteral("/dev");
+    // Bounded, and charged to the memory limit as any tmpfs page is to the cgroup of whoever wrote it.
+    if (hasPerms())
+        args << QStringLiteral("--perms") << QStringLiteral("1777");
+    args << QStringLiteral("--size") << QString::number(qint64(layout.shmSizeMb) << 20) << QStringLiteral("--tmpfs")
+         << QStringLiteral("/dev/shm");
     // The folders bubblewrap created on its root tmpfs (/etc, /var, /opt) belong to the user running
     // the studio and would be writable to a function running as that user: only /tmp may be.
     args << QStringLiteral("--remount-ro") << QStringLiteral("/");
     args << QStringLiteral("--chdir") << QStringLiteral("/var/task");
+    if (layout.seccompFd >= 0)
+        args << QStringLiteral("--seccomp") << QString::number(layout.seccompFd);
     args << QStringLiteral("--");
     args << command;
     return args;

@@ -1,5 +1,7 @@
 #include "childprocess.h"
 
+#include "childexec.h"
+
 #include <QByteArray>
 #include <QDir>
 #include <QFileInfo>
@@ -21,15 +23,10 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 #if defined(__SANITIZE_THREAD__)
 #define FN_UNDER_TSAN 1
@@ -41,19 +38,9 @@
 
 namespace fn {
 
+using namespace detail;
+
 namespace {
-
-// What the child reports through the exec-error pipe when something fails before exec.
-constexpr size_t MaxPassedFds = 64;
-
-enum class ChildStage : int { CgroupPlacement = 1, Stdio, PassFd, WorkingDirectory, Limits, Exec };
-
-struct ChildFailure
-{
-    int stage;
-    int error;
-    int index; // which cgroup file, when stage is CgroupPlacement
-};
 
 // Go's signal names (syscall/zerrors_linux_*.go), which Lambda quotes in "Runtime exited with error".
 const char *goSignalName(int sig)
@@ -149,152 +136,6 @@ qint64 monotonicMs()
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
-
-// Async-signal-safe helpers for the child between clone and exec.
-size_t formatPid(pid_t pid, char *buf)
-{
-    char tmp[24];
-    size_t n = 0;
-    unsigned long v = static_cast<unsigned long>(pid);
-    do {
-        tmp[n++] = char('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    for (size_t i = 0; i < n; ++i)
-        buf[i] = tmp[n - 1 - i];
-    buf[n] = '\n';
-    return n + 1;
-}
-
-[[noreturn]] void childFail(int reportFd, ChildStage stage, int index = 0)
-{
-    const ChildFailure failure{int(stage), errno, index};
-    ssize_t r;
-    do {
-        r = ::write(reportFd, &failure, sizeof failure);
-    } while (r < 0 && errno == EINTR);
-    _exit(127);
-}
-
-// What the child needs between clone and exec, prepared by the parent.
-struct ChildSetup
-{
-    const char *program;
-    char *const *argv;
-    char *const *envp;
-    char *const *procFiles;
-    const char *procFileIsTasks;
-    size_t procFileCount;
-    const char *workDir;               // null: stay
-    const int *out;                    // pipe: the child's stdout and stderr
-    const int *report;                 // pipe: a ChildFailure if the child cannot exec
-    const ProcessSpec::PassedFd *pass; // descriptors to pass, and the numbers they get
-    size_t passCount;
-    int passAbove; // above every number a descriptor gets
-    qint64 addressSpaceLimit;
-    int maxProcesses;
-};
-
-// The child, from clone to exec: async-signal-safe calls only, on its own stack, in the parent's
-// memory (the parent is suspended until the exec or _exit). Writes nothing the parent reads.
-int childMain(void *arg)
-{
-    const ChildSetup &s = *static_cast<const ChildSetup *>(arg);
-    ::close(s.out[0]);
-    ::close(s.report[0]);
-    ::setpgid(0, 0);
-
-    // Dispositions the studio ignores (SIGPIPE) and its blocked mask would otherwise survive exec.
-    struct sigaction dfl;
-    std::memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; ++sig) {
-        if (sig != SIGKILL && sig != SIGSTOP)
-            ::sigaction(sig, &dfl, nullptr);
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-
-    // Join the resource group before exec so the runtime's first allocation is already counted.
-    // A cgroup v1 "tasks" file takes "0" (this thread, which is the whole child process):
-    // moving one thread skips the global threadgroup lock whose RCU wait costs ~10 ms per write.
-    char pidText[32];
-    const size_t pidLen = formatPid(::getpid(), pidText);
-    for (size_t i = 0; i < s.procFileCount; ++i) {
-        const char *text = s.procFileIsTasks[i] ? "0" : pidText;
-        const size_t length = s.procFileIsTasks[i] ? 1 : pidLen;
-        const int fd = ::open(s.procFiles[i], O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || ::write(fd, text, length) != ssize_t(length))
-            childFail(s.report[1], ChildStage::CgroupPlacement, int(i));
-        ::close(fd);
-    }
-
-    const int devNull = ::open("/dev/null", O_RDONLY);
-    if (devNull < 0 || ::dup2(devNull, STDIN_FILENO) < 0 || ::dup2(s.out[1], STDOUT_FILENO) < 0
-        || ::dup2(s.out[1], STDERR_FILENO) < 0)
-        childFail(s.report[1], ChildStage::Stdio);
-    if (devNull > STDERR_FILENO)
-        ::close(devNull);
-    if (s.out[1] > STDERR_FILENO)
-        ::close(s.out[1]);
-    // Descriptors some other part of the studio opened without O_CLOEXEC must not leak into a sandbox.
-    ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-
-    // Passed descriptors: first every source (and the report pipe) moves above the highest
-    // target, so that no dup2 below can close one that is still to be passed.
-    int reportFd = s.report[1];
-    if (s.passCount > 0) {
-        reportFd = ::fcntl(s.report[1], F_DUPFD_CLOEXEC, s.passAbove);
-        if (reportFd < 0)
-            childFail(s.report[1], ChildStage::PassFd);
-        int moved[MaxPassedFds];
-        for (size_t i = 0; i < s.passCount; ++i) {
-            moved[i] = ::fcntl(s.pass[i].fd, F_DUPFD_CLOEXEC, s.passAbove);
-            if (moved[i] < 0)
-                childFail(reportFd, ChildStage::PassFd, int(i));
-        }
-        // dup2 gives a descriptor without close-on-exec.
-        for (size_t i = 0; i < s.passCount; ++i) {
-            if (::dup2(moved[i], s.pass[i].as) != s.pass[i].as)
-                childFail(reportFd, ChildStage::PassFd, int(i));
-        }
-    }
-
-    if (s.workDir && ::chdir(s.workDir) != 0)
-        childFail(reportFd, ChildStage::WorkingDirectory);
-
-    // No core files dropped into the user's folders (Lambda has no core dumps either).
-    struct rlimit rl
-    {
-        0, 0
-    };
-    ::setrlimit(RLIMIT_CORE, &rl);
-    if (s.addressSpaceLimit > 0) {
-        rl.rlim_cur = rl.rlim_max = rlim_t(s.addressSpaceLimit);
-        if (::setrlimit(RLIMIT_AS, &rl) != 0)
-            childFail(reportFd, ChildStage::Limits);
-    }
-    if (s.maxProcesses > 0) {
-        rl.rlim_cur = rl.rlim_max = rlim_t(s.maxProcesses);
-        if (::setrlimit(RLIMIT_NPROC, &rl) != 0)
-            childFail(reportFd, ChildStage::Limits);
-    }
-
-    ::execve(s.program, s.argv, s.envp);
-    childFail(reportFd, ChildStage::Exec);
-}
-
-// The child's stack: one, as children start one at a time on the spawner thread and each is done
-// with it (exec'd or gone) before clone returns. Mapped once, never unmapped.
-[[maybe_unused]] void *spawnStackTop() // unused under ThreadSanitizer (see start())
-{
-    static constexpr size_t Size = 256 * 1024;
-    static char *const stack = static_cast<char *>(
-        ::mmap(nullptr, Size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0));
-    return stack + Size; // stacks grow down on every architecture fnstudio builds for
-}
-
 void closeFd(int &fd)
 {
     if (fd >= 0) {
@@ -449,7 +290,8 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
                      spec.passFds.size(),
                      passAbove,
                      spec.addressSpaceLimit,
-                     spec.maxProcesses};
+                     spec.maxProcesses,
+                     spec.maxOpenFiles};
     pid_t pid = -1;
     int cloneError = 0; // errno is per thread: the clone's is the spawner thread's
     Spawner::instance().run([&] {
@@ -636,6 +478,26 @@ QString resolveExecutable(const QString &nameOrPath, const QStringList &searchDi
             return found;
     }
     return {};
+}
+
+int openReadableData(const QByteArray &bytes, const char *name)
+{
+    const int fd = ::memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    qsizetype done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ::close(fd);
+            return -1;
+        }
+        done += n;
+    }
+    ::lseek(fd, 0, SEEK_SET);
+    return fd;
 }
 
 } // namespace fn

@@ -2,6 +2,7 @@
 // The one place fnstudio starts child processes: absolute program, clean environment, merged
 // output pipe, placement in a resource group before exec, terminate → wait → kill → wait.
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
 
@@ -20,6 +21,7 @@ struct ProcessSpec
     QStringList cgroupProcFiles;  // the child writes its pid to each (cgroup.procs / tasks) before exec
     qint64 addressSpaceLimit = 0; // RLIMIT_AS in bytes when > 0 (fallback backend only)
     int maxProcesses = 0;         // RLIMIT_NPROC when > 0 (fallback backend only)
+    int maxOpenFiles = 0;         // RLIMIT_NOFILE when > 0 (Lambda: 1,024)
     struct PassedFd
     {
         int fd; // the caller's descriptor (the caller keeps and closes its copy)
@@ -77,5 +79,9 @@ private:
 // Resolves a program name or path to an absolute path with every symlink resolved
 // (a pyenv shim or /usr/bin/python3 link becomes the real binary). Empty if not found.
 QString resolveExecutable(const QString &nameOrPath, const QStringList &searchDirs = {});
+
+// A new close-on-exec descriptor holding bytes, positioned at their start, for a child that reads
+// a file from an inherited descriptor (bubblewrap's --file and --seccomp). -1 on failure.
+int openReadableData(const QByteArray &bytes, const char *name);
 
 } // namespace fn

@@ -4,13 +4,18 @@
 
 #include <sandbox/bubblewrap.h>
 #include <sandbox/childprocess.h>
+#include <sandbox/sandboxprobe.h>
+#include <sandbox/seccompfilter.h>
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -59,6 +64,52 @@ class TestBubblewrap final : public QObject
             *status = exit ? exit->describe() : QStringLiteral("still running");
         return out;
     }
+
+    // As the engine starts a sandbox: with Bubblewrap::prepare's filter, copied files and limits.
+    QByteArray runPrepared(SandboxLayout layout, const QString &script,
+                           const QString &program = QStringLiteral("/bin/sh"))
+    {
+        ProcessSpec spec;
+        QString error;
+        if (!Bubblewrap::prepare(spec, layout, 3, &error)) {
+            qWarning("%s", qPrintable(error));
+            return {};
+        }
+        spec.arguments = Bubblewrap::arguments(layout, {program, QStringLiteral("-c"), script});
+        spec.environment = {QStringLiteral("PATH=/usr/bin:/bin")};
+        ChildProcess p;
+        const bool started = p.start(spec, &error);
+        for (const ProcessSpec::PassedFd &fd : spec.passFds)
+            ::close(fd.fd);
+        if (!started) {
+            qWarning("%s", qPrintable(error));
+            return {};
+        }
+        const QByteArray out = fn::test::readAll(p, 20000);
+        p.waitForExit(20000);
+        return out;
+    }
+
+    static qsizetype indexOfSequence(const QStringList &args, const QStringList &sequence)
+    {
+        for (qsizetype i = 0; i + sequence.size() <= args.size(); ++i) {
+            if (args.mid(i, sequence.size()) == sequence)
+                return i;
+        }
+        return -1;
+    }
+
+    // Python in the sandbox: each call's errno name, or "ok".
+    static constexpr const char *SyscallProbe = R"PY(
+import ctypes, errno
+libc = ctypes.CDLL(None, use_errno=True)
+def outcome(r):
+    return "ok" if r != -1 else errno.errorcode[ctypes.get_errno()]
+print("unshare-user", outcome(libc.unshare(0x10000000)))
+print("unshare-files", outcome(libc.unshare(0x400)))
+print("ptrace", outcome(libc.ptrace(0, 0, None, None)))
+print("mount", outcome(libc.mount(b"none", b"/tmp", b"tmpfs", 0, None)))
+)PY";
 
 private Q_SLOTS:
     void initTestCase()
@@ -237,6 +288,138 @@ private Q_SLOTS:
         // 0-2 and the folder ls reads: bubblewrap closed the descriptors it copied from.
         QCOMPARE(rest.at(3).trimmed(), QByteArray("4"));
         QCOMPARE(rest.at(4), QByteArray("/root"));
+    }
+
+    void argumentsAskForLambdasUserInAUserNamespace()
+    {
+        const QStringList args = Bubblewrap::arguments(m_layout, {QStringLiteral("/bin/true")});
+        QVERIFY(indexOfSequence(args, {QStringLiteral("--unshare-user"), QStringLiteral("--uid"), QStringLiteral("993"),
+                                       QStringLiteral("--gid"), QStringLiteral("990")})
+                >= 0);
+        QVERIFY(indexOfSequence(args, {QStringLiteral("--cap-drop"), QStringLiteral("ALL")}) >= 0);
+    }
+
+    void argumentsBindKernelKnobsReadOnlyOverTheSandboxsProc()
+    {
+        const QStringList args = Bubblewrap::arguments(m_layout, {QStringLiteral("/bin/true")});
+        const qsizetype proc = indexOfSequence(args, {QStringLiteral("--proc"), QStringLiteral("/proc")});
+        QVERIFY(proc >= 0);
+        QVERIFY(Bubblewrap::readOnlyKernelPaths().contains(QStringLiteral("/proc/sys")));
+        for (const QString &knob : Bubblewrap::readOnlyKernelPaths())
+            QVERIFY2(indexOfSequence(args, {QStringLiteral("--ro-bind"), knob, knob}) > proc, qPrintable(knob));
+    }
+
+    void argumentsPassTheSeccompFilterOnlyWhenGiven()
+    {
+        SandboxLayout layout = m_layout;
+        QVERIFY(!Bubblewrap::arguments(layout, {QStringLiteral("/bin/true")}).contains(QStringLiteral("--seccomp")));
+        layout.seccompFd = 7;
+        const QStringList args = Bubblewrap::arguments(layout, {QStringLiteral("/bin/true")});
+        const qsizetype at = indexOfSequence(args, {QStringLiteral("--seccomp"), QStringLiteral("7")});
+        QVERIFY(at >= 0 && at < args.indexOf(QStringLiteral("--")));
+    }
+
+    void argumentsBoundDevShm()
+    {
+        SandboxLayout layout = m_layout;
+        layout.shmSizeMb = 3;
+        const QStringList args = Bubblewrap::arguments(layout, {QStringLiteral("/bin/true")});
+        QVERIFY(indexOfSequence(args, {QStringLiteral("--size"), QString::number(3 << 20), QStringLiteral("--tmpfs"),
+                                       QStringLiteral("/dev/shm")})
+                > args.indexOf(QStringLiteral("--dev")));
+    }
+
+    void seccompFilterRefusesWhatLambdaDoesNotOffer()
+    {
+        const SeccompFilter &filter = SeccompFilter::instance();
+        QVERIFY2(filter.isValid(), qPrintable(filter.error()));
+        QCOMPARE(filter.program().size() % 8, 0); // struct sock_filter is 8 bytes
+        for (const char *call : {"ptrace", "keyctl", "add_key", "request_key", "init_module", "finit_module", "mount",
+                                 "umount2", "pivot_root", "reboot", "kexec_load", "swapon", "bpf", "perf_event_open",
+                                 "userfaultfd", "setns", "open_by_handle_at"})
+            QVERIFY2(filter.blockedCalls().contains(QLatin1String(call)), call);
+        QVERIFY(filter.ruleCount() > filter.blockedCalls().size());
+    }
+
+    void prepareGivesTheFilterTheIdentityAndTheLimits()
+    {
+        SandboxLayout layout = m_layout;
+        ProcessSpec spec;
+        QString error;
+        QVERIFY2(Bubblewrap::prepare(spec, layout, 5, &error), qPrintable(error));
+        const auto closeAll = qScopeGuard([&spec] {
+            for (const ProcessSpec::PassedFd &p : spec.passFds)
+                ::close(p.fd);
+        });
+        QCOMPARE(spec.program, Bubblewrap::executable());
+        QCOMPARE(spec.maxOpenFiles, 1024);
+        QCOMPARE(layout.seccompFd, 5);
+        QCOMPARE(spec.passFds.front().as, 5);
+        for (const auto &[path, fd] : std::as_const(layout.copiedFiles)) {
+            if (path != QLatin1String("/etc/passwd"))
+                continue;
+            const auto passed = std::find_if(spec.passFds.begin(), spec.passFds.end(),
+                                             [fd](const ProcessSpec::PassedFd &p) { return p.as == fd; });
+            QVERIFY(passed != spec.passFds.end());
+            char buf[4096];
+            const ssize_t n = ::read(passed->fd, buf, sizeof buf);
+            QCOMPARE(QByteArray(buf, int(n)), Bubblewrap::generatedSystemFile(path));
+        }
+    }
+
+    void runsAsLambdasUser()
+    {
+        QCOMPARE(runPrepared(m_layout, QStringLiteral("id")), QByteArray("uid=993(sbx_user1051) gid=990 groups=990\n"));
+    }
+
+    void kernelSettingsAreReadOnly()
+    {
+        // Writes the host's own value back: a failure of this test changes nothing.
+        QFile host(QStringLiteral("/proc/sys/kernel/core_uses_pid"));
+        QVERIFY(host.open(QIODevice::ReadOnly));
+        const QByteArray before = host.readAll().trimmed();
+        host.close();
+        const QByteArray out = runPrepared(
+            m_layout,
+            QStringLiteral("echo %1 > /proc/sys/kernel/core_uses_pid 2>&1; echo rc=$?").arg(QLatin1String(before)));
+        QVERIFY2(out.contains("Read-only file system") && out.contains("rc=2"), out.constData());
+        QVERIFY(host.open(QIODevice::ReadOnly));
+        QCOMPARE(host.readAll().trimmed(), before);
+    }
+
+    void seccompMakesTheDifference()
+    {
+        // Without the filter a nested user namespace and tracing oneself work; with it, EPERM.
+        // Harmless calls (unshare of the file table) stay allowed.
+        const QByteArray open =
+            run(m_layout, QStringLiteral("/usr/bin/python3 -c '%1'").arg(QLatin1String(SyscallProbe)));
+        QVERIFY2(open.contains("unshare-user ok") && open.contains("ptrace ok"), open.constData());
+        const QByteArray filtered =
+            runPrepared(m_layout, QLatin1String(SyscallProbe), QStringLiteral("/usr/bin/python3"));
+        QCOMPARE(filtered, QByteArray("unshare-user EPERM\nunshare-files ok\nptrace EPERM\nmount EPERM\n"));
+    }
+
+    void limitsAreLambdas()
+    {
+        const QByteArray out =
+            runPrepared(m_layout, QStringLiteral("ulimit -n; df -k /dev/shm | awk 'NR == 2 { print $2 }'"));
+        QCOMPARE(out, QByteArray("1024\n65536\n"));
+    }
+
+    void probeSaysWhatIsInForce()
+    {
+        const SandboxProbe probe = SandboxProbe::run();
+        QVERIFY2(probe.ran, qPrintable(probe.error));
+        QCOMPARE(probe.uid, 993);
+        QCOMPARE(probe.gid, 990);
+        QCOMPARE(probe.user, QStringLiteral("sbx_user1051"));
+        QCOMPARE(probe.hostUid, qint64(::getuid()));
+        QVERIFY(probe.ownUserNamespace);
+        QVERIFY(probe.kernelKnobsReadOnly);
+        QVERIFY(probe.seccomp);
+        QCOMPARE(probe.capabilities, quint64(0));
+        QCOMPARE(probe.openFiles, 1024);
+        QCOMPARE(probe.shmBytes, qint64(64) << 20);
     }
 };
 
