@@ -371,7 +371,9 @@ ExecutionEnvironment::InvokeResult ExecutionEnvironment::invoke(const RuntimeApi
     result.errorType = QString::fromUtf8(outcome.errorType);
     result.attemptedSize = outcome.bodySize;
     if (group) {
-        result.peakBytes = group->memoryPeak() + m_uncharged;
+        // The uncharged share (page cache others read first) must not lift Max Memory Used past the
+        // limit: an environment killed at its limit reports the limit, as Lambda does.
+        result.peakBytes = std::min(group->memoryPeak() + m_uncharged, memoryLimitBytes());
         if (outcome.signal == RuntimeApiServer::Signal::Aborted) {
             joinReader(); // the runtime died: wait until its exit is recorded
             result.outOfMemory = group->oomKilled();
