@@ -41,7 +41,9 @@ int doctor(const QStringList &arguments)
     out(QStringLiteral("  resource backend: ") + backend->name());
     out(QStringLiteral("  isolation in force: ") + backend->isolation());
     out(QStringLiteral("  memory limit enforced: ")
-        + (backend->enforcesMemory() ? QStringLiteral("yes") : QStringLiteral("no (RSS is polled and reported only)")));
+        + (backend->enforcesMemory() ? QStringLiteral("yes")
+                                     : QStringLiteral("not by the kernel: the RSS of each environment is polled and "
+                                                      "the environment killed past its limit")));
     if (bwrap.isEmpty())
         return 1;
 

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 namespace fn {
@@ -77,11 +78,10 @@ qint64 CgroupFile::readInt() const
     return std::strtoll(buf, nullptr, 10);
 }
 
-qint64 CgroupFile::readKeyed(const char *key) const
+namespace {
+
+qint64 keyedValue(const char *buf, const char *key)
 {
-    char buf[1024];
-    if (readInto(buf, sizeof buf) <= 0)
-        return -1;
     const size_t keyLen = std::strlen(key);
     for (const char *line = buf; *line;) {
         if (std::strncmp(line, key, keyLen) == 0 && line[keyLen] == ' ')
@@ -92,6 +92,37 @@ qint64 CgroupFile::readKeyed(const char *key) const
         line = next + 1;
     }
     return -1;
+}
+
+} // namespace
+
+qint64 CgroupFile::readKeyed(const char *key) const
+{
+    char buf[1024];
+    if (readInto(buf, sizeof buf) <= 0)
+        return -1;
+    return keyedValue(buf, key);
+}
+
+bool CgroupFile::readKeyed(std::initializer_list<const char *> keys, qint64 *values) const
+{
+    char buf[1024];
+    const bool ok = readInto(buf, sizeof buf) > 0;
+    for (const char *key : keys)
+        *values++ = ok ? keyedValue(buf, key) : -1;
+    return ok;
+}
+
+bool CgroupFile::waitForChange(int timeoutMs) const
+{
+    if (m_fd < 0)
+        return false;
+    pollfd p{m_fd, POLLPRI, 0};
+    int n;
+    do {
+        n = ::poll(&p, 1, timeoutMs);
+    } while (n < 0 && errno == EINTR);
+    return n > 0;
 }
 
 bool CgroupFile::write(const char *text) const

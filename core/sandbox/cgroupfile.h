@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <initializer_list>
+
 namespace fn {
 
 class CgroupFile final
@@ -25,6 +27,11 @@ public:
     qint64 readInt() const;
     // Value of "key N" in a keyed file (memory.events, memory.oom_control); -1 when absent.
     qint64 readKeyed(const char *key) const;
+    // Values of several keys from one read; each -1 when absent. False when the read failed.
+    bool readKeyed(std::initializer_list<const char *> keys, qint64 *values) const;
+    // Waits until the kernel reports a change of the file (cgroup.events, memory.events: poll's
+    // POLLPRI) or timeoutMs passed; the change is seen relative to the last read through this file.
+    bool waitForChange(int timeoutMs) const;
     // Whole contents into buf (NUL-terminated); returns the length or -1.
     long readInto(char *buf, long size) const;
     bool write(const char *text) const;

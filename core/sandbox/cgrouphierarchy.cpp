@@ -1,12 +1,16 @@
 #include "cgrouphierarchy.h"
 
+#include "cgroupfile.h"
+
 #include <QDir>
 #include <QFile>
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fn {
@@ -145,9 +149,34 @@ QString CgroupHierarchy::groupName(const QString &id)
     return QString::number(::getpid()) + QLatin1Char('-') + id;
 }
 
+QString CgroupHierarchy::probe(const QString &base, std::initializer_list<std::pair<const char *, QByteArray>> writes,
+                               std::initializer_list<const char *> needed)
+{
+    const QString dir = base + QStringLiteral("/.probe-%1").arg(::getpid());
+    const QByteArray path = QFile::encodeName(dir);
+    if (::mkdir(path.constData(), 0755) != 0 && errno != EEXIST)
+        return QStringLiteral("cannot create a cgroup in %1: %2").arg(base, QString::fromLocal8Bit(strerror(errno)));
+    QString problem;
+    for (const auto &[file, value] : writes) {
+        if (int e = writeCgroupValue(dir, file, value)) {
+            problem = QStringLiteral("cannot write %1 of a cgroup in %2: %3")
+                          .arg(QLatin1String(file), base, QString::fromLocal8Bit(strerror(e)));
+            break;
+        }
+    }
+    for (const char *file : needed) {
+        if (problem.isEmpty() && !QFile::exists(dir + QLatin1Char('/') + QLatin1String(file)))
+            problem = QStringLiteral("a cgroup in %1 has no %2").arg(base, QLatin1String(file));
+    }
+    ::rmdir(path.constData());
+    return problem;
+}
+
 bool CgroupHierarchy::ownerGone(const QString &name)
 {
-    const QString owner = name.startsWith(QLatin1String(".pin-")) ? name.mid(5) : name.section(QLatin1Char('-'), 0, 0);
+    // "<pid>-<id>" for environments, ".<what>-<pid>" for the backends' own groups.
+    const QString owner =
+        name.startsWith(QLatin1Char('.')) ? name.section(QLatin1Char('-'), 1, 1) : name.section(QLatin1Char('-'), 0, 0);
     bool ok = false;
     const pid_t pid = pid_t(owner.toLong(&ok));
     return ok && pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;

@@ -5,6 +5,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <initializer_list>
+#include <utility>
+
 namespace fn {
 
 class CgroupHierarchy final
@@ -21,7 +24,12 @@ public:
     static qint64 residentBytes(const QString &procsFile);
     // rmdir, retrying while the kernel finishes tearing down killed tasks; false after timeoutMs.
     static bool removeDir(const QString &dir, int timeoutMs);
-    // A group's name carries the pid of the studio that made it: "<pid>-<id>", or ".pin-<pid>".
+    // Checks by trying that groups can be made in base: creates ".probe-<pid>", writes each value
+    // into its file, checks the `needed` files exist, removes it. Empty on success, else the reason.
+    static QString probe(const QString &base, std::initializer_list<std::pair<const char *, QByteArray>> writes,
+                         std::initializer_list<const char *> needed = {});
+    // A group's name carries the pid of the studio that made it: "<pid>-<id>", or ".pin-<pid>" and
+    // ".probe-<pid>" for the backends' own.
     static QString groupName(const QString &id);
     // True only when the name carries an owner pid and no such process exists any more: another
     // studio running beside this one (a second window, `fnstudio-cli serve`, a test) keeps its groups,

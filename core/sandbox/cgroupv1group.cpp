@@ -22,7 +22,8 @@ QString errnoText(int e)
     return QString::fromLocal8Bit(strerror(e));
 }
 
-// Creates <dir>/fnstudio and checks it is ours to write; empty with the reason otherwise.
+// Creates <dir>/fnstudio and checks, by making a group in it, that it is ours to write (a folder
+// that root made earlier exists for a normal user too); empty with the reason otherwise.
 QString prepareBase(const QString &controller, QString *whyNot)
 {
     const QString dir = CgroupHierarchy::v1Dir(controller);
@@ -32,7 +33,12 @@ QString prepareBase(const QString &controller, QString *whyNot)
     }
     const QString base = dir + QStringLiteral("/fnstudio");
     if (!QDir().mkpath(base)) {
-        *whyNot = QStringLiteral("cannot create %1").arg(base);
+        *whyNot = QStringLiteral("cannot create %1: %2").arg(base, errnoText(errno));
+        return {};
+    }
+    const QString problem = CgroupHierarchy::probe(base, {});
+    if (!problem.isEmpty()) {
+        *whyNot = problem;
         return {};
     }
     return base;
@@ -162,6 +168,13 @@ std::unique_ptr<CgroupV1Backend> CgroupV1Backend::create(QString *whyNot)
         writeCgroupValue(backend->m_freezerPin, "freezer.state", "FROZEN");
     else
         backend->m_freezerPin.clear();
+    // The limit itself must be writable, not only the folder.
+    const QString problem = CgroupHierarchy::probe(backend->m_bases.memory, {{"memory.limit_in_bytes", "67108864"}});
+    if (!problem.isEmpty()) {
+        if (whyNot)
+            *whyNot = problem;
+        return nullptr;
+    }
 
     // cpu and pids are optional; isolation() names only what is in force.
     QString ignored;

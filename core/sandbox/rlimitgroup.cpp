@@ -40,8 +40,19 @@ QByteArray startTime(pid_t pid)
     return fields.size() > 19 ? fields[19] : QByteArray();
 }
 
+// The process's proportional share of what is resident (Pss): pages shared among the tree (a fork's
+// copy-on-write pages, the libraries every child maps) count once over the tree, as a cgroup charges
+// them, where summing RSS counted them once per process and killed a forking function far below its
+// limit. /proc/<pid>/statm's RSS where smaps_rollup (Linux 4.14) is missing.
 qint64 processResidentBytes(pid_t pid)
 {
+    QFile rollup(QStringLiteral("/proc/%1/smaps_rollup").arg(pid));
+    if (rollup.open(QIODevice::ReadOnly)) {
+        const QByteArray text = rollup.read(4096);
+        const qsizetype at = text.indexOf("\nPss:");
+        if (at >= 0)
+            return text.mid(at + 5, 32).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
     QFile f(QStringLiteral("/proc/%1/statm").arg(pid));
     if (!f.open(QIODevice::ReadOnly))
         return 0;
@@ -145,13 +156,15 @@ qint64 RlimitGroup::memoryCurrent()
 qint64 RlimitGroup::memoryPeak()
 {
     memoryCurrent();
-    return m_peak;
+    // A sample past the limit killed the tree; Lambda reports the limit itself then.
+    return m_limits.memoryBytes > 0 ? std::min(m_peak, m_limits.memoryBytes) : m_peak;
 }
 
+// No sample here: it would be taken on the invocation's time (a walk of /proc costs milliseconds on
+// a busy machine); memoryPeak() samples at the invocation's end, the memory graph's samples between.
 void RlimitGroup::resetPeak()
 {
     m_peak = 0;
-    memoryCurrent();
 }
 
 void RlimitGroup::killAll()
@@ -164,8 +177,9 @@ QString RlimitBackend::isolation() const
     const QString nproc = ::geteuid() == 0 ? QStringLiteral("RLIMIT_NPROC (not enforced for root)")
                                            : QStringLiteral("RLIMIT_NPROC (counts all of this user's processes)");
     return namespaceIsolation()
-           + QStringLiteral(" + no cgroup (%1): memory limit enforced by polling RSS of the process tree (a fast "
-                            "allocation can overshoot between samples), no CPU quota, %2, freezing by SIGSTOP")
+           + QStringLiteral(" + no cgroup (%1): memory limit enforced by polling the resident memory (PSS) of the "
+                            "process tree (a fast allocation can overshoot between samples), no CPU quota, %2, "
+                            "freezing by SIGSTOP")
                  .arg(m_whyNoCgroup, nproc);
 }
 

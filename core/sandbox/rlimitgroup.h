@@ -1,6 +1,6 @@
 #pragma once
 // The fallback where no cgroup is writable: the process tree under the leader is found through
-// /proc, its RSS summed on each sample (and killed past the limit), frozen with SIGSTOP.
+// /proc, its resident memory summed on each sample (and killed past the limit), frozen with SIGSTOP.
 
 #include "resourcegroup.h"
 

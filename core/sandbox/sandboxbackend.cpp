@@ -26,8 +26,10 @@ std::unique_ptr<SandboxBackend> SandboxBackend::detect()
     if (forced == "rlimit")
         return std::make_unique<RlimitBackend>(QStringLiteral("FN_SANDBOX_BACKEND=rlimit"));
     if (forced.isEmpty() || forced == "v2") {
-        if (auto v2 = CgroupV2Backend::create(&whyV2))
+        if (auto v2 = CgroupV2Backend::create(&whyV2)) {
+            v2->removeStaleGroups(); // environments of studios that crashed
             return v2;
+        }
     }
     if (forced.isEmpty() || forced == "v1") {
         if (auto v1 = CgroupV1Backend::create(&whyV1)) {

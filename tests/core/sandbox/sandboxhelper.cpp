@@ -19,8 +19,13 @@ namespace {
         pause();
 }
 
-int allocate(long mib, bool release)
+// release: free right after allocating; releaseOnUsr1: hold until SIGUSR1 (for a test that samples).
+int allocate(long mib, bool release, bool releaseOnUsr1)
 {
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, nullptr);
     std::vector<void *> chunks;
     for (long i = 0; i < mib; ++i) {
         void *p = mmap(nullptr, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -34,7 +39,11 @@ int allocate(long mib, bool release)
     }
     printf("allocated %ld\n", mib);
     fflush(stdout);
-    if (release) {
+    if (releaseOnUsr1) {
+        int sig = 0;
+        sigwait(&usr1, &sig);
+    }
+    if (release || releaseOnUsr1) {
         for (void *p : chunks)
             munmap(p, 1 << 20);
         printf("freed\n");
@@ -75,12 +84,14 @@ int forkLoop(int n)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: sandboxhelper alloc MiB [free] | count | ignore-term | forkloop N | signal N\n");
+        fprintf(stderr,
+                "usage: sandboxhelper alloc MiB [free|free-on-usr1] | count | ignore-term | forkloop N | signal N\n");
         return 2;
     }
     const char *mode = argv[1];
     if (!strcmp(mode, "alloc") && argc >= 3)
-        return allocate(atol(argv[2]), argc >= 4 && !strcmp(argv[3], "free"));
+        return allocate(atol(argv[2]), argc >= 4 && !strcmp(argv[3], "free"),
+                        argc >= 4 && !strcmp(argv[3], "free-on-usr1"));
     if (!strcmp(mode, "count"))
         return count();
     if (!strcmp(mode, "ignore-term")) {
