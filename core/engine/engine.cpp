@@ -133,7 +133,7 @@ Engine::Private::Private(Engine *engine)
                         Q_EMIT q->invocationQueued(requestId, function, reason);
                     },
                     [this](const QString &requestId) { Q_EMIT q->capacityAvailable(requestId); },
-                    [this] { housekeeper.wake(); }})
+                    [this] { housekeeper.nudge(); }})
     , housekeeper(environments, [this](const MemorySample &sample) { Q_EMIT q->memorySampled(sample); })
 {
     environments.setMaxLive(Engine::defaultMaxLiveEnvironments());

@@ -63,6 +63,19 @@ void Housekeeper::wake()
     m_wake.notify_all();
 }
 
+void Housekeeper::nudge()
+{
+    using SteadyClock = std::chrono::steady_clock;
+    const auto window = std::chrono::milliseconds(std::min(m_samplingMs.load(), m_freezeDelayMs.load()));
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_asleepUntil != SteadyClock::time_point::min() && m_asleepUntil <= SteadyClock::now() + window)
+            return; // the planned round comes soon enough
+        ++m_wakeUps;
+    }
+    m_wake.notify_all();
+}
+
 void Housekeeper::stop()
 {
     {
@@ -86,10 +99,13 @@ void Housekeeper::run()
     while (!m_stopping) {
         // A wake-up after this point, even while the round runs, ends the wait below at once.
         const quint64 seen = m_wakeUps;
+        m_asleepUntil = std::chrono::steady_clock::time_point::min();
         lock.unlock();
         const qint64 waitMs = round();
         lock.lock();
         ++m_rounds;
+        m_asleepUntil = waitMs < 0 ? std::chrono::steady_clock::time_point::max()
+                                   : std::chrono::steady_clock::now() + std::chrono::milliseconds(waitMs);
         const auto woken = [this, seen] { return m_stopping || m_wakeUps != seen; };
         if (waitMs < 0)
             m_wake.wait(lock, woken);

@@ -5,6 +5,7 @@
 #include "snapshots/memorysample.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -38,6 +39,10 @@ public:
     // Something changed (an environment added or parked, a setting): look again now. Never missed:
     // a wake-up during a round makes the next wait return at once.
     void wake();
+    // The pool changed in a way the next planned round will see in time (an environment parked or
+    // added): wakes only if that round is further off than the sampling period and the freeze
+    // delay, so a warm invocation does not cost the housekeeper a round each.
+    void nudge();
     void stop();
 
     // Rounds done so far: a test that checks what a round did not do waits for the next one.
@@ -60,6 +65,8 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     quint64 m_wakeUps = 0;
+    // When the thread's current wait ends: min() while a round runs, max() while it waits to be woken.
+    std::chrono::steady_clock::time_point m_asleepUntil = std::chrono::steady_clock::time_point::min();
     quint64 m_rounds = 0;
     bool m_stopping = false;
     std::thread m_thread;

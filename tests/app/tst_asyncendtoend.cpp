@@ -74,8 +74,7 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(Store::defaultPath(project.path())));
 
         InvokeBar *bar = window.invokeBar();
-        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("Echo")));
-        bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("ada")));
+        QVERIFY(studio.chooseTarget(QStringLiteral("Echo"), QStringLiteral("ada")));
         bar->typeCombo()->setCurrentIndex(bar->typeCombo()->findData(true));
         QSignalSpy accepted(&session, &StudioSession::asyncAccepted);
         QSignalSpy results(&session, &StudioSession::resultArrived);

@@ -3,7 +3,6 @@
 #include "common/messagebar.h"
 #include "editor/codeeditor.h"
 #include "editor/editorarea.h"
-#include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
 #include "projectbuilder.h"
 #include "session/studiosession.h"
@@ -45,9 +44,7 @@ private Q_SLOTS:
         MainWindow &window = studio.window();
         QVERIFY(studio.show());
         studio.openProject(project.path());
-        InvokeBar *bar = window.invokeBar();
-        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
-        bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("greeting")));
+        QVERIFY(studio.chooseTarget(QStringLiteral("HelloPython"), QStringLiteral("greeting")));
 
         // Edited in the editor, not saved; another function's file is edited too.
         CodeEditor *editor = window.editors()->openFile(handler);

@@ -156,7 +156,7 @@ private Q_SLOTS:
         MainWindow &window = studio.window();
         studio.openProject(hello.path());
         InvokeBar *bar = window.invokeBar();
-        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
+        QVERIFY(studio.chooseTarget(QStringLiteral("HelloPython")));
 
         // 6 invocations, 2 at a time: progress reaches 6 of 6, and two environments serve them.
         QSignalSpy progress(&session, &StudioSession::burstProgress);

@@ -52,9 +52,7 @@ private Q_SLOTS:
         studio.openProject(m_project.path());
         StudioSession &session = studio.session();
         MainWindow &window = studio.window();
-        InvokeBar *bar = window.invokeBar();
-        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
-        bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("greeting")));
+        QVERIFY(studio.chooseTarget(QStringLiteral("HelloPython"), QStringLiteral("greeting")));
 
         InvocationRecord first, second, edited;
         invokeAndWait(window, session, &first);
@@ -123,8 +121,7 @@ private Q_SLOTS:
         QVERIFY2(
             std::abs(tab->problemLines().constFirst() - broken) <= 2,
             qPrintable(QStringLiteral("marked at %1, broken at %2").arg(tab->problemLines().constFirst()).arg(broken)));
-        bar->functionCombo()->setCurrentIndex(bar->functionCombo()->findText(QStringLiteral("HelloPython")));
-        bar->eventCombo()->setCurrentIndex(bar->eventCombo()->findText(QStringLiteral("greeting")));
+        QVERIFY(studio.chooseTarget(QStringLiteral("HelloPython"), QStringLiteral("greeting")));
         InvocationRecord record;
         invokeAndWait(window, session, &record);
         QVERIFY2(record.payload.contains("Ada"), record.payload.constData());

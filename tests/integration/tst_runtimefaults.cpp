@@ -44,6 +44,13 @@ private:
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<LogCollector> m_logs;
 
+    // Function timeouts that are room to work, not the subject of the test, stretch on a machine
+    // known to be slow (FN_SLOW_MACHINE_FACTOR, set by the cgroup v2 guest run: software emulation).
+    static int roomy(int timeoutSec)
+    {
+        return timeoutSec * std::max(1, qEnvironmentVariableIntValue("FN_SLOW_MACHINE_FACTOR"));
+    }
+
     InvocationRecord run(const QString &mode, int timeoutSec = 3, const QByteArray &payload = "{\"ping\":1}")
     {
         TempFunction f(QStringLiteral("Faulty_") + QString(mode).replace(QLatin1Char('-'), QLatin1Char('_')),
@@ -264,7 +271,7 @@ private Q_SLOTS:
 
     void responseTooLarge()
     {
-        const auto r = run(QStringLiteral("huge"));
+        const auto r = run(QStringLiteral("huge"), roomy(3));
         QCOMPARE(r.outcome, InvocationOutcome::FunctionError);
         QCOMPARE(r.errorType, QStringLiteral("Function.ResponseSizeTooLarge"));
         QCOMPARE(r.errorMessage,
@@ -285,8 +292,8 @@ private Q_SLOTS:
 
     void runawayForksAreContained()
     {
-        TempFunction f(QStringLiteral("Runaway"), QStringLiteral("provided.al2023"), QStringLiteral("runaway"), 10,
-                       1024);
+        TempFunction f(QStringLiteral("Runaway"), QStringLiteral("provided.al2023"), QStringLiteral("runaway"),
+                       roomy(10), 1024);
         f.installBootstrap(QStringLiteral(FN_FAULTY_RUNTIME));
         const auto r = m_engine->invoke(f.config, "{}");
         QCOMPARE(r.outcome, InvocationOutcome::Success);

@@ -1,8 +1,10 @@
 #include "studiofixture.h"
 
+#include "mainwindow/invokebar.h"
 #include "mainwindow/mainwindow.h"
 #include "session/studiosession.h"
 
+#include <QComboBox>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
@@ -44,6 +46,22 @@ bool StudioFixture::show()
 void StudioFixture::openProject(const QString &folder)
 {
     window().openProject(folder);
+}
+
+bool StudioFixture::chooseTarget(const QString &function, const QString &event)
+{
+    InvokeBar *bar = window().invokeBar();
+    const int f = bar->functionCombo()->findText(function);
+    if (f < 0)
+        return false;
+    bar->functionCombo()->setCurrentIndex(f);
+    if (event.isEmpty())
+        return true;
+    const int e = bar->eventCombo()->findText(event);
+    if (e < 0)
+        return false;
+    bar->eventCombo()->setCurrentIndex(e);
+    return true;
 }
 
 std::unique_ptr<MainWindow> StudioFixture::newWindow() const

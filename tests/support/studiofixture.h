@@ -2,6 +2,7 @@
 // The studio as a GUI test meets it: one StudioSession (with the real engine when asked) and its
 // MainWindow, made, shown and torn down in the studio's order; the one place tests assemble them.
 
+#include <QString>
 #include <QtGlobal>
 
 #include <memory>
@@ -42,6 +43,9 @@ public:
     [[nodiscard]] bool show();
     // Opens the folder through the window, as File → Open does.
     void openProject(const QString &folder);
+    // Picks the function and event (by name; none when empty) in the window's invoke bar, as a
+    // person would before pressing Invoke; false if either is not offered.
+    [[nodiscard]] bool chooseTarget(const QString &function, const QString &event = {});
     // A further window on the same session, for the tests of layouts that build several in turn.
     std::unique_ptr<MainWindow> newWindow() const;
 

@@ -41,6 +41,7 @@ cat > "$scratch/tests.sh" <<GUEST
 set -u
 build='$build' regex='$regex' cli='$cli'
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+export FN_SLOW_MACHINE_FACTOR=5 # software emulation: timeouts that are only room to work stretch
 cd /tmp
 status=0
 echo "=== as root, in \$(cat /proc/self/cgroup)"

@@ -188,6 +188,25 @@ private Q_SLOTS:
         QVERIFY2(left > 5 * 60000 && left <= 6 * 60000, qPrintable(QString::number(left)));
     }
 
+    void aNudgeWakesOnlyWhenThePlannedRoundIsFarOff()
+    {
+        m_housekeeper->setSamplingIntervalMs(10000);
+        m_housekeeper->setFreezeDelayMs(10000);
+        QVERIFY(settle()); // nothing parked, nothing running: it waits to be woken
+        quint64 seen = m_housekeeper->rounds();
+        m_housekeeper->nudge();
+        QTRY_VERIFY(m_housekeeper->rounds() > seen); // asleep for good: a nudge wakes it
+
+        const auto warm = m_factory.startParked(*m_pool, onDemand(QStringLiteral("Hello")));
+        QVERIFY(settle()); // now it plans to look again when the freeze delay has passed
+        seen = m_housekeeper->rounds();
+        for (int i = 0; i < 100; ++i)
+            m_housekeeper->nudge(); // a warm invocation each: the planned round will see them
+        QTest::qWait(100);
+        QCOMPARE(m_housekeeper->rounds(), seen);
+        QVERIFY(warm->phase() != EnvironmentPhase::Frozen);
+    }
+
     void aNewClockIsWatched()
     {
         m_pool->setIdleTimeoutMs(30000);
