@@ -2,8 +2,10 @@
 #include "clicommand.h"
 
 #include "engine/engine.h"
+#include "workspace/terminationsignals.h"
 
 #include <QFileInfo>
+#include <QThread>
 
 #include <cstdio>
 
@@ -39,10 +41,77 @@ CliWorkspace::CliWorkspace(Workspace::Options options)
     });
 }
 
+CliWorkspace::~CliWorkspace()
+{
+    // An interruption under way finishes first; none starts while the workspace shuts down.
+    std::lock_guard lock(m_interruptLock);
+    m_closing = true;
+}
+
+void CliWorkspace::ThreadStop::operator()(QThread *thread) const
+{
+    thread->quit();
+    thread->wait();
+    delete thread;
+}
+
+void CliWorkspace::endEnvironmentsOnSignals()
+{
+    if (m_signalThread)
+        return;
+    m_signalThread.reset(new QThread);
+    m_signalThread->setObjectName(QStringLiteral("termination signals"));
+    auto *termination = new TerminationSignals;
+    if (!termination->isInstalled())
+        error(QStringLiteral("warning: cannot handle SIGTERM, SIGINT and SIGHUP: they end this command at once, "
+                             "and the environments left are ended by the next start"));
+    termination->moveToThread(m_signalThread.get());
+    QObject::connect(m_signalThread.get(), &QThread::finished, termination, &QObject::deleteLater);
+    QObject::connect(
+        termination, &TerminationSignals::requested, termination, [this](int signal) { interrupt(signal); },
+        Qt::DirectConnection);
+    m_signalThread->start();
+}
+
+void CliWorkspace::whenInterrupted(std::function<void()> stop)
+{
+    std::lock_guard lock(m_interruptLock);
+    if (m_interrupted)
+        stop();
+    else
+        m_stops.push_back(std::move(stop));
+}
+
+int CliWorkspace::interrupted()
+{
+    return TerminationSignals::received();
+}
+
+void CliWorkspace::interrupt(int signal)
+{
+    std::lock_guard lock(m_interruptLock);
+    if (m_closing)
+        return;
+    m_interrupted = true;
+    {
+        std::lock_guard printing(m_printing);
+        std::fprintf(stderr, "fnstudio-cli: %s: ending every environment\n", TerminationSignals::name(signal));
+        std::fflush(stderr);
+    }
+    for (const auto &stop : m_stops)
+        stop();
+    if (m_engine)
+        m_engine->stopAll();
+}
+
 bool CliWorkspace::open(const QString &projectDir)
 {
     m_workspace.startEngine();
     Engine &engine = *m_workspace.engine();
+    {
+        std::lock_guard lock(m_interruptLock);
+        m_engine = &engine;
+    }
     // Direct: printed on the engine thread that produced them, in order.
     QObject::connect(
         &engine, &Engine::logLines, &engine,

@@ -4,6 +4,7 @@
 #include "projectloader.h"
 
 #include "engine/engine.h"
+#include "workspace/terminationsignals.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -146,6 +147,7 @@ int invoke(const QStringList &arguments)
     parts.watch = false;
     parts.provision = false; // only the function invoked, below
     CliWorkspace session(parts);
+    session.endEnvironmentsOnSignals();
     session.workspace().setEnvVarsFile(parser.value(envOpt));
     if (!session.open(parser.value(projectOpt)))
         return 2;
@@ -156,13 +158,15 @@ int invoke(const QStringList &arguments)
     std::mutex &printing = session.printing();
 
     if (parser.isSet(concurrencyOpt))
-        return invokeBurst(session.workspace(), *function, *payload, repeat, concurrency);
+        return invokeBurst(session, *function, *payload, repeat, concurrency);
 
     bool anyFailed = false;
     InvokeOptions options;
     options.forceCold = parser.isSet(coldOpt);
-    for (int i = 0; i < repeat; ++i) {
+    for (int i = 0; i < repeat && !CliWorkspace::interrupted(); ++i) {
         const InvocationRecord record = engine.invoke(*function, *payload, options);
+        if (CliWorkspace::interrupted())
+            break; // its environment was ended under it: no answer of the function's to print
         {
             std::lock_guard lock(printing);
             std::fwrite(record.payload.constData(), 1, size_t(record.payload.size()), stdout);
@@ -171,6 +175,8 @@ int invoke(const QStringList &arguments)
         }
         anyFailed = anyFailed || record.failed();
     }
+    if (const int signal = CliWorkspace::interrupted())
+        return TerminationSignals::interruptedExitCode(signal);
     return anyFailed ? 1 : 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "engine/asyncqueue.h"
 #include "engine/engine.h"
+#include "workspace/terminationsignals.h"
 
 #include <cstdio>
 
@@ -21,6 +22,7 @@ int invokeEvent(const QString &projectDir, const FunctionConfig &function, const
     options.watch = false;
     options.provision = false;
     CliWorkspace session(options);
+    session.endEnvironmentsOnSignals();
     if (legacyLimit) // the flag only adds to .fnstudio/settings.json
         session.workspace().forceLegacyAsyncPayloadLimit();
     if (!session.open(projectDir))
@@ -46,7 +48,12 @@ int invokeEvent(const QString &projectDir, const FunctionConfig &function, const
     session.workspace().startDelivery();
     bool allSucceeded = true;
     for (const QString &id : std::as_const(accepted)) {
-        while (!queue.waitForEvent(id, 1000)) {
+        while (!queue.waitForEvent(id, 1000) && !CliWorkspace::interrupted()) {
+        }
+        if (const int signal = CliWorkspace::interrupted()) {
+            error(
+                QStringLiteral("the events not yet delivered stay queued; `queue run` or the next run delivers them"));
+            return TerminationSignals::interruptedExitCode(signal);
         }
         const QString condition = queue.condition(id).value_or(QString());
         allSucceeded = allSucceeded && condition == QLatin1String("Success");
@@ -56,7 +63,7 @@ int invokeEvent(const QString &projectDir, const FunctionConfig &function, const
     return allSucceeded ? 0 : 1;
 }
 
-int invokeBurst(Workspace &workspace, const FunctionConfig &function, const QByteArray &payload, int repeat,
+int invokeBurst(CliWorkspace &session, const FunctionConfig &function, const QByteArray &payload, int repeat,
                 int concurrency)
 {
     BurstRequest request;
@@ -64,10 +71,13 @@ int invokeBurst(Workspace &workspace, const FunctionConfig &function, const QByt
     request.payload = payload;
     request.count = repeat;
     request.concurrency = concurrency;
-    Burst *burst = workspace.startBurst(request);
+    Burst *burst = session.workspace().startBurst(request);
     if (!burst)
         return 2;
+    session.whenInterrupted([burst] { burst->cancel(); });
     const BurstSummary s = burst->wait();
+    if (const int signal = CliWorkspace::interrupted())
+        return TerminationSignals::interruptedExitCode(signal);
     std::printf("%d invocations at concurrency %d: %d completed, %d throttled, %d failed\n", repeat, concurrency,
                 s.completed, s.throttled, s.failed);
     std::fflush(stdout);

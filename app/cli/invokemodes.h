@@ -6,20 +6,20 @@
 #include <QByteArray>
 #include <QString>
 
-namespace fn {
-class Workspace;
-}
-
 namespace fn::cli {
 
+class CliWorkspace;
+
 // Accepts `repeat` Event invocations into the project's store, printing each request id on
-// stdout; with `wait`, delivers them (and any recovered ones) and returns 0 when all succeeded.
+// stdout; with `wait`, delivers them (and any recovered ones) and returns 0 when all succeeded. A
+// termination signal ends the wait; what was not delivered stays queued for the next run.
 int invokeEvent(const QString &projectDir, const FunctionConfig &function, const QByteArray &payload, int repeat,
                 bool wait, bool legacyLimit);
 
 // `repeat` synchronous invocations from `concurrency` threads (the workspace's burst runner);
-// prints "N invocations at concurrency C: X completed, Y throttled, Z failed".
-int invokeBurst(Workspace &workspace, const FunctionConfig &function, const QByteArray &payload, int repeat,
+// prints "N invocations at concurrency C: X completed, Y throttled, Z failed". A termination
+// signal cancels the burst.
+int invokeBurst(CliWorkspace &session, const FunctionConfig &function, const QByteArray &payload, int repeat,
                 int concurrency);
 
 } // namespace fn::cli

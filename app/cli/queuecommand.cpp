@@ -5,6 +5,7 @@
 #include "clicommand.h"
 #include "engine/asyncqueue.h"
 #include "store/store.h"
+#include "workspace/terminationsignals.h"
 
 #include <QCommandLineParser>
 
@@ -64,6 +65,8 @@ int queue(const QStringList &arguments)
     options.watch = false;
     options.provision = false;
     CliWorkspace session(options);
+    if (action == QLatin1String("run"))
+        session.endEnvironmentsOnSignals();
     if (!session.open(parser.value(projectOpt)))
         return 2;
     AsyncQueue &queue = session.queue();
@@ -123,7 +126,11 @@ int queue(const QStringList &arguments)
         },
         Qt::DirectConnection);
     session.workspace().startDelivery();
-    while (!queue.waitUntilIdle(1000)) {
+    while (!queue.waitUntilIdle(1000) && !CliWorkspace::interrupted()) {
+    }
+    if (const int signal = CliWorkspace::interrupted()) {
+        error(QStringLiteral("the events not yet delivered stay queued for the next `queue run`"));
+        return TerminationSignals::interruptedExitCode(signal);
     }
     return 0;
 }

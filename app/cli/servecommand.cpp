@@ -7,50 +7,20 @@
 #include "services/invokeapiserver.h"
 #include "services/s3endpoint.h"
 #include "triggers/scheduler.h"
+#include "workspace/terminationsignals.h"
 #include "workspace/triggerhost.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QSocketNotifier>
 
-#include <csignal>
 #include <cstdio>
 #include <mutex>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace fn::cli {
 
 namespace {
-
-// SIGINT/SIGTERM reach the event loop through a socket pair: a signal handler may only write().
-int g_signalFds[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalFds[0], &byte, 1);
-}
-
-bool installQuitOnSignals(QObject *context)
-{
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
-        return false;
-    auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, context);
-    QObject::connect(notifier, &QSocketNotifier::activated, context, [notifier] {
-        notifier->setEnabled(false);
-        char byte = 0;
-        [[maybe_unused]] const auto got = ::read(g_signalFds[1], &byte, 1);
-        QCoreApplication::quit();
-    });
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    return ::sigaction(SIGINT, &action, nullptr) == 0 && ::sigaction(SIGTERM, &action, nullptr) == 0;
-}
 
 int parsePort(const QCommandLineParser &parser, const QCommandLineOption &option, bool *ok)
 {
@@ -108,6 +78,17 @@ int serve(const QStringList &arguments)
     const int s3Port = parsePort(parser, s3PortOpt, &ok);
     if (!ok)
         return 2;
+
+    // From before the first environment starts (provisioned ones start with the project): SIGTERM,
+    // SIGINT and SIGHUP leave the event loop, and the same orderly end as a quit follows below. The
+    // signal is how serve is meant to stop, so a stop it completes exits 0, as a service should
+    // under systemd (which counts 143 as a failure).
+    TerminationSignals termination;
+    QObject::connect(&termination, &TerminationSignals::requested, &termination,
+                     [](int) { QCoreApplication::exit(0); });
+    if (!termination.isInstalled())
+        error(QStringLiteral("warning: cannot handle SIGTERM, SIGINT and SIGHUP: they end serve at once, and the "
+                             "environments left are ended by the next start"));
 
     // Everything the studio runs for an open project: the store and its durable async queue
     // (retries, dead-letter queues, destinations; recovered after a crash), schedules, SQS event
@@ -169,8 +150,6 @@ int serve(const QStringList &arguments)
         error(problem);
         return 2;
     }
-    if (!installQuitOnSignals(QCoreApplication::instance()))
-        error(QStringLiteral("warning: cannot handle SIGINT/SIGTERM; stop with SIGKILL"));
 
     {
         std::lock_guard lock(printing);
@@ -224,7 +203,11 @@ int serve(const QStringList &arguments)
     workspace.close();
     engine.stopAll();
     std::lock_guard lock(printing);
-    std::fprintf(stderr, "fnstudio-cli serve: stopped\n");
+    if (const int signal = TerminationSignals::received())
+        std::fprintf(stderr, "fnstudio-cli serve: stopped by %s; every environment ended\n",
+                     TerminationSignals::name(signal));
+    else
+        std::fprintf(stderr, "fnstudio-cli serve: stopped\n");
     return 0;
 }
 

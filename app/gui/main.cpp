@@ -2,6 +2,7 @@
 #include "common/settings.h"
 #include "mainwindow/mainwindow.h"
 #include "session/studiosession.h"
+#include "workspace/terminationsignals.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -12,10 +13,9 @@
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("fnstudio"));
-    QApplication::setApplicationName(QStringLiteral("fnstudio"));
-    QApplication::setApplicationVersion(QStringLiteral(FN_VERSION));
+    QCoreApplication::setOrganizationName(QStringLiteral("fnstudio"));
+    QCoreApplication::setApplicationName(QStringLiteral("fnstudio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FN_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("A studio for serverless functions."));
@@ -46,6 +46,28 @@ int main(int argc, char *argv[])
                                   QStringLiteral("Window size, e.g. 1600x1000 (for screenshots)."),
                                   QStringLiteral("WxH"));
     parser.addOptions({screenshot, delay, invoke, raise, saveLayout, defaultLayout, size});
+    // --help and --version before QApplication, which aborts without a display: a QCoreApplication
+    // needs none. Qt's own options (-platform, ...) are unknown to this first parse; the one after
+    // QApplication takes them.
+    {
+        QStringList arguments;
+        for (int i = 0; i < argc; ++i)
+            arguments << QString::fromLocal8Bit(argv[i]);
+        if (parser.parse(arguments)
+            && (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("version")))) {
+            QCoreApplication core(argc, argv);
+            parser.process(core); // prints and exits 0
+        }
+    }
+    QApplication app(argc, argv);
+    // Before the engine: SIGTERM, SIGINT and SIGHUP (a logout, `kill`, Ctrl+C in the terminal) end
+    // the studio as a quit does, the window state saved and every environment and helper ended as
+    // the session and its workspace go, below. Unlike Ctrl+Q nothing asks about unsaved files: no one
+    // may be there to answer. A requested end that completes is a success: exit 0.
+    fn::TerminationSignals termination;
+    if (!termination.isInstalled())
+        qWarning("fnstudio: cannot handle SIGTERM, SIGINT and SIGHUP: they end the studio at once, and the "
+                 "environments left are ended by the next start");
     parser.process(app);
 
     fn::StudioSession session;
@@ -61,6 +83,10 @@ int main(int argc, char *argv[])
             window.resize(wh.at(0).toInt(), wh.at(1).toInt());
     }
     window.show();
+    QObject::connect(&termination, &fn::TerminationSignals::requested, &window, [&window](int) {
+        window.saveWindowState();
+        QCoreApplication::exit(0);
+    });
 
     QString project = parser.positionalArguments().value(0);
     if (project.isEmpty())

@@ -554,9 +554,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->ignore();
         return;
     }
+    saveWindowState();
+    event->accept();
+}
+
+void MainWindow::saveWindowState()
+{
     settings::set(settings::windowGeometry, saveGeometry());
     settings::set(settings::windowState, saveLayout());
-    event->accept();
 }
 
 } // namespace fn

@@ -46,6 +46,9 @@ public:
     // False (and the default layout applied) when the state is empty, corrupt or of a newer version.
     bool restoreLayout(const QByteArray &state);
     QByteArray saveLayout() const { return saveState(layoutVersion); }
+    // Geometry and dock layout into the settings, for the next start (a close does it; so does the
+    // end a termination signal asks for).
+    void saveWindowState();
     void openProject(const QString &folder);
     // File → Open Recent: at most maxRecentProjects folders, most recent first, missing ones dropped.
     static constexpr int maxRecentProjects = 8;
