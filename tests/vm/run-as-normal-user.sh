@@ -19,10 +19,10 @@ if ! runuser -u "$user" -- test -r "$build/CTestTestfile.cmake"; then
 fi
 home=$(mktemp -d /tmp/fnstudio-user.XXXXXX)
 trap 'rm -rf "$home"' EXIT
-chown "$user" "$home"
-# ctest writes its log under Testing/Temporary: the user may write there, nothing else changes.
-mkdir -p "$build/Testing/Temporary"
-chmod a+rwx "$build/Testing" "$build/Testing/Temporary"
+# ctest keeps its logs beside the test file it reads: a scratch folder that only includes the build's
+# tests, so the user writes nothing in the build and the outer run's logs stay whole.
+printf 'subdirs("%s")\n' "$build" > "$home/CTestTestfile.cmake"
+chown -R "$user" "$home"
 echo "=== as $user (uid $(id -u "$user")): $(runuser -u "$user" -- env HOME="$home" "$build/app/fnstudio-cli" doctor 2>&1 | grep -m1 'resource backend' || true)"
 cd "$home"
-exec runuser -u "$user" -- env HOME="$home" ctest --test-dir "$build" -R "$regex" --output-on-failure
+runuser -u "$user" -- env HOME="$home" ctest --test-dir "$home" -R "$regex" --output-on-failure
