@@ -12,7 +12,7 @@ QString SandboxBackend::namespaceIsolation()
 {
     if (Bubblewrap::executable().isEmpty())
         return QStringLiteral("no namespaces (bubblewrap not found)");
-    return QStringLiteral("bubblewrap namespaces (pid, ipc, uts, mount)");
+    return QStringLiteral("bubblewrap namespaces (user, pid, ipc, uts, mount)");
 }
 
 std::unique_ptr<SandboxBackend> SandboxBackend::detect()
