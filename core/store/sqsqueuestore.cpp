@@ -151,15 +151,22 @@ SqsQueueStore::SqsQueueStore(Store &store, std::shared_ptr<Clock> clock)
     , m_clock(std::move(clock))
 {
     m_valid = m_store.isOpen(); // the tables are the schema's (version 2), made when the store opened
-    m_clockToken = m_clock->subscribe([this](qint64 rewoundMs) {
-        if (rewoundMs > 0)
-            rewind(rewoundMs);
-    });
 }
 
 SqsQueueStore::~SqsQueueStore()
 {
-    m_clock->unsubscribe(m_clockToken);
+    if (m_clockToken)
+        m_clock->unsubscribe(m_clockToken);
+}
+
+void SqsQueueStore::followClockRewinds()
+{
+    if (m_clockToken)
+        return;
+    m_clockToken = m_clock->subscribe([this](qint64 rewoundMs) {
+        if (rewoundMs > 0)
+            rewind(rewoundMs);
+    });
 }
 
 bool SqsQueueStore::rewind(qint64 ms)

@@ -66,8 +66,11 @@ public:
 
     // The clock went back by `ms` (real time again after a lesson at speed): sent times, hidden
     // messages and deduplication windows move back with it, so each keeps the time it had left.
-    // Called by the clock itself.
     bool rewind(qint64 ms);
+    // Rewinds with the clock from now on. Only the one long-lived owner of a store's queues calls
+    // this (TriggerHost): a second follower, such as a snapshot's short-lived reader, would move
+    // every time back twice.
+    void followClockRewinds();
 
     static QString md5Hex(const QByteArray &body);
 

@@ -27,6 +27,7 @@ struct TriggerHost::Private
         , invokeApi(e)
         , apiGateway(e)
     {
+        sqsQueues.followClockRewinds(); // the one long-lived owner of the project's queues
     }
 
     Engine &engine;
