@@ -106,6 +106,22 @@ QString ExecutionEnvironment::makeFingerprint(const FunctionConfig &f)
     return QString::fromLatin1(hash.result().toHex());
 }
 
+NetworkPolicy ExecutionEnvironment::networkPolicy(const Setup &s)
+{
+    NetworkPolicy policy;
+    const FunctionConfig &f = s.function;
+    policy.reach = !f.inVpc             ? NetworkPolicy::Reach::Host
+                   : f.vpcHasNatGateway ? NetworkPolicy::Reach::VpcWithNat
+                                        : NetworkPolicy::Reach::Vpc;
+    // The project's endpoints: the studio's services, and what the function's own variables name.
+    policy.endpointPorts = NetworkPolicy::loopbackPorts(s.serviceEnvironment);
+    for (const quint16 port : NetworkPolicy::loopbackPorts(f.environment)) {
+        if (!policy.endpointPorts.contains(port))
+            policy.endpointPorts << port;
+    }
+    return policy;
+}
+
 QStringList ExecutionEnvironment::buildEnvironment(const Setup &s, const QString &runtimeApi, const QString &logStream)
 {
     const FunctionConfig &f = s.function;
@@ -222,8 +238,6 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
         std::lock_guard lock(m_stateMutex);
         m_group = group;
     }
-    if (!m_api.start(&error))
-        return fail(QStringLiteral("Sandbox.Failure"), error);
 
     QStringList command = m_setup.runtime.command;
     if (command.isEmpty())
@@ -258,10 +272,12 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     // Descriptors bubblewrap inherits: the runtime's end of its Runtime API channel, for a runtime
     // that is handed one, then the seccomp filter and the system files bubblewrap copies in. All are
     // closed here once the sandbox has started: the runtime holds the only copy of its end.
-    const auto closePassed = qScopeGuard([&spec] {
+    const auto closePassed = [&spec] {
         for (const ProcessSpec::PassedFd &p : spec.passFds)
             ::close(p.fd);
-    });
+        spec.passFds.clear();
+    };
+    const auto closeOnReturn = qScopeGuard(closePassed);
     int nextFd = 3;
     if (m_setup.runtime.runtimeApiFd >= 0) {
         const int api = m_api.openChannel(&error);
@@ -270,20 +286,41 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
         spec.passFds.push_back({api, m_setup.runtime.runtimeApiFd});
         nextFd = m_setup.runtime.runtimeApiFd + 1;
     }
+    // The sandbox's first program binds the Runtime API inside the environment's own network and
+    // hands the listener back over this socket (see SandboxNetwork).
+    layout.initProgram = SandboxNetwork::initProgram();
+    if (layout.initProgram.isEmpty())
+        return fail(QStringLiteral("Sandbox.Failure"),
+                    QStringLiteral("fnstudio-sandbox-init is missing: the environment's network cannot be set up"));
+    const int handshake = m_network.openHandshake(&error);
+    if (handshake < 0)
+        return fail(QStringLiteral("Sandbox.Failure"), error);
+    const int handshakeFd = nextFd++;
+    spec.passFds.push_back({handshake, handshakeFd});
     if (!Bubblewrap::prepare(spec, layout, nextFd, &error))
         return fail(QStringLiteral("Sandbox.Failure"), error);
-    spec.arguments = Bubblewrap::arguments(layout, command);
-    spec.environment = buildEnvironment(m_setup, m_api.address(), m_logStream);
+    spec.arguments = Bubblewrap::arguments(layout, SandboxNetwork::wrapCommand(handshakeFd, command));
+    const QString runtimeApi = QStringLiteral("127.0.0.1:%1").arg(SandboxNetwork::RuntimeApiPort);
+    spec.environment = buildEnvironment(m_setup, runtimeApi, m_logStream);
     group->applyTo(spec);
 
     if (!m_process.start(spec, &error))
         return fail(QStringLiteral("Sandbox.Failure"), error);
+    closePassed(); // the sandbox holds the only copies now: its exit closes the handshake
     const auto t1 = Clock::now();
     result.sandboxMs = msBetween(t0, t1);
     group->setLeader(m_process.pid());
     m_reader = std::thread([this] { readerLoop(); });
 
-    const auto outcome = m_api.waitUntilReady(t0 + std::chrono::milliseconds(m_setup.initTimeoutMs));
+    const auto initDeadline = t0 + std::chrono::milliseconds(m_setup.initTimeoutMs);
+    const int listener = m_network.receiveListener(initDeadline, &error);
+    if (listener < 0 || !m_api.start(listener, runtimeApi, &error))
+        return fail(QStringLiteral("Sandbox.Failure"), error);
+    // pasta sets up the function's reach while the runtime starts; the first invocation waits for it.
+    if (!m_network.startOutbound(networkPolicy(m_setup), &error))
+        return fail(QStringLiteral("Sandbox.Failure"), error);
+
+    const auto outcome = m_api.waitUntilReady(initDeadline);
     const auto t2 = Clock::now();
     result.initDurationMs = msBetween(t0, t2);
     if (const auto started = m_api.runtimeStartedAt())
@@ -292,6 +329,8 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     using S = RuntimeApiServer::Signal;
     switch (outcome.signal) {
     case S::Ready:
+        if (!m_network.waitOutboundReady(initDeadline, &error))
+            return fail(QStringLiteral("Sandbox.Failure"), error);
         result.ok = true;
         group->setCpuLimit(f.memoryMb / 1769.0);
         // The interpreter's binary and libraries are usually in the page cache already, charged to
@@ -538,6 +577,7 @@ void ExecutionEnvironment::shutdown(const QString &reason)
     }
     drainOutput();
     m_api.stop();
+    m_network.shutdown();
     {
         std::lock_guard lock(m_stateMutex);
         m_group.reset(); // freed here, or by the last thread still using it

@@ -9,6 +9,7 @@
 #include "runtime/runtimedescriptor.h"
 #include "sandbox/childprocess.h"
 #include "sandbox/resourcegroup.h"
+#include "sandbox/sandboxnetwork.h"
 #include "snapshots/environmentstate.h"
 #include "snapshots/logbatch.h"
 
@@ -101,6 +102,7 @@ public:
     void shutdown(const QString &reason) override;
 
     static QString makeFingerprint(const FunctionConfig &function);
+    static NetworkPolicy networkPolicy(const Setup &setup);
     static QStringList buildEnvironment(const Setup &setup, const QString &runtimeApi, const QString &logStream);
 
 private:
@@ -124,6 +126,7 @@ private:
 
     RuntimeApiServer m_api;
     ChildProcess m_process;
+    SandboxNetwork m_network; // the environment's own network namespace and its pasta
     // Shared with the threads using it (invoking, sampling) so that a shutdown on another thread
     // cannot free it under them; replaced only under m_stateMutex (see group()).
     std::shared_ptr<ResourceGroup> m_group;

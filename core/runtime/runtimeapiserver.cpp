@@ -9,6 +9,9 @@
 #include <string_view>
 #include <utility>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace fn {
 
 namespace {
@@ -34,7 +37,20 @@ RuntimeApiServer::~RuntimeApiServer()
     stop();
 }
 
+bool RuntimeApiServer::start(int listenerFd, const QString &address, QString *error)
+{
+    m_address = address;
+    const bool started = startServer(listenerFd, error);
+    ::close(listenerFd);
+    return started;
+}
+
 bool RuntimeApiServer::start(QString *error)
+{
+    return startServer(-1, error);
+}
+
+bool RuntimeApiServer::startServer(int adopt, QString *error)
 {
     m_server = std::make_unique<httplib::Server>();
     auto &svr = *m_server;
@@ -49,10 +65,22 @@ bool RuntimeApiServer::start(QString *error)
     svr.Get(".*", serve);
     svr.Post(".*", serve);
 
+    // cpp-httplib serves only a socket it made: to serve an adopted listener, let it make one, then
+    // put the listener in its place under the same number. Nothing ever accepts on the short-lived
+    // loopback one; whatever reached it is reset when dup3 closes it.
+    int made = -1;
+    if (adopt >= 0)
+        svr.set_socket_options([&made](int sock) { made = sock; });
     m_port = svr.bind_to_any_port("127.0.0.1");
     if (m_port <= 0) {
         if (error)
             *error = QStringLiteral("Runtime API: cannot listen on a loopback port: %1")
+                         .arg(QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    if (adopt >= 0 && (made < 0 || ::dup3(adopt, made, O_CLOEXEC) != made)) {
+        if (error)
+            *error = QStringLiteral("Runtime API: cannot serve the environment's listener: %1")
                          .arg(QString::fromLocal8Bit(strerror(errno)));
         return false;
     }
@@ -82,6 +110,8 @@ void RuntimeApiServer::stop()
 
 QString RuntimeApiServer::address() const
 {
+    if (!m_address.isEmpty())
+        return m_address;
     return QStringLiteral("127.0.0.1:%1").arg(m_port);
 }
 

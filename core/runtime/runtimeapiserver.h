@@ -76,6 +76,9 @@ public:
 
     // Binds 127.0.0.1 on an ephemeral port and starts serving.
     bool start(QString *error);
+    // Serves on a listening socket made elsewhere (inside the environment's own network namespace,
+    // where it is 127.0.0.1:9001); takes the descriptor. address() then names that address.
+    bool start(int listenerFd, const QString &address, QString *error);
     void stop();
     QString address() const; // host:port for AWS_LAMBDA_RUNTIME_API
 
@@ -111,6 +114,7 @@ private:
     void deliverLocked(Reply &reply); // the parked /next gets the current event
     void notifyEngine();
 
+    bool startServer(int adopt, QString *error);
     void serveHttp(const httplib::Request &req, httplib::Response &res);
 
     // Channel: reads and answers the runtime's requests on the waiting engine thread until
@@ -124,6 +128,7 @@ private:
     std::unique_ptr<httplib::Server> m_server;
     std::thread m_thread;
     int m_port = 0;
+    QString m_address; // set when serving an adopted listener
 
     mutable std::mutex m_mutex;
     std::condition_variable m_runtimeCv; // wakes an HTTP /next
