@@ -32,6 +32,10 @@ struct FunctionConfig
     QString logFormat = QStringLiteral("Text");
     QString applicationLogLevel; // LoggingConfig.ApplicationLogLevel (JSON format only), may be empty
     QString systemLogLevel;      // LoggingConfig.SystemLogLevel (JSON format only), may be empty
+    // VpcConfig: the function reaches only the project's endpoints, and the internet only when the
+    // template routes a subnet through a NAT gateway (an AWS::EC2::NatGateway resource).
+    bool inVpc = false;
+    bool vpcHasNatGateway = false;
 
     // Kept raw for the trigger and async work: the template's Events as
     // {"<EventId>": {"Type": ..., "Properties": {...}}}, intrinsic functions in their long JSON

@@ -37,8 +37,6 @@ bool isSet(const YAML::Node &value)
 // Short reasons for properties people commonly expect to work.
 QString unsupportedReason(const QString &property)
 {
-    if (property == QLatin1String("VpcConfig"))
-        return QStringLiteral("; the function uses this machine's network");
     if (property == QLatin1String("FileSystemConfigs"))
         return QStringLiteral("; there is no EFS mount locally");
     if (property == QLatin1String("SnapStart"))
@@ -79,6 +77,7 @@ bool FunctionReader::isUnderstood(const QString &property)
         QStringLiteral("Events"),
         QStringLiteral("DeadLetterQueue"),
         QStringLiteral("EventInvokeConfig"),
+        QStringLiteral("VpcConfig"),
         QStringLiteral("Code"),
         QStringLiteral("DeadLetterConfig"), // AWS::Lambda::Function
     };
@@ -136,6 +135,8 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
             warning(entry.first, QStringLiteral("%1: property %2 is not supported by fnstudio and is ignored%3")
                                      .arg(config.name, name, unsupportedReason(name)));
     }
+    // Subnets and security groups are not modelled: a function in a VPC reaches the project's endpoints.
+    config.inVpc = isSet(property("VpcConfig").value);
     const YAML::Node buildMethod =
         IntrinsicResolver::child(IntrinsicResolver::child(resource, "Metadata"), "BuildMethod");
     if (buildMethod.IsScalar())

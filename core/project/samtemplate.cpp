@@ -103,6 +103,13 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
         const FolderContainment containment(projectDir,
                                             ProjectSettings::load(projectDir, nullptr).allowedOutsideFolders);
 
+        // A NAT gateway gives a VPC's functions the internet (the route to it is assumed).
+        bool natGateway = false;
+        for (const auto &entry : resources) {
+            if (entry.second.IsMap()
+                && text(IntrinsicResolver::child(entry.second, "Type")) == QLatin1String("AWS::EC2::NatGateway"))
+                natGateway = true;
+        }
         for (const auto &entry : resources) {
             const YAML::Node &id = entry.first;
             const YAML::Node &resource = entry.second;
@@ -130,8 +137,10 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
             const auto function = reader.read(id, resource, serverless ? globals : noGlobals, serverless);
             m_errors += reader.errors();
             m_warnings += reader.warnings();
-            if (function)
+            if (function) {
                 m_functions.append(*function);
+                m_functions.last().vpcHasNatGateway = function->inVpc && natGateway;
+            }
         }
     } catch (const YAML::Exception &e) {
         error(e.mark.is_null() ? 0 : e.mark.line + 1, 0,

@@ -441,8 +441,6 @@ private Q_SLOTS:
                  (QStringList{
                      QStringLiteral(
                          "template.yaml:3: Globals: property SnapStart is not supported by fnstudio and is ignored"),
-                     QStringLiteral("template.yaml:16: Fn: property VpcConfig is not supported by fnstudio and is "
-                                    "ignored; the function uses this machine's network"),
                      QStringLiteral("template.yaml:18: Fn: property FunctionUrlConfig is not supported by fnstudio and "
                                     "is ignored"),
                      QStringLiteral("template.yaml:9: Fn: Metadata BuildMethod esbuild is not run; fnstudio runs the "
