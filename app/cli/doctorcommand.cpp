@@ -3,6 +3,7 @@
 #include "runtime/runtimeregistry.h"
 #include "sandbox/bubblewrap.h"
 #include "sandbox/resourcegroup.h"
+#include "sandbox/sandboxnetwork.h"
 #include "sandbox/sandboxprobe.h"
 #include "sandbox/seccompfilter.h"
 
@@ -68,6 +69,13 @@ int doctor(const QStringList &arguments)
             .arg(probe.seccomp ? QStringLiteral("in force") : QStringLiteral("NOT in force"))
             .arg(filter.ruleCount())
             .arg(filter.blockedCalls().join(QStringLiteral(", "))));
+    const QString pasta = SandboxNetwork::pastaExecutable();
+    out(QStringLiteral("  network: a namespace per environment, Runtime API at 127.0.0.1:%1 inside; reach %2")
+            .arg(SandboxNetwork::RuntimeApiPort)
+            .arg(pasta.isEmpty() ? QStringLiteral("NONE (install passt for pasta: functions fail to start)")
+                                 : QStringLiteral("through pasta (%1): host loopback and internet without VpcConfig, "
+                                                  "the project's endpoints only with it")
+                                       .arg(pasta)));
     out(QStringLiteral("  capabilities: ")
         + (probe.capabilities == 0 ? QStringLiteral("none") : QString::number(probe.capabilities, 16)));
     const QString isolation = backend->isolation();
