@@ -69,9 +69,9 @@ int doctor(const QStringList &arguments)
             .arg(probe.seccomp ? QStringLiteral("in force") : QStringLiteral("NOT in force"))
             .arg(filter.ruleCount())
             .arg(filter.blockedCalls().join(QStringLiteral(", "))));
-    const QString pasta = SandboxNetwork::pastaExecutable();
+    const QString pasta = NetworkSlot::pastaExecutable();
     out(QStringLiteral("  network: a namespace per environment, Runtime API at 127.0.0.1:%1 inside; reach %2")
-            .arg(SandboxNetwork::RuntimeApiPort)
+            .arg(NetworkSlot::RuntimeApiPort)
             .arg(pasta.isEmpty() ? QStringLiteral("NONE (install passt for pasta: functions fail to start)")
                                  : QStringLiteral("through pasta (%1): host loopback and internet without VpcConfig, "
                                                   "the project's endpoints only with it")

@@ -93,6 +93,7 @@ struct Engine::Private
     std::unique_ptr<SandboxBackend> ownBackend;
     const RuntimeRegistry *registry = nullptr;
     SandboxBackend *backend = nullptr;
+    NetworkPool networks; // outlives the environments: a starting one may be taking a spare
     std::atomic<quint64> sequence{0};
     std::atomic<int> initTimeoutMs{10000};
 
@@ -240,6 +241,7 @@ EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDe
     ExecutionEnvironment::Setup setup{f, runtime};
     setup.initTimeoutMs = initTimeoutMs;
     setup.initializationType = initType;
+    setup.networks = &networks;
     {
         std::lock_guard lock(serviceMutex);
         setup.serviceEnvironment = serviceEnvironment;

@@ -286,39 +286,32 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
         spec.passFds.push_back({api, m_setup.runtime.runtimeApiFd});
         nextFd = m_setup.runtime.runtimeApiFd + 1;
     }
-    // The sandbox's first program binds the Runtime API inside the environment's own network and
-    // hands the listener back over this socket (see SandboxNetwork).
-    layout.initProgram = SandboxNetwork::initProgram();
-    if (layout.initProgram.isEmpty())
-        return fail(QStringLiteral("Sandbox.Failure"),
-                    QStringLiteral("fnstudio-sandbox-init is missing: the environment's network cannot be set up"));
-    const int handshake = m_network.openHandshake(&error);
-    if (handshake < 0)
+    // The environment's own network: its Runtime API listens at 127.0.0.1:9001 inside, where no
+    // other environment can reach it, and pasta gives the function its reach (see NetworkSlot).
+    const auto initDeadline = t0 + std::chrono::milliseconds(m_setup.initTimeoutMs);
+    const NetworkPolicy policy = networkPolicy(m_setup);
+    m_network = m_setup.networks ? m_setup.networks->take(policy, initDeadline, &error)
+                                 : NetworkSlot::create(policy, initDeadline, &error);
+    if (!m_network)
         return fail(QStringLiteral("Sandbox.Failure"), error);
-    const int handshakeFd = nextFd++;
-    spec.passFds.push_back({handshake, handshakeFd});
+    const QString runtimeApi = QStringLiteral("127.0.0.1:%1").arg(NetworkSlot::RuntimeApiPort);
+    if (!m_api.start(m_network->takeListener(), runtimeApi, &error))
+        return fail(QStringLiteral("Sandbox.Failure"), error);
+    layout.networkJoined = true;
+    m_network->applyTo(spec);
     if (!Bubblewrap::prepare(spec, layout, nextFd, &error))
         return fail(QStringLiteral("Sandbox.Failure"), error);
-    spec.arguments = Bubblewrap::arguments(layout, SandboxNetwork::wrapCommand(handshakeFd, command));
-    const QString runtimeApi = QStringLiteral("127.0.0.1:%1").arg(SandboxNetwork::RuntimeApiPort);
+    spec.arguments = Bubblewrap::arguments(layout, command);
     spec.environment = buildEnvironment(m_setup, runtimeApi, m_logStream);
     group->applyTo(spec);
 
     if (!m_process.start(spec, &error))
         return fail(QStringLiteral("Sandbox.Failure"), error);
-    closePassed(); // the sandbox holds the only copies now: its exit closes the handshake
+    closePassed();
     const auto t1 = Clock::now();
     result.sandboxMs = msBetween(t0, t1);
     group->setLeader(m_process.pid());
     m_reader = std::thread([this] { readerLoop(); });
-
-    const auto initDeadline = t0 + std::chrono::milliseconds(m_setup.initTimeoutMs);
-    const int listener = m_network.receiveListener(initDeadline, &error);
-    if (listener < 0 || !m_api.start(listener, runtimeApi, &error))
-        return fail(QStringLiteral("Sandbox.Failure"), error);
-    // pasta sets up the function's reach while the runtime starts; the first invocation waits for it.
-    if (!m_network.startOutbound(networkPolicy(m_setup), &error))
-        return fail(QStringLiteral("Sandbox.Failure"), error);
 
     const auto outcome = m_api.waitUntilReady(initDeadline);
     const auto t2 = Clock::now();
@@ -329,7 +322,8 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     using S = RuntimeApiServer::Signal;
     switch (outcome.signal) {
     case S::Ready:
-        if (!m_network.waitOutboundReady(initDeadline, &error))
+        // pasta set up the function's reach while the runtime started (a spare's long before).
+        if (!m_network->waitReady(initDeadline, &error))
             return fail(QStringLiteral("Sandbox.Failure"), error);
         result.ok = true;
         group->setCpuLimit(f.memoryMb / 1769.0);
@@ -577,7 +571,7 @@ void ExecutionEnvironment::shutdown(const QString &reason)
     }
     drainOutput();
     m_api.stop();
-    m_network.shutdown();
+    m_network.reset();
     {
         std::lock_guard lock(m_stateMutex);
         m_group.reset(); // freed here, or by the last thread still using it

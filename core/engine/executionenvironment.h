@@ -45,6 +45,7 @@ public:
         // they accept); the function's own variables may override the endpoints.
         QList<QPair<QString, QString>> serviceEnvironment;
         quint64 serviceGeneration = 0;
+        NetworkPool *networks = nullptr; // spare networks made ahead; none: each made at start
     };
 
     struct InitResult
@@ -126,7 +127,7 @@ private:
 
     RuntimeApiServer m_api;
     ChildProcess m_process;
-    SandboxNetwork m_network; // the environment's own network namespace and its pasta
+    std::unique_ptr<NetworkSlot> m_network; // the environment's own network namespace and its pasta
     // Shared with the threads using it (invoking, sampling) so that a shutdown on another thread
     // cannot free it under them; replaced only under m_stateMutex (see group()).
     std::shared_ptr<ResourceGroup> m_group;

@@ -180,9 +180,11 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
     // studio running as root (whose uid the sandbox's maps to, so the project's files stay readable).
     args << QStringLiteral("--unshare-user") << QStringLiteral("--uid") << QString::number(SandboxIdentity::Uid)
          << QStringLiteral("--gid") << QString::number(SandboxIdentity::Gid);
-    // A network of its own: only loopback, where the Runtime API listens (see SandboxNetwork); pasta
-    // adds the reach the function may have.
-    args << QStringLiteral("--unshare-net") << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc")
+    // A network of its own: the environment's (see NetworkSlot), where the Runtime API listens and
+    // pasta gives the reach the function may have, or else a new one with only a loopback.
+    if (!layout.networkJoined)
+        args << QStringLiteral("--unshare-net");
+    args << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc")
          << QStringLiteral("--unshare-uts") << QStringLiteral("--unshare-cgroup-try")
          << QStringLiteral("--die-with-parent") << QStringLiteral("--new-session");
     // bubblewrap keeps every capability when the studio runs as root: drop them, or the function could
@@ -225,8 +227,6 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
     roBind(layout.codeDir, QStringLiteral("/var/task"));
     if (!layout.runtimeDir.isEmpty())
         roBind(layout.runtimeDir, QStringLiteral("/var/runtime"));
-    if (!layout.initProgram.isEmpty())
-        roBind(layout.initProgram, QStringLiteral("/var/rapid/init"));
 
     if (layout.layerDirs.size() == 1) {
         roBind(layout.layerDirs.first(), QStringLiteral("/opt"));

@@ -24,7 +24,9 @@ struct SandboxLayout
     QList<QPair<QString, int>> copiedFiles;
     int seccompFd = -1;  // descriptor bwrap inherits and reads the seccomp program from; -1: no filter
     int shmSizeMb = 64;  // /dev/shm: a private tmpfs of this size (Docker's default; Lambda has none)
-    QString initProgram; // host path of fnstudio-sandbox-init, bound at /var/rapid/init; empty: none
+    // The caller starts bubblewrap inside the environment's own network namespace (NetworkSlot);
+    // otherwise the sandbox gets a new one with nothing but a loopback.
+    bool networkJoined = false;
 };
 
 // Lambda's process limits and identity, which every sandbox gets.

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -93,10 +94,17 @@ int childMain(void *arg)
     // Passed descriptors: first every source (and the report pipe) moves above the highest
     // target, so that no dup2 below can close one that is still to be passed.
     int reportFd = s.report[1];
+    int userNamespace = s.userNamespace;
+    int networkNamespace = s.networkNamespace;
     if (s.passCount > 0) {
         reportFd = ::fcntl(s.report[1], F_DUPFD_CLOEXEC, s.passAbove);
         if (reportFd < 0)
             childFail(s.report[1], ChildStage::PassFd);
+        // The namespaces to enter, too: a passed descriptor may be given the number one of them has.
+        if (userNamespace >= 0 && (userNamespace = ::fcntl(userNamespace, F_DUPFD_CLOEXEC, s.passAbove)) < 0)
+            childFail(reportFd, ChildStage::Namespace, 0);
+        if (networkNamespace >= 0 && (networkNamespace = ::fcntl(networkNamespace, F_DUPFD_CLOEXEC, s.passAbove)) < 0)
+            childFail(reportFd, ChildStage::Namespace, 1);
         int moved[MaxPassedFds];
         for (size_t i = 0; i < s.passCount; ++i) {
             moved[i] = ::fcntl(s.pass[i].fd, F_DUPFD_CLOEXEC, s.passAbove);
@@ -134,6 +142,12 @@ int childMain(void *arg)
         if (::setrlimit(RLIMIT_NOFILE, &rl) != 0)
             childFail(reportFd, ChildStage::Limits);
     }
+
+    // index 0: the user namespace, 1: the network namespace.
+    if (userNamespace >= 0 && ::setns(userNamespace, CLONE_NEWUSER) != 0)
+        childFail(reportFd, ChildStage::Namespace, 0);
+    if (networkNamespace >= 0 && ::setns(networkNamespace, CLONE_NEWNET) != 0)
+        childFail(reportFd, ChildStage::Namespace, 1);
 
     ::execve(s.program, s.argv, s.envp);
     childFail(reportFd, ChildStage::Exec);

@@ -12,7 +12,7 @@ namespace fn::detail {
 
 constexpr size_t MaxPassedFds = 64;
 
-enum class ChildStage : int { CgroupPlacement = 1, Stdio, PassFd, WorkingDirectory, Limits, Exec };
+enum class ChildStage : int { CgroupPlacement = 1, Stdio, PassFd, WorkingDirectory, Limits, Namespace, Exec };
 
 // What the child writes to the report pipe when something fails before exec.
 struct ChildFailure
@@ -40,6 +40,8 @@ struct ChildSetup
     qint64 addressSpaceLimit;
     int maxProcesses;
     int maxOpenFiles;
+    int userNamespace;    // -1: stay
+    int networkNamespace; // -1: stay
 };
 
 // The child, from clone to exec, on its own stack in the parent's memory (the parent is suspended

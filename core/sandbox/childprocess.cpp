@@ -291,7 +291,9 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
                      passAbove,
                      spec.addressSpaceLimit,
                      spec.maxProcesses,
-                     spec.maxOpenFiles};
+                     spec.maxOpenFiles,
+                     spec.joinUserNamespace,
+                     spec.joinNetworkNamespace};
     pid_t pid = -1;
     int cloneError = 0; // errno is per thread: the clone's is the spawner thread's
     Spawner::instance().run([&] {
@@ -307,12 +309,18 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
         // ThreadSanitizer's clone interceptor treats every clone as a fork and does its child-side
         // bookkeeping in the child, which with CLONE_VM is the studio's memory: its next thread
         // start dies ("starting new threads after multi-threaded fork"). A plain fork it handles.
-        pid = ::fork();
-        if (pid == 0)
-            childMain(&setup);
+        constexpr bool forkAlways = true;
 #else
-        pid = ::clone(childMain, spawnStackTop(), CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
+        constexpr bool forkAlways = false;
 #endif
+        // setns() into a user namespace refuses a process that shares its memory with another.
+        if (forkAlways || spec.joinUserNamespace >= 0) {
+            pid = ::fork();
+            if (pid == 0)
+                childMain(&setup);
+        } else {
+            pid = ::clone(childMain, spawnStackTop(), CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
+        }
         cloneError = errno;
         ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     });
@@ -367,6 +375,11 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
             break;
         case ChildStage::Limits:
             what = QStringLiteral("cannot start %1: cannot set resource limits: %2").arg(spec.program, reason);
+            break;
+        case ChildStage::Namespace:
+            what = QStringLiteral("cannot start %1 in its %2 namespace: %3")
+                       .arg(spec.program, failure.index == 0 ? QStringLiteral("user") : QStringLiteral("network"),
+                            reason);
             break;
         case ChildStage::Exec:
             what = QStringLiteral("cannot execute %1: %2").arg(spec.program, reason);

@@ -28,6 +28,11 @@ struct ProcessSpec
         int as; // the number the child gets it under, above 2
     };
     std::vector<PassedFd> passFds; // every other descriptor above 2 is closed in the child
+    // Namespaces the child enters just before exec (descriptors the caller keeps): a user namespace,
+    // then a network namespace owned by it or by the studio's. Joining a user namespace needs a
+    // process of its own, so such a child is forked rather than started in the studio's memory.
+    int joinUserNamespace = -1;
+    int joinNetworkNamespace = -1;
 };
 
 struct ExitStatus

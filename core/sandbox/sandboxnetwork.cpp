@@ -8,10 +8,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
-#include <linux/nsfs.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <poll.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,10 +27,10 @@ QString systemError(const QString &what)
     return what + QStringLiteral(": ") + QString::fromLocal8Bit(strerror(errno));
 }
 
-int msUntil(SandboxNetwork::Clock::time_point deadline)
+int msUntil(NetworkSlot::Clock::time_point deadline)
 {
     const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SandboxNetwork::Clock::now()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - NetworkSlot::Clock::now()).count();
     return int(std::clamp<qint64>(left, 0, 3600 * 1000));
 }
 
@@ -57,22 +60,27 @@ QList<quint16> NetworkPolicy::loopbackPorts(const QList<QPair<QString, QString>>
     return ports;
 }
 
-SandboxNetwork::~SandboxNetwork()
+NetworkSlot::~NetworkSlot()
 {
-    shutdown();
+    closeFd(m_listener);
+    closeFd(m_ready);
+    closeFd(m_netns);
+    closeFd(m_userns);
+    if (m_pasta.pid() > 0 && m_pasta.isRunning())
+        m_pasta.shutdown(200);
 }
 
-QString SandboxNetwork::initProgram()
+QString NetworkSlot::helperProgram()
 {
     static const QString path = [] {
         QStringList candidates;
-        if (const QString env = qEnvironmentVariable("FN_SANDBOX_INIT"); !env.isEmpty())
+        if (const QString env = qEnvironmentVariable("FN_NETNS_HELPER"); !env.isEmpty())
             candidates << env;
         if (QCoreApplication::instance())
-            candidates << QCoreApplication::applicationDirPath() + QStringLiteral("/../libexec/fnstudio-sandbox-init")
+            candidates << QCoreApplication::applicationDirPath() + QStringLiteral("/../libexec/fnstudio-netns")
                        << QCoreApplication::applicationDirPath()
-                              + QStringLiteral("/../libexec/fnstudio/fnstudio-sandbox-init");
-        candidates << QString::fromUtf8(FN_SANDBOX_INIT_BUILD_PATH) << QString::fromUtf8(FN_SANDBOX_INIT_INSTALL_PATH);
+                              + QStringLiteral("/../libexec/fnstudio/fnstudio-netns");
+        candidates << QString::fromUtf8(FN_NETNS_HELPER_BUILD_PATH) << QString::fromUtf8(FN_NETNS_HELPER_INSTALL_PATH);
         for (const QString &candidate : std::as_const(candidates)) {
             const QFileInfo info(candidate);
             if (info.isFile() && info.isExecutable())
@@ -83,7 +91,7 @@ QString SandboxNetwork::initProgram()
     return path;
 }
 
-QString SandboxNetwork::pastaExecutable()
+QString NetworkSlot::pastaExecutable()
 {
     static const QString path = [] {
         // Not resolved to its target: pasta is a link to passt, which picks its mode by the name it runs as.
@@ -96,14 +104,7 @@ QString SandboxNetwork::pastaExecutable()
     return path;
 }
 
-QStringList SandboxNetwork::wrapCommand(int handshakeFd, const QStringList &command)
-{
-    return QStringList{QLatin1String(InitPathInSandbox), QString::number(handshakeFd), QString::number(RuntimeApiPort),
-                       QStringLiteral("--")}
-           + command;
-}
-
-QStringList SandboxNetwork::pastaArguments(const NetworkPolicy &policy, int netnsFd, int usernsFd, int readyFd)
+QStringList NetworkSlot::pastaArguments(const NetworkPolicy &policy, int netnsFd, int usernsFd, int readyFd)
 {
     // Foreground (a child the studio ends), quiet; nothing from the host into the namespace (-t, -u
     // default to forwarding every port bound inside, the Runtime API's included), no UDP out.
@@ -140,35 +141,62 @@ QStringList SandboxNetwork::pastaArguments(const NetworkPolicy &policy, int netn
     return args;
 }
 
-int SandboxNetwork::openHandshake(QString *error)
+std::unique_ptr<NetworkSlot> NetworkSlot::create(const NetworkPolicy &policy, Clock::time_point deadline,
+                                                 QString *error)
 {
+    std::unique_ptr<NetworkSlot> slot(new NetworkSlot);
+    slot->m_policy = policy;
+    ProcessSpec spec;
+    spec.program = helperProgram();
+    if (spec.program.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("fnstudio-netns is missing: the environment's network cannot be set up");
+        return nullptr;
+    }
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
         if (error)
-            *error = systemError(QStringLiteral("cannot open the sandbox's network handshake"));
-        return -1;
+            *error = systemError(QStringLiteral("cannot open the network helper's socket"));
+        return nullptr;
     }
-    m_handshake = pair[0];
-    return pair[1];
+    spec.arguments = {QStringLiteral("3"), QString::number(RuntimeApiPort)};
+    spec.passFds.push_back({pair[1], 3});
+    ChildProcess helper;
+    const bool started = helper.start(spec, error);
+    ::close(pair[1]); // the helper's end of file, when it exits, is seen on ours
+    const bool received = started && slot->receive(pair[0], deadline, helper, error);
+    ::close(pair[0]);
+    if (helper.pid() > 0 && helper.isRunning())
+        helper.shutdown(0);
+    if (!received || !slot->startPasta(error))
+        return nullptr;
+    return slot;
 }
 
-int SandboxNetwork::receiveListener(Clock::time_point deadline, QString *error)
+bool NetworkSlot::receive(int channel, Clock::time_point deadline, ChildProcess &helper, QString *error)
 {
-    const auto fail = [error](const QString &message) {
+    const auto fail = [error, &helper](const QString &message) {
+        QByteArray said;
+        if (helper.outputFd() >= 0) {
+            char buffer[512];
+            const ssize_t r = ::read(helper.outputFd(), buffer, sizeof buffer);
+            if (r > 0)
+                said = QByteArray(buffer, int(r)).trimmed();
+        }
         if (error)
-            *error = message;
-        return -1;
+            *error = said.isEmpty() ? message : message + QStringLiteral(": ") + QString::fromLocal8Bit(said);
+        return false;
     };
-    pollfd p{m_handshake, POLLIN, 0};
+    pollfd p{channel, POLLIN, 0};
     int ready;
     do {
         ready = ::poll(&p, 1, msUntil(deadline));
     } while (ready < 0 && errno == EINTR);
     if (ready == 0)
-        return fail(QStringLiteral("the sandbox did not set up its network in time"));
+        return fail(QStringLiteral("the environment's network was not set up in time"));
     char tag = 0;
     iovec iov{&tag, 1};
-    int fds[2] = {-1, -1};
+    int fds[3] = {-1, -1, -1};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)];
     msghdr message{};
     message.msg_iov = &iov;
@@ -177,57 +205,50 @@ int SandboxNetwork::receiveListener(Clock::time_point deadline, QString *error)
     message.msg_controllen = sizeof control;
     ssize_t n;
     do {
-        n = ::recvmsg(m_handshake, &message, MSG_CMSG_CLOEXEC);
+        n = ::recvmsg(channel, &message, MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
-    closeFd(m_handshake);
     const cmsghdr *header = n == 1 ? CMSG_FIRSTHDR(&message) : nullptr;
-    if (!header || header->cmsg_type != SCM_RIGHTS || header->cmsg_len != CMSG_LEN(sizeof fds))
-        return fail(QStringLiteral("the sandbox ended before it set up its network"));
-    std::memcpy(fds, CMSG_DATA(header), sizeof fds);
+    if (!header || header->cmsg_type != SCM_RIGHTS || header->cmsg_len < CMSG_LEN(2 * sizeof(int))) {
+        helper.waitForExit(1000); // so that what it said is there to read
+        return fail(QStringLiteral("cannot set up the environment's network"));
+    }
+    const size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    std::memcpy(fds, CMSG_DATA(header), std::min(count, size_t(3)) * sizeof(int));
+    m_listener = fds[0];
     m_netns = fds[1];
-    return fds[0];
+    m_userns = count >= 3 ? fds[2] : -1;
+    return true;
 }
 
-bool SandboxNetwork::startOutbound(const NetworkPolicy &policy, QString *error)
+bool NetworkSlot::startPasta(QString *error)
 {
-    const auto fail = [error](const QString &message) {
-        if (error)
-            *error = message;
-        return false;
-    };
-    if (policy.reach == NetworkPolicy::Reach::Vpc && policy.endpointPorts.isEmpty()) {
-        m_outboundReady = true; // nothing to reach: the namespace's loopback is all there is
+    if (m_policy.reach == NetworkPolicy::Reach::Vpc && m_policy.endpointPorts.isEmpty()) {
+        m_isReady = true; // nothing to reach: the namespace's loopback is all there is
         return true;
     }
-    if (m_netns < 0)
-        return fail(QStringLiteral("no network namespace to connect"));
     ProcessSpec spec;
     spec.program = pastaExecutable();
-    if (spec.program.isEmpty())
-        return fail(QStringLiteral("pasta (Debian package passt) is not installed: the function's network "
-                                   "cannot reach the host or the internet"));
-    // Unprivileged, pasta must enter the user namespace that owns the environment's network namespace
-    // (bubblewrap's outermost), which only the studio, outside, may ask the kernel for.
-    int userns = -1;
-    if (::geteuid() != 0) {
-        userns = ::ioctl(m_netns, NS_GET_USERNS);
-        if (userns < 0)
-            return fail(systemError(QStringLiteral("cannot find the sandbox's user namespace")));
-        ::fcntl(userns, F_SETFD, FD_CLOEXEC);
+    if (m_policy.reach == NetworkPolicy::Reach::Host)
+        m_hostListeners = hostListeners();
+    if (spec.program.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("pasta (Debian package passt) is not installed: the function's network "
+                                    "cannot reach the host or the internet");
+        return false;
     }
     int pipe[2];
     if (::pipe2(pipe, O_CLOEXEC) != 0) {
-        closeFd(userns);
-        return fail(systemError(QStringLiteral("cannot open pasta's readiness pipe")));
+        if (error)
+            *error = systemError(QStringLiteral("cannot open pasta's readiness pipe"));
+        return false;
     }
     spec.passFds.push_back({m_netns, 3});
     spec.passFds.push_back({pipe[1], 4});
-    if (userns >= 0)
-        spec.passFds.push_back({userns, 5});
-    spec.arguments = pastaArguments(policy, 3, userns >= 0 ? 5 : -1, 4);
+    if (m_userns >= 0)
+        spec.passFds.push_back({m_userns, 5});
+    spec.arguments = pastaArguments(m_policy, 3, m_userns >= 0 ? 5 : -1, 4);
     const bool started = m_pasta.start(spec, error);
     ::close(pipe[1]);
-    closeFd(userns);
     if (!started) {
         ::close(pipe[0]);
         return false;
@@ -236,9 +257,65 @@ bool SandboxNetwork::startOutbound(const NetworkPolicy &policy, QString *error)
     return true;
 }
 
-bool SandboxNetwork::waitOutboundReady(Clock::time_point deadline, QString *error)
+QSet<quint16> NetworkSlot::hostListeners()
 {
-    if (m_outboundReady)
+    // The kernel's socket diagnostics, asked for listening TCP sockets only: tens of microseconds,
+    // where /proc/net/tcp lists every connection (milliseconds on a busy machine).
+    QSet<quint16> ports;
+    const int sock = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (sock < 0)
+        return ports; // then every spare counts as current: a new service may be forwarded a second late
+    for (const int family : {AF_INET, AF_INET6}) {
+        struct
+        {
+            nlmsghdr header;
+            inet_diag_req_v2 request;
+        } query{};
+        query.header.nlmsg_len = sizeof query;
+        query.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        query.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        query.request.sdiag_family = quint8(family);
+        query.request.sdiag_protocol = IPPROTO_TCP;
+        query.request.idiag_states = 1u << 10; // TCP_LISTEN
+        if (::send(sock, &query, sizeof query, 0) != ssize_t(sizeof query))
+            break;
+        alignas(nlmsghdr) char buffer[16384];
+        bool done = false;
+        while (!done) {
+            const ssize_t n = ::recv(sock, buffer, sizeof buffer, 0);
+            if (n <= 0)
+                break;
+            int left = int(n);
+            for (auto *h = reinterpret_cast<nlmsghdr *>(buffer); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+                if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+                    done = true;
+                    break;
+                }
+                const auto *socketInfo = static_cast<const inet_diag_msg *>(NLMSG_DATA(h));
+                ports.insert(ntohs(socketInfo->id.idiag_sport));
+            }
+        }
+    }
+    ::close(sock);
+    return ports;
+}
+
+int NetworkSlot::takeListener()
+{
+    const int listener = m_listener;
+    m_listener = -1;
+    return listener;
+}
+
+void NetworkSlot::applyTo(ProcessSpec &spec) const
+{
+    spec.joinUserNamespace = m_userns;
+    spec.joinNetworkNamespace = m_netns;
+}
+
+bool NetworkSlot::waitReady(Clock::time_point deadline, QString *error)
+{
+    if (m_isReady)
         return true;
     if (m_ready < 0)
         return true; // never started: nothing to wait for
@@ -269,18 +346,105 @@ bool SandboxNetwork::waitOutboundReady(Clock::time_point deadline, QString *erro
                          + (said.isEmpty() ? QString() : QStringLiteral(": ") + QString::fromLocal8Bit(said));
             return false;
         }
-        m_outboundReady = true;
+        m_isReady = true;
         return true;
     }
 }
 
-void SandboxNetwork::shutdown()
+NetworkPool::NetworkPool(int spares)
+    : m_target(spares)
 {
-    closeFd(m_handshake);
-    closeFd(m_ready);
-    closeFd(m_netns);
-    if (m_pasta.pid() > 0 && m_pasta.isRunning())
-        m_pasta.shutdown(200);
+}
+
+NetworkPool::~NetworkPool()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_changed.notify_all();
+    if (m_filler.joinable())
+        m_filler.join();
+}
+
+void NetworkPool::prepare()
+{
+    std::lock_guard lock(m_mutex);
+    startLocked();
+}
+
+void NetworkPool::startLocked()
+{
+    if (!m_filler.joinable() && m_target > 0 && !m_stopping) {
+        m_making = true; // from now: a take() waits for the first rather than making another
+        m_filler = std::thread([this] { fillLoop(); });
+    }
+}
+
+int NetworkPool::spares() const
+{
+    std::lock_guard lock(m_mutex);
+    return int(m_spares.size());
+}
+
+std::unique_ptr<NetworkSlot> NetworkPool::take(const NetworkPolicy &policy, Clock::time_point deadline, QString *error)
+{
+    if (policy.reach == NetworkPolicy::Reach::Host) {
+        std::unique_lock lock(m_mutex);
+        startLocked();
+        // One being made now is sooner than one started from nothing.
+        m_changed.wait_until(lock, deadline, [this] { return !m_spares.empty() || !m_making || m_stopping; });
+        if (!m_spares.empty()) {
+            auto slot = std::move(m_spares.front());
+            m_spares.pop_front();
+            lock.unlock();
+            m_changed.notify_all(); // make the next
+            // A service that started listening on the host since the spare was made may not be
+            // forwarded yet (pasta rescans each second): the function would find it refused. Make a
+            // fresh one then, as without a pool.
+            if (NetworkSlot::hostListeners().subtract(slot->hostListenersAtStart()).isEmpty()) {
+                slot->m_policy = policy;
+                return slot;
+            }
+        }
+    }
+    return NetworkSlot::create(policy, deadline, error);
+}
+
+void NetworkPool::fillLoop()
+{
+    std::unique_lock lock(m_mutex);
+    bool first = true; // startLocked() said it is being made: no pause before it
+    for (;;) {
+        m_changed.wait(lock, [this] { return m_stopping || (!m_broken && int(m_spares.size()) < m_target); });
+        if (m_stopping)
+            break;
+        if (!first) {
+            // Not at the very moment a spare was taken: its environment is starting, and pasta's start
+            // (tens of milliseconds of CPU) would slow that cold start down on a small machine. A take()
+            // meanwhile makes its own.
+            if (m_changed.wait_for(lock, RefillDelay, [this] { return m_stopping; }))
+                break;
+            m_making = true;
+        }
+        first = false;
+        lock.unlock();
+        QString error;
+        auto slot = NetworkSlot::create(NetworkPolicy{}, Clock::now() + std::chrono::seconds(10), &error);
+        // Ready before it is handed out: whoever takes it then waits for nothing.
+        if (slot && !slot->waitReady(Clock::now() + std::chrono::seconds(10), &error))
+            slot.reset();
+        lock.lock();
+        m_making = false;
+        if (slot)
+            m_spares.push_back(std::move(slot));
+        else
+            m_broken = true;
+        m_changed.notify_all();
+    }
+    m_making = false;
+    m_changed.notify_all();
+    m_spares.clear(); // ends their pasta
 }
 
 } // namespace fn
