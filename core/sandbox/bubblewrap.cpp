@@ -184,9 +184,9 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
     // pasta gives the reach the function may have, or else a new one with only a loopback.
     if (!layout.networkJoined)
         args << QStringLiteral("--unshare-net");
-    args << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc")
-         << QStringLiteral("--unshare-uts") << QStringLiteral("--unshare-cgroup-try")
-         << QStringLiteral("--die-with-parent") << QStringLiteral("--new-session");
+    args << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc") << QStringLiteral("--unshare-uts")
+         << QStringLiteral("--unshare-cgroup-try") << QStringLiteral("--die-with-parent")
+         << QStringLiteral("--new-session");
     // bubblewrap keeps every capability when the studio runs as root: drop them, or the function could
     // remount the read-only binds writable.
     args << QStringLiteral("--cap-drop") << QStringLiteral("ALL");

@@ -22,8 +22,8 @@ struct SandboxLayout
     // A copy costs a read and a write; a read-only bind costs two mounts and a re-read of the
     // whole mount table. A file of copiedSystemFiles() not given here is bound.
     QList<QPair<QString, int>> copiedFiles;
-    int seccompFd = -1;  // descriptor bwrap inherits and reads the seccomp program from; -1: no filter
-    int shmSizeMb = 64;  // /dev/shm: a private tmpfs of this size (Docker's default; Lambda has none)
+    int seccompFd = -1; // descriptor bwrap inherits and reads the seccomp program from; -1: no filter
+    int shmSizeMb = 64; // /dev/shm: a private tmpfs of this size (Docker's default; Lambda has none)
     // The caller starts bubblewrap inside the environment's own network namespace (NetworkSlot);
     // otherwise the sandbox gets a new one with nothing but a loopback.
     bool networkJoined = false;

@@ -377,9 +377,9 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
             what = QStringLiteral("cannot start %1: cannot set resource limits: %2").arg(spec.program, reason);
             break;
         case ChildStage::Namespace:
-            what = QStringLiteral("cannot start %1 in its %2 namespace: %3")
-                       .arg(spec.program, failure.index == 0 ? QStringLiteral("user") : QStringLiteral("network"),
-                            reason);
+            what =
+                QStringLiteral("cannot start %1 in its %2 namespace: %3")
+                    .arg(spec.program, failure.index == 0 ? QStringLiteral("user") : QStringLiteral("network"), reason);
             break;
         case ChildStage::Exec:
             what = QStringLiteral("cannot execute %1: %2").arg(spec.program, reason);
