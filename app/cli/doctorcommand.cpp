@@ -9,6 +9,8 @@
 
 #include <QCommandLineParser>
 
+#include <chrono>
+
 #include <cstdio>
 
 namespace fn::cli {
@@ -69,13 +71,24 @@ int doctor(const QStringList &arguments)
             .arg(probe.seccomp ? QStringLiteral("in force") : QStringLiteral("NOT in force"))
             .arg(filter.ruleCount())
             .arg(filter.blockedCalls().join(QStringLiteral(", "))));
-    const QString pasta = NetworkSlot::pastaExecutable();
-    out(QStringLiteral("  network: a namespace per environment, Runtime API at 127.0.0.1:%1 inside; reach %2")
-            .arg(NetworkSlot::RuntimeApiPort)
-            .arg(pasta.isEmpty() ? QStringLiteral("NONE (install passt for pasta: functions fail to start)")
-                                 : QStringLiteral("through pasta (%1): host loopback and internet without VpcConfig, "
-                                                  "the project's endpoints only with it")
-                                       .arg(pasta)));
+    // Tried, not assumed: one environment's network made as an invocation would make it.
+    const auto networkStart = NetworkSlot::Clock::now();
+    const auto networkDeadline = networkStart + std::chrono::seconds(10);
+    QString networkError;
+    auto network = NetworkSlot::create(NetworkPolicy{}, networkDeadline, &networkError);
+    const bool networkWorks = network && network->waitReady(networkDeadline, &networkError);
+    const double networkMs =
+        std::chrono::duration<double, std::milli>(NetworkSlot::Clock::now() - networkStart).count();
+    network.reset();
+    if (networkWorks)
+        out(QStringLiteral("  network: a namespace per environment (made in %1 ms here; one is kept ready), "
+                           "Runtime API at 127.0.0.1:%2 inside; reach through pasta (%3): the host's loopback "
+                           "and the internet without VpcConfig, only the project's endpoints with it")
+                .arg(networkMs, 0, 'f', 0)
+                .arg(NetworkSlot::RuntimeApiPort)
+                .arg(NetworkSlot::pastaExecutable()));
+    else
+        out(QStringLiteral("  network: FAILS, so every invocation fails: %1").arg(networkError));
     out(QStringLiteral("  capabilities: ")
         + (probe.capabilities == 0 ? QStringLiteral("none") : QString::number(probe.capabilities, 16)));
     const QString isolation = backend->isolation();

@@ -162,6 +162,8 @@ Engine::Engine(const RuntimeRegistry *registry, SandboxBackend *backend, QObject
     d->backend = backend;
     d->workers.setMaxThreadCount(64);
     d->workers.setExpiryTimeout(30000);
+    // The first cold start is the one people look at: its network is made now, in the background.
+    d->networks.prepare();
 }
 
 Engine::~Engine()

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -53,6 +54,9 @@ int childMain(void *arg)
     ::close(s.out[0]);
     ::close(s.report[0]);
     ::setpgid(0, 0);
+    // The spawner thread that clones lives as long as the studio: its end is the studio's.
+    if (s.dieWithStudio)
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
 
     // Dispositions the studio ignores (SIGPIPE) and its blocked mask would otherwise survive exec.
     struct sigaction dfl;

@@ -42,6 +42,7 @@ struct ChildSetup
     int maxOpenFiles;
     int userNamespace;    // -1: stay
     int networkNamespace; // -1: stay
+    bool dieWithStudio;
 };
 
 // The child, from clone to exec, on its own stack in the parent's memory (the parent is suspended

@@ -293,7 +293,8 @@ bool ChildProcess::start(const ProcessSpec &spec, QString *error)
                      spec.maxProcesses,
                      spec.maxOpenFiles,
                      spec.joinUserNamespace,
-                     spec.joinNetworkNamespace};
+                     spec.joinNetworkNamespace,
+                     spec.dieWithStudio};
     pid_t pid = -1;
     int cloneError = 0; // errno is per thread: the clone's is the spawner thread's
     Spawner::instance().run([&] {

@@ -33,6 +33,8 @@ struct ProcessSpec
     // process of its own, so such a child is forked rather than started in the studio's memory.
     int joinUserNamespace = -1;
     int joinNetworkNamespace = -1;
+    // SIGKILL when the studio ends, however it ends (a helper nothing else would end, like pasta).
+    bool dieWithStudio = false;
 };
 
 struct ExitStatus

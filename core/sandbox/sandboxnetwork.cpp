@@ -247,6 +247,7 @@ bool NetworkSlot::startPasta(QString *error)
     if (m_userns >= 0)
         spec.passFds.push_back({m_userns, 5});
     spec.arguments = pastaArguments(m_policy, 3, m_userns >= 0 ? 5 : -1, 4);
+    spec.dieWithStudio = true; // it holds the namespace open: nothing else would end it after a crash
     const bool started = m_pasta.start(spec, error);
     ::close(pipe[1]);
     if (!started) {

@@ -182,6 +182,11 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QStringLiteral("nodejs")));
         QVERIFY(r.out.contains(QStringLiteral("bubblewrap: /")));
         QVERIFY(r.out.contains(QStringLiteral("isolation in force: ")));
+        // The network was made, not assumed.
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("network: a namespace per environment \\(made in "
+                                                                  "\\d+ ms here"))),
+                 qPrintable(r.out));
+        QVERIFY(r.out.contains(QStringLiteral("Runtime API at 127.0.0.1:9001 inside")));
     }
 };
 
