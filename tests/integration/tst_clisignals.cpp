@@ -85,9 +85,13 @@ private Q_SLOTS:
         QVERIFY(res);
         QCOMPARE(res->body, std::string("\"warm\""));
         QTRY_VERIFY_WITH_TIMEOUT(warmAndFrozen(pid, name), 10000);
+        // The environment's network, and the spare made for the next one.
+        QTRY_VERIFY_WITH_TIMEOUT(fn::test::pastaChildren(pid).size() >= 2, 10000);
+        const QList<qint64> networks = fn::test::pastaChildren(pid);
 
         QCOMPARE(::kill(pid_t(pid), signal), 0);
         QVERIFY2(serve.waitForFinished(30000), "serve did not exit after the signal");
+        QVERIFY(!fn::test::anyRunning(networks));
         const QByteArray err = serve.readAllStandardError();
         QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
         QCOMPARE(serve.exitCode(), 0);
@@ -129,6 +133,34 @@ private Q_SLOTS:
         QCOMPARE(err.count("sleeping"), 1);                     // and the other two never started
         QCOMPARE(functionProcesses(name), QStringList());
         QCOMPARE(cgroupsOwnedBy(pid), QStringList());
+    }
+
+    // SIGKILL leaves no chance to clean up: the sandbox dies with its parent (bubblewrap's
+    // --die-with-parent) and so does each environment's pasta, which would otherwise hold its network
+    // namespace for ever. (Its resource groups are swept by the next start, see tst_orphans.)
+    void aKilledCliLeavesNoNetworkBehind()
+    {
+        const QString name = QStringLiteral("KilledServe");
+        fn::test::ProjectBuilder project;
+        project.function(name)
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .properties("Timeout: 300\n")
+            .code(QStringLiteral("app.py"), "import time\n\ndef handler(event, context):\n"
+                                            "    print('sleeping')\n    time.sleep(300)\n");
+        QProcess invoke;
+        startCli(invoke, {QStringLiteral("invoke"), name, QStringLiteral("--project"), project.path()});
+        QVERIFY(invoke.waitForStarted());
+        const qint64 pid = invoke.processId();
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += invoke.readAllStandardError()).contains("sleeping"), 30000);
+        const QList<qint64> networks = fn::test::pastaChildren(pid);
+        QVERIFY(!networks.isEmpty());
+
+        QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
+        QVERIFY(invoke.waitForFinished(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(!fn::test::anyRunning(networks), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(functionProcesses(name), QStringList(), 5000);
     }
 };
 
