@@ -79,6 +79,7 @@ int doctor(const QStringList &arguments)
     const bool networkWorks = network && network->waitReady(networkDeadline, &networkError);
     const double networkMs =
         std::chrono::duration<double, std::milli>(NetworkSlot::Clock::now() - networkStart).count();
+    const bool networkMade = bool(network);
     network.reset();
     if (networkWorks)
         out(QStringLiteral("  network: a namespace per environment (made in %1 ms here; one is kept ready), "
@@ -87,6 +88,13 @@ int doctor(const QStringList &arguments)
                 .arg(networkMs, 0, 'f', 0)
                 .arg(NetworkSlot::RuntimeApiPort)
                 .arg(NetworkSlot::pastaExecutable()));
+    else if (networkMade)
+        out(QStringLiteral("  network: a namespace per environment, Runtime API at 127.0.0.1:%1 inside, but NO reach "
+                           "(%2): functions run, and reach neither the host's services, the studio's endpoints nor "
+                           "the internet (install passt; on an offline machine, pasta needs a network interface "
+                           "with a default route)")
+                .arg(NetworkSlot::RuntimeApiPort)
+                .arg(networkError));
     else
         out(QStringLiteral("  network: FAILS, so every invocation fails: %1").arg(networkError));
     out(QStringLiteral("  capabilities: ")

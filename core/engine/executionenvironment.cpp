@@ -294,6 +294,14 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
                                  : NetworkSlot::create(policy, initDeadline, &error);
     if (!m_network)
         return fail(QStringLiteral("Sandbox.Failure"), error);
+    // Its reach is there before the runtime starts, as on Lambda: an init that connects somewhere
+    // must not race pasta (a spare's was ready long before). Without it the environment still runs.
+    if (QString unreachable; !m_network->waitReady(initDeadline, &unreachable))
+        logPlatform(QStringLiteral("fnstudio: this environment's network reaches nothing but its own Runtime API "
+                                   "(%1): the host's services, the studio's endpoints and the internet are "
+                                   "unreachable")
+                        .arg(unreachable),
+                    QString());
     const QString runtimeApi = QStringLiteral("127.0.0.1:%1").arg(NetworkSlot::RuntimeApiPort);
     if (!m_api.start(m_network->takeListener(), runtimeApi, &error))
         return fail(QStringLiteral("Sandbox.Failure"), error);
@@ -322,9 +330,6 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     using S = RuntimeApiServer::Signal;
     switch (outcome.signal) {
     case S::Ready:
-        // pasta set up the function's reach while the runtime started (a spare's long before).
-        if (!m_network->waitReady(initDeadline, &error))
-            return fail(QStringLiteral("Sandbox.Failure"), error);
         result.ok = true;
         group->setCpuLimit(f.memoryMb / 1769.0);
         // The interpreter's binary and libraries are usually in the page cache already, charged to

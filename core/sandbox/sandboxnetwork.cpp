@@ -1,6 +1,7 @@
 #include "sandboxnetwork.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QUrl>
@@ -94,6 +95,12 @@ QString NetworkSlot::helperProgram()
 QString NetworkSlot::pastaExecutable()
 {
     static const QString path = [] {
+        // FN_PASTA: another program in its place (the tests' misbehaving one); a path that is not there
+        // stands for a machine without pasta.
+        if (qEnvironmentVariableIsSet("FN_PASTA")) {
+            const QFileInfo chosen(qEnvironmentVariable("FN_PASTA"));
+            return chosen.isFile() && chosen.isExecutable() ? chosen.absoluteFilePath() : QString();
+        }
         // Not resolved to its target: pasta is a link to passt, which picks its mode by the name it runs as.
         QString found = QStandardPaths::findExecutable(QStringLiteral("pasta"));
         if (found.isEmpty())
@@ -222,6 +229,13 @@ bool NetworkSlot::receive(int channel, Clock::time_point deadline, ChildProcess 
 
 bool NetworkSlot::startPasta(QString *error)
 {
+    // Without pasta the environment still runs, isolated, with nothing to reach but its own Runtime
+    // API (waitReady() says why): better than failing every invocation on a machine that is offline.
+    const auto unreachable = [this](const QString &why) {
+        m_reachProblem = why;
+        m_isReady = true;
+        return true;
+    };
     if (m_policy.reach == NetworkPolicy::Reach::Vpc && m_policy.endpointPorts.isEmpty()) {
         m_isReady = true; // nothing to reach: the namespace's loopback is all there is
         return true;
@@ -230,12 +244,8 @@ bool NetworkSlot::startPasta(QString *error)
     spec.program = pastaExecutable();
     if (m_policy.reach == NetworkPolicy::Reach::Host)
         m_hostListeners = hostListeners();
-    if (spec.program.isEmpty()) {
-        if (error)
-            *error = QStringLiteral("pasta (Debian package passt) is not installed: the function's network "
-                                    "cannot reach the host or the internet");
-        return false;
-    }
+    if (spec.program.isEmpty())
+        return unreachable(QStringLiteral("pasta (Debian package passt) is not installed"));
     int pipe[2];
     if (::pipe2(pipe, O_CLOEXEC) != 0) {
         if (error)
@@ -248,24 +258,53 @@ bool NetworkSlot::startPasta(QString *error)
         spec.passFds.push_back({m_userns, 5});
     spec.arguments = pastaArguments(m_policy, 3, m_userns >= 0 ? 5 : -1, 4);
     spec.dieWithStudio = true; // it holds the namespace open: nothing else would end it after a crash
-    const bool started = m_pasta.start(spec, error);
+    QString why;
+    const bool started = m_pasta.start(spec, &why);
     ::close(pipe[1]);
     if (!started) {
         ::close(pipe[0]);
-        return false;
+        return unreachable(why);
     }
     m_ready = pipe[0];
     return true;
 }
 
+namespace {
+
+// Listening TCP ports from /proc/net/tcp and tcp6: every connection is listed (milliseconds on a busy
+// machine), so only where the kernel's socket diagnostics are missing (tcp_diag not loaded).
+QSet<quint16> listenersFromProc()
+{
+    QSet<quint16> ports;
+    for (const char *path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        QFile file(QString::fromLatin1(path));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        file.readLine(); // "  sl  local_address rem_address   st ..."; then "0: 0100007F:0CEA 00000000:0000 0A ..."
+        while (!file.atEnd()) {
+            const QList<QByteArray> fields = file.readLine().simplified().split(' ');
+            if (fields.size() < 4 || fields.at(3) != "0A") // LISTEN
+                continue;
+            const QByteArray &local = fields.at(1);
+            bool ok = false;
+            const uint port = local.mid(local.lastIndexOf(':') + 1).toUInt(&ok, 16);
+            if (ok)
+                ports.insert(quint16(port));
+        }
+    }
+    return ports;
+}
+
+} // namespace
+
 QSet<quint16> NetworkSlot::hostListeners()
 {
-    // The kernel's socket diagnostics, asked for listening TCP sockets only: tens of microseconds,
-    // where /proc/net/tcp lists every connection (milliseconds on a busy machine).
+    // The kernel's socket diagnostics, asked for listening TCP sockets only: tens of microseconds.
     QSet<quint16> ports;
     const int sock = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
     if (sock < 0)
-        return ports; // then every spare counts as current: a new service may be forwarded a second late
+        return listenersFromProc();
+    bool answered = true;
     for (const int family : {AF_INET, AF_INET6}) {
         struct
         {
@@ -278,16 +317,22 @@ QSet<quint16> NetworkSlot::hostListeners()
         query.request.sdiag_family = quint8(family);
         query.request.sdiag_protocol = IPPROTO_TCP;
         query.request.idiag_states = 1u << 10; // TCP_LISTEN
-        if (::send(sock, &query, sizeof query, 0) != ssize_t(sizeof query))
+        if (::send(sock, &query, sizeof query, 0) != ssize_t(sizeof query)) {
+            answered = false;
             break;
+        }
         alignas(nlmsghdr) char buffer[16384];
         bool done = false;
         while (!done) {
             const ssize_t n = ::recv(sock, buffer, sizeof buffer, 0);
-            if (n <= 0)
+            if (n <= 0) {
+                answered = false;
                 break;
+            }
             int left = int(n);
             for (auto *h = reinterpret_cast<nlmsghdr *>(buffer); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+                if (h->nlmsg_type == NLMSG_ERROR) // no diagnostics for TCP in this kernel
+                    answered = false;
                 if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
                     done = true;
                     break;
@@ -296,9 +341,11 @@ QSet<quint16> NetworkSlot::hostListeners()
                 ports.insert(ntohs(socketInfo->id.idiag_sport));
             }
         }
+        if (!answered)
+            break;
     }
     ::close(sock);
-    return ports;
+    return answered ? ports : listenersFromProc();
 }
 
 int NetworkSlot::takeListener()
@@ -316,8 +363,21 @@ void NetworkSlot::applyTo(ProcessSpec &spec) const
 
 bool NetworkSlot::waitReady(Clock::time_point deadline, QString *error)
 {
-    if (m_isReady)
-        return true;
+    const auto unreachable = [this, error](const QString &why) {
+        m_reachProblem = why;
+        m_isReady = true;
+        closeFd(m_ready);
+        if (m_pasta.pid() > 0 && m_pasta.isRunning())
+            m_pasta.shutdown(0);
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (m_isReady) {
+        if (error && !m_reachProblem.isEmpty())
+            *error = m_reachProblem;
+        return m_reachProblem.isEmpty();
+    }
     if (m_ready < 0)
         return true; // never started: nothing to wait for
     char buffer[32];
@@ -326,27 +386,26 @@ bool NetworkSlot::waitReady(Clock::time_point deadline, QString *error)
         const int ready = ::poll(&p, 1, msUntil(deadline));
         if (ready < 0 && errno == EINTR)
             continue;
-        if (ready <= 0) {
-            if (error)
-                *error = QStringLiteral("pasta did not set up the function's network in time");
-            return false;
-        }
+        if (ready <= 0)
+            return unreachable(QStringLiteral("pasta did not set the network up in time"));
         const ssize_t n = ::read(m_ready, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR)
             continue;
-        closeFd(m_ready);
-        if (n <= 0) { // it exited without writing its pid: say why if it said
-            QByteArray said;
+        if (n <= 0) { // it exited without writing its pid: say why, as it said (its syslog complaints aside)
+            m_pasta.waitForExit(1000);
+            QStringList said;
             if (m_pasta.outputFd() >= 0) {
-                const ssize_t r = ::read(m_pasta.outputFd(), buffer, sizeof buffer - 1);
-                if (r > 0)
-                    said = QByteArray(buffer, int(r)).trimmed();
+                char text[2048];
+                const ssize_t r = ::read(m_pasta.outputFd(), text, sizeof text);
+                for (const QByteArray &line : QByteArray(text, int(std::max<ssize_t>(r, 0))).split('\n')) {
+                    if (!line.trimmed().isEmpty() && !line.contains("to syslog"))
+                        said << QString::fromLocal8Bit(line.trimmed());
+                }
             }
-            if (error)
-                *error = QStringLiteral("pasta could not set up the function's network")
-                         + (said.isEmpty() ? QString() : QStringLiteral(": ") + QString::fromLocal8Bit(said));
-            return false;
+            return unreachable(said.isEmpty() ? QStringLiteral("pasta ended without setting the network up")
+                                              : QStringLiteral("pasta: ") + said.join(QStringLiteral("; ")));
         }
+        closeFd(m_ready);
         m_isReady = true;
         return true;
     }
@@ -432,9 +491,10 @@ void NetworkPool::fillLoop()
         lock.unlock();
         QString error;
         auto slot = NetworkSlot::create(NetworkPolicy{}, Clock::now() + std::chrono::seconds(10), &error);
-        // Ready before it is handed out: whoever takes it then waits for nothing.
-        if (slot && !slot->waitReady(Clock::now() + std::chrono::seconds(10), &error))
-            slot.reset();
+        // Ready before it is handed out: whoever takes it then waits for nothing. One without reach
+        // (pasta could not run: an offline machine) is handed out as it is, saying why.
+        if (slot)
+            slot->waitReady(Clock::now() + std::chrono::seconds(10), &error);
         lock.lock();
         m_making = false;
         if (slot)

@@ -67,8 +67,11 @@ public:
     // Starts the sandbox inside the namespace (entering its user namespace first for a studio that is
     // not root). The descriptors stay this slot's: keep it until the sandbox has started.
     void applyTo(ProcessSpec &spec) const;
-    // Waits until pasta has set the namespace up (at once when it has, or has nothing to do).
+    // Waits until pasta has set the namespace up (at once when it has, or has nothing to do). False
+    // when it could not (not installed, no usable interface on an offline machine, too slow): the
+    // namespace is still the environment's, isolated, with nothing to reach; `error` says why.
     bool waitReady(Clock::time_point deadline, QString *error);
+    QString reachProblem() const { return m_reachProblem; } // once ready: empty, or why nothing is reachable
 
     // pasta's arguments for a namespace it finds at /proc/self/fd/<netnsFd> (and, for a studio that is
     // not root, the user namespace owning it at <usernsFd>), writing its pid to <readyFd> when ready.
@@ -87,6 +90,7 @@ private:
     int m_userns = -1; // -1 when the studio is root: the namespace is owned by the host's
     int m_ready = -1;  // read end of pasta's pid pipe, until it has written
     bool m_isReady = false;
+    QString m_reachProblem;
     ChildProcess m_pasta;
 };
 

@@ -22,9 +22,11 @@ struct Run
     QStringList outLines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
 };
 
-Run cli(const QStringList &args, const QByteArray &stdinData = {})
+Run cli(const QStringList &args, const QByteArray &stdinData = {}, const QStringList &extraEnvironment = {})
 {
     QProcess p;
+    if (!extraEnvironment.isEmpty())
+        p.setEnvironment(QProcess::systemEnvironment() + extraEnvironment);
     p.start(QStringLiteral(FN_CLI), args);
     if (!stdinData.isEmpty())
         p.write(stdinData);
@@ -187,6 +189,36 @@ private Q_SLOTS:
                                                                   "\\d+ ms here"))),
                  qPrintable(r.out));
         QVERIFY(r.out.contains(QStringLiteral("Runtime API at 127.0.0.1:9001 inside")));
+    }
+
+    // Where pasta cannot run (not installed; on an offline machine it finds no interface to model the
+    // namespace's on and exits), functions still run, isolated, reaching nothing: the doctor and each
+    // environment's log say so, rather than every invocation failing.
+    void withoutPastaFunctionsRunAndAreToldWhy_data()
+    {
+        QTest::addColumn<QString>("pasta");
+        QTest::addColumn<QString>("why");
+        QTest::newRow("exits at once") << QStringLiteral("/bin/false")
+                                       << QStringLiteral("pasta ended without setting the network up");
+        QTest::newRow("not installed") << QStringLiteral("/nonexistent/pasta")
+                                       << QStringLiteral("pasta (Debian package passt) is not installed");
+    }
+    void withoutPastaFunctionsRunAndAreToldWhy()
+    {
+        QFETCH(QString, pasta);
+        QFETCH(QString, why);
+        const QStringList environment{QStringLiteral("FN_PASTA=") + pasta};
+        const Run doctor = cli({QStringLiteral("doctor")}, {}, environment);
+        QVERIFY2(doctor.out.contains(QStringLiteral("inside, but NO reach (%1)").arg(why)), qPrintable(doctor.out));
+        const Run r =
+            cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--project"), Example}, {},
+                environment);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("Hello, world!")));
+        QVERIFY2(r.err.contains(
+                     QStringLiteral("fnstudio: this environment's network reaches nothing but its own Runtime API (%1)")
+                         .arg(why)),
+                 qPrintable(r.err));
     }
 };
 
