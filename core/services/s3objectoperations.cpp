@@ -148,12 +148,12 @@ void S3ObjectOperations::deleteObject(const S3Request &req, S3Reply &reply)
     const bool existed = m_store.object(t.bucket, t.key).has_value();
     if (existed)
         m_observer.expectChange(t.bucket, t.key, QStringLiteral("ObjectRemoved:Delete"));
-    QString problem;
-    const bool ok = m_store.remove(t.bucket, t.key, &problem);
+    QString problem, code;
+    const bool ok = m_store.remove(t.bucket, t.key, &problem, &code);
     if (existed)
         m_observer.settleChange(t.bucket, t.key, ok);
     if (!ok)
-        return reply.error(500, QStringLiteral("InternalError"), problem, t);
+        return reply.error(code == QLatin1String("AccessDenied") ? 403 : 500, code, problem, t);
     reply.setStatus(204);
 }
 

@@ -79,7 +79,8 @@ void S3Reply::writeError(const S3Request::Target &t, const S3ObjectStore::Writte
     static const QHash<QString, int> statuses{{QStringLiteral("NoSuchBucket"), 404},
                                               {QStringLiteral("NoSuchKey"), 404},
                                               {QStringLiteral("InternalError"), 500},
-                                              {QStringLiteral("NoSuchUpload"), 404}};
+                                              {QStringLiteral("NoSuchUpload"), 404},
+                                              {QStringLiteral("AccessDenied"), 403}};
     error(statuses.value(w.errorCode, 400), w.errorCode, w.error, t);
 }
 

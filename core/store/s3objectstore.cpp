@@ -38,6 +38,27 @@ struct S3ObjectStore::Private
         return QDir(store->bucketDir(bucket)).filePath(key);
     }
 
+    // Whether `path` (or, for one not there yet, the nearest folder above it that is), with every
+    // symbolic link followed, leaves the bucket's folder. A link in a bucket folder that came with a
+    // shared project (to ~/.ssh, say) is then neither served, listed, written through nor deleted
+    // through: a function could read the opener's files from the endpoint otherwise. A dangling link
+    // counts as leaving, as what it would create is not known.
+    static bool leavesBucket(const QString &bucketRoot, const QString &path)
+    {
+        const QString root = QFileInfo(bucketRoot).canonicalFilePath();
+        if (root.isEmpty())
+            return true;
+        QFileInfo info(path);
+        while (!info.exists() && !info.isSymLink()) {
+            const QString parent = info.absolutePath();
+            if (parent == info.absoluteFilePath())
+                return true;
+            info = QFileInfo(parent);
+        }
+        const QString resolved = info.canonicalFilePath();
+        return resolved.isEmpty() || (resolved != root && !resolved.startsWith(root + u'/'));
+    }
+
     void removeEmptyParents(const QString &bucketRoot, QString dir) const
     {
         const QString root = QDir::cleanPath(bucketRoot);
@@ -190,7 +211,7 @@ std::optional<S3Object> S3ObjectStore::object(const QString &bucket, const QStri
     if (!keyProblem(key).isEmpty() || key.endsWith(u'/'))
         return std::nullopt;
     const QFileInfo info(d->fileFor(this, bucket, key));
-    if (!info.isFile())
+    if (!info.isFile() || Private::leavesBucket(bucketDir(bucket), info.filePath()))
         return std::nullopt;
     return d->facts.describe(bucket, key, info);
 }
@@ -207,7 +228,7 @@ QList<S3Object> S3ObjectStore::list(const QString &bucket, const QString &prefix
     while (it.hasNext()) {
         const QString path = it.next();
         const QFileInfo info = it.fileInfo();
-        if (isStagingName(info.fileName()))
+        if (isStagingName(info.fileName()) || (info.isSymLink() && Private::leavesBucket(root, path)))
             continue;
         const QString key = rootDir.relativeFilePath(path);
         if (!key.startsWith(prefix))
@@ -239,6 +260,11 @@ S3ObjectStore::Written S3ObjectStore::put(const QString &bucket, const QString &
                                                       : QStringLiteral("InvalidArgument"),
                     problem);
     const QString path = d->fileFor(this, bucket, key);
+    if (Private::leavesBucket(bucketDir(bucket), path))
+        return fail(QStringLiteral("AccessDenied"),
+                    QStringLiteral("key '%1' leads out of the bucket's folder through a symbolic link: fnstudio does "
+                                   "not write through it")
+                        .arg(key));
     const QString folder = QFileInfo(path).absolutePath();
     // A key may not need a folder where an object is a file, nor be a file where others need a folder.
     for (QString dir = folder; dir.size() > bucketDir(bucket).size(); dir = QFileInfo(dir).absolutePath())
@@ -334,12 +360,21 @@ S3ObjectStore::Written S3ObjectStore::copy(const QString &fromBucket, const QStr
                replaceMetadata ? metadata : source->metadata);
 }
 
-bool S3ObjectStore::remove(const QString &bucket, const QString &key, QString *error)
+bool S3ObjectStore::remove(const QString &bucket, const QString &key, QString *error, QString *errorCode)
 {
     if (!keyProblem(key).isEmpty())
         return true; // nothing can be stored under it, so there is nothing to delete
     const QString path = d->fileFor(this, bucket, key);
     const QFileInfo info(path);
+    // The link itself may go (it is in the bucket); nothing may be deleted through one.
+    if (Private::leavesBucket(bucketDir(bucket), info.isSymLink() ? info.absolutePath() : path)) {
+        *error = QStringLiteral("key '%1' leads out of the bucket's folder through a symbolic link: fnstudio does "
+                                "not delete through it")
+                     .arg(key);
+        if (errorCode)
+            *errorCode = QStringLiteral("AccessDenied");
+        return false;
+    }
     if (key.endsWith(u'/')) {
         if (info.isDir())
             QDir().rmdir(path); // only an empty folder, as S3 deletes only the marker
@@ -347,6 +382,8 @@ bool S3ObjectStore::remove(const QString &bucket, const QString &key, QString *e
     }
     if (info.isFile() && !QFile::remove(path)) {
         *error = QStringLiteral("cannot delete %1").arg(path);
+        if (errorCode)
+            *errorCode = QStringLiteral("InternalError");
         return false;
     }
     QFile::remove(d->facts.sidecarPath(bucket, key));

@@ -90,7 +90,8 @@ public:
     Written copy(const QString &fromBucket, const QString &fromKey, const QString &bucket, const QString &key,
                  bool replaceMetadata, const QString &contentType, const QList<QPair<QString, QString>> &metadata);
     // Deleting a key that does not exist succeeds, as on S3. Empty folders left behind go too.
-    bool remove(const QString &bucket, const QString &key, QString *error);
+    // False with a message, and an S3 error code (AccessDenied: through a link out of the bucket).
+    bool remove(const QString &bucket, const QString &key, QString *error, QString *errorCode = nullptr);
 
     // Multipart uploads (what the AWS CLI and SDKs use above 8 MB): parts are kept under
     // <project>/.fnstudio/s3-uploads/<upload id> until the upload completes or is aborted.

@@ -29,6 +29,13 @@ QByteArray readFile(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<missing>");
 }
 
+void writeTo(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    QCOMPARE(f.write(bytes), bytes.size());
+}
+
 QString md5Hex(const QByteArray &bytes)
 {
     return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Md5).toHex());
@@ -349,6 +356,52 @@ private Q_SLOTS:
     }
 
     // What the AWS CLI and SDKs do above 8 MB: create, parts, complete; S3's multipart ETag.
+    // A bucket folder can come with a project someone shares, links included: a link out of it (to the
+    // opener's ~/.ssh, say) is neither served, listed, written through nor deleted through, so that a
+    // function cannot read the opener's files from the endpoint. Links that stay inside still work.
+    void linksOutOfTheBucketAreNotFollowed()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        QVERIFY(QDir(home.path()).mkpath(QStringLiteral("docs")));
+        writeTo(home.filePath(QStringLiteral("secret.txt")), "the opener's key");
+        writeTo(home.filePath(QStringLiteral("docs/a.txt")), "private");
+        QString error;
+        QVERIFY(m_store->createBucket(QStringLiteral("linked"), &error));
+        const QDir bucket(bucketDir(QStringLiteral("linked")));
+        writeTo(bucket.filePath(QStringLiteral("real.txt")), "inside");
+        QVERIFY(
+            QFile::link(home.filePath(QStringLiteral("secret.txt")), bucket.filePath(QStringLiteral("stolen.txt"))));
+        QVERIFY(QFile::link(home.filePath(QStringLiteral("docs")), bucket.filePath(QStringLiteral("out"))));
+        QVERIFY(QFile::link(bucket.filePath(QStringLiteral("real.txt")), bucket.filePath(QStringLiteral("alias.txt"))));
+
+        QCOMPARE(m_client->Get("/linked/stolen.txt")->status, 404);
+        QCOMPARE(m_client->Get("/linked/out/a.txt")->status, 404);
+        QCOMPARE(m_client->Get("/linked/alias.txt")->body, std::string("inside"));
+        const auto listed = m_client->Get("/linked?list-type=2");
+        QCOMPARE(listed->status, 200);
+        QVERIFY2(listed->body.find("<Key>alias.txt</Key>") != std::string::npos, listed->body.c_str());
+        QVERIFY2(listed->body.find("<Key>real.txt</Key>") != std::string::npos, listed->body.c_str());
+        QVERIFY2(listed->body.find("stolen") == std::string::npos, listed->body.c_str());
+        QVERIFY2(listed->body.find("a.txt") == std::string::npos, listed->body.c_str());
+
+        auto r = put("/linked/out/new.txt", "planted");
+        QCOMPARE(r->status, 403);
+        QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("AccessDenied"));
+        QVERIFY(!QFileInfo::exists(home.filePath(QStringLiteral("docs/new.txt"))));
+        r = put("/linked/stolen.txt", "overwritten");
+        QCOMPARE(r->status, 403);
+        QCOMPARE(readFile(home.filePath(QStringLiteral("secret.txt"))), QByteArray("the opener's key"));
+        r = m_client->Delete("/linked/out/a.txt");
+        QCOMPARE(r->status, 403);
+        QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("AccessDenied"));
+        QVERIFY(QFileInfo::exists(home.filePath(QStringLiteral("docs/a.txt"))));
+        // The link itself is in the bucket: deleting its key removes the link, never what it names.
+        QCOMPARE(m_client->Delete("/linked/stolen.txt")->status, 204);
+        QVERIFY(!QFileInfo(bucket.filePath(QStringLiteral("stolen.txt"))).isSymLink());
+        QCOMPARE(readFile(home.filePath(QStringLiteral("secret.txt"))), QByteArray("the opener's key"));
+    }
+
     void multipartUpload()
     {
         auto r = m_client->Post("/photos/big/video.bin?uploads", "", "video/mp4");
