@@ -379,6 +379,7 @@ ExecutionEnvironment::InvokeResult ExecutionEnvironment::invoke(const RuntimeApi
                                                                 Clock::time_point deadline)
 {
     InvokeResult result;
+    const auto entered = Clock::now();
     thawIfFrozen();
     setPhase(EnvironmentPhase::Busy);
     {
@@ -393,6 +394,9 @@ ExecutionEnvironment::InvokeResult ExecutionEnvironment::invoke(const RuntimeApi
     if (group)
         group->resetPeak();
     const auto t0 = Clock::now();
+    // The timeout counts from the event's delivery, as on Lambda: the thaw before it (microseconds;
+    // far more on a slow machine waiting for cgroup v2's freezer) is the studio's, not the function's.
+    deadline += t0 - entered;
     const auto outcome = m_api.invoke(invocation, deadline);
     const auto t1 = Clock::now();
     result.durationMs = msBetween(t0, t1);
