@@ -38,6 +38,17 @@ void startCli(QProcess &cli, const QStringList &arguments)
     cli.start(QStringLiteral(FN_CLI), arguments);
 }
 
+// A function that prints "sleeping" and then sleeps through its 300 s timeout.
+void addSleeper(fn::test::ProjectBuilder &project, const QString &name)
+{
+    project.function(name)
+        .runtime(QStringLiteral("python3.12"))
+        .handler(QStringLiteral("app.handler"))
+        .properties("Timeout: 300\n")
+        .code(QStringLiteral("app.py"), "import time\n\ndef handler(event, context):\n"
+                                        "    print('sleeping')\n    time.sleep(300)\n    return 'woke'\n");
+}
+
 // A warm environment is an idle one, frozen between invocations (where there is no freezer group,
 // the rlimits backend stops it with SIGSTOP instead).
 bool warmAndFrozen(qint64 owner, const QString &function)
@@ -107,12 +118,7 @@ private Q_SLOTS:
         QFETCH(int, signal);
         const QString name = QStringLiteral("Sleeper") + QString::fromLatin1(QTest::currentDataTag()).mid(3);
         fn::test::ProjectBuilder project;
-        project.function(name)
-            .runtime(QStringLiteral("python3.12"))
-            .handler(QStringLiteral("app.handler"))
-            .properties("Timeout: 300\n")
-            .code(QStringLiteral("app.py"), "import time\n\ndef handler(event, context):\n"
-                                            "    print('sleeping')\n    time.sleep(300)\n    return 'woke'\n");
+        addSleeper(project, name);
 
         QProcess invoke;
         startCli(invoke, {QStringLiteral("invoke"), name, QStringLiteral("--project"), project.path(),
@@ -140,14 +146,9 @@ private Q_SLOTS:
     // namespace for ever. (Its resource groups are swept by the next start, see tst_orphans.)
     void aKilledCliLeavesNoNetworkBehind()
     {
-        const QString name = QStringLiteral("KilledServe");
+        const QString name = QStringLiteral("KilledInvoke");
         fn::test::ProjectBuilder project;
-        project.function(name)
-            .runtime(QStringLiteral("python3.12"))
-            .handler(QStringLiteral("app.handler"))
-            .properties("Timeout: 300\n")
-            .code(QStringLiteral("app.py"), "import time\n\ndef handler(event, context):\n"
-                                            "    print('sleeping')\n    time.sleep(300)\n");
+        addSleeper(project, name);
         QProcess invoke;
         startCli(invoke, {QStringLiteral("invoke"), name, QStringLiteral("--project"), project.path()});
         QVERIFY(invoke.waitForStarted());
