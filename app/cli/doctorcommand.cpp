@@ -5,9 +5,11 @@
 #include "sandbox/resourcegroup.h"
 #include "sandbox/sandboxnetwork.h"
 #include "sandbox/sandboxprobe.h"
+#include "sandbox/scratchdisk.h"
 #include "sandbox/seccompfilter.h"
 
 #include <QCommandLineParser>
+#include <QStorageInfo>
 
 #include <chrono>
 
@@ -109,6 +111,22 @@ int doctor(const QStringList &arguments)
             .arg(probe.openFiles)
             .arg(processes)
             .arg(probe.shmBytes >> 20));
+    // Tried likewise: the folder an environment's /tmp would be.
+    QString tmpError;
+    if (const auto tmp = ScratchDisk::create(&tmpError)) {
+        const QStorageInfo disk(tmp->path());
+        const bool memory = disk.fileSystemType() == "tmpfs" || disk.fileSystemType() == "ramfs";
+        out(QStringLiteral("  /tmp: a folder per environment under %1 (%2, %3 GB free)%4; its size is watched, "
+                           "not enforced: a log line says when it passes EphemeralStorage")
+                .arg(ScratchDisk::baseDir(), QString::fromLatin1(disk.fileSystemType()))
+                .arg(double(disk.bytesAvailable()) / (1 << 30), 0, 'f', 1)
+                .arg(memory ? QStringLiteral(", which is in memory: charged to the memory limit after all (set "
+                                             "FN_SCRATCH_DIR to a folder on disk)")
+                            : QStringLiteral(" on disk, not charged to the memory limit")));
+    } else {
+        out(QStringLiteral("  /tmp: a tmpfs of EphemeralStorage's size, charged to the memory limit (%1)")
+                .arg(tmpError));
+    }
     const bool held = probe.ownUserNamespace && probe.kernelKnobsReadOnly && probe.seccomp && probe.capabilities == 0;
     return held ? 0 : 1;
 }

@@ -10,6 +10,7 @@
 #include "project/environmentvariables.h"
 #include "runtime/runtimeregistry.h"
 #include "sandbox/resourcegroup.h"
+#include "sandbox/scratchdisk.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -164,6 +165,8 @@ Engine::Engine(const RuntimeRegistry *registry, SandboxBackend *backend, QObject
     d->workers.setExpiryTimeout(30000);
     // The first cold start is the one people look at: its network is made now, in the background.
     d->networks.prepare();
+    // The /tmp folders a studio that crashed left behind (see ScratchDisk).
+    d->workers.start([] { ScratchDisk::sweepOrphans(); });
 }
 
 Engine::~Engine()

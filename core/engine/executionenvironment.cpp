@@ -263,6 +263,13 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     layout.layerDirs = f.layerDirs;
     layout.runtimeDir = m_setup.runtime.pluginDir;
     layout.tmpSizeMb = f.ephemeralStorageMb;
+    if (QString why; auto tmp = ScratchDisk::create(&why)) {
+        layout.tmpDir = tmp->path();
+        std::lock_guard lock(m_stateMutex);
+        m_tmp = std::move(tmp);
+    } else {
+        logPlatform(QStringLiteral("fnstudio: /tmp is a tmpfs charged to the memory limit (%1)").arg(why), QString());
+    }
     if (!m_setup.runtime.interpreter.isEmpty() && !m_setup.runtime.interpreter.startsWith(QStringLiteral("/usr/")))
         layout.extraReadOnly << QFileInfo(m_setup.runtime.interpreter).absolutePath();
 
@@ -422,7 +429,34 @@ ExecutionEnvironment::InvokeResult ExecutionEnvironment::invoke(const RuntimeApi
             result.exitDescription = m_exitStatus ? m_exitStatus->describe() : QStringLiteral("signal: killed");
         }
     }
+    checkTmpSize(QString::fromLatin1(invocation.requestId));
     return result;
+}
+
+void ExecutionEnvironment::checkTmpSize(const QString &requestId)
+{
+    // At most once a second: a walk of /tmp costs what its files number, and most functions keep few.
+    const qint64 now = nowMs();
+    if (m_tmpWarned || now - m_tmpCheckedAtMs < 1000)
+        return;
+    m_tmpCheckedAtMs = now;
+    std::shared_ptr<ScratchDisk> tmp;
+    {
+        std::lock_guard lock(m_stateMutex);
+        tmp = m_tmp;
+    }
+    if (!tmp)
+        return;
+    const qint64 limitMb = m_setup.function.ephemeralStorageMb;
+    const qint64 used = tmp->usedBytes();
+    if (used <= limitMb << 20)
+        return;
+    m_tmpWarned = true;
+    logPlatform(QStringLiteral("fnstudio: /tmp holds %1 MB, more than this function's EphemeralStorage of %2 MB. "
+                               "On Lambda, writes past %2 MB fail with \"No space left on device\"; fnstudio "
+                               "keeps /tmp on disk and does not stop them")
+                    .arg(QString::number((used + (1 << 20) - 1) >> 20), QString::number(limitMb)),
+                requestId);
 }
 
 void ExecutionEnvironment::markIdle()
@@ -584,6 +618,7 @@ void ExecutionEnvironment::shutdown(const QString &reason)
     {
         std::lock_guard lock(m_stateMutex);
         m_group.reset(); // freed here, or by the last thread still using it
+        m_tmp.reset();   // likewise; its folder goes with it
     }
     setPhase(EnvironmentPhase::Stopped, reason);
 }

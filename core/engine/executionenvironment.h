@@ -10,6 +10,7 @@
 #include "sandbox/childprocess.h"
 #include "sandbox/resourcegroup.h"
 #include "sandbox/sandboxnetwork.h"
+#include "sandbox/scratchdisk.h"
 #include "snapshots/environmentstate.h"
 #include "snapshots/logbatch.h"
 
@@ -131,6 +132,9 @@ private:
     // Shared with the threads using it (invoking, sampling) so that a shutdown on another thread
     // cannot free it under them; replaced only under m_stateMutex (see group()).
     std::shared_ptr<ResourceGroup> m_group;
+    std::shared_ptr<ScratchDisk> m_tmp; // /tmp on disk (null: a tmpfs); likewise, under m_stateMutex
+    qint64 m_tmpCheckedAtMs = 0;        // when /tmp's size was last looked at (by invoke(), one at a time)
+    bool m_tmpWarned = false;
     std::thread m_reader;
     std::mutex m_readerJoinMutex; // start(), invoke() and shutdown() may each join the reader
     int m_wakeFd = -1;            // eventfd: tells the reader to stop
@@ -147,6 +151,8 @@ private:
     std::optional<ExitStatus> m_exitStatus; // under m_stateMutex
     std::condition_variable m_exitCv;
     std::atomic<qint64> m_uncharged{0}; // resident file pages the cgroup charged elsewhere, measured after init
+
+    void checkTmpSize(const QString &requestId);
 };
 
 } // namespace fn

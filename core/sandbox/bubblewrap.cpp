@@ -260,8 +260,12 @@ QStringList Bubblewrap::arguments(const SandboxLayout &layout, const QStringList
     for (const QString &path : layout.extraReadOnly)
         roBind(path, path);
 
-    args << QStringLiteral("--size") << QString::number(qint64(layout.tmpSizeMb) << 20) << QStringLiteral("--tmpfs")
-         << QStringLiteral("/tmp");
+    // /tmp on disk, as on Lambda; a tmpfs (charged to the memory limit) only when no folder could be had.
+    if (!layout.tmpDir.isEmpty())
+        args << QStringLiteral("--bind") << layout.tmpDir << QStringLiteral("/tmp");
+    else
+        args << QStringLiteral("--size") << QString::number(qint64(layout.tmpSizeMb) << 20) << QStringLiteral("--tmpfs")
+             << QStringLiteral("/tmp");
     args << QStringLiteral("--proc") << QStringLiteral("/proc");
     // The uid a root studio's sandbox maps to is the host's root, which the kernel lets write its
     // settings whatever the capabilities: only a read-only mount stops that.

@@ -15,7 +15,8 @@ struct SandboxLayout
     QString codeDir;           // host folder → /var/task (read-only)
     QStringList layerDirs;     // host folders merged → /opt (read-only), in order
     QString runtimeDir;        // host folder with the runtime plugin's files → /var/runtime (read-only)
-    int tmpSizeMb = 512;       // private tmpfs at /tmp of this size
+    QString tmpDir;            // host folder → /tmp (read-write; see ScratchDisk), or empty for a tmpfs
+    int tmpSizeMb = 512;       // the tmpfs's size, when there is no tmpDir
     QStringList extraReadOnly; // host paths also bound read-only at the same place (an interpreter outside /usr)
     // Small system files bubblewrap copies onto the sandbox's root instead of binding them: the
     // path (the same inside and out) and the descriptor of it that bwrap inherits and reads.

@@ -9,9 +9,17 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <mutex>
 
 namespace fn::test {
+
+// Function timeouts that are room to work, not the subject of the test, stretch on a machine
+// known to be slow (FN_SLOW_MACHINE_FACTOR, set by the cgroup v2 guest run: software emulation).
+inline int roomy(int timeoutSec)
+{
+    return timeoutSec * std::max(1, qEnvironmentVariableIntValue("FN_SLOW_MACHINE_FACTOR"));
+}
 
 // Collects every log line the engine writes, thread-safely.
 class LogCollector

@@ -27,6 +27,7 @@ class TestFunctions : public QObject
 
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<LogCollector> m_logs;
+    QTemporaryDir m_scratch; // where the environments' /tmp folders are made
 
     static constexpr const char *Probe = R"PY(
 import json, os, time
@@ -57,6 +58,12 @@ def handler(event, context):
         blocks = []
         while True:
             blocks.append(bytearray(16 * 1024 * 1024))
+    if action == "fill":
+        block = b"x" * (1 << 20)
+        with open("/tmp/fill", "wb") as f:
+            for _ in range(event["mb"]):
+                f.write(block)
+        return {"written": event["mb"]}
     if action == "fork":
         if os.fork() == 0:
             while True:
@@ -88,6 +95,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_scratch.isValid());
+        qputenv("FN_SCRATCH_DIR", m_scratch.path().toUtf8());
         qputenv("FN_TEST_SECRET", "do-not-leak");
         m_engine = std::make_unique<Engine>();
         m_logs = std::make_unique<LogCollector>(*m_engine);
@@ -165,6 +174,42 @@ private Q_SLOTS:
         const auto fresh = m_engine->invoke(f.config, read, InvokeOptions{true, {}});
         QVERIFY(fresh.coldStart);
         QVERIFY(!json(fresh.payload).value(QStringLiteral("/tmp/state")).toBool());
+    }
+
+    void tmpIsOnDiskNotChargedToMemory()
+    {
+        // As on Lambda, a 128 MB function can fill more of its 512 MB /tmp than it has memory.
+        m_engine->stopAll(); // the other tests' environments, and their folders
+        QVERIFY(QDir(m_scratch.path()).isEmpty());
+        auto f = python(QStringLiteral("PyTmpDisk"), 128, 30);
+        const auto r = m_engine->invoke(f.config, R"({"action":"fill","mb":300})");
+        QCOMPARE(r.outcome, InvocationOutcome::Success);
+        QCOMPARE(json(r.payload).value(QStringLiteral("written")).toInt(), 300);
+        QVERIFY(r.maxMemoryUsedMb <= 128);
+        // The environment's folder holds the file while it lives, and goes with it.
+        const QStringList folders = QDir(m_scratch.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(folders.size(), 1);
+        const QFileInfo fill(m_scratch.filePath(folders.first() + QStringLiteral("/fill")));
+        QCOMPARE(fill.size(), qint64(300) << 20);
+        QVERIFY(json(m_engine->invoke(f.config, R"({"action":"read","paths":["/tmp/fill"]})").payload)
+                    .value(QStringLiteral("/tmp/fill"))
+                    .toBool());
+        QVERIFY(!m_logs->all().contains(QStringLiteral("fnstudio: /tmp holds")));
+        m_engine->stopAll();
+        QVERIFY2(QDir(m_scratch.path()).isEmpty(), qPrintable(folders.first()));
+    }
+
+    void tmpPastEphemeralStorageIsSaid()
+    {
+        auto f = python(QStringLiteral("PyTmpFull"));
+        f.config.ephemeralStorageMb = 2; // below Lambda's 512 MB minimum, which the template reader enforces
+        const auto r = m_engine->invoke(f.config, R"({"action":"fill","mb":3})");
+        QCOMPARE(r.outcome, InvocationOutcome::Success);
+        const QString logs = m_logs->all();
+        QVERIFY2(logs.contains(QStringLiteral("fnstudio: /tmp holds 3 MB, more than this function's EphemeralStorage "
+                                              "of 2 MB. On Lambda, writes past 2 MB fail with \"No space left on "
+                                              "device\"")),
+                 qPrintable(logs));
     }
 
     void onlyTmpIsWritable()

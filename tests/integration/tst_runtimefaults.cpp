@@ -44,13 +44,6 @@ private:
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<LogCollector> m_logs;
 
-    // Function timeouts that are room to work, not the subject of the test, stretch on a machine
-    // known to be slow (FN_SLOW_MACHINE_FACTOR, set by the cgroup v2 guest run: software emulation).
-    static int roomy(int timeoutSec)
-    {
-        return timeoutSec * std::max(1, qEnvironmentVariableIntValue("FN_SLOW_MACHINE_FACTOR"));
-    }
-
     InvocationRecord run(const QString &mode, int timeoutSec = 3, const QByteArray &payload = "{\"ping\":1}")
     {
         TempFunction f(QStringLiteral("Faulty_") + QString(mode).replace(QLatin1Char('-'), QLatin1Char('_')),
