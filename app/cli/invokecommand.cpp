@@ -1,5 +1,6 @@
 #include "clicommand.h"
 #include "cliworkspace.h"
+#include "invocationjson.h"
 #include "invokemodes.h"
 #include "projectloader.h"
 
@@ -98,8 +99,14 @@ int invoke(const QStringList &arguments)
     const QCommandLineOption limitOpt(QStringLiteral("account-limit"),
                                       QStringLiteral("the account's concurrency limit (default 1000)"),
                                       QStringLiteral("N"), QStringLiteral("1000"));
-    parser.addOptions(
-        {projectOpt, eventOpt, repeatOpt, coldOpt, envOpt, typeOpt, noWaitOpt, legacyOpt, concurrencyOpt, limitOpt});
+    const QCommandLineOption jsonOpt(
+        QStringLiteral("json"),
+        QStringLiteral("print one JSON object per invocation and line instead of its response: requestId, cold, "
+                       "observedMs, phases (admissionMs, sandboxMs, runtimeStartMs, initMs, handlerMs, overheadMs: "
+                       "those that apply, adding up to observedMs), billedDurationMs, maxMemoryUsedMb, costUsd, "
+                       "payload, ..."));
+    parser.addOptions({projectOpt, eventOpt, repeatOpt, coldOpt, envOpt, typeOpt, noWaitOpt, legacyOpt, concurrencyOpt,
+                       limitOpt, jsonOpt});
     if (const auto exit = parseArguments(parser, arguments))
         return *exit;
     if (parser.positionalArguments().size() != 1) {
@@ -123,6 +130,12 @@ int invoke(const QStringList &arguments)
     const QString type = parser.value(typeOpt);
     if (type != QLatin1String("RequestResponse") && type != QLatin1String("Event")) {
         error(QStringLiteral("--type must be RequestResponse or Event, not '%1'").arg(type));
+        return 2;
+    }
+    const bool json = parser.isSet(jsonOpt);
+    if (json && (type == QLatin1String("Event") || parser.isSet(concurrencyOpt))) {
+        error(QStringLiteral("--json prints invocations run one after another: not with --type Event or "
+                             "--concurrency"));
         return 2;
     }
     if (type == QLatin1String("Event"))
@@ -169,7 +182,10 @@ int invoke(const QStringList &arguments)
             break; // its environment was ended under it: no answer of the function's to print
         {
             std::lock_guard lock(printing);
-            std::fwrite(record.payload.constData(), 1, size_t(record.payload.size()), stdout);
+            const QByteArray line = json ? QByteArray::fromStdString(
+                                        invocationJson(record, architectureNamed(function->architecture)).dump())
+                                         : record.payload;
+            std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
             std::fputc('\n', stdout);
             std::fflush(stdout);
         }

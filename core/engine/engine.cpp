@@ -41,6 +41,11 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+double msSince(SteadyClock::time_point since)
+{
+    return std::chrono::duration<double, std::milli>(SteadyClock::now() - since).count();
+}
+
 QByteArray traceId()
 {
     auto *rng = QRandomGenerator::global();
@@ -117,10 +122,13 @@ struct Engine::Private
 
     // The steps of an invocation, in order.
     InvocationRecord run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options, quint64 seq);
+    InvocationRecord execute(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options,
+                             quint64 seq, SteadyClock::time_point arrived);
     InvocationRecord newRecord(const FunctionConfig &f, const InvokeOptions &options, quint64 seq) const;
     void startedWarm(const EnvPtr &env, InvocationRecord &rec);
     // A new environment, initialized; null when the invocation was rejected or init failed (`rec` says).
-    EnvPtr startCold(const FunctionConfig &f, const EnvironmentPool::WarmKey &key, InvocationRecord &rec);
+    EnvPtr startCold(const FunctionConfig &f, const EnvironmentPool::WarmKey &key, InvocationRecord &rec,
+                     SteadyClock::time_point arrived);
     bool initialize(ExecutionEnvironment &env, const RuntimeDescriptor &runtime, InvocationRecord &rec);
     // Runs the handler; returns why the environment must go (timeout, crash), empty when it may stay.
     QString invokeOn(ExecutionEnvironment &env, const FunctionConfig &f, const QByteArray &payload,
@@ -387,6 +395,15 @@ InvocationRecord Engine::invoke(const FunctionConfig &function, const QByteArray
 InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options,
                                       quint64 seq)
 {
+    const auto arrived = SteadyClock::now();
+    InvocationRecord rec = execute(f, payload, options, seq, arrived);
+    rec.observedMs = msSince(arrived); // what the caller waited, however it ended: the anatomy's total
+    return rec;
+}
+
+InvocationRecord Engine::Private::execute(const FunctionConfig &f, const QByteArray &payload,
+                                          const InvokeOptions &options, quint64 seq, SteadyClock::time_point arrived)
+{
     InvocationRecord rec = newRecord(f, options, seq);
     if (payload.size() > MaxSyncPayload) {
         InvocationResult::reject(
@@ -400,6 +417,7 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
     const Admission::Ticket ticket = admission.admit(f.name, f.reservedConcurrency);
     if (!ticket) {
         InvocationResult::throttle(rec, ticket.throttleReason());
+        rec.admissionMs = msSince(arrived);
         return rec;
     }
 
@@ -407,10 +425,12 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
     EnvPtr env;
     if (!options.forceCold)
         env = executionEnvironment(environments.takeWarm(key));
-    if (env)
+    if (env) {
+        rec.admissionMs = msSince(arrived);
         startedWarm(env, rec);
-    else
-        env = startCold(f, options.forceCold ? EnvironmentPool::WarmKey{f.name} : key, rec);
+    } else {
+        env = startCold(f, options.forceCold ? EnvironmentPool::WarmKey{f.name} : key, rec, arrived);
+    }
     if (!env)
         return rec; // rejected, or its init failed: the record says which
     const QString fatalReason = invokeOn(*env, f, payload, options, rec);
@@ -440,7 +460,8 @@ void Engine::Private::startedWarm(const EnvPtr &env, InvocationRecord &rec)
     Q_EMIT q->invocationStarted(rec.requestId, rec.functionName, env->id(), false);
 }
 
-EnvPtr Engine::Private::startCold(const FunctionConfig &f, const EnvironmentPool::WarmKey &key, InvocationRecord &rec)
+EnvPtr Engine::Private::startCold(const FunctionConfig &f, const EnvironmentPool::WarmKey &key, InvocationRecord &rec,
+                                  SteadyClock::time_point arrived)
 {
     // Only a cold start needs the runtime plugin: a warm environment was started with it, and the
     // warm path stays free of the descriptor copy.
@@ -455,7 +476,9 @@ EnvPtr Engine::Private::startCold(const FunctionConfig &f, const EnvironmentPool
         return {};
     }
     // While it waits for the guard, an environment of this function may come free: take it warm.
-    if (EnvPtr warm = executionEnvironment(environments.reserveSlot(rec.requestId, key))) {
+    const EnvPtr warm = executionEnvironment(environments.reserveSlot(rec.requestId, key));
+    rec.admissionMs = msSince(arrived);
+    if (warm) {
         startedWarm(warm, rec);
         return warm;
     }
@@ -477,7 +500,7 @@ bool Engine::Private::initialize(ExecutionEnvironment &env, const RuntimeDescrip
     rec.initDurationMs = init.initDurationMs;
     rec.phases.sandboxMs = init.sandboxMs;
     rec.phases.runtimeStartMs = init.runtimeStartMs;
-    rec.phases.initMs = init.runtimeStartMs > 0 ? init.initDurationMs - init.sandboxMs - init.runtimeStartMs : 0;
+    rec.phases.initMs = init.moduleInitMs;
     if (init.ok)
         return true;
     InvocationResult::initFailed(rec, init);

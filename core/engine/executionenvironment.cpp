@@ -223,6 +223,7 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     };
     const FunctionConfig &f = m_setup.function;
     setPhase(EnvironmentPhase::Starting);
+    const auto t0 = Clock::now(); // Init Duration counts from here: the sandbox's making is part of it
 
     QString error;
     ResourceLimits limits;
@@ -274,7 +275,6 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
         layout.extraReadOnly << QFileInfo(m_setup.runtime.interpreter).absolutePath();
 
     setPhase(EnvironmentPhase::Initializing);
-    const auto t0 = Clock::now();
     ProcessSpec spec;
     // Descriptors bubblewrap inherits: the runtime's end of its Runtime API channel, for a runtime
     // that is handed one, then the seccomp filter and the system files bubblewrap copies in. All are
@@ -331,8 +331,10 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
     const auto outcome = m_api.waitUntilReady(initDeadline);
     const auto t2 = Clock::now();
     result.initDurationMs = msBetween(t0, t2);
-    if (const auto started = m_api.runtimeStartedAt())
+    if (const auto started = m_api.runtimeStartedAt()) {
         result.runtimeStartMs = msBetween(t1, *started);
+        result.moduleInitMs = msBetween(*started, t2);
+    }
 
     using S = RuntimeApiServer::Signal;
     switch (outcome.signal) {

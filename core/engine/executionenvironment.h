@@ -52,10 +52,11 @@ public:
     struct InitResult
     {
         bool ok = false;
-        double initDurationMs = 0;
-        double sandboxMs = 0;
-        double runtimeStartMs = 0;
-        QByteArray errorBody; // JSON error body to hand to the caller when !ok
+        double initDurationMs = 0; // all of it: the three below
+        double sandboxMs = 0;      // resource group, /tmp, network and bubblewrap, until the sandbox runs
+        double runtimeStartMs = 0; // until the runtime's bootstrap first spoke to the Runtime API
+        double moduleInitMs = 0;   // from then until its first GET /next
+        QByteArray errorBody;      // JSON error body to hand to the caller when !ok
         QString errorType;
         bool timedOut = false;
     };

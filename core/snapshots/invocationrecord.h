@@ -40,6 +40,11 @@ struct InvocationRecord
     double initDurationMs = 0;  // > 0 only on a cold start
     ColdStartPhases phases;
     double durationMs = 0; // handler time
+    // The rest of what the caller waited, measured: before an environment was in hand (admission, a
+    // free environment, another start of the same function) and, over all, from the request's arrival
+    // in the engine to its answer. What no phase accounts for is fnstudio's own (see Anatomy).
+    double admissionMs = 0;
+    double observedMs = 0;
     qint64 billedDurationMs = 0;
     int memorySizeMb = 0;
     int maxMemoryUsedMb = 0; // measured peak during the invocation, never the configured size

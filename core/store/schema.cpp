@@ -139,6 +139,16 @@ bool toVersion2(QSqlDatabase &db, QString *error)
            && addColumnIfMissing(db, "sqs_messages", "dedup_id", "TEXT NOT NULL DEFAULT ''", error);
 }
 
+// Every invocation's anatomy: the phases a cold start went through and what the caller waited in
+// all. Older rows read 0 for each: not measured then.
+bool toVersion3(QSqlDatabase &db, QString *error)
+{
+    for (const char *column : {"admission_ms", "sandbox_ms", "runtime_start_ms", "module_init_ms", "observed_ms"})
+        if (!addColumnIfMissing(db, "invocations", column, "REAL NOT NULL DEFAULT 0", error))
+            return false;
+    return true;
+}
+
 struct Migration
 {
     int version; // what the database is once it ran
@@ -150,6 +160,7 @@ struct Migration
 constexpr Migration Migrations[] = {
     {1, &toVersion1},
     {2, &toVersion2},
+    {3, &toVersion3},
 };
 
 constexpr bool numberedInOrder()

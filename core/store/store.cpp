@@ -407,16 +407,33 @@ void Store::recordInvocation(const InvocationRecord &r)
             QStringLiteral("INSERT INTO invocations(request_id, function, environment_id, outcome, started_ms, cold,"
                            " initialization_type, init_ms, duration_ms, billed_ms, memory_mb, max_memory_mb, "
                            "error_type, error_message,"
-                           " throttle_reason, asynchronous, attempt, payload, report) VALUES(?, ?, ?, ?, ?, ?, ?, ?, "
-                           "?, ?, ?, ?, ?, ?, ?,"
-                           " ?, ?, ?, ?)"));
-        for (const QVariant &v :
-             {text(r.requestId), text(r.functionName), text(r.environmentId), QVariant(int(r.outcome)),
-              QVariant(r.startedAtMs), QVariant(r.coldStart ? 1 : 0), text(r.initializationType),
-              QVariant(r.initDurationMs), QVariant(r.durationMs), QVariant(r.billedDurationMs),
-              QVariant(r.memorySizeMb), QVariant(r.maxMemoryUsedMb), text(r.errorType), text(r.errorMessage),
-              text(r.throttleReason), QVariant(r.asynchronous ? 1 : 0), QVariant(r.attempt), blob(r.payload),
-              text(r.reportLine)})
+                           " throttle_reason, asynchronous, attempt, payload, report, admission_ms, sandbox_ms,"
+                           " runtime_start_ms, module_init_ms, observed_ms)"
+                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        for (const QVariant &v : {text(r.requestId),
+                                  text(r.functionName),
+                                  text(r.environmentId),
+                                  QVariant(int(r.outcome)),
+                                  QVariant(r.startedAtMs),
+                                  QVariant(r.coldStart ? 1 : 0),
+                                  text(r.initializationType),
+                                  QVariant(r.initDurationMs),
+                                  QVariant(r.durationMs),
+                                  QVariant(r.billedDurationMs),
+                                  QVariant(r.memorySizeMb),
+                                  QVariant(r.maxMemoryUsedMb),
+                                  text(r.errorType),
+                                  text(r.errorMessage),
+                                  text(r.throttleReason),
+                                  QVariant(r.asynchronous ? 1 : 0),
+                                  QVariant(r.attempt),
+                                  blob(r.payload),
+                                  text(r.reportLine),
+                                  QVariant(r.admissionMs),
+                                  QVariant(r.phases.sandboxMs),
+                                  QVariant(r.phases.runtimeStartMs),
+                                  QVariant(r.phases.initMs),
+                                  QVariant(r.observedMs)})
             q.addBindValue(v);
         return q.exec();
     });
@@ -469,7 +486,8 @@ QList<InvocationRecord> Store::invocations(const QString &requestId) const
         q.prepare(QStringLiteral(
             "SELECT request_id, function, environment_id, outcome, started_ms, cold,"
             " initialization_type, init_ms, duration_ms, error_type, error_message, throttle_reason,"
-            " asynchronous, attempt, payload, report FROM invocations WHERE request_id = ? ORDER BY id"));
+            " asynchronous, attempt, payload, report, billed_ms, memory_mb, max_memory_mb, admission_ms, sandbox_ms,"
+            " runtime_start_ms, module_init_ms, observed_ms FROM invocations WHERE request_id = ? ORDER BY id"));
         q.addBindValue(requestId);
         if (!q.exec())
             return false;
@@ -491,6 +509,14 @@ QList<InvocationRecord> Store::invocations(const QString &requestId) const
             r.attempt = q.value(13).toInt();
             r.payload = q.value(14).toByteArray();
             r.reportLine = q.value(15).toString();
+            r.billedDurationMs = q.value(16).toLongLong();
+            r.memorySizeMb = q.value(17).toInt();
+            r.maxMemoryUsedMb = q.value(18).toInt();
+            r.admissionMs = q.value(19).toDouble();
+            r.phases.sandboxMs = q.value(20).toDouble();
+            r.phases.runtimeStartMs = q.value(21).toDouble();
+            r.phases.initMs = q.value(22).toDouble();
+            r.observedMs = q.value(23).toDouble();
             out.append(r);
         }
         return true;

@@ -67,6 +67,58 @@ private Q_SLOTS:
         QCOMPARE(r.err.count(QStringLiteral("greeting Ada")), 2);
     }
 
+    void jsonLinesCarryEachInvocationsAnatomy()
+    {
+        const Run r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--project"),
+                           Example, QStringLiteral("--repeat"), QStringLiteral("2"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = r.outLines();
+        QCOMPARE(lines.size(), 2);
+        const QStringList coldPhases{QStringLiteral("admissionMs"),    QStringLiteral("sandboxMs"),
+                                     QStringLiteral("runtimeStartMs"), QStringLiteral("initMs"),
+                                     QStringLiteral("handlerMs"),      QStringLiteral("overheadMs")};
+        const QStringList reports =
+            r.err.split(QLatin1Char('\n')).filter(QRegularExpression(QStringLiteral("^REPORT ")));
+        QCOMPARE(reports.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            const QJsonObject o = QJsonDocument::fromJson(lines.at(i).toUtf8()).object();
+            QVERIFY2(!o.isEmpty(), qPrintable(lines.at(i)));
+            const bool cold = i == 0;
+            QCOMPARE(o.value(QStringLiteral("cold")).toBool(), cold);
+            QVERIFY(!o.value(QStringLiteral("requestId")).toString().isEmpty());
+            QVERIFY(reports.at(i).contains(o.value(QStringLiteral("requestId")).toString()));
+            const QJsonObject phases = o.value(QStringLiteral("phases")).toObject();
+            QCOMPARE(phases.keys().size(), cold ? 6 : 3);
+            double sum = 0;
+            for (const QString &key : phases.keys()) {
+                QVERIFY2(coldPhases.contains(key), qPrintable(key));
+                QVERIFY(phases.value(key).toDouble() >= 0);
+                sum += phases.value(key).toDouble();
+            }
+            const double observed = o.value(QStringLiteral("observedMs")).toDouble();
+            QVERIFY(observed > 0);
+            QVERIFY2(qAbs(sum - observed) < 0.01, qPrintable(lines.at(i))); // each figure rounded to 1 µs
+            // The figures are the REPORT line's.
+            const qint64 billed = o.value(QStringLiteral("billedDurationMs")).toInteger();
+            QVERIFY(reports.at(i).contains(QStringLiteral("\tBilled Duration: %1 ms\t").arg(billed)));
+            QVERIFY(reports.at(i).contains(
+                QStringLiteral("\tMax Memory Used: %1 MB").arg(o.value(QStringLiteral("maxMemoryUsedMb")).toInt())));
+            if (cold)
+                QVERIFY(
+                    reports.at(i).contains(QStringLiteral("\tInit Duration: %1 ms")
+                                               .arg(o.value(QStringLiteral("initDurationMs")).toDouble(), 0, 'f', 2)));
+            QVERIFY(o.value(QStringLiteral("costUsd")).toDouble() >= 0.0000002); // a request at least
+            QCOMPARE(o.value(QStringLiteral("payload")).toObject().value(QStringLiteral("message")).toString(),
+                     QStringLiteral("Hello, world!"));
+        }
+
+        const Run burst =
+            cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--project"), Example,
+                 QStringLiteral("--concurrency"), QStringLiteral("2"), QStringLiteral("--json")});
+        QCOMPARE(burst.exitCode, 2);
+        QVERIFY2(burst.err.contains(QStringLiteral("--json")), qPrintable(burst.err));
+    }
+
     void forceColdAndStdin()
     {
         const Run r = cli({QStringLiteral("invoke"), QStringLiteral("HelloNode"), QStringLiteral("--project"), Example,

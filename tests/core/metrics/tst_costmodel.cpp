@@ -66,6 +66,60 @@ private Q_SLOTS:
         QCOMPARE(cost.cost(Architecture::X86_64), 0.0);
     }
 
+    void thePricesAreDataWithTheirDateAndSource()
+    {
+        const PriceList &list = PriceList::builtIn();
+        QVERIFY(!list.date.isEmpty());
+        QVERIFY(list.source.contains(QStringLiteral("aws.amazon.com/lambda/pricing")));
+        QCOMPARE(list.x86_64.provisionedPerGbSecond, 0.0000041667);
+        QCOMPARE(list.x86_64.provisionedDurationPerGbSecond, 0.0000097222);
+        QVERIFY(list.arm64.provisionedPerGbSecond < list.x86_64.provisionedPerGbSecond);
+    }
+
+    void aBrokenPriceListSaysWhat_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("not json") << QByteArray("{") << QStringLiteral("not a price list");
+        QTest::newRow("no source") << QByteArray(R"({"date":"2025-08-01","architectures":{}})")
+                                   << QStringLiteral("\"source\"");
+        QTest::newRow("no arm64") << QByteArray(R"({"date":"d","source":"s","architectures":{"x86_64":{
+            "requestUsd":1,"durationUsdPerGbSecond":1,"provisioned":{"concurrencyUsdPerGbSecond":1,
+            "durationUsdPerGbSecond":1}}}})")
+                                  << QStringLiteral("architectures.arm64 is missing");
+        QTest::newRow("negative") << QByteArray(R"({"date":"d","source":"s","architectures":{"x86_64":{
+            "requestUsd":-1}}})") << QStringLiteral("architectures.x86_64: requestUsd must be a number");
+    }
+    void aBrokenPriceListSaysWhat()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, error);
+        PriceList list;
+        QString said;
+        QVERIFY(!PriceList::parse(json, &list, &said));
+        QVERIFY2(said.contains(error), qPrintable(said));
+    }
+
+    void oneInvocationAsBilled()
+    {
+        // A cold on-demand start: init is billed with the handler (since 2025-08-01), in Billed Duration.
+        InvocationRecord cold = ran(121, 512);
+        cold.initDurationMs = 100;
+        cold.initializationType = QStringLiteral("on-demand");
+        QCOMPARE(invocationCost(cold, Architecture::X86_64), 0.0000002 + 0.121 * 0.5 * 0.0000166667);
+        // On a provisioned environment the duration price is provisioned concurrency's own.
+        InvocationRecord provisioned = ran(20, 1024);
+        provisioned.initializationType = QStringLiteral("provisioned-concurrency");
+        QCOMPARE(invocationCost(provisioned, Architecture::X86_64), 0.0000002 + 0.02 * 0.0000097222);
+        QCOMPARE(invocationCost(ran(0, 128, InvocationOutcome::Throttled), Architecture::Arm64), 0.0);
+        // The running totals agree with the invocations' own.
+        CostModel total;
+        total.add(cold);
+        total.add(provisioned);
+        QCOMPARE(total.cost(Architecture::X86_64),
+                 invocationCost(cold, Architecture::X86_64) + invocationCost(provisioned, Architecture::X86_64));
+    }
+
     void aMillionOneMillisecondInvocationsAt128Mb()
     {
         // The figure a class can check against the pricing page: $0.20 of requests plus 125 GB-s.

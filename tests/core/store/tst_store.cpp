@@ -73,6 +73,11 @@ private Q_SLOTS:
             r.functionName = QStringLiteral("Fn");
             r.attempt = 2;
             r.asynchronous = true;
+            r.coldStart = true;
+            r.admissionMs = 0.25;
+            r.phases = {3.5, 17.25, 1.75};
+            r.durationMs = 0.5;
+            r.observedMs = 24.0;
             store.recordInvocation(r);
             store.recordLogs({LogLine{1, QStringLiteral("/aws/lambda/Fn"), QStringLiteral("s"), QStringLiteral("req-1"),
                                       QStringLiteral("START RequestId: req-1"), true}});
@@ -92,7 +97,15 @@ private Q_SLOTS:
         QCOMPARE(queues.size(), 3);
         QCOMPARE(queues.at(0).kind, QStringLiteral("async"));
         QCOMPARE(store.messages(QStringLiteral("ok")).at(0).body, QByteArray("{\"v\":1}"));
-        QCOMPARE(store.invocations(QStringLiteral("req-1")).at(0).attempt, 2);
+        const InvocationRecord kept = store.invocations(QStringLiteral("req-1")).at(0);
+        QCOMPARE(kept.attempt, 2);
+        // Its anatomy, phase by phase.
+        QCOMPARE(kept.admissionMs, 0.25);
+        QCOMPARE(kept.phases.sandboxMs, 3.5);
+        QCOMPARE(kept.phases.runtimeStartMs, 17.25);
+        QCOMPARE(kept.phases.initMs, 1.75);
+        QCOMPARE(kept.durationMs, 0.5);
+        QCOMPARE(kept.observedMs, 24.0);
         QCOMPARE(store.logText(QStringLiteral("req-1")), QStringList{QStringLiteral("START RequestId: req-1")});
         QCOMPARE(store.removeMessages(QStringLiteral("dlq")), 1);
         QVERIFY(store.messages(QStringLiteral("dlq")).isEmpty());
