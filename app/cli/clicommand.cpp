@@ -32,8 +32,12 @@ static void usage()
                "\n"
                "commands:\n"
                "  invoke FUNCTION [--project DIR] [--event FILE|-] [--repeat N] [--force-cold] [--env-vars FILE]\n"
-               "                 [--type Event [--no-wait]] [--concurrency C]\n"
-               "                 run a function; responses on stdout, logs on stderr\n"
+               "                 [--type Event [--no-wait]] [--concurrency C] [--json]\n"
+               "                 run a function; responses (or, with --json, each invocation's anatomy and\n"
+               "                 cost) on stdout, logs on stderr\n"
+               "  tune FUNCTION [--memory 128,256,..] [--num N] [--cold] [--strategy cost|speed|balanced]\n"
+               "                [--weight W] [--event FILE] [--apply] [--logs] [--json]\n"
+               "                 power tuning: duration and cost at each memory size, and the best size\n"
                "  bench [--runtime python|nodejs] [--function F --project DIR] [--n N] [--concurrency C,..] [--json]\n"
                "                 warm latency, cold start phases, throughput and engine memory\n"
                "  doctor         the runtimes found, the sandbox and cgroup backends, the isolation in force\n"
@@ -69,6 +73,8 @@ int run(const QStringList &arguments)
         return serve(rest);
     if (command == QLatin1String("bench"))
         return bench(rest);
+    if (command == QLatin1String("tune"))
+        return tune(rest);
     if (command == QLatin1String("schedule"))
         return schedule(rest);
     if (command == QLatin1String("generate-event"))

@@ -16,6 +16,7 @@ int doctor(const QStringList &arguments);
 int invoke(const QStringList &arguments);
 int serve(const QStringList &arguments);
 int bench(const QStringList &arguments);
+int tune(const QStringList &arguments);
 int schedule(const QStringList &arguments);
 int generateEvent(const QStringList &arguments);
 int queue(const QStringList &arguments);

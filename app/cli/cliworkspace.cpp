@@ -113,17 +113,18 @@ bool CliWorkspace::open(const QString &projectDir)
         m_engine = &engine;
     }
     // Direct: printed on the engine thread that produced them, in order.
-    QObject::connect(
-        &engine, &Engine::logLines, &engine,
-        [this](const LogBatch &batch) {
-            QByteArray text;
-            for (const LogLine &line : batch)
-                text += line.text.toUtf8() + '\n';
-            std::lock_guard lock(m_printing);
-            std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
-            std::fflush(stderr);
-        },
-        Qt::DirectConnection);
+    if (m_printsLogs)
+        QObject::connect(
+            &engine, &Engine::logLines, &engine,
+            [this](const LogBatch &batch) {
+                QByteArray text;
+                for (const LogLine &line : batch)
+                    text += line.text.toUtf8() + '\n';
+                std::lock_guard lock(m_printing);
+                std::fwrite(text.constData(), 1, size_t(text.size()), stderr);
+                std::fflush(stderr);
+            },
+            Qt::DirectConnection);
     QObject::connect(
         &engine, &Engine::invocationQueued, &engine,
         [this](const QString &, const QString &functionName, const QString &reason) {

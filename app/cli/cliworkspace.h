@@ -38,6 +38,8 @@ public:
     AsyncQueue &queue(); // with Options::durable only
     Store &store();      // with Options::durable only
     std::mutex &printing() { return m_printing; }
+    // The functions' log lines go to stderr unless turned off (before open()).
+    void setPrintsLogs(bool prints) { m_printsLogs = prints; }
 
     // For a command whose main thread blocks in the engine (invoke, queue run); call it before
     // open(). A termination signal is read on a thread of its own, which ends every environment
@@ -52,6 +54,8 @@ public:
 
 private:
     void interrupt(int signal);
+
+    bool m_printsLogs = true;
 
     struct ThreadStop
     {

@@ -3,7 +3,10 @@
 
 #include "project/project.h"
 
+#include <QFile>
 #include <QFileInfo>
+
+#include <nlohmann/json.hpp>
 
 namespace fn::cli {
 
@@ -43,6 +46,48 @@ std::optional<FunctionConfig> loadFunction(const QString &projectDir, const QStr
         return std::nullopt;
     }
     return function;
+}
+
+// The event bytes from a file or stdin; nullopt after printing why it is unusable.
+std::optional<QByteArray> readEvent(const QString &source)
+{
+    QByteArray bytes;
+    if (source.isEmpty())
+        return QByteArrayLiteral("{}");
+    if (source == QLatin1String("-")) {
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly)) {
+            error(QStringLiteral("cannot read the event from standard input"));
+            return std::nullopt;
+        }
+        bytes = in.readAll();
+    } else {
+        QFile file(source);
+        if (!file.open(QIODevice::ReadOnly)) {
+            error(QStringLiteral("cannot read event file %1: %2").arg(source, file.errorString()));
+            return std::nullopt;
+        }
+        bytes = file.readAll();
+    }
+    if (bytes.trimmed().isEmpty())
+        return QByteArrayLiteral("{}");
+    try {
+        [[maybe_unused]] const auto parsed = nlohmann::json::parse(bytes.begin(), bytes.end());
+    } catch (const nlohmann::json::parse_error &e) {
+        // Say where, as line:column, counted like an editor does.
+        const qsizetype offset = qsizetype(e.byte) > 0 ? qsizetype(e.byte) - 1 : 0;
+        const QByteArray before = bytes.left(offset);
+        const qsizetype line = before.count('\n') + 1;
+        const qsizetype column = offset - (before.lastIndexOf('\n') + 1) + 1;
+        const QString where = source == QLatin1String("-") ? QStringLiteral("<stdin>") : source;
+        error(QStringLiteral("%1:%2:%3: the event is not valid JSON: %4")
+                  .arg(where)
+                  .arg(line)
+                  .arg(column)
+                  .arg(QString::fromUtf8(e.what())));
+        return std::nullopt;
+    }
+    return bytes;
 }
 
 } // namespace fn::cli

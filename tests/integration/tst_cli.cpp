@@ -3,6 +3,7 @@
 #include "projectbuilder.h"
 
 #include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -117,6 +118,73 @@ private Q_SLOTS:
                  QStringLiteral("--concurrency"), QStringLiteral("2"), QStringLiteral("--json")});
         QCOMPARE(burst.exitCode, 2);
         QVERIFY2(burst.err.contains(QStringLiteral("--json")), qPrintable(burst.err));
+    }
+
+    void tuneFollowsTheCpuShareAndAppliesItsPick()
+    {
+        // A CPU-bound handler: at 128 MB it has 128/1,769 of a vCPU, from 1,769 MB a whole one, and a
+        // single thread cannot use more.
+        ProjectBuilder dir;
+        dir.function(QStringLiteral("Crunch"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .properties("MemorySize: 128 # as first written\nTimeout: 60\n")
+            .code(QStringLiteral("app.py"), "def handler(event, context):\n"
+                                            "    total = 0\n"
+                                            "    for i in range(300000):\n"
+                                            "        total += i * i\n"
+                                            "    return total\n");
+        const Run r = cli({QStringLiteral("tune"), QStringLiteral("Crunch"), QStringLiteral("--project"), dir.path(),
+                           QStringLiteral("--memory"), QStringLiteral("128,1769,3008"), QStringLiteral("--num"),
+                           QStringLiteral("5"), QStringLiteral("--strategy"), QStringLiteral("speed"),
+                           QStringLiteral("--json"), QStringLiteral("--apply")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject out = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonArray results = out.value(QStringLiteral("results")).toArray();
+        QCOMPARE(results.size(), 3);
+        QList<double> durations;
+        for (const QJsonValue &v : results) {
+            const QJsonObject size = v.toObject();
+            QCOMPARE(size.value(QStringLiteral("errors")).toInt(), 0);
+            QCOMPARE(size.value(QStringLiteral("coldStarts")).toInt(), 1);
+            QVERIFY(size.value(QStringLiteral("costUsd")).toDouble() > 0);
+            durations << size.value(QStringLiteral("durationMs")).toDouble();
+        }
+        const QJsonObject pick = out.value(QStringLiteral("pick")).toObject();
+        QCOMPARE(pick.value(QStringLiteral("strategy")).toString(), QStringLiteral("speed"));
+        const int picked = pick.value(QStringLiteral("memoryMb")).toInt();
+        if (r.err.contains(QStringLiteral("CPU is not shared out by memory here")))
+            QSKIP("no CPU controller for the sandbox here: durations do not follow memory");
+        // Wide margins, for a loaded machine: the share alone makes 128 MB ~14 times slower.
+        QVERIFY2(durations.at(0) > 4 * durations.at(1), qPrintable(r.out));
+        QVERIFY2(durations.at(2) < 1.5 * durations.at(1) + 5, qPrintable(r.out)); // flat above one vCPU
+        QVERIFY(picked == 1769 || picked == 3008);
+        // Applied to the template, its comment kept.
+        QFile saved(dir.templatePath());
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        const QByteArray yaml = saved.readAll();
+        const QByteArray expected = "MemorySize: " + QByteArray::number(picked) + " # as first written";
+        QVERIFY2(yaml.contains(expected), yaml.constData());
+        QVERIFY(r.err.contains(QStringLiteral("MemorySize of Crunch set to %1 (was 128)").arg(picked)));
+    }
+
+    void tuneSaysWhatIsWrongWithItsOptions()
+    {
+        const QString project = Example;
+        const auto tune = [&project](const QStringList &more) {
+            return cli(
+                QStringList{QStringLiteral("tune"), QStringLiteral("HelloPython"), QStringLiteral("--project"), project}
+                + more);
+        };
+        Run r = tune({QStringLiteral("--memory"), QStringLiteral("64,256")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--memory: MemorySize")), qPrintable(r.err));
+        r = tune({QStringLiteral("--strategy"), QStringLiteral("cheap")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--strategy must be cost, speed or balanced")), qPrintable(r.err));
+        r = tune({QStringLiteral("--weight"), QStringLiteral("2")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--weight must be a number from 0 to 1")), qPrintable(r.err));
     }
 
     void forceColdAndStdin()
