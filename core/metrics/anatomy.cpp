@@ -2,7 +2,10 @@
 
 #include "snapshots/invocationrecord.h"
 
+#include <QLocale>
+
 #include <algorithm>
+#include <cmath>
 
 namespace fn {
 
@@ -34,6 +37,11 @@ double Anatomy::ms(Phase phase) const
         if (p.phase == phase)
             return p.ms;
     return 0;
+}
+
+bool Anatomy::has(Phase phase) const
+{
+    return std::any_of(parts.cbegin(), parts.cend(), [phase](const Part &p) { return p.phase == phase; });
 }
 
 double Anatomy::coldMs() const
@@ -77,6 +85,52 @@ QString Anatomy::jsonKey(Phase phase)
         return QStringLiteral("overheadMs");
     }
     return {};
+}
+
+QString Anatomy::sum() const
+{
+    const QLocale locale;
+    const auto ms = [&locale](double v) { return locale.toString(v, 'f', 2); };
+    QStringList parts;
+    for (const Part &p : this->parts)
+        parts << ms(p.ms) + u' ' + name(p.phase);
+    return ms(observedMs) + QStringLiteral(" ms = ") + parts.join(QStringLiteral(" + "));
+}
+
+void AnatomyPercentiles::add(const InvocationRecord &r)
+{
+    if (r.observedMs <= 0)
+        return;
+    m_rows.push_back({float(r.observedMs), float(r.admissionMs), float(r.phases.sandboxMs),
+                      float(r.phases.runtimeStartMs), float(r.phases.initMs), float(r.durationMs), r.coldStart,
+                      Anatomy::of(r).has(Anatomy::Phase::Handler)});
+}
+
+void AnatomyPercentiles::clear()
+{
+    m_rows.clear();
+}
+
+std::optional<Anatomy> AnatomyPercentiles::at(double p) const
+{
+    if (m_rows.empty())
+        return std::nullopt;
+    const std::size_t n = m_rows.size();
+    const std::size_t rank = std::clamp<std::size_t>(std::size_t(std::ceil(p / 100.0 * double(n))), 1, n);
+    const auto nth = m_rows.begin() + std::ptrdiff_t(rank - 1);
+    std::nth_element(m_rows.begin(), nth, m_rows.end(),
+                     [](const Row &a, const Row &b) { return a.observed < b.observed; });
+    const Row &row = *nth;
+    InvocationRecord r;
+    r.coldStart = row.cold;
+    r.outcome = row.ranHandler ? InvocationOutcome::Success
+                : row.cold     ? InvocationOutcome::InitError
+                               : InvocationOutcome::Throttled;
+    r.observedMs = row.observed;
+    r.admissionMs = row.admission;
+    r.phases = {row.sandbox, row.runtimeStart, row.init};
+    r.durationMs = row.handler;
+    return Anatomy::of(r);
 }
 
 } // namespace fn

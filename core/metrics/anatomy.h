@@ -6,6 +6,9 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+#include <vector>
+
 namespace fn {
 
 struct InvocationRecord;
@@ -31,10 +34,33 @@ struct Anatomy
 
     static Anatomy of(const InvocationRecord &record);
     double ms(Phase phase) const; // 0 when it does not apply
-    double coldMs() const;        // sandbox + runtime start + init: the cold start's own cost
+    bool has(Phase phase) const;
+    double coldMs() const; // sandbox + runtime start + init: the cold start's own cost
 
     static QString name(Phase phase);    // "sandbox", "runtime start", ...
     static QString jsonKey(Phase phase); // "sandboxMs", "runtimeStartMs", ...
+    // "21.40 ms = 0.20 admission + 3.50 sandbox + ... + 0.10 overhead"
+    QString sum() const;
+};
+
+// A set of invocations ranked by what their callers observed: the anatomy of the one at a
+// percentile (nearest rank, as Percentiles), whole, so that its phases add up to its own total.
+// Invocations without a measured total (history from before it was measured) are left out.
+class AnatomyPercentiles final
+{
+public:
+    void add(const InvocationRecord &record);
+    void clear();
+    std::size_t size() const { return m_rows.size(); }
+    std::optional<Anatomy> at(double p) const;
+
+private:
+    struct Row
+    {
+        float observed, admission, sandbox, runtimeStart, init, handler;
+        bool cold, ranHandler;
+    };
+    mutable std::vector<Row> m_rows; // reordered by at(), which selects rather than sorts
 };
 
 } // namespace fn

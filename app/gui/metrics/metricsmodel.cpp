@@ -29,6 +29,10 @@ double MetricsModel::value(Row row, Column column) const
         return b.errors;
     case ThrottlesRow:
         return b.throttles;
+    case ObservedP50Row:
+        return b.observed.at(50);
+    case ObservedP99Row:
+        return b.observed.at(99);
     case DurationP50Row:
         return b.duration.at(50);
     case DurationP90Row:
@@ -75,6 +79,10 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
     case ErrorsRow:
     case ThrottlesRow:
         return locale.toString(qlonglong(v));
+    case ObservedP50Row:
+    case ObservedP99Row:
+        return !b.observed.isEmpty() ? QString(locale.toString(v, 'f', 2) + QStringLiteral(" ms"))
+                                     : QStringLiteral("—");
     case DurationP50Row:
     case DurationP90Row:
     case DurationP99Row:
@@ -121,6 +129,10 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Errors");
     case ThrottlesRow:
         return tr("Throttles");
+    case ObservedP50Row:
+        return tr("Observed p50");
+    case ObservedP99Row:
+        return tr("Observed p99");
     case DurationP50Row:
         return tr("Duration p50");
     case DurationP90Row:
@@ -160,11 +172,19 @@ void MetricsModel::add(const InvocationRecord &r)
         ++b.invocations;
         b.errors += r.failed();
         b.duration.add(r.durationMs);
+        if (r.observedMs > 0) // measured since history schema 3
+            b.observed.add(r.observedMs);
+        b.anatomies.add(r);
         if (r.coldStart)
             b.init.add(r.initDurationMs);
         b.maxMemoryMb = qMax(b.maxMemoryMb, r.maxMemoryUsedMb);
         b.cost.add(r);
     }
+}
+
+std::optional<Anatomy> MetricsModel::anatomy(Column column, double p) const
+{
+    return m_buckets[size_t(column)].anatomies.at(p);
 }
 
 void MetricsModel::append(const QList<InvocationRecord> &records)

@@ -3,6 +3,7 @@
 // percentiles, memory and cost, recomputed as batches of InvocationRecord arrive. The arithmetic is
 // core's (Percentiles, CostModel), shared with `fnstudio-cli bench`; this is its table.
 
+#include "metrics/anatomy.h"
 #include "metrics/costmodel.h"
 #include "metrics/percentiles.h"
 #include "snapshots/invocationrecord.h"
@@ -21,6 +22,8 @@ public:
         InvocationsRow,
         ErrorsRow,
         ThrottlesRow,
+        ObservedP50Row, // what the caller waited, end to end
+        ObservedP99Row,
         DurationP50Row,
         DurationP90Row,
         DurationP99Row,
@@ -47,6 +50,8 @@ public:
     void resetData(const QList<InvocationRecord> &records);
 
     double value(Row row, Column column) const;
+    // The invocation at the p-th percentile of what callers observed, whole (see AnatomyPercentiles).
+    std::optional<Anatomy> anatomy(Column column, double p) const;
 
 private:
     struct Bucket
@@ -55,6 +60,8 @@ private:
         int errors = 0;
         int throttles = 0;
         Percentiles duration;
+        Percentiles observed;
+        AnatomyPercentiles anatomies;
         Percentiles init;
         int maxMemoryMb = 0;
         CostModel cost;

@@ -1,17 +1,14 @@
 #include "metrics/metricspanel.h"
 
+#include "common/anatomyview.h"
 #include "metrics/metricsmodel.h"
 
-#include <QBarCategoryAxis>
-#include <QBarSeries>
-#include <QBarSet>
-#include <QChart>
-#include <QChartView>
 #include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QValueAxis>
 
 namespace fn {
 
@@ -19,10 +16,8 @@ MetricsPanel::MetricsPanel(MetricsModel &model, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
     , m_view(new QTableView(this))
-    , m_chart(new QChart)
-    , m_cold(new QBarSet(tr("cold")))
-    , m_warm(new QBarSet(tr("warm")))
-    , m_y(new QValueAxis)
+    , m_headline(new QLabel(this))
+    , m_comparison(new AnatomyView(this))
 {
     m_view->setModel(&m_model);
     m_view->setShowGrid(false);
@@ -31,77 +26,84 @@ MetricsPanel::MetricsPanel(MetricsModel &model, QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
 
-    const bool dark = palette().color(QPalette::Base).lightness() < 128;
-    m_chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
-    m_chart->setBackgroundBrush(palette().color(QPalette::Base));
-    m_chart->setBackgroundRoundness(0);
-    m_chart->setMargins(QMargins(4, 4, 4, 4));
-    m_chart->setTitle(tr("Duration (ms), cold vs warm"));
-    m_chart->setTitleBrush(palette().color(QPalette::Text));
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
-    m_chart->legend()->setLabelColor(palette().color(QPalette::Text));
-    m_cold->setColor(QColor(0x8e, 0x5c, 0xd0));
-    m_warm->setColor(QColor(0x2f, 0x8f, 0xd8));
-    auto *series = new QBarSeries;
-    series->append(m_cold);
-    series->append(m_warm);
-    m_chart->addSeries(series);
-    auto *x = new QBarCategoryAxis;
-    x->append({tr("p50"), tr("p90"), tr("p99")});
-    x->setLabelsColor(palette().color(QPalette::Text));
-    m_y->setLabelFormat(QStringLiteral("%.1f"));
-    m_y->setLabelsColor(palette().color(QPalette::Text));
-    m_chart->addAxis(x, Qt::AlignBottom);
-    m_chart->addAxis(m_y, Qt::AlignLeft);
-    series->attachAxis(x);
-    series->attachAxis(m_y);
-    auto *chartView = new QChartView(m_chart, this);
-    chartView->setRenderHint(QPainter::Antialiasing);
-    chartView->setFrameShape(QFrame::NoFrame);
+    m_headline->setWordWrap(true);
+    m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_headline->setContentsMargins(8, 6, 8, 2);
+    QFont big = m_headline->font();
+    big.setPointSizeF(big.pointSizeF() * 1.15);
+    m_headline->setFont(big);
+    m_comparison->setToolTip(tr("What callers waited, phase by phase, all on one scale"));
+
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->setSpacing(0);
+    rightLayout->addWidget(m_headline);
+    rightLayout->addWidget(m_comparison);
+    rightLayout->addStretch(1);
 
     m_split = new QSplitter(Qt::Vertical, this);
     m_split->addWidget(m_view);
-    m_split->addWidget(chartView);
+    m_split->addWidget(right);
     m_split->setChildrenCollapsible(false);
-    chartView->setMinimumSize(160, 160);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_split);
 
-    connect(&m_model, &QAbstractItemModel::dataChanged, this, &MetricsPanel::updateChart);
-    connect(&m_model, &QAbstractItemModel::modelReset, this, &MetricsPanel::updateChart);
-    updateChart();
+    connect(&m_model, &QAbstractItemModel::dataChanged, this, &MetricsPanel::updateComparison);
+    connect(&m_model, &QAbstractItemModel::modelReset, this, &MetricsPanel::updateComparison);
+    updateComparison();
 }
 
 void MetricsPanel::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    // Table and chart side by side in a wide dock, stacked in a tall one.
+    // Table and comparison side by side in a wide dock, stacked in a tall one.
     const Qt::Orientation o = width() > height() * 1.2 ? Qt::Horizontal : Qt::Vertical;
     if (m_split->orientation() != o) {
         m_split->setOrientation(o);
         const int total = o == Qt::Horizontal ? width() : height();
-        m_split->setSizes({total * 11 / 20, total * 9 / 20});
+        m_split->setSizes({total * 9 / 20, total * 11 / 20});
     }
 }
 
-void MetricsPanel::updateChart()
+QString MetricsPanel::headline() const
 {
-    double top = 1;
-    for (auto [set, column] :
-         {std::pair{m_cold, MetricsModel::ColdColumn}, std::pair{m_warm, MetricsModel::WarmColumn}}) {
-        const QList<qreal> values = {m_model.value(MetricsModel::DurationP50Row, column),
-                                     m_model.value(MetricsModel::DurationP90Row, column),
-                                     m_model.value(MetricsModel::DurationP99Row, column)};
-        if (set->count() == 0)
-            set->append(values);
-        else
-            for (int i = 0; i < 3; ++i)
-                set->replace(i, values[i]);
-        for (qreal v : values)
-            top = qMax(top, v);
+    return m_headline->text();
+}
+
+void MetricsPanel::updateComparison()
+{
+    using C = MetricsModel::Column;
+    QList<AnatomyView::Row> rows;
+    for (const auto &[column, name] : {std::pair{C::ColdColumn, tr("cold")}, std::pair{C::WarmColumn, tr("warm")}})
+        for (const double p : {50.0, 99.0})
+            if (const auto a = m_model.anatomy(column, p))
+                rows.append({QStringLiteral("%1 p%2").arg(name).arg(p), *a});
+    m_comparison->setRows(rows);
+
+    const auto cold = m_model.anatomy(C::ColdColumn, 50);
+    const auto warm = m_model.anatomy(C::WarmColumn, 50);
+    const QLocale locale;
+    const auto ms = [&locale](double v) -> QString { return locale.toString(v, 'f', 2) + QStringLiteral(" ms"); };
+    QStringList lines;
+    if (cold) {
+        QStringList parts;
+        for (const Anatomy::Part &part : cold->parts)
+            if (part.ms >= 0.005)
+                parts << locale.toString(part.ms, 'f', 2) + u' ' + Anatomy::name(part.phase);
+        lines << tr("Cold %1 = %2").arg(ms(cold->observedMs), parts.join(QStringLiteral(" + ")));
     }
-    m_y->setRange(0, top * 1.15);
+    if (warm && cold && warm->observedMs > 0)
+        lines << tr("Warm %1: %2× faster")
+                     .arg(ms(warm->observedMs), locale.toString(cold->observedMs / warm->observedMs, 'f', 0));
+    else if (warm)
+        lines << tr("Warm %1").arg(ms(warm->observedMs));
+    if (lines.isEmpty())
+        lines << tr("Invoke a function: its cold start and the warm invocations after it appear here, phase by phase.");
+    else
+        lines << tr("<span style='color:gray'>medians of what callers waited; p99 below them</span>");
+    m_headline->setText(lines.join(QStringLiteral("<br>")));
 }
 
 } // namespace fn

@@ -1,5 +1,7 @@
 #include "result/resultmodel.h"
 
+#include "metrics/anatomy.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
@@ -60,6 +62,8 @@ void ResultModel::setRecord(const InvocationRecord &r)
     m_rows.append({tr("Outcome"), outcomeName(r.outcome)});
     if (!r.errorType.isEmpty())
         m_rows.append({tr("Error type"), r.errorType});
+    if (r.observedMs > 0)
+        m_rows.append({tr("Observed"), Anatomy::of(r).sum()});
     if (r.coldStart)
         m_rows.append({tr("Init Duration"), ms(r.initDurationMs)});
     if (r.coldStart && (r.phases.sandboxMs > 0 || r.phases.runtimeStartMs > 0)) {

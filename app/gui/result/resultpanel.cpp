@@ -1,5 +1,6 @@
 #include "result/resultpanel.h"
 
+#include "common/anatomyview.h"
 #include "editor/codeeditor.h"
 #include "editor/jsonvalidator.h"
 #include "result/resultmodel.h"
@@ -51,6 +52,7 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
     , m_badge(new QLabel(this))
     , m_headline(new QLabel(this))
     , m_error(new QLabel(this))
+    , m_anatomy(new AnatomyView(this))
     , m_fields(new QTableView(this))
     , m_response(new CodeEditor(this))
     , m_empty(new QLabel(tr("No result yet — pick a function and an event, then press Ctrl+Return."), this))
@@ -98,6 +100,7 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
     content->setSpacing(0);
     content->addLayout(head);
     content->addWidget(m_error);
+    content->addWidget(m_anatomy);
     content->addWidget(split, 1);
 
     m_empty->setAlignment(Qt::AlignCenter);
@@ -187,6 +190,10 @@ void ResultPanel::showRecord(const InvocationRecord &r)
         m_error->clear();
         m_error->hide();
     }
+    // What the caller waited, phase by phase (history from before it was measured has no total).
+    m_anatomy->setVisible(r.observedMs > 0);
+    if (r.observedMs > 0)
+        m_anatomy->setRows({{r.coldStart ? tr("cold") : tr("warm"), Anatomy::of(r)}});
     m_response->setReadOnly(false);
     m_response->setText(QString::fromUtf8(JsonValidation::pretty(r.payload)));
     m_response->setModified(false);

@@ -15,6 +15,7 @@ class QTimer;
 
 namespace fn {
 
+class AnatomyView;
 class CodeEditor;
 class ResultModel;
 class StudioSession;
@@ -30,6 +31,7 @@ public:
     QString responseText() const;
     QString errorText() const;
     QString badgeText() const;
+    AnatomyView *anatomy() const { return m_anatomy; }
 
 private:
     void showAccepted(const QString &functionName);
@@ -45,6 +47,7 @@ private:
     QLabel *m_badge;
     QLabel *m_headline;
     QLabel *m_error;
+    AnatomyView *m_anatomy; // the waterfall of the invocation shown
     QTableView *m_fields;
     CodeEditor *m_response;
     QLabel *m_empty;

@@ -3,6 +3,7 @@
 #include "metrics/anatomy.h"
 #include "snapshots/invocationrecord.h"
 
+#include <QLocale>
 #include <QTest>
 
 using namespace fn;
@@ -76,6 +77,43 @@ private Q_SLOTS:
         QCOMPARE(Anatomy::of(r).ms(Phase::Overhead), 0.0);
     }
 
+    void percentilesGiveAWholeInvocation()
+    {
+        AnatomyPercentiles set;
+        QVERIFY(!set.at(50));
+        for (int i = 1; i <= 100; ++i) {
+            InvocationRecord r;
+            r.admissionMs = 0.01 * i;
+            r.durationMs = i;
+            r.observedMs = i + 0.5;
+            set.add(r);
+        }
+        InvocationRecord unmeasured; // from history older than the measurement
+        unmeasured.durationMs = 1000;
+        set.add(unmeasured);
+        QCOMPARE(set.size(), std::size_t(100));
+        const auto median = set.at(50);
+        QVERIFY(median);
+        QCOMPARE(median->observedMs, 50.5);
+        QCOMPARE(median->ms(Phase::Handler), 50.0);
+        QCOMPARE(float(median->ms(Phase::Admission)), 0.5f);
+        QCOMPARE(sum(*median), median->observedMs); // whole: its own phases, adding up
+        QCOMPARE(set.at(99)->observedMs, 99.5);
+        QCOMPARE(set.at(100)->observedMs, 100.5);
+    }
+
+    void aSumSaysEachPart()
+    {
+        InvocationRecord r;
+        r.coldStart = true;
+        r.admissionMs = 0.2;
+        r.phases = {3.5, 17.25, 1.75};
+        r.durationMs = 0.7;
+        r.observedMs = 24.6;
+        QCOMPARE(Anatomy::of(r).sum(), QStringLiteral("24.60 ms = 0.20 admission + 3.50 sandbox + 17.25 runtime start "
+                                                      "+ 1.75 init + 0.70 handler + 1.20 overhead"));
+    }
+
     void namesForPeopleAndForJson()
     {
         QCOMPARE(Anatomy::name(Phase::RuntimeStart), QStringLiteral("runtime start"));
@@ -84,5 +122,10 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAnatomy)
+int main(int argc, char **argv)
+{
+    QLocale::setDefault(QLocale::c()); // figures as the test writes them
+    TestAnatomy test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_anatomy.moc"

@@ -1,0 +1,50 @@
+#pragma once
+// Invocations drawn as what their callers waited: one bar per row, its phases (admission, sandbox,
+// runtime start, init, handler, overhead) as segments in order, all rows on one scale, so a cold
+// start beside a warm one shows at a glance how much longer it took and what the time went to.
+// A segment's tooltip gives its figure and share.
+
+#include "metrics/anatomy.h"
+
+#include <QColor>
+#include <QWidget>
+
+namespace fn {
+
+class AnatomyView final : public QWidget
+{
+    Q_OBJECT
+public:
+    struct Row
+    {
+        QString label; // "cold p50"
+        Anatomy anatomy;
+    };
+
+    explicit AnatomyView(QWidget *parent = nullptr);
+
+    void setRows(const QList<Row> &rows);
+    const QList<Row> &rows() const { return m_rows; }
+    static QColor colorOf(Anatomy::Phase phase);
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    bool event(QEvent *event) override;
+
+private:
+    struct Geometry
+    {
+        QRect label, bar, total;
+    };
+    Geometry geometryOf(int row) const;
+    double scaleMs() const;
+    int rowHeight() const;
+    int legendTop() const;
+
+    QList<Row> m_rows;
+};
+
+} // namespace fn
