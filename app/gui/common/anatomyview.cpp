@@ -70,14 +70,41 @@ int AnatomyView::legendTop() const
     return Margin + int(m_rows.size()) * rowHeight() + 4;
 }
 
+QList<QPoint> AnatomyView::legendPositions(int width, int *height) const
+{
+    QList<QPoint> out;
+    const int box = fontMetrics().ascent() - 2;
+    const int left = Margin + LabelWidth;
+    int x = left;
+    int y = legendTop();
+    for (const Anatomy::Phase phase : allPhases()) {
+        const int w = box + 4 + fontMetrics().horizontalAdvance(Anatomy::name(phase));
+        if (x > left && x + w > width - Margin) {
+            x = left;
+            y += fontMetrics().height() + 2;
+        }
+        out << QPoint(x, y);
+        x += w + 12;
+    }
+    *height = y + fontMetrics().height() + Margin;
+    return out;
+}
+
+int AnatomyView::heightForWidth(int width) const
+{
+    int height = 0;
+    legendPositions(width, &height);
+    return height;
+}
+
 QSize AnatomyView::sizeHint() const
 {
-    return {480, legendTop() + fontMetrics().height() + Margin};
+    return {480, heightForWidth(480)};
 }
 
 QSize AnatomyView::minimumSizeHint() const
 {
-    return {240, legendTop() + fontMetrics().height() + Margin};
+    return {240, heightForWidth(240)};
 }
 
 double AnatomyView::scaleMs() const
@@ -124,17 +151,16 @@ void AnatomyView::paintEvent(QPaintEvent *)
         const QRect totalRect(int(x) + 6, g.total.top(), g.total.right() - int(x) - 6, g.total.height());
         p.drawText(totalRect, Qt::AlignLeft | Qt::AlignVCenter, ms(row.anatomy.observedMs));
     }
-    // The legend: every phase, in order.
-    int x = Margin + LabelWidth;
-    const int y = legendTop();
+    // The legend: every phase, in order, wrapping where the width ends.
+    int height = 0;
+    const QList<QPoint> at = legendPositions(width(), &height);
     const int box = fontMetrics().ascent() - 2;
-    for (const Anatomy::Phase phase : allPhases()) {
-        p.fillRect(QRect(x, y + (fontMetrics().height() - box) / 2, box, box), colorOf(phase));
-        x += box + 4;
-        const QString name = Anatomy::name(phase);
+    for (qsizetype i = 0; i < at.size(); ++i) {
+        const Anatomy::Phase phase = allPhases().at(i);
+        const QPoint pos = at.at(i);
+        p.fillRect(QRect(pos.x(), pos.y() + (fontMetrics().height() - box) / 2, box, box), colorOf(phase));
         p.setPen(text);
-        p.drawText(QPoint(x, y + fontMetrics().ascent()), name);
-        x += fontMetrics().horizontalAdvance(name) + 12;
+        p.drawText(QPoint(pos.x() + box + 4, pos.y() + fontMetrics().ascent()), Anatomy::name(phase));
     }
 }
 

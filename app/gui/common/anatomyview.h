@@ -29,6 +29,8 @@ public:
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override; // the legend wraps in a narrow dock
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -43,6 +45,8 @@ private:
     double scaleMs() const;
     int rowHeight() const;
     int legendTop() const;
+    // Where each legend entry goes at this width (flowing onto more lines as needed), and the height.
+    QList<QPoint> legendPositions(int width, int *height) const;
 
     QList<Row> m_rows;
 };

@@ -63,7 +63,7 @@ void MetricsPanel::resizeEvent(QResizeEvent *event)
     if (m_split->orientation() != o) {
         m_split->setOrientation(o);
         const int total = o == Qt::Horizontal ? width() : height();
-        m_split->setSizes({total * 9 / 20, total * 11 / 20});
+        m_split->setSizes({total / 2, total / 2});
     }
 }
 
