@@ -109,18 +109,23 @@ void AnatomyPercentiles::add(const InvocationRecord &r)
 void AnatomyPercentiles::clear()
 {
     m_rows.clear();
+    m_sorted = 0;
 }
 
 std::optional<Anatomy> AnatomyPercentiles::at(double p) const
 {
     if (m_rows.empty())
         return std::nullopt;
+    const auto byObserved = [](const Row &a, const Row &b) { return a.observed < b.observed; };
+    if (m_sorted < m_rows.size()) {
+        const auto middle = m_rows.begin() + std::ptrdiff_t(m_sorted);
+        std::sort(middle, m_rows.end(), byObserved);
+        std::inplace_merge(m_rows.begin(), middle, m_rows.end(), byObserved);
+        m_sorted = m_rows.size();
+    }
     const std::size_t n = m_rows.size();
     const std::size_t rank = std::clamp<std::size_t>(std::size_t(std::ceil(p / 100.0 * double(n))), 1, n);
-    const auto nth = m_rows.begin() + std::ptrdiff_t(rank - 1);
-    std::nth_element(m_rows.begin(), nth, m_rows.end(),
-                     [](const Row &a, const Row &b) { return a.observed < b.observed; });
-    const Row &row = *nth;
+    const Row &row = m_rows[rank - 1];
     InvocationRecord r;
     r.coldStart = row.cold;
     r.outcome = row.ranHandler ? InvocationOutcome::Success

@@ -8,29 +8,30 @@ namespace fn {
 
 Percentiles::Percentiles(std::vector<double> values)
     : m_values(std::move(values))
-    , m_sorted(false)
 {
 }
 
 void Percentiles::add(double value)
 {
     m_values.push_back(value);
-    m_sorted = false;
 }
 
 void Percentiles::clear()
 {
     m_values.clear();
-    m_sorted = true;
+    m_sorted = 0;
 }
 
 double Percentiles::at(double p) const
 {
     if (m_values.empty())
         return 0;
-    if (!m_sorted) {
-        std::sort(m_values.begin(), m_values.end());
-        m_sorted = true;
+    if (m_sorted < m_values.size()) {
+        // What came since the last read, sorted and merged in: a merge, not a sort of everything.
+        const auto middle = m_values.begin() + std::ptrdiff_t(m_sorted);
+        std::sort(middle, m_values.end());
+        std::inplace_merge(m_values.begin(), middle, m_values.end());
+        m_sorted = m_values.size();
     }
     const double n = double(m_values.size());
     // p × n first: exact for whole p, so ceil does not step past an exact rank (0.07 × 100 is

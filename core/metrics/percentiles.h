@@ -28,9 +28,10 @@ public:
     double max() const { return at(100); }
 
 private:
-    // Sorted when first asked rather than on every add: values arrive far more often than reads.
+    // Sorted when first asked rather than on every add (values arrive far more often than reads),
+    // and then only what arrived since: m_values is sorted up to m_sorted.
     mutable std::vector<double> m_values;
-    mutable bool m_sorted = true;
+    mutable std::size_t m_sorted = 0;
 };
 
 } // namespace fn

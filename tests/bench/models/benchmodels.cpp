@@ -3,9 +3,15 @@
 // (fitted, so pixel columns aggregate, and zoomed in), and appending 1,000,000 log lines to the log
 // model, each with its time and the resident memory it adds. Offscreen unless a platform is given.
 //
+// Issue 13's comparison: the Metrics panel's cold-versus-warm anatomy recomputed and redrawn when
+// one invocation arrives on top of 100,000.
+//
 //   bench_models [--runs 5] [--repaints 20] [--json]
 
+#include "common/anatomyview.h"
 #include "logs/logmodel.h"
+#include "metrics/metricsmodel.h"
+#include "metrics/metricspanel.h"
 #include "timeline/timelinemodel.h"
 #include "timeline/timelineview.h"
 
@@ -234,6 +240,42 @@ double mib(qint64 bytes)
 
 } // namespace
 
+// One invocation more on 100,000 in the Metrics model: the comparison's update (four percentiles
+// of whole invocations) and its repaint, as the panel does on every batch.
+Summary benchComparison(int repaints)
+{
+    MetricsModel model;
+    QList<InvocationRecord> all;
+    all.reserve(TimelineRecords);
+    for (int i = 0; i < TimelineRecords; ++i) {
+        const bool cold = i % 50 == 0;
+        InvocationRecord r = record(i, i % TimelineLanes, cold, qint64(i) * 5, 0.3 + (i % 97) * 0.01);
+        r.admissionMs = 0.01;
+        if (cold)
+            r.phases = {3.5, 17.0 + (i % 13), 2.0};
+        r.observedMs =
+            r.admissionMs + r.phases.sandboxMs + r.phases.runtimeStartMs + r.phases.initMs + r.durationMs + 0.05;
+        all.append(r);
+    }
+    model.resetData(all);
+    MetricsPanel panel(model);
+    panel.resize(900, 320);
+    panel.show();
+    QCoreApplication::processEvents();
+    std::vector<double> times;
+    for (int i = 0; i < repaints; ++i) {
+        QElapsedTimer t;
+        t.start();
+        model.append({all.at(i)}); // dataChanged: the comparison is recomputed
+        const double updated = msSince(t);
+        panel.comparison()->repaint();
+        times.push_back(msSince(t));
+        if (qEnvironmentVariableIsSet("FN_BENCH_DEBUG"))
+            std::fprintf(stderr, "update %.2f ms, total %.2f ms\n", updated, times.back());
+    }
+    return summarize(times);
+}
+
 int main(int argc, char **argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -260,6 +302,7 @@ int main(int argc, char **argv)
     const qint64 baseline = residentBytes();
     const TimelineFigures tl = benchTimeline(runs, repaints);
     const LogFigures log = benchLog();
+    const Summary comparison = benchComparison(repaints);
 
     const QJsonObject result{
         {QStringLiteral("platform"), QGuiApplication::platformName()},
@@ -294,6 +337,8 @@ int main(int argc, char **argv)
                      {QStringLiteral("filter_level_ms"), log.filterLevelMs},
                      {QStringLiteral("filter_text_ms"), log.filterTextMs},
                      {QStringLiteral("filter_clear_ms"), log.filterClearMs}}},
+        {QStringLiteral("metrics_comparison"), QJsonObject{{QStringLiteral("invocations"), TimelineRecords},
+                                                           {QStringLiteral("update_and_repaint"), toJson(comparison)}}},
     };
     if (parser.isSet(jsonOpt)) {
         std::fputs(QJsonDocument(result).toJson().constData(), stdout);
@@ -350,5 +395,7 @@ int main(int argc, char **argv)
             .arg(log.filterTextMs, 0, 'f', 0)
             .arg(log.filterClearMs, 0, 'f', 0),
         "");
+    row(QStringLiteral("metrics: cold vs warm comparison on %1 invocations, one more").arg(count(TimelineRecords)),
+        summary(comparison), "< 16 ms (issue 13)");
     return 0;
 }
