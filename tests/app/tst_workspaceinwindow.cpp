@@ -47,6 +47,14 @@ class TestWorkspaceInWindow final : public QObject
         QTRY_VERIFY(!session.isBusy());
     }
 
+    // The studio shown on the example, HelloPython and its greeting event chosen.
+    void openOnHelloPython(StudioFixture &studio)
+    {
+        QVERIFY(studio.show());
+        studio.openProject(m_project.path());
+        QVERIFY(studio.chooseTarget(QStringLiteral("HelloPython"), QStringLiteral("greeting")));
+    }
+
 private Q_SLOTS:
     void initTestCase() { StudioFixture::initTestCase(); }
 
@@ -54,11 +62,9 @@ private Q_SLOTS:
     {
         // Nothing to set up: invoke three times, and the comparison is there.
         StudioFixture studio(StudioFixture::Engine::Started);
-        QVERIFY(studio.show());
-        studio.openProject(m_project.path());
+        openOnHelloPython(studio);
         StudioSession &session = studio.session();
         MainWindow &window = studio.window();
-        QVERIFY(studio.chooseTarget(QStringLiteral("HelloPython"), QStringLiteral("greeting")));
         InvocationRecord cold, warm1, warm2;
         invokeAndWait(window, session, &cold);
         invokeAndWait(window, session, &warm1);
@@ -101,11 +107,9 @@ private Q_SLOTS:
     {
         const QString handler = m_project.filePath(QStringLiteral("python/app.py"));
         StudioFixture studio(StudioFixture::Engine::Started);
-        QVERIFY(studio.show());
-        studio.openProject(m_project.path());
+        openOnHelloPython(studio);
         StudioSession &session = studio.session();
         MainWindow &window = studio.window();
-        QVERIFY(studio.chooseTarget(QStringLiteral("HelloPython"), QStringLiteral("greeting")));
 
         InvocationRecord first, second, edited;
         invokeAndWait(window, session, &first);
