@@ -617,11 +617,13 @@ void ExecutionEnvironment::shutdown(const QString &reason)
     drainOutput();
     m_api.stop();
     m_network.reset();
+    std::shared_ptr<ScratchDisk> tmp;
     {
         std::lock_guard lock(m_stateMutex);
         m_group.reset(); // freed here, or by the last thread still using it
-        m_tmp.reset();   // likewise; its folder goes with it
+        tmp = std::move(m_tmp);
     }
+    tmp.reset(); // its folder removed (here, or by the last thread using it), outside the state lock
     setPhase(EnvironmentPhase::Stopped, reason);
 }
 
