@@ -467,6 +467,10 @@ bool TemplateEditor::edit(const QString &function, const QStringList &keys, cons
         if (i + 1 == path.size()) {
             if (value)
                 replaceValue(keyLine, keyColumn, *value, isString);
+            else if (i >= 2 && parent.value.size() == 1)
+                // Its mapping's only key (ProvisionedConcurrencyConfig's, EphemeralStorage's): the
+                // mapping goes with it, rather than stay as an empty key that means null.
+                removeEntry(parent.key.Mark().line, parent.key.Mark().column);
             else
                 removeEntry(keyLine, keyColumn);
             return checkStillValid(before);

@@ -203,8 +203,9 @@ private Q_SLOTS:
         QCOMPARE(reread(QStringLiteral("Hello")).ephemeralStorageMb, 4096);
         QVERIFY(editor.removeProperty(QStringLiteral("Hello"), TemplateEditor::Property::EphemeralStorageSize));
         QVERIFY(editor.save());
-        // Size removed, the EphemeralStorage key stays (empty): only added lines remain.
+        // Size was EphemeralStorage's only key: both go, and the template is as it was.
         QCOMPARE(diff(Template, saved()).removed, QList<QByteArray>{});
+        QCOMPARE(diff(Template, saved()).added, QList<QByteArray>{});
         QCOMPARE(reread(QStringLiteral("Hello")).ephemeralStorageMb, 512);
     }
 
@@ -227,9 +228,14 @@ private Q_SLOTS:
                  qPrintable(editor.errorString()));
         QCOMPARE(editor.text(), before);
 
+        // Cleared, provisioned concurrency leaves no empty ProvisionedConcurrencyConfig behind.
+        QVERIFY(
+            editor.removeProperty(QStringLiteral("Hello"), TemplateEditor::Property::ProvisionedConcurrentExecutions));
+        QVERIFY(!editor.text().contains("ProvisionedConcurrencyConfig"));
         QVERIFY(editor.removeProperty(QStringLiteral("Hello"), TemplateEditor::Property::ReservedConcurrentExecutions));
         QVERIFY(editor.save());
         QCOMPARE(reread(QStringLiteral("Hello")).reservedConcurrency, std::nullopt);
+        QCOMPARE(reread(QStringLiteral("Hello")).provisionedConcurrency, std::nullopt);
     }
 
     void environmentVariables()
