@@ -87,13 +87,8 @@ void MetricsPanel::updateComparison()
     const QLocale locale;
     const auto ms = [&locale](double v) -> QString { return locale.toString(v, 'f', 2) + QStringLiteral(" ms"); };
     QStringList lines;
-    if (cold) {
-        QStringList parts;
-        for (const Anatomy::Part &part : cold->parts)
-            if (part.ms >= 0.005)
-                parts << locale.toString(part.ms, 'f', 2) + u' ' + Anatomy::name(part.phase);
-        lines << tr("Cold %1 = %2").arg(ms(cold->observedMs), parts.join(QStringLiteral(" + ")));
-    }
+    if (cold)
+        lines << tr("Cold %1").arg(cold->sum());
     if (warm && cold && warm->observedMs > 0)
         lines << tr("Warm %1: %2× faster")
                      .arg(ms(warm->observedMs), locale.toString(cold->observedMs / warm->observedMs, 'f', 0));
