@@ -4,6 +4,7 @@
 #include "engine/engine.h"
 #include "metrics/percentiles.h"
 #include "runtime/runtimeregistry.h"
+#include "sandbox/bubblewrap.h"
 #include "sandbox/childprocess.h"
 #include "sandbox/resourcegroup.h"
 #include "services/invokeapiserver.h"
@@ -26,6 +27,7 @@
 #include <thread>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace fn::cli {
 
@@ -102,6 +104,39 @@ std::vector<double> bareStarts(const RuntimeDescriptor &rt, int count)
         QString error;
         const auto t0 = Clock::now();
         if (!child.start(spec, &error))
+            break;
+        child.waitForExit(-1);
+        out.push_back(usSince(t0) / 1000.0);
+    }
+    return out;
+}
+
+// Wall time of the same bare start inside bubblewrap with an environment's layout, namespaces,
+// seccomp filter and copied files (in this process's network rather than one of its own, and
+// outside a resource group): what isolation itself costs, apart from fnstudio's own work.
+std::vector<double> bareSandboxedStarts(const RuntimeDescriptor &rt, const QString &codeDir, int count)
+{
+    std::vector<double> out;
+    QTemporaryDir tmp;
+    if (rt.bareStartCommand.isEmpty() || Bubblewrap::executable().isEmpty() || !tmp.isValid())
+        return out;
+    for (int i = 0; i < count; ++i) {
+        SandboxLayout layout;
+        layout.codeDir = codeDir;
+        layout.runtimeDir = rt.pluginDir;
+        layout.tmpDir = tmp.path();
+        layout.networkJoined = true;
+        ProcessSpec spec;
+        QString error;
+        const auto t0 = Clock::now();
+        if (!Bubblewrap::prepare(spec, layout, 3, &error))
+            break;
+        spec.arguments = Bubblewrap::arguments(layout, rt.bareStartCommand);
+        ChildProcess child;
+        const bool started = child.start(spec, &error);
+        for (const ProcessSpec::PassedFd &p : spec.passFds)
+            ::close(p.fd);
+        if (!started)
             break;
         child.waitForExit(-1);
         out.push_back(usSince(t0) / 1000.0);
@@ -210,7 +245,7 @@ int bench(const QStringList &arguments)
     // one of each in turn, so that a change in the machine's load falls on both alike. Each after a
     // pause, as a person invokes: the engine has made the next environment's network by then (see
     // NetworkPool); back-to-back cold starts, measured after, wait for theirs.
-    std::vector<double> coldTotal, sandbox, runtimeStart, init, firstInvoke, bare;
+    std::vector<double> coldTotal, sandbox, runtimeStart, init, firstInvoke, bare, bareSandboxed;
     for (int i = 0; i < colds; ++i) {
         QThread::msleep(400);
         const auto r = engine.invoke(*function, payload, InvokeOptions{true, {}});
@@ -225,6 +260,8 @@ int bench(const QStringList &arguments)
         firstInvoke.push_back(r.durationMs);
         for (double ms : bareStarts(*runtime, 1))
             bare.push_back(ms);
+        for (double ms : bareSandboxedStarts(*runtime, function->codeDir, 1))
+            bareSandboxed.push_back(ms);
     }
     std::vector<double> backToBack;
     for (int i = 0; i < std::min(colds, 8); ++i) {
@@ -355,6 +392,7 @@ int bench(const QStringList &arguments)
                      {QStringLiteral("first_invocation_median"), median(firstInvoke)},
                      {QStringLiteral("bare_interpreter_median"), median(bare)},
                      {QStringLiteral("above_bare_median"), median(coldTotal) - median(bare)},
+                     {QStringLiteral("bare_in_bubblewrap_median"), median(bareSandboxed)},
                      {QStringLiteral("back_to_back_median"), median(backToBack)}}},
         {QStringLiteral("throughput"), throughput},
         {QStringLiteral("memory_sampling"),
@@ -409,6 +447,13 @@ int bench(const QStringList &arguments)
              .arg(median(bare), 0, 'f', 1)
              .arg(runtime->bareStartCommand.join(QLatin1Char(' ')))
              .arg(median(coldTotal) - median(bare), 0, 'f', 1));
+    if (!bareSandboxed.empty())
+        line(QStringLiteral("the same bare start inside bubblewrap, median (ms): %1   isolation costs %2 ms of the %3; "
+                            "fnstudio's own work and the function's init the other %4 ms")
+                 .arg(median(bareSandboxed), 0, 'f', 1)
+                 .arg(median(bareSandboxed) - median(bare), 0, 'f', 1)
+                 .arg(median(coldTotal) - median(bare), 0, 'f', 1)
+                 .arg(median(coldTotal) - median(bareSandboxed), 0, 'f', 1));
     line(QStringLiteral("cold starts back to back, median of %1 (ms): %2 (each waits for its network: +%3 ms)")
              .arg(qint64(backToBack.size()))
              .arg(median(backToBack), 0, 'f', 1)
