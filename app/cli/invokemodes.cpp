@@ -43,8 +43,6 @@ int invokeEvent(const QString &projectDir, const FunctionConfig &function, const
     }
     if (!wait)
         return 0; // delivered by the next run that opens the project's queue
-    if (function.provisionedConcurrency)
-        session.engine().provision(function);
     session.workspace().startDelivery();
     bool allSucceeded = true;
     for (const QString &id : std::as_const(accepted)) {

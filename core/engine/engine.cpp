@@ -34,7 +34,6 @@ using EnvPtr = std::shared_ptr<ExecutionEnvironment>;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr qint64 MaxSyncPayload = 6291456;
-constexpr const char *AccountId = "123456789012";
 
 qint64 nowMs()
 {
@@ -245,7 +244,7 @@ ConcurrencyState Engine::concurrency(const QString &functionName) const
 
 EnvironmentPool::WarmKey Engine::Private::warmKey(const FunctionConfig &f) const
 {
-    return {f.name, ExecutionEnvironment::makeFingerprint(f), serviceGeneration.load()};
+    return {f.name, ExecutionEnvironment::makeFingerprint(f), serviceGeneration.load(), f.version};
 }
 
 EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime,
@@ -447,6 +446,7 @@ InvocationRecord Engine::Private::newRecord(const FunctionConfig &f, const Invok
     rec.asynchronous = options.asynchronous;
     rec.attempt = options.attempt;
     rec.functionName = f.name;
+    rec.executedVersion = f.version;
     rec.memorySizeMb = f.memoryMb;
     rec.startedAtMs = nowMs();
     rec.initializationType = OnDemandType;
@@ -511,7 +511,7 @@ bool Engine::Private::initialize(ExecutionEnvironment &env, const RuntimeDescrip
                     {});
     if (init.errorType == QLatin1String("Runtime.ExitError"))
         env.logPlatform(rec.errorMessage + QStringLiteral("\nRuntime.ExitError"), rec.requestId);
-    env.logPlatform(PlatformLog::start(rec.requestId), rec.requestId);
+    env.logPlatform(PlatformLog::start(rec.requestId, env.setup().function.version), rec.requestId);
     env.logPlatform(PlatformLog::end(rec.requestId), rec.requestId);
     rec.billedDurationMs = PlatformLog::billedMs(0, rec.initDurationMs);
     rec.reportLine = PlatformLog::report(rec);
@@ -522,13 +522,12 @@ bool Engine::Private::initialize(ExecutionEnvironment &env, const RuntimeDescrip
 QString Engine::Private::invokeOn(ExecutionEnvironment &env, const FunctionConfig &f, const QByteArray &payload,
                                   const InvokeOptions &options, InvocationRecord &rec)
 {
-    env.logPlatform(PlatformLog::start(rec.requestId), rec.requestId);
+    env.logPlatform(PlatformLog::start(rec.requestId, f.version), rec.requestId);
     RuntimeApiServer::Invocation inv;
     inv.requestId = rec.requestId.toLatin1();
     inv.payload = payload.isEmpty() ? QByteArrayLiteral("{}") : payload;
     inv.deadlineMs = nowMs() + qint64(f.timeoutSec) * 1000;
-    inv.functionArn =
-        QByteArrayLiteral("arn:aws:lambda:us-east-1:") + AccountId + QByteArrayLiteral(":function:") + f.name.toUtf8();
+    inv.functionArn = f.invokedArn().toUtf8();
     inv.traceId = traceId();
     inv.clientContext = options.clientContext;
     const auto result = env.invoke(inv, SteadyClock::now() + std::chrono::seconds(f.timeoutSec));

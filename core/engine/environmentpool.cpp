@@ -96,7 +96,7 @@ EnvironmentPool::EnvPtr EnvironmentPool::takeWarm(const WarmKey &key)
             return {};
         auto &list = *it;
         for (auto p = list.begin(); p != list.end();) {
-            if (matchesLocked(*p->env, key)) {
+            if (matchesLocked(*p->env, key) || p->env->version() != key.version) {
                 ++p;
                 continue;
             }
@@ -104,10 +104,14 @@ EnvironmentPool::EnvPtr EnvironmentPool::takeWarm(const WarmKey &key)
             p = list.erase(p);
             --m_parkedCount;
         }
-        if (!list.empty()) {
-            const auto pick = list.begin() + pickLocked(list);
-            taken = pick->env;
-            list.erase(pick);
+        // What is left matches, except other versions' environments (an alias's beside $LATEST).
+        std::vector<Parked> matching;
+        for (const Parked &p : list)
+            if (matchesLocked(*p.env, key))
+                matching.push_back(p);
+        if (!matching.empty()) {
+            taken = matching[size_t(pickLocked(matching))].env;
+            list.erase(std::find_if(list.begin(), list.end(), [&taken](const Parked &p) { return p.env == taken; }));
             --m_parkedCount;
         }
     }

@@ -61,11 +61,13 @@ public:
         QString function;
         QString fingerprint;
         quint64 serviceGeneration = 0;
+        QString version = QStringLiteral("$LATEST");
     };
 
     // Takes a parked environment that matches `key` and is alive, busy from now on: a provisioned
-    // one first, else the most recently parked. Parked ones of the function that no longer match
-    // are shut down first with stopReason "configuration changed", as after a Lambda update.
+    // one first, else the most recently parked. Parked ones of the function's same version that no
+    // longer match are shut down first with stopReason "configuration changed", as after a Lambda
+    // update; other versions' (an alias's provisioned ones) are left alone.
     EnvPtr takeWarm(const WarmKey &key);
 
     // The guard, before a cold start: waits until one more environment may be alive, shutting down

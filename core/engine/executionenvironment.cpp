@@ -65,9 +65,11 @@ ExecutionEnvironment::ExecutionEnvironment(Setup setup, SandboxBackend &backend,
     , m_provisioned(m_setup.initializationType == QLatin1String("provisioned-concurrency"))
     , m_createdAtMs(nowMs())
 {
-    m_logStream = QDate::currentDate().toString(QStringLiteral("yyyy/MM/dd")) + QStringLiteral("/[$LATEST]") + m_id;
+    m_logStream = QDate::currentDate().toString(QStringLiteral("yyyy/MM/dd")) + QStringLiteral("/[")
+                  + m_setup.function.version + QLatin1Char(']') + m_id;
     m_state.environmentId = m_id;
     m_state.functionName = m_setup.function.name;
+    m_state.version = m_setup.function.version;
     m_state.logStreamName = m_logStream;
     m_state.isolation = backend.isolation();
     m_state.initializationType = m_setup.initializationType;
@@ -91,6 +93,7 @@ QString ExecutionEnvironment::makeFingerprint(const FunctionConfig &f)
         hash.addData(s.toUtf8());
         hash.addData(QByteArrayView("\0", 1));
     };
+    add(f.version); // a version's environments are its own, even on the same code as $LATEST
     add(f.runtime);
     add(f.handler);
     add(f.codeDir);
@@ -149,7 +152,7 @@ QStringList ExecutionEnvironment::buildEnvironment(const Setup &s, const QString
     set(QStringLiteral("_HANDLER"), f.handler);
     set(QStringLiteral("AWS_LAMBDA_FUNCTION_NAME"), f.name);
     set(QStringLiteral("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), QString::number(f.memoryMb));
-    set(QStringLiteral("AWS_LAMBDA_FUNCTION_VERSION"), QStringLiteral("$LATEST"));
+    set(QStringLiteral("AWS_LAMBDA_FUNCTION_VERSION"), f.version);
     set(QStringLiteral("AWS_LAMBDA_INITIALIZATION_TYPE"), s.initializationType);
     set(QStringLiteral("AWS_LAMBDA_LOG_GROUP_NAME"), f.effectiveLogGroup());
     set(QStringLiteral("AWS_LAMBDA_LOG_STREAM_NAME"), logStream);

@@ -21,6 +21,8 @@ public:
     virtual const QString &fingerprint() const = 0; // of the configuration it was started with
     virtual quint64 serviceGeneration() const = 0;  // of the service variables it was started with
     virtual bool isProvisioned() const = 0;         // AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency
+    // $LATEST or the published version it runs: environments of different versions live side by side.
+    virtual QString version() const { return QStringLiteral("$LATEST"); }
     virtual qint64 memoryLimitBytes() const = 0;
 
     virtual bool isAlive() const = 0;

@@ -27,7 +27,14 @@ struct FunctionConfig
     QStringList layerDirs;                      // absolute ContentUri of each local layer, in order
     QString architecture = QStringLiteral("x86_64");
     std::optional<int> reservedConcurrency;
-    std::optional<int> provisionedConcurrency;
+    std::optional<int> provisionedConcurrency; // on the AutoPublishAlias alias, never on $LATEST (as on AWS)
+    // SAM's AutoPublishAlias: a version is published when the code or configuration changes and
+    // this alias points at it (see FunctionVersions). Empty: only $LATEST exists.
+    QString autoPublishAlias;
+    // What an invocation of this configuration runs: "$LATEST" or a published version's number,
+    // and the qualifier it was invoked by ("", "$LATEST", a version or an alias), for the ARN.
+    QString version = QStringLiteral("$LATEST");
+    QString qualifier;
     QString logGroup; // LoggingConfig.LogGroup, else /aws/lambda/<name>
     QString logFormat = QStringLiteral("Text");
     QString applicationLogLevel; // LoggingConfig.ApplicationLogLevel (JSON format only), may be empty
@@ -49,6 +56,13 @@ struct FunctionConfig
     int line = 0;         // 1-based line of the function's logical id
     int runtimeLine = 0;  // 1-based line of its Runtime value (may come from Globals)
 
+    bool isLatest() const { return version == QLatin1String("$LATEST"); }
+    // The ARN it was invoked by (Lambda-Runtime-Invoked-Function-Arn): qualified when the call was.
+    QString invokedArn() const
+    {
+        return QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:") + name
+               + (qualifier.isEmpty() ? QString() : QLatin1Char(':') + qualifier);
+    }
     QString effectiveLogGroup() const { return logGroup.isEmpty() ? QStringLiteral("/aws/lambda/") + name : logGroup; }
 };
 

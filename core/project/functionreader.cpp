@@ -5,6 +5,8 @@
 #include "project/intrinsicresolver.h"
 #include "project/projectsettings.h"
 
+#include <QRegularExpression>
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -73,6 +75,7 @@ bool FunctionReader::isUnderstood(const QString &property)
         QStringLiteral("Architectures"),
         QStringLiteral("ReservedConcurrentExecutions"),
         QStringLiteral("ProvisionedConcurrencyConfig"),
+        QStringLiteral("AutoPublishAlias"),
         QStringLiteral("LoggingConfig"),
         QStringLiteral("Events"),
         QStringLiteral("DeadLetterQueue"),
@@ -97,7 +100,6 @@ bool FunctionReader::isDeployOnly(const QString &property)
         QStringLiteral("AssumeRolePolicyDocument"),
         QStringLiteral("Tags"),
         QStringLiteral("PropagateTags"),
-        QStringLiteral("AutoPublishAlias"),
         QStringLiteral("AutoPublishAliasAllProperties"),
         QStringLiteral("AutoPublishCodeSha256"),
         QStringLiteral("VersionDescription"),
@@ -203,9 +205,32 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
     if (const auto v = integer(property("ReservedConcurrentExecutions"), QStringLiteral("ReservedConcurrentExecutions"),
                                0, 1000000, {}, &ok))
         config.reservedConcurrency = *v;
+    const Property alias = property("AutoPublishAlias");
+    if (isSet(alias.value)) {
+        if (const auto v = scalar(alias, QStringLiteral("AutoPublishAlias"), &ok)) {
+            // Lambda's alias names: letters, digits, - and _, 1-128, not all digits (a version's).
+            static const QRegularExpression aliasName(QStringLiteral("^(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}$"));
+            if (!aliasName.match(*v).hasMatch()) {
+                error(alias, QStringLiteral("AutoPublishAlias '%1' is not an alias name: 1 to 128 letters, digits, "
+                                            "- or _, and not all digits")
+                                 .arg(*v));
+                ok = false;
+            } else {
+                config.autoPublishAlias = *v;
+            }
+        }
+    }
     const Property provisioned = subProperty("ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions");
     if (const auto v = integer(provisioned, QStringLiteral("ProvisionedConcurrentExecutions"), 1, 1000000, {}, &ok)) {
         config.provisionedConcurrency = *v;
+        // SAM's own rule: provisioned concurrency is configured on the alias it publishes.
+        if (!isSet(alias.value)) {
+            error(provisioned, QStringLiteral("%1: 'ProvisionedConcurrencyConfig' requires 'AutoPublishAlias' property "
+                                              "to be specified (provisioned concurrency is set on an alias, never on "
+                                              "$LATEST)")
+                                   .arg(config.name));
+            ok = false;
+        }
         if (config.reservedConcurrency && *v > *config.reservedConcurrency) {
             error(provisioned,
                   QStringLiteral("ProvisionedConcurrentExecutions %1 is more than ReservedConcurrentExecutions %2")

@@ -189,7 +189,32 @@ bool TemplateEditor::setProperty(const QString &function, Property property, int
     const QString problem = rangeProblem(property, value);
     if (!problem.isEmpty())
         return fail(problem);
+    if (property == Property::ProvisionedConcurrentExecutions && !hasAutoPublishAlias(function)) {
+        // SAM configures provisioned concurrency on the alias it publishes, never on $LATEST: a
+        // function without one gets the usual "live" with it, as the SAM documentation's examples do.
+        const QByteArray before = text();
+        if (!edit(function, {QStringLiteral("AutoPublishAlias")}, QByteArrayLiteral("live"), true))
+            return false;
+        if (!edit(function, keys(property), QByteArray::number(value), false)) {
+            const QString why = errorString();
+            setText(before, path());
+            return fail(why);
+        }
+        return true;
+    }
     return edit(function, keys(property), QByteArray::number(value), false);
+}
+
+bool TemplateEditor::hasAutoPublishAlias(const QString &function) const
+{
+    try {
+        const YAML::Node root = YAML::Load(text().toStdString());
+        const YAML::Node own = root["Resources"][function.toStdString()]["Properties"]["AutoPublishAlias"];
+        const YAML::Node global = root["Globals"]["Function"]["AutoPublishAlias"];
+        return (own.IsDefined() && !own.IsNull()) || (global.IsDefined() && !global.IsNull());
+    } catch (const YAML::Exception &) {
+        return false;
+    }
 }
 
 bool TemplateEditor::removeProperty(const QString &function, Property property)

@@ -54,6 +54,7 @@ public:
     static QString rangeProblem(Property property, int value);
 
 private:
+    bool hasAutoPublishAlias(const QString &function) const; // its own or Globals'
     // Sets (value given) or removes (nullopt) Properties/<keys...> of function.
     bool edit(const QString &function, const QStringList &keys, const std::optional<QByteArray> &value, bool isString);
     bool checkStillValid(const QByteArray &before);

@@ -5,6 +5,8 @@
 #include "services/lambdaapishapes.h"
 #include "services/taillogcollector.h"
 
+#include <QCryptographicHash>
+#include <QDateTime>
 #include <QHash>
 #include <QStringList>
 #include <QUuid>
@@ -30,7 +32,6 @@ namespace fn {
 namespace {
 
 constexpr const char *JsonType = "application/json";
-constexpr const char *Latest = "$LATEST";
 
 // Bodies up to this size are read so that a too-large payload gets Lambda's message with its
 // exact size; anything bigger is refused from its Content-Length without being read.
@@ -43,11 +44,16 @@ const char *const InvocationsRoute = R"(/2015-03-31/functions/([^/]+)/invocation
 const char *const FunctionsRoute = R"(/2015-03-31/functions/?)";
 const char *const FunctionRoute = R"(/2015-03-31/functions/([^/]+)/?)";
 const char *const ConfigurationRoute = R"(/2015-03-31/functions/([^/]+)/configuration/?)";
+const char *const VersionsRoute = R"(/2015-03-31/functions/([^/]+)/versions/?)";
+const char *const AliasesRoute = R"(/2015-03-31/functions/([^/]+)/aliases/?)";
+const char *const AliasRoute = R"(/2015-03-31/functions/([^/]+)/aliases/([^/]+)/?)";
+const char *const ProvisionedRoute = R"(/2019-09-30/functions/([^/]+)/provisioned-concurrency/?)";
 
 struct Catalogue
 {
     QHash<QString, FunctionConfig> byName;
-    QStringList names; // sorted, for ListFunctions' stable order and paging
+    QHash<QString, VersionCatalogue> versions; // AutoPublishAlias's versions and aliases
+    QStringList names;                         // sorted, for ListFunctions' stable order and paging
 };
 
 std::string newRequestId()
@@ -157,9 +163,12 @@ struct InvokeApiServer::Private
         std::lock_guard lock(mutex);
         return functions;
     }
-    // The function a request names, or nullptr after rendering the error.
-    const FunctionConfig *resolve(const Catalogue &catalogue, const std::string &rawName, const httplib::Request &req,
-                                  httplib::Response &res) const;
+    // The function (version) a request names, or nothing after rendering the error.
+    std::optional<FunctionConfig> resolve(const Catalogue &catalogue, const std::string &rawName,
+                                          const httplib::Request &req, httplib::Response &res) const;
+    void handleVersions(const httplib::Request &req, httplib::Response &res) const;
+    void handleAliases(const httplib::Request &req, httplib::Response &res, bool one) const;
+    void handleProvisioned(const httplib::Request &req, httplib::Response &res) const;
 
     void handleInvoke(const httplib::Request &req, httplib::Response &res);
     void handleList(const httplib::Request &req, httplib::Response &res) const;
@@ -177,8 +186,9 @@ struct InvokeApiServer::Private
     HttpListener listener;
 };
 
-const FunctionConfig *InvokeApiServer::Private::resolve(const Catalogue &catalogue, const std::string &rawName,
-                                                        const httplib::Request &req, httplib::Response &res) const
+std::optional<FunctionConfig> InvokeApiServer::Private::resolve(const Catalogue &catalogue, const std::string &rawName,
+                                                                const httplib::Request &req,
+                                                                httplib::Response &res) const
 {
     const QString raw = QString::fromStdString(rawName);
     const auto reference = lambdaapi::parseFunctionName(raw);
@@ -188,7 +198,7 @@ const FunctionConfig *InvokeApiServer::Private::resolve(const Catalogue &catalog
                         + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression "
                           "pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?"
                           "(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
-        return nullptr;
+        return std::nullopt;
     }
     QString qualifier = reference->qualifier;
     if (req.has_param("Qualifier")) {
@@ -196,24 +206,27 @@ const FunctionConfig *InvokeApiServer::Private::resolve(const Catalogue &catalog
         if (!qualifier.isEmpty() && !fromQuery.isEmpty() && fromQuery != qualifier) {
             renderError(res, 400, "InvalidParameterValueException",
                         "The derived qualifier from the function name does not match the specified qualifier.");
-            return nullptr;
+            return std::nullopt;
         }
         if (!fromQuery.isEmpty())
             qualifier = fromQuery;
     }
     const auto it = catalogue.byName.constFind(reference->name);
-    // Only $LATEST exists locally: there are no published versions or aliases.
-    if (it == catalogue.byName.cend() || (!qualifier.isEmpty() && qualifier != QLatin1String(Latest))) {
+    if (it == catalogue.byName.cend()) {
         renderNotFound(res, reference->name, qualifier);
-        return nullptr;
+        return std::nullopt;
     }
-    return &*it;
+    QString why;
+    auto resolved = catalogue.versions.value(reference->name).resolve(*it, qualifier, &why);
+    if (!resolved)
+        renderError(res, 404, "ResourceNotFoundException", why.toStdString(), "Message");
+    return resolved;
 }
 
 void InvokeApiServer::Private::handleInvoke(const httplib::Request &req, httplib::Response &res)
 {
     const auto functionsNow = catalogue();
-    const FunctionConfig *function = resolve(*functionsNow, req.matches[1].str(), req, res);
+    const std::optional<FunctionConfig> function = resolve(*functionsNow, req.matches[1].str(), req, res);
     if (!function)
         return;
 
@@ -299,7 +312,7 @@ void InvokeApiServer::Private::handleInvoke(const httplib::Request &req, httplib
         break;
     }
     res.status = 200;
-    res.set_header("X-Amz-Executed-Version", Latest);
+    res.set_header("X-Amz-Executed-Version", record.executedVersion.toStdString());
     // Every failure the platform or runtime detects is Unhandled; only Node's old callback(err)
     // style gave Handled, and today's runtimes report that as Unhandled too.
     if (record.failed())
@@ -346,7 +359,7 @@ void InvokeApiServer::Private::handleGet(const httplib::Request &req, httplib::R
                                          bool configurationOnly) const
 {
     const auto functionsNow = catalogue();
-    const FunctionConfig *function = resolve(*functionsNow, req.matches[1].str(), req, res);
+    const std::optional<FunctionConfig> function = resolve(*functionsNow, req.matches[1].str(), req, res);
     if (!function)
         return;
     const nlohmann::json body =
@@ -356,12 +369,113 @@ void InvokeApiServer::Private::handleGet(const httplib::Request &req, httplib::R
     res.set_content(body.dump(), JsonType);
 }
 
+void InvokeApiServer::Private::handleVersions(const httplib::Request &req, httplib::Response &res) const
+{
+    const auto functionsNow = catalogue();
+    const std::optional<FunctionConfig> latest = resolve(*functionsNow, req.matches[1].str(), req, res);
+    if (!latest)
+        return;
+    // $LATEST first, then each published version, as ListVersionsByFunction lists them.
+    nlohmann::json versions = nlohmann::json::array({lambdaapi::functionConfiguration(*latest)});
+    const VersionCatalogue c = functionsNow->versions.value(latest->name);
+    for (const PublishedVersion &v : c.versions) {
+        if (const auto f = c.resolve(*latest, v.number)) {
+            nlohmann::json configuration = lambdaapi::functionConfiguration(*f);
+            configuration["CodeSha256"] = v.codeSha256.toStdString();
+            versions.push_back(std::move(configuration));
+        }
+    }
+    res.status = 200;
+    res.set_header("x-amzn-RequestId", newRequestId());
+    res.set_content(nlohmann::json{{"Versions", versions}, {"NextMarker", nullptr}}.dump(), JsonType);
+}
+
+void InvokeApiServer::Private::handleAliases(const httplib::Request &req, httplib::Response &res, bool one) const
+{
+    const auto functionsNow = catalogue();
+    const std::optional<FunctionConfig> latest = resolve(*functionsNow, req.matches[1].str(), req, res);
+    if (!latest)
+        return;
+    const VersionCatalogue c = functionsNow->versions.value(latest->name);
+    const auto shape = [&latest](const FunctionAlias &a) {
+        return nlohmann::json{{"AliasArn", lambdaapi::functionArn(latest->name, a.name).toStdString()},
+                              {"Name", a.name.toStdString()},
+                              {"FunctionVersion", a.version.toStdString()},
+                              {"Description", ""},
+                              {"RevisionId", QCryptographicHash::hash((latest->name + a.name + a.version).toUtf8(),
+                                                                      QCryptographicHash::Md5)
+                                                 .toHex()
+                                                 .toStdString()}};
+    };
+    res.set_header("x-amzn-RequestId", newRequestId());
+    if (one) {
+        const QString name = QString::fromStdString(req.matches[2].str());
+        const FunctionAlias *a = c.alias(name);
+        if (!a)
+            return renderError(res, 404, "ResourceNotFoundException",
+                               "Alias not found: " + lambdaapi::functionArn(latest->name, name).toStdString(),
+                               "Message");
+        res.status = 200;
+        res.set_content(shape(*a).dump(), JsonType);
+        return;
+    }
+    nlohmann::json aliases = nlohmann::json::array();
+    for (const FunctionAlias &a : c.aliases)
+        aliases.push_back(shape(a));
+    res.status = 200;
+    res.set_content(nlohmann::json{{"Aliases", aliases}, {"NextMarker", nullptr}}.dump(), JsonType);
+}
+
+void InvokeApiServer::Private::handleProvisioned(const httplib::Request &req, httplib::Response &res) const
+{
+    const auto functionsNow = catalogue();
+    if (!req.has_param("Qualifier") || req.get_param_value("Qualifier").empty())
+        return renderError(res, 400, "InvalidParameterValueException",
+                           "1 validation error detected: Value null at 'qualifier' failed to satisfy constraint: "
+                           "Member must not be null");
+    const std::optional<FunctionConfig> f = resolve(*functionsNow, req.matches[1].str(), req, res);
+    if (!f)
+        return;
+    const QString qualifier = QString::fromStdString(req.get_param_value("Qualifier"));
+    // Only the template's alias has provisioned concurrency (ProvisionedConcurrencyConfig).
+    if (qualifier != f->autoPublishAlias || f->provisionedConcurrency.value_or(0) <= 0)
+        return renderError(res, 404, "ProvisionedConcurrencyConfigNotFoundException",
+                           "No Provisioned Concurrency Config found for this function");
+    const int requested = *f->provisionedConcurrency;
+    const int ready = std::min(requested, engine.concurrency(f->name).provisioned);
+    res.status = 200;
+    res.set_header("x-amzn-RequestId", newRequestId());
+    res.set_content(
+        nlohmann::json{
+            {"RequestedProvisionedConcurrentExecutions", requested},
+            {"AvailableProvisionedConcurrentExecutions", ready},
+            {"AllocatedProvisionedConcurrentExecutions", ready},
+            {"Status", ready >= requested ? "READY" : "IN_PROGRESS"},
+            {"LastModified",
+             QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss+0000")).toStdString()}}
+            .dump(),
+        JsonType);
+}
+
 void InvokeApiServer::Private::handleUnrouted(const httplib::Request &req, httplib::Response &res) const
 {
     static const std::regex invocations(InvocationsRoute);
     static const std::regex functions(FunctionsRoute);
     static const std::regex function(FunctionRoute);
     static const std::regex configuration(ConfigurationRoute);
+    static const std::regex versions(VersionsRoute);
+    static const std::regex aliases(AliasesRoute);
+    static const std::regex alias(AliasRoute);
+    static const std::regex provisioned(ProvisionedRoute);
+    // Versions and aliases come from the template (AutoPublishAlias), not from calls.
+    if (std::regex_match(req.path, versions) || std::regex_match(req.path, aliases) || std::regex_match(req.path, alias)
+        || std::regex_match(req.path, provisioned))
+        return renderError(res, 400, "InvalidParameterValueException",
+                           req.method + " " + req.path
+                               + " is not modelled by fnstudio: versions are published and the alias moved from the "
+                                 "template's AutoPublishAlias when the code or configuration changes, provisioned "
+                                 "concurrency comes from its ProvisionedConcurrencyConfig, and aliases have no "
+                                 "weights (RoutingConfig)");
     const char *allowed = nullptr;
     if (std::regex_match(req.path, invocations))
         allowed = "POST";
@@ -373,9 +487,11 @@ void InvokeApiServer::Private::handleUnrouted(const httplib::Request &req, httpl
         return renderError(res, 405, "MethodNotAllowedException",
                            req.method + " is not allowed on " + req.path + "; use " + allowed);
     }
-    renderError(res, 404, "UnknownOperationException",
-                "fnstudio's Lambda API has no operation " + req.method + " " + req.path
-                    + " (it serves Invoke, ListFunctions, GetFunction and GetFunctionConfiguration)");
+    renderError(
+        res, 404, "UnknownOperationException",
+        "fnstudio's Lambda API has no operation " + req.method + " " + req.path
+            + " (it serves Invoke, ListFunctions, GetFunction, GetFunctionConfiguration, ListVersionsByFunction, "
+              "ListAliases, GetAlias and GetProvisionedConcurrencyConfig)");
 }
 
 InvokeApiServer::InvokeApiServer(Engine &engine)
@@ -398,6 +514,15 @@ void InvokeApiServer::setFunctions(const QList<FunctionConfig> &functions)
     }
     catalogue->names.sort();
     std::lock_guard lock(d->mutex);
+    catalogue->versions = d->functions->versions;
+    d->functions = std::move(catalogue);
+}
+
+void InvokeApiServer::setVersions(const QHash<QString, VersionCatalogue> &versions)
+{
+    std::lock_guard lock(d->mutex);
+    auto catalogue = std::make_shared<Catalogue>(*d->functions);
+    catalogue->versions = versions;
     d->functions = std::move(catalogue);
 }
 
@@ -436,6 +561,12 @@ bool InvokeApiServer::start(const QString &host, int port, QString *error)
     svr.Get(ConfigurationRoute,
             [p](const httplib::Request &req, httplib::Response &res) { p->handleGet(req, res, true); });
     svr.Get(FunctionRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handleGet(req, res, false); });
+    svr.Get(VersionsRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handleVersions(req, res); });
+    svr.Get(AliasesRoute,
+            [p](const httplib::Request &req, httplib::Response &res) { p->handleAliases(req, res, false); });
+    svr.Get(AliasRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handleAliases(req, res, true); });
+    svr.Get(ProvisionedRoute,
+            [p](const httplib::Request &req, httplib::Response &res) { p->handleProvisioned(req, res); });
     const auto unrouted = [p](const httplib::Request &req, httplib::Response &res) { p->handleUnrouted(req, res); };
     svr.Get(".*", unrouted);
     svr.Post(".*", unrouted);

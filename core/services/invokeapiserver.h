@@ -4,6 +4,7 @@
 // ListFunctions, GetFunction and GetFunctionConfiguration, with Lambda's status codes and errors.
 
 #include "project/functionconfig.h"
+#include "project/functionversions.h"
 
 #include <QByteArray>
 #include <QList>
@@ -38,6 +39,9 @@ public:
 
     // The functions served, by FunctionConfig::name. Thread-safe; may change while serving.
     void setFunctions(const QList<FunctionConfig> &functions);
+    // Published versions and aliases by function: FunctionName:qualifier and Qualifier resolve to
+    // them, and the version and alias operations list them.
+    void setVersions(const QHash<QString, VersionCatalogue> &versions);
     QList<FunctionConfig> functions() const;
 
     // Replaces how Event invocations run (default: Engine::invokeAsync, no retries). Set before start().

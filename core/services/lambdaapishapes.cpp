@@ -72,7 +72,7 @@ nlohmann::json functionConfiguration(const FunctionConfig &function)
     const CodeStats code = codeStats(function);
     nlohmann::json c;
     c["FunctionName"] = str(function.name);
-    c["FunctionArn"] = str(functionArn(function.name));
+    c["FunctionArn"] = str(functionArn(function.name, function.isLatest() ? QString() : function.version));
     c["Runtime"] = str(function.runtime);
     // SAM names the role it creates for a function <LogicalId>Role.
     c["Role"] = "arn:aws:iam::" + std::string(AccountId) + ":role/" + str(function.name) + "Role";
@@ -84,7 +84,7 @@ nlohmann::json functionConfiguration(const FunctionConfig &function)
     c["MemorySize"] = function.memoryMb;
     // Lambda's format: 2024-01-31T12:34:56.789+0000
     c["LastModified"] = str(code.lastModified.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"))) + "+0000";
-    c["Version"] = "$LATEST";
+    c["Version"] = str(function.version);
     if (!function.environment.isEmpty()) {
         nlohmann::json variables = nlohmann::json::object();
         for (const auto &[name, value] : function.environment)

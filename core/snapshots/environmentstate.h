@@ -14,6 +14,7 @@ struct EnvironmentState
 {
     QString environmentId; // also the hex part of the log stream name
     QString functionName;
+    QString version;       // $LATEST or the published version it runs
     QString logStreamName; // 2026/11/26/[$LATEST]<32 hex>
     EnvironmentPhase phase = EnvironmentPhase::Starting;
     QString isolation; // human-readable isolation level in force, e.g. "bubblewrap + cgroup v1"

@@ -33,7 +33,8 @@ struct InvocationRecord
     quint64 sequence = 0; // engine-wide, increasing
     QString requestId;    // Lambda request id (UUID)
     QString functionName;
-    QString environmentId; // which execution environment served it (empty if throttled)
+    QString executedVersion = QStringLiteral("$LATEST"); // X-Amz-Executed-Version: an alias resolved to its number
+    QString environmentId;                               // which execution environment served it (empty if throttled)
     bool coldStart = false;
     QString initializationType; // on-demand | provisioned-concurrency
     qint64 startedAtMs = 0;     // wall clock, Unix epoch milliseconds

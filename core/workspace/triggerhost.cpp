@@ -89,6 +89,11 @@ TriggerHost::~TriggerHost()
     stop();
 }
 
+void TriggerHost::setVersions(const QHash<QString, VersionCatalogue> &versions)
+{
+    d->invokeApi.setVersions(versions);
+}
+
 QString TriggerHost::projectDir() const
 {
     return d->projectDir;

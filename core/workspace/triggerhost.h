@@ -4,6 +4,7 @@
 // (startServing()); fnstudio-cli serve and the studio both run their triggers through it.
 
 #include "project/functionconfig.h"
+#include "project/functionversions.h"
 #include "services/apigatewayroutes.h"
 #include "snapshots/schedulestate.h"
 #include "triggers/s3bucketwatcher.h"
@@ -42,6 +43,8 @@ public:
     // AWS::SQS::Queue resources; may be called again while running (state of schedules that stay is
     // kept). Returns the events that cannot run, one sentence each (also warnings()).
     QStringList setFunctions(const QList<FunctionConfig> &functions);
+    // The functions' published versions and aliases, which the Invoke API serves and invokes.
+    void setVersions(const QHash<QString, VersionCatalogue> &versions);
     QList<FunctionConfig> functions() const;
     // Everything from the last setFunctions() and startTriggers() that could not run.
     QStringList warnings() const;

@@ -37,8 +37,10 @@ Workspace::Workspace(QObject *parent)
     m_queuesChanged.setSingleShot(true);
     connect(&m_queuesChanged, &QTimer::timeout, this, &Workspace::queuesChanged);
     connect(this, &Workspace::triggersChanged, this, &Workspace::updatePublisher);
-    connect(m_watcher.get(), &ProjectWatcher::codeChanged, this,
-            [this](const QStringList &names) { retire(names, QStringLiteral("code changed")); });
+    connect(m_watcher.get(), &ProjectWatcher::codeChanged, this, [this](const QStringList &names) {
+        publishVersions(names);
+        retire(names, QStringLiteral("code changed"));
+    });
     connect(m_watcher.get(), &ProjectWatcher::projectFilesChanged, this, [this] {
         if (hasProject())
             reload();
@@ -104,6 +106,12 @@ bool Workspace::open(const QString &folder)
     m_project = std::move(read);
     m_keptLastGood = false;
     m_lastReadClean = clean;
+    if (!sameFolder) {
+        m_versions = FunctionVersions(dir + QStringLiteral("/.fnstudio"));
+        if (QString why; !m_versions.load(&why))
+            say(Severity::Warning, tr("Published versions are not read, numbering starts again: %1").arg(why));
+    }
+    const QStringList aliasMoved = clean ? publishVersions() : QStringList();
 
     if (sameFolder && m_engine) {
         // Lambda ends a function's environments when its configuration changes (or it is deleted).
@@ -112,7 +120,8 @@ bool Workspace::open(const QString &folder)
             const std::optional<FunctionConfig> now = m_project.function(old.name);
             if (!now)
                 removed << old.name;
-            else if (ExecutionEnvironment::makeFingerprint(*now) != ExecutionEnvironment::makeFingerprint(old))
+            else if (ExecutionEnvironment::makeFingerprint(*now) != ExecutionEnvironment::makeFingerprint(old)
+                     || aliasMoved.contains(old.name))
                 changed << old.name;
         }
         retire(changed, QStringLiteral("configuration changed"));
@@ -148,6 +157,7 @@ void Workspace::close()
     if (m_engine)
         m_engine->stopAll();
     m_project = Project();
+    m_versions = FunctionVersions();
     m_settingsInForce.reset();
     m_problems.clear();
     m_keptLastGood = false;
@@ -250,6 +260,7 @@ void Workspace::refreshTriggers(bool reload)
     QStringList warnings;
     if (reload && m_triggers) {
         warnings = m_triggers->setFunctions(m_project.functions()); // schedules keep their state
+        m_triggers->setVersions(m_versions.all());
         m_triggers->setLegacyAsyncPayloadLimit(m_forceLegacyLimit || m_project.settings().legacyAsyncPayloadLimit);
     } else {
         dropTriggers(tr("the project's store was reopened"));
@@ -261,6 +272,7 @@ void Workspace::refreshTriggers(bool reload)
         m_triggers->setBucketFolders(ProjectSettings::load(m_project.folder(), nullptr).bucketFolders);
         // In this order (the operands of + are not sequenced): the triggers start on the functions.
         warnings = m_triggers->setFunctions(m_project.functions());
+        m_triggers->setVersions(m_versions.all());
         warnings += m_triggers->startTriggers();
     }
     // Said once, not again at every reload.
@@ -427,12 +439,54 @@ void Workspace::provision(const QList<FunctionConfig> &functions)
 {
     if (!m_engine)
         return;
-    for (const FunctionConfig &f : functions) {
-        if (f.provisionedConcurrency.value_or(0) <= 0)
+    for (const FunctionConfig &latest : functions) {
+        if (latest.provisionedConcurrency.value_or(0) <= 0 || latest.autoPublishAlias.isEmpty())
             continue;
+        // On the alias's version, as on AWS: $LATEST stays on-demand.
+        QString why;
+        const std::optional<FunctionConfig> f = function(latest.name, latest.autoPublishAlias, &why);
+        if (!f) {
+            say(Severity::Warning, tr("%1: no provisioned concurrency: %2").arg(latest.name, why));
+            continue;
+        }
         Engine *engine = m_engine.get();
-        m_provisioning.start([engine, f] { engine->provision(f); });
+        m_provisioning.start([engine, f = *f] { engine->provision(f); });
     }
+}
+
+std::optional<FunctionConfig> Workspace::function(const QString &name, const QString &qualifier, QString *why) const
+{
+    const std::optional<FunctionConfig> latest = m_project.function(name);
+    if (!latest) {
+        FunctionConfig asked;
+        asked.name = name;
+        asked.qualifier = qualifier;
+        if (why)
+            *why = QStringLiteral("Function not found: ") + asked.invokedArn();
+        return std::nullopt;
+    }
+    return m_versions.of(name).resolve(*latest, qualifier, why);
+}
+
+QStringList Workspace::publishVersions(const QStringList &names)
+{
+    QStringList moved;
+    for (const FunctionConfig &f : m_project.functions()) {
+        if (f.autoPublishAlias.isEmpty() || (!names.isEmpty() && !names.contains(f.name)))
+            continue;
+        QString error;
+        if (m_versions.publish(f, &error)) {
+            moved << f.name;
+            const VersionCatalogue c = m_versions.of(f.name);
+            say(Severity::Info, tr("%1: published version %2; alias %3 points at it.")
+                                    .arg(f.name, c.alias(f.autoPublishAlias)->version, f.autoPublishAlias));
+        } else if (!error.isEmpty()) {
+            say(Severity::Warning, tr("%1: version not published: %2").arg(f.name, error));
+        }
+    }
+    if (!moved.isEmpty() && m_triggers)
+        m_triggers->setVersions(m_versions.all());
+    return moved;
 }
 
 void Workspace::waitForProvisioning()

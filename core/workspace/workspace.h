@@ -7,6 +7,7 @@
 
 #include "project/diagnostic.h"
 #include "project/functionconfig.h"
+#include "project/functionversions.h"
 #include "project/project.h"
 #include "snapshots/invocationrecord.h"
 #include "snapshots/schedulestate.h"
@@ -81,6 +82,11 @@ public:
     bool hasProject() const { return !m_project.folder().isEmpty(); }
     const Project &project() const { return m_project; }
     QList<FunctionConfig> functions() const { return m_project.functions(); }
+    // The configuration an invocation of `name` with `qualifier` ("", $LATEST, a version number or
+    // an alias) runs; empty with Lambda's "Function not found" message when there is none.
+    std::optional<FunctionConfig> function(const QString &name, const QString &qualifier, QString *why = nullptr) const;
+    // The published versions and aliases (AutoPublishAlias), by function.
+    const QHash<QString, VersionCatalogue> &versions() const { return m_versions.all(); }
     // Errors of the latest read of the project's files; empty once they read clean again.
     const QList<Diagnostic> &problems() const { return m_problems; }
     // The latest read had errors and the project before it is kept.
@@ -148,12 +154,16 @@ private:
     void updatePublisher();
     void provision(const QList<FunctionConfig> &functions);
     void retire(const QStringList &functionNames, const QString &reason);
+    // Publishes a version of each function (of `names`; all when empty) whose AutoPublishAlias
+    // version is out of date; returns those whose alias moved.
+    QStringList publishVersions(const QStringList &names = {});
     void say(Severity severity, const QString &text) { Q_EMIT message(severity, text); }
 
     Options m_options;
     QString m_envVarsFile;
     bool m_forceLegacyLimit = false;
     Project m_project;
+    FunctionVersions m_versions;
     std::optional<ProjectSettings> m_settingsInForce; // what applySettings() last put in force
     QList<Diagnostic> m_problems;
     bool m_keptLastGood = false;

@@ -120,6 +120,50 @@ private Q_SLOTS:
         QVERIFY2(burst.err.contains(QStringLiteral("--json")), qPrintable(burst.err));
     }
 
+    // Provisioned concurrency is the alias's: FN:live runs on an environment made ahead (no Init
+    // Duration, provisioned-concurrency), FN alone is $LATEST and starts cold, as on AWS.
+    void provisionedConcurrencyThroughTheAliasOnly()
+    {
+        ProjectBuilder dir;
+        dir.function(QStringLiteral("Warm"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .properties("AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 1\n")
+            .code(QStringLiteral("app.py"), "import os\n"
+                                            "def handler(event, context):\n"
+                                            "    return [os.environ['AWS_LAMBDA_INITIALIZATION_TYPE'],\n"
+                                            "            os.environ['AWS_LAMBDA_FUNCTION_VERSION'],\n"
+                                            "            context.invoked_function_arn]\n");
+        const Run alias = cli({QStringLiteral("invoke"), QStringLiteral("Warm:live"), QStringLiteral("--project"),
+                               dir.path(), QStringLiteral("--json")});
+        QCOMPARE(alias.exitCode, 0);
+        const QJsonObject viaAlias = QJsonDocument::fromJson(alias.outLines().value(0).toUtf8()).object();
+        QVERIFY2(!viaAlias.value(QStringLiteral("cold")).toBool(), qPrintable(alias.out));
+        const QJsonArray seen = viaAlias.value(QStringLiteral("payload")).toArray();
+        QCOMPARE(seen.at(0).toString(), QStringLiteral("provisioned-concurrency"));
+        QCOMPARE(seen.at(1).toString(), QStringLiteral("1"));
+        QVERIFY(seen.at(2).toString().endsWith(QStringLiteral(":function:Warm:live")));
+        const QString report = alias.err.split(QLatin1Char('\n')).filter(QStringLiteral("REPORT ")).value(0);
+        QVERIFY2(!report.isEmpty() && !report.contains(QStringLiteral("Init Duration")), qPrintable(alias.err));
+        QVERIFY(alias.err.contains(QStringLiteral(" Version: 1")));
+
+        const Run latest = cli({QStringLiteral("invoke"), QStringLiteral("Warm"), QStringLiteral("--project"),
+                                dir.path(), QStringLiteral("--json")});
+        QCOMPARE(latest.exitCode, 0);
+        const QJsonObject unqualified = QJsonDocument::fromJson(latest.outLines().value(0).toUtf8()).object();
+        QVERIFY(unqualified.value(QStringLiteral("cold")).toBool());
+        QCOMPARE(unqualified.value(QStringLiteral("payload")).toArray().at(0).toString(), QStringLiteral("on-demand"));
+        QCOMPARE(unqualified.value(QStringLiteral("payload")).toArray().at(1).toString(), QStringLiteral("$LATEST"));
+        QVERIFY(latest.err.contains(QStringLiteral("\tInit Duration: ")));
+
+        const Run missing =
+            cli({QStringLiteral("invoke"), QStringLiteral("Warm:prod"), QStringLiteral("--project"), dir.path()});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY2(missing.err.contains(QStringLiteral("Function not found: "
+                                                     "arn:aws:lambda:us-east-1:123456789012:function:Warm:prod")),
+                 qPrintable(missing.err));
+    }
+
     void tuneFollowsTheCpuShareAndAppliesItsPick()
     {
         // A CPU-bound handler: at 128 MB it has 128/1,769 of a vCPU, from 1,769 MB a whole one, and a

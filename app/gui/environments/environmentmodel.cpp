@@ -67,11 +67,21 @@ QVariant EnvironmentModel::data(const QModelIndex &index, int role) const
         case IdColumn:
             return e.environmentId.left(12);
         case FunctionColumn:
-            return e.functionName;
-        case StateColumn:
-            return stopped && !e.stopReason.isEmpty()
-                       ? QString(phaseName(e.phase) + QStringLiteral(" (") + e.stopReason + u')')
-                       : phaseName(e.phase);
+            // A published version's environment is its own: "Greeter:2", as Lambda qualifies it.
+            return e.version.isEmpty() || e.version == QLatin1String("$LATEST")
+                       ? e.functionName
+                       : QString(e.functionName + u':' + e.version);
+        case StateColumn: {
+            const QString phase = stopped && !e.stopReason.isEmpty()
+                                      ? QString(phaseName(e.phase) + QStringLiteral(" (") + e.stopReason + u')')
+                                      : phaseName(e.phase);
+            // Provisioned concurrency's allocation as the console says it: allocating until ready.
+            if (e.initializationType != QLatin1String("provisioned-concurrency") || stopped)
+                return phase;
+            return e.phase == EnvironmentPhase::Starting || e.phase == EnvironmentPhase::Initializing
+                       ? tr("Allocating (provisioned)")
+                       : QString(phase + tr(" · provisioned"));
+        }
         case IsolationColumn:
             return e.isolation;
         case AgeColumn:

@@ -117,8 +117,13 @@ void InvokeBar::reloadFunctions()
         m_function->currentText().isEmpty() ? settings::get(settings::lastFunction) : m_function->currentText();
     const QSignalBlocker block(m_function);
     m_function->clear();
-    for (const FunctionConfig &f : m_session.functions())
-        m_function->addItem(f.name);
+    // Each function, then its alias (AutoPublishAlias) as Lambda names it: an unqualified call is
+    // $LATEST and on-demand even when the alias has provisioned concurrency.
+    for (const FunctionConfig &f : m_session.functions()) {
+        m_function->addItem(f.name, f.name);
+        if (!f.autoPublishAlias.isEmpty())
+            m_function->addItem(f.name + QLatin1Char(':') + f.autoPublishAlias, f.name);
+    }
     m_function->setCurrentIndex(qMax(0, m_function->findText(previous)));
     m_function->setEnabled(m_function->count() > 0);
     reloadEvents();
@@ -129,7 +134,7 @@ void InvokeBar::reloadEvents()
     const QString previous = m_event->currentData().toString().isEmpty() ? settings::get(settings::lastEvent)
                                                                          : m_event->currentData().toString();
     m_event->clear();
-    const QString function = m_function->currentText();
+    const QString function = m_function->currentData().toString();
     if (!function.isEmpty()) {
         for (const QString &path : m_session.eventFiles(function))
             m_event->addItem(QFileInfo(path).completeBaseName(), path);
@@ -144,7 +149,8 @@ void InvokeBar::reloadEvents()
 std::optional<InvokeRequest> InvokeBar::currentRequest(QString *error) const
 {
     InvokeRequest r;
-    r.functionName = m_function->currentText();
+    r.functionName = m_function->currentData().toString();
+    r.qualifier = m_function->currentText().section(QLatin1Char(':'), 1);
     r.eventPath = m_event->currentData().toString();
     r.asynchronous = m_type->currentData().toBool();
     r.forceCold = m_forceCold->isChecked();

@@ -9,6 +9,7 @@ namespace fn {
 struct InvokeRequest
 {
     QString functionName;
+    QString qualifier; // an alias or version (AutoPublishAlias); empty: $LATEST
     QByteArray payload;
     QString eventPath;         // where the payload came from, for messages
     bool asynchronous = false; // Event invocation type: accepted at once, the result arrives later

@@ -160,11 +160,20 @@ void StudioSession::invoke(const InvokeRequest &request)
         showMessage(Severity::Warning, tr("Invocations are still running; cancel them first."));
         return;
     }
-    const std::optional<FunctionConfig> function = project().function(request.functionName);
+    QString notFound;
+    const std::optional<FunctionConfig> function =
+        m_workspace->function(request.functionName, request.qualifier, &notFound);
     if (!function) {
-        showMessage(Severity::Error, request.functionName.isEmpty()
-                                         ? tr("Open a project with a function to invoke.")
-                                         : tr("No function named %1 in the project.").arg(request.functionName));
+        showMessage(Severity::Error, request.functionName.isEmpty() ? tr("Open a project with a function to invoke.")
+                                     : !project().function(request.functionName)
+                                         ? tr("No function named %1 in the project.").arg(request.functionName)
+                                         : notFound);
+        return;
+    }
+    if (request.asynchronous && !function->isLatest()) {
+        showMessage(Severity::Error, tr("%1:%2: Event invocations run $LATEST here; a qualified Event invocation "
+                                        "is not modelled yet.")
+                                         .arg(request.functionName, request.qualifier));
         return;
     }
     if (!hasEngine()) {

@@ -235,10 +235,19 @@ private Q_SLOTS:
             << QByteArray("      ReservedConcurrentExecutions: -1\n")
             << QStringLiteral("template.yaml:9: ReservedConcurrentExecutions -1 is outside Lambda's range 0–1000000");
         QTest::newRow("provisioned over reserved")
-            << QByteArray("      ReservedConcurrentExecutions: 2\n      ProvisionedConcurrencyConfig:\n"
-                          "        ProvisionedConcurrentExecutions: 5\n")
+            << QByteArray("      ReservedConcurrentExecutions: 2\n      AutoPublishAlias: live\n"
+                          "      ProvisionedConcurrencyConfig:\n        ProvisionedConcurrentExecutions: 5\n")
             << QStringLiteral(
-                   "template.yaml:11: ProvisionedConcurrentExecutions 5 is more than ReservedConcurrentExecutions 2");
+                   "template.yaml:12: ProvisionedConcurrentExecutions 5 is more than ReservedConcurrentExecutions 2");
+        QTest::newRow("provisioned without an alias")
+            << QByteArray("      ProvisionedConcurrencyConfig:\n        ProvisionedConcurrentExecutions: 1\n")
+            << QStringLiteral(
+                   "template.yaml:10: Fn: 'ProvisionedConcurrencyConfig' requires 'AutoPublishAlias' "
+                   "property to be specified (provisioned concurrency is set on an alias, never on $LATEST)");
+        QTest::newRow("an alias named like a version")
+            << QByteArray("      AutoPublishAlias: 7\n")
+            << QStringLiteral("template.yaml:9: AutoPublishAlias '7' is not an alias name: 1 to 128 letters, "
+                              "digits, - or _, and not all digits");
         QTest::newRow("architecture") << QByteArray("      Architectures: [arm]\n")
                                       << QStringLiteral(
                                              "template.yaml:9: Architectures value 'arm' is not x86_64 or arm64");

@@ -219,6 +219,11 @@ private Q_SLOTS:
         const FunctionConfig f = reread(QStringLiteral("Hello"));
         QCOMPARE(f.reservedConcurrency, std::optional<int>(5));
         QCOMPARE(f.provisionedConcurrency, std::optional<int>(2));
+        // Provisioned concurrency is an alias's (SAM refuses it without one): the usual one is added.
+        QCOMPARE(f.autoPublishAlias, QStringLiteral("live"));
+        const QList<QByteArray> added = diff(Template, saved()).added;
+        QVERIFY(std::any_of(added.cbegin(), added.cend(),
+                            [](const QByteArray &line) { return line.contains("AutoPublishAlias: live"); }));
 
         // The template's own check: provisioned may not exceed reserved; the text is left alone.
         const QByteArray before = editor.text();

@@ -1,6 +1,7 @@
 // The Lambda Invoke API as an HTTP client sees it: a real Python function behind
 // InvokeApiServer, called through cpp-httplib over one keep-alive connection.
 #include "engine/engine.h"
+#include "project/functionversions.h"
 #include "services/invokeapiserver.h"
 
 #include <QDir>
@@ -423,6 +424,82 @@ private Q_SLOTS:
         QVERIFY(missing);
         QCOMPARE(missing->status, 404);
         QCOMPARE(header(missing, "x-amzn-ErrorType"), QStringLiteral("ResourceNotFoundException"));
+    }
+
+    // AutoPublishAlias's versions and alias through the Invoke API: Name:alias and Qualifier run
+    // the version, the listing operations show them, provisioned concurrency is the alias's, and
+    // what fnstudio does not model answers in Lambda's error shape.
+    void versionsAndAliases()
+    {
+        QTemporaryDir state;
+        const QList<FunctionConfig> before = m_server->functions();
+        FunctionConfig hello = before.at(before.at(0).name == QLatin1String("Hello") ? 0 : 1);
+        hello.autoPublishAlias = QStringLiteral("live");
+        hello.provisionedConcurrency = 1;
+        FunctionVersions versions(state.path());
+        QString error;
+        QVERIFY2(versions.publish(hello, &error), qPrintable(error));
+        m_server->setFunctions({hello});
+        m_server->setVersions(versions.all());
+        const auto restore = qScopeGuard([&] {
+            m_server->setVersions({});
+            m_server->setFunctions(before);
+        });
+        QCOMPARE(m_engine->provision(*versions.of(QStringLiteral("Hello")).resolve(hello, QStringLiteral("live"))), 1);
+
+        for (const std::string &target : {invocations(QStringLiteral("Hello:live")),
+                                          std::string("/2015-03-31/functions/Hello/invocations?Qualifier=1")}) {
+            const auto r = post(target, R"({"name":"Ada"})");
+            QVERIFY(r);
+            QCOMPARE(r->status, 200);
+            QCOMPARE(header(r, "X-Amz-Executed-Version"), QStringLiteral("1"));
+            QCOMPARE(m_engine->concurrency(QStringLiteral("Hello")).provisioned, 1);
+        }
+        const auto latest = post(invocations(QStringLiteral("Hello")), "{}");
+        QCOMPARE(header(latest, "X-Amz-Executed-Version"), QStringLiteral("$LATEST"));
+
+        const auto list = m_client->Get("/2015-03-31/functions/Hello/versions");
+        QVERIFY(list);
+        QCOMPARE(list->status, 200);
+        const QJsonArray listed = json(list->body).value(QStringLiteral("Versions")).toArray();
+        QCOMPARE(listed.size(), 2);
+        QCOMPARE(listed.at(0).toObject().value(QStringLiteral("Version")).toString(), QStringLiteral("$LATEST"));
+        QCOMPARE(listed.at(1).toObject().value(QStringLiteral("Version")).toString(), QStringLiteral("1"));
+        QCOMPARE(listed.at(1).toObject().value(QStringLiteral("FunctionArn")).toString(),
+                 Arn + QStringLiteral("Hello:1"));
+
+        const auto aliases = m_client->Get("/2015-03-31/functions/Hello/aliases");
+        QVERIFY(aliases);
+        const QJsonObject live = json(aliases->body).value(QStringLiteral("Aliases")).toArray().at(0).toObject();
+        QCOMPARE(live.value(QStringLiteral("Name")).toString(), QStringLiteral("live"));
+        QCOMPARE(live.value(QStringLiteral("FunctionVersion")).toString(), QStringLiteral("1"));
+        QCOMPARE(live.value(QStringLiteral("AliasArn")).toString(), Arn + QStringLiteral("Hello:live"));
+        const auto one = m_client->Get("/2015-03-31/functions/Hello/aliases/live");
+        QCOMPARE(one->status, 200);
+        QCOMPARE(json(one->body).value(QStringLiteral("FunctionVersion")).toString(), QStringLiteral("1"));
+        const auto missing = m_client->Get("/2015-03-31/functions/Hello/aliases/prod");
+        QCOMPARE(missing->status, 404);
+        QCOMPARE(header(missing, "x-amzn-ErrorType"), QStringLiteral("ResourceNotFoundException"));
+
+        const auto pc = m_client->Get("/2019-09-30/functions/Hello/provisioned-concurrency?Qualifier=live");
+        QVERIFY(pc);
+        QCOMPARE(pc->status, 200);
+        const QJsonObject config = json(pc->body);
+        QCOMPARE(config.value(QStringLiteral("RequestedProvisionedConcurrentExecutions")).toInt(), 1);
+        QCOMPARE(config.value(QStringLiteral("AvailableProvisionedConcurrentExecutions")).toInt(), 1);
+        QCOMPARE(config.value(QStringLiteral("Status")).toString(), QStringLiteral("READY"));
+        const auto none = m_client->Get("/2019-09-30/functions/Hello/provisioned-concurrency?Qualifier=%24LATEST");
+        QCOMPARE(none->status, 404);
+        QCOMPARE(header(none, "x-amzn-ErrorType"), QStringLiteral("ProvisionedConcurrencyConfigNotFoundException"));
+
+        const auto publish = post("/2015-03-31/functions/Hello/versions", "{}");
+        QCOMPARE(publish->status, 400);
+        QCOMPARE(header(publish, "x-amzn-ErrorType"), QStringLiteral("InvalidParameterValueException"));
+        QVERIFY(json(publish->body)
+                    .value(QStringLiteral("message"))
+                    .toString()
+                    .contains(QLatin1String("AutoPublishAlias")));
+        m_engine->stopAll();
     }
 
     void unknownRoutesAndMethods()

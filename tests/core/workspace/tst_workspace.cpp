@@ -48,6 +48,27 @@ bool write(const QString &path, const QByteArray &bytes)
     return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
 }
 
+// What a function sees of how it was started and invoked.
+QByteArray provisionedHandler(const QByteArray &said)
+{
+    return "import os\n"
+           "def handler(event, context):\n"
+           "    return {'said': '"
+           + said
+           + "', 'type': os.environ['AWS_LAMBDA_INITIALIZATION_TYPE'],\n"
+             "            'version': os.environ['AWS_LAMBDA_FUNCTION_VERSION'],\n"
+             "            'arn': context.invoked_function_arn}\n";
+}
+
+// A string field of the function's JSON answer, empty when there is none.
+QString field(const InvocationRecord &record, const char *key)
+{
+    const auto json = nlohmann::json::parse(record.payload.toStdString(), nullptr, false);
+    return json.is_object() && json.contains(key) && json[key].is_string()
+               ? QString::fromStdString(json[key].get<std::string>())
+               : QString();
+}
+
 QString message(const InvocationRecord &record)
 {
     const auto json = nlohmann::json::parse(record.payload.toStdString(), nullptr, false);
@@ -214,15 +235,57 @@ private Q_SLOTS:
         QVERIFY(write(path("template.yaml"), templateText(128, "      AutoPublishAlias: live\n"
                                                                "      ProvisionedConcurrencyConfig:\n"
                                                                "        ProvisionedConcurrentExecutions: 1\n")));
+        QVERIFY(write(path("src/app.py"), provisionedHandler("one")));
         Workspace workspace;
         workspace.setOptions(engineOnly());
         workspace.startEngine();
         QVERIFY(workspace.open(m_dir->path()));
         workspace.waitForProvisioning();
         QCOMPARE(workspace.engine()->concurrency(QStringLiteral("Greeter")).provisioned, 1);
-        const InvocationRecord record = invoke(workspace);
-        QVERIFY(!record.coldStart);
-        QCOMPARE(record.initializationType, QStringLiteral("provisioned-concurrency"));
+
+        // Through the alias: its version, on the environment made ahead, no Init Duration.
+        const auto live = workspace.function(QStringLiteral("Greeter"), QStringLiteral("live"));
+        QVERIFY(live);
+        const InvocationRecord viaAlias = workspace.engine()->invoke(*live, "{}");
+        QVERIFY2(!viaAlias.failed(), viaAlias.payload.constData());
+        QVERIFY(!viaAlias.coldStart);
+        QCOMPARE(viaAlias.initDurationMs, 0.0);
+        QCOMPARE(viaAlias.initializationType, QStringLiteral("provisioned-concurrency"));
+        QCOMPARE(viaAlias.executedVersion, QStringLiteral("1"));
+        QVERIFY(viaAlias.reportLine.contains(QStringLiteral("REPORT RequestId")));
+        QVERIFY(!viaAlias.reportLine.contains(QStringLiteral("Init Duration")));
+        QCOMPARE(field(viaAlias, "type"), QStringLiteral("provisioned-concurrency"));
+        QCOMPARE(field(viaAlias, "version"), QStringLiteral("1"));
+        QCOMPARE(field(viaAlias, "arn"), QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:Greeter:live"));
+
+        // Unqualified is $LATEST, on-demand, a cold start of its own: the classic pitfall.
+        const InvocationRecord unqualified = invoke(workspace);
+        QVERIFY(unqualified.coldStart);
+        QVERIFY(unqualified.initDurationMs > 0);
+        QCOMPARE(unqualified.initializationType, QStringLiteral("on-demand"));
+        QCOMPARE(unqualified.executedVersion, QStringLiteral("$LATEST"));
+        QCOMPARE(field(unqualified, "version"), QStringLiteral("$LATEST"));
+
+        // A code change publishes version 2; the alias's provisioned environment is made on it,
+        // and version 1 still runs what was published as 1.
+        QVERIFY(write(path("src/app.py"), provisionedHandler("two")));
+        workspace.fileSaved(path("src/app.py"));
+        QTRY_COMPARE(workspace.versions().value(QStringLiteral("Greeter")).alias(QStringLiteral("live"))->version,
+                     QStringLiteral("2"));
+        workspace.waitForProvisioning();
+        const InvocationRecord two =
+            workspace.engine()->invoke(*workspace.function(QStringLiteral("Greeter"), QStringLiteral("live")), "{}");
+        QCOMPARE(two.executedVersion, QStringLiteral("2"));
+        QVERIFY(!two.coldStart);
+        QCOMPARE(field(two, "said"), QStringLiteral("two"));
+        const InvocationRecord one =
+            workspace.engine()->invoke(*workspace.function(QStringLiteral("Greeter"), QStringLiteral("1")), "{}");
+        QCOMPARE(field(one, "said"), QStringLiteral("one"));
+        QCOMPARE(one.initializationType, QStringLiteral("on-demand")); // by number: not the alias's
+        QString why;
+        QVERIFY(!workspace.function(QStringLiteral("Greeter"), QStringLiteral("prod"), &why));
+        QCOMPARE(why,
+                 QStringLiteral("Function not found: arn:aws:lambda:us-east-1:123456789012:function:Greeter:prod"));
     }
 
     void aBurstCountsWhatCompletedAndWhatWasThrottled()
