@@ -12,7 +12,7 @@ namespace fn {
 namespace {
 
 constexpr int Margin = 6;
-constexpr int LabelWidth = 72;
+constexpr int MinLabelWidth = 72;
 
 const QList<Anatomy::Phase> &allPhases()
 {
@@ -74,7 +74,7 @@ QList<QPoint> AnatomyView::legendPositions(int width, int *height) const
 {
     QList<QPoint> out;
     const int box = fontMetrics().ascent() - 2;
-    const int left = Margin + LabelWidth;
+    const int left = Margin + labelWidth();
     int x = left;
     int y = legendTop();
     for (const Anatomy::Phase phase : allPhases()) {
@@ -107,6 +107,15 @@ QSize AnatomyView::minimumSizeHint() const
     return {240, heightForWidth(240)};
 }
 
+int AnatomyView::labelWidth() const
+{
+    // Wide enough for the longest label ("cloud cold p99" beside "cold p50").
+    int widest = MinLabelWidth;
+    for (const Row &r : m_rows)
+        widest = std::max(widest, fontMetrics().horizontalAdvance(r.label) + 8);
+    return widest;
+}
+
 double AnatomyView::scaleMs() const
 {
     double top = 0;
@@ -120,9 +129,9 @@ AnatomyView::Geometry AnatomyView::geometryOf(int row) const
     const int h = rowHeight();
     const int y = Margin + row * h;
     const int totalWidth = fontMetrics().horizontalAdvance(QStringLiteral("0000.0 ms")) + 8;
-    const int barLeft = Margin + LabelWidth;
+    const int barLeft = Margin + labelWidth();
     const int barWidth = std::max(20, width() - barLeft - totalWidth - Margin);
-    return {QRect(Margin, y, LabelWidth - 6, h), QRect(barLeft, y + 3, barWidth, h - 6),
+    return {QRect(Margin, y, labelWidth() - 6, h), QRect(barLeft, y + 3, barWidth, h - 6),
             QRect(barLeft, y, barWidth + totalWidth, h)};
 }
 

@@ -43,6 +43,7 @@ private:
     };
     Geometry geometryOf(int row) const;
     double scaleMs() const;
+    int labelWidth() const;
     int rowHeight() const;
     int legendTop() const;
     // Where each legend entry goes at this width (flowing onto more lines as needed), and the height.

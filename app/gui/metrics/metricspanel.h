@@ -1,17 +1,23 @@
 #pragma once
 // The Metrics dock: invocation statistics with cold and warm side by side, and beside them the
 // comparison a class comes for: the median (and p99) cold and warm invocation drawn phase by phase
-// on one scale, under a headline that says how much faster warm is.
+// on one scale, under a headline that says how much faster warm is; below it the distribution of
+// what callers waited (log axis) and the share of cold starts over time. REPORT lines imported from
+// CloudWatch Logs join all of these as a "cloud" series, so a class sees how close the local model is.
 
 #include <QWidget>
 
 class QLabel;
 class QSplitter;
 class QTableView;
+class QToolButton;
 
 namespace fn {
 
 class AnatomyView;
+class ColdShareView;
+class LatencyDistributionView;
+class MessageBar;
 class MetricsModel;
 
 class MetricsPanel final : public QWidget
@@ -22,19 +28,38 @@ public:
 
     QTableView *view() const { return m_view; }
     AnatomyView *comparison() const { return m_comparison; }
+    LatencyDistributionView *distribution() const { return m_distribution; }
+    ColdShareView *coldShare() const { return m_coldShare; }
+    MessageBar *messages() const { return m_messages; }
     QString headline() const;
+    QString cloudStatus() const; // "cloud: hello-prod.json, 16 REPORT lines (4 cold starts, …)"
+
+    // Reads a file of CloudWatch REPORT lines into the cloud series, named after the file (what
+    // Import CloudWatch REPORT lines… does after its file dialog). False when nothing could be read;
+    // what could not be read is said in the panel's message bar with its file and line.
+    bool importCloud(const QString &path);
+    void removeCloud();
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
     void updateComparison();
+    void chooseCloudFile();
+    void updateCloudControls();
 
     MetricsModel &m_model;
     QTableView *m_view;
     QSplitter *m_split;
     QLabel *m_headline;
     AnatomyView *m_comparison;
+    LatencyDistributionView *m_distribution;
+    ColdShareView *m_coldShare;
+    MessageBar *m_messages;
+    QToolButton *m_import;
+    QToolButton *m_remove;
+    QLabel *m_cloud;
+    QString m_cloudSummary;
 };
 
 } // namespace fn

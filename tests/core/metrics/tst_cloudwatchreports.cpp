@@ -151,7 +151,7 @@ private Q_SLOTS:
         QVERIFY2(in.problems.at(0).message.startsWith(QStringLiteral("not valid JSON")),
                  qPrintable(in.problems.at(0).message));
         QCOMPARE(in.problems.at(0).line, 295); // the end of the file, where the JSON stops short
-        QCOMPARE(in.records.size(), 10); // every REPORT message above the cut
+        QCOMPARE(in.records.size(), 10);       // every REPORT message above the cut
         QCOMPARE(in.records.first().durationMs, 102.25);
         QCOMPARE(in.records.first().initDurationMs, 242.29);
     }
