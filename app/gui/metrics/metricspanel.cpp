@@ -13,6 +13,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableView>
 #include <QToolButton>
@@ -59,7 +60,13 @@ MetricsPanel::MetricsPanel(MetricsModel &model, QWidget *parent)
 
     m_split = new QSplitter(Qt::Vertical, this);
     m_split->addWidget(m_view);
-    m_split->addWidget(right);
+    // The charts scroll in a short dock rather than make the whole bottom dock area taller.
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(right);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_split->addWidget(scroll);
     m_split->setChildrenCollapsible(false);
     m_import->setText(tr("Import CloudWatch REPORT lines…"));
     m_import->setToolTip(tr("Show invocations on AWS beside the local ones: a file of REPORT lines, as "
