@@ -56,6 +56,7 @@ QColor AnatomyView::colorOf(Anatomy::Phase phase)
 void AnatomyView::setRows(const QList<Row> &rows)
 {
     m_rows = rows;
+    m_labelWidth = 0;
     updateGeometry();
     update();
 }
@@ -109,11 +110,13 @@ QSize AnatomyView::minimumSizeHint() const
 
 int AnatomyView::labelWidth() const
 {
-    // Wide enough for the longest label ("cloud cold p99" beside "cold p50").
-    int widest = MinLabelWidth;
-    for (const Row &r : m_rows)
-        widest = std::max(widest, fontMetrics().horizontalAdvance(r.label) + 8);
-    return widest;
+    // Wide enough for the longest label ("cloud cold p99" beside "cold p50"); measured once per rows.
+    if (m_labelWidth == 0) {
+        m_labelWidth = MinLabelWidth;
+        for (const Row &r : m_rows)
+            m_labelWidth = std::max(m_labelWidth, fontMetrics().horizontalAdvance(r.label) + 8);
+    }
+    return m_labelWidth;
 }
 
 double AnatomyView::scaleMs() const

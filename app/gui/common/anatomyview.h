@@ -50,6 +50,7 @@ private:
     QList<QPoint> legendPositions(int width, int *height) const;
 
     QList<Row> m_rows;
+    mutable int m_labelWidth = 0; // 0: to be measured
 };
 
 } // namespace fn
