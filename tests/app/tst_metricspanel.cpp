@@ -95,6 +95,9 @@ private Q_SLOTS:
                  (QStringList{QStringLiteral("cold p50"), QStringLiteral("cold p99"), QStringLiteral("cloud cold p50"),
                               QStringLiteral("cloud cold p99"), QStringLiteral("warm p50"), QStringLiteral("warm p99"),
                               QStringLiteral("cloud warm p50"), QStringLiteral("cloud warm p99")}));
+        QVERIFY2(panel.headline().contains(QStringLiteral(
+                     "Cloud (sam-logs.txt): cold 349.29 ms = 238.77 init + 110.52 handler; warm 2.57 ms")),
+                 qPrintable(panel.headline()));
         // The cloud's cold hump beside the local one, in the distribution's tooltip.
         QVERIFY(
             panel.distribution()->describe(344.54).contains(QStringLiteral("cloud (sam-logs.txt): 0 warm, 4 cold")));

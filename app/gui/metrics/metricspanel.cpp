@@ -198,6 +198,20 @@ void MetricsPanel::updateComparison()
                      .arg(ms(warm->observedMs), locale.toString(cold->observedMs / warm->observedMs, 'f', 0));
     else if (warm)
         lines << tr("Warm %1").arg(ms(warm->observedMs));
+    if (m_model.hasCloud()) {
+        // What the REPORT lines say of the same: init and handler, beside the local figures.
+        const auto cloudCold = m_model.anatomy(C::CloudColdColumn, 50);
+        const auto cloudWarm = m_model.anatomy(C::CloudWarmColumn, 50);
+        QStringList cloud;
+        if (cloudCold)
+            cloud << tr("cold %1 = %2 init + %3 handler")
+                         .arg(ms(cloudCold->observedMs), locale.toString(cloudCold->ms(Anatomy::Phase::Init), 'f', 2),
+                              locale.toString(cloudCold->ms(Anatomy::Phase::Handler), 'f', 2));
+        if (cloudWarm)
+            cloud << tr("warm %1").arg(ms(cloudWarm->observedMs));
+        if (!cloud.isEmpty())
+            lines << tr("Cloud (%1): %2").arg(m_model.cloudName().toHtmlEscaped(), cloud.join(QStringLiteral("; ")));
+    }
     if (lines.isEmpty())
         lines << tr("Invoke a function: its cold start and the warm invocations after it appear here, phase by phase.");
     else

@@ -187,6 +187,31 @@ private Q_SLOTS:
         QCOMPARE(error, QStringLiteral("platform.report without metrics"));
     }
 
+    void awsLogsTailAndRepeatedLines()
+    {
+        // `aws logs tail` puts a zoned timestamp and the stream before each message; a log copied
+        // twice over repeats lines; Windows line ends.
+        const QByteArray text =
+            "2025-03-05T14:02:12.257000+00:00 2025/03/05/[$LATEST]e8d79f49af6d114c4a6f188a424e617b REPORT RequestId: "
+            "ff7d5ec0-9bc0-4e20-af25-29cad670a838\tDuration: 102.25 ms\tBilled Duration: 103 ms\tMemory Size: 128 "
+            "MB\tMax Memory Used: 70 MB\tInit Duration: 242.29 ms\t\r\n"
+            "2025-03-05T14:02:12.257000+00:00 2025/03/05/[$LATEST]e8d79f49af6d114c4a6f188a424e617b REPORT RequestId: "
+            "ff7d5ec0-9bc0-4e20-af25-29cad670a838\tDuration: 102.25 ms\tBilled Duration: 103 ms\tMemory Size: 128 "
+            "MB\tMax Memory Used: 70 MB\tInit Duration: 242.29 ms\t\r\n"
+            "2025-03-05T15:02:12.300000+01:00 2025/03/05/[$LATEST]e8d79f49af6d114c4a6f188a424e617b REPORT RequestId: "
+            "12c2339b-218f-4c13-9dcf-019db3988b52\tDuration: 2.09 ms\tBilled Duration: 3 ms\tMemory Size: 128 "
+            "MB\tMax Memory Used: 72 MB\t\r\n";
+        const CloudWatchImport in = CloudWatchReports::parse(text, QStringLiteral("tail.txt"), QStringLiteral("F"));
+        QVERIFY(in.problems.isEmpty());
+        QCOMPARE(in.records.size(), 2);
+        QCOMPARE(in.duplicates, 1);
+        QCOMPARE(in.records.at(0).startedAtMs, firstReportAtMs - 345);
+        QCOMPARE(in.records.at(0).environmentId,
+                 QStringLiteral("2025/03/05/[$LATEST]e8d79f49af6d114c4a6f188a424e617b"));
+        QCOMPARE(in.records.at(1).startedAtMs, firstReportAtMs + 43 - 2); // +01:00 is an hour ahead of UTC
+        QVERIFY(in.summary().endsWith(QStringLiteral("; 1 repeated left out")));
+    }
+
     void aFileThatCannotBeRead()
     {
         const CloudWatchImport in =
