@@ -56,8 +56,8 @@ private Q_SLOTS:
         QCOMPARE(panel.distribution()->describe(0.45), QStringLiteral("0.398 ms – 0.501 ms: 45 warm, 0 cold"));
         QCOMPARE(panel.distribution()->describe(21.0), QStringLiteral("20 ms – 25.1 ms: 0 warm, 5 cold"));
         // The cold share's first bucket (the first 100 ms of the burst) is all cold.
-        const QRect r = panel.coldShare()->rect();
-        QCOMPARE(panel.coldShare()->describe(r.left() + 52), QStringLiteral("+0 ms – 100 ms: 5 of 5 cold (100 %)"));
+        const int top = panel.coldShare()->fontMetrics().height() * 2 + 12;
+        QCOMPARE(panel.coldShare()->describe({52, top}), QStringLiteral("+0 ms – 100 ms: 5 of 5 cold (100 %)"));
         QCOMPARE(ColdShareView::durationText(30'000), QStringLiteral("30 s"));
         // Both draw without a window system in the way.
         QVERIFY(!panel.distribution()->grab().isNull());
@@ -102,6 +102,19 @@ private Q_SLOTS:
         QVERIFY(
             panel.distribution()->describe(344.54).contains(QStringLiteral("cloud (sam-logs.txt): 0 warm, 4 cold")));
         QVERIFY(!panel.distribution()->grab().isNull());
+        // The cloud's cold starts over its own time (25 minutes in 30 s buckets): the burst's two, the
+        // one after the timeout reset its environment, and one after idle expiry at the end.
+        const ColdShare &cloudShare = model.cloudColdShare();
+        QCOMPARE(cloudShare.bucketMs(), qint64(30'000));
+        QCOMPARE(cloudShare.buckets().front().cold, size_t(3));
+        QCOMPARE(cloudShare.buckets().front().all, size_t(13));
+        QCOMPARE(cloudShare.buckets().back().cold, size_t(1));
+        QCOMPARE(cloudShare.buckets().back().all, size_t(2));
+        size_t cloudAll = 0;
+        for (const ColdShare::Bucket &b : cloudShare.buckets())
+            cloudAll += b.all;
+        QCOMPARE(cloudAll, size_t(16));
+        const QSize withCloud = panel.coldShare()->sizeHint();
 
         // Another import replaces it; a file without REPORT lines changes nothing and says so.
         QVERIFY(panel.importCloud(data("filter-log-events.json")));
@@ -113,6 +126,7 @@ private Q_SLOTS:
 
         panel.removeCloud();
         QVERIFY(!model.hasCloud());
+        QVERIFY(panel.coldShare()->sizeHint().height() < withCloud.height()); // one band again
         QVERIFY(panel.view()->isColumnHidden(MetricsModel::CloudColdColumn));
         QCOMPARE(panel.cloudStatus(), QString());
         QCOMPARE(labels(panel).size(), 4);

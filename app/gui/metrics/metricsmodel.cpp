@@ -204,6 +204,7 @@ void MetricsModel::addCloud(const InvocationRecord &r)
 {
     addTo(m_buckets[size_t(r.coldStart ? CloudColdColumn : CloudWarmColumn)], r, false);
     m_cloudHistogram.add(r);
+    m_cloudColdShare.add(r);
 }
 
 void MetricsModel::setCloud(const QString &name, const QList<InvocationRecord> &records)
@@ -211,6 +212,7 @@ void MetricsModel::setCloud(const QString &name, const QList<InvocationRecord> &
     m_buckets[CloudColdColumn] = {};
     m_buckets[CloudWarmColumn] = {};
     m_cloudHistogram.clear();
+    m_cloudColdShare.clear();
     for (const InvocationRecord &r : records)
         addCloud(r);
     m_cloudName = name;

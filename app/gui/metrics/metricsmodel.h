@@ -69,6 +69,7 @@ public:
     const LatencyHistogram &histogram() const { return m_histogram; }
     const LatencyHistogram &cloudHistogram() const { return m_cloudHistogram; }
     const ColdShare &coldShare() const { return m_coldShare; }
+    const ColdShare &cloudColdShare() const { return m_cloudColdShare; }
 
 Q_SIGNALS:
     void cloudChanged();
@@ -94,6 +95,7 @@ private:
     LatencyHistogram m_histogram;
     LatencyHistogram m_cloudHistogram;
     ColdShare m_coldShare;
+    ColdShare m_cloudColdShare;
     QString m_cloudName;
 };
 
