@@ -11,6 +11,7 @@
 
 #include <QTableView>
 #include <QTest>
+#include <QToolButton>
 
 using namespace fn;
 using namespace fn::testing;
@@ -116,8 +117,13 @@ private Q_SLOTS:
         QCOMPARE(cloudAll, size_t(16));
         const QSize withCloud = panel.coldShare()->sizeHint();
 
-        // Another import replaces it; a file without REPORT lines changes nothing and says so.
-        QVERIFY(panel.importCloud(data("filter-log-events.json")));
+        // Another import replaces it (read off the GUI thread, as the button does); a file without
+        // REPORT lines changes nothing and says so.
+        panel.importCloudInBackground(data("filter-log-events.json"));
+        QVERIFY(panel.cloudStatus().startsWith(QStringLiteral("reading filter-log-events.json")));
+        QVERIFY(!panel.findChild<QToolButton *>(QStringLiteral("importCloud"))->isEnabled());
+        QVERIFY(panel.waitForImport());
+        QVERIFY(panel.findChild<QToolButton *>(QStringLiteral("importCloud"))->isEnabled());
         QCOMPARE(model.cloudName(), QStringLiteral("filter-log-events.json"));
         QVERIFY(!panel.messages()->isVisible());
         QVERIFY(!panel.importCloud(data("../../core/metrics/CMakeLists.txt")));

@@ -7,6 +7,8 @@
 #include "metrics/latencydistributionview.h"
 #include "metrics/metricsmodel.h"
 
+#include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -16,8 +18,11 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTableView>
+#include <QThread>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <memory>
 
 namespace fn {
 
@@ -127,13 +132,45 @@ void MetricsPanel::chooseCloudFile()
     const QString path = QFileDialog::getOpenFileName(this, tr("Import CloudWatch REPORT lines"), {},
                                                       tr("CloudWatch logs (*.json *.txt *.log);;All files (*)"));
     if (!path.isEmpty())
-        importCloud(path);
+        importCloudInBackground(path);
+}
+
+void MetricsPanel::importCloudInBackground(const QString &path)
+{
+    // An export of a busy function runs to tens of megabytes (a second or two to read): read off the
+    // GUI thread, with the button off until it is in, so no second read can overtake the first.
+    if (m_reader)
+        return;
+    m_import->setEnabled(false);
+    m_cloud->setText(tr("reading %1…").arg(QFileInfo(path).fileName()));
+    auto result = std::make_shared<CloudWatchImport>();
+    m_reader = QThread::create(
+        [path, result] { *result = CloudWatchReports::read(path, QFileInfo(path).completeBaseName()); });
+    connect(m_reader, &QThread::finished, this, [this, path, result] {
+        m_reader->deleteLater();
+        m_reader = nullptr;
+        m_import->setEnabled(true);
+        adoptCloud(path, *result);
+        updateCloudControls();
+    });
+    m_reader->start();
+}
+
+bool MetricsPanel::waitForImport(int timeoutMs)
+{
+    if (m_reader && m_reader->wait(QDeadlineTimer(timeoutMs)))
+        QCoreApplication::sendPostedEvents(this); // the queued finished slot adopts the result
+    return !m_reader;
 }
 
 bool MetricsPanel::importCloud(const QString &path)
 {
+    return adoptCloud(path, CloudWatchReports::read(path, QFileInfo(path).completeBaseName()));
+}
+
+bool MetricsPanel::adoptCloud(const QString &path, const CloudWatchImport &in)
+{
     const QString name = QFileInfo(path).fileName();
-    const CloudWatchImport in = CloudWatchReports::read(path, QFileInfo(path).completeBaseName());
     if (!in.problems.isEmpty()) {
         // Each problem with its file and line; the bar counts repeats rather than stacking them.
         const QStringList problems = toStrings(in.problems);
@@ -154,6 +191,13 @@ bool MetricsPanel::importCloud(const QString &path)
     m_cloudSummary = in.summary();
     m_model.setCloud(name, in.records);
     return true;
+}
+
+MetricsPanel::~MetricsPanel()
+{
+    // A read under way finishes first: the thread may not outlive the panel that owns it.
+    if (m_reader)
+        m_reader->wait();
 }
 
 void MetricsPanel::removeCloud()

@@ -9,11 +9,13 @@
 
 class QLabel;
 class QSplitter;
+class QThread;
 class QTableView;
 class QToolButton;
 
 namespace fn {
 
+struct CloudWatchImport;
 class AnatomyView;
 class ColdShareView;
 class LatencyDistributionView;
@@ -25,6 +27,7 @@ class MetricsPanel final : public QWidget
     Q_OBJECT
 public:
     explicit MetricsPanel(MetricsModel &model, QWidget *parent = nullptr);
+    ~MetricsPanel() override;
 
     QTableView *view() const { return m_view; }
     AnatomyView *comparison() const { return m_comparison; }
@@ -38,6 +41,10 @@ public:
     // Import CloudWatch REPORT lines… does after its file dialog). False when nothing could be read;
     // what could not be read is said in the panel's message bar with its file and line.
     bool importCloud(const QString &path);
+    // The same off the GUI thread, as the button does it: the button is off and the status says
+    // "reading…" until the result is adopted.
+    void importCloudInBackground(const QString &path);
+    bool waitForImport(int timeoutMs = 10'000); // for tests: true once no read is under way
     void removeCloud();
 
 protected:
@@ -46,6 +53,7 @@ protected:
 private:
     void updateComparison();
     void chooseCloudFile();
+    bool adoptCloud(const QString &path, const CloudWatchImport &in);
     void updateCloudControls();
 
     MetricsModel &m_model;
@@ -60,6 +68,7 @@ private:
     QToolButton *m_remove;
     QLabel *m_cloud;
     QString m_cloudSummary;
+    QThread *m_reader = nullptr; // reading an import, if one is under way
 };
 
 } // namespace fn
