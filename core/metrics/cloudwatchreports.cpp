@@ -102,7 +102,10 @@ public:
     {
         ++m_out.read;
         const qsizetype text = message.indexOf(ReportMarker);
-        const qsizetype json = text < 0 && message.contains(JsonReportMarker) ? message.indexOf(u'{') : -1;
+        // A JSON record typed platform.report; a line that only mentions it is the function's own.
+        static const QRegularExpression jsonReport(QStringLiteral(R"("type"\s*:\s*"platform\.report")"));
+        const qsizetype json =
+            text < 0 && message.contains(JsonReportMarker) && message.contains(jsonReport) ? message.indexOf(u'{') : -1;
         if (text < 0 && json < 0) {
             ++m_out.skipped;
             return;
@@ -153,7 +156,7 @@ QList<int> messageLines(const QByteArray &data)
     for (qsizetype i = 0; i < data.size(); ++i) {
         if (data.at(i) == '\n')
             ++line;
-        else if (data.at(i) == '"' && data.mid(i, 10) == "\"message\"")
+        else if (data.at(i) == '"' && QByteArrayView(data).sliced(i).startsWith("\"message\""))
             lines.append(line);
     }
     return lines;
