@@ -51,6 +51,9 @@ static void usage()
                "                 async queues, dead-letter queues and destinations; run delivers accepted events\n"
                "  sqs send QUEUE BODY|list|receive QUEUE [--project DIR]\n"
                "                 the local SQS queues the template's SQS events read\n"
+               "  cloudwatch FILE... [--json]\n"
+               "                 REPORT lines from CloudWatch Logs (filter-log-events JSON, sam logs text):\n"
+               "                 cold and warm percentiles and the latency distribution, to set beside local\n"
                "\n"
                "Run `fnstudio-cli <command> --help` for a command's options.\n",
                stderr);
@@ -83,6 +86,8 @@ int run(const QStringList &arguments)
         return queue(rest);
     if (command == QLatin1String("sqs"))
         return sqs(rest);
+    if (command == QLatin1String("cloudwatch"))
+        return cloudwatch(rest);
     error(QStringLiteral("unknown command '%1'").arg(command));
     usage();
     return 2;

@@ -21,6 +21,7 @@ int schedule(const QStringList &arguments);
 int generateEvent(const QStringList &arguments);
 int queue(const QStringList &arguments);
 int sqs(const QStringList &arguments);
+int cloudwatch(const QStringList &arguments);
 
 // Parses a command's arguments: nullopt to go on, else the exit code to return (2 after printing a
 // usage error, 0 after printing --help).

@@ -5,6 +5,7 @@
 #include "snapshotfixtures.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace fn;
@@ -62,6 +63,79 @@ private Q_SLOTS:
                  QStringLiteral("Duration p90"));
         model.resetData({});
         QCOMPARE(v(MetricsModel::InvocationsRow, MetricsModel::AllColumn), 0.0);
+    }
+
+    void distributionAndColdShareOfABurst()
+    {
+        // A burst of 50 at concurrency 5: five cold starts first, then warm ones, 20 ms apart.
+        MetricsModel model;
+        QList<InvocationRecord> burst;
+        for (int i = 0; i < 50; ++i) {
+            InvocationRecord r = record(i, i % 5, i < 5, i * 20, i < 5 ? 0.7 : 0.3);
+            r.observedMs = i < 5 ? 210.0 : 0.45;
+            burst.append(r);
+        }
+        burst.append(record(50, 0, false, 1000, 0, InvocationOutcome::Throttled));
+        model.append(burst.mid(0, 20));
+        model.append(burst.mid(20));
+        using Start = LatencyHistogram::Start;
+        const LatencyHistogram &h = model.histogram();
+        QCOMPARE(h.total(Start::Cold), size_t(5));
+        QCOMPARE(h.total(Start::Warm), size_t(45)); // the throttled request never ran
+        QCOMPARE(h.count(LatencyHistogram::binOf(0.45), Start::Warm), size_t(45));
+        QCOMPARE(h.count(LatencyHistogram::binOf(210.0), Start::Cold), size_t(5));
+        const ColdShare &share = model.coldShare();
+        QCOMPARE(share.bucketMs(), qint64(100));
+        QCOMPARE(share.buckets().front().share(), 1.0); // all five in the first 100 ms
+        QCOMPARE(share.buckets().back().share(), 0.0);
+        model.resetData({});
+        QCOMPARE(model.histogram().total(), size_t(0));
+        QVERIFY(model.coldShare().isEmpty());
+    }
+
+    void aCloudSetBesideTheLocalOnes()
+    {
+        MetricsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy changed(&model, &MetricsModel::cloudChanged);
+        model.append({record(0, 1, true, 0, 0.7), record(1, 1, false, 100, 0.3)});
+        QVERIFY(!model.hasCloud());
+        QCOMPARE(model.value(MetricsModel::InvocationsRow, MetricsModel::CloudColdColumn), 0.0);
+
+        // REPORT lines from CloudWatch: no observed total, so init + handler is what they waited.
+        InvocationRecord cold = record(100, 7, true, 0, 102.25);
+        cold.initDurationMs = 242.29;
+        cold.phases = {0, 0, 242.29};
+        InvocationRecord warm = record(101, 7, false, 500, 2.09);
+        model.setCloud(QStringLiteral("prod.json"), {cold, warm});
+        QCOMPARE(changed.size(), 1);
+        QVERIFY(model.hasCloud());
+        QCOMPARE(model.cloudName(), QStringLiteral("prod.json"));
+        QCOMPARE(model.headerData(MetricsModel::CloudColdColumn, Qt::Horizontal).toString(),
+                 QStringLiteral("Cloud cold"));
+        QCOMPARE(model.value(MetricsModel::InvocationsRow, MetricsModel::CloudColdColumn), 1.0);
+        QCOMPARE(model.value(MetricsModel::InitP50Row, MetricsModel::CloudColdColumn), 242.29);
+        QCOMPARE(model.value(MetricsModel::DurationP50Row, MetricsModel::CloudWarmColumn), 2.09);
+        QCOMPARE(model.index(MetricsModel::ObservedP50Row, MetricsModel::CloudColdColumn).data().toString(),
+                 QStringLiteral("—")); // not observed: a REPORT does not say
+        // The local columns are untouched.
+        QCOMPARE(model.value(MetricsModel::InvocationsRow, MetricsModel::AllColumn), 2.0);
+        const auto a = model.anatomy(MetricsModel::CloudColdColumn, 50);
+        QVERIFY(a);
+        QCOMPARE(a->observedMs, float(242.29 + 102.25));
+        QCOMPARE(a->ms(Anatomy::Phase::Init), float(242.29));
+        QCOMPARE(model.cloudHistogram().total(LatencyHistogram::Start::Cold), size_t(1));
+        QCOMPARE(model.cloudHistogram().total(LatencyHistogram::Start::Warm), size_t(1));
+
+        // A new run of local invocations keeps the imported set; removing it empties its columns.
+        model.resetData({});
+        QVERIFY(model.hasCloud());
+        QCOMPARE(model.value(MetricsModel::InvocationsRow, MetricsModel::CloudWarmColumn), 1.0);
+        model.clearCloud();
+        QVERIFY(!model.hasCloud());
+        QCOMPARE(changed.size(), 2);
+        QCOMPARE(model.value(MetricsModel::InvocationsRow, MetricsModel::CloudWarmColumn), 0.0);
+        QCOMPARE(model.cloudHistogram().total(), size_t(0));
     }
 
     void resultFields()

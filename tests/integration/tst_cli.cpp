@@ -340,6 +340,36 @@ private Q_SLOTS:
                  qPrintable(r.err));
     }
 
+    void cloudwatchReportLinesHeadless()
+    {
+        // What the Metrics dock imports, summarised on the command line: one JSON object per file.
+        const QString data = QStringLiteral(FN_SOURCE) + QStringLiteral("/tests/data/cloudwatch/");
+        Run r = cli({QStringLiteral("cloudwatch"), data + QStringLiteral("filter-log-events.json"),
+                     data + QStringLiteral("sam-logs.txt"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.outLines().size(), 2);
+        const QJsonObject json = QJsonDocument::fromJson(r.outLines().at(0).toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("format")).toString(), QStringLiteral("filter-log-events JSON"));
+        QCOMPARE(json.value(QStringLiteral("invocations")).toArray().size(), 16);
+        const QJsonObject cold = json.value(QStringLiteral("cold")).toObject();
+        QCOMPARE(cold.value(QStringLiteral("count")).toInt(), 4);
+        QCOMPARE(cold.value(QStringLiteral("initP50Ms")).toDouble(), 242.29);
+        QCOMPARE(json.value(QStringLiteral("warm")).toObject().value(QStringLiteral("count")).toInt(), 12);
+        int binned = 0;
+        for (const QJsonValue bin : json.value(QStringLiteral("histogram")).toArray())
+            binned += bin[QStringLiteral("cold")].toInt() + bin[QStringLiteral("warm")].toInt();
+        QCOMPARE(binned, 16);
+        // The text's unreadable REPORT lines are named on stderr with their file and line.
+        const QJsonObject text = QJsonDocument::fromJson(r.outLines().at(1).toUtf8()).object();
+        QCOMPARE(text.value(QStringLiteral("problems")).toArray().size(), 2);
+        QVERIFY2(r.err.contains(QStringLiteral("sam-logs.txt:10: REPORT line without Billed Duration")),
+                 qPrintable(r.err));
+        // A file without REPORT lines is an error.
+        r = cli({QStringLiteral("cloudwatch"), QStringLiteral(FN_SOURCE) + QStringLiteral("/README.md")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("README.md: no REPORT lines")));
+    }
+
     void doctorReportsIsolation()
     {
         const Run r = cli({QStringLiteral("doctor")});

@@ -12,7 +12,7 @@ namespace fn {
 namespace {
 
 constexpr int Margin = 6;
-constexpr int LabelWidth = 72;
+constexpr int MinLabelWidth = 72;
 
 const QList<Anatomy::Phase> &allPhases()
 {
@@ -56,6 +56,7 @@ QColor AnatomyView::colorOf(Anatomy::Phase phase)
 void AnatomyView::setRows(const QList<Row> &rows)
 {
     m_rows = rows;
+    m_labelWidth = 0;
     updateGeometry();
     update();
 }
@@ -74,7 +75,7 @@ QList<QPoint> AnatomyView::legendPositions(int width, int *height) const
 {
     QList<QPoint> out;
     const int box = fontMetrics().ascent() - 2;
-    const int left = Margin + LabelWidth;
+    const int left = Margin + labelWidth();
     int x = left;
     int y = legendTop();
     for (const Anatomy::Phase phase : allPhases()) {
@@ -107,6 +108,17 @@ QSize AnatomyView::minimumSizeHint() const
     return {240, heightForWidth(240)};
 }
 
+int AnatomyView::labelWidth() const
+{
+    // Wide enough for the longest label ("cloud cold p99" beside "cold p50"); measured once per rows.
+    if (m_labelWidth == 0) {
+        m_labelWidth = MinLabelWidth;
+        for (const Row &r : m_rows)
+            m_labelWidth = std::max(m_labelWidth, fontMetrics().horizontalAdvance(r.label) + 8);
+    }
+    return m_labelWidth;
+}
+
 double AnatomyView::scaleMs() const
 {
     double top = 0;
@@ -120,9 +132,9 @@ AnatomyView::Geometry AnatomyView::geometryOf(int row) const
     const int h = rowHeight();
     const int y = Margin + row * h;
     const int totalWidth = fontMetrics().horizontalAdvance(QStringLiteral("0000.0 ms")) + 8;
-    const int barLeft = Margin + LabelWidth;
+    const int barLeft = Margin + labelWidth();
     const int barWidth = std::max(20, width() - barLeft - totalWidth - Margin);
-    return {QRect(Margin, y, LabelWidth - 6, h), QRect(barLeft, y + 3, barWidth, h - 6),
+    return {QRect(Margin, y, labelWidth() - 6, h), QRect(barLeft, y + 3, barWidth, h - 6),
             QRect(barLeft, y, barWidth + totalWidth, h)};
 }
 

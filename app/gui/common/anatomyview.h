@@ -43,12 +43,14 @@ private:
     };
     Geometry geometryOf(int row) const;
     double scaleMs() const;
+    int labelWidth() const;
     int rowHeight() const;
     int legendTop() const;
     // Where each legend entry goes at this width (flowing onto more lines as needed), and the height.
     QList<QPoint> legendPositions(int width, int *height) const;
 
     QList<Row> m_rows;
+    mutable int m_labelWidth = 0; // 0: to be measured
 };
 
 } // namespace fn

@@ -107,6 +107,9 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
 
 QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (role == Qt::ToolTipRole && orientation == Qt::Horizontal
+        && (section == CloudColdColumn || section == CloudWarmColumn))
+        return tr("Imported from CloudWatch REPORT lines: %1").arg(m_cloudName);
     if (role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     if (orientation == Qt::Horizontal) {
@@ -117,6 +120,10 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int 
             return tr("Cold");
         case WarmColumn:
             return tr("Warm");
+        case CloudColdColumn:
+            return tr("Cloud cold");
+        case CloudWarmColumn:
+            return tr("Cloud warm");
         case ColumnCount:
             break;
         }
@@ -159,27 +166,66 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int 
     return {};
 }
 
+void MetricsModel::addTo(Bucket &b, const InvocationRecord &r, bool observed)
+{
+    if (r.outcome == InvocationOutcome::Throttled || r.outcome == InvocationOutcome::Rejected) {
+        // A throttled request never ran: it is counted, but not billed or timed.
+        ++b.throttles;
+        return;
+    }
+    ++b.invocations;
+    b.errors += r.failed();
+    b.duration.add(r.durationMs);
+    if (observed && r.observedMs > 0) // measured since history schema 3
+        b.observed.add(r.observedMs);
+    if (observed) {
+        b.anatomies.add(r);
+    } else {
+        // A REPORT line has no observed total: the comparison takes init + handler, all it says.
+        InvocationRecord whole = r;
+        whole.observedMs = LatencyHistogram::latencyMs(r);
+        b.anatomies.add(whole);
+    }
+    if (r.coldStart)
+        b.init.add(r.initDurationMs);
+    b.maxMemoryMb = qMax(b.maxMemoryMb, r.maxMemoryUsedMb);
+    b.cost.add(r);
+}
+
 void MetricsModel::add(const InvocationRecord &r)
 {
-    const bool throttled = r.outcome == InvocationOutcome::Throttled || r.outcome == InvocationOutcome::Rejected;
-    for (Column c : {AllColumn, r.coldStart ? ColdColumn : WarmColumn}) {
-        Bucket &b = m_buckets[size_t(c)];
-        if (throttled) {
-            // A throttled request never ran: it is counted, but not billed or timed.
-            ++b.throttles;
-            continue;
-        }
-        ++b.invocations;
-        b.errors += r.failed();
-        b.duration.add(r.durationMs);
-        if (r.observedMs > 0) // measured since history schema 3
-            b.observed.add(r.observedMs);
-        b.anatomies.add(r);
-        if (r.coldStart)
-            b.init.add(r.initDurationMs);
-        b.maxMemoryMb = qMax(b.maxMemoryMb, r.maxMemoryUsedMb);
-        b.cost.add(r);
-    }
+    for (Column c : {AllColumn, r.coldStart ? ColdColumn : WarmColumn})
+        addTo(m_buckets[size_t(c)], r, true);
+    m_histogram.add(r);
+    m_coldShare.add(r);
+}
+
+void MetricsModel::addCloud(const InvocationRecord &r)
+{
+    addTo(m_buckets[size_t(r.coldStart ? CloudColdColumn : CloudWarmColumn)], r, false);
+    m_cloudHistogram.add(r);
+    m_cloudColdShare.add(r);
+}
+
+void MetricsModel::setCloud(const QString &name, const QList<InvocationRecord> &records)
+{
+    m_buckets[CloudColdColumn] = {};
+    m_buckets[CloudWarmColumn] = {};
+    m_cloudHistogram.clear();
+    m_cloudColdShare.clear();
+    for (const InvocationRecord &r : records)
+        addCloud(r);
+    m_cloudName = name;
+    Q_EMIT headerDataChanged(Qt::Horizontal, CloudColdColumn, CloudWarmColumn);
+    Q_EMIT dataChanged(index(0, CloudColdColumn), index(RowCount - 1, CloudWarmColumn));
+    Q_EMIT cloudChanged();
+}
+
+void MetricsModel::clearCloud()
+{
+    if (!hasCloud())
+        return;
+    setCloud({}, {});
 }
 
 std::optional<Anatomy> MetricsModel::anatomy(Column column, double p) const
@@ -199,7 +245,10 @@ void MetricsModel::append(const QList<InvocationRecord> &records)
 void MetricsModel::resetData(const QList<InvocationRecord> &records)
 {
     beginResetModel();
-    m_buckets = {};
+    for (Column c : {AllColumn, ColdColumn, WarmColumn})
+        m_buckets[size_t(c)] = {};
+    m_histogram.clear();
+    m_coldShare.clear();
     for (const InvocationRecord &r : records)
         add(r);
     endResetModel();

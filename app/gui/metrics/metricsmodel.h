@@ -1,10 +1,15 @@
 #pragma once
 // Invocation statistics with cold and warm starts side by side: counts, errors, duration and init
-// percentiles, memory and cost, recomputed as batches of InvocationRecord arrive. The arithmetic is
-// core's (Percentiles, CostModel), shared with `fnstudio-cli bench`; this is its table.
+// percentiles, memory and cost, recomputed as batches of InvocationRecord arrive, with the
+// distribution of what callers waited and the share of cold starts over time. Beside the local
+// invocations, one set imported from CloudWatch Logs ("cloud") in columns of its own. The arithmetic
+// is core's (Percentiles, CostModel, LatencyHistogram, ColdShare), shared with `fnstudio-cli bench`;
+// this is its table.
 
 #include "metrics/anatomy.h"
+#include "metrics/coldshare.h"
 #include "metrics/costmodel.h"
+#include "metrics/latencyhistogram.h"
 #include "metrics/percentiles.h"
 #include "snapshots/invocationrecord.h"
 
@@ -36,7 +41,8 @@ public:
         CostArm64Row,
         RowCount
     };
-    enum Column { AllColumn, ColdColumn, WarmColumn, ColumnCount };
+    // The cloud columns hold the imported set (empty, and hidden by the panel, until there is one).
+    enum Column { AllColumn, ColdColumn, WarmColumn, CloudColdColumn, CloudWarmColumn, ColumnCount };
     enum Role { ValueRole = Qt::UserRole + 1 }; // the number behind the text
 
     explicit MetricsModel(QObject *parent = nullptr);
@@ -49,9 +55,24 @@ public:
     void append(const QList<InvocationRecord> &records);
     void resetData(const QList<InvocationRecord> &records);
 
+    // Invocations imported from CloudWatch REPORT lines, named (after their file); replaces any set
+    // imported before. Kept when the local invocations are reset.
+    void setCloud(const QString &name, const QList<InvocationRecord> &records);
+    void clearCloud();
+    bool hasCloud() const { return !m_cloudName.isEmpty(); }
+    QString cloudName() const { return m_cloudName; }
+
     double value(Row row, Column column) const;
     // The invocation at the p-th percentile of what callers observed, whole (see AnatomyPercentiles).
+    // For the cloud columns, what callers waited is Init Duration + Duration: a REPORT says no more.
     std::optional<Anatomy> anatomy(Column column, double p) const;
+    const LatencyHistogram &histogram() const { return m_histogram; }
+    const LatencyHistogram &cloudHistogram() const { return m_cloudHistogram; }
+    const ColdShare &coldShare() const { return m_coldShare; }
+    const ColdShare &cloudColdShare() const { return m_cloudColdShare; }
+
+Q_SIGNALS:
+    void cloudChanged();
 
 private:
     struct Bucket
@@ -67,8 +88,15 @@ private:
         CostModel cost;
     };
     void add(const InvocationRecord &record);
+    void addCloud(const InvocationRecord &record);
+    void addTo(Bucket &bucket, const InvocationRecord &record, bool observed);
 
     std::array<Bucket, ColumnCount> m_buckets;
+    LatencyHistogram m_histogram;
+    LatencyHistogram m_cloudHistogram;
+    ColdShare m_coldShare;
+    ColdShare m_cloudColdShare;
+    QString m_cloudName;
 };
 
 } // namespace fn
