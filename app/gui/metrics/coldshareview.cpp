@@ -1,4 +1,5 @@
 #include "metrics/coldshareview.h"
+#include "common/charttooltip.h"
 
 #include "metrics/latencydistributionview.h"
 #include "metrics/metricsmodel.h"
@@ -6,7 +7,6 @@
 #include <QHelpEvent>
 #include <QLocale>
 #include <QPainter>
-#include <QToolTip>
 
 #include <cmath>
 
@@ -152,15 +152,7 @@ bool ColdShareView::event(QEvent *event)
 {
     if (event->type() != QEvent::ToolTip)
         return QWidget::event(event);
-    auto *help = static_cast<QHelpEvent *>(event);
-    const QString text = describe(help->pos());
-    if (text.isEmpty()) {
-        QToolTip::hideText();
-        event->ignore();
-    } else {
-        QToolTip::showText(help->globalPos(), text, this);
-    }
-    return true;
+    return answerToolTip(event, this, describe(static_cast<QHelpEvent *>(event)->pos()));
 }
 
 } // namespace fn

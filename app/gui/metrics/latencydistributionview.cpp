@@ -1,12 +1,12 @@
 #include "metrics/latencydistributionview.h"
 
 #include "common/anatomyview.h"
+#include "common/charttooltip.h"
 #include "metrics/metricsmodel.h"
 
 #include <QHelpEvent>
 #include <QLocale>
 #include <QPainter>
-#include <QToolTip>
 
 #include <algorithm>
 #include <cmath>
@@ -211,14 +211,7 @@ bool LatencyDistributionView::event(QEvent *event)
         return QWidget::event(event);
     auto *help = static_cast<QHelpEvent *>(event);
     const Geometry g = geometry();
-    const QString text = g.plot.contains(help->pos()) ? describe(g.msAt(help->pos().x())) : QString();
-    if (text.isEmpty()) {
-        QToolTip::hideText();
-        event->ignore();
-    } else {
-        QToolTip::showText(help->globalPos(), text, this);
-    }
-    return true;
+    return answerToolTip(event, this, g.plot.contains(help->pos()) ? describe(g.msAt(help->pos().x())) : QString());
 }
 
 } // namespace fn
