@@ -149,6 +149,13 @@ bool toVersion3(QSqlDatabase &db, QString *error)
     return true;
 }
 
+// The version an invocation ran ($LATEST, or the number an alias resolved to). Older rows: $LATEST,
+// the only one there was.
+bool toVersion4(QSqlDatabase &db, QString *error)
+{
+    return addColumnIfMissing(db, "invocations", "executed_version", "TEXT NOT NULL DEFAULT '$LATEST'", error);
+}
+
 struct Migration
 {
     int version; // what the database is once it ran
@@ -161,6 +168,7 @@ constexpr Migration Migrations[] = {
     {1, &toVersion1},
     {2, &toVersion2},
     {3, &toVersion3},
+    {4, &toVersion4},
 };
 
 constexpr bool numberedInOrder()

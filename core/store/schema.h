@@ -17,7 +17,7 @@ public:
     // 1: accepted async events, their dead-letter and destination messages, invocation history, logs.
     // 2: the local SQS queues, their messages and FIFO deduplication ids.
     // 3: each invocation's anatomy (admission, sandbox, runtime start, module init, observed total).
-    static constexpr int Version = 3;
+    static constexpr int Version = 4;
 
     // Makes `db`, open on the file `path`, a database of this Version: an empty file gets every
     // migration, an older database the ones it lacks, in order and in one transaction; a current

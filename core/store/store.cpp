@@ -408,8 +408,8 @@ void Store::recordInvocation(const InvocationRecord &r)
                            " initialization_type, init_ms, duration_ms, billed_ms, memory_mb, max_memory_mb, "
                            "error_type, error_message,"
                            " throttle_reason, asynchronous, attempt, payload, report, admission_ms, sandbox_ms,"
-                           " runtime_start_ms, module_init_ms, observed_ms)"
-                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                           " runtime_start_ms, module_init_ms, observed_ms, executed_version)"
+                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         for (const QVariant &v : {text(r.requestId),
                                   text(r.functionName),
                                   text(r.environmentId),
@@ -433,7 +433,8 @@ void Store::recordInvocation(const InvocationRecord &r)
                                   QVariant(r.phases.sandboxMs),
                                   QVariant(r.phases.runtimeStartMs),
                                   QVariant(r.phases.initMs),
-                                  QVariant(r.observedMs)})
+                                  QVariant(r.observedMs),
+                                  text(r.executedVersion)})
             q.addBindValue(v);
         return q.exec();
     });
@@ -487,7 +488,8 @@ QList<InvocationRecord> Store::invocations(const QString &requestId) const
             "SELECT request_id, function, environment_id, outcome, started_ms, cold,"
             " initialization_type, init_ms, duration_ms, error_type, error_message, throttle_reason,"
             " asynchronous, attempt, payload, report, billed_ms, memory_mb, max_memory_mb, admission_ms, sandbox_ms,"
-            " runtime_start_ms, module_init_ms, observed_ms FROM invocations WHERE request_id = ? ORDER BY id"));
+            " runtime_start_ms, module_init_ms, observed_ms, executed_version FROM invocations WHERE request_id = ?"
+            " ORDER BY id"));
         q.addBindValue(requestId);
         if (!q.exec())
             return false;
@@ -517,6 +519,7 @@ QList<InvocationRecord> Store::invocations(const QString &requestId) const
             r.phases.runtimeStartMs = q.value(21).toDouble();
             r.phases.initMs = q.value(22).toDouble();
             r.observedMs = q.value(23).toDouble();
+            r.executedVersion = q.value(24).toString();
             out.append(r);
         }
         return true;

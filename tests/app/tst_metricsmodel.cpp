@@ -154,6 +154,12 @@ private Q_SLOTS:
         QCOMPARE(model.value(QStringLiteral("Start")), QStringLiteral("warm"));
         QCOMPARE(model.value(QStringLiteral("Init Duration")), QString());
         QCOMPARE(model.value(QStringLiteral("Error type")), QStringLiteral("Sandbox.Timedout"));
+        // Through an alias: the version it resolved to, as X-Amz-Executed-Version says it.
+        InvocationRecord viaAlias = record(9, 1, false, 0, 1);
+        const QString unqualified = model.value(QStringLiteral("Function"));
+        viaAlias.executedVersion = QStringLiteral("2");
+        model.setRecord(viaAlias);
+        QCOMPARE(model.value(QStringLiteral("Function")), unqualified + QStringLiteral(" (version 2)"));
         model.clear();
         QVERIFY(!model.hasRecord());
     }

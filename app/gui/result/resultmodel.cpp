@@ -53,7 +53,10 @@ void ResultModel::setRecord(const InvocationRecord &r)
     m_rows.clear();
     const QLocale locale;
     auto ms = [&](double v) { return QString(locale.toString(v, 'f', 2) + QStringLiteral(" ms")); };
-    m_rows.append({tr("Function"), r.functionName});
+    // A published version by its number, as X-Amz-Executed-Version says it (an alias resolved).
+    m_rows.append({tr("Function"), r.executedVersion.isEmpty() || r.executedVersion == QLatin1String("$LATEST")
+                                       ? r.functionName
+                                       : tr("%1 (version %2)").arg(r.functionName, r.executedVersion)});
     m_rows.append({tr("Request ID"), r.requestId});
     const bool ran = r.outcome != InvocationOutcome::Throttled && r.outcome != InvocationOutcome::Rejected;
     m_rows.append({tr("Start"), !ran          ? tr("not started (%1)").arg(outcomeName(r.outcome))

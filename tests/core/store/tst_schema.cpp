@@ -184,6 +184,7 @@ private Q_SLOTS:
             QVERIFY(greet.at(0).asynchronous);
             QCOMPARE(greet.at(0).payload, QByteArray(R"({"greeting": "hello Ada"})"));
             QCOMPARE(greet.at(0).observedMs, 0.0); // not measured before schema 3: none rather than made up
+            QCOMPARE(greet.at(0).executedVersion, QStringLiteral("$LATEST")); // the only one before schema 4
             const QStringList logs = store.logText(GreetRequest);
             QCOMPARE(logs.size(), 4);
             QVERIFY(logs.at(0).startsWith(QStringLiteral("START RequestId: ") + GreetRequest));

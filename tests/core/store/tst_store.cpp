@@ -78,6 +78,7 @@ private Q_SLOTS:
             r.phases = {3.5, 17.25, 1.75};
             r.durationMs = 0.5;
             r.observedMs = 24.0;
+            r.executedVersion = QStringLiteral("3"); // through an alias
             store.recordInvocation(r);
             store.recordLogs({LogLine{1, QStringLiteral("/aws/lambda/Fn"), QStringLiteral("s"), QStringLiteral("req-1"),
                                       QStringLiteral("START RequestId: req-1"), true}});
@@ -106,6 +107,7 @@ private Q_SLOTS:
         QCOMPARE(kept.phases.initMs, 1.75);
         QCOMPARE(kept.durationMs, 0.5);
         QCOMPARE(kept.observedMs, 24.0);
+        QCOMPARE(kept.executedVersion, QStringLiteral("3"));
         QCOMPARE(store.logText(QStringLiteral("req-1")), QStringList{QStringLiteral("START RequestId: req-1")});
         QCOMPARE(store.removeMessages(QStringLiteral("dlq")), 1);
         QVERIFY(store.messages(QStringLiteral("dlq")).isEmpty());
