@@ -104,14 +104,17 @@ EnvironmentPool::EnvPtr EnvironmentPool::takeWarm(const WarmKey &key)
             p = list.erase(p);
             --m_parkedCount;
         }
-        // What is left matches, except other versions' environments (an alias's beside $LATEST).
-        std::vector<Parked> matching;
-        for (const Parked &p : list)
-            if (matchesLocked(*p.env, key))
-                matching.push_back(p);
-        if (!matching.empty()) {
-            taken = matching[size_t(pickLocked(matching))].env;
-            list.erase(std::find_if(list.begin(), list.end(), [&taken](const Parked &p) { return p.env == taken; }));
+        // What is left matches, except other versions' environments (an alias's beside $LATEST):
+        // of the matching ones, the last provisioned, else the last parked (pickLocked's rule), in
+        // one pass and without a copy, as this is the warm path.
+        auto pick = list.end();
+        for (auto p = list.begin(); p != list.end(); ++p)
+            if (matchesLocked(*p->env, key)
+                && (p->env->isProvisioned() || pick == list.end() || !pick->env->isProvisioned()))
+                pick = p;
+        if (pick != list.end()) {
+            taken = pick->env;
+            list.erase(pick);
             --m_parkedCount;
         }
     }

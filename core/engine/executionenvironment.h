@@ -83,7 +83,7 @@ public:
     const QString &functionName() const override { return m_setup.function.name; }
     quint64 serviceGeneration() const override { return m_setup.serviceGeneration; }
     bool isProvisioned() const override { return m_provisioned; }
-    QString version() const override { return m_setup.function.version; }
+    const QString &version() const override { return m_setup.function.version; }
     qint64 memoryLimitBytes() const override { return qint64(m_setup.function.memoryMb) << 20; }
 
     // Cold start: sandbox, runtime, module init, until the runtime's first GET /next.

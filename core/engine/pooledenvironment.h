@@ -22,7 +22,11 @@ public:
     virtual quint64 serviceGeneration() const = 0;  // of the service variables it was started with
     virtual bool isProvisioned() const = 0;         // AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency
     // $LATEST or the published version it runs: environments of different versions live side by side.
-    virtual QString version() const { return QStringLiteral("$LATEST"); }
+    virtual const QString &version() const
+    {
+        static const QString latest = QStringLiteral("$LATEST");
+        return latest;
+    }
     virtual qint64 memoryLimitBytes() const = 0;
 
     virtual bool isAlive() const = 0;
