@@ -7,6 +7,7 @@
 #include "engine/housekeeper.h"
 #include "engine/invocationresult.h"
 #include "engine/platformlog.h"
+#include "engine/sparesandboxes.h"
 #include "project/environmentvariables.h"
 #include "runtime/runtimeregistry.h"
 #include "sandbox/resourcegroup.h"
@@ -98,7 +99,8 @@ struct Engine::Private
     std::unique_ptr<SandboxBackend> ownBackend;
     const RuntimeRegistry *registry = nullptr;
     SandboxBackend *backend = nullptr;
-    NetworkPool networks; // outlives the environments: a starting one may be taking a spare
+    NetworkPool networks;  // outlives the environments: a starting one may be taking a spare
+    SpareSandboxes spares; // ended before the networks they hold
     std::atomic<quint64> sequence{0};
     std::atomic<int> initTimeoutMs{10000};
 
@@ -115,7 +117,9 @@ struct Engine::Private
     QThreadPool workers; // invokeAsync
 
     EnvironmentPool::WarmKey warmKey(const FunctionConfig &f) const;
+    EnvPtr newEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType);
     EnvPtr makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType);
+    void makeSpare(const FunctionConfig &f, const EnvironmentPool::WarmKey &key, const RuntimeDescriptor &runtime);
     void fatal(const EnvPtr &env, const QString &reason);
     void logInitStart(ExecutionEnvironment &env, const RuntimeDescriptor &runtime);
 
@@ -231,6 +235,19 @@ int Engine::defaultMaxLiveEnvironments()
     return std::max(4, std::min(byMemory, byCpu));
 }
 
+void Engine::setSpareSandboxes(int count)
+{
+    d->spares.setCapacity(count);
+}
+
+QList<QStringList> Engine::spareSandboxes() const
+{
+    QList<QStringList> out;
+    for (const auto &s : d->spares.spares())
+        out.append({s.function, s.version, s.environmentId});
+    return out;
+}
+
 ConcurrencyState Engine::concurrency(const QString &functionName) const
 {
     ConcurrencyState s = d->admission.state(functionName);
@@ -247,8 +264,8 @@ EnvironmentPool::WarmKey Engine::Private::warmKey(const FunctionConfig &f) const
     return {f.name, ExecutionEnvironment::makeFingerprint(f), serviceGeneration.load(), f.version};
 }
 
-EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime,
-                                        const QString &initType)
+EnvPtr Engine::Private::newEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime,
+                                       const QString &initType)
 {
     ExecutionEnvironment::Setup setup{f, runtime};
     setup.initTimeoutMs = initTimeoutMs;
@@ -262,8 +279,28 @@ EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDe
     auto env = std::make_shared<ExecutionEnvironment>(
         setup, *backend, [this](LogBatch &&batch) { Q_EMIT q->logLines(batch); },
         [this](const EnvironmentState &state) { Q_EMIT q->environmentChanged(state); });
+    return env;
+}
+
+EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime,
+                                        const QString &initType)
+{
+    EnvPtr env = newEnvironment(f, runtime, initType);
     environments.add(env);
     return env;
+}
+
+void Engine::Private::makeSpare(const FunctionConfig &f, const EnvironmentPool::WarmKey &key,
+                                const RuntimeDescriptor &runtime)
+{
+    spares.replenish(key, [this, f, runtime] { return newEnvironment(f, runtime, OnDemandType); });
+}
+
+void Engine::prepareAhead(const FunctionConfig &function)
+{
+    const auto runtime = d->registry->resolve(function.runtime, nullptr);
+    if (runtime && environmentProblem(function).isEmpty())
+        d->makeSpare(function, d->warmKey(function), *runtime);
 }
 
 void Engine::Private::fatal(const EnvPtr &env, const QString &reason)
@@ -348,6 +385,7 @@ void Engine::stopEnvironment(const QString &environmentId)
 
 void Engine::retireFunction(const QString &functionName, const QString &reason)
 {
+    d->spares.retire(functionName);
     d->environments.retire(functionName, reason);
 }
 
@@ -368,6 +406,7 @@ QList<QPair<QString, QString>> Engine::serviceEnvironment() const
 
 void Engine::stopAll()
 {
+    d->spares.clear();
     for (const auto &env : d->environments.environments()) {
         env->shutdown(QStringLiteral("shutdown"));
         d->environments.forget(env);
@@ -482,7 +521,14 @@ EnvPtr Engine::Private::startCold(const FunctionConfig &f, const EnvironmentPool
         startedWarm(warm, rec);
         return warm;
     }
-    const EnvPtr env = makeEnvironment(f, *runtime, OnDemandType);
+    // The sandbox made ahead for this configuration if there is one (see SpareSandboxes); the next
+    // one is made in the background once this one has started.
+    const EnvironmentPool::WarmKey exact = warmKey(f);
+    EnvPtr env = spares.take(exact);
+    if (env)
+        environments.add(env);
+    else
+        env = makeEnvironment(f, *runtime, OnDemandType);
     rec.coldStart = true;
     rec.environmentId = env->id();
     Q_EMIT q->invocationStarted(rec.requestId, f.name, env->id(), true);
@@ -490,6 +536,7 @@ EnvPtr Engine::Private::startCold(const FunctionConfig &f, const EnvironmentPool
         fatal(env, QStringLiteral("init failed"));
         return {};
     }
+    makeSpare(f, exact, *runtime);
     return env;
 }
 
@@ -501,6 +548,7 @@ bool Engine::Private::initialize(ExecutionEnvironment &env, const RuntimeDescrip
     rec.phases.sandboxMs = init.sandboxMs;
     rec.phases.runtimeStartMs = init.runtimeStartMs;
     rec.phases.initMs = init.moduleInitMs;
+    rec.phases.sandboxMadeAheadMs = init.sandboxMadeAheadMs;
     if (init.ok)
         return true;
     InvocationResult::initFailed(rec, init);

@@ -91,6 +91,16 @@ public:
     void setMaxLiveEnvironments(int count);
     // A guard this machine holds: one environment per 256 MB of RAM, at most 32 per CPU, 4 at least.
     static int defaultMaxLiveEnvironments();
+    // Sandboxes made ahead: after a cold start, the next one of the same configuration is made in
+    // the background, so that the next cold start pays only the runtime's start and the init (see
+    // SpareSandboxes). At most `count` at once (default 4); 0 makes none. Unseen by the sandbox
+    // count, the environments list and the memory samples until a cold start takes one.
+    void setSpareSandboxes(int count);
+    // Has the sandbox of `function`'s next cold start made now, in the background (the studio asks
+    // when a function is chosen, so that even its first cold start finds one). Nothing if it cannot run.
+    void prepareAhead(const FunctionConfig &function);
+    // The environments made ahead, waiting: function name, version and environment id.
+    QList<QStringList> spareSandboxes() const;
 
     // Starts function.provisionedConcurrency environments (less those already provisioned) with
     // AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency and parks them; invocations take them

@@ -53,6 +53,12 @@ ExitStatus unwrapBubblewrap(ExitStatus status)
     return status;
 }
 
+// Where the runtime finds its Runtime API: Lambda's address, inside the environment's own network.
+QString runtimeApiAddress()
+{
+    return QStringLiteral("127.0.0.1:%1").arg(NetworkSlot::RuntimeApiPort);
+}
+
 } // namespace
 
 ExecutionEnvironment::ExecutionEnvironment(Setup setup, SandboxBackend &backend, LogSink logSink, StateSink stateSink)
@@ -180,7 +186,7 @@ void ExecutionEnvironment::setPhase(EnvironmentPhase phase, const QString &reaso
             m_state.stopReason = reason;
         copy = m_state;
     }
-    if (m_stateSink)
+    if (m_stateSink && m_announced)
         m_stateSink(copy);
 }
 
@@ -216,6 +222,107 @@ void ExecutionEnvironment::joinReader()
         m_reader.join();
 }
 
+bool ExecutionEnvironment::prepareAhead()
+{
+    m_announced = false;
+    const auto t0 = Clock::now();
+    QString error;
+    m_prepared = makeSandbox(t0 + std::chrono::milliseconds(m_setup.initTimeoutMs), &error);
+    m_preparedMs = msBetween(t0, Clock::now());
+    return m_prepared;
+}
+
+void ExecutionEnvironment::note(const QString &text)
+{
+    if (m_announced)
+        logPlatform(text, QString());
+    else
+        m_heldNotes << text;
+}
+
+bool ExecutionEnvironment::makeSandbox(Clock::time_point deadline, QString *error)
+{
+    const FunctionConfig &f = m_setup.function;
+    ResourceLimits limits;
+    limits.memoryBytes = qint64(f.memoryMb) << 20;
+    // Init runs without the quota (Lambda boosts CPU during init); the memory-proportional share
+    // applies from the first GET /next on, see start().
+    limits.cpus = 0;
+    limits.pidsMax = 1024;
+    std::shared_ptr<ResourceGroup> group = m_backend.createGroup(m_id, limits, error);
+    if (!group)
+        return false;
+    {
+        std::lock_guard lock(m_stateMutex);
+        m_group = group;
+    }
+
+    SandboxLayout layout;
+    layout.codeDir = f.codeDir;
+    layout.layerDirs = f.layerDirs;
+    layout.runtimeDir = m_setup.runtime.pluginDir;
+    layout.tmpSizeMb = f.ephemeralStorageMb;
+    if (QString why; auto tmp = ScratchDisk::create(&why)) {
+        layout.tmpDir = tmp->path();
+        std::lock_guard lock(m_stateMutex);
+        m_tmp = std::move(tmp);
+    } else {
+        note(QStringLiteral("fnstudio: /tmp is a tmpfs charged to the memory limit (%1)").arg(why));
+    }
+    if (!m_setup.runtime.interpreter.isEmpty() && !m_setup.runtime.interpreter.startsWith(QStringLiteral("/usr/")))
+        layout.extraReadOnly << QFileInfo(m_setup.runtime.interpreter).absolutePath();
+
+    ProcessSpec spec;
+    // Descriptors bubblewrap inherits: the runtime's end of its Runtime API channel, for a runtime
+    // that is handed one, the launcher and its channel, then the seccomp filter and the system
+    // files bubblewrap copies in. All are closed here once the sandbox has started: the runtime
+    // holds the only copy of its end.
+    const auto closePassed = [&spec] {
+        for (const ProcessSpec::PassedFd &p : spec.passFds)
+            ::close(p.fd);
+        spec.passFds.clear();
+    };
+    const auto closeOnReturn = qScopeGuard(closePassed);
+    int nextFd = 3;
+    if (m_setup.runtime.runtimeApiFd >= 0) {
+        const int api = m_api.openChannel(error);
+        if (api < 0)
+            return false;
+        spec.passFds.push_back({api, m_setup.runtime.runtimeApiFd});
+        nextFd = m_setup.runtime.runtimeApiFd + 1;
+    }
+    // The environment's own network: its Runtime API listens at 127.0.0.1:9001 inside, where no
+    // other environment can reach it, and pasta gives the function its reach (see NetworkSlot).
+    const NetworkPolicy policy = networkPolicy(m_setup);
+    m_network = m_setup.networks ? m_setup.networks->take(policy, deadline, error)
+                                 : NetworkSlot::create(policy, deadline, error);
+    if (!m_network)
+        return false;
+    // Its reach is there before the runtime starts, as on Lambda: an init that connects somewhere
+    // must not race pasta (a spare's was ready long before). Without it the environment still runs.
+    if (QString unreachable; !m_network->waitReady(deadline, &unreachable))
+        note(QStringLiteral("fnstudio: this environment's network reaches nothing but its own Runtime API "
+                            "(%1): the host's services, the studio's endpoints and the internet are "
+                            "unreachable")
+                 .arg(unreachable));
+    if (!m_api.start(m_network->takeListener(), runtimeApiAddress(), error))
+        return false;
+    layout.networkJoined = true;
+    m_network->applyTo(spec);
+    QStringList launch;
+    if (!m_launcher.prepare(spec, nextFd, &launch, error) || !Bubblewrap::prepare(spec, layout, nextFd, error))
+        return false;
+    spec.arguments = Bubblewrap::arguments(layout, launch);
+    group->applyTo(spec); // the launcher waits in the group, and the runtime it becomes stays there
+
+    if (!m_process.start(spec, error))
+        return false;
+    closePassed();
+    group->setLeader(m_process.pid());
+    m_reader = std::thread([this] { readerLoop(); });
+    return true;
+}
+
 ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requestIdForErrors)
 {
     InitResult result;
@@ -225,23 +332,24 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
         return result;
     };
     const FunctionConfig &f = m_setup.function;
+    if (!m_announced) {
+        // Made ahead, unseen until now: it is created as it starts, its stream named today.
+        {
+            std::lock_guard lock(m_stateMutex);
+            m_createdAtMs = nowMs();
+            m_logStream = QDate::currentDate().toString(QStringLiteral("yyyy/MM/dd")) + QStringLiteral("/[") + f.version
+                          + QLatin1Char(']') + m_id;
+            m_state.createdAtMs = m_state.changedAtMs = m_createdAtMs;
+            m_state.logStreamName = m_logStream;
+        }
+        m_announced = true;
+        for (const QString &text : std::exchange(m_heldNotes, {}))
+            logPlatform(text, QString());
+        result.sandboxMadeAheadMs = m_preparedMs;
+    }
     setPhase(EnvironmentPhase::Starting);
     const auto t0 = Clock::now(); // Init Duration counts from here: the sandbox's making is part of it
-
-    QString error;
-    ResourceLimits limits;
-    limits.memoryBytes = qint64(f.memoryMb) << 20;
-    // Init runs without the quota (Lambda boosts CPU during init); the memory-proportional share
-    // applies from the first GET /next on, see below.
-    limits.cpus = 0;
-    limits.pidsMax = 1024;
-    std::shared_ptr<ResourceGroup> group = m_backend.createGroup(m_id, limits, &error);
-    if (!group)
-        return fail(QStringLiteral("Sandbox.Failure"), error);
-    {
-        std::lock_guard lock(m_stateMutex);
-        m_group = group;
-    }
+    const auto initDeadline = t0 + std::chrono::milliseconds(m_setup.initTimeoutMs);
 
     QStringList command = m_setup.runtime.command;
     if (command.isEmpty())
@@ -262,74 +370,15 @@ ExecutionEnvironment::InitResult ExecutionEnvironment::start(const QString &requ
                                              : QStringLiteral("/opt/bootstrap")};
     }
 
-    SandboxLayout layout;
-    layout.codeDir = f.codeDir;
-    layout.layerDirs = f.layerDirs;
-    layout.runtimeDir = m_setup.runtime.pluginDir;
-    layout.tmpSizeMb = f.ephemeralStorageMb;
-    if (QString why; auto tmp = ScratchDisk::create(&why)) {
-        layout.tmpDir = tmp->path();
-        std::lock_guard lock(m_stateMutex);
-        m_tmp = std::move(tmp);
-    } else {
-        logPlatform(QStringLiteral("fnstudio: /tmp is a tmpfs charged to the memory limit (%1)").arg(why), QString());
-    }
-    if (!m_setup.runtime.interpreter.isEmpty() && !m_setup.runtime.interpreter.startsWith(QStringLiteral("/usr/")))
-        layout.extraReadOnly << QFileInfo(m_setup.runtime.interpreter).absolutePath();
-
+    QString error;
+    if (!m_prepared && !(m_prepared = makeSandbox(initDeadline, &error)))
+        return fail(QStringLiteral("Sandbox.Failure"), error);
     setPhase(EnvironmentPhase::Initializing);
-    ProcessSpec spec;
-    // Descriptors bubblewrap inherits: the runtime's end of its Runtime API channel, for a runtime
-    // that is handed one, then the seccomp filter and the system files bubblewrap copies in. All are
-    // closed here once the sandbox has started: the runtime holds the only copy of its end.
-    const auto closePassed = [&spec] {
-        for (const ProcessSpec::PassedFd &p : spec.passFds)
-            ::close(p.fd);
-        spec.passFds.clear();
-    };
-    const auto closeOnReturn = qScopeGuard(closePassed);
-    int nextFd = 3;
-    if (m_setup.runtime.runtimeApiFd >= 0) {
-        const int api = m_api.openChannel(&error);
-        if (api < 0)
-            return fail(QStringLiteral("Sandbox.Failure"), error);
-        spec.passFds.push_back({api, m_setup.runtime.runtimeApiFd});
-        nextFd = m_setup.runtime.runtimeApiFd + 1;
-    }
-    // The environment's own network: its Runtime API listens at 127.0.0.1:9001 inside, where no
-    // other environment can reach it, and pasta gives the function its reach (see NetworkSlot).
-    const auto initDeadline = t0 + std::chrono::milliseconds(m_setup.initTimeoutMs);
-    const NetworkPolicy policy = networkPolicy(m_setup);
-    m_network = m_setup.networks ? m_setup.networks->take(policy, initDeadline, &error)
-                                 : NetworkSlot::create(policy, initDeadline, &error);
-    if (!m_network)
+    if (!m_launcher.launch(command, buildEnvironment(m_setup, runtimeApiAddress(), m_logStream), &error))
         return fail(QStringLiteral("Sandbox.Failure"), error);
-    // Its reach is there before the runtime starts, as on Lambda: an init that connects somewhere
-    // must not race pasta (a spare's was ready long before). Without it the environment still runs.
-    if (QString unreachable; !m_network->waitReady(initDeadline, &unreachable))
-        logPlatform(QStringLiteral("fnstudio: this environment's network reaches nothing but its own Runtime API "
-                                   "(%1): the host's services, the studio's endpoints and the internet are "
-                                   "unreachable")
-                        .arg(unreachable),
-                    QString());
-    const QString runtimeApi = QStringLiteral("127.0.0.1:%1").arg(NetworkSlot::RuntimeApiPort);
-    if (!m_api.start(m_network->takeListener(), runtimeApi, &error))
-        return fail(QStringLiteral("Sandbox.Failure"), error);
-    layout.networkJoined = true;
-    m_network->applyTo(spec);
-    if (!Bubblewrap::prepare(spec, layout, nextFd, &error))
-        return fail(QStringLiteral("Sandbox.Failure"), error);
-    spec.arguments = Bubblewrap::arguments(layout, command);
-    spec.environment = buildEnvironment(m_setup, runtimeApi, m_logStream);
-    group->applyTo(spec);
-
-    if (!m_process.start(spec, &error))
-        return fail(QStringLiteral("Sandbox.Failure"), error);
-    closePassed();
     const auto t1 = Clock::now();
     result.sandboxMs = msBetween(t0, t1);
-    group->setLeader(m_process.pid());
-    m_reader = std::thread([this] { readerLoop(); });
+    const std::shared_ptr<ResourceGroup> group = this->group();
 
     const auto outcome = m_api.waitUntilReady(initDeadline);
     const auto t2 = Clock::now();

@@ -9,6 +9,7 @@
 #include "runtime/runtimedescriptor.h"
 #include "sandbox/childprocess.h"
 #include "sandbox/resourcegroup.h"
+#include "sandbox/sandboxlauncher.h"
 #include "sandbox/sandboxnetwork.h"
 #include "sandbox/scratchdisk.h"
 #include "snapshots/environmentstate.h"
@@ -56,7 +57,10 @@ public:
         double sandboxMs = 0;      // resource group, /tmp, network and bubblewrap, until the sandbox runs
         double runtimeStartMs = 0; // until the runtime's bootstrap first spoke to the Runtime API
         double moduleInitMs = 0;   // from then until its first GET /next
-        QByteArray errorBody;      // JSON error body to hand to the caller when !ok
+        // A sandbox made ahead (prepareAhead()): what making it took, off this cold start's path;
+        // sandboxMs is then only the runtime's launch in it. 0 when it was made here.
+        double sandboxMadeAheadMs = 0;
+        QByteArray errorBody; // JSON error body to hand to the caller when !ok
         QString errorType;
         bool timedOut = false;
     };
@@ -86,7 +90,13 @@ public:
     const QString &version() const override { return m_setup.function.version; }
     qint64 memoryLimitBytes() const override { return qint64(m_setup.function.memoryMb) << 20; }
 
-    // Cold start: sandbox, runtime, module init, until the runtime's first GET /next.
+    // Makes the sandbox ahead of the invocation that will start it: resource group, /tmp, network,
+    // and bubblewrap's namespaces and mounts with fnstudio-launch waiting inside (see SpareSandboxes).
+    // Unseen until start(): no state reaches the state sink, and its platform notes wait. False when
+    // it cannot be made; the environment is then only to be shut down.
+    bool prepareAhead();
+    bool isPreparedAhead() const { return m_prepared; }
+    // Cold start: sandbox (unless made ahead), runtime, module init, until the runtime's first GET /next.
     InitResult start(const QString &requestIdForErrors);
     // One invocation; blocks until answered, the deadline, or the runtime's death.
     InvokeResult invoke(const RuntimeApiServer::Invocation &invocation, Clock::time_point deadline);
@@ -110,6 +120,8 @@ public:
     static QStringList buildEnvironment(const Setup &setup, const QString &runtimeApi, const QString &logStream);
 
 private:
+    bool makeSandbox(Clock::time_point deadline, QString *error);
+    void note(const QString &text); // a platform line, held back while the environment is unseen
     void readerLoop();
     void readAvailableLocked();
     void emitLinesLocked(const char *data, qsizetype size, bool flushPartial);
@@ -130,6 +142,11 @@ private:
 
     RuntimeApiServer m_api;
     ChildProcess m_process;
+    SandboxLauncher m_launcher;             // starts the runtime in the sandbox once it is made
+    bool m_prepared = false;                // the sandbox is made and its launcher waits
+    double m_preparedMs = 0;                // what making it took, when made ahead
+    std::atomic<bool> m_announced{true};    // false while made ahead and not yet started: unseen
+    QStringList m_heldNotes;                // platform lines from the making, logged once started
     std::unique_ptr<NetworkSlot> m_network; // the environment's own network namespace and its pasta
     // Shared with the threads using it (invoking, sampling) so that a shutdown on another thread
     // cannot free it under them; replaced only under m_stateMutex (see group()).

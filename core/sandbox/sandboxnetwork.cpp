@@ -1,5 +1,7 @@
 #include "sandboxnetwork.h"
 
+#include "helperprogram.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -73,22 +75,7 @@ NetworkSlot::~NetworkSlot()
 
 QString NetworkSlot::helperProgram()
 {
-    static const QString path = [] {
-        QStringList candidates;
-        if (const QString env = qEnvironmentVariable("FN_NETNS_HELPER"); !env.isEmpty())
-            candidates << env;
-        if (QCoreApplication::instance())
-            candidates << QCoreApplication::applicationDirPath() + QStringLiteral("/../libexec/fnstudio-netns")
-                       << QCoreApplication::applicationDirPath()
-                              + QStringLiteral("/../libexec/fnstudio/fnstudio-netns");
-        candidates << QString::fromUtf8(FN_NETNS_HELPER_BUILD_PATH) << QString::fromUtf8(FN_NETNS_HELPER_INSTALL_PATH);
-        for (const QString &candidate : std::as_const(candidates)) {
-            const QFileInfo info(candidate);
-            if (info.isFile() && info.isExecutable())
-                return info.canonicalFilePath();
-        }
-        return QString();
-    }();
+    static const QString path = fn::helperProgram(QStringLiteral("fnstudio-netns"), "FN_NETNS_HELPER");
     return path;
 }
 

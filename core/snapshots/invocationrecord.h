@@ -23,9 +23,12 @@ QString outcomeName(InvocationOutcome outcome);
 // Cold start broken into phases, all in milliseconds; zero when not measured.
 struct ColdStartPhases
 {
-    double sandboxMs = 0;      // fork/exec of bubblewrap until the sandbox process was running
+    double sandboxMs = 0;      // making the sandbox (group, /tmp, network, bubblewrap), launching the runtime
     double runtimeStartMs = 0; // until the runtime's bootstrap first spoke to the Runtime API
     double initMs = 0;         // module init: from then until the first GET /next
+    // When the sandbox had been made ahead (see SpareSandboxes), what making it took, off the path:
+    // sandboxMs is then only the launch. Not kept in the history.
+    double sandboxMadeAheadMs = 0;
 };
 
 struct InvocationRecord

@@ -2,12 +2,14 @@
 // cold then warm, and the faults a user's own code can cause.
 #include "enginetestsupport.h"
 #include "functionprocesses.h"
+#include "sandboxleftovers.h"
 
 #include "sandbox/resourcegroup.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QtTest>
 
 using namespace fn;
@@ -163,6 +165,69 @@ private Q_SLOTS:
         QCOMPARE(json(forced.payload).value(QStringLiteral("count")).toInt(), 1);
     }
 
+    // After a cold start the next sandbox is made ahead, unseen; the next cold start of the same
+    // configuration takes it and starts the runtime in it with exactly its own environment.
+    void coldStartTakesTheSandboxMadeAhead()
+    {
+        auto f = python(QStringLiteral("PySpare"));
+        const auto spareOf = [this](const QString &function) {
+            for (const QStringList &s : m_engine->spareSandboxes())
+                if (s.value(0) == function)
+                    return s.value(2);
+            return QString();
+        };
+        QSignalSpy states(m_engine.get(), &Engine::environmentChanged);
+        const auto first = m_engine->invoke(f.config, "{}", InvokeOptions{true, {}});
+        QVERIFY(first.coldStart);
+        QCOMPARE(first.phases.sandboxMadeAheadMs, 0.0); // nothing was made for it
+        QTRY_VERIFY(!spareOf(f.config.name).isEmpty());
+        const QString spare = spareOf(f.config.name);
+        QVERIFY(spare != first.environmentId);
+        for (const QList<QVariant> &signal : std::as_const(states))
+            QVERIFY2(signal.at(0).value<EnvironmentState>().environmentId != spare, "a spare was shown before its use");
+        const auto cgroupOf = [](const QString &id) {
+            const QStringList groups = cgroupsOwnedBy(QCoreApplication::applicationPid());
+            return std::any_of(groups.begin(), groups.end(), [&id](const QString &g) { return g.endsWith(id); });
+        };
+        const bool grouped = cgroupOf(spare); // false with the rlimit fallback: no groups to see
+
+        const auto second = m_engine->invoke(f.config, "{}", InvokeOptions{true, {}});
+        QVERIFY(second.coldStart);
+        QCOMPARE(second.environmentId, spare);
+        QVERIFY(second.phases.sandboxMadeAheadMs > 0);
+        QVERIFY(second.reportLine.contains(QStringLiteral("Init Duration")));
+        const QJsonObject answer = json(second.payload);
+        QCOMPARE(answer.value(QStringLiteral("count")).toInt(), 1); // a fresh runtime, its module loaded now
+        const QJsonObject env = answer.value(QStringLiteral("env")).toObject();
+        QVERIFY(
+            env.value(QStringLiteral("AWS_LAMBDA_LOG_STREAM_NAME")).toString().endsWith(QStringLiteral("]") + spare));
+        QCOMPARE(answer.value(QStringLiteral("context")).toObject().value(QStringLiteral("log_stream_name")).toString(),
+                 env.value(QStringLiteral("AWS_LAMBDA_LOG_STREAM_NAME")).toString());
+        QCOMPARE(env.value(QStringLiteral("AWS_LAMBDA_FUNCTION_NAME")).toString(), f.config.name);
+        QCOMPARE(env.value(QStringLiteral("_HANDLER")).toString(), QStringLiteral("app.handler"));
+        QCOMPARE(env.value(QStringLiteral("AWS_LAMBDA_RUNTIME_API")).toString(), QStringLiteral("127.0.0.1:9001"));
+        QVERIFY(!env.contains(QStringLiteral("FN_TEST_SECRET"))); // nothing of the studio's own
+
+        // A changed configuration does not take the old one's spare, and that spare is ended.
+        QTRY_VERIFY(!spareOf(f.config.name).isEmpty());
+        const QString stale = spareOf(f.config.name);
+        f.config.memoryMb = 256;
+        const auto changed = m_engine->invoke(f.config, "{}", InvokeOptions{true, {}});
+        QVERIFY(changed.coldStart);
+        QVERIFY(changed.environmentId != stale);
+        QCOMPARE(changed.phases.sandboxMadeAheadMs, 0.0);
+        QTRY_VERIFY(spareOf(f.config.name) != stale && !spareOf(f.config.name).isEmpty());
+        if (grouped)
+            QVERIFY(!cgroupOf(stale));
+
+        // Stopping everything ends the spares too: nothing of them is left.
+        const QString last = spareOf(f.config.name);
+        m_engine->stopAll();
+        QVERIFY(m_engine->spareSandboxes().isEmpty());
+        if (grouped)
+            QVERIFY(!cgroupOf(last));
+    }
+
     void tmpPersistsWithinAnEnvironmentOnly()
     {
         auto f = python(QStringLiteral("PyTmp"));
@@ -186,8 +251,10 @@ private Q_SLOTS:
         QCOMPARE(r.outcome, InvocationOutcome::Success);
         QCOMPARE(json(r.payload).value(QStringLiteral("written")).toInt(), 300);
         QVERIFY(r.maxMemoryUsedMb <= 128);
-        // The environment's folder holds the file while it lives, and goes with it.
-        const QStringList folders = QDir(m_scratch.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        // The environment's folder holds the file while it lives, and goes with it (the other one
+        // is the sandbox made ahead for the next cold start, empty).
+        QStringList folders = QDir(m_scratch.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        folders.removeIf([this](const QString &d) { return !QFileInfo::exists(m_scratch.filePath(d + u"/fill")); });
         QCOMPARE(folders.size(), 1);
         const QFileInfo fill(m_scratch.filePath(folders.first() + QStringLiteral("/fill")));
         QCOMPARE(fill.size(), qint64(300) << 20);

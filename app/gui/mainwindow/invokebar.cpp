@@ -131,6 +131,8 @@ void InvokeBar::reloadFunctions()
 
 void InvokeBar::reloadEvents()
 {
+    m_session.prepareAhead(m_function->currentData().toString(),
+                           m_function->currentText().section(QLatin1Char(':'), 1));
     const QString previous = m_event->currentData().toString().isEmpty() ? settings::get(settings::lastEvent)
                                                                          : m_event->currentData().toString();
     m_event->clear();

@@ -70,7 +70,10 @@ void ResultModel::setRecord(const InvocationRecord &r)
     if (r.coldStart)
         m_rows.append({tr("Init Duration"), ms(r.initDurationMs)});
     if (r.coldStart && (r.phases.sandboxMs > 0 || r.phases.runtimeStartMs > 0)) {
-        m_rows.append({tr("  sandbox start"), ms(r.phases.sandboxMs)});
+        m_rows.append({tr("  sandbox start"),
+                       r.phases.sandboxMadeAheadMs > 0
+                           ? tr("%1 (made ahead in %2)").arg(ms(r.phases.sandboxMs), ms(r.phases.sandboxMadeAheadMs))
+                           : ms(r.phases.sandboxMs)});
         m_rows.append({tr("  runtime start"), ms(r.phases.runtimeStartMs)});
         m_rows.append({tr("  module init"), ms(r.phases.initMs)});
     }

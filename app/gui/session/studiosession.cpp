@@ -154,6 +154,14 @@ QStringList StudioSession::eventFiles(const QString &functionName) const
     return project().eventFiles(functionName);
 }
 
+void StudioSession::prepareAhead(const QString &functionName, const QString &qualifier)
+{
+    if (!hasEngine() || functionName.isEmpty())
+        return;
+    if (const std::optional<FunctionConfig> function = m_workspace->function(functionName, qualifier))
+        engine()->prepareAhead(*function);
+}
+
 void StudioSession::invoke(const InvokeRequest &request)
 {
     if (isBusy()) {

@@ -69,6 +69,8 @@ public:
 
     // Starts request.count invocations, at most request.concurrency at a time, off the GUI thread.
     void invoke(const InvokeRequest &request);
+    // The function the invoke bar targets: its next cold start's sandbox is made now (Engine::prepareAhead).
+    void prepareAhead(const QString &functionName, const QString &qualifier);
     void cancelBurst();
     bool isBusy() const { return m_burstTotal > 0; }
     void stopEnvironment(const QString &environmentId);
