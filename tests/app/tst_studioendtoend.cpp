@@ -1,6 +1,7 @@
 // End to end through the real engine: open the hello example, invoke HelloPython cold and then warm
 // through the window's own actions, and check what each panel shows.
 #include "editor/editorarea.h"
+#include "engine/engine.h"
 #include "environments/environmentmodel.h"
 #include "invocations/invocationmodel.h"
 #include "logs/logmodel.h"
@@ -51,6 +52,17 @@ private Q_SLOTS:
         QVERIFY(greeting >= 0);
         bar->eventCombo()->setCurrentIndex(greeting);
 
+        // The function picked has its first cold start's sandbox made already, unseen.
+        const auto spareOf = [&session] {
+            for (const QStringList &s : session.engine()->spareSandboxes())
+                if (s.value(0) == QLatin1String("HelloPython"))
+                    return s.value(2);
+            return QString();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!spareOf().isEmpty(), 10'000);
+        const QString spare = spareOf();
+        QCOMPARE(session.environments().rowCount(), 0);
+
         QSignalSpy idle(&session, &StudioSession::busyChanged);
         QSignalSpy results(&session, &StudioSession::resultArrived);
         window.action(QStringLiteral("forceCold"))->setChecked(true);
@@ -62,6 +74,8 @@ private Q_SLOTS:
                  qPrintable(cold.errorType + QStringLiteral(": ") + cold.errorMessage));
         QVERIFY(cold.coldStart);
         QVERIFY(cold.initDurationMs > 0);
+        QCOMPARE(cold.environmentId, spare); // it took the sandbox made ahead
+        QVERIFY(cold.phases.sandboxMadeAheadMs > 0);
 
         window.action(QStringLiteral("forceCold"))->setChecked(false);
         QTRY_VERIFY(!session.isBusy());
