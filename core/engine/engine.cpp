@@ -99,8 +99,7 @@ struct Engine::Private
     std::unique_ptr<SandboxBackend> ownBackend;
     const RuntimeRegistry *registry = nullptr;
     SandboxBackend *backend = nullptr;
-    NetworkPool networks;  // outlives the environments: a starting one may be taking a spare
-    SpareSandboxes spares; // ended before the networks they hold
+    NetworkPool networks; // outlives the environments: a starting one may be taking a spare
     std::atomic<quint64> sequence{0};
     std::atomic<int> initTimeoutMs{10000};
 
@@ -115,6 +114,8 @@ struct Engine::Private
     std::atomic<quint64> serviceGeneration{0};
 
     QThreadPool workers; // invokeAsync
+    // Last, so ended first: its thread makes environments with the members above.
+    SpareSandboxes spares;
 
     EnvironmentPool::WarmKey warmKey(const FunctionConfig &f) const;
     EnvPtr newEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType);

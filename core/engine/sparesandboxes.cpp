@@ -92,10 +92,10 @@ void SpareSandboxes::retire(const QString &function)
 {
     std::vector<EnvPtr> ended;
     {
-        std::unique_lock lock(m_mutex);
+        // No wait for one being made (a network may take ~100 ms): the epoch has the maker end it.
+        std::lock_guard lock(m_mutex);
         ++m_epoch;
         std::erase_if(m_requests, [&function](const Request &r) { return r.key.function == function; });
-        m_idle.wait(lock, [this] { return !m_making; });
         endLocked(ended, [&function](const Entry &e) { return e.key.function == function; });
     }
     end(ended);

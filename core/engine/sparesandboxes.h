@@ -41,8 +41,8 @@ public:
     // Has one made for `key` in the background, unless there is one; ends the function's spares
     // for other configurations of the same version.
     void replenish(const EnvironmentPool::WarmKey &key, Factory make);
-    void retire(const QString &function); // ends the function's spares, all versions
-    void clear();                         // ends them all; later requests are still served
+    void retire(const QString &function); // ends the function's spares, all versions (one being made: once made)
+    void clear();                         // ends them all, waiting for one being made; later requests are served
     void setCapacity(int capacity);       // 0: none made (and the ones there are ended)
     int capacity() const;
 
