@@ -86,6 +86,8 @@ class RuntimeApi(object):
                 self.buf[0:n] = self.buf[self.start:self.end]
                 self.start, self.end = 0, n
             else:
+                # A bytearray with a view open on it cannot grow (BufferError): let go of the view first.
+                self.view.release()
                 self.buf.extend(bytes(len(self.buf)))
                 self.view = memoryview(self.buf)
         n = self.sock.recv_into(self.view[self.end:])

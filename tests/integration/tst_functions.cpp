@@ -454,6 +454,46 @@ private Q_SLOTS:
         QVERIFY(!warm.coldStart);
     }
 
+    // Lambda's limits are the runtimes' too: a 6 MB request (exactly 6,291,456 bytes) reaches the
+    // handler whole, warm as cold, and a response of that size comes back; 1 MB, the Event limit,
+    // and the bundled example's own handler with an event over 256 KiB (the Python runtime's first
+    // buffer, which once could not grow: BufferError, reported as Runtime.ExitError).
+    void payloadsUpToLambdasLimits_data()
+    {
+        QTest::addColumn<QString>("runtime");
+        QTest::addColumn<qint64>("size");
+        for (const char *runtime : {"python3.12", "nodejs20.x"}) {
+            QTest::addRow("%s, 300 KiB", runtime) << QString::fromLatin1(runtime) << qint64(300 << 10);
+            QTest::addRow("%s, 1 MB", runtime) << QString::fromLatin1(runtime) << qint64(1048576);
+            QTest::addRow("%s, 6 MB", runtime) << QString::fromLatin1(runtime) << qint64(6291456);
+        }
+    }
+    void payloadsUpToLambdasLimits()
+    {
+        QFETCH(QString, runtime);
+        QFETCH(qint64, size);
+        const bool python = runtime.startsWith(QLatin1String("python"));
+        TempFunction f(python ? QStringLiteral("PyLimits") : QStringLiteral("NodeLimits"), runtime,
+                       QStringLiteral("app.handler"), 30, 512);
+        // The answer is the event's data back, under another key: a response as large as the request.
+        if (python)
+            f.write(QStringLiteral("app.py"), "def handler(event, context):\n"
+                                              "    return {\"back\": event[\"data\"]}\n");
+        else
+            f.write(QStringLiteral("app.js"), "exports.handler = async (event) => ({ back: event.data });\n");
+        const QByteArray head = QByteArrayLiteral("{\"data\":\""), tail = QByteArrayLiteral("\"}");
+        const QByteArray data(size - head.size() - tail.size(), 'x');
+        const QByteArray payload = head + data + tail;
+        QCOMPARE(payload.size(), size);
+        for (const bool cold : {true, false}) {
+            const auto r = m_engine->invoke(f.config, payload, InvokeOptions{cold, {}});
+            QVERIFY2(r.outcome == InvocationOutcome::Success, qPrintable(r.errorType + u' ' + r.errorMessage));
+            QCOMPARE(r.coldStart, cold);
+            QCOMPARE(json(r.payload).value(QStringLiteral("back")).toString().size(), data.size());
+            QVERIFY(r.payload.size() <= 6291556); // the response cap: 6 MiB + 100 bytes, as the RIE has it
+        }
+    }
+
     void nodeErrorShape()
     {
         TempFunction f(QStringLiteral("NodeBoom"), QStringLiteral("nodejs20.x"), QStringLiteral("index.handler"));
