@@ -149,7 +149,16 @@ QString Store::path() const
 bool Store::Private::validate(QSqlDatabase &db, QString *error)
 {
     QFile file(path);
-    const bool fresh = !file.exists() || file.size() == 0;
+    const bool fresh = !file.exists();
+    if (!fresh && file.size() == 0) {
+        // SQLite would take an empty file for a new database and start over: what it held (accepted
+        // events, queues, history) would be gone without a word. It is someone's truncated store.
+        *error = QStringLiteral("%1 is empty (0 bytes), not the fnstudio database it should be: it was cut short, and "
+                                "what it held is not in it. %1 was left untouched; restore it from a copy, or delete "
+                                "it to start a new one")
+                     .arg(path);
+        return false;
+    }
     if (!fresh) {
         if (!file.open(QIODevice::ReadOnly)) {
             *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());

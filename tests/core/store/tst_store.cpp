@@ -150,6 +150,24 @@ private Q_SLOTS:
         expectRefused(path, QStringLiteral("not an SQLite file"));
     }
 
+    // A store cut to nothing is not taken for a new one: its pending events would vanish unsaid.
+    void refusesAnEmptyFile()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("truncated.db"));
+        {
+            Store store;
+            QString error;
+            QVERIFY2(store.open(path, &error), qPrintable(error));
+            store.putEvent({QStringLiteral("r1"), QStringLiteral("Fn"), QByteArray("{}"), 1, 0, 0, 1, false, {}});
+        }
+        QFile::remove(path + QStringLiteral("-wal"));
+        QFile::remove(path + QStringLiteral("-shm"));
+        QFile f(path);
+        QVERIFY(f.resize(0));
+        expectRefused(path, QStringLiteral("empty (0 bytes)"));
+        QCOMPARE(QFileInfo(path).size(), 0); // still there for the person to decide
+    }
+
     void refusesACorruptDatabase()
     {
         const QString path = m_dir.filePath(QStringLiteral("corrupt.db"));
