@@ -1,6 +1,7 @@
 #include "project/envvarsfile.h"
 
 #include "project/jsonposition.h"
+#include "project/projectfile.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -36,16 +37,16 @@ std::optional<QString> coerce(const nlohmann::json &value)
 
 bool EnvVarsFile::load(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    QString why;
+    const std::optional<QByteArray> text = ProjectFile::read(path, ProjectFile::MaxSmallFileBytes, &why);
+    if (!text) {
         m_path = QFileInfo(path).absoluteFilePath();
         if (m_displayName.isEmpty())
             m_displayName = path;
-        m_errors = {
-            {m_displayName, m_path, 0, 0, QStringLiteral("cannot read the env-vars file: %1").arg(file.errorString())}};
+        m_errors = {{m_displayName, m_path, 0, 0, QStringLiteral("cannot read the env-vars file: %1").arg(why)}};
         return false;
     }
-    return parse(file.readAll(), path);
+    return parse(*text, path);
 }
 
 bool EnvVarsFile::parse(const QByteArray &json, const QString &path)

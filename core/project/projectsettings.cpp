@@ -2,6 +2,7 @@
 
 #include "project/foldercontainment.h"
 #include "project/jsonposition.h"
+#include "project/projectfile.h"
 
 #include <QDir>
 #include <QFile>
@@ -41,11 +42,13 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
         if (errors)
             errors->append(Diagnostic{fileName(), path, line, column, message});
     };
-    if (!file.open(QIODevice::ReadOnly)) {
-        problem(0, 0, QStringLiteral("cannot read: %1").arg(file.errorString()));
+    QString why;
+    const std::optional<QByteArray> read = ProjectFile::read(path, ProjectFile::MaxSmallFileBytes, &why);
+    if (!read) {
+        problem(0, 0, QStringLiteral("cannot read: %1").arg(why));
         return settings;
     }
-    const QByteArray text = file.readAll();
+    const QByteArray &text = *read;
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(text.begin(), text.end());

@@ -1,6 +1,7 @@
 #include "project/sampleevents.h"
 
 #include "project/jsonposition.h"
+#include "project/projectfile.h"
 
 #include <QDir>
 #include <QFile>
@@ -80,13 +81,14 @@ QStringList SampleEvents::list(const QString &projectDir, const QString &functio
 std::optional<QByteArray> SampleEvents::read(const QString &path, Diagnostic *error, const QString &displayName)
 {
     Diagnostic d{displayName.isEmpty() ? path : displayName, QFileInfo(path).absoluteFilePath(), 0, 0, {}};
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        d.message = QStringLiteral("cannot read the event: %1").arg(file.errorString());
+    QString why;
+    const std::optional<QByteArray> read = ProjectFile::read(path, ProjectFile::MaxSmallFileBytes, &why);
+    if (!read) {
+        d.message = QStringLiteral("cannot read the event: %1").arg(why);
         *error = d;
         return std::nullopt;
     }
-    const QByteArray bytes = file.readAll();
+    const QByteArray &bytes = *read;
     try {
         [[maybe_unused]] const auto parsed = nlohmann::json::parse(bytes.constBegin(), bytes.constEnd());
     } catch (const nlohmann::json::parse_error &e) {

@@ -3,6 +3,7 @@
 #include "project/foldercontainment.h"
 #include "project/functionreader.h"
 #include "project/intrinsicresolver.h"
+#include "project/projectfile.h"
 #include "project/projectsettings.h"
 
 #include <QDir>
@@ -40,13 +41,14 @@ void SamTemplate::reset(const QString &path)
 
 bool SamTemplate::load(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    QString why;
+    const std::optional<QByteArray> text = ProjectFile::read(path, ProjectFile::MaxTemplateBytes, &why);
+    if (!text) {
         reset(path);
-        error(0, 0, QStringLiteral("cannot read the template: %1").arg(file.errorString()));
+        error(0, 0, QStringLiteral("cannot read the template: %1").arg(why));
         return false;
     }
-    return parse(file.readAll(), path);
+    return parse(*text, path);
 }
 
 bool SamTemplate::parse(const QByteArray &yaml, const QString &path)

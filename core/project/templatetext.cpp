@@ -1,5 +1,6 @@
 #include "project/templatetext.h"
 
+#include "project/projectfile.h"
 #include "project/yamltext.h"
 
 #include <QFile>
@@ -9,10 +10,11 @@ namespace fn {
 
 bool TemplateText::load(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
-    setText(file.readAll(), path);
+    QString why;
+    const std::optional<QByteArray> text = ProjectFile::read(path, ProjectFile::MaxTemplateBytes, &why);
+    if (!text)
+        return fail(why);
+    setText(*text, path);
     m_error.clear();
     return true;
 }

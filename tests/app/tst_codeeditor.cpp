@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace fn;
 
 namespace {
@@ -132,6 +134,18 @@ private Q_SLOTS:
         QVERIFY(bad.toString().startsWith(QStringLiteral("3:")));
         QCOMPARE(JsonValidation::pretty(R"({"a":[1,2]})"), QByteArray("{\n  \"a\": [\n    1,\n    2\n  ]\n}"));
         QCOMPARE(JsonValidation::pretty("not json"), QByteArray("not json"));
+    }
+
+    // A FIFO named like a handler is refused at once: opening it for reading would block the GUI thread.
+    void aFifoIsNotOpened()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("app.py"));
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+        CodeEditor editor;
+        QString error;
+        QVERIFY(!editor.openFile(path, &error));
+        QVERIFY2(error.contains(path) && error.contains(QStringLiteral("FIFO")), qPrintable(error));
     }
 
     void validatesAsYouType()

@@ -2,6 +2,7 @@
 
 #include "editor/findbar.h"
 #include "editor/jsonvalidator.h"
+#include "project/projectfile.h"
 
 // QScintilla's headers say `slots` and `signals`, which QT_NO_KEYWORDS removes; map them here only.
 #define slots Q_SLOTS
@@ -221,15 +222,19 @@ void CodeEditor::updateMarginWidth()
 
 bool CodeEditor::openFile(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    // Only a regular file, and not a huge one: a FIFO named like a handler would block this thread
+    // (the GUI's) for good, and a many-megabyte bundle is no file to edit here.
+    constexpr qint64 MaxEditedBytes = 64 << 20;
+    QString why;
+    const std::optional<QByteArray> text = ProjectFile::read(path, MaxEditedBytes, &why);
+    if (!text) {
         if (error)
-            *error = tr("Cannot open %1: %2").arg(path, file.errorString());
+            *error = why;
         return false;
     }
     m_path = QFileInfo(path).absoluteFilePath();
     setLanguage(languageForFile(path, m_runtimes));
-    m_sci->setText(QString::fromUtf8(file.readAll()));
+    m_sci->setText(QString::fromUtf8(*text));
     m_sci->setModified(false);
     if (m_validateJson)
         validateNow();

@@ -2,12 +2,15 @@
 
 #include "project/environmentvariables.h"
 #include "project/project.h"
+#include "project/projectfile.h"
 
 #include <QDir>
 #include <QFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace fn;
 
@@ -244,6 +247,45 @@ private Q_SLOTS:
                  QStringList{QStringLiteral("env.json: with this file's values, the environment variables of Fn2 take "
                                             "4097 bytes, over Lambda's 4 KB limit (4096 bytes, counted as Lambda does: "
                                             "names and values as one JSON object)")});
+    }
+
+    // A FIFO, socket or device where a project file should be is refused at once, never opened
+    // for reading (which would block whoever reads it, the GUI thread among them, for good); a file
+    // past its cap is refused with its size.
+    void projectFilesAreRegularFilesOfBoundedSize()
+    {
+        const QString fifoProject = m_dir.filePath(QStringLiteral("fifo"));
+        QDir().mkpath(fifoProject);
+        QCOMPARE(::mkfifo(QFile::encodeName(fifoProject + QStringLiteral("/template.yaml")).constData(), 0600), 0);
+        Project p;
+        QVERIFY(!p.open(fifoProject));
+        QCOMPARE(p.errors().size(), 1);
+        QVERIFY2(p.errors().first().toString().contains(QStringLiteral("is a FIFO (named pipe), not a regular file")),
+                 qPrintable(p.errors().first().toString()));
+
+        const QString folder = newProject();
+        const QString events = folder + QStringLiteral("/events/Fn1/");
+        QDir().mkpath(events);
+        QCOMPARE(::mkfifo(QFile::encodeName(events + QStringLiteral("pipe.json")).constData(), 0600), 0);
+        QVERIFY(p.open(folder));
+        Diagnostic error;
+        QVERIFY(!p.readEvent(events + QStringLiteral("pipe.json"), &error));
+        QVERIFY2(error.message.contains(QStringLiteral("is a FIFO")), qPrintable(error.message));
+
+        QFile big(events + QStringLiteral("big.json"));
+        QVERIFY(big.open(QIODevice::WriteOnly) && big.resize(ProjectFile::MaxSmallFileBytes + 1));
+        big.close();
+        QVERIFY(!p.readEvent(big.fileName(), &error));
+        QVERIFY2(error.message.contains(QStringLiteral("is 8388609 bytes, more than the 8388608 bytes")),
+                 qPrintable(error.message));
+
+        QString why;
+        QVERIFY(!ProjectFile::read(QStringLiteral("/dev/zero"), 100, &why));
+        QVERIFY2(why.contains(QStringLiteral("is a device")), qPrintable(why));
+        QVERIFY(!ProjectFile::read(folder, 100, &why));
+        QVERIFY2(why.contains(QStringLiteral("is a folder")), qPrintable(why));
+        const auto bytes = ProjectFile::read(events + QStringLiteral("../../template.yaml"), 1 << 20, &why);
+        QVERIFY2(bytes && bytes->contains("Resources"), qPrintable(why));
     }
 
     void sampleEvents()
