@@ -5,6 +5,7 @@
 #include "project/intrinsicresolver.h"
 #include "project/projectfile.h"
 #include "project/projectsettings.h"
+#include "project/yamlbudget.h"
 
 #include <QDir>
 #include <QFile>
@@ -55,9 +56,14 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
 {
     reset(path);
 
+    const std::string source = yaml.toStdString();
+    if (const auto problem = YamlBudget::check(source)) {
+        error(problem->line, 0, problem->message);
+        return false;
+    }
     YAML::Node loaded;
     try {
-        loaded.reset(YAML::Load(yaml.toStdString()));
+        loaded.reset(YAML::Load(source));
     } catch (const YAML::ParserException &e) {
         error(e.mark.line + 1, e.mark.column + 1, QString::fromStdString(e.msg));
         return false;

@@ -329,6 +329,43 @@ private Q_SLOTS:
         QVERIFY(t.functions().isEmpty());
     }
 
+    // Nine levels of ten aliases: a few hundred bytes, a billion nodes once expanded. Refused at the
+    // line where the budget runs out, in a moment and without the memory (it took invoke to 10.8 GB).
+    void aliasBombIsRefused()
+    {
+        QByteArray yaml = "Globals:\n  Function:\n    Tags:\n      a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+        for (char level = 'b'; level <= 'i'; ++level) {
+            const char previous = char(level - 1);
+            yaml += QByteArray("      ") + level + ": &" + level + " [";
+            for (int i = 0; i < 10; ++i)
+                yaml += QByteArray(i ? ", *" : "*") + previous;
+            yaml += "]\n";
+        }
+        yaml += "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                "      Runtime: python3.12\n      Handler: app.handler\n      Tags: *i\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(t.errors().size(), 1);
+        QVERIFY2(t.errors().first().message.contains(QStringLiteral("aliases expand to more than 1000000 nodes")),
+                 qPrintable(t.errors().first().toString()));
+        QVERIFY(t.errors().first().line >= 9); // where the expansion passed the budget
+        QVERIFY(t.functions().isEmpty());
+
+        // A template that uses aliases as people do is read as before.
+        const SamTemplate fine =
+            load("Globals:\n  Function:\n    Environment: &env\n      Variables: {COLOR: blue}\n"
+                 "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                 "      Runtime: python3.12\n      Handler: app.handler\n      Environment: *env\n");
+        QVERIFY2(fine.errors().isEmpty(),
+                 qPrintable(fine.errors().isEmpty() ? QString() : fine.errors().first().toString()));
+
+        QByteArray deep = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Deep: ";
+        deep += QByteArray(300, '[') + QByteArray(300, ']') + "\n";
+        const SamTemplate nested = load(deep);
+        QVERIFY(!nested.errors().isEmpty());
+        QVERIFY2(nested.errors().first().message.contains(QStringLiteral("more than 256 deep")),
+                 qPrintable(nested.errors().first().toString()));
+    }
+
     void yamlBadIndentation()
     {
         const SamTemplate t = load("Resources:\n  Fn:\n    Type: x\n   Bad: y\n");

@@ -1,0 +1,108 @@
+#include "project/yamlbudget.h"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+namespace fn {
+
+namespace {
+
+struct OverBudget
+{
+    YamlBudget::Problem problem;
+};
+
+// Counts nodes as if every alias were its anchor's copy: an anchored node's expanded size is known
+// when it ends, and each alias adds it.
+class Counter final : public YAML::EventHandler
+{
+public:
+    void OnDocumentStart(const YAML::Mark &) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
+    void OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) override
+    {
+        const auto it = m_sizes.find(anchor);
+        add(mark, it == m_sizes.end() ? 1 : it->second);
+    }
+    void OnScalar(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor, const std::string &) override
+    {
+        leaf(mark, anchor);
+    }
+    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override
+    {
+        open(mark, anchor);
+    }
+    void OnSequenceEnd() override { close(); }
+    void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value) override
+    {
+        open(mark, anchor);
+    }
+    void OnMapEnd() override { close(); }
+
+private:
+    void add(const YAML::Mark &mark, qint64 nodes)
+    {
+        m_count += nodes;
+        if (m_count > YamlBudget::MaxNodes)
+            throw OverBudget{
+                {mark.line + 1, QStringLiteral("its aliases expand to more than %1 nodes (a real template has "
+                                               "thousands): refused, as safe YAML loaders do")
+                                    .arg(YamlBudget::MaxNodes)}};
+    }
+    void leaf(const YAML::Mark &mark, YAML::anchor_t anchor)
+    {
+        add(mark, 1);
+        if (anchor != YAML::NullAnchor)
+            m_sizes[anchor] = 1;
+    }
+    void open(const YAML::Mark &mark, YAML::anchor_t anchor)
+    {
+        add(mark, 1);
+        m_open.push_back({anchor, m_count - 1});
+        if (int(m_open.size()) > YamlBudget::MaxDepth)
+            throw OverBudget{
+                {mark.line + 1,
+                 QStringLiteral("it nests collections more than %1 deep: refused").arg(YamlBudget::MaxDepth)}};
+    }
+    void close()
+    {
+        if (m_open.empty())
+            return;
+        const auto [anchor, before] = m_open.back();
+        m_open.pop_back();
+        if (anchor != YAML::NullAnchor)
+            m_sizes[anchor] = m_count - before;
+    }
+
+    qint64 m_count = 0;
+    std::vector<std::pair<YAML::anchor_t, qint64>> m_open;
+    std::unordered_map<YAML::anchor_t, qint64> m_sizes;
+};
+
+} // namespace
+
+std::optional<YamlBudget::Problem> YamlBudget::check(const std::string &text)
+{
+    std::istringstream in(text);
+    try {
+        YAML::Parser parser(in);
+        Counter counter;
+        while (parser.HandleNextDocument(counter)) {
+        }
+    } catch (const OverBudget &over) {
+        return over.problem;
+    } catch (const YAML::Exception &) {
+        return std::nullopt; // the loader reports the syntax error itself, with its position
+    }
+    return std::nullopt;
+}
+
+} // namespace fn
