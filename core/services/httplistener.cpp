@@ -72,7 +72,8 @@ httplib::Server &HttpListener::reset(size_t maxPayloadBytes, int threads)
     m_server = std::make_unique<httplib::Server>();
     auto &svr = *m_server;
     svr.set_tcp_nodelay(true);
-    svr.set_socket_options([](int socket) {
+    svr.set_socket_options([this](int socket) {
+        m_socket = socket; // the listening one: its backlog is raised once httplib has listened
         const int yes = 1;
         // Not httplib's default SO_REUSEPORT: that would let a second server share the port silently.
         ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
@@ -82,6 +83,17 @@ httplib::Server &HttpListener::reset(size_t maxPayloadBytes, int threads)
     svr.set_keep_alive_timeout(30);
     svr.set_payload_max_length(maxPayloadBytes);
     svr.new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
+    // Request smuggling's shapes: a length given twice, or a length beside Transfer-Encoding, is
+    // read differently by different servers. Refused before the body is read (httplib 0.11 keeps the
+    // connection: what follows on it is refused as a malformed request in turn); the service's error
+    // handler gives the 400 its own shape.
+    svr.set_pre_routing_handler([](const httplib::Request &req, httplib::Response &res) {
+        const size_t lengths = req.headers.count("Content-Length");
+        if (lengths <= 1 && !(lengths == 1 && req.has_header("Transfer-Encoding")))
+            return httplib::Server::HandlerResponse::Unhandled;
+        res.status = 400;
+        return httplib::Server::HandlerResponse::Handled;
+    });
     return svr;
 }
 
@@ -107,6 +119,10 @@ bool HttpListener::listen(const QString &host, int port, QString *error)
         m_server.reset();
         return false;
     }
+    // httplib listens with a backlog of 5: a burst of connections (50 SDK calls during cold starts)
+    // would see resets. Listening again on the bound socket only raises it.
+    if (m_socket >= 0)
+        ::listen(m_socket, SOMAXCONN);
     m_host = host;
     m_port = bound;
     m_thread = std::thread([&svr] { svr.listen_after_bind(); });
@@ -126,6 +142,7 @@ void HttpListener::stop()
     if (m_thread.joinable())
         m_thread.join();
     m_server.reset();
+    m_socket = -1;
 }
 
 bool HttpListener::isRunning() const

@@ -20,7 +20,9 @@ public:
     ~HttpListener(); // stop()s
 
     // A fresh server (TCP_NODELAY, SO_REUSEADDR rather than httplib's SO_REUSEPORT so that a port
-    // in use is an error, keep-alive, `threads` workers); add routes to it, then listen().
+    // in use is an error, keep-alive, `threads` workers, a listen backlog for bursts, and requests
+    // with two Content-Lengths or Content-Length beside Transfer-Encoding refused with 400 before
+    // their body is read); add routes to it (not another pre-routing handler), then listen().
     httplib::Server &reset(size_t maxPayloadBytes, int threads);
     // Binds host:port (0: any free port) and serves on a thread of its own. False with a message
     // naming host:port, e.g. "127.0.0.1:3001 is already in use".
@@ -39,6 +41,7 @@ private:
     std::thread m_thread;
     QString m_host;
     int m_port = 0;
+    int m_socket = -1; // the listening socket, httplib's
 };
 
 } // namespace fn

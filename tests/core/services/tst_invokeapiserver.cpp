@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -323,6 +324,43 @@ private Q_SLOTS:
         QVERIFY(empty);
         QCOMPARE(empty->status, 200);
         QCOMPARE(json(empty->body).value(QStringLiteral("hello")).toString(), QStringLiteral("world"));
+    }
+
+    // Request smuggling's shapes are refused before anything runs, in Lambda's error shape; one
+    // length is served as ever.
+    void ambiguousLengthsAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("headers");
+        QTest::addColumn<int>("status");
+        QTest::newRow("two Content-Lengths") << QByteArray("Content-Length: 2\r\nContent-Length: 2\r\n") << 400;
+        QTest::newRow("Content-Length and Transfer-Encoding")
+            << QByteArray("Content-Length: 2\r\nTransfer-Encoding: chunked\r\n") << 400;
+        QTest::newRow("one Content-Length") << QByteArray("Content-Length: 2\r\nConnection: close\r\n") << 200;
+    }
+    void ambiguousLengthsAreRefused()
+    {
+        QFETCH(QByteArray, headers);
+        QFETCH(int, status);
+        const auto finishedCount = [this] {
+            std::lock_guard lock(m_mutex);
+            return m_finished.size();
+        };
+        const qsizetype before = finishedCount();
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), quint16(m_server->port()));
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("POST /2015-03-31/functions/Hello/invocations HTTP/1.1\r\nHost: localhost\r\n" + headers
+                     + "\r\n{}");
+        // Until the server closes (the 200: the client asked it to) or the error's JSON is whole.
+        QByteArray answer;
+        while (!answer.endsWith('}') && socket.waitForReadyRead(10000))
+            answer += socket.readAll();
+        const QByteArray statusLine = QByteArray("HTTP/1.1 ") + QByteArray::number(status);
+        QVERIFY2(answer.startsWith(statusLine), answer.constData());
+        if (status == 400) {
+            QVERIFY2(answer.contains("InvalidRequestContentException"), answer.constData());
+            QCOMPARE(finishedCount(), before); // nothing ran
+        }
     }
 
     void tooLarge()
