@@ -146,28 +146,56 @@ bool exportWidget(QWidget *widget, const QString &path, QString *error)
     return writeFile(path, bytes, error);
 }
 
-QByteArray csvOf(const QAbstractItemModel &model, const QList<int> &columns)
+QByteArray csvOf(const QAbstractItemModel &model, const CsvLayout &layout)
 {
-    QList<int> picked = columns;
-    if (picked.isEmpty())
+    QList<int> columns = layout.columns;
+    if (columns.isEmpty())
         for (int c = 0; c < model.columnCount(); ++c)
-            picked.append(c);
+            columns.append(c);
     QString out;
-    const auto line = [&out, &picked](const std::function<QString(int)> &field) {
+    const auto line = [&out, &columns](const QString &rowHeader, const std::function<QString(int)> &field) {
         QStringList fields;
-        for (const int c : picked)
+        if (!rowHeader.isNull())
+            fields.append(csvField(rowHeader));
+        for (const int c : columns)
             fields.append(csvField(field(c)));
         out += fields.join(u',') + QStringLiteral("\r\n");
     };
-    line([&model](int c) { return model.headerData(c, Qt::Horizontal, Qt::DisplayRole).toString(); });
+    const auto rowHeader = [&](int r) {
+        if (!layout.rowHeaders)
+            return QString();
+        const QString text = r < 0 ? QString() : model.headerData(r, Qt::Vertical, Qt::DisplayRole).toString();
+        return text.isNull() ? QStringLiteral("") : text; // an empty field, not none
+    };
+    line(rowHeader(-1), [&model](int c) { return model.headerData(c, Qt::Horizontal, Qt::DisplayRole).toString(); });
     for (int r = 0; r < model.rowCount(); ++r)
-        line([&model, r](int c) { return model.index(r, c).data(Qt::DisplayRole).toString(); });
+        line(rowHeader(r), [&model, r](int c) { return model.index(r, c).data(Qt::DisplayRole).toString(); });
     return out.toUtf8();
 }
 
-bool exportCsv(const QAbstractItemModel &model, const QString &path, QString *error, const QList<int> &columns)
+bool exportCsv(const QAbstractItemModel &model, const QString &path, QString *error, const CsvLayout &layout)
 {
-    return writeFile(path, csvOf(model, columns), error);
+    return writeFile(path, csvOf(model, layout), error);
+}
+
+CsvLayout csvLayoutOf(const QAbstractItemView &view)
+{
+    CsvLayout layout;
+    const QHeaderView *header = nullptr;
+    if (const auto *table = qobject_cast<const QTableView *>(&view)) {
+        header = table->horizontalHeader();
+        // Row names, when the view shows them; the numbers a model gives by default are not names.
+        const QAbstractItemModel *model = view.model();
+        layout.rowHeaders = !table->verticalHeader()->isHidden() && model && model->rowCount() > 0
+                            && model->headerData(0, Qt::Vertical, Qt::DisplayRole).typeId() == QMetaType::QString;
+    } else if (const auto *tree = qobject_cast<const QTreeView *>(&view)) {
+        header = tree->header();
+    }
+    if (header)
+        for (int v = 0; v < header->count(); ++v)
+            if (const int c = header->logicalIndex(v); !header->isSectionHidden(c))
+                layout.columns.append(c);
+    return layout;
 }
 
 void addChartExport(QWidget *chart, const QString &name)
@@ -186,19 +214,8 @@ void addTableExport(QAbstractItemView *view, const QString &name)
         const QString path = askPath(view, name, {tr("CSV (*.csv)")});
         if (path.isEmpty() || !view->model())
             return;
-        // The columns as the view shows them: hidden ones left out, moved ones in their place.
-        QList<int> columns;
-        const QHeaderView *header = nullptr;
-        if (const auto *table = qobject_cast<const QTableView *>(view))
-            header = table->horizontalHeader();
-        else if (const auto *tree = qobject_cast<const QTreeView *>(view))
-            header = tree->header();
-        if (header)
-            for (int v = 0; v < header->count(); ++v)
-                if (const int c = header->logicalIndex(v); !header->isSectionHidden(c))
-                    columns.append(c);
         QString error;
-        report(view, exportCsv(*view->model(), path, &error, columns), error);
+        report(view, exportCsv(*view->model(), path, &error, csvLayoutOf(*view)), error);
     });
 }
 

@@ -15,10 +15,21 @@ namespace fn {
 // failed and where) when it could not be written.
 bool exportWidget(QWidget *widget, const QString &path, QString *error);
 
+// Which of a model's columns go into a CSV and in what order (empty: all of them), and whether each
+// row starts with its vertical header (the Metrics table names its rows there).
+struct CsvLayout
+{
+    QList<int> columns;
+    bool rowHeaders = false;
+};
+
 // The model's top-level rows as CSV (RFC 4180): the horizontal header, then each row's DisplayRole
-// text, CRLF line ends. `columns` picks and orders the columns; empty means all of them.
-QByteArray csvOf(const QAbstractItemModel &model, const QList<int> &columns = {});
-bool exportCsv(const QAbstractItemModel &model, const QString &path, QString *error, const QList<int> &columns = {});
+// text, CRLF line ends.
+QByteArray csvOf(const QAbstractItemModel &model, const CsvLayout &layout = {});
+bool exportCsv(const QAbstractItemModel &model, const QString &path, QString *error, const CsvLayout &layout = {});
+
+// The table as a view shows it: its visible columns in their order, its row names if it shows them.
+CsvLayout csvLayoutOf(const QAbstractItemView &view);
 
 // An "Export…" entry in the context menu of a chart (PNG or SVG), "Export as CSV…" in a table's (the columns
 // it shows). `name` is the suggested file name without suffix and the SVG's title.
