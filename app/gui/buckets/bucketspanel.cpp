@@ -1,6 +1,7 @@
 #include "buckets/bucketspanel.h"
 
 #include "buckets/bucketmodel.h"
+#include "common/export.h"
 #include "common/tableview.h"
 #include "session/messenger.h"
 #include "workspace/snapshotpublisher.h"
@@ -40,6 +41,7 @@ BucketsPanel::BucketsPanel(Workspace &workspace, Messenger &messenger, QWidget *
     // Names and folders are read whole; the functions take what is left.
     for (const int column : {BucketModel::NameColumn, BucketModel::FolderColumn, BucketModel::ObjectsColumn})
         m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    addTableExport(m_view, QStringLiteral("buckets"));
     m_open->setToolTip(tr("Show the bucket's folder in the file manager"));
     m_map->setToolTip(tr("Keep this bucket in a folder of your choice (saved in .fnstudio/settings.json)"));
     m_unmap->setToolTip(

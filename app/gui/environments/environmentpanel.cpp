@@ -1,5 +1,6 @@
 #include "environments/environmentpanel.h"
 
+#include "common/export.h"
 #include "engine/engine.h"
 #include "environments/environmentmodel.h"
 #include "workspace/workspace.h"
@@ -23,6 +24,7 @@ EnvironmentPanel::EnvironmentPanel(EnvironmentModel &model, Workspace &workspace
     , m_summary(new QLabel(this))
 {
     m_view->setModel(&model);
+    addTableExport(m_view, QStringLiteral("environments"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();

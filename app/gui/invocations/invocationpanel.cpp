@@ -1,5 +1,6 @@
 #include "invocations/invocationpanel.h"
 
+#include "common/export.h"
 #include "invocations/invocationmodel.h"
 #include "session/invocationselection.h"
 
@@ -14,6 +15,7 @@ InvocationPanel::InvocationPanel(InvocationModel &model, InvocationSelection &se
     , m_view(new QTableView(this))
 {
     m_view->setModel(&model);
+    addTableExport(m_view, QStringLiteral("invocations"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();

@@ -1,5 +1,6 @@
 #include "logs/logpanel.h"
 
+#include "common/export.h"
 #include "common/settings.h"
 #include "logs/logmodel.h"
 #include "session/invocationselection.h"
@@ -98,6 +99,7 @@ LogPanel::LogPanel(LogModel &model, InvocationSelection &selection, QWidget *par
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->addAction(m_copy);
     m_view->addAction(m_export);
+    addTableExport(m_view, QStringLiteral("logs"));
     m_view->setFrameShape(QFrame::NoFrame);
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_view->setFont(mono);

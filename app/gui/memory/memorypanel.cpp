@@ -1,5 +1,6 @@
 #include "memory/memorypanel.h"
 
+#include "common/export.h"
 #include "memory/memorymodel.h"
 
 #include <QChart>
@@ -61,6 +62,7 @@ MemoryPanel::MemoryPanel(MemoryModel &model, QWidget *parent)
 
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setFrameShape(QFrame::NoFrame);
+    addChartExport(m_chartView, QStringLiteral("memory"));
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
     m_empty->setForegroundRole(QPalette::PlaceholderText);

@@ -1,6 +1,7 @@
 #include "metrics/metricspanel.h"
 
 #include "common/anatomyview.h"
+#include "common/export.h"
 #include "common/messagebar.h"
 #include "metrics/cloudwatchreports.h"
 #include "metrics/coldshareview.h"
@@ -40,6 +41,7 @@ MetricsPanel::MetricsPanel(MetricsModel &model, QWidget *parent)
     , m_cloud(new QLabel(this))
 {
     m_view->setModel(&m_model);
+    addTableExport(m_view, QStringLiteral("metrics"));
     m_view->setShowGrid(false);
     m_view->setFrameShape(QFrame::NoFrame);
     m_view->setSelectionMode(QAbstractItemView::NoSelection);
@@ -53,6 +55,9 @@ MetricsPanel::MetricsPanel(MetricsModel &model, QWidget *parent)
     big.setPointSizeF(big.pointSizeF() * 1.15);
     m_headline->setFont(big);
     m_comparison->setToolTip(tr("What callers waited, phase by phase, all on one scale"));
+    addChartExport(m_comparison, QStringLiteral("cold-warm-anatomy"));
+    addChartExport(m_distribution, QStringLiteral("latency-distribution"));
+    addChartExport(m_coldShare, QStringLiteral("cold-share"));
 
     auto *right = new QWidget(this);
     auto *rightLayout = new QVBoxLayout(right);

@@ -1,5 +1,6 @@
 #include "properties/propertiespanel.h"
 
+#include "common/export.h"
 #include "project/project.h"
 #include "project/templateeditor.h"
 #include "properties/environmentvariablemodel.h"
@@ -53,6 +54,7 @@ PropertiesPanel::PropertiesPanel(StudioSession &session, QWidget *parent)
     m_memory->setSingleStep(64);
     m_ephemeral->setSingleStep(512);
     m_view->setModel(m_variables);
+    addTableExport(m_view, QStringLiteral("environment-variables"));
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -1,5 +1,6 @@
 #include "queues/queuespanel.h"
 
+#include "common/export.h"
 #include "common/tableview.h"
 #include "queues/queuemessagemodel.h"
 #include "queues/queuemodel.h"
@@ -40,6 +41,8 @@ QueuesPanel::QueuesPanel(Workspace &workspace, Messenger &messenger, QWidget *pa
     , m_sqs(new SqsQueuesSection(workspace, messenger, this))
 {
     m_body->setReadOnly(true);
+    addTableExport(m_queueView, QStringLiteral("queues"));
+    addTableExport(m_messageView, QStringLiteral("queue-messages"));
     m_body->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_body->setPlaceholderText(tr("Select a message to see its body"));
     m_redrive->setToolTip(tr("Send every message of this queue back to its function's async queue as a new event"));

@@ -1,5 +1,6 @@
 #include "queues/sqsqueuessection.h"
 
+#include "common/export.h"
 #include "common/tableview.h"
 #include "queues/sqsmessagemodel.h"
 #include "queues/sqsqueuemodel.h"
@@ -44,6 +45,8 @@ SqsQueuesSection::SqsQueuesSection(Workspace &workspace, Messenger &messenger, Q
     m_queueView->setObjectName(QStringLiteral("sqsQueueView"));
     m_messageView->setObjectName(QStringLiteral("sqsMessageView"));
     m_body->setReadOnly(true);
+    addTableExport(m_queueView, QStringLiteral("sqs-queues"));
+    addTableExport(m_messageView, QStringLiteral("sqs-messages"));
     m_body->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_body->setPlaceholderText(tr("Select a message to see its body"));
     m_send->setToolTip(tr("Send a message to the selected queue, as SendMessage would"));

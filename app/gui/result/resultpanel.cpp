@@ -1,6 +1,7 @@
 #include "result/resultpanel.h"
 
 #include "common/anatomyview.h"
+#include "common/export.h"
 #include "editor/codeeditor.h"
 #include "editor/jsonvalidator.h"
 #include "result/resultmodel.h"
@@ -69,6 +70,8 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
     m_error->hide();
 
     m_fields->setModel(m_model);
+    addTableExport(m_fields, QStringLiteral("result"));
+    addChartExport(m_anatomy, QStringLiteral("invocation-anatomy"));
     m_fields->verticalHeader()->hide();
     m_fields->horizontalHeader()->hide();
     m_fields->horizontalHeader()->setStretchLastSection(true);

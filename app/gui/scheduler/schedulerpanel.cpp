@@ -1,6 +1,7 @@
 #include "scheduler/schedulerpanel.h"
 
 #include "clock/clock.h"
+#include "common/export.h"
 #include "project/project.h"
 #include "project/templateeventeditor.h"
 #include "scheduler/scheduleform.h"
@@ -41,6 +42,7 @@ SchedulerPanel::SchedulerPanel(StudioSession &session, QWidget *parent)
     , m_clockTimer(new QTimer(this))
 {
     m_view->setModel(m_model);
+    addTableExport(m_view, QStringLiteral("schedules"));
     m_view->setObjectName(QStringLiteral("scheduleView"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);

@@ -1,5 +1,6 @@
 #include "timeline/timelinepanel.h"
 
+#include "common/export.h"
 #include "session/invocationselection.h"
 #include "timeline/timelinepalette.h"
 #include "timeline/timelineview.h"
@@ -75,6 +76,7 @@ TimelinePanel::TimelinePanel(TimelineModel &model, InvocationSelection &selectio
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_view);
+    addChartExport(m_view, QStringLiteral("timeline"));
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
