@@ -31,16 +31,22 @@ class TestExport final : public QObject
 {
     Q_OBJECT
 
-    static QList<InvocationRecord> burst()
+    static QList<InvocationRecord> burst() { return fn::testing::burst(20, 2); }
+    // The Metrics panel on screen, a burst in it.
+    struct ShownMetrics
     {
-        QList<InvocationRecord> out;
-        for (int i = 0; i < 20; ++i) {
-            InvocationRecord r = record(i, i % 2, i < 2, i * 20, i < 2 ? 0.7 : 0.3);
-            r.observedMs = i < 2 ? 21.0 : 0.45;
-            out.append(r);
+        MetricsModel model;
+        MetricsPanel panel{model};
+        bool exposedWithABurst()
+        {
+            panel.resize(900, 520);
+            panel.show();
+            if (!QTest::qWaitForWindowExposed(&panel))
+                return false;
+            model.append(burst());
+            return true;
         }
-        return out;
-    }
+    };
     static QByteArray readAll(const QString &path)
     {
         QFile file(path);
@@ -108,12 +114,9 @@ private Q_SLOTS:
 
     void aChartIsWrittenAsAPngOfItsPixels()
     {
-        MetricsModel model;
-        MetricsPanel panel(model);
-        panel.resize(900, 520);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        model.append(burst());
+        ShownMetrics shown;
+        QVERIFY(shown.exposedWithABurst());
+        MetricsPanel &panel = shown.panel;
         AnatomyView *chart = panel.comparison();
         QVERIFY(!chart->rows().isEmpty());
 
@@ -129,12 +132,9 @@ private Q_SLOTS:
 
     void aChartIsWrittenAsAnSvgOfItsDrawing()
     {
-        MetricsModel model;
-        MetricsPanel panel(model);
-        panel.resize(900, 520);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        model.append(burst());
+        ShownMetrics shown;
+        QVERIFY(shown.exposedWithABurst());
+        MetricsPanel &panel = shown.panel;
 
         QTemporaryDir dir;
         for (QWidget *chart : {static_cast<QWidget *>(panel.comparison()), static_cast<QWidget *>(panel.distribution()),

@@ -31,16 +31,7 @@ class TestMetricsPanel final : public QObject
             out << r.label;
         return out;
     }
-    static QList<InvocationRecord> burst()
-    {
-        QList<InvocationRecord> out;
-        for (int i = 0; i < 50; ++i) {
-            InvocationRecord r = record(i, i % 5, i < 5, i * 20, i < 5 ? 0.7 : 0.3);
-            r.observedMs = i < 5 ? 21.0 : 0.45;
-            out.append(r);
-        }
-        return out;
-    }
+    static QList<InvocationRecord> burst() { return fn::testing::burst(50, 5); }
 
 private Q_SLOTS:
     void theDistributionAndTheColdShareOfABurst()
