@@ -392,11 +392,15 @@ void Engine::retireFunction(const QString &functionName, const QString &reason)
 
 void Engine::setServiceEnvironment(const QList<QPair<QString, QString>> &variables)
 {
-    std::lock_guard lock(d->serviceMutex);
-    if (variables == d->serviceEnvironment)
-        return;
-    d->serviceEnvironment = variables;
-    ++d->serviceGeneration;
+    quint64 generation = 0;
+    {
+        std::lock_guard lock(d->serviceMutex);
+        if (variables == d->serviceEnvironment)
+            return;
+        d->serviceEnvironment = variables;
+        generation = ++d->serviceGeneration;
+    }
+    d->spares.renew(generation); // made again with the services' endpoints
 }
 
 QList<QPair<QString, QString>> Engine::serviceEnvironment() const

@@ -101,6 +101,31 @@ void SpareSandboxes::retire(const QString &function)
     end(ended);
 }
 
+void SpareSandboxes::renew(quint64 generation)
+{
+    std::vector<EnvPtr> ended;
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_epoch; // one being made has the old services
+        for (Request &r : m_requests)
+            r.key.serviceGeneration = generation;
+        if (m_inFlight) { // ended when made (the epoch): asked again
+            Request again = *m_inFlight;
+            again.key.serviceGeneration = generation;
+            m_requests.push_back(std::move(again));
+        }
+        for (Entry &e : m_entries) {
+            EnvironmentPool::WarmKey key = e.key;
+            key.serviceGeneration = generation;
+            m_requests.push_back({std::move(key), std::move(e.make)});
+            ended.push_back(std::move(e.env));
+        }
+        m_entries.clear();
+    }
+    m_wake.notify_all();
+    end(ended);
+}
+
 void SpareSandboxes::clear()
 {
     std::vector<EnvPtr> ended;
@@ -155,12 +180,18 @@ void SpareSandboxes::run()
             request = std::move(m_requests.front());
             m_requests.pop_front();
             const EnvironmentPool::WarmKey &key = request->key;
+            if (std::any_of(m_entries.begin(), m_entries.end(), [&key](const Entry &e) { return sameKey(e.key, key); }))
+                request.reset(); // asked twice (renew() beside replenish()): one is there
+        }
+        if (request) {
+            const EnvironmentPool::WarmKey &key = request->key;
             // The function's other configurations of this version are out of date.
             endLocked(ended, [&key](const Entry &e) {
                 return e.key.function == key.function && e.key.version == key.version && !sameKey(e.key, key);
             });
         }
-        m_making = request.has_value();
+        m_making = request.has_value() || !ended.empty(); // clear() waits for the ending too
+        m_inFlight = request;
         const quint64 epoch = m_epoch;
         lock.unlock();
         end(ended);
@@ -173,22 +204,21 @@ void SpareSandboxes::run()
             }
         }
         lock.lock();
-        m_making = false;
-        m_idle.notify_all();
-        if (!env)
-            continue;
-        if (epoch != m_epoch || m_stopping || m_capacity == 0) {
-            ended.push_back(std::move(env));
-        } else {
-            m_entries.push_back({request->key, std::move(env), Clock::now()});
+        if (env && epoch == m_epoch && !m_stopping && m_capacity > 0) {
+            m_entries.push_back({request->key, std::move(env), Clock::now(), request->make});
             while (int(m_entries.size()) > m_capacity) {
                 ended.push_back(std::move(m_entries.front().env));
                 m_entries.erase(m_entries.begin());
             }
+        } else if (env) {
+            ended.push_back(std::move(env));
         }
         lock.unlock();
-        end(ended);
+        end(ended); // before clear() may return: it waits while this is making
         lock.lock();
+        m_making = false;
+        m_inFlight.reset();
+        m_idle.notify_all();
     }
 }
 

@@ -41,6 +41,9 @@ public:
     // Has one made for `key` in the background, unless there is one; ends the function's spares
     // for other configurations of the same version.
     void replenish(const EnvironmentPool::WarmKey &key, Factory make);
+    // The studio's services changed (their endpoints are in every environment): each spare is
+    // made again with them, under `generation`.
+    void renew(quint64 generation);
     void retire(const QString &function); // ends the function's spares, all versions (one being made: once made)
     void clear();                         // ends them all, waiting for one being made; later requests are served
     void setCapacity(int capacity);       // 0: none made (and the ones there are ended)
@@ -60,6 +63,7 @@ private:
         EnvironmentPool::WarmKey key;
         EnvPtr env;
         std::chrono::steady_clock::time_point madeAt;
+        Factory make;
     };
     struct Request
     {
@@ -79,7 +83,8 @@ private:
     bool m_making = false;
     quint64 m_epoch = 0; // a spare made across a clear() or retire() is ended, not kept
     std::deque<Request> m_requests;
-    std::vector<Entry> m_entries; // oldest first
+    std::optional<Request> m_inFlight; // the one being made, for renew() to ask again
+    std::vector<Entry> m_entries;      // oldest first
     std::thread m_maker;
 };
 

@@ -186,6 +186,8 @@ private Q_SLOTS:
         for (const QList<QVariant> &signal : std::as_const(states))
             QVERIFY2(signal.at(0).value<EnvironmentState>().environmentId != spare, "a spare was shown before its use");
         const auto cgroupOf = [](const QString &id) {
+            if (id.isEmpty())
+                return false;
             const QStringList groups = cgroupsOwnedBy(QCoreApplication::applicationPid());
             return std::any_of(groups.begin(), groups.end(), [&id](const QString &g) { return g.endsWith(id); });
         };
@@ -220,7 +222,27 @@ private Q_SLOTS:
         if (grouped)
             QVERIFY(!cgroupOf(stale));
 
+        // The studio's services starting (their endpoints go into every environment) make the spare
+        // again with them, so the next cold start still finds one, and it has them.
+        const QString beforeServices = spareOf(f.config.name);
+        m_engine->setServiceEnvironment(
+            {{QStringLiteral("AWS_ENDPOINT_URL_S3"), QStringLiteral("http://127.0.0.1:9")}});
+        QTRY_VERIFY(!spareOf(f.config.name).isEmpty() && spareOf(f.config.name) != beforeServices);
+        const QString renewed = spareOf(f.config.name);
+        const auto served = m_engine->invoke(f.config, "{}", InvokeOptions{true, {}});
+        QCOMPARE(served.environmentId, renewed);
+        QCOMPARE(json(served.payload)
+                     .value(QStringLiteral("env"))
+                     .toObject()
+                     .value(QStringLiteral("AWS_ENDPOINT_URL_S3"))
+                     .toString(),
+                 QStringLiteral("http://127.0.0.1:9"));
+        m_engine->setServiceEnvironment({});
+        if (grouped)
+            QVERIFY(!cgroupOf(beforeServices));
+
         // Stopping everything ends the spares too: nothing of them is left.
+        QTRY_VERIFY(!spareOf(f.config.name).isEmpty()); // made again without the services
         const QString last = spareOf(f.config.name);
         m_engine->stopAll();
         QVERIFY(m_engine->spareSandboxes().isEmpty());
