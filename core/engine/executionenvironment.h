@@ -95,7 +95,6 @@ public:
     // Unseen until start(): no state reaches the state sink, and its platform notes wait. False when
     // it cannot be made; the environment is then only to be shut down.
     bool prepareAhead();
-    bool isPreparedAhead() const { return m_prepared; }
     // Cold start: sandbox (unless made ahead), runtime, module init, until the runtime's first GET /next.
     InitResult start(const QString &requestIdForErrors);
     // One invocation; blocks until answered, the deadline, or the runtime's death.

@@ -149,12 +149,6 @@ void SpareSandboxes::setCapacity(int capacity)
         clear();
 }
 
-int SpareSandboxes::capacity() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_capacity;
-}
-
 std::vector<SpareSandboxes::Spare> SpareSandboxes::spares() const
 {
     std::lock_guard lock(m_mutex);

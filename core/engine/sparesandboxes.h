@@ -47,7 +47,6 @@ public:
     void retire(const QString &function); // ends the function's spares, all versions (one being made: once made)
     void clear();                         // ends them all, waiting for one being made; later requests are served
     void setCapacity(int capacity);       // 0: none made (and the ones there are ended)
-    int capacity() const;
 
     struct Spare
     {

@@ -27,9 +27,9 @@ public:
     bool prepare(ProcessSpec &spec, int &nextFd, QStringList *command, QString *error);
     // The launcher becomes `command` with exactly `environment` (NAME=value). Once only.
     bool launch(const QStringList &command, const QStringList &environment, QString *error);
-    void cancel(); // the same as the destructor, now
 
 private:
+    void cancel();   // closes our end: a launcher still waiting exits
     int m_pipe = -1; // our end of the channel (a Unix socket)
 };
 
