@@ -1,5 +1,6 @@
 #include "metrics/costmodel.h"
 
+#include "snapshots/environmentstate.h"
 #include "snapshots/invocationrecord.h"
 
 #include <QFile>
@@ -123,6 +124,55 @@ void CostModel::add(const InvocationRecord &record)
 double CostModel::cost(Architecture architecture) const
 {
     return architecture == Architecture::Arm64 ? m_costArm64 : m_costX86;
+}
+
+double costPerMonth(const CostModel &cost, double requestsPerMonth, Architecture architecture)
+{
+    return cost.requests() ? cost.cost(architecture) / double(cost.requests()) * requestsPerMonth : 0;
+}
+
+double provisionedConcurrencyCost(double gbSeconds, Architecture architecture)
+{
+    return gbSeconds * onDemandPrices(architecture).provisionedPerGbSecond;
+}
+
+void ProvisionedCharge::update(const EnvironmentState &state)
+{
+    if (state.initializationType != QLatin1String("provisioned-concurrency"))
+        return;
+    Lifetime &l = m_environments[state.environmentId];
+    l.createdAtMs = state.createdAtMs;
+    l.memoryMb = state.memoryLimitMb;
+    l.stoppedAtMs = state.phase == EnvironmentPhase::Stopped ? state.changedAtMs : 0;
+}
+
+double ProvisionedCharge::gbSeconds(qint64 nowMs) const
+{
+    double total = 0;
+    for (const Lifetime &l : m_environments) {
+        const qint64 lived = qMax<qint64>(0, (l.stoppedAtMs ? l.stoppedAtMs : nowMs) - l.createdAtMs);
+        const qint64 billed = (lived + BillingStepMs - 1) / BillingStepMs * BillingStepMs;
+        total += double(billed) / 1000.0 * double(l.memoryMb) / 1024.0;
+    }
+    return total;
+}
+
+double ProvisionedCharge::gbNow() const
+{
+    double total = 0;
+    for (const Lifetime &l : m_environments)
+        total += l.stoppedAtMs ? 0 : double(l.memoryMb) / 1024.0;
+    return total;
+}
+
+double ProvisionedCharge::cost(qint64 nowMs, Architecture architecture) const
+{
+    return provisionedConcurrencyCost(gbSeconds(nowMs), architecture);
+}
+
+double ProvisionedCharge::costPerMonth(Architecture architecture) const
+{
+    return provisionedConcurrencyCost(gbNow() * HoursPerMonth * 3600, architecture);
 }
 
 } // namespace fn

@@ -3,11 +3,13 @@
 // starts, as billed since 2025-08-01) plus requests, and provisioned concurrency's own charge. The
 // prices are data, lambda-prices.json beside this file (with its date and source), built in.
 
+#include <QHash>
 #include <QString>
 #include <QtGlobal>
 
 namespace fn {
 
+struct EnvironmentState;
 struct InvocationRecord;
 
 enum class Architecture { X86_64, Arm64 };
@@ -45,6 +47,40 @@ double gbSeconds(qint64 billedDurationMs, int memorySizeMb);
 // start) at the duration price of the kind of environment it ran on; nothing if it never ran.
 double invocationCost(const InvocationRecord &record, Architecture architecture);
 
+// A month as AWS's pricing examples count it.
+inline constexpr double HoursPerMonth = 730;
+
+// Provisioned concurrency's own charge: per GB-second of environments kept initialized, invoked or
+// not, for as long as they are configured. AWS rounds the configured time up to 5 minutes; here each
+// provisioned environment's lifetime is, which is the same while the configuration outlives them.
+double provisionedConcurrencyCost(double gbSeconds, Architecture architecture);
+
+// The provisioned environments of a run, from their snapshots: the GB-seconds they were kept for and
+// the GB kept now (what a month of the current configuration is charged for).
+class ProvisionedCharge final
+{
+public:
+    static constexpr qint64 BillingStepMs = 5 * 60 * 1000;
+
+    void update(const EnvironmentState &state); // on-demand environments are ignored
+    void clear() { m_environments.clear(); }
+
+    double gbSeconds(qint64 nowMs) const; // alive ones count until nowMs (epoch milliseconds)
+    double gbNow() const;
+    double cost(qint64 nowMs, Architecture architecture) const;
+    double costPerMonth(Architecture architecture) const;
+    bool isEmpty() const { return m_environments.isEmpty(); }
+
+private:
+    struct Lifetime
+    {
+        qint64 createdAtMs = 0;
+        qint64 stoppedAtMs = 0; // 0 while alive
+        int memoryMb = 0;
+    };
+    QHash<QString, Lifetime> m_environments;
+};
+
 // Running totals of what a set of invocations is billed for.
 class CostModel final
 {
@@ -63,5 +99,9 @@ private:
     double m_costX86 = 0;
     double m_costArm64 = 0;
 };
+
+// What `requestsPerMonth` requests would cost if each cost what the invocations in `cost` cost on
+// average (duration and request, no free tier); 0 when it holds none.
+double costPerMonth(const CostModel &cost, double requestsPerMonth, Architecture architecture);
 
 } // namespace fn

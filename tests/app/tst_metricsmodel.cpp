@@ -5,6 +5,7 @@
 #include "snapshotfixtures.h"
 
 #include <QAbstractItemModelTester>
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -63,6 +64,48 @@ private Q_SLOTS:
                  QStringLiteral("Duration p90"));
         model.resetData({});
         QCOMPARE(v(MetricsModel::InvocationsRow, MetricsModel::AllColumn), 0.0);
+    }
+
+    void aMonthAtARateAndProvisionedConcurrencysCharge()
+    {
+        MetricsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto text = [&model](MetricsModel::Row r, MetricsModel::Column c) {
+            return model.index(r, c).data().toString();
+        };
+        QCOMPARE(text(MetricsModel::PerMonthX86Row, MetricsModel::AllColumn), QStringLiteral("—"));
+        QCOMPARE(text(MetricsModel::ProvisionedX86Row, MetricsModel::AllColumn), QStringLiteral("—"));
+        model.append({record(0, 1, true, 0, 100), record(1, 1, false, 200, 3), record(2, 1, false, 300, 5)});
+        // A million a month (the default), then ten million: the table's header says the rate.
+        const double perRequest = model.value(MetricsModel::CostX86Row, MetricsModel::WarmColumn) / 2;
+        QCOMPARE(model.value(MetricsModel::PerMonthX86Row, MetricsModel::WarmColumn), perRequest * 1e6);
+        QSignalSpy header(&model, &QAbstractItemModel::headerDataChanged);
+        model.setRequestsPerMonth(10'000'000);
+        QCOMPARE(header.count(), 1);
+        QCOMPARE(model.value(MetricsModel::PerMonthX86Row, MetricsModel::WarmColumn), perRequest * 1e7);
+        QVERIFY(model.headerData(MetricsModel::PerMonthArm64Row, Qt::Vertical)
+                    .toString()
+                    .startsWith(QStringLiteral("Per month at 10")));
+        // Cold starts bill their init: a month of requests like the cold one costs more.
+        QVERIFY(model.value(MetricsModel::PerMonthX86Row, MetricsModel::ColdColumn)
+                > model.value(MetricsModel::PerMonthX86Row, MetricsModel::WarmColumn));
+        const double invocationsOnly = model.value(MetricsModel::PerMonthX86Row, MetricsModel::AllColumn);
+
+        // Two GB kept provisioned since a minute ago: five minutes charged so far, a month from now on.
+        EnvironmentState provisioned;
+        provisioned.environmentId = QStringLiteral("p1");
+        provisioned.initializationType = QStringLiteral("provisioned-concurrency");
+        provisioned.memoryLimitMb = 2048;
+        provisioned.createdAtMs = QDateTime::currentMSecsSinceEpoch() - 60'000;
+        provisioned.phase = EnvironmentPhase::Idle;
+        model.updateEnvironments({provisioned});
+        const LambdaPrices x86 = onDemandPrices(Architecture::X86_64);
+        QCOMPARE(model.value(MetricsModel::ProvisionedX86Row, MetricsModel::AllColumn),
+                 2.0 * 300 * x86.provisionedPerGbSecond);
+        QCOMPARE(text(MetricsModel::ProvisionedX86Row, MetricsModel::ColdColumn), QStringLiteral("—"));
+        QCOMPARE(model.value(MetricsModel::PerMonthX86Row, MetricsModel::AllColumn),
+                 invocationsOnly + 2.0 * 730 * 3600 * x86.provisionedPerGbSecond);
+        QVERIFY(text(MetricsModel::PerMonthX86Row, MetricsModel::AllColumn).startsWith(u'$'));
     }
 
     void distributionAndColdShareOfABurst()

@@ -1,5 +1,6 @@
 #include "metrics/metricsmodel.h"
 
+#include <QDateTime>
 #include <QLocale>
 
 namespace fn {
@@ -53,6 +54,18 @@ double MetricsModel::value(Row row, Column column) const
         return b.cost.cost(Architecture::X86_64);
     case CostArm64Row:
         return b.cost.cost(Architecture::Arm64);
+    case PerMonthX86Row:
+    case PerMonthArm64Row: {
+        const Architecture a = row == PerMonthX86Row ? Architecture::X86_64 : Architecture::Arm64;
+        return costPerMonth(b.cost, double(m_requestsPerMonth), a)
+               + (column == AllColumn ? m_provisioned.costPerMonth(a) : 0);
+    }
+    case ProvisionedX86Row:
+    case ProvisionedArm64Row:
+        return column == AllColumn
+                   ? m_provisioned.cost(QDateTime::currentMSecsSinceEpoch(),
+                                        row == ProvisionedX86Row ? Architecture::X86_64 : Architecture::Arm64)
+                   : 0;
     case RowCount:
         break;
     }
@@ -69,6 +82,8 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
         return value(row, column);
     if (role == Qt::TextAlignmentRole)
         return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole)
+        return headerData(index.row(), Qt::Vertical, Qt::ToolTipRole);
     if (role != Qt::DisplayRole)
         return {};
     const Bucket &b = m_buckets[size_t(column)];
@@ -99,6 +114,16 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
     case CostX86Row:
     case CostArm64Row:
         return QString(u'$' + locale.toString(v, 'f', 8));
+    case PerMonthX86Row:
+    case PerMonthArm64Row:
+        if (!b.invocations && (column != AllColumn || m_provisioned.gbNow() == 0))
+            return QStringLiteral("—");
+        return QString(u'$' + locale.toString(v, 'f', 2));
+    case ProvisionedX86Row:
+    case ProvisionedArm64Row:
+        if (column != AllColumn || m_provisioned.isEmpty())
+            return QStringLiteral("—");
+        return QString(u'$' + locale.toString(v, 'f', 8));
     case RowCount:
         break;
     }
@@ -110,6 +135,27 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int 
     if (role == Qt::ToolTipRole && orientation == Qt::Horizontal
         && (section == CloudColdColumn || section == CloudWarmColumn))
         return tr("Imported from CloudWatch REPORT lines: %1").arg(m_cloudName);
+    if (role == Qt::ToolTipRole && orientation == Qt::Vertical) {
+        switch (Row(section)) {
+        case CostX86Row:
+        case CostArm64Row:
+            return tr("What these invocations are billed: a request each and their billed duration (init "
+                      "included for on-demand cold starts), at the prices of %1")
+                .arg(PriceList::builtIn().date);
+        case PerMonthX86Row:
+        case PerMonthArm64Row:
+            return tr("%L1 requests a month, each costing what these cost on average (no free tier); "
+                      "All adds a month (%2 hours) of the provisioned concurrency kept now")
+                .arg(m_requestsPerMonth)
+                .arg(HoursPerMonth);
+        case ProvisionedX86Row:
+        case ProvisionedArm64Row:
+            return tr("Provisioned concurrency's own charge: the GB of its environments for as long as they "
+                      "are kept ready, invoked or not, in steps of 5 minutes");
+        default:
+            return {};
+        }
+    }
     if (role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     if (orientation == Qt::Horizontal) {
@@ -160,6 +206,14 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Cost (x86, us-east-1)");
     case CostArm64Row:
         return tr("Cost (arm64, us-east-1)");
+    case PerMonthX86Row:
+        return tr("Per month at %L1 requests (x86)").arg(m_requestsPerMonth);
+    case PerMonthArm64Row:
+        return tr("Per month at %L1 requests (arm64)").arg(m_requestsPerMonth);
+    case ProvisionedX86Row:
+        return tr("Provisioned concurrency (x86)");
+    case ProvisionedArm64Row:
+        return tr("Provisioned concurrency (arm64)");
     case RowCount:
         break;
     }
@@ -240,6 +294,24 @@ void MetricsModel::append(const QList<InvocationRecord> &records)
     for (const InvocationRecord &r : records)
         add(r);
     Q_EMIT dataChanged(index(0, 0), index(RowCount - 1, ColumnCount - 1));
+}
+
+void MetricsModel::updateEnvironments(const QList<EnvironmentState> &states)
+{
+    const bool had = !m_provisioned.isEmpty();
+    for (const EnvironmentState &s : states)
+        m_provisioned.update(s);
+    if (had || !m_provisioned.isEmpty())
+        Q_EMIT dataChanged(index(PerMonthX86Row, 0), index(ProvisionedArm64Row, ColumnCount - 1));
+}
+
+void MetricsModel::setRequestsPerMonth(qint64 requests)
+{
+    if (requests == m_requestsPerMonth || requests <= 0)
+        return;
+    m_requestsPerMonth = requests;
+    Q_EMIT headerDataChanged(Qt::Vertical, PerMonthX86Row, PerMonthArm64Row);
+    Q_EMIT dataChanged(index(PerMonthX86Row, 0), index(PerMonthArm64Row, ColumnCount - 1));
 }
 
 void MetricsModel::resetData(const QList<InvocationRecord> &records)

@@ -11,6 +11,7 @@
 #include "metrics/costmodel.h"
 #include "metrics/latencyhistogram.h"
 #include "metrics/percentiles.h"
+#include "snapshots/environmentstate.h"
 #include "snapshots/invocationrecord.h"
 
 #include <QAbstractTableModel>
@@ -39,6 +40,10 @@ public:
         GbSecondsRow,
         CostX86Row,
         CostArm64Row,
+        PerMonthX86Row, // at requestsPerMonth(); All adds a month of the provisioned concurrency kept now
+        PerMonthArm64Row,
+        ProvisionedX86Row, // provisioned concurrency's own charge in this run (All only)
+        ProvisionedArm64Row,
         RowCount
     };
     // The cloud columns hold the imported set (empty, and hidden by the panel, until there is one).
@@ -54,6 +59,12 @@ public:
 
     void append(const QList<InvocationRecord> &records);
     void resetData(const QList<InvocationRecord> &records);
+    // Environments as they change: the provisioned ones are charged for as long as they are kept.
+    void updateEnvironments(const QList<EnvironmentState> &states);
+
+    // The rate the per-month rows project onto (1,000,000 until set).
+    void setRequestsPerMonth(qint64 requests);
+    qint64 requestsPerMonth() const { return m_requestsPerMonth; }
 
     // Invocations imported from CloudWatch REPORT lines, named (after their file); replaces any set
     // imported before. Kept when the local invocations are reset.
@@ -97,6 +108,8 @@ private:
     ColdShare m_coldShare;
     ColdShare m_cloudColdShare;
     QString m_cloudName;
+    ProvisionedCharge m_provisioned;
+    qint64 m_requestsPerMonth = 1'000'000;
 };
 
 } // namespace fn

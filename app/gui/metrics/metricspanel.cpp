@@ -17,9 +17,11 @@
 #include <QLabel>
 #include <QLocale>
 #include <QScrollArea>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QThread>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -39,6 +41,7 @@ MetricsPanel::MetricsPanel(MetricsModel &model, QWidget *parent)
     , m_import(new QToolButton(this))
     , m_remove(new QToolButton(this))
     , m_cloud(new QLabel(this))
+    , m_rate(new QSpinBox(this))
 {
     m_view->setModel(&m_model);
     addTableExport(m_view, QStringLiteral("metrics"));
@@ -86,11 +89,23 @@ MetricsPanel::MetricsPanel(MetricsModel &model, QWidget *parent)
     m_remove->setToolTip(tr("Remove the imported cloud series"));
     m_remove->setObjectName(QStringLiteral("removeCloud"));
     m_cloud->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_rate->setObjectName(QStringLiteral("requestsPerMonth"));
+    m_rate->setRange(1, 2'000'000'000);
+    m_rate->setGroupSeparatorShown(true);
+    m_rate->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+    m_rate->setValue(int(m_model.requestsPerMonth()));
+    m_rate->setSuffix(tr(" requests"));
+    m_rate->setToolTip(tr("The rate the per-month cost rows project onto"));
+    auto *rateLabel = new QLabel(tr("A month at"), this);
+    rateLabel->setBuddy(m_rate);
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(4, 2, 4, 2);
     bar->addWidget(m_import);
     bar->addWidget(m_cloud, 1);
     bar->addWidget(m_remove);
+    bar->addSpacing(12);
+    bar->addWidget(rateLabel);
+    bar->addWidget(m_rate);
     m_messages->hide();
 
     auto *layout = new QVBoxLayout(this);
@@ -104,6 +119,13 @@ MetricsPanel::MetricsPanel(MetricsModel &model, QWidget *parent)
     connect(m_remove, &QToolButton::clicked, this, &MetricsPanel::removeCloud);
     connect(&m_model, &MetricsModel::cloudChanged, this, &MetricsPanel::updateCloudControls);
     updateCloudControls();
+
+    connect(m_rate, &QSpinBox::valueChanged, this, [this](int requests) { m_model.setRequestsPerMonth(requests); });
+    // Provisioned concurrency is charged while time passes, invoked or not.
+    auto *tick = new QTimer(this);
+    tick->setInterval(5000);
+    connect(tick, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));
+    tick->start();
 
     connect(&m_model, &QAbstractItemModel::dataChanged, this, &MetricsPanel::updateComparison);
     connect(&m_model, &QAbstractItemModel::modelReset, this, &MetricsPanel::updateComparison);

@@ -8,6 +8,7 @@
 #include <QWidget>
 
 class QLabel;
+class QSpinBox;
 class QSplitter;
 class QThread;
 class QTableView;
@@ -33,6 +34,7 @@ public:
     AnatomyView *comparison() const { return m_comparison; }
     LatencyDistributionView *distribution() const { return m_distribution; }
     ColdShareView *coldShare() const { return m_coldShare; }
+    QSpinBox *requestsPerMonth() const { return m_rate; }
     MessageBar *messages() const { return m_messages; }
     QString headline() const;
     QString cloudStatus() const; // "cloud: hello-prod.json, 16 REPORT lines (4 cold starts, …)"
@@ -67,6 +69,7 @@ private:
     QToolButton *m_import;
     QToolButton *m_remove;
     QLabel *m_cloud;
+    QSpinBox *m_rate;
     QString m_cloudSummary;
     QThread *m_reader = nullptr; // reading an import, if one is under way
 };

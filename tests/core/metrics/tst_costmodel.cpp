@@ -2,6 +2,7 @@
 // ran, priced at the us-east-1 list prices for x86_64 and arm64; throttled requests cost nothing.
 
 #include "metrics/costmodel.h"
+#include "snapshots/environmentstate.h"
 #include "snapshots/invocationrecord.h"
 
 #include <QTest>
@@ -129,6 +130,57 @@ private Q_SLOTS:
         QCOMPARE(cost.requests(), qint64(1'000'000));
         QCOMPARE(qRound(cost.gbSeconds() * 1000), 125'000);
         QCOMPARE(qRound(cost.cost(Architecture::X86_64) * 1e6), qRound((0.20 + 125 * 0.0000166667) * 1e6));
+    }
+
+    void aMonthAtAGivenRate()
+    {
+        // Two invocations averaging 0.55 GB-s and a request each, projected onto 3 million a month.
+        CostModel cost;
+        QCOMPARE(costPerMonth(cost, 3'000'000, Architecture::X86_64), 0.0); // nothing to project from
+        cost.add(ran(1000, 1024));
+        cost.add(ran(100, 1024));
+        const double perRequest = (1.1 * 0.0000166667 + 2 * 0.0000002) / 2;
+        QCOMPARE(costPerMonth(cost, 3'000'000, Architecture::X86_64), perRequest * 3'000'000);
+        QVERIFY(costPerMonth(cost, 3'000'000, Architecture::Arm64)
+                < costPerMonth(cost, 3'000'000, Architecture::X86_64));
+    }
+
+    void provisionedConcurrencyIsChargedWhileConfigured()
+    {
+        const auto environment = [](const char *id, const char *type, qint64 createdAtMs, int memoryMb) {
+            EnvironmentState s;
+            s.environmentId = QString::fromLatin1(id);
+            s.initializationType = QString::fromLatin1(type);
+            s.createdAtMs = createdAtMs;
+            s.changedAtMs = createdAtMs;
+            s.memoryLimitMb = memoryMb;
+            s.phase = EnvironmentPhase::Idle;
+            return s;
+        };
+        ProvisionedCharge charge;
+        QVERIFY(charge.isEmpty());
+        charge.update(environment("a", "on-demand", 0, 1024)); // on-demand ones are billed per invocation
+        QVERIFY(charge.isEmpty());
+        const qint64 t0 = 1'700'000'000'000;
+        charge.update(environment("p1", "provisioned-concurrency", t0, 1024));
+        charge.update(environment("p2", "provisioned-concurrency", t0, 512));
+        QCOMPARE(charge.gbNow(), 1.5);
+        // A minute in, five are charged (AWS's step), at provisioned concurrency's own price.
+        QCOMPARE(charge.gbSeconds(t0 + 60'000), 1.5 * 300);
+        QCOMPARE(charge.cost(t0 + 60'000, Architecture::X86_64), 1.5 * 300 * 0.0000041667);
+        QCOMPARE(charge.gbSeconds(t0 + 300'001), 1.5 * 600);
+        // One stops after ten minutes: it is charged until then, and no longer counts for a month.
+        EnvironmentState stopped = environment("p2", "provisioned-concurrency", t0, 512);
+        stopped.phase = EnvironmentPhase::Stopped;
+        stopped.changedAtMs = t0 + 600'000;
+        charge.update(stopped);
+        QCOMPARE(charge.gbNow(), 1.0);
+        QCOMPARE(charge.gbSeconds(t0 + 3'600'000), 1.0 * 3600 + 0.5 * 600);
+        // A month of one GB kept ready: 730 hours.
+        QCOMPARE(charge.costPerMonth(Architecture::X86_64), 730 * 3600 * 0.0000041667);
+        QCOMPARE(charge.costPerMonth(Architecture::Arm64), 730 * 3600 * 0.0000033334);
+        charge.clear();
+        QCOMPARE(charge.gbSeconds(t0), 0.0);
     }
 };
 
