@@ -11,6 +11,7 @@
 #include "metrics/powertuning.h"
 #include "project/templateeditor.h"
 #include "sandbox/resourcegroup.h"
+#include "workspace/memorytuning.h"
 #include "workspace/terminationsignals.h"
 
 #include <QCommandLineParser>
@@ -34,21 +35,10 @@ struct TuneOptions
 // The sizes of --memory, each in Lambda's range; empty after printing why not.
 QList<int> memorySizes(const QString &text)
 {
-    QList<int> sizes;
-    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const int mb = part.trimmed().toInt(&ok);
-        const QString problem = ok ? TemplateEditor::rangeProblem(TemplateEditor::Property::MemorySize, mb)
-                                   : QStringLiteral("'%1' is not a whole number of MB").arg(part);
-        if (!problem.isEmpty()) {
-            error(QStringLiteral("--memory: ") + problem);
-            return {};
-        }
-        if (!sizes.contains(mb))
-            sizes << mb;
-    }
+    QString problem;
+    const QList<int> sizes = MemoryTuning::memorySizes(text, &problem);
     if (sizes.isEmpty())
-        error(QStringLiteral("--memory needs at least one size, e.g. 128,256,512,1024,1769"));
+        error(QStringLiteral("--memory: ") + problem);
     return sizes;
 }
 
@@ -204,32 +194,27 @@ int tune(const QStringList &arguments)
                      "with memory as on Lambda; `fnstudio-cli doctor` says why\n",
                      qPrintable(isolation));
 
-    const Architecture architecture = architectureNamed(function->architecture);
+    TuningPlan plan;
+    plan.memorySizes = o.memorySizes;
+    plan.num = o.num;
+    plan.cold = o.cold;
+    plan.discard = o.discard;
+    const QList<TunedSize> tuned = MemoryTuning::run(
+        engine, *function, *payload, plan, [](qsizetype, int) { return !CliWorkspace::interrupted(); },
+        [&](qsizetype size) {
+            engine.stopAll(); // the next size starts cold, on a machine with nothing else running
+            if (!json) {
+                std::fprintf(stderr, "fnstudio-cli: %d MB done\n", o.memorySizes.at(size));
+                std::fflush(stderr);
+            }
+        });
+    if (const int signal = CliWorkspace::interrupted())
+        return TerminationSignals::interruptedExitCode(signal);
     QList<PowerTuning::SizeResult> results;
     QStringList firstErrors;
-    for (const int memoryMb : std::as_const(o.memorySizes)) {
-        FunctionConfig sized = *function;
-        sized.memoryMb = memoryMb;
-        sized.provisionedConcurrency.reset(); // on-demand, as Power Tuning's invocations are
-        QList<InvocationRecord> records;
-        QString firstError;
-        InvokeOptions options;
-        options.forceCold = o.cold;
-        for (int i = 0; i < o.num && !CliWorkspace::interrupted(); ++i) {
-            const InvocationRecord r = engine.invoke(sized, *payload, options);
-            records << r;
-            if (r.failed() && firstError.isEmpty())
-                firstError = r.errorType.isEmpty() ? outcomeName(r.outcome) : r.errorType;
-        }
-        if (const int signal = CliWorkspace::interrupted())
-            return TerminationSignals::interruptedExitCode(signal);
-        results << PowerTuning::summarise(memoryMb, records, architecture, o.discard);
-        firstErrors << firstError;
-        engine.stopAll(); // the next size starts cold, on a machine with nothing else running
-        if (!json) {
-            std::fprintf(stderr, "fnstudio-cli: %d MB done\n", memoryMb);
-            std::fflush(stderr);
-        }
+    for (const TunedSize &t : tuned) {
+        results << t.result;
+        firstErrors << t.firstError;
     }
     const auto pick = PowerTuning::pick(results, o.strategy, o.weight);
     if (json) {

@@ -16,6 +16,7 @@
 #include "session/studiosession.h"
 #include "timeline/timelinepanel.h"
 #include "timeline/timelineview.h"
+#include "tuning/tunedialog.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -356,6 +357,8 @@ void MainWindow::createActions()
     connect(m_invokeBar->forceColdBox(), &QAbstractButton::toggled, cold, &QAction::setChecked);
     connect(addAction(run, QStringLiteral("cancel"), tr("C&ancel Burst"), QKeySequence(tr("Ctrl+."))),
             &QAction::triggered, m_invokeBar, &InvokeBar::cancel);
+    connect(addAction(run, QStringLiteral("tuneMemory"), tr("Tune &Memory…"), QKeySequence(tr("Ctrl+Shift+M"))),
+            &QAction::triggered, this, &MainWindow::tuneMemory);
     run->addSeparator();
     auto *serve = new ServeControl(m_session.workspace(), m_session, this);
     run->addAction(serve->action());
@@ -486,6 +489,31 @@ void MainWindow::newEvent(const QString &functionName)
     m_session.openProject(m_session.project().folder());
     m_session.chooseTarget(dialog.functionCombo()->currentText(), path);
     m_editors->openFile(path);
+}
+
+TuneDialog *MainWindow::tuneMemory()
+{
+    if (m_tune && m_tune->isRunning()) {
+        m_tune->show();
+        m_tune->raise();
+        return m_tune;
+    }
+    QString problem;
+    const std::optional<InvokeRequest> request = m_invokeBar->currentRequest(&problem);
+    const QList<FunctionConfig> functions = m_session.functions();
+    const auto function = std::find_if(functions.begin(), functions.end(), [&request](const FunctionConfig &f) {
+        return request && f.name == request->functionName;
+    });
+    if (!request || function == functions.end()) {
+        m_session.showMessage(StudioSession::Severity::Error,
+                              problem.isEmpty() ? tr("Tune Memory: choose a function in the invoke bar first")
+                                                : tr("Tune Memory: %1").arg(problem));
+        return nullptr;
+    }
+    delete m_tune;
+    m_tune = new TuneDialog(m_session, *function, request->payload, this);
+    m_tune->show();
+    return m_tune;
 }
 
 void MainWindow::newFunction()

@@ -5,6 +5,7 @@
 #include <QDockWidget>
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 
 #include <memory>
 
@@ -19,6 +20,7 @@ class InvokeBar;
 class MessageBar;
 class RuntimeRegistry;
 class StudioSession;
+class TuneDialog;
 struct PanelSpec;
 
 class MainWindow final : public QMainWindow
@@ -58,6 +60,9 @@ public:
     void newEvent(const QString &functionName);
     // The New Function dialog; the created function is loaded, targeted and its handler opened.
     void newFunction();
+    // Run → Tune Memory…: the dialog for the invoke bar's function and event (raised if open); null,
+    // with the reason in the message bar, when there is no function or the event is not JSON.
+    TuneDialog *tuneMemory();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -87,6 +92,7 @@ private:
     QHash<QString, QDockWidget *> m_docks;
     QHash<QString, QAction *> m_actions;
     std::unique_ptr<RuntimeRegistry> m_ownRuntimes;
+    QPointer<TuneDialog> m_tune;
     bool m_defaultSizesPending = false; // dock sizes only take once the window has its size
 };
 
