@@ -455,6 +455,16 @@ Response notFound()
     return messageResponse(404, R"({"message":"Not Found"})", nullptr);
 }
 
+Response requestTooLong()
+{
+    return messageResponse(413, R"({"message":"Request Too Long"})", nullptr);
+}
+
+Response badRequest()
+{
+    return messageResponse(400, R"({"message":"Bad Request"})", nullptr);
+}
+
 Response missingAuthenticationToken()
 {
     return messageResponse(403, R"({"message":"Missing Authentication Token"})", "MissingAuthenticationTokenException");

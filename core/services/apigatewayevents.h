@@ -68,5 +68,9 @@ Response internalServerError();
 Response notFound();
 // A REST API's answer when no resource matches: 403 {"message":"Missing Authentication Token"}.
 Response missingAuthenticationToken();
+// A body over API Gateway's 10 MB payload limit: 413 {"message":"Request Too Long"}.
+Response requestTooLong();
+// A body that ended before its length (the connection dropped): 400 {"message":"Bad Request"}.
+Response badRequest();
 
 } // namespace fn::apigateway

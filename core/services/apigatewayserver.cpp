@@ -60,8 +60,15 @@ bool isMultipart(const httplib::Request &req)
 
 // httplib parses multipart bodies into parts, but the function must get the bytes as sent.
 // The request object is the server's own (non-const) one; its content type is hidden from
-// httplib only while the body is read, then restored.
-std::string readRawBody(const httplib::Request &req, const httplib::ContentReader &reader)
+// httplib only while the body is read, then restored. Nothing when the body could not be read
+// whole (over the limit, or cut off): the function must never run on part of a request.
+struct RawBody
+{
+    std::optional<std::string> bytes;
+    bool tooLong = false; // why there are none: over the limit, else cut off
+};
+
+RawBody readRawBody(const httplib::Request &req, const httplib::ContentReader &reader, size_t limit)
 {
     std::string body;
     auto &headers = const_cast<httplib::Headers &>(req.headers);
@@ -69,13 +76,16 @@ std::string readRawBody(const httplib::Request &req, const httplib::ContentReade
     const bool hide = type != headers.end() && isMultipart(req);
     if (hide)
         type->second.insert(0, "raw:");
-    reader([&body](const char *data, size_t length) {
+    const bool whole = reader([&body, limit](const char *data, size_t length) {
         body.append(data, length);
-        return true;
+        return body.size() <= limit; // a chunked body has no length to check first
     });
     if (hide)
         type->second.erase(0, 4);
-    return body;
+    if (whole)
+        return {std::move(body), false};
+    const bool overByLength = QByteArray::fromStdString(req.get_header_value("Content-Length")).toULongLong() > limit;
+    return {std::nullopt, overByLength || body.size() > limit};
 }
 
 } // namespace
@@ -93,7 +103,8 @@ struct ApiGatewayServer::Private
         return current;
     }
 
-    void handle(const httplib::Request &req, httplib::Response &res, std::string body);
+    // body: none when it could not be read whole; the request is refused without invoking.
+    void handle(const httplib::Request &req, httplib::Response &res, const RawBody &body);
 
     Engine &engine;
     mutable std::mutex mutex; // guards current
@@ -103,7 +114,7 @@ struct ApiGatewayServer::Private
     HttpListener listener;
 };
 
-void ApiGatewayServer::Private::handle(const httplib::Request &req, httplib::Response &res, std::string body)
+void ApiGatewayServer::Private::handle(const httplib::Request &req, httplib::Response &res, const RawBody &body)
 {
     const auto tableNow = table();
     apigateway::Request request;
@@ -116,7 +127,8 @@ void ApiGatewayServer::Private::handle(const httplib::Request &req, httplib::Res
         request.rawQueryString = QByteArray::fromStdString(target.substr(question + 1));
     for (const auto &[name, value] : req.headers)
         request.headers.append({QByteArray::fromStdString(name), QByteArray::fromStdString(value)});
-    request.body = QByteArray::fromStdString(body);
+    if (body.bytes)
+        request.body = QByteArray::fromStdString(*body.bytes);
     request.sourceIp = QString::fromStdString(req.remote_addr);
     request.protocol = QString::fromStdString(req.version.empty() ? std::string("HTTP/1.1") : req.version);
     request.requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -124,7 +136,10 @@ void ApiGatewayServer::Private::handle(const httplib::Request &req, httplib::Res
 
     const auto match = tableNow->routes.match(request.method, request.path);
     QString served = QStringLiteral("-");
-    if (!match) {
+    if (!body.bytes) {
+        render(res, body.tooLong ? apigateway::requestTooLong() : apigateway::badRequest());
+        served = body.tooLong ? QStringLiteral("(body over 10 MB)") : QStringLiteral("(body cut off)");
+    } else if (!match) {
         // An HTTP API says Not Found; a REST API's unknown resource asks for a token, famously.
         render(res, tableNow->routes.hasHttpApi() || tableNow->routes.isEmpty()
                         ? apigateway::notFound()
@@ -207,9 +222,13 @@ bool ApiGatewayServer::start(const QString &host, int port, QString *error)
 
     Private *p = d.get();
     // Every method and path comes here: the route table, not httplib, decides.
-    const auto plain = [p](const httplib::Request &req, httplib::Response &res) { p->handle(req, res, req.body); };
+    const auto plain = [p](const httplib::Request &req, httplib::Response &res) {
+        p->handle(req, res, RawBody{req.body, false});
+    };
     const auto withBody = [p](const httplib::Request &req, httplib::Response &res,
-                              const httplib::ContentReader &reader) { p->handle(req, res, readRawBody(req, reader)); };
+                              const httplib::ContentReader &reader) {
+        p->handle(req, res, readRawBody(req, reader, MaxRequestBytes));
+    };
     svr.Get(".*", plain);
     svr.Options(".*", plain);
     svr.Post(".*", withBody);

@@ -157,7 +157,7 @@ S3ObjectStore::Fill S3Request::bodyFill(const httplib::ContentReader &reader) co
             }
             return true;
         };
-        reader([&](const char *data, size_t len) {
+        const bool whole = reader([&](const char *data, size_t len) {
             if (!chunked)
                 return write(data, len);
             if (!decoder.feed(data, len, write)) {
@@ -174,6 +174,12 @@ S3ObjectStore::Fill S3Request::bodyFill(const httplib::ContentReader &reader) co
         if (framingBroken || (chunked && !decoder.finished())) {
             *code = QStringLiteral("IncompleteBody");
             *problem = QStringLiteral("The request body is not valid aws-chunked encoding");
+            return false;
+        }
+        if (!whole) { // the connection dropped mid-body: the old object stays
+            *code = QStringLiteral("IncompleteBody");
+            *problem = QStringLiteral("You did not provide the number of bytes specified by the Content-Length "
+                                      "HTTP header");
             return false;
         }
         return true;

@@ -2,6 +2,7 @@
 // back (status codes, S3's XML and error codes, headers), what lands in the bucket folders, and the
 // events the bucket watcher raises for writes made through it.
 
+#include "rawhttp.h"
 #include "services/s3endpoint.h"
 #include "store/s3objectstore.h"
 #include "triggers/s3bucketwatcher.h"
@@ -351,6 +352,14 @@ private Q_SLOTS:
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("InternalError"));
         QVERIFY2(element(r->body, QStringLiteral("Message")).contains(QLatin1String("photos/keep.txt")),
                  r->body.c_str());
+        QCOMPARE(m_client->Get("/photos/keep.txt")->body, std::string("precious"));
+        QCOMPARE(stagingFiles(bucketDir(QStringLiteral("photos"))), QStringList());
+
+        // An upload whose connection drops mid-body (the server reads to the end of it: the client is
+        // gone, and no answer can reach it) leaves the old object whole.
+        fn::test::rawExchange(m_endpoint->port(),
+                              "PUT /photos/keep.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n"
+                                  + std::string(100, 'p'));
         QCOMPARE(m_client->Get("/photos/keep.txt")->body, std::string("precious"));
         QCOMPARE(stagingFiles(bucketDir(QStringLiteral("photos"))), QStringList());
     }
