@@ -5,10 +5,9 @@
 #include "project/intrinsicresolver.h"
 #include "project/projectsettings.h"
 
-#include <QRegularExpression>
-
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 namespace fn {
 
@@ -161,6 +160,18 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
     } else if (const auto v = scalar(runtime, QStringLiteral("Runtime"), &ok)) {
         config.runtime = *v;
         config.runtimeLine = runtime.value.Mark().line + 1;
+        // A slip ("pyhton3.12", "nodejs20") is said where it is, when the project is read; a Lambda
+        // runtime fnstudio has no plugin for (java21) is said when it is invoked.
+        static const QRegularExpression lambdaRuntime(QStringLiteral(
+            "^(nodejs(\\d+\\.(x|\\d+))?|python\\d\\.\\d+|java\\d+(\\.al2)?|dotnet(core)?\\d+(\\.\\d+)?|go1\\.x|"
+            "ruby\\d\\.\\d+|provided(\\.al2|\\.al2023)?)$"));
+        if (!lambdaRuntime.match(*v).hasMatch()) {
+            error(runtime.value,
+                  QStringLiteral("%1: Runtime '%2' is not a Lambda runtime (such as python3.12, nodejs20.x or "
+                                 "provided.al2023)")
+                      .arg(config.name, *v));
+            ok = false;
+        }
     }
 
     const Property handler = property("Handler");

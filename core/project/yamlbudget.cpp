@@ -17,11 +17,34 @@ struct OverBudget
     YamlBudget::Problem problem;
 };
 
+// Whether the quoted scalar opening at text[pos] closes before the end: yaml-cpp ends one that never
+// closes at the end of the document without a word, swallowing every line after it as its value.
+bool quoteCloses(const std::string &text, size_t pos)
+{
+    const char quote = text[pos];
+    for (size_t i = pos + 1; i < text.size(); ++i) {
+        if (quote == '"' && text[i] == '\\') {
+            ++i; // an escape: the next character is the value's
+        } else if (text[i] == quote) {
+            if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'')
+                ++i; // '' is a quote within single quotes
+            else
+                return true;
+        }
+    }
+    return false;
+}
+
 // Counts nodes as if every alias were its anchor's copy: an anchored node's expanded size is known
 // when it ends, and each alias adds it.
 class Counter final : public YAML::EventHandler
 {
 public:
+    explicit Counter(const std::string &text)
+        : m_text(text)
+    {
+    }
+
     void OnDocumentStart(const YAML::Mark &) override {}
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
@@ -33,6 +56,11 @@ public:
     void OnScalar(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor, const std::string &) override
     {
         leaf(mark, anchor);
+        const size_t pos = size_t(mark.pos);
+        if (pos < m_text.size() && (m_text[pos] == '"' || m_text[pos] == '\'') && !quoteCloses(m_text, pos))
+            throw OverBudget{
+                {mark.line + 1,
+                 QStringLiteral("the quoted value that starts here has no closing %1").arg(QLatin1Char(m_text[pos]))}};
     }
     void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
                          YAML::EmitterStyle::value) override
@@ -82,6 +110,7 @@ private:
             m_sizes[anchor] = m_count - before;
     }
 
+    const std::string &m_text;
     qint64 m_count = 0;
     std::vector<std::pair<YAML::anchor_t, qint64>> m_open;
     std::unordered_map<YAML::anchor_t, qint64> m_sizes;
@@ -94,7 +123,7 @@ std::optional<YamlBudget::Problem> YamlBudget::check(const std::string &text)
     std::istringstream in(text);
     try {
         YAML::Parser parser(in);
-        Counter counter;
+        Counter counter(text);
         while (parser.HandleNextDocument(counter)) {
         }
     } catch (const OverBudget &over) {

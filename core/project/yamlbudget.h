@@ -2,7 +2,8 @@
 // What a YAML document costs once its aliases are expanded, counted before anyone expands them.
 // A template of nine levels of ten aliases is a few hundred bytes and a billion nodes: whatever walks
 // it (intrinsics, function properties) would take the machine's memory. Safe YAML loaders bound
-// alias expansion; this does so for yaml-cpp, from its parser's events, in one linear pass.
+// alias expansion; this does so for yaml-cpp, from its parser's events, in one linear pass. The same
+// pass catches what yaml-cpp is too lenient about: a quoted value that never closes.
 
 #include <QString>
 
@@ -21,7 +22,8 @@ struct YamlBudget
         int line = 0; // 1-based; 0 when unknown
         QString message;
     };
-    // Nothing when `text` stays within both bounds (or does not parse: the loader says why).
+    // Nothing when `text` stays within both bounds and its quotes close (or it does not parse: the
+    // loader says why).
     static std::optional<Problem> check(const std::string &text);
 };
 

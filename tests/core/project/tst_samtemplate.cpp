@@ -282,6 +282,28 @@ private Q_SLOTS:
         QCOMPARE(high.functions().value(0).ephemeralStorageMb, 10240);
     }
 
+    // A slip in Runtime is said when the project is read, at its line; a Lambda runtime fnstudio has
+    // no plugin for is read (it is said when invoked).
+    void unknownRuntimeIsSaidAtItsLine()
+    {
+        const auto yaml = [](const char *runtime) -> QByteArray {
+            return QByteArray("Resources:\n"
+                              "  Fn:\n"
+                              "    Type: AWS::Serverless::Function\n"
+                              "    Properties:\n"
+                              "      Handler: app.handler\n"
+                              "      CodeUri: src\n"
+                              "      Runtime: ")
+                   + runtime + '\n';
+        };
+        QCOMPARE(onlyError(yaml("pyhton3.12")),
+                 QStringLiteral("template.yaml:7: Fn: Runtime 'pyhton3.12' is not a Lambda runtime (such as "
+                                "python3.12, nodejs20.x or provided.al2023)"));
+        QVERIFY(!onlyError(yaml("nodejs20")).isEmpty());
+        for (const char *known : {"python3.13", "nodejs22.x", "java21", "provided.al2", "ruby3.3", "dotnet8"})
+            QCOMPARE(toStrings(load(yaml(known)).errors()), QStringList());
+    }
+
     void errorInGlobalsPointsAtGlobals()
     {
         const QByteArray yaml = "Globals:\n"
@@ -326,6 +348,44 @@ private Q_SLOTS:
         QCOMPARE(e.line, 5);
         QCOMPARE(e.column, 8);
         QCOMPARE(e.toString(), QStringLiteral("template.yaml:5:8: end of sequence flow not found"));
+        QVERIFY(t.functions().isEmpty());
+    }
+
+    // yaml-cpp ends a quote that never closes at the end of the file, the lines after it its value
+    // (Handler became "app.handler CodeUri: src/ …" and the invoke failed with ImportModuleError).
+    void anUnterminatedQuoteIsSaidAtItsLine_data()
+    {
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<bool>("closes");
+        QTest::newRow("double") << QByteArray("\"app.handler") << false;
+        QTest::newRow("single") << QByteArray("'app.handler") << false;
+        QTest::newRow("escaped double quote") << QByteArray("\"app.handler\\\"") << false;
+        QTest::newRow("quoted quote in single") << QByteArray("'app.handler''") << false;
+        QTest::newRow("closed double") << QByteArray("\"app.handler\"") << true;
+        QTest::newRow("closed single, quote inside") << QByteArray("'app.''handler'") << true;
+    }
+    void anUnterminatedQuoteIsSaidAtItsLine()
+    {
+        QFETCH(QByteArray, value);
+        QFETCH(bool, closes);
+        const QByteArray yaml = "Resources:\n"
+                                "  Fn:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Handler: "
+                                + value
+                                + "\n"
+                                  "      CodeUri: src\n"
+                                  "      Runtime: python3.12\n";
+        const SamTemplate t = load(yaml);
+        if (closes) {
+            QCOMPARE(toStrings(t.errors()), QStringList());
+            return;
+        }
+        QCOMPARE(t.errors().size(), 1);
+        QCOMPARE(t.errors().first().toString(),
+                 QStringLiteral("template.yaml:5: the quoted value that starts here has no closing %1")
+                     .arg(QLatin1Char(value.at(0))));
         QVERIFY(t.functions().isEmpty());
     }
 
