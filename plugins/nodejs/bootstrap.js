@@ -355,28 +355,36 @@ function startImportProfile() {
     const level = profiling.children.length;
     profiling.children.push(0n);
     const start = process.hrtime.bigint();
+    let loaded = false;
     try {
-      return original.apply(this, arguments);
+      const result = original.apply(this, arguments);
+      loaded = true;
+      return result;
     } finally {
       const cumulative = (process.hrtime.bigint() - start) / 1000n;
       const inner = profiling.children.pop();
       if (profiling.children.length) profiling.children[profiling.children.length - 1] += cumulative;
-      writeProfileLine(cumulative - inner, cumulative, level, name);
+      // A load that failed is no module (loadModule's require() of an ES module with top-level
+      // await is refused before import() loads it): its time still counts in its importer's.
+      if (loaded) writeProfileLine(cumulative - inner, cumulative, level, name);
     }
   };
   fs.writeSync(2, `${PROFILE_LINE} fnstudio: handler init begins\n`);
 }
 
-// An ES module graph loaded with import() runs in the ESM loader, out of Module._load's sight: it
-// shows as one entry, its whole graph's time.
+// An ES module's own import statements run in the ESM loader, out of Module._load's sight: an ES
+// module shows with its whole graph's time. One loaded with import() (top-level await) is timed
+// here, the CommonJS modules its graph require()s nested under it (nothing else loads meanwhile).
 async function profiledImport(file, load) {
   if (!profiling || profiling.children.length) return load();
+  profiling.children.push(0n);
   const start = process.hrtime.bigint();
   try {
     return await load();
   } finally {
     const cumulative = (process.hrtime.bigint() - start) / 1000n;
-    writeProfileLine(cumulative, cumulative, 0, `${profileName(file)} (ES module graph, import())`);
+    const inner = profiling.children.pop();
+    writeProfileLine(cumulative - inner, cumulative, 0, `${profileName(file)} (ES module graph, import())`);
   }
 }
 
