@@ -57,8 +57,16 @@ int invoke(const QStringList &arguments)
                        "observedMs, phases (admissionMs, sandboxMs, runtimeStartMs, initMs, handlerMs, overheadMs: "
                        "those that apply, adding up to observedMs), billedDurationMs, maxMemoryUsedMb, costUsd, "
                        "payload, ..."));
+    const QCommandLineOption profileOpt(
+        QStringLiteral("import-profile"),
+        QStringLiteral("one cold start with the module init's imports profiled (Python -X importtime, Node's module "
+                       "loading): prints them sorted by cumulative time with the package sizes; with --json, one "
+                       "object with the tree (importProfile), the invocation and the sizes"));
+    const QCommandLineOption topOpt(QStringLiteral("top"),
+                                    QStringLiteral("--import-profile: the N slowest modules (default 20, 0 all)"),
+                                    QStringLiteral("N"), QStringLiteral("20"));
     parser.addOptions({projectOpt, eventOpt, repeatOpt, coldOpt, envOpt, typeOpt, noWaitOpt, legacyOpt, concurrencyOpt,
-                       limitOpt, jsonOpt});
+                       limitOpt, jsonOpt, profileOpt, topOpt});
     if (const auto exit = parseArguments(parser, arguments))
         return *exit;
     if (parser.positionalArguments().size() != 1) {
@@ -91,6 +99,16 @@ int invoke(const QStringList &arguments)
     if (json && (type == QLatin1String("Event") || parser.isSet(concurrencyOpt))) {
         error(QStringLiteral("--json prints invocations run one after another: not with --type Event or "
                              "--concurrency"));
+        return 2;
+    }
+    const bool profile = parser.isSet(profileOpt);
+    if (profile && (type == QLatin1String("Event") || parser.isSet(concurrencyOpt) || repeat != 1)) {
+        error(QStringLiteral("--import-profile runs one cold start: not with --type Event, --concurrency or --repeat"));
+        return 2;
+    }
+    const int top = parser.value(topOpt).toInt(&ok);
+    if (!ok || top < 0) {
+        error(QStringLiteral("--top must be a whole number, not '%1'").arg(parser.value(topOpt)));
         return 2;
     }
     if (type == QLatin1String("Event") && !qualifier.isEmpty()) {
@@ -138,6 +156,8 @@ int invoke(const QStringList &arguments)
         engine.provision(*function);
     std::mutex &printing = session.printing();
 
+    if (profile)
+        return invokeImportProfile(session, *function, *payload, top == 0 ? -1 : top, json);
     if (parser.isSet(concurrencyOpt))
         return invokeBurst(session, *function, *payload, repeat, concurrency);
 

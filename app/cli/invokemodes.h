@@ -22,4 +22,10 @@ int invokeEvent(const QString &projectDir, const FunctionConfig &function, const
 int invokeBurst(CliWorkspace &session, const FunctionConfig &function, const QByteArray &payload, int repeat,
                 int concurrency);
 
+// One cold start with its module init's imports profiled (Engine::profileImports): prints them
+// sorted by cumulative time (the first `top`, 0 all) with the package sizes, or with `json` one
+// object holding the tree. 2 when the runtime cannot be profiled.
+int invokeImportProfile(CliWorkspace &session, const FunctionConfig &function, const QByteArray &payload, int top,
+                        bool json);
+
 } // namespace fn::cli

@@ -8,6 +8,7 @@
 #include "engine/invocationresult.h"
 #include "engine/platformlog.h"
 #include "engine/sparesandboxes.h"
+#include "metrics/importprofile.h"
 #include "project/environmentvariables.h"
 #include "runtime/runtimeregistry.h"
 #include "sandbox/resourcegroup.h"
@@ -118,21 +119,24 @@ struct Engine::Private
     SpareSandboxes spares;
 
     EnvironmentPool::WarmKey warmKey(const FunctionConfig &f) const;
-    EnvPtr newEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType);
-    EnvPtr makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType);
+    EnvPtr newEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType,
+                          bool profileImports = false);
+    EnvPtr makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime, const QString &initType,
+                           bool profileImports = false);
     void makeSpare(const FunctionConfig &f, const EnvironmentPool::WarmKey &key, const RuntimeDescriptor &runtime);
     void fatal(const EnvPtr &env, const QString &reason);
     void logInitStart(ExecutionEnvironment &env, const RuntimeDescriptor &runtime);
 
     // The steps of an invocation, in order.
     InvocationRecord run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options, quint64 seq);
+    // profileLines: profile the imports of a cold start's init (see Engine::profileImports).
     InvocationRecord execute(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options,
-                             quint64 seq, SteadyClock::time_point arrived);
+                             quint64 seq, SteadyClock::time_point arrived, QByteArrayList *profileLines = nullptr);
     InvocationRecord newRecord(const FunctionConfig &f, const InvokeOptions &options, quint64 seq) const;
     void startedWarm(const EnvPtr &env, InvocationRecord &rec);
     // A new environment, initialized; null when the invocation was rejected or init failed (`rec` says).
     EnvPtr startCold(const FunctionConfig &f, const EnvironmentPool::WarmKey &key, InvocationRecord &rec,
-                     SteadyClock::time_point arrived);
+                     SteadyClock::time_point arrived, QByteArrayList *profileLines = nullptr);
     bool initialize(ExecutionEnvironment &env, const RuntimeDescriptor &runtime, InvocationRecord &rec);
     // Runs the handler; returns why the environment must go (timeout, crash), empty when it may stay.
     QString invokeOn(ExecutionEnvironment &env, const FunctionConfig &f, const QByteArray &payload,
@@ -266,9 +270,10 @@ EnvironmentPool::WarmKey Engine::Private::warmKey(const FunctionConfig &f) const
 }
 
 EnvPtr Engine::Private::newEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime,
-                                       const QString &initType)
+                                       const QString &initType, bool profileImports)
 {
     ExecutionEnvironment::Setup setup{f, runtime};
+    setup.profileImports = profileImports;
     setup.initTimeoutMs = initTimeoutMs;
     setup.initializationType = initType;
     setup.networks = &networks;
@@ -284,9 +289,9 @@ EnvPtr Engine::Private::newEnvironment(const FunctionConfig &f, const RuntimeDes
 }
 
 EnvPtr Engine::Private::makeEnvironment(const FunctionConfig &f, const RuntimeDescriptor &runtime,
-                                        const QString &initType)
+                                        const QString &initType, bool profileImports)
 {
-    EnvPtr env = newEnvironment(f, runtime, initType);
+    EnvPtr env = newEnvironment(f, runtime, initType, profileImports);
     environments.add(env);
     return env;
 }
@@ -435,6 +440,34 @@ InvocationRecord Engine::invoke(const FunctionConfig &function, const QByteArray
     return record;
 }
 
+ImportProfileRun Engine::profileImports(const FunctionConfig &function, const QByteArray &payload)
+{
+    ImportProfileRun run;
+    if (const auto runtime = d->registry->resolve(function.runtime, nullptr);
+        runtime && runtime->importProfileEnvironment.isEmpty()) {
+        run.error = QStringLiteral("%1 runs the function's own bootstrap: fnstudio cannot see what its init loads, so "
+                                   "it cannot profile its imports (Python and Node.js functions can be profiled)")
+                        .arg(function.runtime);
+        return run;
+    }
+    InvokeOptions options;
+    options.forceCold = true;
+    QByteArrayList lines;
+    const auto arrived = SteadyClock::now();
+    run.record = d->execute(function, payload, options, ++d->sequence, arrived, &lines);
+    run.record.observedMs = msSince(arrived);
+    Q_EMIT invocationFinished(run.record);
+    run.profile = ImportProfile::parse(lines);
+    if (!run.record.coldStart)
+        run.error = QStringLiteral("%1: %2").arg(run.record.errorType, run.record.errorMessage);
+    else if (run.record.outcome == InvocationOutcome::InitError)
+        run.error = QStringLiteral("the init failed (%1: %2); the profile shows what it imported before")
+                        .arg(run.record.errorType, run.record.errorMessage);
+    else if (run.profile.isEmpty())
+        run.error = QStringLiteral("the runtime wrote no import profile (is its bootstrap fnstudio's own?)");
+    return run;
+}
+
 InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options,
                                       quint64 seq)
 {
@@ -445,7 +478,8 @@ InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray 
 }
 
 InvocationRecord Engine::Private::execute(const FunctionConfig &f, const QByteArray &payload,
-                                          const InvokeOptions &options, quint64 seq, SteadyClock::time_point arrived)
+                                          const InvokeOptions &options, quint64 seq, SteadyClock::time_point arrived,
+                                          QByteArrayList *profileLines)
 {
     InvocationRecord rec = newRecord(f, options, seq);
     if (payload.size() > MaxSyncPayload) {
@@ -472,11 +506,16 @@ InvocationRecord Engine::Private::execute(const FunctionConfig &f, const QByteAr
         rec.admissionMs = msSince(arrived);
         startedWarm(env, rec);
     } else {
-        env = startCold(f, options.forceCold ? EnvironmentPool::WarmKey{f.name} : key, rec, arrived);
+        env = startCold(f, options.forceCold ? EnvironmentPool::WarmKey{f.name} : key, rec, arrived, profileLines);
     }
     if (!env)
         return rec; // rejected, or its init failed: the record says which
-    const QString fatalReason = invokeOn(*env, f, payload, options, rec);
+    QString fatalReason = invokeOn(*env, f, payload, options, rec);
+    if (profileLines) {
+        *profileLines = env->takeImportProfileLines();
+        if (fatalReason.isEmpty())
+            fatalReason = QStringLiteral("import profile taken"); // its imports stay profiled: not for reuse
+    }
     finish(env, f, rec, fatalReason);
     return rec;
 }
@@ -505,7 +544,7 @@ void Engine::Private::startedWarm(const EnvPtr &env, InvocationRecord &rec)
 }
 
 EnvPtr Engine::Private::startCold(const FunctionConfig &f, const EnvironmentPool::WarmKey &key, InvocationRecord &rec,
-                                  SteadyClock::time_point arrived)
+                                  SteadyClock::time_point arrived, QByteArrayList *profileLines)
 {
     // Only a cold start needs the runtime plugin: a warm environment was started with it, and the
     // warm path stays free of the descriptor copy.
@@ -529,15 +568,17 @@ EnvPtr Engine::Private::startCold(const FunctionConfig &f, const EnvironmentPool
     // The sandbox made ahead for this configuration if there is one (see SpareSandboxes); the next
     // one is made in the background once this one has started.
     const EnvironmentPool::WarmKey exact = warmKey(f);
-    EnvPtr env = spares.take(exact);
+    EnvPtr env = profileLines ? EnvPtr{} : spares.take(exact); // a spare's runtime does not profile
     if (env)
         environments.add(env);
     else
-        env = makeEnvironment(f, *runtime, OnDemandType);
+        env = makeEnvironment(f, *runtime, OnDemandType, profileLines != nullptr);
     rec.coldStart = true;
     rec.environmentId = env->id();
     Q_EMIT q->invocationStarted(rec.requestId, f.name, env->id(), true);
     if (!initialize(*env, *runtime, rec)) {
+        if (profileLines)
+            *profileLines = env->takeImportProfileLines(); // what it imported before it failed
         fatal(env, QStringLiteral("init failed"));
         return {};
     }

@@ -4,6 +4,7 @@
 // sampling. Commands are thread-safe; results come out as immutable snapshots through signals
 // (emitted from engine threads: connect with the default AutoConnection from the GUI).
 
+#include "engine/importprofilerun.h"
 #include "project/functionconfig.h"
 #include "snapshots/concurrencystate.h"
 #include "snapshots/environmentstate.h"
@@ -54,6 +55,12 @@ public:
     // Same, on the engine's worker pool; the result arrives through invocationFinished carrying
     // the returned ticket as record.sequence.
     quint64 invokeAsync(const FunctionConfig &function, const QByteArray &payload, const InvokeOptions &options = {});
+
+    // One cold start with the runtime writing the import profile of its module init: a new
+    // environment of its own (never a warm one or a sandbox made ahead), ended after this one
+    // invocation, since profiling slows every import it makes later. Blocks like invoke(); the
+    // record is published like any other. The provided runtime cannot be profiled (error says so).
+    ImportProfileRun profileImports(const FunctionConfig &function, const QByteArray &payload);
 
     QList<EnvironmentState> environments() const;
     void stopEnvironment(const QString &environmentId);

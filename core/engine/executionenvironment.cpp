@@ -1,5 +1,6 @@
 #include "engine/executionenvironment.h"
 
+#include "metrics/importprofile.h"
 #include "sandbox/bubblewrap.h"
 
 #include <QCryptographicHash>
@@ -17,6 +18,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
+#include <utility>
 
 namespace fn {
 
@@ -147,6 +149,8 @@ QStringList ExecutionEnvironment::buildEnvironment(const Setup &s, const QString
     };
     defaults += s.runtime.environment;
     defaults += s.serviceEnvironment;
+    if (s.profileImports)
+        defaults += s.runtime.importProfileEnvironment;
     for (const auto &[k, v] : std::as_const(defaults)) {
         const bool overridden =
             std::any_of(f.environment.begin(), f.environment.end(), [&k](const auto &p) { return p.first == k; });
@@ -597,11 +601,22 @@ void ExecutionEnvironment::emitLinesLocked(const char *data, qsizetype size, boo
         begin = i + 1;
         if (flushPartial && line.isEmpty())
             continue;
+        // The profile, not the function's output.
+        if (m_setup.profileImports && line.startsWith(ImportProfile::LinePrefix)) {
+            m_importProfileLines.append(line);
+            continue;
+        }
         batch.append(LogLine{now, group, m_logStream, m_currentRequestId, QString::fromUtf8(line), false});
     }
     m_partial.append(data + begin, size - begin);
     if (!batch.isEmpty() && m_logSink)
         m_logSink(std::move(batch));
+}
+
+QByteArrayList ExecutionEnvironment::takeImportProfileLines()
+{
+    std::lock_guard lock(m_logMutex);
+    return std::exchange(m_importProfileLines, {});
 }
 
 void ExecutionEnvironment::readerLoop()

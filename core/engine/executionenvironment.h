@@ -48,6 +48,9 @@ public:
         QList<QPair<QString, QString>> serviceEnvironment;
         quint64 serviceGeneration = 0;
         NetworkPool *networks = nullptr; // spare networks made ahead; none: each made at start
+        // The runtime writes its import profile (runtime.importProfileEnvironment): its lines are
+        // kept for takeImportProfileLines(), out of the function's logs.
+        bool profileImports = false;
     };
 
     struct InitResult
@@ -104,6 +107,8 @@ public:
     void logPlatform(const QString &text, const QString &requestId);
     // Reads whatever the runtime has written so far, so platform lines that follow come after it.
     void drainOutput();
+    // The import profile lines read so far (Setup::profileImports), handed over once.
+    QByteArrayList takeImportProfileLines();
 
     bool isAlive() const override { return !m_exited.load(); }
     bool freezeIfParked() override; // freezes when the runtime waits in /next; true if frozen now
@@ -160,6 +165,7 @@ private:
     mutable std::mutex m_logMutex; // output pipe, partial line, current request id
     QByteArray m_partial;
     QString m_currentRequestId;
+    QByteArrayList m_importProfileLines;
 
     mutable std::mutex m_stateMutex;
     EnvironmentState m_state;

@@ -27,8 +27,11 @@ struct RuntimeDescriptor
     QStringList bareStartCommand; // for benchmarks: starting the interpreter alone (python3 -c pass)
     QList<QPair<QString, QString>> environment; // defaults the runtime adds (PYTHONPATH, NODE_PATH, ...)
     bool reportsPhases = false; // the bootstrap calls POST /fnstudio/runtime-started before loading the handler
-    int runtimeApiFd = -1;      // >= 0: the runtime is handed its channel to the Runtime API on this
-                                // descriptor (see RuntimeApiServer::openChannel)
+    // Variables that make the runtime write its import profile on stderr (see ImportProfile);
+    // empty: it cannot profile its init (provided runs the user's own bootstrap).
+    QList<QPair<QString, QString>> importProfileEnvironment;
+    int runtimeApiFd = -1; // >= 0: the runtime is handed its channel to the Runtime API on this
+                           // descriptor (see RuntimeApiServer::openChannel)
 
     QStringList runtimes;                // the SAM Runtime values it is known to serve, for pickers and error messages
     bool setsExecutionEnv = true;        // false for provided: Lambda sets no AWS_EXECUTION_ENV for custom runtimes

@@ -161,6 +161,9 @@ bool readDescriptor(const QString &dir, RuntimeDescriptor *d, InterpreterSpec *s
     for (auto it = env.begin(); it != env.end(); ++it)
         d->environment.append({it.key(), it.value().toString()});
     d->reportsPhases = o.value(QLatin1String("reportsPhases")).toBool(false);
+    const QJsonObject profileEnv = o.value(QLatin1String("importProfileEnvironment")).toObject();
+    for (auto it = profileEnv.begin(); it != profileEnv.end(); ++it)
+        d->importProfileEnvironment.append({it.key(), it.value().toString()});
     d->runtimeApiFd = o.value(QLatin1String("runtimeApiFd")).toInt(-1);
     d->pluginDir = QFileInfo(dir).absoluteFilePath();
 

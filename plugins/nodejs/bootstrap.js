@@ -303,6 +303,96 @@ function hasPackageJsonTypeModule(folder) {
   }
 }
 
+// ----------------------------------------------------------------------------------------------
+// Import profile (FNSTUDIO_PROFILE_IMPORTS=1, set by the engine for one profiled cold start): the
+// modules the handler's init loads, timed around Module._load and written to stderr in the form of
+// CPython's -X importtime (a module after those it loaded, two spaces a level deeper), so that one
+// parser reads both. The engine keeps these lines out of the function's logs. A module already
+// loaded costs nothing and is not written, as in CPython.
+
+const PROFILE_LINE = 'import time:';
+
+function writeProfileLine(selfUs, cumulativeUs, level, name) {
+  const line = `${PROFILE_LINE} ${String(selfUs).padStart(9)} | ${String(cumulativeUs).padStart(10)} | ` +
+    `${' '.repeat(level * 2)}${name}\n`;
+  try {
+    fs.writeSync(2, line);
+  } catch (_) {
+    // a profile line lost is not worth failing the init for
+  }
+}
+
+function profileName(file) {
+  if (file.startsWith(TASK_ROOT + '/')) return file.slice(TASK_ROOT.length + 1);
+  return file;
+}
+
+let profiling = null; // { children: [] }: the time of the modules loaded inside the current one, by level
+
+function startImportProfile() {
+  const Module = require('module');
+  const original = Module._load;
+  const seenBuiltins = new Set(process.moduleLoadList.filter((m) => m.startsWith('NativeModule '))
+    .map((m) => m.slice('NativeModule '.length)));
+  profiling = { children: [] };
+  Module._load = function profiledLoad(request, parent, isMain) {
+    let name;
+    if (Module.isBuiltin(request)) {
+      const id = request.startsWith('node:') ? request.slice(5) : request;
+      if (seenBuiltins.has(id)) return original.apply(this, arguments);
+      seenBuiltins.add(id);
+      name = 'node:' + id;
+    } else {
+      let file;
+      try {
+        file = Module._resolveFilename(request, parent, isMain);
+      } catch (_) {
+        return original.apply(this, arguments); // the load reports the error itself
+      }
+      if (Module._cache[file]) return original.apply(this, arguments);
+      name = profileName(file);
+    }
+    const level = profiling.children.length;
+    profiling.children.push(0n);
+    const start = process.hrtime.bigint();
+    let loaded = false;
+    try {
+      const result = original.apply(this, arguments);
+      loaded = true;
+      return result;
+    } finally {
+      const cumulative = (process.hrtime.bigint() - start) / 1000n;
+      const inner = profiling.children.pop();
+      if (profiling.children.length) profiling.children[profiling.children.length - 1] += cumulative;
+      // A load that failed is no module (loadModule's require() of an ES module with top-level
+      // await is refused before import() loads it): its time still counts in its importer's.
+      if (loaded) writeProfileLine(cumulative - inner, cumulative, level, name);
+    }
+  };
+  fs.writeSync(2, `${PROFILE_LINE} fnstudio: handler init begins\n`);
+}
+
+// An ES module's own import statements run in the ESM loader, out of Module._load's sight: an ES
+// module shows with its whole graph's time. One loaded with import() (top-level await) is timed
+// here, the CommonJS modules its graph require()s nested under it (nothing else loads meanwhile).
+async function profiledImport(file, load) {
+  if (!profiling || profiling.children.length) return load();
+  profiling.children.push(0n);
+  const start = process.hrtime.bigint();
+  try {
+    return await load();
+  } finally {
+    const cumulative = (process.hrtime.bigint() - start) / 1000n;
+    const inner = profiling.children.pop();
+    writeProfileLine(cumulative - inner, cumulative, 0, `${profileName(file)} (ES module graph, import())`);
+  }
+}
+
+function endImportProfile() {
+  if (!profiling) return;
+  fs.writeSync(2, `${PROFILE_LINE} fnstudio: handler init ends\n`);
+}
+
 // An ES module is loaded as the RIC loads it, with import(), unless this Node can require() it
 // (require(esm): Node 20.19+ and 22.12+): the same module namespace without starting the ESM
 // loader, whose first use costs ~3 ms of every cold start. A module graph with top-level await
@@ -318,7 +408,7 @@ async function importEsm(file) {
       if (!e || (e.code !== 'ERR_REQUIRE_ASYNC_MODULE' && e.code !== 'ERR_REQUIRE_ESM')) throw e;
     }
   }
-  return import(require('url').pathToFileURL(file).href);
+  return profiledImport(file, () => import(require('url').pathToFileURL(file).href));
 }
 
 async function loadModule(appRoot, moduleRoot, module) {
@@ -437,9 +527,14 @@ async function main() {
   if (started.status !== 202 && started.status !== 404) {
     process.stderr.write(`fnstudio bootstrap: runtime-started answered ${started.status}\n`);
   }
+  if (process.env.FNSTUDIO_PROFILE_IMPORTS === '1') {
+    delete process.env.FNSTUDIO_PROFILE_IMPORTS; // not the function's to see
+    startImportProfile();
+  }
   let handler;
   try {
     handler = await loadHandler(TASK_ROOT, process.env._HANDLER || '');
+    endImportProfile();
   } catch (error) {
     logError('Uncaught Exception', error);
     postAndExit(`${API}/init/error`, error, 129);

@@ -267,6 +267,61 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(QStringLiteral("[ERROR] KeyError: ")));
     }
 
+    void importProfileIsASortedTableWithThePackageSizes()
+    {
+        ProjectBuilder dir;
+        dir.function(QStringLiteral("Imports"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .code(QStringLiteral("app.py"), "import json\nimport decimal\n"
+                                            "def handler(event, context):\n    return {'ok': True}\n");
+        const Run table =
+            cli({QStringLiteral("invoke"), QStringLiteral("Imports"), QStringLiteral("--project"), dir.path(),
+                 QStringLiteral("--import-profile"), QStringLiteral("--top"), QStringLiteral("0")});
+        QVERIFY2(table.exitCode == 0, qPrintable(table.err));
+        QVERIFY(table.out.contains(QStringLiteral("cumulative ms")));
+        const QStringList rows = table.outLines().filter(QRegularExpression(QStringLiteral("^ +[0-9.]+ +[0-9.]+  ")));
+        QVERIFY(rows.size() >= 3);
+        QVERIFY(rows.first().contains(QStringLiteral(" app "))); // the handler module holds all the others
+        QVERIFY(table.out.contains(QRegularExpression(QStringLiteral("\\n +[0-9.]+ +[0-9.]+  json +app\\n"))));
+        QVERIFY(table.out.contains(QRegularExpression(QStringLiteral("\\nfunction +[0-9.]+ [KM]?B +[0-9]+ files?"))));
+        QVERIFY(!table.err.contains(QStringLiteral("import time:"))); // the profile is not the function's log
+        QVERIFY(table.err.contains(QStringLiteral("REPORT ")));
+
+        const Run json = cli({QStringLiteral("invoke"), QStringLiteral("Imports"), QStringLiteral("--project"),
+                              dir.path(), QStringLiteral("--import-profile"), QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(json.outLines().value(0).toUtf8()).object();
+        const QJsonArray modules =
+            o.value(QStringLiteral("importProfile")).toObject().value(QStringLiteral("modules")).toArray();
+        QCOMPARE(modules.size(), qsizetype(1));
+        const QJsonObject app = modules.at(0).toObject();
+        QCOMPARE(app.value(QStringLiteral("module")).toString(), QStringLiteral("app"));
+        QStringList children;
+        for (const QJsonValue &c : app.value(QStringLiteral("children")).toArray()) {
+            const QJsonObject child = c.toObject();
+            children << child.value(QStringLiteral("module")).toString();
+            QVERIFY(child.value(QStringLiteral("cumulativeUs")).toDouble()
+                    >= child.value(QStringLiteral("selfUs")).toDouble());
+        }
+        QVERIFY2(children.contains(QStringLiteral("json")) && children.contains(QStringLiteral("decimal")),
+                 qPrintable(children.join(u',')));
+        QVERIFY(o.value(QStringLiteral("invocation")).toObject().value(QStringLiteral("cold")).toBool());
+        QCOMPARE(
+            o.value(QStringLiteral("packages")).toArray().at(0).toObject().value(QStringLiteral("label")).toString(),
+            QStringLiteral("function"));
+
+        ProjectBuilder custom;
+        custom.function(QStringLiteral("Custom"))
+            .runtime(QStringLiteral("provided.al2023"))
+            .handler(QStringLiteral("x"))
+            .code(QStringLiteral("bootstrap"), "#!/bin/sh\n");
+        const Run provided = cli({QStringLiteral("invoke"), QStringLiteral("Custom"), QStringLiteral("--project"),
+                                  custom.path(), QStringLiteral("--import-profile")});
+        QCOMPARE(provided.exitCode, 2);
+        QVERIFY2(provided.err.contains(QStringLiteral("cannot profile")), qPrintable(provided.err));
+    }
+
     void projectAndUsageErrorsExitTwo()
     {
         ProjectBuilder dir; // the template as given: its error is reported at its line 8

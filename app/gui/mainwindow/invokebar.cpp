@@ -199,6 +199,24 @@ void InvokeBar::invoke()
     m_session.invoke(*request);
 }
 
+void InvokeBar::profileImports(const QString &functionName)
+{
+    QString error;
+    std::optional<InvokeRequest> request = currentRequest(&error);
+    if (!functionName.isEmpty() && (!request || request->functionName != functionName)) {
+        request = InvokeRequest{};
+        request->functionName = functionName;
+        request->payload = "{}";
+    }
+    if (!request) {
+        m_session.showMessage(StudioSession::Severity::Error, error);
+        return;
+    }
+    if (m_beforeInvoke && !m_beforeInvoke(request->functionName))
+        return;
+    m_session.profileImports(*request);
+}
+
 void InvokeBar::cancel()
 {
     m_session.cancelBurst();

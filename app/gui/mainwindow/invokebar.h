@@ -39,6 +39,9 @@ public:
     std::optional<InvokeRequest> currentRequest(QString *error) const;
     void invoke();
     void cancel();
+    // One profiled cold start (StudioSession::profileImports) with this bar's event; for another
+    // function than the bar's (the Result panel's), with an empty event.
+    void profileImports(const QString &functionName = {});
 
     QComboBox *functionCombo() const { return m_function; }
     QComboBox *eventCombo() const { return m_event; }

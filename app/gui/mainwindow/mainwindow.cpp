@@ -12,6 +12,7 @@
 #include "project/project.h"
 #include "projecttree/newfunctiondialog.h"
 #include "projecttree/projecttreemodel.h"
+#include "result/importprofiledialog.h"
 #include "runtime/runtimeregistry.h"
 #include "session/studiosession.h"
 #include "timeline/timelinepanel.h"
@@ -359,6 +360,24 @@ void MainWindow::createActions()
             &QAction::triggered, m_invokeBar, &InvokeBar::cancel);
     connect(addAction(run, QStringLiteral("tuneMemory"), tr("Tune &Memory…"), QKeySequence(tr("Ctrl+Shift+M"))),
             &QAction::triggered, this, &MainWindow::tuneMemory);
+    QAction *profile = addAction(run, QStringLiteral("profileInit"), tr("&Profile Init (Import Profile)"),
+                                 QKeySequence(tr("Ctrl+Shift+P")));
+    profile->setToolTip(tr("One cold start with its module init's imports timed: what init spent its time on"));
+    connect(profile, &QAction::triggered, m_invokeBar, [this] { m_invokeBar->profileImports(); });
+    connect(&m_session, &StudioSession::importProfileRequested, m_invokeBar, &InvokeBar::profileImports);
+    const auto profileDialog = [this] {
+        if (!m_importProfile)
+            m_importProfile = new ImportProfileDialog(this);
+        m_importProfile->show();
+        m_importProfile->raise();
+        return m_importProfile;
+    };
+    connect(&m_session, &StudioSession::importProfileStarted, this,
+            [profileDialog](const QString &function) { profileDialog()->showRunning(function); });
+    connect(&m_session, &StudioSession::importProfileArrived, this,
+            [profileDialog](const ImportProfileRun &run, const QList<PackageSize> &sizes) {
+                profileDialog()->showRun(run, sizes);
+            });
     run->addSeparator();
     auto *serve = new ServeControl(m_session.workspace(), m_session, this);
     run->addAction(serve->action());

@@ -16,6 +16,7 @@ class QMenu;
 namespace fn {
 
 class EditorArea;
+class ImportProfileDialog;
 class InvokeBar;
 class MessageBar;
 class RuntimeRegistry;
@@ -42,6 +43,8 @@ public:
     EditorArea *editors() const { return m_editors; }
     InvokeBar *invokeBar() const { return m_invokeBar; }
     MessageBar *messageBar() const { return m_messages; }
+    // The import profile window (Run > Profile Init); null until first asked for.
+    ImportProfileDialog *importProfileDialog() const { return m_importProfile; }
 
     // The table's arrangement refined by the shipped layout (first start, and View → Reset Layout).
     void applyDefaultLayout();
@@ -88,6 +91,7 @@ private:
     MessageBar *m_messages;
     bool m_showingProblems = false; // the banner shows a broken project file's errors
     QLabel *m_engineStatus;
+    ImportProfileDialog *m_importProfile = nullptr;
     QMenu *m_recentMenu = nullptr;
     QHash<QString, QDockWidget *> m_docks;
     QHash<QString, QAction *> m_actions;

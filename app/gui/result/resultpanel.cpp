@@ -15,6 +15,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <nlohmann/json.hpp>
@@ -52,6 +53,7 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
     , m_model(new ResultModel(this))
     , m_badge(new QLabel(this))
     , m_headline(new QLabel(this))
+    , m_profile(new QToolButton(this))
     , m_error(new QLabel(this))
     , m_anatomy(new AnatomyView(this))
     , m_fields(new QTableView(this))
@@ -63,6 +65,14 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
     m_badge->setMinimumWidth(56);
     m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_headline->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // a long request id clips, never widens
+    m_profile->setObjectName(QStringLiteral("profileInitButton"));
+    m_profile->setText(tr("Profile init…"));
+    m_profile->setToolTip(tr("Run one cold start of this function with its module init's imports timed, and show "
+                             "which modules its init spent its time on, with the package sizes"));
+    connect(m_profile, &QToolButton::clicked, this, [this] {
+        if (m_model->hasRecord())
+            m_session.requestImportProfile(m_model->record().functionName);
+    });
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setTextFormat(Qt::RichText);
@@ -90,6 +100,7 @@ ResultPanel::ResultPanel(StudioSession &session, QWidget *parent)
     head->setSpacing(8);
     head->addWidget(m_badge);
     head->addWidget(m_headline, 1);
+    head->addWidget(m_profile);
 
     auto *split = new QSplitter(Qt::Vertical, m_content);
     split->addWidget(m_fields);

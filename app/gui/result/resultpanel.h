@@ -12,6 +12,7 @@
 class QLabel;
 class QTableView;
 class QTimer;
+class QToolButton;
 
 namespace fn {
 
@@ -32,6 +33,7 @@ public:
     QString errorText() const;
     QString badgeText() const;
     AnatomyView *anatomy() const { return m_anatomy; }
+    QToolButton *profileButton() const { return m_profile; }
 
 private:
     void showAccepted(const QString &functionName);
@@ -46,6 +48,7 @@ private:
     ResultModel *m_model;
     QLabel *m_badge;
     QLabel *m_headline;
+    QToolButton *m_profile; // "Profile init": what the shown function's init spent its time on
     QLabel *m_error;
     AnatomyView *m_anatomy; // the waterfall of the invocation shown
     QTableView *m_fields;

@@ -13,7 +13,9 @@
 #include "engine/engine.h"
 #include "workspace/workspace.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QPointer>
 
 namespace fn {
 
@@ -65,6 +67,11 @@ StudioSession::~StudioSession()
     // models then.
     if (Engine *engine = m_workspace->engine())
         disconnect(engine, nullptr, this, nullptr);
+    if (m_profiling) { // ending the environments ends the profiled start
+        if (Engine *engine = m_workspace->engine())
+            engine->stopAll();
+    }
+    m_profiler.waitForDone();
     delete m_workspace;
 }
 
@@ -204,6 +211,43 @@ void StudioSession::invoke(const InvokeRequest &request)
     m_burstTotal = burst.count;
     Q_EMIT busyChanged(true);
     Q_EMIT burstProgress(0, m_burstTotal);
+}
+
+void StudioSession::profileImports(const InvokeRequest &request)
+{
+    if (m_profiling || isBusy()) {
+        showMessage(Severity::Warning, tr("Invocations are still running; profile when they are done."));
+        return;
+    }
+    QString notFound;
+    const std::optional<FunctionConfig> function =
+        m_workspace->function(request.functionName, request.qualifier, &notFound);
+    if (!function) {
+        showMessage(Severity::Error,
+                    request.functionName.isEmpty() ? tr("Open a project with a function to profile.") : notFound);
+        return;
+    }
+    if (!hasEngine()) {
+        showMessage(Severity::Error,
+                    tr("The engine is not available in this build; %1 was not profiled.").arg(request.functionName));
+        return;
+    }
+    m_profiling = true;
+    Q_EMIT importProfileStarted(function->name);
+    // The engine blocks for the whole cold start: a pool thread waits for it, the GUI thread gets
+    // the result (unless the session is gone by then).
+    QPointer<StudioSession> self(this);
+    Engine *engine = this->engine();
+    m_profiler.start([self, engine, f = *function, payload = request.payload] {
+        const ImportProfileRun run = engine->profileImports(f, payload);
+        const QList<PackageSize> sizes = PackageSize::of(f);
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [self, run, sizes] {
+            if (!self)
+                return;
+            self->m_profiling = false;
+            Q_EMIT self->importProfileArrived(run, sizes);
+        });
+    });
 }
 
 void StudioSession::acceptEvents(const InvokeRequest &request, const FunctionConfig &function)

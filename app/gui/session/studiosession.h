@@ -3,6 +3,8 @@
 // triggers, services) holding the models fed from the engine's snapshots in batches; commands
 // (invoke, burst, stop) in, selection and messages out.
 
+#include "engine/importprofilerun.h"
+#include "metrics/packagesize.h"
 #include "project/diagnostic.h"
 #include "project/functionconfig.h"
 #include "session/invokerequest.h"
@@ -16,6 +18,7 @@
 #include <QList>
 #include <QObject>
 #include <QSet>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <memory>
@@ -73,6 +76,12 @@ public:
     void prepareAhead(const QString &functionName, const QString &qualifier);
     void cancelBurst();
     bool isBusy() const { return m_burstTotal > 0; }
+    // One cold start of the request's function with its init's imports profiled, off the GUI
+    // thread (Engine::profileImports); importProfileArrived follows.
+    void profileImports(const InvokeRequest &request);
+    bool isProfiling() const { return m_profiling; }
+    // Panels ask (the Result panel's "Profile init"); the window profiles with the invoke bar's event.
+    void requestImportProfile(const QString &functionName) { Q_EMIT importProfileRequested(functionName); }
     void stopEnvironment(const QString &environmentId);
     QStringList liveEnvironmentIds() const;
 
@@ -119,6 +128,9 @@ Q_SIGNALS:
     void newEventRequested(const QString &functionName);
     void newFunctionRequested();
     void fileWritten(const QString &path, const QString &why);
+    void importProfileRequested(const QString &functionName);
+    void importProfileStarted(const QString &functionName);
+    void importProfileArrived(const fn::ImportProfileRun &run, const QList<fn::PackageSize> &sizes);
 
 private:
     void acceptEvents(const InvokeRequest &request, const FunctionConfig &function);
@@ -143,6 +155,8 @@ private:
     QTimer m_flushTimer;
 
     int m_burstTotal = 0; // while a burst of ours runs
+    bool m_profiling = false;
+    QThreadPool m_profiler; // its thread calls into the engine: waited for before the engine goes
 };
 
 } // namespace fn
