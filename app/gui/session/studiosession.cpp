@@ -329,6 +329,7 @@ void StudioSession::flush()
         const QList<EnvironmentState> states = std::exchange(m_pendingEnvironments, {});
         m_environments->append(states);
         m_timeline->applyEnvironments(states);
+        m_memory->applyEnvironments(states);
     }
     if (!m_pendingRecords.isEmpty()) {
         const QList<InvocationRecord> records = std::exchange(m_pendingRecords, {});
