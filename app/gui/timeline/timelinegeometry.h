@@ -30,7 +30,7 @@ struct TimelineGeometry
     int laneGap = 6;
     // Collapsed idle: each idle gap is drawn at most this wide, a break in the time axis, so a cold
     // start and warm invocations seconds apart fit one screen. Never wider than the gap at scale.
-    int collapsedGapPx = 44;
+    int collapsedGapPx = 48;
 
     // Zoom limits: 1 µs per pixel up to a day per pixel.
     static constexpr double minMsPerPixel = 0.001;

@@ -373,17 +373,18 @@ void TimelineView::paintRuler(QPainter &p, const TimelinePalette &pal)
     const double viewEnd = m_geo.endMs();
     double runFrom = m_geo.startMs;
     double lastLabelRight = -1e9;
-    auto ticks = [&](double from, double to) {
+    auto ticks = [&](double from, double to, double labelLimitX) {
         for (double t = std::ceil(from / step) * step; t <= to; t += step) {
             const double x = m_geo.xForTime(t);
             p.setPen(pal.grid);
             p.drawLine(QPointF(x, m_geo.rulerHeight - 4), QPointF(x, bottom));
             const QString label = timeLabel(t, step);
-            if (x + 3 < lastLabelRight + 6)
+            const double right = x + 3 + p.fontMetrics().horizontalAdvance(label);
+            if (x + 3 < lastLabelRight + 6 || right > labelLimitX)
                 continue;
             p.setPen(pal.dimText);
             p.drawText(QRectF(x + 3, 0, 120, m_geo.rulerHeight - 2), Qt::AlignLeft | Qt::AlignVCenter, label);
-            lastLabelRight = x + 3 + p.fontMetrics().horizontalAdvance(label);
+            lastLabelRight = right;
         }
     };
     for (const IdleGap &gap : m_geo.idleGaps()) {
@@ -391,11 +392,11 @@ void TimelineView::paintRuler(QPainter &p, const TimelinePalette &pal)
             continue;
         if (gap.fromMs > viewEnd)
             break;
-        ticks(runFrom, gap.fromMs);
+        ticks(runFrom, gap.fromMs, m_geo.xForTime(gap.fromMs) - 2);
         lastLabelRight = qMax(lastLabelRight, m_geo.xForTime(gap.toMs));
         runFrom = gap.toMs;
     }
-    ticks(runFrom, viewEnd);
+    ticks(runFrom, viewEnd, 1e9);
     p.setPen(pal.grid);
     p.drawLine(QPointF(m_geo.labelWidth, m_geo.rulerHeight), QPointF(width(), m_geo.rulerHeight));
 }
@@ -419,15 +420,16 @@ void TimelineView::paintIdleBreaks(QPainter &p, const TimelinePalette &pal)
         const double x0 = m_geo.xForTime(gap.fromMs), x1 = m_geo.xForTime(gap.toMs);
         const double mid = (x0 + x1) / 2;
         p.fillRect(QRectF(x0, m_geo.rulerHeight, x1 - x0, height() - m_geo.rulerHeight), pal.idleBreak);
+        // The length sits in the ruler, where a tick label would be; the slashes cut the axis line.
+        const QString label = durationLabel(gap.lengthMs());
+        const double w = qMin(x1 - x0, p.fontMetrics().horizontalAdvance(label) + 4.0);
+        const QRectF box(mid - w / 2, 0, w, m_geo.rulerHeight - 6);
+        p.fillRect(QRectF(x0, 0, x1 - x0, m_geo.rulerHeight + 1), pal.background);
+        p.setPen(pal.dimText);
+        p.drawText(box, Qt::AlignCenter, p.fontMetrics().elidedText(label, Qt::ElideRight, int(w)));
         p.setPen(QPen(pal.dimText, 1.2));
         for (double dx : {-3.0, 3.0})
-            p.drawLine(QPointF(mid + dx - 3, m_geo.rulerHeight + 1), QPointF(mid + dx + 3, m_geo.rulerHeight - 9));
-        const QString label = durationLabel(gap.lengthMs());
-        const double w = p.fontMetrics().horizontalAdvance(label) + 4;
-        const QRectF box(mid - w / 2, m_geo.rulerHeight + 2, w, p.fontMetrics().height());
-        p.fillRect(box, pal.background);
-        p.setPen(pal.dimText);
-        p.drawText(box, Qt::AlignCenter, label);
+            p.drawLine(QPointF(mid + dx - 3, m_geo.rulerHeight + 4), QPointF(mid + dx + 3, m_geo.rulerHeight - 5));
     }
     p.restore();
 }
