@@ -55,9 +55,15 @@ TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     connect(model, &QAbstractItemModel::rowsInserted, this, &TimelineView::modelChanged);
-    connect(model, &QAbstractItemModel::modelReset, this, &TimelineView::modelChanged);
+    connect(model, &QAbstractItemModel::modelReset, this, [this] {
+        m_gapsRecords = -1;
+        modelChanged();
+    });
     // A lane that stopped may reach past the last invocation, and folds away.
-    connect(model, &QAbstractItemModel::dataChanged, this, &TimelineView::modelChanged);
+    connect(model, &QAbstractItemModel::dataChanged, this, [this] {
+        m_gapsRecords = -1;
+        modelChanged();
+    });
     // While something runs, time moves: repaint (and keep following up to now) a few times a second.
     m_runningTimer.setInterval(100);
     connect(&m_runningTimer, &QTimer::timeout, this, [this] {
@@ -69,6 +75,7 @@ TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
             m_runningTimer.stop();
         else if (!m_runningTimer.isActive())
             m_runningTimer.start();
+        m_gapsRecords = -1;
         rebuildRows();
         relayout();
         update();
@@ -154,13 +161,16 @@ double TimelineView::latestMs() const
 
 void TimelineView::relayout()
 {
-    if (m_collapseIdle) {
+    // The gaps change only with what happened (one append announces several row blocks, and a
+    // running invocation only grows at the end): found again only then.
+    if (m_collapseIdle && m_gapsRecords != m_model->records().size()) {
+        m_gapsRecords = m_model->records().size();
         std::vector<std::pair<double, double>> spans = m_model->activity();
         const double now = nowMs();
         for (const TimelineModel::Running &r : m_model->running())
             spans.emplace_back(r.startMs, now);
         m_geo.setIdleGaps(TimelineGeometry::findIdleGaps(std::move(spans), collapseThresholdMs));
-    } else if (!m_geo.idleGaps().empty()) {
+    } else if (!m_collapseIdle && !m_geo.idleGaps().empty()) {
         m_geo.setIdleGaps({});
     }
     if (m_model->isEmpty())
@@ -224,6 +234,7 @@ void TimelineView::setCollapsingIdle(bool collapse)
     const double middleX = m_geo.labelWidth + m_geo.areaWidth() / 2.0;
     const double middle = m_geo.timeForX(middleX);
     m_collapseIdle = collapse;
+    m_gapsRecords = -1;
     relayout();
     if (!m_autoFit)
         m_geo.placeTimeAt(middle, middleX);

@@ -100,6 +100,7 @@ private:
     bool m_collapseIdle = true;
     bool m_stoppedExpanded = false;
     std::vector<int> m_rows;
+    qsizetype m_gapsRecords = -1; // records the idle gaps were found for; -1: find them again
     int m_stoppedCount = 0;
     bool m_dragging = false;
     bool m_dragMoved = false;
