@@ -166,8 +166,11 @@ QLineSeries *MemoryPanel::seriesFor(int row)
 QStringList MemoryPanel::legendLabels() const
 {
     QStringList labels;
+    // What seriesFor() hid (one line per environment) and hidden series are not in the legend.
+    const QList<QLineSeries *> environments = m_series.values();
     for (QLegendMarker *marker : m_chart->legend()->markers()) {
-        if (marker->isVisible())
+        const auto *line = qobject_cast<QLineSeries *>(marker->series());
+        if (marker->series()->isVisible() && !(line && environments.contains(line)))
             labels.append(marker->label());
     }
     return labels;

@@ -81,6 +81,9 @@ TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
         update();
     });
     m_geo.width = width();
+    // The model may already hold invocations (a view opened later, a reloaded session).
+    rebuildRows();
+    relayout();
 }
 
 QSize TimelineView::sizeHint() const
