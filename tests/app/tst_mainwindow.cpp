@@ -40,6 +40,7 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTest>
 #include <QTreeView>
 

@@ -223,6 +223,23 @@ private Q_SLOTS:
         QCOMPARE(g.laneAt(10, 3), -1);               // ruler
         QCOMPARE(g.laneAt(g.laneTop(3) + 1, 3), -1); // past the last lane
         QCOMPARE(g.contentHeight(3), g.laneTop(3));
+
+        // The folded stopped environments: a thin first row, the lanes below it moved up.
+        g.foldedRowHeight = 10;
+        QCOMPARE(g.laneTop(0), 24);
+        QCOMPARE(g.rowHeight(0), 10);
+        QCOMPARE(g.laneTop(1), 38);
+        QCOMPARE(g.rowHeight(1), 16);
+        QCOMPARE(g.laneTop(2), 58);
+        QCOMPARE(g.laneMiddle(0), 29.0);
+        QCOMPARE(g.laneAt(24, 3), 0);
+        QCOMPARE(g.laneAt(33.9, 3), 0);
+        QCOMPARE(g.laneAt(35, 3), -1); // in the gap
+        QCOMPARE(g.laneAt(38, 3), 1);
+        QCOMPARE(g.laneAt(53.9, 3), 1);
+        QCOMPARE(g.laneAt(55, 3), -1);
+        QCOMPARE(g.laneAt(58, 3), 2);
+        QCOMPARE(g.laneAt(80, 3), -1); // past the last lane
     }
 
     void ticksAreReadable()

@@ -151,12 +151,15 @@ std::vector<IdleGap> TimelineGeometry::findIdleGaps(std::vector<std::pair<double
 
 int TimelineGeometry::laneAt(double y, int laneCount) const
 {
-    const double rel = y - rulerHeight - laneGap;
-    if (rel < 0)
+    if (laneCount <= 0 || y < laneTop(0))
         return -1;
+    if (foldedRowHeight > 0 && y < laneTop(1))
+        return y < laneTop(0) + foldedRowHeight ? 0 : -1;
+    const int first = foldedRowHeight > 0 ? 1 : 0;
+    const double rel = y - laneTop(first);
     const int pitch = laneHeight + laneGap;
-    const int lane = int(rel / pitch);
-    if (lane >= laneCount || rel - lane * pitch >= laneHeight)
+    const int lane = first + int(rel / pitch);
+    if (lane >= laneCount || rel - (lane - first) * pitch >= laneHeight)
         return -1;
     return lane;
 }

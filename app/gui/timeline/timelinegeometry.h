@@ -65,12 +65,21 @@ struct TimelineGeometry
     // an instant is a span of length 0).
     static std::vector<IdleGap> findIdleGaps(std::vector<std::pair<double, double>> spans, double minGapMs);
 
-    int laneTop(int lane) const { return rulerHeight + laneGap + lane * (laneHeight + laneGap); }
+    // > 0: row 0 is the thin row of the folded stopped environments, this tall.
+    int foldedRowHeight = 0;
+
+    int rowHeight(int lane) const { return lane == 0 && foldedRowHeight > 0 ? foldedRowHeight : laneHeight; }
+    int laneTop(int lane) const
+    {
+        if (foldedRowHeight <= 0 || lane == 0)
+            return rulerHeight + laneGap + lane * (laneHeight + laneGap);
+        return rulerHeight + laneGap + foldedRowHeight + laneGap + (lane - 1) * (laneHeight + laneGap);
+    }
     // The lane under y, or -1 between lanes, above the first or past laneCount.
     int laneAt(double y, int laneCount) const;
     int contentHeight(int laneCount) const { return laneTop(laneCount); }
 
-    double laneMiddle(int lane) const { return laneTop(lane) + laneHeight / 2.0; }
+    double laneMiddle(int lane) const { return laneTop(lane) + rowHeight(lane) / 2.0; }
 
     // A throttle is an instant, not a span: a diamond centred on its time in the middle of its lane.
     struct Marker

@@ -5,6 +5,7 @@
 
 #include <QCursor>
 #include <QDateTime>
+#include <QFontMetrics>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QLocale>
@@ -131,6 +132,7 @@ void TimelineView::rebuildRows()
     m_rows.insert(m_rows.end(), live.begin(), live.end());
     if (throttle >= 0)
         m_rows.push_back(throttle);
+    m_geo.foldedRowHeight = stopped.empty() ? 0 : qMax(12, QFontMetrics(font()).height());
 }
 
 int TimelineView::rowOfLane(int lane) const
@@ -450,10 +452,10 @@ void TimelineView::paintIdleBreaks(QPainter &p, const TimelinePalette &pal)
 
 void TimelineView::paintStoppedRow(QPainter &p, const TimelinePalette &pal, int row)
 {
-    // The stopped environments, folded: one row that says how many, their invocations overlaid
-    // thinly so their activity stays visible; a click unfolds them.
+    // The stopped environments, folded: one thin row that says how many, their invocations overlaid
+    // so their activity stays visible; a click unfolds them.
     const double top = m_geo.laneTop(row);
-    const double h = m_geo.laneHeight;
+    const double h = m_geo.rowHeight(row);
     p.fillRect(QRectF(0, top, width(), h), pal.laneBand);
     p.setFont(font());
     p.setPen(pal.dimText);
@@ -467,7 +469,7 @@ void TimelineView::paintStoppedRow(QPainter &p, const TimelinePalette &pal, int 
     const auto &lanes = m_model->lanes();
     for (int lane = 0; lane < int(lanes.size()); ++lane) {
         if (!lanes[size_t(lane)].isThrottleLane() && lanes[size_t(lane)].isStopped())
-            paintSegments(p, pal, lane, top + h / 3, h / 3);
+            paintSegments(p, pal, lane, top + h / 4, h / 2);
     }
     p.restore();
 }
