@@ -101,10 +101,9 @@ private Q_SLOTS:
         panel.refresh();
         QCOMPARE(model.index(11, 0).data(MemoryModel::FunctionNameRole).toString(), QStringLiteral("Resize"));
         // One entry per function, then the limit and the OOM kill: nothing unlabelled, no entry per environment.
-        QCOMPARE(
-            panel.legendLabels(),
-            (QStringList{QStringLiteral("limit (128 MB)"), QStringLiteral("out of memory (killed)"),
-                         QStringLiteral("HelloPython · 8 environments"), QStringLiteral("Resize · 4 environments")}));
+        QCOMPARE(panel.legendLabels(),
+                 (QStringList{QStringLiteral("limit 128 MB"), QStringLiteral("OOM kill"),
+                              QStringLiteral("HelloPython (8 envs)"), QStringLiteral("Resize (4 envs)")}));
         for (int env = 1; env <= 12; ++env)
             QVERIFY(panel.plottedPoints(environmentId(env)) > 0);
         // The limit and an OOM kill are told apart by shape and colour: a dashed line, a cross.

@@ -55,7 +55,7 @@ MemoryPanel::MemoryPanel(MemoryModel &model, QWidget *parent)
     // The limit is a dashed amber line, an out-of-memory kill a red cross: two marks nobody confuses.
     m_limit->setName(tr("limit"));
     m_limit->setPen(QPen(limitColor(), 2, Qt::DashLine));
-    m_oom->setName(tr("out of memory (killed)"));
+    m_oom->setName(tr("OOM kill"));
     constexpr int crossSize = 14;
     QImage cross(crossSize, crossSize, QImage::Format_ARGB32);
     cross.fill(Qt::transparent);
@@ -74,7 +74,10 @@ MemoryPanel::MemoryPanel(MemoryModel &model, QWidget *parent)
         m_chart->addSeries(s);
         s->attachAxis(m_x);
         s->attachAxis(m_y);
+        explainInLegend(s);
     }
+    m_legendTips.insert(m_limit, tr("The memory limit (MemorySize): past it the environment is killed"));
+    m_legendTips.insert(m_oom, tr("An environment killed for running out of memory, at the limit"));
 
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setFrameShape(QFrame::NoFrame);
@@ -136,6 +139,7 @@ QLineSeries *MemoryPanel::functionEntry(const QString &functionName)
     m_chart->addSeries(s);
     s->attachAxis(m_x);
     s->attachAxis(m_y);
+    explainInLegend(s);
     m_functions.insert(functionName, s);
     return s;
 }
@@ -163,6 +167,19 @@ QLineSeries *MemoryPanel::seriesFor(int row)
     return s;
 }
 
+void MemoryPanel::explainInLegend(QAbstractSeries *series)
+{
+    // A narrow dock elides the legend's labels: hovering one says it in full.
+    for (QLegendMarker *marker : m_chart->legend()->markers(series)) {
+        connect(marker, &QLegendMarker::hovered, this, [this, series](bool on) {
+            if (on)
+                QToolTip::showText(QCursor::pos(), m_legendTips.value(series, series->name()));
+            else
+                QToolTip::hideText();
+        });
+    }
+}
+
 QStringList MemoryPanel::legendLabels() const
 {
     QStringList labels;
@@ -187,6 +204,7 @@ void MemoryPanel::refresh()
         }
         m_series.clear();
         for (QLineSeries *s : std::as_const(m_functions)) {
+            m_legendTips.remove(s);
             m_chart->removeSeries(s);
             delete s;
         }
@@ -229,10 +247,17 @@ void MemoryPanel::refresh()
                                     : QStringLiteral("%.0f"));
     m_y->setRange(0, qMax(maxLimitMb, maxPeakMb) * 1.1 + 1);
     for (auto it = environmentsOf.cbegin(); it != environmentsOf.cend(); ++it)
-        m_functions.value(it.key())->setName(
-            it.value() == 1 ? tr("%1 · 1 environment").arg(functionLabel(it.key()))
-                            : tr("%1 · %2 environments").arg(functionLabel(it.key())).arg(it.value()));
-    m_limit->setName(tr("limit (%1 MB)").arg(maxLimitMb, 0, 'f', 0));
+        for (auto it = environmentsOf.cbegin(); it != environmentsOf.cend(); ++it) {
+            QLineSeries *entry = m_functions.value(it.key());
+            entry->setName(it.value() == 1 ? tr("%1 (1 env)").arg(functionLabel(it.key()))
+                                           : tr("%1 (%2 envs)").arg(functionLabel(it.key())).arg(it.value()));
+            m_legendTips.insert(entry, it.value() == 1
+                                           ? tr("%1: one execution environment").arg(functionLabel(it.key()))
+                                           : tr("%1: %2 execution environments, one line each in this colour")
+                                                 .arg(functionLabel(it.key()))
+                                                 .arg(it.value()));
+        }
+    m_limit->setName(tr("limit %1 MB").arg(maxLimitMb, 0, 'f', 0));
     m_limit->replace({QPointF(0, maxLimitMb), QPointF(spanS, maxLimitMb)});
     m_limit->setVisible(maxLimitMb > 0);
     m_oom->replace(oom);

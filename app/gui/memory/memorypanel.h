@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QWidget>
 
+class QAbstractSeries;
 class QChart;
 class QChartView;
 class QLabel;
@@ -38,6 +39,7 @@ private:
     QLineSeries *seriesFor(int row);
     // The legend-only entry of a function: no points, its colour, its count of environments.
     QLineSeries *functionEntry(const QString &functionName);
+    void explainInLegend(QAbstractSeries *series);
 
     MemoryModel &m_model;
     QChart *m_chart;
@@ -51,6 +53,7 @@ private:
     QHash<int, QLineSeries *> m_series;
     QHash<QString, QLineSeries *> m_functions;
     QStringList m_functionOrder; // first seen first: a function keeps its colour
+    QHash<QAbstractSeries *, QString> m_legendTips;
 };
 
 } // namespace fn
