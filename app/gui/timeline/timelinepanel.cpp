@@ -1,6 +1,7 @@
 #include "timeline/timelinepanel.h"
 
 #include "common/export.h"
+#include "common/settings.h"
 #include "session/invocationselection.h"
 #include "timeline/timelinelegend.h"
 #include "timeline/timelineview.h"
@@ -44,8 +45,10 @@ TimelinePanel::TimelinePanel(TimelineModel &model, InvocationSelection &selectio
                                                            "cold start and warm invocations seconds apart fit (C)")
                                                             .arg(TimelineView::collapseThresholdMs));
     collapse->setCheckable(true);
+    m_view->setCollapsingIdle(settings::get(settings::timelineCollapseIdle));
     collapse->setChecked(m_view->isCollapsingIdle());
     connect(collapse, &QToolButton::toggled, m_view, &TimelineView::setCollapsingIdle);
+    connect(collapse, &QToolButton::toggled, this, [](bool on) { settings::set(settings::timelineCollapseIdle, on); });
     connect(m_view, &TimelineView::viewChanged, collapse,
             [this, collapse] { collapse->setChecked(m_view->isCollapsingIdle()); });
     bar->addSpacing(16);
