@@ -132,7 +132,9 @@ void TimelineView::rebuildRows()
     m_rows.insert(m_rows.end(), live.begin(), live.end());
     if (throttle >= 0)
         m_rows.push_back(throttle);
-    m_geo.foldedRowHeight = stopped.empty() ? 0 : qMax(12, QFontMetrics(font()).height());
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    m_geo.foldedRowHeight = stopped.empty() ? 0 : qMax(12, QFontMetrics(small).height() + 2);
 }
 
 int TimelineView::rowOfLane(int lane) const
@@ -457,7 +459,9 @@ void TimelineView::paintStoppedRow(QPainter &p, const TimelinePalette &pal, int 
     const double top = m_geo.laneTop(row);
     const double h = m_geo.rowHeight(row);
     p.fillRect(QRectF(0, top, width(), h), pal.laneBand);
-    p.setFont(font());
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    p.setFont(small);
     p.setPen(pal.dimText);
     const QString label = rowLabel(row);
     p.drawText(QRectF(8, top, m_geo.labelWidth - 12, h), Qt::AlignLeft | Qt::AlignVCenter,
