@@ -200,6 +200,10 @@ private Q_SLOTS:
         QVERIFY(qAbs(g.xForTime(at500) - 540) < 1e-6);
         g.placeTimeAt(5150, 300);
         QVERIFY(qAbs(g.xForTime(5150) - 300) < 1e-6);
+        // A range that starts and ends inside gaps (a selection dragged across breaks) fills the area exactly.
+        g.fit(2600, 30000, 0);
+        QVERIFY(qAbs(g.xForTime(2600) - g.labelWidth) < 1e-6);
+        QVERIFY(qAbs(g.xForTime(30000) - g.width) < 1e-6);
         // Zoomed far out a gap narrower than collapsedGapPx at scale is drawn at scale, not widened.
         g.msPerPixel = 1000;
         QVERIFY(!g.isCompressed(g.idleGaps()[0]));

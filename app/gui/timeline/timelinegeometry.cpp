@@ -108,27 +108,36 @@ void TimelineGeometry::fit(double fromMs, double toMs, int marginPx)
     // A single instant still gets a sensible scale (at least 1 ms across the area), never infinite zoom.
     double span = qMax(toMs - fromMs, 1.0);
     // With collapsed gaps the scale is the one at which the longest k gaps are compressed (each
-    // collapsedGapPx wide) and the others drawn at scale: try k from all of them down.
-    std::vector<double> lengths;
+    // collapsedGapPx wide, or its share of that for a gap the range cuts) and the others drawn at
+    // scale: try k from all of them down.
+    struct Part
+    {
+        double length, insideMs, insideShare;
+    };
+    std::vector<Part> parts;
     for (const IdleGap &g : m_gaps) {
-        if (g.fromMs >= fromMs && g.toMs <= toMs)
-            lengths.push_back(g.lengthMs());
+        const double inside = qMin(g.toMs, toMs) - qMax(g.fromMs, fromMs);
+        if (inside > 0)
+            parts.push_back({g.lengthMs(), inside, inside / g.lengthMs()});
     }
-    std::sort(lengths.begin(), lengths.end(), std::greater<>());
+    std::sort(parts.begin(), parts.end(), [](const Part &a, const Part &b) { return a.length > b.length; });
     double scale = span / usable;
-    double compressedMs = 0;
-    for (double l : lengths)
-        compressedMs += l;
-    for (size_t k = lengths.size(); k > 0; --k) {
-        const double px = usable - double(k) * collapsedGapPx;
+    double compressedMs = 0, compressedPx = 0;
+    for (const Part &part : parts) {
+        compressedMs += part.insideMs;
+        compressedPx += part.insideShare * collapsedGapPx;
+    }
+    for (size_t k = parts.size(); k > 0; --k) {
+        const double px = usable - compressedPx;
         const double candidate = (span - compressedMs) / px;
-        const bool consistent = px > usable / 4.0 && candidate > 0 && lengths[k - 1] / candidate > collapsedGapPx
-                                && (k == lengths.size() || lengths[k] / candidate <= collapsedGapPx);
+        const bool consistent = px > usable / 4.0 && candidate > 0 && parts[k - 1].length / candidate > collapsedGapPx
+                                && (k == parts.size() || parts[k].length / candidate <= collapsedGapPx);
         if (consistent) {
             scale = candidate;
             break;
         }
-        compressedMs -= lengths[k - 1];
+        compressedMs -= parts[k - 1].insideMs;
+        compressedPx -= parts[k - 1].insideShare * collapsedGapPx;
     }
     msPerPixel = qBound(minMsPerPixel, scale, maxMsPerPixel);
     placeTimeAt(fromMs, labelWidth + marginPx);
