@@ -40,6 +40,7 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTest>
 #include <QTreeView>
 
@@ -348,6 +349,27 @@ private Q_SLOTS:
         window.action(QStringLiteral("invoke"))->trigger();
         QVERIFY(window.messageBar()->isVisibleTo(&window));
         QVERIFY(window.messageBar()->text().contains(QStringLiteral("not JSON")));
+        // Force cold start says what it does: for a burst, only its first invocation; not for events.
+        InvokeBar *bar = window.invokeBar();
+        bar->countSpin()->setValue(1);
+        QCOMPARE(bar->forceColdBox()->text(), QStringLiteral("Force cold start"));
+        bar->countSpin()->setValue(50);
+        bar->concurrencySpin()->setValue(5);
+        QCOMPARE(bar->forceColdBox()->text(), QStringLiteral("Force cold start (first of 50)"));
+        QVERIFY2(bar->forceColdBox()->toolTip().contains(QStringLiteral("first invocation"))
+                     && bar->forceColdBox()->toolTip().contains(QStringLiteral("at most 4 more")),
+                 qPrintable(bar->forceColdBox()->toolTip()));
+        bar->forceColdBox()->setChecked(true);
+        bar->eventCombo()->setCurrentIndex(bar->eventCombo()->count() - 1); // {} (empty event)
+        const std::optional<InvokeRequest> burst = bar->currentRequest(&error);
+        QVERIFY(burst && burst->forceCold && burst->count == 50);
+        bar->typeCombo()->setCurrentIndex(1); // Async (Event)
+        QVERIFY(!bar->forceColdBox()->isEnabled());
+        QVERIFY(bar->forceColdBox()->toolTip().contains(QStringLiteral("Not applied to Event invocations")));
+        bar->typeCombo()->setCurrentIndex(0);
+        bar->forceColdBox()->setChecked(false);
+        bar->countSpin()->setValue(1);
+        bar->concurrencySpin()->setValue(1);
         editor->setModified(false); // no save prompt on close
     }
 

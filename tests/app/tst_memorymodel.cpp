@@ -1,8 +1,12 @@
 // MemoryModel: samples per environment, peaks, OOM, and min/max downsampling for the chart.
 #include "memory/memorymodel.h"
+#include "memory/memorypanel.h"
 #include "snapshotfixtures.h"
 
 #include <QAbstractItemModelTester>
+#include <QChart>
+#include <QLineSeries>
+#include <QScatterSeries>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -71,6 +75,47 @@ private Q_SLOTS:
         QCOMPARE(window.last().x(), 5010.0);
         QVERIFY(s.downsampled(t0, t0 - 1, 10, t0).isEmpty());
         QVERIFY(MemorySeries().downsampled(0, 10, 10, 0).isEmpty());
+    }
+
+    void theChartLegendGroupsEnvironmentsByFunction()
+    {
+        // Twelve environments of two functions, one of them killed for running out of memory.
+        MemoryModel model;
+        QList<EnvironmentState> states;
+        QList<MemorySample> samples;
+        for (int env = 1; env <= 12; ++env) {
+            EnvironmentState e = environment(env, EnvironmentPhase::Idle, 0, 1);
+            if (env > 8)
+                e.functionName = QStringLiteral("Resize");
+            states.append(e);
+            for (int i = 0; i < 5; ++i)
+                samples.append(memory(env, env * 10 + i * 50, 30 + env + i));
+        }
+        samples.append(memory(12, 400, 128, true));
+        model.applyEnvironments(states);
+        model.append(samples);
+        MemoryPanel panel(model);
+        panel.resize(800, 400);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.refresh();
+        QCOMPARE(model.index(11, 0).data(MemoryModel::FunctionNameRole).toString(), QStringLiteral("Resize"));
+        // One entry per function, then the limit and the OOM kill: nothing unlabelled, no entry per environment.
+        QCOMPARE(panel.legendLabels(),
+                 (QStringList{QStringLiteral("limit 128 MB"), QStringLiteral("OOM kill"),
+                              QStringLiteral("HelloPython (8 envs)"), QStringLiteral("Resize (4 envs)")}));
+        for (int env = 1; env <= 12; ++env)
+            QVERIFY(panel.plottedPoints(environmentId(env)) > 0);
+        // The limit and an OOM kill are told apart by shape and colour: a dashed line, a cross.
+        const auto series = panel.chart()->series();
+        const auto *limit = qobject_cast<QLineSeries *>(series.at(0));
+        const auto *oom = qobject_cast<QScatterSeries *>(series.at(1));
+        QVERIFY(limit && oom);
+        QCOMPARE(limit->pen().style(), Qt::DashLine);
+        QCOMPARE(limit->pen().color(), MemoryPanel::limitColor());
+        QVERIFY(MemoryPanel::limitColor() != MemoryPanel::outOfMemoryColor());
+        QCOMPARE(oom->count(), 1);
+        QVERIFY(!oom->brush().textureImage().isNull()); // the cross
     }
 };
 

@@ -128,6 +128,90 @@ private Q_SLOTS:
         QVERIFY(g.isVisible(50, 50));
     }
 
+    void idleGapsAreFoundBetweenActivity()
+    {
+        // A cold start (init + handler), a throttle instant inside it, overlapping warm ones on two
+        // lanes, then 6 s of nothing, a warm one, 40 ms of nothing (too short), another.
+        const std::vector<fn::IdleGap> gaps = TimelineGeometry::findIdleGaps(
+            {{6000, 6000.3}, {0, 20.7}, {5, 5}, {30, 31}, {30.5, 32}, {6040.3, 6040.6}}, 100);
+        QCOMPARE(gaps.size(), size_t(1));
+        QCOMPARE(gaps[0].fromMs, 32.0);
+        QCOMPARE(gaps[0].toMs, 6000.0);
+        QVERIFY(TimelineGeometry::findIdleGaps({}, 100).empty());
+        QCOMPARE(TimelineGeometry::findIdleGaps({{0, 1}, {200, 201}}, 100).size(), size_t(1));
+    }
+
+    void collapsedGapsShowAColdStartBesideWarmOnesSecondsApart()
+    {
+        // A 20 ms cold start, then warm invocations of 0.3 ms 6 s and 12 s later.
+        const std::vector<std::pair<double, double>> spans{{0, 20.7}, {6000, 6000.3}, {12000, 12000.3}};
+        TimelineGeometry wall;
+        wall.labelWidth = 160;
+        wall.width = 1160;
+        wall.fit(0, 12000.3);
+        // In wall time a warm invocation is a fraction of a pixel, the cold start two pixels.
+        QVERIFY(wall.xForTime(6000.3) - wall.xForTime(6000) < 0.1);
+        QVERIFY(wall.xForTime(20.7) - wall.xForTime(0) < 3);
+
+        TimelineGeometry g = wall;
+        g.setIdleGaps(TimelineGeometry::findIdleGaps(spans, 100));
+        QCOMPARE(g.idleGaps().size(), size_t(2));
+        g.fit(0, 12000.3);
+        // Everything still fits, each gap is a break of collapsedGapPx, and the invocations are wide.
+        QVERIFY(g.xForTime(0) >= g.labelWidth);
+        QVERIFY(g.xForTime(12000.3) <= g.width + 0.01);
+        for (const fn::IdleGap &gap : g.idleGaps()) {
+            QVERIFY(g.isCompressed(gap));
+            QCOMPARE(g.xForTime(gap.toMs) - g.xForTime(gap.fromMs), double(g.collapsedGapPx));
+        }
+        QVERIFY(g.xForTime(20.7) - g.xForTime(0) > 500);    // the cold start fills most of the view
+        QVERIFY(g.xForTime(6000.3) - g.xForTime(6000) > 5); // a warm one is clearly visible
+        QVERIFY(g.xForTime(6000) > g.xForTime(20.7));       // still in time order
+        QVERIFY(g.xForTime(12000) > g.xForTime(6000.3));
+    }
+
+    void collapsedMappingIsInverseAndZoomsAroundTheCursor()
+    {
+        TimelineGeometry g;
+        g.labelWidth = 100;
+        g.width = 1100;
+        g.setIdleGaps({{100, 5100}, {5200, 65200}});
+        g.fit(0, 65300);
+        for (double t : {0.0, 50.0, 100.0, 2600.0, 5100.0, 5150.0, 30000.0, 65250.0, -10.0, 70000.0})
+            QVERIFY2(qAbs(g.timeForX(g.xForTime(t)) - t) < 1e-6, qPrintable(QString::number(t)));
+        for (double x : {100.0, 333.3, 700.0, 1099.0})
+            QVERIFY(qAbs(g.xForTime(g.timeForX(x)) - x) < 1e-6);
+        // Monotone across gaps.
+        double previous = -1e9;
+        for (double t = -100; t < 70000; t += 97) {
+            QVERIFY(g.xForTime(t) > previous);
+            previous = g.xForTime(t);
+        }
+        // Zooming keeps the time under the cursor, inside a gap or not; panning moves by pixels.
+        for (double x : {150.0, 400.0, 900.0}) {
+            const double before = g.timeForX(x);
+            g.zoomAround(x, 0.5);
+            QVERIFY(qAbs(g.timeForX(x) - before) < 1e-6);
+            g.zoomAround(x, 2);
+            QVERIFY(qAbs(g.timeForX(x) - before) < 1e-6);
+        }
+        const double at500 = g.timeForX(500);
+        g.panByPixels(40);
+        QVERIFY(qAbs(g.xForTime(at500) - 540) < 1e-6);
+        g.placeTimeAt(5150, 300);
+        QVERIFY(qAbs(g.xForTime(5150) - 300) < 1e-6);
+        // A range that starts and ends inside gaps (a selection dragged across breaks) fills the area exactly.
+        g.fit(2600, 30000, 0);
+        QVERIFY(qAbs(g.xForTime(2600) - g.labelWidth) < 1e-6);
+        QVERIFY(qAbs(g.xForTime(30000) - g.width) < 1e-6);
+        // Zoomed far out a gap narrower than collapsedGapPx at scale is drawn at scale, not widened.
+        g.msPerPixel = 1000;
+        QVERIFY(!g.isCompressed(g.idleGaps()[0]));
+        QCOMPARE(g.xForTime(5100) - g.xForTime(100), 5.0);
+        QVERIFY(g.isCompressed(g.idleGaps()[1]));
+        QCOMPARE(g.xForTime(65200) - g.xForTime(5200), double(g.collapsedGapPx));
+    }
+
     void laneLayout()
     {
         TimelineGeometry g;
@@ -143,6 +227,23 @@ private Q_SLOTS:
         QCOMPARE(g.laneAt(10, 3), -1);               // ruler
         QCOMPARE(g.laneAt(g.laneTop(3) + 1, 3), -1); // past the last lane
         QCOMPARE(g.contentHeight(3), g.laneTop(3));
+
+        // The folded stopped environments: a thin first row, the lanes below it moved up.
+        g.foldedRowHeight = 10;
+        QCOMPARE(g.laneTop(0), 24);
+        QCOMPARE(g.rowHeight(0), 10);
+        QCOMPARE(g.laneTop(1), 38);
+        QCOMPARE(g.rowHeight(1), 16);
+        QCOMPARE(g.laneTop(2), 58);
+        QCOMPARE(g.laneMiddle(0), 29.0);
+        QCOMPARE(g.laneAt(24, 3), 0);
+        QCOMPARE(g.laneAt(33.9, 3), 0);
+        QCOMPARE(g.laneAt(35, 3), -1); // in the gap
+        QCOMPARE(g.laneAt(38, 3), 1);
+        QCOMPARE(g.laneAt(53.9, 3), 1);
+        QCOMPARE(g.laneAt(55, 3), -1);
+        QCOMPARE(g.laneAt(58, 3), 2);
+        QCOMPARE(g.laneAt(80, 3), -1); // past the last lane
     }
 
     void ticksAreReadable()

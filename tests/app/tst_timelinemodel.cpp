@@ -71,6 +71,15 @@ private Q_SLOTS:
         model.applyEnvironments({stopped});
         QCOMPARE(lanes[1].stoppedMs, 500.0);
         QCOMPARE(lanes[1].stopReason, QStringLiteral("idle"));
+        QVERIFY(lanes[1].isStopped() && !lanes[1].isStale());
+        QVERIFY(lanes[2].isThrottleLane());
+        // Retired because its code changed: stale, drawn and named so.
+        EnvironmentState retired = environment(1, EnvironmentPhase::Stopped, 4000, 3);
+        retired.stopReason = QStringLiteral("code changed");
+        model.applyEnvironments({retired});
+        QVERIFY(lanes[0].isStale());
+        // Everything that happened, for the idle gaps: segments, the throttle, the two stops.
+        QCOMPARE(model.activity().size(), size_t(5 + 2));
     }
 
     void outOfOrderArrivalIsSorted()

@@ -26,6 +26,8 @@ inline const SettingKey<QString> lastEvent{"invoke/event", {}};
 inline const SettingKey<int> burstCount{"invoke/burstCount", 1};
 inline const SettingKey<int> burstConcurrency{"invoke/burstConcurrency", 1};
 inline const SettingKey<bool> followLogs{"logs/follow", true};
+// The timeline draws idle gaps compressed (a cold start and warm invocations seconds apart fit).
+inline const SettingKey<bool> timelineCollapseIdle{"timeline/collapseIdle", true};
 // Run → Serve: where the Invoke API, the API Gateway and the S3 endpoint listen (0: a free port);
 // 127.0.0.1 unless the user chose every interface in Run → Serve Settings….
 inline const SettingKey<QString> serveHost{"serve/host", QStringLiteral("127.0.0.1")};

@@ -40,7 +40,6 @@ InvokeBar::InvokeBar(StudioSession &session, QWidget *parent)
     m_event->setToolTip(tr("Sample event (events/<Function>/*.json); unsaved edits in an open editor are used"));
     m_type->addItem(tr("Sync (RequestResponse)"), false);
     m_type->addItem(tr("Async (Event)"), true);
-    m_forceCold->setToolTip(tr("Start a new execution environment even if a warm one is idle"));
     m_count->setRange(1, 100000);
     m_count->setValue(settings::get(settings::burstCount));
     m_count->setToolTip(tr("How many invocations in all"));
@@ -107,6 +106,10 @@ InvokeBar::InvokeBar(StudioSession &session, QWidget *parent)
         }
     });
     connect(m_count, &QSpinBox::valueChanged, this, [](int v) { settings::set(settings::burstCount, v); });
+    connect(m_count, &QSpinBox::valueChanged, this, &InvokeBar::describeForceCold);
+    connect(m_concurrency, &QSpinBox::valueChanged, this, &InvokeBar::describeForceCold);
+    connect(m_type, &QComboBox::currentIndexChanged, this, &InvokeBar::describeForceCold);
+    describeForceCold();
     connect(m_concurrency, &QSpinBox::valueChanged, this, [](int v) { settings::set(settings::burstConcurrency, v); });
     reloadFunctions();
 }
@@ -215,6 +218,31 @@ void InvokeBar::profileImports(const QString &functionName)
     if (m_beforeInvoke && !m_beforeInvoke(request->functionName))
         return;
     m_session.profileImports(*request);
+}
+
+void InvokeBar::describeForceCold()
+{
+    // What the box does depends on the rest of the bar; it says so, exactly (issue 13: a burst
+    // forced only its first invocation cold, unsaid).
+    const int count = m_count->value();
+    const bool async = m_type->currentData().toBool();
+    m_forceCold->setEnabled(!async);
+    if (async) {
+        m_forceCold->setText(tr("Force cold start"));
+        m_forceCold->setToolTip(tr("Not applied to Event invocations: the async queue delivers each event to an idle "
+                                   "warm environment when there is one, as Lambda does"));
+    } else if (count == 1) {
+        m_forceCold->setText(tr("Force cold start"));
+        m_forceCold->setToolTip(tr("Start a new execution environment even if a warm one is idle"));
+    } else {
+        m_forceCold->setText(tr("Force cold start (first of %n)", nullptr, count));
+        m_forceCold->setToolTip(
+            tr("Only the burst's first invocation is forced onto a new execution environment. The other %n start "
+               "cold only when no warm environment is idle: at most %1 more (one per further concurrent invocation), "
+               "plus one for each environment an error ends.",
+               nullptr, count - 1)
+                .arg(qMin(count, m_concurrency->value()) - 1));
+    }
 }
 
 void InvokeBar::cancel()

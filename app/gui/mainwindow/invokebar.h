@@ -55,6 +55,8 @@ private:
     void reloadFunctions();
     void reloadEvents();
     void setBusy(bool busy);
+    // Label and tool tip of Force cold start for a single invocation, a burst, or an Event invocation.
+    void describeForceCold();
     void showProgress();
 
     StudioSession &m_session;

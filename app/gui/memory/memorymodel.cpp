@@ -33,6 +33,8 @@ QVariant MemoryModel::data(const QModelIndex &index, int role) const
     const MemorySeries &s = m_series[size_t(index.row())];
     if (role == EnvironmentIdRole)
         return s.environmentId;
+    if (role == FunctionNameRole)
+        return s.functionName;
     if (role != Qt::DisplayRole)
         return {};
     switch (Column(index.column())) {
@@ -84,6 +86,7 @@ void MemoryModel::add(const MemorySample &m, QList<int> *newRows, QList<int> *ch
         row = int(m_series.size());
         m_series.push_back({});
         m_series.back().environmentId = m.environmentId;
+        m_series.back().functionName = m_functionById.value(m.environmentId);
         m_rowById.insert(m.environmentId, row);
         newRows->append(row);
     }
@@ -125,6 +128,7 @@ void MemoryModel::append(const QList<MemorySample> &samples)
             m_rowById.insert(id, int(m_series.size()));
             m_series.push_back({});
             m_series.back().environmentId = id;
+            m_series.back().functionName = m_functionById.value(id);
         }
         endInsertRows();
     }
@@ -135,6 +139,23 @@ void MemoryModel::append(const QList<MemorySample> &samples)
     for (int row : std::as_const(changed))
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
     Q_EMIT seriesChanged(changed);
+}
+
+void MemoryModel::applyEnvironments(const QList<EnvironmentState> &states)
+{
+    QList<int> changed;
+    for (const EnvironmentState &e : states) {
+        if (e.functionName.isEmpty() || m_functionById.value(e.environmentId) == e.functionName)
+            continue;
+        m_functionById.insert(e.environmentId, e.functionName);
+        const int row = m_rowById.value(e.environmentId, -1);
+        if (row >= 0) {
+            m_series[size_t(row)].functionName = e.functionName;
+            changed.append(row);
+        }
+    }
+    if (!changed.isEmpty())
+        Q_EMIT seriesChanged(changed);
 }
 
 void MemoryModel::resetData(const QList<MemorySample> &samples)

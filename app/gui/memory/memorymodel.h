@@ -2,6 +2,7 @@
 // Memory samples per execution environment: one row per environment with its series for the chart.
 
 #include "memory/memoryseries.h"
+#include "snapshots/environmentstate.h"
 #include "snapshots/memorysample.h"
 
 #include <QAbstractTableModel>
@@ -24,7 +25,7 @@ public:
         OutOfMemoryColumn,
         ColumnCount
     };
-    enum Role { EnvironmentIdRole = Qt::UserRole + 1 };
+    enum Role { EnvironmentIdRole = Qt::UserRole + 1, FunctionNameRole };
 
     explicit MemoryModel(QObject *parent = nullptr);
 
@@ -35,6 +36,8 @@ public:
 
     void append(const QList<MemorySample> &samples);
     void resetData(const QList<MemorySample> &samples);
+    // Which function each environment runs, so the chart can group its legend by function.
+    void applyEnvironments(const QList<EnvironmentState> &states);
 
     const MemorySeries &series(int row) const { return m_series[size_t(row)]; }
     int rowOf(const QString &environmentId) const { return m_rowById.value(environmentId, -1); }
@@ -50,6 +53,7 @@ private:
 
     std::vector<MemorySeries> m_series;
     QHash<QString, int> m_rowById;
+    QHash<QString, QString> m_functionById; // also for environments with no sample yet
     qint64 m_firstMs = -1;
     qint64 m_lastMs = -1;
 };

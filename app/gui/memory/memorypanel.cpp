@@ -5,10 +5,15 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QCursor>
+#include <QImage>
 #include <QLabel>
+#include <QLegendMarker>
 #include <QLineSeries>
+#include <QPainter>
 #include <QScatterSeries>
 #include <QTimer>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -47,18 +52,32 @@ MemoryPanel::MemoryPanel(MemoryModel &model, QWidget *parent)
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);
 
+    // The limit is a dashed amber line, an out-of-memory kill a red cross: two marks nobody confuses.
     m_limit->setName(tr("limit"));
-    m_limit->setPen(QPen(QColor(0xd6, 0x3e, 0x3e), 1.5, Qt::DashLine));
-    m_oom->setName(tr("out of memory"));
-    m_oom->setColor(QColor(0xd6, 0x3e, 0x3e));
-    m_oom->setBorderColor(Qt::white);
+    m_limit->setPen(QPen(limitColor(), 2, Qt::DashLine));
+    m_oom->setName(tr("OOM kill"));
+    constexpr int crossSize = 14;
+    QImage cross(crossSize, crossSize, QImage::Format_ARGB32);
+    cross.fill(Qt::transparent);
+    {
+        QPainter p(&cross);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(QPen(outOfMemoryColor(), 3, Qt::SolidLine, Qt::RoundCap));
+        p.drawLine(QPointF(2.5, 2.5), QPointF(crossSize - 2.5, crossSize - 2.5));
+        p.drawLine(QPointF(2.5, crossSize - 2.5), QPointF(crossSize - 2.5, 2.5));
+    }
     m_oom->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-    m_oom->setMarkerSize(11);
+    m_oom->setMarkerSize(crossSize);
+    m_oom->setBrush(cross);
+    m_oom->setPen(QColor(Qt::transparent));
     for (QAbstractSeries *s : {static_cast<QAbstractSeries *>(m_limit), static_cast<QAbstractSeries *>(m_oom)}) {
         m_chart->addSeries(s);
         s->attachAxis(m_x);
         s->attachAxis(m_y);
+        explainInLegend(s);
     }
+    m_legendTips.insert(m_limit, tr("The memory limit (MemorySize): past it the environment is killed"));
+    m_legendTips.insert(m_oom, tr("An environment killed for running out of memory, at the limit"));
 
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setFrameShape(QFrame::NoFrame);
@@ -83,6 +102,48 @@ MemoryPanel::MemoryPanel(MemoryModel &model, QWidget *parent)
     connect(&m_model, &QAbstractItemModel::modelReset, this, &MemoryPanel::refresh);
 }
 
+QColor MemoryPanel::limitColor()
+{
+    return QColor(0xe0, 0x8a, 0x00);
+}
+
+QColor MemoryPanel::outOfMemoryColor()
+{
+    return QColor(0xd6, 0x3e, 0x3e);
+}
+
+namespace {
+
+// Hues for functions, none of them the limit's amber or the OOM's red.
+QColor functionColor(int index)
+{
+    static const QColor colors[] = {QColor(0x2f, 0x8f, 0xd8), QColor(0x8e, 0x5c, 0xd0), QColor(0x2e, 0xa0, 0x6b),
+                                    QColor(0x1a, 0x9a, 0xa8), QColor(0xc8, 0x4f, 0x9a), QColor(0x6b, 0x7b, 0x8c)};
+    return colors[index % int(std::size(colors))];
+}
+
+QString functionLabel(const QString &functionName)
+{
+    return functionName.isEmpty() ? MemoryPanel::tr("environments") : functionName;
+}
+
+} // namespace
+
+QLineSeries *MemoryPanel::functionEntry(const QString &functionName)
+{
+    if (QLineSeries *s = m_functions.value(functionName))
+        return s;
+    m_functionOrder.append(functionName);
+    auto *s = new QLineSeries(m_chart);
+    s->setPen(QPen(functionColor(int(m_functionOrder.size()) - 1), 2));
+    m_chart->addSeries(s);
+    s->attachAxis(m_x);
+    s->attachAxis(m_y);
+    explainInLegend(s);
+    m_functions.insert(functionName, s);
+    return s;
+}
+
 QLineSeries *MemoryPanel::seriesFor(int row)
 {
     if (QLineSeries *s = m_series.value(row))
@@ -92,11 +153,44 @@ QLineSeries *MemoryPanel::seriesFor(int row)
     m_chart->addSeries(s);
     s->attachAxis(m_x);
     s->attachAxis(m_y);
-    QPen pen = s->pen();
-    pen.setWidthF(2);
-    s->setPen(pen);
+    // Each environment is a line in its function's colour; the legend names the function once.
+    for (QLegendMarker *marker : m_chart->legend()->markers(s))
+        marker->setVisible(false);
+    const QString id = m_model.series(row).environmentId;
+    connect(s, &QLineSeries::hovered, this, [id](const QPointF &, bool on) {
+        if (on)
+            QToolTip::showText(QCursor::pos(), tr("Environment %1").arg(id));
+        else
+            QToolTip::hideText();
+    });
     m_series.insert(row, s);
     return s;
+}
+
+void MemoryPanel::explainInLegend(QAbstractSeries *series)
+{
+    // A narrow dock elides the legend's labels: hovering one says it in full.
+    for (QLegendMarker *marker : m_chart->legend()->markers(series)) {
+        connect(marker, &QLegendMarker::hovered, this, [this, series](bool on) {
+            if (on)
+                QToolTip::showText(QCursor::pos(), m_legendTips.value(series, series->name()));
+            else
+                QToolTip::hideText();
+        });
+    }
+}
+
+QStringList MemoryPanel::legendLabels() const
+{
+    QStringList labels;
+    // What seriesFor() hid (one line per environment) and hidden series are not in the legend.
+    const QList<QLineSeries *> environments = m_series.values();
+    for (QLegendMarker *marker : m_chart->legend()->markers()) {
+        const auto *line = qobject_cast<QLineSeries *>(marker->series());
+        if (marker->series()->isVisible() && !(line && environments.contains(line)))
+            labels.append(marker->label());
+    }
+    return labels;
 }
 
 void MemoryPanel::refresh()
@@ -109,6 +203,13 @@ void MemoryPanel::refresh()
             delete s;
         }
         m_series.clear();
+        for (QLineSeries *s : std::as_const(m_functions)) {
+            m_legendTips.remove(s);
+            m_chart->removeSeries(s);
+            delete s;
+        }
+        m_functions.clear();
+        m_functionOrder.clear();
     }
     m_chartView->setVisible(rows > 0);
     m_empty->setVisible(rows == 0);
@@ -119,12 +220,20 @@ void MemoryPanel::refresh()
     const int buckets = qMax(50, int(m_chart->plotArea().width()));
     double maxLimitMb = 0, maxPeakMb = 0;
     QList<QPointF> oom;
+    QHash<QString, int> environmentsOf;
     for (int row = 0; row < rows; ++row) {
         const MemorySeries &series = m_model.series(row);
         QList<QPointF> points = series.downsampled(origin, last, buckets, origin);
         for (QPointF &p : points)
             p.setX(p.x() / 1000.0);
-        seriesFor(row)->replace(points);
+        QLineSeries *line = seriesFor(row);
+        line->replace(points);
+        // Environments of one function share its hue, a little lighter or darker each.
+        const QColor hue = functionEntry(series.functionName)->pen().color();
+        environmentsOf[series.functionName] += 1;
+        const int shade = environmentsOf[series.functionName] - 1;
+        line->setPen(
+            QPen(shade % 2 ? hue.lighter(100 + 12 * ((shade + 1) / 2)) : hue.darker(100 + 12 * (shade / 2)), 1.6));
         maxLimitMb = qMax(maxLimitMb, series.limitBytes / 1048576.0);
         maxPeakMb = qMax(maxPeakMb, series.peakBytes / 1048576.0);
         if (series.outOfMemoryAtMs >= 0)
@@ -137,6 +246,18 @@ void MemoryPanel::refresh()
                         : spanS < 5 ? QStringLiteral("%.1f")
                                     : QStringLiteral("%.0f"));
     m_y->setRange(0, qMax(maxLimitMb, maxPeakMb) * 1.1 + 1);
+    for (auto it = environmentsOf.cbegin(); it != environmentsOf.cend(); ++it)
+        for (auto it = environmentsOf.cbegin(); it != environmentsOf.cend(); ++it) {
+            QLineSeries *entry = m_functions.value(it.key());
+            entry->setName(it.value() == 1 ? tr("%1 (1 env)").arg(functionLabel(it.key()))
+                                           : tr("%1 (%2 envs)").arg(functionLabel(it.key())).arg(it.value()));
+            m_legendTips.insert(entry, it.value() == 1
+                                           ? tr("%1: one execution environment").arg(functionLabel(it.key()))
+                                           : tr("%1: %2 execution environments, one line each in this colour")
+                                                 .arg(functionLabel(it.key()))
+                                                 .arg(it.value()));
+        }
+    m_limit->setName(tr("limit %1 MB").arg(maxLimitMb, 0, 'f', 0));
     m_limit->replace({QPointF(0, maxLimitMb), QPointF(spanS, maxLimitMb)});
     m_limit->setVisible(maxLimitMb > 0);
     m_oom->replace(oom);

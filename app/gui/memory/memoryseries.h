@@ -18,6 +18,7 @@ struct MemoryPoint
 struct MemorySeries
 {
     QString environmentId;
+    QString functionName; // from the environment's state; empty until it is known
     qint64 limitBytes = 0;
     qint64 peakBytes = 0;
     qint64 outOfMemoryAtMs = -1;     // when the limit killed it; -1 if never

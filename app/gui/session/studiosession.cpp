@@ -374,6 +374,7 @@ void StudioSession::flush()
         m_environments->append(states);
         m_timeline->applyEnvironments(states);
         m_metrics->updateEnvironments(states);
+        m_memory->applyEnvironments(states);
     }
     if (!m_pendingRecords.isEmpty()) {
         const QList<InvocationRecord> records = std::exchange(m_pendingRecords, {});

@@ -5,7 +5,18 @@
 
 #include <QtGlobal>
 
+#include <utility>
+#include <vector>
+
 namespace fn {
+
+// A stretch of time with no activity at all (no invocation, init, throttle or stop), relative ms.
+struct IdleGap
+{
+    double fromMs = 0;
+    double toMs = 0;
+    double lengthMs() const { return toMs - fromMs; }
+};
 
 struct TimelineGeometry
 {
@@ -17,16 +28,20 @@ struct TimelineGeometry
     int rulerHeight = 22;    // time axis at the top
     int laneHeight = 24;
     int laneGap = 6;
+    // Collapsed idle: each idle gap is drawn at most this wide, a break in the time axis, so a cold
+    // start and warm invocations seconds apart fit one screen. Never wider than the gap at scale.
+    int collapsedGapPx = 48;
 
     // Zoom limits: 1 µs per pixel up to a day per pixel.
     static constexpr double minMsPerPixel = 0.001;
     static constexpr double maxMsPerPixel = 86'400'000.0;
 
     int areaWidth() const { return qMax(1, width - labelWidth); }
-    double endMs() const { return startMs + areaWidth() * msPerPixel; }
+    double endMs() const { return m_gaps.empty() ? startMs + areaWidth() * msPerPixel : timeForX(width); }
 
-    double xForTime(double ms) const { return labelWidth + (ms - startMs) / msPerPixel; }
-    double timeForX(double x) const { return startMs + (x - labelWidth) * msPerPixel; }
+    double xForTime(double ms) const;
+    double timeForX(double x) const;
+    // Only for spans with no collapsed gap inside (a segment's parts).
     double widthForDuration(double ms) const { return ms / msPerPixel; }
 
     bool isVisible(double fromMs, double toMs) const { return toMs >= startMs && fromMs <= endMs(); }
@@ -35,15 +50,36 @@ struct TimelineGeometry
     void zoomAround(double x, double factor);
     // Moves the view by dx pixels; dragging right (dx > 0) shows earlier times.
     void panByPixels(double dx);
+    // Scrolls (zoom unchanged) so that time ms is drawn at x.
+    void placeTimeAt(double ms, double x);
     // Shows [fromMs, toMs] across the lane area with marginPx of air on both sides.
     void fit(double fromMs, double toMs, int marginPx = 12);
 
-    int laneTop(int lane) const { return rulerHeight + laneGap + lane * (laneHeight + laneGap); }
+    // Wall time when empty; else the gaps drawn compressed (sorted, disjoint).
+    void setIdleGaps(std::vector<IdleGap> gaps);
+    const std::vector<IdleGap> &idleGaps() const { return m_gaps; }
+    // A gap drawn narrower than at scale: it gets a break mark and its length as a label.
+    bool isCompressed(const IdleGap &gap) const { return gap.lengthMs() / msPerPixel > collapsedGapPx; }
+    double gapWidth(const IdleGap &gap) const { return qMin(double(collapsedGapPx), gap.lengthMs() / msPerPixel); }
+    // The idle gaps of at least minGapMs between activity spans [from, to] (any order, may overlap;
+    // an instant is a span of length 0).
+    static std::vector<IdleGap> findIdleGaps(std::vector<std::pair<double, double>> spans, double minGapMs);
+
+    // > 0: row 0 is the thin row of the folded stopped environments, this tall.
+    int foldedRowHeight = 0;
+
+    int rowHeight(int lane) const { return lane == 0 && foldedRowHeight > 0 ? foldedRowHeight : laneHeight; }
+    int laneTop(int lane) const
+    {
+        if (foldedRowHeight <= 0 || lane == 0)
+            return rulerHeight + laneGap + lane * (laneHeight + laneGap);
+        return rulerHeight + laneGap + foldedRowHeight + laneGap + (lane - 1) * (laneHeight + laneGap);
+    }
     // The lane under y, or -1 between lanes, above the first or past laneCount.
     int laneAt(double y, int laneCount) const;
     int contentHeight(int laneCount) const { return laneTop(laneCount); }
 
-    double laneMiddle(int lane) const { return laneTop(lane) + laneHeight / 2.0; }
+    double laneMiddle(int lane) const { return laneTop(lane) + rowHeight(lane) / 2.0; }
 
     // A throttle is an instant, not a span: a diamond centred on its time in the middle of its lane.
     struct Marker
@@ -67,6 +103,19 @@ struct TimelineGeometry
 
     // A readable tick spacing (1-2-5 series) so ticks are at least minPx apart.
     double tickStepMs(int minPx = 90) const;
+
+private:
+    // With gaps, x is an offset on a piecewise linear scale: 1/msPerPixel where something happens,
+    // gapWidth/length inside a gap. offset() is that scale from time 0, timeAt() its inverse.
+    double offset(double ms) const;
+    double timeAt(double offset) const;
+    void ensureGapPixels() const;
+
+    std::vector<IdleGap> m_gaps;
+    std::vector<double> m_gapMsBefore; // total length of the gaps before gap i
+    // Widths depend on the zoom: cached for the msPerPixel they were computed at.
+    mutable std::vector<double> m_gapPxBefore;
+    mutable double m_gapPxAt = -1;
 };
 
 } // namespace fn

@@ -44,6 +44,13 @@ struct TimelineLane
     int failures = 0;
 
     double endMs() const { return segments.empty() ? 0 : segments.back().endMs(); }
+    bool isThrottleLane() const { return environmentId.isEmpty(); }
+    bool isStopped() const { return stoppedMs >= 0; }
+    // Retired because the function changed under it: it ran code (or configuration) no longer current.
+    bool isStale() const
+    {
+        return stopReason == QLatin1String("code changed") || stopReason == QLatin1String("configuration changed");
+    }
 };
 
 // Two attempts of one asynchronous event (the same request id), in time order: the timeline draws a

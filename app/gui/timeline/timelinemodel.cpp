@@ -201,6 +201,19 @@ void TimelineModel::markProvisioned(int laneIndex)
     Q_EMIT dataChanged(i, i);
 }
 
+std::vector<std::pair<double, double>> TimelineModel::activity() const
+{
+    std::vector<std::pair<double, double>> spans;
+    spans.reserve(m_records.size() + m_lanes.size());
+    for (const TimelineLane &lane : m_lanes) {
+        for (const TimelineSegment &s : lane.segments)
+            spans.emplace_back(s.startMs, s.endMs());
+        if (lane.isStopped())
+            spans.emplace_back(lane.stoppedMs, lane.stoppedMs);
+    }
+    return spans;
+}
+
 std::vector<TimelineRetryLink> TimelineModel::retryLinks() const
 {
     std::vector<TimelineRetryLink> links;

@@ -54,6 +54,9 @@ public:
     double firstMs() const { return m_firstMs; }
     double lastMs() const { return m_lastMs; }
     bool isEmpty() const { return m_records.isEmpty() && m_running.isEmpty(); }
+    // Every span something happened in (segments, throttles and lane stops as instants), for
+    // finding the idle gaps the collapsed view compresses.
+    std::vector<std::pair<double, double>> activity() const;
 
     // Connectors between consecutive attempts of every async event delivered more than once.
     std::vector<TimelineRetryLink> retryLinks() const;

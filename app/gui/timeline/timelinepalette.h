@@ -9,7 +9,7 @@ namespace fn {
 struct TimelinePalette
 {
     QColor background, laneBand, laneText, dimText, grid, frozen;
-    QColor init, coldInvoke, warmInvoke, failed, throttled, selection, provisioned, retry;
+    QColor init, coldInvoke, warmInvoke, failed, throttled, selection, provisioned, retry, stale, idleBreak;
 
     static TimelinePalette from(const QPalette &palette)
     {
@@ -29,6 +29,8 @@ struct TimelinePalette
         p.selection = palette.color(QPalette::Highlight);
         p.provisioned = QColor(0x2e, 0xa0, 0x6b); // green: initialized ahead of any invocation
         p.retry = dark ? QColor(0xe8, 0xc4, 0x4a) : QColor(0xb0, 0x80, 0x00); // connectors between attempts
+        p.stale = QColor(0x9a, 0x6a, 0x3a); // brown: retired because the code or configuration changed
+        p.idleBreak = dark ? QColor(255, 255, 255, 16) : QColor(0, 0, 0, 12); // a collapsed idle gap
         return p;
     }
 };

@@ -1,13 +1,12 @@
 #include "timeline/timelinepanel.h"
 
 #include "common/export.h"
+#include "common/settings.h"
 #include "session/invocationselection.h"
-#include "timeline/timelinepalette.h"
+#include "timeline/timelinelegend.h"
 #include "timeline/timelineview.h"
 
 #include <QHBoxLayout>
-#include <QLabel>
-#include <QPainter>
 #include <QScrollArea>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -31,48 +30,32 @@ TimelinePanel::TimelinePanel(TimelineModel &model, InvocationSelection &selectio
     };
     connect(button(tr("Fit"), tr("Show every invocation (F, or double-click)")), &QToolButton::clicked, m_view,
             &TimelineView::fitAll);
-    connect(button(tr("+"), tr("Zoom in (+, or the wheel)")), &QToolButton::clicked, this,
-            [this] { m_view->zoomBy(0.5); });
+    QToolButton *follow = button(tr("Follow"), tr("Keep the latest invocation in view (L); panning or zooming "
+                                                  "back in time turns it off"));
+    follow->setCheckable(true);
+    follow->setChecked(m_view->isFollowing());
+    connect(follow, &QToolButton::toggled, m_view, &TimelineView::setFollowing);
+    connect(m_view, &TimelineView::followingChanged, follow, &QToolButton::setChecked);
+    connect(button(tr("+"), tr("Zoom in around the selection, the mouse or the latest invocation (+, the wheel, or "
+                               "Shift-drag a range)")),
+            &QToolButton::clicked, this, [this] { m_view->zoomBy(0.5); });
     connect(button(tr("−"), tr("Zoom out (−, or the wheel)")), &QToolButton::clicked, this,
             [this] { m_view->zoomBy(2); });
+    QToolButton *collapse = button(tr("Collapse idle"), tr("Draw idle gaps over %1 ms narrow, with their length, so a "
+                                                           "cold start and warm invocations seconds apart fit (C)")
+                                                            .arg(TimelineView::collapseThresholdMs));
+    collapse->setCheckable(true);
+    m_view->setCollapsingIdle(settings::get(settings::timelineCollapseIdle));
+    collapse->setChecked(m_view->isCollapsingIdle());
+    connect(collapse, &QToolButton::toggled, m_view, &TimelineView::setCollapsingIdle);
+    connect(collapse, &QToolButton::toggled, this, [](bool on) { settings::set(settings::timelineCollapseIdle, on); });
+    connect(m_view, &TimelineView::viewChanged, collapse,
+            [this, collapse] { collapse->setChecked(m_view->isCollapsingIdle()); });
     bar->addSpacing(16);
-    // The legend clips when the dock is narrow rather than forcing the window wider.
-    auto *legendBox = new QWidget(this);
-    legendBox->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    auto *legendLayout = new QHBoxLayout(legendBox);
-    legendLayout->setContentsMargins(0, 0, 0, 0);
-    legendLayout->setSpacing(4);
 
-    const TimelinePalette pal = TimelinePalette::from(palette());
-    const struct
-    {
-        QColor color;
-        QString text;
-        bool hatched;
-    } legend[] = {
-        {pal.init, tr("Init (cold start)"), false},
-        {pal.coldInvoke, tr("Invoke, cold"), false},
-        {pal.warmInvoke, tr("Invoke, warm"), false},
-        {pal.failed, tr("Failed / timeout / OOM"), false},
-        {pal.frozen, tr("Frozen"), true},
-    };
-    for (const auto &item : legend) {
-        QPixmap swatch(12, 12);
-        swatch.fill(Qt::transparent);
-        QPainter p(&swatch);
-        p.fillRect(QRect(0, 0, 12, 12),
-                   item.hatched ? QBrush(item.color.darker(150), Qt::BDiagPattern) : QBrush(item.color));
-        p.end();
-        auto *icon = new QLabel(legendBox);
-        icon->setPixmap(swatch);
-        auto *text = new QLabel(item.text, legendBox);
-        text->setForegroundRole(QPalette::PlaceholderText);
-        legendLayout->addWidget(icon);
-        legendLayout->addWidget(text);
-        legendLayout->addSpacing(10);
-    }
-    legendLayout->addStretch(1);
-    bar->addWidget(legendBox, 1);
+    // The legend wraps onto more lines when the dock is narrow rather than clipping.
+    m_legend = new TimelineLegend(this);
+    bar->addWidget(m_legend, 1);
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_view);

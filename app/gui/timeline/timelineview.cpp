@@ -3,13 +3,12 @@
 #include "timeline/timelinemodel.h"
 #include "timeline/timelinepalette.h"
 
+#include <QCursor>
 #include <QDateTime>
+#include <QFontMetrics>
 #include <QHelpEvent>
 #include <QKeyEvent>
-#include <QLocale>
 #include <QMouseEvent>
-#include <QPainter>
-#include <QPainterPath>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -17,21 +16,6 @@
 #include <cmath>
 
 namespace fn {
-
-namespace {
-
-QString timeLabel(double ms, double step)
-{
-    // Precision follows the tick step so labels never repeat nor show noise digits.
-    if (step >= 1000)
-        return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', step >= 10000 ? 0 : 1);
-    if (step >= 1)
-        return QStringLiteral("%1 ms").arg(ms, 0, 'f', 0);
-    const int decimals = step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3;
-    return QStringLiteral("%1 ms").arg(ms, 0, 'f', decimals);
-}
-
-} // namespace
 
 TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
     : QWidget(parent)
@@ -42,18 +26,19 @@ TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     connect(model, &QAbstractItemModel::rowsInserted, this, &TimelineView::modelChanged);
-    connect(model, &QAbstractItemModel::modelReset, this, &TimelineView::modelChanged);
-    connect(model, &QAbstractItemModel::dataChanged, this, [this] {
-        // A lane that stopped may reach past the last invocation.
-        if (m_autoFit)
-            m_geo.fit(m_model->firstMs(), m_model->lastMs());
-        update();
+    connect(model, &QAbstractItemModel::modelReset, this, [this] {
+        m_gapsRecords = -1;
+        modelChanged();
     });
-    // While something runs, time moves: repaint (and keep the fit up to now) a few times a second.
+    // A lane that stopped may reach past the last invocation, and folds away.
+    connect(model, &QAbstractItemModel::dataChanged, this, [this] {
+        m_gapsRecords = -1;
+        modelChanged();
+    });
+    // While something runs, time moves: repaint (and keep following up to now) a few times a second.
     m_runningTimer.setInterval(100);
     connect(&m_runningTimer, &QTimer::timeout, this, [this] {
-        if (m_autoFit)
-            m_geo.fit(m_model->firstMs(), qMax(m_model->lastMs(), nowMs()));
+        relayout();
         update();
     });
     connect(model, &TimelineModel::runningChanged, this, [this] {
@@ -61,27 +46,130 @@ TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
             m_runningTimer.stop();
         else if (!m_runningTimer.isActive())
             m_runningTimer.start();
+        m_gapsRecords = -1;
+        rebuildRows();
+        relayout();
         update();
     });
     m_geo.width = width();
+    // The model may already hold invocations (a view opened later, a reloaded session).
+    rebuildRows();
+    relayout();
 }
 
 QSize TimelineView::sizeHint() const
 {
-    return {900, qMax(160, m_geo.contentHeight(int(m_model->lanes().size())) + 8)};
+    return {900, qMax(160, m_geo.contentHeight(int(m_rows.size())) + 8)};
 }
 
 QSize TimelineView::minimumSizeHint() const
 {
-    return {300, qMax(90, m_geo.contentHeight(int(m_model->lanes().size())) + 8)};
+    return {300, qMax(90, m_geo.contentHeight(int(m_rows.size())) + 8)};
 }
 
 void TimelineView::modelChanged()
 {
-    if (m_autoFit)
-        m_geo.fit(m_model->firstMs(), m_model->lastMs());
+    rebuildRows();
+    relayout();
     updateGeometry();
     setMinimumHeight(minimumSizeHint().height());
+    update();
+    Q_EMIT viewChanged();
+}
+
+void TimelineView::rebuildRows()
+{
+    // Stopped environments fold into one row at the top (they are the older ones), live ones keep
+    // their order below it, and the throttled invocations are always the bottom lane.
+    std::vector<int> stopped, live;
+    int throttle = -1;
+    const auto &lanes = m_model->lanes();
+    for (int i = 0; i < int(lanes.size()); ++i) {
+        if (lanes[size_t(i)].isThrottleLane())
+            throttle = i;
+        else if (lanes[size_t(i)].isStopped())
+            stopped.push_back(i);
+        else
+            live.push_back(i);
+    }
+    m_stoppedCount = int(stopped.size());
+    m_rows.clear();
+    if (!stopped.empty()) {
+        m_rows.push_back(StoppedRow);
+        if (m_stoppedExpanded)
+            m_rows.insert(m_rows.end(), stopped.begin(), stopped.end());
+    }
+    m_rows.insert(m_rows.end(), live.begin(), live.end());
+    if (throttle >= 0)
+        m_rows.push_back(throttle);
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    m_geo.foldedRowHeight = stopped.empty() ? 0 : qMax(12, QFontMetrics(small).height() + 2);
+}
+
+int TimelineView::rowOfLane(int lane) const
+{
+    const auto it = std::find(m_rows.begin(), m_rows.end(), lane);
+    return it == m_rows.end() ? -1 : int(it - m_rows.begin());
+}
+
+QString TimelineView::rowLabel(int row) const
+{
+    if (row < 0 || row >= int(m_rows.size()))
+        return {};
+    if (m_rows[size_t(row)] == StoppedRow)
+        return (m_stoppedExpanded ? QStringLiteral("▾ ") : QStringLiteral("▸ "))
+               + (m_stoppedCount == 1 ? tr("1 stopped environment")
+                                      : tr("%1 stopped environments").arg(m_stoppedCount));
+    const TimelineLane &lane = m_model->lanes()[size_t(m_rows[size_t(row)])];
+    // The throttle lane says how many requests never ran.
+    if (lane.isThrottleLane())
+        return tr("%1 throttled / not run").arg(lane.segments.size());
+    return lane.environmentId.left(8) + QStringLiteral("  ") + lane.functionName;
+}
+
+double TimelineView::latestMs() const
+{
+    double latest = m_model->lastMs();
+    if (!m_model->running().isEmpty())
+        latest = qMax(latest, nowMs());
+    return latest;
+}
+
+void TimelineView::relayout()
+{
+    // The gaps change only with what happened (one append announces several row blocks, and a
+    // running invocation only grows at the end): found again only then.
+    if (m_collapseIdle && m_gapsRecords != m_model->records().size()) {
+        m_gapsRecords = m_model->records().size();
+        std::vector<std::pair<double, double>> spans = m_model->activity();
+        const double now = nowMs();
+        for (const TimelineModel::Running &r : m_model->running())
+            spans.emplace_back(r.startMs, now);
+        m_geo.setIdleGaps(TimelineGeometry::findIdleGaps(std::move(spans), collapseThresholdMs));
+    } else if (!m_collapseIdle && !m_geo.idleGaps().empty()) {
+        m_geo.setIdleGaps({});
+    }
+    if (m_model->isEmpty())
+        return;
+    const double latest = latestMs();
+    if (m_autoFit) {
+        m_geo.fit(m_model->firstMs(), latest);
+    } else if (m_follow && !m_geo.isVisible(latest, latest)) {
+        // Scroll (zoom kept) so the latest activity sits at the right edge.
+        m_geo.placeTimeAt(latest, m_geo.width - 12);
+    }
+}
+
+void TimelineView::userMovedView()
+{
+    m_autoFit = false;
+    const double latest = latestMs();
+    const bool follow = m_model->isEmpty() || m_geo.isVisible(latest, latest);
+    if (follow != m_follow) {
+        m_follow = follow;
+        Q_EMIT followingChanged(m_follow);
+    }
     update();
     Q_EMIT viewChanged();
 }
@@ -89,17 +177,82 @@ void TimelineView::modelChanged()
 void TimelineView::fitAll()
 {
     m_autoFit = true;
-    m_geo.fit(m_model->firstMs(), m_model->lastMs());
+    const bool changed = !m_follow;
+    m_follow = true;
+    relayout();
+    update();
+    if (changed)
+        Q_EMIT followingChanged(true);
+    Q_EMIT viewChanged();
+}
+
+void TimelineView::setFollowing(bool follow)
+{
+    if (follow == m_follow)
+        return;
+    m_follow = follow;
+    if (m_follow && !m_model->isEmpty()) {
+        const double latest = latestMs();
+        if (!m_geo.isVisible(latest, latest) || m_geo.xForTime(latest) > m_geo.width - 12)
+            m_geo.placeTimeAt(latest, m_geo.width - 12);
+    }
+    if (!m_follow)
+        m_autoFit = false;
+    update();
+    Q_EMIT followingChanged(m_follow);
+    Q_EMIT viewChanged();
+}
+
+void TimelineView::setCollapsingIdle(bool collapse)
+{
+    if (collapse == m_collapseIdle)
+        return;
+    // Keep what is in the middle in the middle across the change of scale.
+    const double middleX = m_geo.labelWidth + m_geo.areaWidth() / 2.0;
+    const double middle = m_geo.timeForX(middleX);
+    m_collapseIdle = collapse;
+    m_gapsRecords = -1;
+    relayout();
+    if (!m_autoFit)
+        m_geo.placeTimeAt(middle, middleX);
     update();
     Q_EMIT viewChanged();
 }
 
 void TimelineView::zoomBy(double factor)
 {
-    m_autoFit = false;
-    m_geo.zoomAround(m_geo.labelWidth + m_geo.areaWidth() / 2.0, factor);
+    double x = m_geo.labelWidth + m_geo.areaWidth() / 2.0;
+    const QPointF mouse = mapFromGlobal(QCursor::pos());
+    const auto [lane, segment] = m_model->find(m_selected);
+    const double latest = latestMs();
+    const TimelineSegment *selected =
+        lane >= 0 && rowOfLane(lane) >= 0 ? &m_model->lanes()[size_t(lane)].segments[size_t(segment)] : nullptr;
+    if (selected && m_geo.isVisible(selected->startMs, selected->endMs()))
+        x = qBound(double(m_geo.labelWidth), m_geo.xForTime((selected->startMs + selected->endMs()) / 2),
+                   double(m_geo.width));
+    else if (underMouse() && mouse.x() > m_geo.labelWidth && rect().contains(mouse.toPoint()))
+        x = mouse.x();
+    else if (!m_model->isEmpty() && m_geo.isVisible(latest, latest))
+        x = m_geo.xForTime(latest);
+    m_geo.zoomAround(x, factor);
+    userMovedView();
+}
+
+void TimelineView::zoomToRange(double fromMs, double toMs)
+{
+    m_geo.fit(fromMs, toMs, 0);
+    userMovedView();
+}
+
+void TimelineView::setStoppedExpanded(bool expanded)
+{
+    if (expanded == m_stoppedExpanded)
+        return;
+    m_stoppedExpanded = expanded;
+    rebuildRows();
+    updateGeometry();
+    setMinimumHeight(minimumSizeHint().height());
     update();
-    Q_EMIT viewChanged();
 }
 
 void TimelineView::selectRequest(const QString &requestId)
@@ -109,11 +262,14 @@ void TimelineView::selectRequest(const QString &requestId)
     m_selected = requestId;
     const auto [lane, segment] = m_model->find(requestId);
     if (lane >= 0) {
+        // A selection in a folded lane unfolds it.
+        if (rowOfLane(lane) < 0)
+            setStoppedExpanded(true);
         // Bring the selection into view without changing the zoom.
         const TimelineSegment &s = m_model->lanes()[size_t(lane)].segments[size_t(segment)];
         if (!m_geo.isVisible(s.startMs, s.endMs())) {
-            m_autoFit = false;
-            m_geo.startMs = s.startMs - m_geo.areaWidth() * m_geo.msPerPixel / 2;
+            m_geo.placeTimeAt(s.startMs, m_geo.labelWidth + m_geo.areaWidth() / 2.0);
+            userMovedView();
         }
     }
     update();
@@ -123,52 +279,7 @@ void TimelineView::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
     m_geo.width = width();
-    if (m_autoFit)
-        m_geo.fit(m_model->firstMs(), m_model->lastMs());
-}
-
-void TimelineView::paintEvent(QPaintEvent *)
-{
-    QPainter p(this);
-    const TimelinePalette pal = TimelinePalette::from(palette());
-    p.fillRect(rect(), pal.background);
-    m_paintedSegments = 0;
-    m_paintedAggregates = 0;
-    if (m_model->isEmpty()) {
-        p.setPen(pal.dimText);
-        QFont f = font();
-        f.setPointSizeF(f.pointSizeF() * 1.15);
-        p.setFont(f);
-        p.drawText(rect(), Qt::AlignCenter, m_emptyText);
-        return;
-    }
-    paintRuler(p, pal);
-    for (int lane = 0; lane < int(m_model->lanes().size()); ++lane)
-        paintLane(p, pal, lane);
-    paintRetryLinks(p, pal);
-}
-
-void TimelineView::paintRetryLinks(QPainter &p, const TimelinePalette &pal)
-{
-    // Attempts of one async event share its request id; a thin connector makes the chain readable
-    // even when the retry ran minutes later on another environment.
-    const std::vector<TimelineRetryLink> links = m_model->retryLinks();
-    if (links.empty())
-        return;
-    p.save();
-    p.setClipRect(QRectF(m_geo.labelWidth, m_geo.rulerHeight, m_geo.areaWidth(), height() - m_geo.rulerHeight));
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(QPen(pal.retry, 1.2, Qt::DotLine));
-    for (const TimelineRetryLink &link : links) {
-        if (link.fromLane < 0 || link.toLane < 0 || !m_geo.isVisible(link.fromMs, link.toMs))
-            continue;
-        const TimelineGeometry::Connector c = m_geo.connector(link);
-        QPainterPath path(QPointF(c.x0, c.y0));
-        const double bend = qMax(8.0, (c.x1 - c.x0) / 3);
-        path.cubicTo(QPointF(c.x0 + bend, c.y0), QPointF(c.x1 - bend, c.y1), QPointF(c.x1, c.y1));
-        p.drawPath(path);
-    }
-    p.restore();
+    relayout();
 }
 
 double TimelineView::nowMs() const
@@ -176,211 +287,18 @@ double TimelineView::nowMs() const
     return double(QDateTime::currentMSecsSinceEpoch() - m_model->originMs());
 }
 
-void TimelineView::paintRuler(QPainter &p, const TimelinePalette &pal)
-{
-    p.setPen(pal.dimText);
-    const double step = m_geo.tickStepMs();
-    const double first = std::ceil(m_geo.startMs / step) * step;
-    const int bottom = height();
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.9);
-    p.setFont(small);
-    for (double t = first; t <= m_geo.endMs(); t += step) {
-        const double x = m_geo.xForTime(t);
-        p.setPen(pal.grid);
-        p.drawLine(QPointF(x, m_geo.rulerHeight - 4), QPointF(x, bottom));
-        p.setPen(pal.dimText);
-        p.drawText(QRectF(x + 3, 0, 120, m_geo.rulerHeight - 2), Qt::AlignLeft | Qt::AlignVCenter, timeLabel(t, step));
-    }
-    p.setPen(pal.grid);
-    p.drawLine(QPointF(m_geo.labelWidth, m_geo.rulerHeight), QPointF(width(), m_geo.rulerHeight));
-}
-
-void TimelineView::paintLane(QPainter &p, const TimelinePalette &pal, int laneIndex)
-{
-    const TimelineLane &lane = m_model->lanes()[size_t(laneIndex)];
-    const double top = m_geo.laneTop(laneIndex);
-    const double h = m_geo.laneHeight;
-    const QRectF area(m_geo.labelWidth, top, m_geo.areaWidth(), h);
-    p.fillRect(QRectF(0, top, width(), h), pal.laneBand);
-
-    // Label: environment id and its function; stopped lanes dimmed; provisioned ones carry a "PC"
-    // badge and a green edge, as they were initialized ahead of any invocation.
-    p.setFont(font());
-    double labelX = 8;
-    if (lane.provisioned) {
-        p.fillRect(QRectF(0, top, 3, h), pal.provisioned);
-        QFont small = font();
-        small.setPointSizeF(small.pointSizeF() * 0.8);
-        small.setBold(true);
-        p.setFont(small);
-        const QRectF badge(6, top + 4, p.fontMetrics().horizontalAdvance(QStringLiteral("PC")) + 6, h - 8);
-        p.fillRect(badge, pal.provisioned);
-        p.setPen(Qt::white);
-        p.drawText(badge, Qt::AlignCenter, QStringLiteral("PC"));
-        p.setFont(font());
-        labelX = badge.right() + 5;
-    }
-    p.setPen(lane.stoppedMs >= 0 ? pal.dimText : pal.laneText);
-    const QString label = lane.environmentId.isEmpty()
-                              ? tr("throttled / not run")
-                              : lane.environmentId.left(8) + QStringLiteral("  ") + lane.functionName;
-    p.drawText(QRectF(labelX, top, m_geo.labelWidth - labelX - 4, h), Qt::AlignLeft | Qt::AlignVCenter,
-               p.fontMetrics().elidedText(label, Qt::ElideRight, int(m_geo.labelWidth - labelX - 4)));
-
-    p.save();
-    p.setClipRect(area);
-    const auto &segs = lane.segments;
-    // Frozen: between invocations, the environment exists but does not run (hatched).
-    if (!lane.environmentId.isEmpty() && !segs.empty()) {
-        const double laneEnd = lane.stoppedMs >= 0 ? lane.stoppedMs : m_model->lastMs();
-        QBrush hatch(pal.frozen, Qt::BDiagPattern);
-        double from = segs.front().endMs();
-        auto it = std::upper_bound(segs.begin(), segs.end(), m_geo.startMs,
-                                   [](double t, const TimelineSegment &s) { return t < s.startMs; });
-        if (it != segs.begin())
-            --it;
-        for (; it != segs.end() && it->startMs <= m_geo.endMs(); ++it) {
-            from = it->endMs();
-            const double to = (it + 1) != segs.end() ? (it + 1)->startMs : laneEnd;
-            const double x0 = m_geo.xForTime(from), x1 = m_geo.xForTime(to);
-            if (x1 - x0 >= 1)
-                p.fillRect(QRectF(x0, top + h * 0.3, x1 - x0, h * 0.4), hatch);
-        }
-        if (lane.stoppedMs >= 0) {
-            const double x = m_geo.xForTime(lane.stoppedMs);
-            p.setPen(QPen(pal.dimText, 1, Qt::DashLine));
-            p.drawLine(QPointF(x, top), QPointF(x, top + h));
-            // Why the lane ends: "idle" is keep-warm expiry, which a class watches happen.
-            if (!lane.stopReason.isEmpty()) {
-                p.setPen(pal.dimText);
-                const QString reason = tr("■ %1").arg(lane.stopReason);
-                const double w = p.fontMetrics().horizontalAdvance(reason) + 2;
-                // Right of the line when there is room, else left of it (a lane often ends at the edge).
-                const bool room = x + 4 + w <= m_geo.width;
-                p.drawText(QRectF(room ? x + 4 : x - 4 - w, top, w, h),
-                           (room ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter, reason);
-            }
-        }
-    }
-
-    // Segments. Where several fall into one pixel column they are drawn as one aggregate column
-    // (coloured by the most telling flag), and the walk jumps to the next column by binary search,
-    // so a paint costs O(pixels · log n) however many invocations there are.
-    const double viewStart = m_geo.startMs, viewEnd = m_geo.endMs();
-    auto it = std::upper_bound(segs.begin(), segs.end(), viewStart,
-                               [](double t, const TimelineSegment &s) { return t < s.startMs; });
-    // A segment starting left of the view may still reach into it; long ones are rare, look back a little.
-    for (int back = 0; back < 8 && it != segs.begin(); ++back) {
-        if ((it - 1)->endMs() < viewStart && back > 0)
-            break;
-        --it;
-    }
-    const auto selected = m_model->find(m_selected);
-    QRectF selectedRect;
-    while (it != segs.end() && it->startMs <= viewEnd) {
-        const double x0 = m_geo.xForTime(it->startMs);
-        const double xi = m_geo.xForTime(it->invokeStartMs());
-        const double x1 = m_geo.xForTime(it->endMs());
-        if (x1 < m_geo.labelWidth) {
-            ++it;
-            continue;
-        }
-        if (x1 - x0 >= 2) {
-            const TimelineSegment &s = *it;
-            if (s.has(TimelineSegment::Throttled)) {
-                paintThrottle(p, pal, laneIndex, s.startMs);
-            } else {
-                if (s.initMs > 0)
-                    p.fillRect(QRectF(x0, top + 3, xi - x0, h - 6), pal.init);
-                const QColor c = s.has(TimelineSegment::Failed) ? pal.failed
-                                 : s.has(TimelineSegment::Cold) ? pal.coldInvoke
-                                                                : pal.warmInvoke;
-                p.fillRect(QRectF(xi, top + 3, qMax(1.0, x1 - xi), h - 6), c);
-                if (s.has(TimelineSegment::Failed) && x1 - xi > 26) {
-                    p.setPen(Qt::white);
-                    QString mark = s.has(TimelineSegment::OutOfMemory) ? QStringLiteral("OOM")
-                                   : s.has(TimelineSegment::Timeout)   ? QStringLiteral("timeout")
-                                   : s.has(TimelineSegment::Crashed)   ? QStringLiteral("crash")
-                                                                       : QStringLiteral("error");
-                    if (s.has(TimelineSegment::Async))
-                        mark = QStringLiteral("#%1 ").arg(s.attempt) + mark;
-                    p.drawText(QRectF(xi, top, x1 - xi, h), Qt::AlignCenter,
-                               p.fontMetrics().elidedText(mark, Qt::ElideRight, int(x1 - xi) - 4));
-                } else if (s.has(TimelineSegment::Async) && x1 - x0 > 18) {
-                    // The attempt number ties a retry to its original (same request id).
-                    p.setPen(Qt::white);
-                    p.drawText(QRectF(x0, top, x1 - x0, h), Qt::AlignCenter, QStringLiteral("#%1").arg(s.attempt));
-                }
-            }
-            if (selected.first == laneIndex && selected.second == int(it - segs.begin()))
-                selectedRect = QRectF(x0 - 1.5, top + 1.5, x1 - x0 + 3, h - 3);
-            ++m_paintedSegments;
-            ++it;
-            continue;
-        }
-        // Aggregate every segment that starts within this pixel column.
-        const double column = std::floor(x0);
-        const double columnEndMs = m_geo.timeForX(column + 1);
-        const auto last = std::lower_bound(it, segs.end(), columnEndMs,
-                                           [](const TimelineSegment &s, double t) { return s.startMs < t; });
-        quint8 flags = 0;
-        for (auto k = it; k != last && k - it < 64; ++k)
-            flags |= k->flags;
-        if (selected.first == laneIndex && selected.second >= int(it - segs.begin())
-            && selected.second < int(last - segs.begin()))
-            selectedRect = QRectF(column - 2, top + 1.5, 5, h - 3);
-        const QColor c = (flags & TimelineSegment::Failed) ? pal.failed
-                         : (flags & TimelineSegment::Cold) ? pal.init
-                                                           : pal.warmInvoke;
-        if (flags & TimelineSegment::Throttled)
-            paintThrottle(p, pal, laneIndex, it->startMs);
-        else
-            p.fillRect(QRectF(column, top + 3, 1, h - 6), c);
-        ++m_paintedAggregates;
-        it = last == it ? it + 1 : last;
-    }
-    // Running: from its start until now, striped, in the colour it will likely have.
-    for (const TimelineModel::Running &r : m_model->running()) {
-        if (r.lane != laneIndex)
-            continue;
-        const double x0 = m_geo.xForTime(r.startMs);
-        const double x1 = qMax(x0 + 3, m_geo.xForTime(nowMs()));
-        const QColor c = r.coldStart ? pal.init : pal.warmInvoke;
-        p.fillRect(QRectF(x0, top + 3, x1 - x0, h - 6), c.lighter(130));
-        p.fillRect(QRectF(x0, top + 3, x1 - x0, h - 6), QBrush(c.darker(120), Qt::FDiagPattern));
-    }
-    if (!selectedRect.isNull()) {
-        p.setPen(QPen(pal.selection, 2));
-        p.setBrush(Qt::NoBrush);
-        p.drawRect(selectedRect);
-    }
-    p.restore();
-}
-
-void TimelineView::paintThrottle(QPainter &p, const TimelinePalette &pal, int lane, double ms)
-{
-    // An instant, not a span: a diamond, so a throttle never reads as a very short invocation.
-    const TimelineGeometry::Marker m = m_geo.throttleMarker(lane, ms);
-    const QPointF diamond[4] = {
-        {m.cx, m.cy - m.half}, {m.cx + m.half, m.cy}, {m.cx, m.cy + m.half}, {m.cx - m.half, m.cy}};
-    p.save();
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(QPen(pal.throttled.darker(130), 1));
-    p.setBrush(pal.throttled);
-    p.drawPolygon(diamond, 4);
-    p.restore();
-}
-
 QPair<int, int> TimelineView::hit(const QPointF &pos) const
 {
     if (pos.x() < m_geo.labelWidth)
         return {-1, -1};
-    const int lane = m_geo.laneAt(pos.y(), int(m_model->lanes().size()));
-    if (lane < 0)
+    const int row = m_geo.laneAt(pos.y(), int(m_rows.size()));
+    if (row < 0 || m_rows[size_t(row)] == StoppedRow)
         return {-1, -1};
+    const int lane = m_rows[size_t(row)];
     // Three pixels of slack so thin segments can still be hovered and clicked.
-    return {lane, m_model->segmentAt(lane, m_geo.timeForX(pos.x()), 3 * m_geo.msPerPixel)};
+    const double t = m_geo.timeForX(pos.x());
+    const double slack = qMax(m_geo.timeForX(pos.x() + 3) - t, t - m_geo.timeForX(pos.x() - 3));
+    return {lane, m_model->segmentAt(lane, t, slack)};
 }
 
 QString TimelineView::tooltipFor(int lane, int segment) const
@@ -427,14 +345,11 @@ void TimelineView::wheelEvent(QWheelEvent *event)
     const double steps = event->angleDelta().y() / 120.0;
     if (steps == 0) {
         // Horizontal wheel or touchpad swipe pans.
-        m_autoFit = false;
         m_geo.panByPixels(event->angleDelta().x() / 2.0);
     } else {
-        m_autoFit = false;
         m_geo.zoomAround(event->position().x(), std::pow(0.8, steps));
     }
-    update();
-    Q_EMIT viewChanged();
+    userMovedView();
     event->accept();
 }
 
@@ -444,8 +359,10 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
         return QWidget::mousePressEvent(event);
     m_dragging = true;
     m_dragMoved = false;
-    m_pressPos = event->position();
+    m_pressPos = m_dragPos = event->position();
     m_pressStartMs = m_geo.startMs;
+    // Shift-drag, or a drag along the time axis, marks a range to zoom to; a plain drag pans.
+    m_rangeSelecting = (event->modifiers() & Qt::ShiftModifier) || event->position().y() < m_geo.rulerHeight;
 }
 
 void TimelineView::mouseMoveEvent(QMouseEvent *event)
@@ -456,12 +373,15 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
     if (!m_dragMoved && std::abs(dx) < 4)
         return;
     m_dragMoved = true;
-    m_autoFit = false;
+    m_dragPos = event->position();
+    if (m_rangeSelecting) {
+        update();
+        return;
+    }
     setCursor(Qt::ClosedHandCursor);
     m_geo.startMs = m_pressStartMs;
     m_geo.panByPixels(dx);
-    update();
-    Q_EMIT viewChanged();
+    userMovedView();
 }
 
 void TimelineView::mouseReleaseEvent(QMouseEvent *event)
@@ -470,8 +390,24 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
         return QWidget::mouseReleaseEvent(event);
     m_dragging = false;
     unsetCursor();
+    if (m_rangeSelecting) {
+        m_rangeSelecting = false;
+        if (m_dragMoved) {
+            const double a = qMax(double(m_geo.labelWidth), qMin(m_pressPos.x(), event->position().x()));
+            const double b = qMax(m_pressPos.x(), event->position().x());
+            if (b - a >= 4)
+                zoomToRange(m_geo.timeForX(a), m_geo.timeForX(b));
+            update();
+            return;
+        }
+    }
     if (m_dragMoved)
         return;
+    const int row = m_geo.laneAt(event->position().y(), int(m_rows.size()));
+    if (row >= 0 && m_rows[size_t(row)] == StoppedRow) {
+        setStoppedExpanded(!m_stoppedExpanded);
+        return;
+    }
     const auto [lane, segment] = hit(event->position());
     if (segment < 0)
         return;
@@ -501,12 +437,17 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
     case Qt::Key_0:
         fitAll();
         break;
+    case Qt::Key_L:
+    case Qt::Key_End:
+        setFollowing(true);
+        break;
+    case Qt::Key_C:
+        setCollapsingIdle(!m_collapseIdle);
+        break;
     case Qt::Key_Left:
     case Qt::Key_Right:
-        m_autoFit = false;
         m_geo.panByPixels(event->key() == Qt::Key_Left ? 80 : -80);
-        update();
-        Q_EMIT viewChanged();
+        userMovedView();
         break;
     default:
         QWidget::keyPressEvent(event);

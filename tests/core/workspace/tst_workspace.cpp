@@ -288,6 +288,31 @@ private Q_SLOTS:
                  QStringLiteral("Function not found: arn:aws:lambda:us-east-1:123456789012:function:Greeter:prod"));
     }
 
+    void forceColdInABurstStartsOnlyItsFirstInvocationCold()
+    {
+        Workspace workspace;
+        workspace.setOptions(engineOnly());
+        workspace.startEngine();
+        QVERIFY(workspace.open(m_dir->path()));
+        QVERIFY(invoke(workspace).coldStart); // a warm environment is now idle
+        BurstRequest request;
+        request.function = *workspace.project().function(QStringLiteral("Greeter"));
+        request.payload = "{}";
+        request.count = 4;
+        request.concurrency = 1; // one at a time: every later one finds an idle warm environment
+        request.forceColdFirst = true;
+        QSignalSpy records(&workspace, &Workspace::burstRecord);
+        Burst *burst = workspace.startBurst(request);
+        QVERIFY(burst);
+        QCOMPARE(burst->wait().completed, 4);
+        QTRY_COMPARE(records.size(), 4);
+        // What the invoke bar says: the first is forced onto a new environment, the rest run warm.
+        QList<bool> cold;
+        for (const QList<QVariant> &args : std::as_const(records))
+            cold.append(args.at(0).value<InvocationRecord>().coldStart);
+        QCOMPARE(cold, (QList<bool>{true, false, false, false}));
+    }
+
     void aBurstCountsWhatCompletedAndWhatWasThrottled()
     {
         QVERIFY(write(path("template.yaml"), templateText(128, "      ReservedConcurrentExecutions: 1\n")));
