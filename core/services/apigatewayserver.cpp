@@ -149,7 +149,9 @@ void ApiGatewayServer::Private::handle(const httplib::Request &req, httplib::Res
         if (function == tableNow->functions.cend()) {
             render(res, apigateway::internalServerError());
         } else {
-            const QByteArray event = QByteArray::fromStdString(apigateway::event(*match, request).dump());
+            // A header or path of invalid UTF-8 reaches the function replaced (U+FFFD), not as a 500.
+            const QByteArray event = QByteArray::fromStdString(
+                apigateway::event(*match, request).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
             const InvocationRecord record = engine.invoke(*function, event);
             served = match->route.functionName + QLatin1Char(' ') + record.requestId;
             QString why;

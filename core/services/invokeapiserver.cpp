@@ -71,7 +71,9 @@ void renderError(httplib::Response &res, int status, const char *type, const std
     if (!res.has_header("x-amzn-RequestId"))
         res.set_header("x-amzn-RequestId", newRequestId());
     const nlohmann::json body{{"Type", origin}, {messageKey, message}};
-    res.set_content(body.dump(), JsonType);
+    // The message may quote the request's own bytes (a parse error's token): invalid UTF-8 there is
+    // replaced, not a reason to fail with 500.
+    res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), JsonType);
 }
 
 void renderNotFound(httplib::Response &res, const QString &name, const QString &qualifier)

@@ -142,6 +142,15 @@ QString S3ObjectStore::keyProblem(const QString &key)
         if (isStagingName(s))
             return QStringLiteral("key '%1': names starting with %2 are fnstudio's own staging files")
                 .arg(key, S3StagingFile::Prefix);
+        // S3 has no such limit; a file name has (NAME_MAX), and a failed write must not be an
+        // InternalError that names the host's folders.
+        if (s.toUtf8().size() > MaxKeySegmentBytes)
+            return QStringLiteral(
+                       "key '%1…': fnstudio keeps objects as files, and a part between '/' may be at most %2 "
+                       "bytes (this one has %3)")
+                .arg(key.left(64))
+                .arg(MaxKeySegmentBytes)
+                .arg(s.toUtf8().size());
     }
     return {};
 }
@@ -286,7 +295,8 @@ S3ObjectStore::Written S3ObjectStore::put(const QString &bucket, const QString &
                 QStringLiteral("key '%1' ends with '/': fnstudio keeps it as a folder and cannot give it a body")
                     .arg(key));
         if (!QDir().mkpath(path))
-            return fail(QStringLiteral("InternalError"), QStringLiteral("cannot create the folder %1").arg(path));
+            return fail(QStringLiteral("InternalError"),
+                        QStringLiteral("cannot create the folder for key '%1' in bucket %2").arg(key, bucket));
         result.ok = true;
         result.object.bucket = bucket;
         result.object.key = key;
@@ -340,11 +350,11 @@ S3ObjectStore::Written S3ObjectStore::copy(const QString &fromBucket, const QStr
         return result;
     }
     // Read first: copying an object onto itself (to change its metadata) must not truncate it.
-    const auto fill = [path = source->path](QIODevice &out, QString *error, QString *code) {
+    const auto fill = [path = source->path, fromBucket, fromKey](QIODevice &out, QString *error, QString *code) {
         QFile in(path);
         if (!in.open(QIODevice::ReadOnly)) {
             *code = QStringLiteral("InternalError");
-            *error = QStringLiteral("cannot read %1: %2").arg(path, in.errorString());
+            *error = QStringLiteral("cannot read %1/%2: %3").arg(fromBucket, fromKey, in.errorString());
             return false;
         }
         char buffer[64 * 1024];
@@ -381,7 +391,7 @@ bool S3ObjectStore::remove(const QString &bucket, const QString &key, QString *e
         return true;
     }
     if (info.isFile() && !QFile::remove(path)) {
-        *error = QStringLiteral("cannot delete %1").arg(path);
+        *error = QStringLiteral("cannot delete %1/%2").arg(bucket, key);
         if (errorCode)
             *errorCode = QStringLiteral("InternalError");
         return false;

@@ -38,6 +38,7 @@ public:
     // Objects larger than this must be uploaded in parts on S3; a single PUT is refused.
     static constexpr qint64 MaxSinglePutBytes = 5LL * 1024 * 1024 * 1024;
     static constexpr int MaxKeyBytes = 1024;
+    static constexpr int MaxKeySegmentBytes = 255; // a file name's limit: objects are files
 
     // `mappedFolders`: bucket name → folder (absolute, or relative to the project).
     explicit S3ObjectStore(QString projectDir, QHash<QString, QString> mappedFolders = {});

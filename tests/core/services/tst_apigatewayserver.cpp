@@ -291,6 +291,17 @@ private Q_SLOTS:
         QCOMPARE(ran.count(), 0);
     }
 
+    // A header or query of invalid UTF-8 reaches the function replaced (it was a 500).
+    void invalidUtf8InTheRequest()
+    {
+        const auto r = m_client->Get("/rest/1?q=%FF", {{"X-Bytes", "a\xff\xfe"}});
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        const QJsonObject e = json(r->body);
+        QCOMPARE(e.value(QStringLiteral("headers")).toObject().value(QStringLiteral("X-Bytes")).toString(),
+                 QStringLiteral("a\uFFFD\uFFFD"));
+    }
+
     // The 413 a client sees, in API Gateway's words.
     void overTenMegabytesIsRequestTooLong()
     {

@@ -320,6 +320,16 @@ private Q_SLOTS:
                                                "json: ")),
                  r->body.c_str());
 
+        // Invalid UTF-8 in a string is no JSON either, and is said as such (it was a 500: the
+        // message quoting the bytes could not be written).
+        const auto bytes = post(invocations(QStringLiteral("Hello")), "{\"name\": \"\xff\xfe\"}");
+        QVERIFY(bytes);
+        QCOMPARE(bytes->status, 400);
+        QCOMPARE(header(bytes, "x-amzn-ErrorType"), QStringLiteral("InvalidRequestContentException"));
+        QVERIFY2(
+            json(bytes->body).value(QStringLiteral("message")).toString().startsWith(QLatin1String("Could not parse")),
+            bytes->body.c_str());
+
         const auto empty = post(invocations(QStringLiteral("Hello")), "");
         QVERIFY(empty);
         QCOMPARE(empty->status, 200);

@@ -336,6 +336,15 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(m_project.filePath(QStringLiteral(".fnstudio/escaped.txt"))));
         r = put("/photos/" + std::string(1100, 'k'), "x");
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("KeyTooLongError"));
+        // A part between '/' longer than a file name can be: said, without the host's folders (it was
+        // a 500 InternalError quoting the bucket's path on this machine).
+        r = put("/photos/a/" + std::string(300, 's') + "/b.txt", "x");
+        QCOMPARE(r->status, 400);
+        QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("InvalidArgument"));
+        QVERIFY2(element(r->body, QStringLiteral("Message")).contains(QLatin1String("at most 255 bytes")),
+                 r->body.c_str());
+        QVERIFY2(r->body.find(m_project.path().toStdString()) == std::string::npos, r->body.c_str());
+        QCOMPARE(m_client->Get(("/photos/a/" + std::string(300, 's') + "/b.txt").c_str())->status, 404);
 
         // A write that fails half-way (here the file-size limit, as a full disk would) is an
         // InternalError naming the object; the old object is intact and no staging file remains.
