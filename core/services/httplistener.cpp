@@ -89,10 +89,19 @@ httplib::Server &HttpListener::reset(size_t maxPayloadBytes, int threads)
     // handler gives the 400 its own shape.
     svr.set_pre_routing_handler([](const httplib::Request &req, httplib::Response &res) {
         const size_t lengths = req.headers.count("Content-Length");
-        if (lengths <= 1 && !(lengths == 1 && req.has_header("Transfer-Encoding")))
-            return httplib::Server::HandlerResponse::Unhandled;
-        res.status = 400;
-        return httplib::Server::HandlerResponse::Handled;
+        const bool chunked = req.has_header("Transfer-Encoding");
+        if (lengths > 1 || (lengths == 1 && chunked)) {
+            res.status = 400;
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        // HTTP/1.1: a request with neither has no body. httplib would read one until the client
+        // closes (a POST without Content-Length waited for its read timeout, then answered 400).
+        // The request is the server's own object, const only in this signature.
+        const bool mayHaveBody =
+            req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+        if (lengths == 0 && !chunked && mayHaveBody)
+            const_cast<httplib::Request &>(req).set_header("Content-Length", "0");
+        return httplib::Server::HandlerResponse::Unhandled;
     });
     return svr;
 }

@@ -373,6 +373,21 @@ private Q_SLOTS:
         }
     }
 
+    // HTTP/1.1: a POST with neither Content-Length nor Transfer-Encoding has no body. It was read
+    // until the client closed, then answered 400 (the AWS CLI never sends one; curl -X POST does).
+    void aPostWithoutALengthHasNoBody()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), quint16(m_server->port()));
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("POST /2015-03-31/functions/Hello/invocations HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QByteArray answer;
+        while (!answer.endsWith('}') && socket.waitForReadyRead(30000))
+            answer += socket.readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+        QVERIFY2(answer.contains("\"hello\""), answer.constData()); // the empty event, as {}
+    }
+
     void tooLarge()
     {
         const auto sync = post(invocations(QStringLiteral("Hello")), jsonStringOfSize(6291457));
