@@ -53,41 +53,6 @@ void render(httplib::Response &res, const apigateway::Response &response)
                     contentType.empty() ? "application/json" : contentType.c_str());
 }
 
-bool isMultipart(const httplib::Request &req)
-{
-    return req.get_header_value("Content-Type").rfind("multipart/form-data", 0) == 0;
-}
-
-// httplib parses multipart bodies into parts, but the function must get the bytes as sent.
-// The request object is the server's own (non-const) one; its content type is hidden from
-// httplib only while the body is read, then restored. Nothing when the body could not be read
-// whole (over the limit, or cut off): the function must never run on part of a request.
-struct RawBody
-{
-    std::optional<std::string> bytes;
-    bool tooLong = false; // why there are none: over the limit, else cut off
-};
-
-RawBody readRawBody(const httplib::Request &req, const httplib::ContentReader &reader, size_t limit)
-{
-    std::string body;
-    auto &headers = const_cast<httplib::Headers &>(req.headers);
-    auto type = headers.find("Content-Type");
-    const bool hide = type != headers.end() && isMultipart(req);
-    if (hide)
-        type->second.insert(0, "raw:");
-    const bool whole = reader([&body, limit](const char *data, size_t length) {
-        body.append(data, length);
-        return body.size() <= limit; // a chunked body has no length to check first
-    });
-    if (hide)
-        type->second.erase(0, 4);
-    if (whole)
-        return {std::move(body), false};
-    const bool overByLength = QByteArray::fromStdString(req.get_header_value("Content-Length")).toULongLong() > limit;
-    return {std::nullopt, overByLength || body.size() > limit};
-}
-
 } // namespace
 
 struct ApiGatewayServer::Private

@@ -53,6 +53,29 @@ void shutdownAcceptedConnections(int port)
 
 } // namespace
 
+// httplib parses multipart bodies into parts, but a service must get the bytes as sent. The request
+// object is the server's own (non-const) one; its content type is hidden from httplib only while the
+// body is read, then restored.
+RawBody readRawBody(const httplib::Request &req, const httplib::ContentReader &reader, size_t limit)
+{
+    std::string body;
+    auto &headers = const_cast<httplib::Headers &>(req.headers);
+    auto type = headers.find("Content-Type");
+    const bool hide = type != headers.end() && type->second.rfind("multipart/form-data", 0) == 0;
+    if (hide)
+        type->second.insert(0, "raw:");
+    const bool whole = reader([&body, limit](const char *data, size_t length) {
+        body.append(data, length);
+        return body.size() <= limit; // a chunked body has no length to check first
+    });
+    if (hide)
+        type->second.erase(0, 4);
+    if (whole)
+        return {std::move(body), false};
+    const bool overByLength = QByteArray::fromStdString(req.get_header_value("Content-Length")).toULongLong() > limit;
+    return {std::nullopt, overByLength || body.size() > limit};
+}
+
 HttpListener::HttpListener() = default;
 
 HttpListener::~HttpListener()

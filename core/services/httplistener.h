@@ -5,13 +5,27 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 
 namespace httplib {
 class Server;
-}
+struct Request;
+class ContentReader;
+} // namespace httplib
 
 namespace fn {
+
+// A request's body as the client sent it: bytes, whatever its Content-Type (httplib would parse a
+// form or a multipart body, and refuse a form over 8 KB). None when it could not be read whole: over
+// `limit`, or cut off by a dropped connection; a service never acts on part of a request.
+struct RawBody
+{
+    std::optional<std::string> bytes;
+    bool tooLong = false; // why there are none: over the limit, else cut off
+};
+RawBody readRawBody(const httplib::Request &req, const httplib::ContentReader &reader, size_t limit);
 
 class HttpListener final
 {

@@ -558,7 +558,18 @@ bool InvokeApiServer::start(const QString &host, int port, QString *error)
     auto &svr = d->listener.reset(MaxReadBytes, ServerThreads);
 
     Private *p = d.get();
-    svr.Post(InvocationsRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handleInvoke(req, res); });
+    // The payload is read as bytes whatever its Content-Type, as Lambda reads it (httplib refused a
+    // form-encoded one over 8 KB with 413), and never acted on when cut off.
+    svr.Post(InvocationsRoute,
+             [p](const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader) {
+                 RawBody body = readRawBody(req, reader, MaxReadBytes);
+                 if (!body.bytes) {
+                     res.status = body.tooLong ? 413 : 400; // in Lambda's shape by the error handler
+                     return;
+                 }
+                 const_cast<httplib::Request &>(req).body = std::move(*body.bytes); // the server's own object
+                 p->handleInvoke(req, res);
+             });
     svr.Get(FunctionsRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handleList(req, res); });
     svr.Get(ConfigurationRoute,
             [p](const httplib::Request &req, httplib::Response &res) { p->handleGet(req, res, true); });
