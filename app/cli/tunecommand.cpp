@@ -9,7 +9,6 @@
 
 #include "engine/engine.h"
 #include "metrics/powertuning.h"
-#include "project/templateeditor.h"
 #include "sandbox/resourcegroup.h"
 #include "workspace/memorytuning.h"
 #include "workspace/terminationsignals.h"
@@ -91,10 +90,9 @@ bool applyPick(const FunctionConfig &f, int memoryMb)
                      qPrintable(f.name), memoryMb);
         return true;
     }
-    TemplateEditor editor;
-    if (!editor.load(f.templateFile) || !editor.setProperty(f.name, TemplateEditor::Property::MemorySize, memoryMb)
-        || !editor.save()) {
-        error(QStringLiteral("%1: cannot set MemorySize of %2: %3").arg(f.templateFile, f.name, editor.errorString()));
+    QString problem;
+    if (!MemoryTuning::apply(f, memoryMb, &problem)) {
+        error(problem);
         return false;
     }
     std::fprintf(stderr, "fnstudio-cli: %s: MemorySize of %s set to %d (was %d)\n", qPrintable(f.templateFile),

@@ -128,7 +128,8 @@ struct Engine::Private
     void logInitStart(ExecutionEnvironment &env, const RuntimeDescriptor &runtime);
 
     // The steps of an invocation, in order.
-    InvocationRecord run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options, quint64 seq);
+    InvocationRecord run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options, quint64 seq,
+                         QByteArrayList *profileLines = nullptr);
     // profileLines: profile the imports of a cold start's init (see Engine::profileImports).
     InvocationRecord execute(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options,
                              quint64 seq, SteadyClock::time_point arrived, QByteArrayList *profileLines = nullptr);
@@ -453,9 +454,7 @@ ImportProfileRun Engine::profileImports(const FunctionConfig &function, const QB
     InvokeOptions options;
     options.forceCold = true;
     QByteArrayList lines;
-    const auto arrived = SteadyClock::now();
-    run.record = d->execute(function, payload, options, ++d->sequence, arrived, &lines);
-    run.record.observedMs = msSince(arrived);
+    run.record = d->run(function, payload, options, ++d->sequence, &lines);
     Q_EMIT invocationFinished(run.record);
     run.profile = ImportProfile::parse(lines);
     if (!run.record.coldStart)
@@ -469,10 +468,10 @@ ImportProfileRun Engine::profileImports(const FunctionConfig &function, const QB
 }
 
 InvocationRecord Engine::Private::run(const FunctionConfig &f, const QByteArray &payload, const InvokeOptions &options,
-                                      quint64 seq)
+                                      quint64 seq, QByteArrayList *profileLines)
 {
     const auto arrived = SteadyClock::now();
-    InvocationRecord rec = execute(f, payload, options, seq, arrived);
+    InvocationRecord rec = execute(f, payload, options, seq, arrived, profileLines);
     rec.observedMs = msSince(arrived); // what the caller waited, however it ended: the anatomy's total
     return rec;
 }

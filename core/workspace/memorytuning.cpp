@@ -25,6 +25,17 @@ QList<int> MemoryTuning::memorySizes(const QString &text, QString *error)
     return sizes;
 }
 
+bool MemoryTuning::apply(const FunctionConfig &function, int memoryMb, QString *error)
+{
+    TemplateEditor editor;
+    if (editor.load(function.templateFile)
+        && editor.setProperty(function.name, TemplateEditor::Property::MemorySize, memoryMb) && editor.save())
+        return true;
+    *error = QStringLiteral("%1: cannot set MemorySize of %2: %3")
+                 .arg(function.templateFile, function.name, editor.errorString());
+    return false;
+}
+
 QList<TunedSize> MemoryTuning::run(Engine &engine, const FunctionConfig &function, const QByteArray &payload,
                                    const TuningPlan &plan, const Progress &progress, const SizeDone &sizeDone)
 {

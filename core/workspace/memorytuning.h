@@ -43,6 +43,10 @@ public:
     // set (what is wrong) when the text is not such a list.
     static QList<int> memorySizes(const QString &text, QString *error);
 
+    // Writes memoryMb as the function's MemorySize into its template, everything else kept; false
+    // with *error (the template's file and why) when it could not.
+    static bool apply(const FunctionConfig &function, int memoryMb, QString *error);
+
     static QList<TunedSize> run(Engine &engine, const FunctionConfig &function, const QByteArray &payload,
                                 const TuningPlan &plan, const Progress &progress = {}, const SizeDone &sizeDone = {});
 };

@@ -3,7 +3,6 @@
 #include "common/export.h"
 #include "metrics/costmodel.h"
 #include "project/project.h"
-#include "project/templateeditor.h"
 #include "session/studiosession.h"
 
 #include <QChart>
@@ -395,10 +394,9 @@ bool TuneDialog::applyPick()
         m_status->setText(tr("%1 already has %2 MB: template.yaml unchanged").arg(m_function.name).arg(memoryMb));
         return true;
     }
-    TemplateEditor editor;
-    if (!editor.load(m_function.templateFile)
-        || !editor.setProperty(m_function.name, TemplateEditor::Property::MemorySize, memoryMb) || !editor.save()) {
-        m_status->setText(tr("MemorySize of %1 was not set: %2").arg(m_function.name, editor.errorString()));
+    QString problem;
+    if (!MemoryTuning::apply(m_function, memoryMb, &problem)) {
+        m_status->setText(problem);
         return false;
     }
     const int was = m_function.memoryMb;
