@@ -208,7 +208,7 @@ bool TemplateEditor::setProperty(const QString &function, Property property, int
 bool TemplateEditor::hasAutoPublishAlias(const QString &function) const
 {
     try {
-        const YAML::Node root = YAML::Load(text().toStdString());
+        const YAML::Node root = yamltext::loadWithinBudget(text().toStdString());
         const YAML::Node own = root["Resources"][function.toStdString()]["Properties"]["AutoPublishAlias"];
         const YAML::Node global = root["Globals"]["Function"]["AutoPublishAlias"];
         return (own.IsDefined() && !own.IsNull()) || (global.IsDefined() && !global.IsNull());
@@ -248,7 +248,7 @@ QString TemplateEditor::newResourceNameProblem(const QString &name) const
             .arg(name.size());
     YAML::Node root;
     try {
-        root = YAML::Load(text().toStdString());
+        root = yamltext::loadWithinBudget(text().toStdString());
     } catch (const YAML::Exception &e) {
         return QStringLiteral("the template does not parse (line %1): %2")
             .arg(e.mark.line + 1)
@@ -280,7 +280,7 @@ bool TemplateEditor::addFunction(const NewFunction &function)
     const QByteArray before = text();
     YAML::Node root;
     try {
-        root = YAML::Load(before.toStdString());
+        root = yamltext::loadWithinBudget(before.toStdString());
     } catch (const YAML::Exception &e) {
         return fail(QStringLiteral("the template does not parse (line %1): %2")
                         .arg(e.mark.line + 1)
@@ -425,7 +425,7 @@ bool TemplateEditor::edit(const QString &function, const QStringList &keys, cons
     const QByteArray before = text();
     YAML::Node root;
     try {
-        root = YAML::Load(before.toStdString());
+        root = yamltext::loadWithinBudget(before.toStdString());
     } catch (const YAML::Exception &e) {
         return fail(QStringLiteral("the template does not parse (line %1): %2")
                         .arg(e.mark.line + 1)

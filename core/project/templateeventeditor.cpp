@@ -48,7 +48,7 @@ QString TemplateEventEditor::newEventIdProblem(const QString &function, const QS
         return QStringLiteral("'%1' is not an event name: use letters and digits only (A-Z, a-z, 0-9)").arg(eventId);
     YAML::Node root;
     try {
-        root = YAML::Load(text().toStdString());
+        root = yamltext::loadWithinBudget(text().toStdString());
     } catch (const YAML::Exception &e) {
         return QStringLiteral("the template does not parse (line %1): %2")
             .arg(e.mark.line + 1)
@@ -73,7 +73,7 @@ bool TemplateEventEditor::addScheduleEvent(const QString &function, const QStrin
         return fail(QStringLiteral("Give the schedule an expression, e.g. rate(5 minutes)"));
 
     const QByteArray before = text();
-    const YAML::Node root = YAML::Load(before.toStdString()); // parsed by newEventIdProblem already
+    const YAML::Node root = yamltext::loadWithinBudget(before.toStdString()); // parsed by newEventIdProblem already
     const Entry resource = entryOf(entryOf(root, QStringLiteral("Resources")).value, function);
     const Entry properties = entryOf(resource.value, QStringLiteral("Properties"));
     if (!properties.found || isEmpty(properties.value))
@@ -145,7 +145,7 @@ bool TemplateEventEditor::setScheduleExpression(const QString &function, const Q
     const QByteArray before = text();
     YAML::Node root;
     try {
-        root = YAML::Load(before.toStdString());
+        root = yamltext::loadWithinBudget(before.toStdString());
     } catch (const YAML::Exception &e) {
         return fail(QStringLiteral("the template does not parse (line %1): %2")
                         .arg(e.mark.line + 1)
@@ -223,7 +223,7 @@ bool TemplateEventEditor::readsBack(const QByteArray &before, const QString &fun
     // What was written must read back as that schedule, and the template must not gain errors.
     bool readBack = false;
     try {
-        const YAML::Node edited = YAML::Load(text().toStdString());
+        const YAML::Node edited = yamltext::loadWithinBudget(text().toStdString());
         const Entry fn = entryOf(entryOf(edited, QStringLiteral("Resources")).value, function);
         const Entry props = entryOf(fn.value, QStringLiteral("Properties"));
         const Entry event = entryOf(entryOf(props.value, QStringLiteral("Events")).value, eventId);

@@ -25,9 +25,6 @@ namespace fn {
 
 namespace {
 
-// Each request holds a thread for its invocation, and keep-alive connections hold one while open.
-constexpr size_t ServerThreads = 32;
-
 struct Table
 {
     ApiGatewayRoutes routes;
@@ -185,7 +182,7 @@ void ApiGatewayServer::setRequestLogger(RequestLogger logger)
 
 bool ApiGatewayServer::start(const QString &host, int port, QString *error)
 {
-    auto &svr = d->listener.reset(MaxRequestBytes, ServerThreads);
+    auto &svr = d->listener.reset(MaxRequestBytes);
 
     Private *p = d.get();
     // Every method and path comes here: the route table, not httplib, decides.

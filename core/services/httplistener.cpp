@@ -2,14 +2,20 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <dirent.h>
 #include <limits>
+#include <mutex>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unordered_map>
+#include <vector>
 
 namespace fn {
 
@@ -24,16 +30,19 @@ int localPort(const sockaddr_storage &address)
     return -1;
 }
 
-// httplib 0.11 lets a worker wait out the whole keep-alive timeout on an idle connection, so a
-// client that keeps its connection open (an SDK's pool, a browser) would hold stop() for 30 s.
-// Every connection accepted on our port is this process's socket with that local port and a peer.
-// Shutting down their reading side ends an idle wait at once (it reads end of file), while a
-// request in progress still writes its response.
-void shutdownAcceptedConnections(int port)
+// Every connection accepted on our port is this process's socket with that local port and a peer:
+// its descriptor and the peer's port (which is how a request names its connection: remote_port).
+struct Accepted
 {
+    int fd;
+    int peerPort;
+};
+std::vector<Accepted> acceptedConnections(int port)
+{
+    std::vector<Accepted> found;
     DIR *fds = ::opendir("/proc/self/fd");
     if (!fds)
-        return;
+        return found;
     while (const dirent *entry = ::readdir(fds)) {
         char *end = nullptr;
         const long fd = std::strtol(entry->d_name, &end, 10);
@@ -46,12 +55,162 @@ void shutdownAcceptedConnections(int port)
         if (::getsockname(int(fd), reinterpret_cast<sockaddr *>(&local), &localSize) != 0 || localPort(local) != port)
             continue;
         if (::getpeername(int(fd), reinterpret_cast<sockaddr *>(&peer), &peerSize) == 0)
-            ::shutdown(int(fd), SHUT_RD);
+            found.push_back({int(fd), localPort(peer)});
     }
     ::closedir(fds);
+    return found;
 }
 
+// The descriptor may have been closed and reused since it was listed: shut it down only if it is
+// still the same connection.
+void shutdownIfStill(const Accepted &connection, int port, int how)
+{
+    sockaddr_storage local = {};
+    sockaddr_storage peer = {};
+    socklen_t localSize = sizeof(local);
+    socklen_t peerSize = sizeof(peer);
+    if (::getsockname(connection.fd, reinterpret_cast<sockaddr *>(&local), &localSize) == 0 && localPort(local) == port
+        && ::getpeername(connection.fd, reinterpret_cast<sockaddr *>(&peer), &peerSize) == 0
+        && localPort(peer) == connection.peerPort)
+        ::shutdown(connection.fd, how);
+}
+
+// A worker for each connection, started when none is free, up to `max` (then connections wait).
+// httplib's ThreadPool has a fixed count: eight slow clients held the S3 endpoint's eight for good.
+// Workers stay until the server stops.
+class Workers final : public httplib::TaskQueue
+{
+public:
+    explicit Workers(size_t max)
+        : m_max(max)
+    {
+    }
+
+    void enqueue(std::function<void()> job) override
+    {
+        std::lock_guard lock(m_mutex);
+        m_jobs.push_back(std::move(job));
+        if (m_idle < m_jobs.size() && m_threads.size() < m_max)
+            m_threads.emplace_back([this] { work(); });
+        else
+            m_ready.notify_one();
+    }
+
+    void shutdown() override
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_ready.notify_all();
+        for (auto &thread : m_threads)
+            thread.join();
+    }
+
+private:
+    void work()
+    {
+        for (;;) {
+            std::function<void()> job;
+            {
+                std::unique_lock lock(m_mutex);
+                ++m_idle;
+                m_ready.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+                --m_idle;
+                if (m_jobs.empty())
+                    return; // stopping, and nothing left to serve
+                job = std::move(m_jobs.front());
+                m_jobs.pop_front();
+            }
+            job();
+        }
+    }
+
+    const size_t m_max;
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::deque<std::function<void()>> m_jobs;
+    std::vector<std::thread> m_threads;
+    size_t m_idle = 0;
+    bool m_stopping = false;
+};
+
 } // namespace
+
+// Which connections are in a handler, by the peer's port, and a watchdog that closes those that
+// have been out of one (idle, or sending their request slowly) past the deadline. It looks at the
+// process's sockets on our port once a tick, so a connection is closed within a tick of its
+// deadline; a request that is being handled is never cut.
+struct HttpListener::Connections
+{
+    using Clock = std::chrono::steady_clock;
+    struct State
+    {
+        bool handling = false;
+        Clock::time_point since;
+    };
+
+    explicit Connections(std::chrono::milliseconds deadline)
+        : deadline(deadline)
+    {
+    }
+    ~Connections() { stopWatching(); }
+
+    void mark(int peerPort, bool handling)
+    {
+        if (peerPort <= 0)
+            return; // refused before httplib knew its peer (a malformed request line)
+        std::lock_guard lock(mutex);
+        states[peerPort] = {handling, Clock::now()};
+    }
+
+    void watch(int port)
+    {
+        watcher = std::thread([this, port] {
+            const auto tick = std::min<std::chrono::milliseconds>(std::chrono::seconds(1), deadline / 4);
+            std::unique_lock lock(mutex);
+            while (!stopping) {
+                woken.wait_for(lock, tick);
+                if (stopping)
+                    break;
+                lock.unlock();
+                const std::vector<Accepted> open = acceptedConnections(port);
+                lock.lock();
+                const auto now = Clock::now();
+                std::unordered_map<int, State> still;
+                for (const Accepted &connection : open) {
+                    auto known = states.find(connection.peerPort);
+                    State state = known == states.end() ? State{false, now} : known->second;
+                    if (!state.handling && now - state.since > deadline) {
+                        shutdownIfStill(connection, port, SHUT_RDWR);
+                        continue;
+                    }
+                    still.emplace(connection.peerPort, state);
+                }
+                states = std::move(still);
+            }
+        });
+    }
+
+    void stopWatching()
+    {
+        {
+            std::lock_guard lock(mutex);
+            stopping = true;
+        }
+        woken.notify_all();
+        if (watcher.joinable())
+            watcher.join();
+    }
+
+    const std::chrono::milliseconds deadline;
+    Logger logger;
+    std::mutex mutex;
+    std::condition_variable woken;
+    std::unordered_map<int, State> states;
+    bool stopping = false;
+    std::thread watcher;
+};
 
 // httplib parses multipart bodies into parts, but a service must get the bytes as sent. The request
 // object is the server's own (non-const) one; its content type is hidden from httplib only while the
@@ -89,10 +248,16 @@ QString HttpListener::displayAddress(const QString &host, int port)
     return h + QLatin1Char(':') + QString::number(port);
 }
 
-httplib::Server &HttpListener::reset(size_t maxPayloadBytes, int threads)
+httplib::Server &HttpListener::reset(size_t maxPayloadBytes)
+{
+    return reset(maxPayloadBytes, Limits{});
+}
+
+httplib::Server &HttpListener::reset(size_t maxPayloadBytes, Limits limits)
 {
     stop();
     m_server = std::make_unique<httplib::Server>();
+    m_connections = std::make_shared<Connections>(limits.requestDeadline);
     auto &svr = *m_server;
     svr.set_tcp_nodelay(true);
     svr.set_socket_options([this](int socket) {
@@ -103,14 +268,20 @@ httplib::Server &HttpListener::reset(size_t maxPayloadBytes, int threads)
         ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
     });
     svr.set_keep_alive_max_count(std::numeric_limits<size_t>::max());
-    svr.set_keep_alive_timeout(30);
+    svr.set_keep_alive_timeout(limits.idleTimeout.count());
     svr.set_payload_max_length(maxPayloadBytes);
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
+    svr.new_task_queue = [] { return new Workers(MaxWorkers); };
+    svr.set_logger([connections = m_connections](const httplib::Request &req, const httplib::Response &res) {
+        connections->mark(req.remote_port, false);
+        if (connections->logger)
+            connections->logger(req, res);
+    });
     // Request smuggling's shapes: a length given twice, or a length beside Transfer-Encoding, is
     // read differently by different servers. Refused before the body is read (httplib 0.11 keeps the
     // connection: what follows on it is refused as a malformed request in turn); the service's error
     // handler gives the 400 its own shape.
-    svr.set_pre_routing_handler([](const httplib::Request &req, httplib::Response &res) {
+    svr.set_pre_routing_handler([connections = m_connections](const httplib::Request &req, httplib::Response &res) {
+        connections->mark(req.remote_port, true); // until its response is written
         const size_t lengths = req.headers.count("Content-Length");
         const bool chunked = req.has_header("Transfer-Encoding");
         if (lengths > 1 || (lengths == 1 && chunked)) {
@@ -127,6 +298,12 @@ httplib::Server &HttpListener::reset(size_t maxPayloadBytes, int threads)
         return httplib::Server::HandlerResponse::Unhandled;
     });
     return svr;
+}
+
+void HttpListener::setLogger(Logger logger)
+{
+    if (m_connections)
+        m_connections->logger = std::move(logger);
 }
 
 bool HttpListener::listen(const QString &host, int port, QString *error)
@@ -158,6 +335,7 @@ bool HttpListener::listen(const QString &host, int port, QString *error)
     m_host = host;
     m_port = bound;
     m_thread = std::thread([&svr] { svr.listen_after_bind(); });
+    m_connections->watch(bound);
     // stop() only stops a server that is already listening: wait for it, it takes microseconds.
     while (!svr.is_running())
         std::this_thread::yield();
@@ -168,12 +346,18 @@ void HttpListener::stop()
 {
     if (!m_server)
         return;
+    m_connections->stopWatching();
     m_server->stop();
+    // An idle connection's worker would wait out its keep-alive before the server could stop.
+    // Shutting down their reading side ends an idle wait at once (it reads end of file), while a
+    // request in progress still writes its response.
     if (m_port > 0)
-        shutdownAcceptedConnections(m_port);
+        for (const Accepted &connection : acceptedConnections(m_port))
+            shutdownIfStill(connection, m_port, SHUT_RD);
     if (m_thread.joinable())
         m_thread.join();
     m_server.reset();
+    m_connections.reset();
     m_socket = -1;
 }
 

@@ -36,9 +36,6 @@ constexpr const char *JsonType = "application/json";
 // Bodies up to this size are read so that a too-large payload gets Lambda's message with its
 // exact size; anything bigger is refused from its Content-Length without being read.
 constexpr size_t MaxReadBytes = 32 * 1024 * 1024;
-// Sync invocations hold a thread each for their duration, and keep-alive connections hold one
-// while open: enough for an SDK's connection pool plus a few concurrent CLI calls.
-constexpr size_t ServerThreads = 32;
 
 const char *const InvocationsRoute = R"(/2015-03-31/functions/([^/]+)/invocations/?)";
 const char *const FunctionsRoute = R"(/2015-03-31/functions/?)";
@@ -555,7 +552,7 @@ void InvokeApiServer::setRequestLogger(RequestLogger logger)
 
 bool InvokeApiServer::start(const QString &host, int port, QString *error)
 {
-    auto &svr = d->listener.reset(MaxReadBytes, ServerThreads);
+    auto &svr = d->listener.reset(MaxReadBytes);
 
     Private *p = d.get();
     // The payload is read as bytes whatever its Content-Type, as Lambda reads it (httplib refused a
@@ -604,7 +601,7 @@ bool InvokeApiServer::start(const QString &host, int port, QString *error)
                         "Service");
     });
     if (d->logger) {
-        svr.set_logger([p](const httplib::Request &req, const httplib::Response &res) {
+        d->listener.setLogger([p](const httplib::Request &req, const httplib::Response &res) {
             p->logger(QString::fromStdString(req.method + ' ' + req.path + ' ' + std::to_string(res.status) + ' '
                                              + res.get_header_value("x-amzn-RequestId")));
         });

@@ -132,7 +132,7 @@ void S3Endpoint::setRequestLogger(RequestLogger logger)
 bool S3Endpoint::start(const QString &host, int port, QString *error)
 {
     // A single PUT may carry 5 GiB (plus its aws-chunked framing); bodies stream to disk.
-    httplib::Server &svr = d->listener.reset(size_t(S3ObjectStore::MaxSinglePutBytes) + 64 * 1024 * 1024, 8);
+    httplib::Server &svr = d->listener.reset(size_t(S3ObjectStore::MaxSinglePutBytes) + 64 * 1024 * 1024);
     const auto plain = [this](const httplib::Request &req, httplib::Response &res) { d->handle(req, res, nullptr); };
     const auto withBody = [this](const httplib::Request &req, httplib::Response &res,
                                  const httplib::ContentReader &reader) { d->handle(req, res, &reader); };
@@ -140,7 +140,7 @@ bool S3Endpoint::start(const QString &host, int port, QString *error)
     svr.Delete(".*", plain);
     svr.Put(".*", withBody);
     svr.Post(".*", withBody);
-    svr.set_logger([this](const httplib::Request &req, const httplib::Response &res) {
+    d->listener.setLogger([this](const httplib::Request &req, const httplib::Response &res) {
         if (d->logger)
             d->logger(QStringLiteral("%1 %2 %3 %4")
                           .arg(QString::fromStdString(req.method), QString::fromStdString(req.path))

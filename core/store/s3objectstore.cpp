@@ -1,5 +1,6 @@
 #include "store/s3objectstore.h"
 
+#include "project/yamltext.h"
 #include "store/s3multipartuploads.h"
 #include "store/s3objectfacts.h"
 #include "store/s3stagingfile.h"
@@ -477,7 +478,7 @@ QStringList S3ObjectStore::bucketsFromTemplate(const QString &templateFile, QStr
 {
     QStringList names;
     try {
-        const YAML::Node root = YAML::LoadFile(templateFile.toStdString());
+        const YAML::Node root = yamltext::loadFileWithinBudget(templateFile);
         const YAML::Node resources = root["Resources"];
         if (!resources || !resources.IsMap())
             return names;

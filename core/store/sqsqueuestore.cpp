@@ -1,6 +1,7 @@
 #include "store/sqsqueuestore.h"
 
 #include "clock/clock.h"
+#include "project/yamltext.h"
 #include "store/store.h"
 
 #include <QCryptographicHash>
@@ -111,7 +112,7 @@ QList<SqsQueueSettings> SqsQueueStore::settingsFromTemplate(const QString &templ
 {
     QList<SqsQueueSettings> out;
     try {
-        const YAML::Node root = YAML::LoadFile(templateFile.toStdString());
+        const YAML::Node root = yamltext::loadFileWithinBudget(templateFile);
         const YAML::Node resources = root["Resources"];
         if (!resources || !resources.IsMap())
             return out;

@@ -2,6 +2,7 @@
 // failures, visibility timeout, redrive to the dead-letter queue, batching and persistence.
 
 #include "clock/clock.h"
+#include "store/s3objectstore.h"
 #include "store/sqsqueuestore.h"
 #include "store/store.h"
 #include "triggers/sqsqueuepoller.h"
@@ -10,6 +11,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace fn;
 
@@ -379,6 +382,36 @@ private Q_SLOTS:
         QVERIFY(queues[1].contentBasedDeduplication);
         QVERIFY(SqsQueueStore::settingsFromTemplate(m_dir.filePath(QStringLiteral("missing.yaml")), &error).isEmpty());
         QVERIFY(!error.isEmpty());
+    }
+
+    // The template is read as the project reads it: a FIFO in its place is refused (opening it
+    // blocked for good), and so is a template whose aliases would expand past the budget.
+    void aTemplateThatIsNotWhatItClaimsIsRefused()
+    {
+        const QString fifo = m_dir.filePath(QStringLiteral("fifo.yaml"));
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        QString error;
+        QVERIFY(SqsQueueStore::settingsFromTemplate(fifo, &error).isEmpty());
+        QVERIFY2(error.contains(QStringLiteral("FIFO")), qPrintable(error));
+
+        const QString bomb = m_dir.filePath(QStringLiteral("bomb.yaml"));
+        QFile file(bomb);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("Globals:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (char level = 'b'; level <= 'i'; ++level) {
+            file.write(QByteArray("  ") + level + ": &" + level + " [");
+            for (int i = 0; i < 10; ++i)
+                file.write(QByteArray(i ? ", *" : "*") + char(level - 1));
+            file.write("]\n");
+        }
+        file.write("Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: *i\n");
+        file.close();
+        error.clear();
+        QVERIFY(SqsQueueStore::settingsFromTemplate(bomb, &error).isEmpty());
+        QVERIFY2(error.contains(QStringLiteral("aliases expand to more than")), qPrintable(error));
+        error.clear();
+        QVERIFY(S3ObjectStore::bucketsFromTemplate(bomb, &error).isEmpty());
+        QVERIFY2(error.contains(QStringLiteral("aliases expand to more than")), qPrintable(error));
     }
 
     void aRewindToRealTimeKeepsTheVisibilityTimeoutLeft()
