@@ -182,9 +182,13 @@ bool Store::Private::validate(QSqlDatabase &db, QString *error)
     if (!Schema::bringUpToDate(db, path, error))
         return false;
     // Only now that the file is known to be ours and current may it change further: WAL, for
-    // readers beside the writer.
+    // readers beside the writer; synchronous=FULL, so that a commit is on the disk when it returns.
+    // An accepted asynchronous event or a sent message then survives the process being killed
+    // (which NORMAL also gives) and the machine losing power or crashing (which NORMAL does not: it
+    // may roll back the last commits). Measured: 22 µs a commit with NORMAL, 263 µs with FULL (one
+    // fsync of the log) on the development machine's disk; history is written in batches.
     exec(db, QStringLiteral("PRAGMA journal_mode=WAL"));
-    exec(db, QStringLiteral("PRAGMA synchronous=NORMAL"));
+    exec(db, QStringLiteral("PRAGMA synchronous=FULL"));
     return true;
 }
 
