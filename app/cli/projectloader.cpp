@@ -1,6 +1,7 @@
 #include "projectloader.h"
 #include "clicommand.h"
 
+#include "project/jsonposition.h"
 #include "project/project.h"
 
 #include <QFile>
@@ -73,18 +74,15 @@ std::optional<QByteArray> readEvent(const QString &source)
         return QByteArrayLiteral("{}");
     try {
         [[maybe_unused]] const auto parsed = nlohmann::json::parse(bytes.begin(), bytes.end());
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const nlohmann::json::exception &e) {
         // Say where, as line:column, counted like an editor does.
-        const qsizetype offset = qsizetype(e.byte) > 0 ? qsizetype(e.byte) - 1 : 0;
-        const QByteArray before = bytes.left(offset);
-        const qsizetype line = before.count('\n') + 1;
-        const qsizetype column = offset - (before.lastIndexOf('\n') + 1) + 1;
+        const JsonPosition at = JsonPosition::of(e, bytes);
         const QString where = source == QLatin1String("-") ? QStringLiteral("<stdin>") : source;
         error(QStringLiteral("%1:%2:%3: the event is not valid JSON: %4")
                   .arg(where)
-                  .arg(line)
-                  .arg(column)
-                  .arg(QString::fromUtf8(e.what())));
+                  .arg(at.line)
+                  .arg(at.column)
+                  .arg(at.message));
         return std::nullopt;
     }
     return bytes;

@@ -318,7 +318,7 @@ std::optional<InvocationRecord> CloudWatchReports::parseJsonReport(const QByteAr
     json doc;
     try {
         doc = json::parse(text.constData(), text.constData() + text.size());
-    } catch (const json::parse_error &e) {
+    } catch (const json::exception &e) {
         *error = QStringLiteral("platform.report is not valid JSON: ") + JsonPosition::of(e, text).message;
         return std::nullopt;
     }
@@ -391,7 +391,7 @@ CloudWatchImport CloudWatchReports::parse(const QByteArray &data, const QString 
             }
             if (events)
                 reader.problem(0, QStringLiteral("\"events\" is not a list of log events"));
-        } catch (const json::parse_error &e) {
+        } catch (const json::exception &e) {
             // One JSON log record a line parses as lines; a broken filter-log-events answer (a
             // truncated copy) is said, then read line by line so no whole line of it is lost.
             if (trimmed.contains("\"events\"")) {

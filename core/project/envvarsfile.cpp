@@ -64,7 +64,7 @@ bool EnvVarsFile::parse(const QByteArray &json, const QString &path)
     nlohmann::ordered_json root;
     try {
         root = nlohmann::ordered_json::parse(json.constBegin(), json.constEnd());
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const nlohmann::json::exception &e) {
         const JsonPosition position = JsonPosition::of(e, json);
         m_errors.append({m_displayName, m_path, position.line, position.column, position.message});
         return false;

@@ -52,7 +52,7 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const nlohmann::json::exception &e) {
         const JsonPosition at = JsonPosition::of(e, text);
         problem(at.line, at.column, QStringLiteral("not valid JSON: ") + at.message);
         return settings;

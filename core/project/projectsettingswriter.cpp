@@ -57,7 +57,7 @@ bool ProjectSettingsWriter::setBucketFolder(const QString &projectDir, const QSt
         if (!text.trimmed().isEmpty()) {
             try {
                 json = nlohmann::ordered_json::parse(text.begin(), text.end());
-            } catch (const nlohmann::json::parse_error &e) {
+            } catch (const nlohmann::json::exception &e) {
                 const JsonPosition at = JsonPosition::of(e, text);
                 return fail(
                     QStringLiteral("not valid JSON at line %1, column %2 (%3); fix the file before mapping a bucket")

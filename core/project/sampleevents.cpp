@@ -91,7 +91,7 @@ std::optional<QByteArray> SampleEvents::read(const QString &path, Diagnostic *er
     const QByteArray &bytes = *read;
     try {
         [[maybe_unused]] const auto parsed = nlohmann::json::parse(bytes.constBegin(), bytes.constEnd());
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const nlohmann::json::exception &e) {
         const JsonPosition position = JsonPosition::of(e, bytes);
         d.line = position.line;
         d.column = position.column;

@@ -1,9 +1,12 @@
 #include "project/yamlbudget.h"
 
+#include <QUtf8StringView>
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <sstream>
 #include <unordered_map>
 #include <vector>
@@ -120,6 +123,19 @@ private:
 
 std::optional<YamlBudget::Problem> YamlBudget::check(const std::string &text)
 {
+    // yaml-cpp takes any bytes, and a scalar that is not UTF-8 made the template reader throw
+    // (nlohmann refuses to write one) and end the studio; found by fuzz_template.
+    if (!QUtf8StringView(text.data(), qsizetype(text.size())).isValidUtf8()) {
+        int line = 1;
+        for (size_t start = 0; start < text.size(); ++line) {
+            const size_t end = std::min(text.find('\n', start), text.size());
+            if (!QUtf8StringView(text.data() + start, qsizetype(end - start)).isValidUtf8())
+                break;
+            start = end + 1;
+        }
+        return Problem{line, QStringLiteral("this line is not UTF-8 text; a template is UTF-8 (CloudFormation "
+                                            "reads no other encoding): save it as UTF-8")};
+    }
     std::istringstream in(text);
     try {
         YAML::Parser parser(in);

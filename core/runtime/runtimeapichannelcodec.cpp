@@ -80,6 +80,7 @@ RuntimeApiChannelCodec::Next RuntimeApiChannelCodec::next(RuntimeApiRequest *req
         if (const size_t query = req.path.find('?'); query != std::string::npos)
             req.path.resize(query);
         qint64 length = 0;
+        bool sawLength = false;
         for (size_t at = lineEnd; at < head.size();) {
             const size_t next = std::min(head.find("\r\n", at + 2), head.size());
             const std::string_view field = head.substr(at + 2, next - at - 2);
@@ -88,8 +89,15 @@ RuntimeApiChannelCodec::Next RuntimeApiChannelCodec::next(RuntimeApiRequest *req
             if (colon == std::string_view::npos)
                 continue;
             const std::string &name = req.addHeader(trimmed(field.substr(0, colon)), trimmed(field.substr(colon + 1)));
-            if (name == "content-length")
-                length = std::atoll(req.headers.back().second.c_str());
+            if (name == "content-length") {
+                // Digits only (a sign or a second number is not a length), given once.
+                const std::string &value = req.headers.back().second;
+                if (value.empty() || value.size() > 18 || sawLength
+                    || value.find_first_not_of("0123456789") != std::string::npos)
+                    return Next::Broken;
+                length = std::atoll(value.c_str());
+                sawLength = true;
+            }
             if (name == "transfer-encoding")
                 return Next::Broken; // our runtimes send lengths; anything else is not served here
         }

@@ -25,7 +25,8 @@ public:
         Request,  // *request is the next complete request
         NeedMore, // nothing complete yet
         Broken,   // not HTTP as our runtimes send it (a bad request line, a head over 64 KiB, a
-                  // Transfer-Encoding): the channel is of no more use
+                  // Transfer-Encoding, a Content-Length that is not one number): the channel is of
+                  // no more use
     };
     Next next(RuntimeApiRequest *request);
 

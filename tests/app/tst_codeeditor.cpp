@@ -134,6 +134,14 @@ private Q_SLOTS:
         QVERIFY(bad.toString().startsWith(QStringLiteral("3:")));
         QCOMPARE(JsonValidation::pretty(R"({"a":[1,2]})"), QByteArray("{\n  \"a\": [\n    1,\n    2\n  ]\n}"));
         QCOMPARE(JsonValidation::pretty("not json"), QByteArray("not json"));
+
+        // A number too large for a double: nlohmann throws out_of_range, not a parse error, and
+        // typing it into the event editor ended the studio (found by fuzz_event).
+        const JsonValidation huge = JsonValidation::of("{\n  \"amount\": 1e400\n}");
+        QVERIFY(!huge.ok);
+        QCOMPARE(huge.line, 2);
+        QCOMPARE(huge.column, 13);
+        QVERIFY2(huge.message.contains(QStringLiteral("1e400 is too large")), qPrintable(huge.message));
     }
 
     // A FIFO named like a handler is refused at once: opening it for reading would block the GUI thread.

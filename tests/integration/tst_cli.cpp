@@ -346,6 +346,14 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(bad + QStringLiteral(":2:")) && r.err.contains(QStringLiteral("not valid JSON")),
                  qPrintable(r.err));
+        // A number too large for a double ended the CLI with an uncaught exception (fuzz_event).
+        QVERIFY(writeFile(bad, "{\n  \"amount\": 1e400\n}\n"));
+        r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--project"), Example,
+                 QStringLiteral("--event"), bad});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(
+            r.err.contains(bad + QStringLiteral(":2:13: the event is not valid JSON: the number 1e400 is too large")),
+            qPrintable(r.err));
 
         r = cli({QStringLiteral("invoke"), QStringLiteral("HelloPython"), QStringLiteral("--repeat"),
                  QStringLiteral("zero"), QStringLiteral("--project"), Example});

@@ -22,7 +22,7 @@ JsonValidation JsonValidation::of(const QByteArray &utf8)
     try {
         const auto document = nlohmann::json::parse(utf8.begin(), utf8.end());
         Q_UNUSED(document)
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const nlohmann::json::exception &e) {
         const JsonPosition p = JsonPosition::of(e, utf8);
         v.ok = false;
         v.line = p.line;

@@ -389,6 +389,20 @@ private Q_SLOTS:
         QVERIFY(t.functions().isEmpty());
     }
 
+    // Bytes that are not UTF-8 in a value (here inside a !Sub) made the reader throw from nlohmann
+    // and end the studio (found by fuzz_template). Refused at their line.
+    void aTemplateThatIsNotUtf8IsRefusedAtItsLine()
+    {
+        const SamTemplate t =
+            load("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                 "      Runtime: python3.12\n      Handler: app.handler\n"
+                 "      Environment:\n        Variables:\n          STAGE: !Sub \"$\xad{AWS::Region}\"\n");
+        QCOMPARE(t.errors().size(), 1);
+        QCOMPARE(t.errors().first().line, 9);
+        QVERIFY2(t.errors().first().message.contains(QStringLiteral("not UTF-8")),
+                 qPrintable(t.errors().first().toString()));
+    }
+
     // Nine levels of ten aliases: a few hundred bytes, a billion nodes once expanded. Refused at the
     // line where the budget runs out, in a moment and without the memory (it took invoke to 10.8 GB).
     void aliasBombIsRefused()
