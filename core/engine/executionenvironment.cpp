@@ -151,11 +151,11 @@ QStringList ExecutionEnvironment::buildEnvironment(const Setup &s, const QString
     defaults += s.serviceEnvironment;
     if (s.profileImports)
         defaults += s.runtime.importProfileEnvironment;
-    for (const auto &[k, v] : std::as_const(defaults)) {
-        const bool overridden =
-            std::any_of(f.environment.begin(), f.environment.end(), [&k](const auto &p) { return p.first == k; });
+    for (const auto &entry : std::as_const(defaults)) {
+        const bool overridden = std::any_of(f.environment.begin(), f.environment.end(),
+                                            [&entry](const auto &p) { return p.first == entry.first; });
         if (!overridden)
-            set(k, v);
+            set(entry.first, entry.second);
     }
     for (const auto &[k, v] : f.environment)
         set(k, v);

@@ -52,6 +52,21 @@ void S3ObjectOperations::getObject(const S3Request &req, S3Reply &reply)
         return reply.error(500, QStringLiteral("InternalError"),
                            QStringLiteral("cannot read %1: %2").arg(o->path, file->errorString()), t);
     const size_t size = size_t(file->size());
+    if (size == 0) {
+        // httplib 0.11 loops for ever on a range of an empty body from a provider (a worker spun
+        // at full speed; found by fuzz_s3endpoint). No range of an empty object is satisfiable.
+        if (http.has_header("Range")) {
+            // httplib would cut this error body to the range too (the request is the server's own
+            // object, const only in this signature).
+            const_cast<httplib::Request &>(http).ranges.clear();
+            return reply.error(
+                416, QStringLiteral("InvalidRange"), QStringLiteral("The requested range is not satisfiable"), t,
+                QStringLiteral("<RangeRequested>%1</RangeRequested><ActualObjectSize>0</ActualObjectSize>")
+                    .arg(QString::fromStdString(http.get_header_value("Range")).toHtmlEscaped()));
+        }
+        reply.http().set_content(std::string(), contentType);
+        return;
+    }
     reply.http().set_content_provider(size, contentType, [file](size_t offset, size_t length, httplib::DataSink &sink) {
         if (!file->seek(qint64(offset)))
             return false;
