@@ -38,14 +38,21 @@ int connectTo(int port)
     return fd;
 }
 
-// True once the server has closed the connection (end of file or a reset), waiting up to `within`.
+// True once the server has closed the connection (end of file or a reset), waiting up to `within`;
+// whatever it still sends before that (the rest of an answer) is read and dropped.
 bool closedByServer(int fd, std::chrono::milliseconds within)
 {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, int(within.count())) <= 0)
-        return false;
-    char byte;
-    return ::recv(fd, &byte, 1, MSG_DONTWAIT) <= 0;
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    for (;;) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd p{fd, POLLIN, 0};
+        if (left.count() <= 0 || ::poll(&p, 1, int(left.count())) <= 0)
+            return false;
+        char buffer[512];
+        if (::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT) <= 0)
+            return true;
+    }
 }
 
 } // namespace
