@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 #include <yaml-cpp/yaml.h>
 
@@ -127,6 +128,16 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
             const bool serverless = type == QLatin1String("AWS::Serverless::Function");
             if (!serverless && type != QLatin1String("AWS::Lambda::Function"))
                 continue;
+            // CloudFormation's rule; an empty key (a line of just ':') made a function without a
+            // name (found by fuzz_template).
+            static const QRegularExpression logicalId(QStringLiteral("^[A-Za-z0-9]+$"));
+            if (!id.IsScalar() || !logicalId.match(text(id)).hasMatch()) {
+                error(lineOf(id.IsScalar() ? id : resource), 0,
+                      QStringLiteral("'%1' is not a logical id: CloudFormation takes letters and digits only "
+                                     "(A-Z, a-z, 0-9)")
+                          .arg(id.IsScalar() ? text(id) : QString()));
+                continue;
+            }
 
             const YAML::Node condition = IntrinsicResolver::child(resource, "Condition");
             if (condition.IsScalar()) {

@@ -389,6 +389,26 @@ private Q_SLOTS:
         QVERIFY(t.functions().isEmpty());
     }
 
+    // A function's key must be a logical id: an empty one (a line of just ':') made a function
+    // without a name (found by fuzz_template); a dash is refused by CloudFormation too.
+    void aFunctionKeyThatIsNotALogicalIdIsRefusedAtItsLine()
+    {
+        const SamTemplate t = load("Resources:\n  Good:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                                   "      Runtime: python3.12\n      Handler: app.handler\n"
+                                   "  :\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                                   "      Runtime: python3.12\n      Handler: app.handler\n"
+                                   "  my-fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+                                   "      Runtime: python3.12\n      Handler: app.handler\n");
+        QCOMPARE(t.errors().size(), 2);
+        QCOMPARE(t.errors().at(0).line, 8); // an empty key has no place of its own: its resource's first line
+        QVERIFY2(t.errors().at(0).message.contains(QStringLiteral("is not a logical id")),
+                 qPrintable(t.errors().at(0).toString()));
+        QCOMPARE(t.errors().at(1).line, 12);
+        QVERIFY(t.errors().at(1).message.startsWith(QStringLiteral("'my-fn' is not a logical id")));
+        QCOMPARE(t.functions().size(), 1);
+        QCOMPARE(t.functions().first().name, QStringLiteral("Good"));
+    }
+
     // Bytes that are not UTF-8 in a value (here inside a !Sub) made the reader throw from nlohmann
     // and end the studio (found by fuzz_template). Refused at their line.
     void aTemplateThatIsNotUtf8IsRefusedAtItsLine()
