@@ -10,6 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <cerrno>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 namespace fn::fuzz {
 
 inline std::string_view text(const uint8_t *data, size_t size)
@@ -41,6 +48,31 @@ inline std::vector<std::string_view> pieces(std::string_view input)
         at += length;
     }
     return out;
+}
+
+// Sends `bytes` whole on a new connection to 127.0.0.1:port, half-closes it (so the server reads
+// exactly these bytes and then the end: an incomplete request ends there), and reads the answer
+// until the server closes. A server that holds the connection for 20 s after that is a finding.
+inline void exchange(int port, std::string_view bytes)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    expect(fd >= 0, "a socket");
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<uint16_t>(port));
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval timeout{20, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    expect(::connect(fd, reinterpret_cast<const sockaddr *>(&to), sizeof to) == 0, "the server accepts");
+    ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    ::shutdown(fd, SHUT_WR);
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+    }
+    const bool timedOut = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    ::close(fd);
+    expect(!timedOut, "the server ends every connection once the client has sent all it will");
 }
 
 } // namespace fn::fuzz
