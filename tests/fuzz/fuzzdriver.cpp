@@ -187,8 +187,12 @@ int main(int argc, char **argv)
     for (const Bytes &input : corpus)
         run(input);
     Mutator mutator(corpus, seed, maxLength);
-    for (long i = 0; i < runs; ++i)
+    for (long i = 0; i < runs; ++i) {
         run(mutator.next());
+        if ((i + 1) % 100000 == 0)
+            std::printf("fuzzdriver: %ld mutated inputs, %.0f s\n", i + 1,
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("fuzzdriver: %zu corpus inputs and %ld mutated ones in %.1f s (%.0f execs/s), seed %llu: no crash\n",
                 corpus.size(), runs, seconds, double(corpus.size() + size_t(runs)) / std::max(seconds, 1e-9),
