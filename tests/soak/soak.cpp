@@ -11,8 +11,15 @@
 #include "functionprocesses.h"
 #include "sandboxleftovers.h"
 
+#include "clock/clock.h"
 #include "engine/engine.h"
 #include "sandbox/resourcegroup.h"
+#include "services/s3endpoint.h"
+#include "store/s3objectstore.h"
+#include "store/sqsqueuestore.h"
+#include "store/store.h"
+
+#include <httplib.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -30,6 +37,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -178,7 +186,7 @@ struct Planned
     Mode mode;
 };
 
-std::vector<Planned> plan(int count, double faultRate, quint64 seed)
+std::vector<Planned> plan(int count, double faultRate, quint64 seed, const QStringList &only)
 {
     std::mt19937_64 random(seed);
     std::uniform_real_distribution<double> unit(0, 1);
@@ -192,6 +200,10 @@ std::vector<Planned> plan(int count, double faultRate, quint64 seed)
             std::vector<Mode> faults{Mode::Crash, Mode::Hang, Mode::OutOfMemory, Mode::Oversized, Mode::SlowInit};
             if (runtime == Provided)
                 faults.push_back(Mode::Garbage);
+            if (!only.isEmpty())
+                std::erase_if(faults, [&only](Mode m) { return !only.contains(QLatin1StringView(modeName(m))); });
+            if (faults.empty())
+                faults.push_back(Mode::Ok);
             mode = faults[random() % faults.size()];
         }
         out.push_back({runtime, mode});
@@ -267,6 +279,117 @@ QString mismatch(const InvocationRecord &r, int index, Mode mode, int timeoutSec
     }
     return wrong.join(QStringLiteral("; "));
 }
+
+int entries(const QString &dir);
+
+// ---- S3 and SQS traffic beside the invocations ----
+
+// Every so many invocations a worker also puts an object through the local S3 endpoint, reads it back
+// and deletes it, and sends a message to a local SQS queue and receives (and deletes) what is visible.
+// At the end every object is gone, the bucket folder empty, and every message received exactly once.
+class SideTraffic
+{
+public:
+    static constexpr const char *Bucket = "soak";
+    static constexpr const char *Queue = "soak-queue";
+
+    explicit SideTraffic(const QString &projectDir)
+        : m_objects(projectDir)
+        , m_endpoint(m_objects)
+    {
+        QString error;
+        m_store.open(Store::defaultPath(projectDir), &error);
+        m_queue = std::make_unique<SqsQueueStore>(m_store, m_clock);
+        if (!m_objects.createBucket(QString::fromLatin1(Bucket), &error) || !m_queue->isValid()
+            || !m_endpoint.start(QStringLiteral("127.0.0.1"), 0, &error))
+            m_problems << QStringLiteral("set-up: ") + error;
+    }
+    bool isReady() const { return m_problems.isEmpty(); }
+    int port() const { return m_endpoint.port(); }
+
+    // One round, from a worker with its own client of the S3 endpoint.
+    void round(httplib::Client &s3, int index)
+    {
+        const std::string path = std::string("/") + Bucket + "/object-" + std::to_string(index);
+        // Sizes from 1 byte to 256 KiB, content that differs per object.
+        const std::string body(size_t(1 + (index * 7919) % (256 << 10)), char('a' + index % 26));
+        const auto put = s3.Put(path, body, "application/octet-stream");
+        const auto get = s3.Get(path);
+        const auto del = s3.Delete(path);
+        if (!put || put->status != 200 || !get || get->status != 200 || get->body != body || !del || del->status != 204)
+            problem(QStringLiteral("S3 object-%1: PUT %2, GET %3 (%4 bytes of %5), DELETE %6")
+                        .arg(index)
+                        .arg(put ? put->status : -1)
+                        .arg(get ? get->status : -1)
+                        .arg(get ? qint64(get->body.size()) : -1)
+                        .arg(body.size())
+                        .arg(del ? del->status : -1));
+        const QByteArray message = "message-" + QByteArray::number(index);
+        QString error;
+        if (!m_queue->send(QString::fromLatin1(Queue), message, "{}", &error))
+            problem(QStringLiteral("SQS send %1: %2").arg(index).arg(error));
+        ++m_sent;
+        ++m_rounds;
+        receive();
+    }
+
+    // Stops the endpoint, drains the queue; the figures and what went wrong.
+    QStringList finish(int *rounds)
+    {
+        m_endpoint.stop();
+        while (receive() > 0) {
+        }
+        *rounds = m_rounds;
+        QStringList problems = m_problems;
+        if (m_received != m_sent)
+            problems << QStringLiteral("SQS: %1 sent, %2 received").arg(m_sent.load()).arg(m_received.load());
+        if (m_duplicates > 0)
+            problems << QStringLiteral("SQS: %1 messages received twice").arg(m_duplicates);
+        if (const auto left = m_queue->messages(QString::fromLatin1(Queue)); !left.isEmpty())
+            problems << QStringLiteral("SQS: %1 messages left in the queue").arg(left.size());
+        if (const auto left = m_objects.list(QString::fromLatin1(Bucket)); !left.isEmpty())
+            problems << QStringLiteral("S3: %1 objects left in the bucket").arg(left.size());
+        const QString bucketDir = m_objects.bucketDir(QString::fromLatin1(Bucket));
+        if (const int files = entries(bucketDir); files > 0)
+            problems << QStringLiteral("S3: %1 files left in %2").arg(files).arg(bucketDir);
+        m_queue.reset();
+        return problems;
+    }
+
+private:
+    int receive()
+    {
+        const auto messages = m_queue->receive(QString::fromLatin1(Queue), 10, 300);
+        for (const SqsQueueMessage &m : messages) {
+            if (!m_queue->deleteMessage(m.queue, m.receiptHandle))
+                problem(QStringLiteral("SQS: cannot delete %1").arg(QString::fromUtf8(m.body)));
+            std::lock_guard lock(m_mutex);
+            if (!m_seen.insert(m.body).second)
+                ++m_duplicates;
+        }
+        m_received += int(messages.size());
+        return int(messages.size());
+    }
+    void problem(const QString &what)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_problems.size() < 20)
+            m_problems << what;
+    }
+
+    std::shared_ptr<Clock> m_clock = std::make_shared<Clock>();
+    S3ObjectStore m_objects;
+    S3Endpoint m_endpoint;
+    Store m_store;
+    std::unique_ptr<SqsQueueStore> m_queue;
+    std::mutex m_mutex;
+    QStringList m_problems;
+    std::set<QByteArray> m_seen;
+    int m_duplicates = 0;
+    std::atomic<int> m_rounds{0};
+    std::atomic<int> m_sent{0};
+    std::atomic<int> m_received{0};
+};
 
 // ---- what this process holds, read from /proc ----
 
@@ -452,17 +575,27 @@ int main(int argc, char **argv)
                                         QStringLiteral("ms"), QStringLiteral("30000"));
     const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QStringLiteral("The functions' Timeout."),
                                            QStringLiteral("s"), QStringLiteral("2"));
+    const QCommandLineOption sideOption(QStringLiteral("side-every"),
+                                        QStringLiteral("An S3 and SQS round every K invocations (0: none)."),
+                                        QStringLiteral("K"), QStringLiteral("10"));
+    const QCommandLineOption faultsOption(
+        QStringLiteral("faults"),
+        QStringLiteral("Only these faults, comma-separated (crash, hang, oom, garbage, "
+                       "oversized, slow-init); default all."),
+        QStringLiteral("list"));
     const QCommandLineOption growthOption(QStringLiteral("max-growth-mb"),
                                           QStringLiteral("Resident memory growth per 10,000 still called flat."),
                                           QStringLiteral("MB"), QStringLiteral("8"));
-    parser.addOptions(
-        {invocationsOption, concurrencyOption, faultRateOption, seedOption, idleOption, timeoutOption, growthOption});
+    parser.addOptions({invocationsOption, concurrencyOption, faultRateOption, seedOption, idleOption, timeoutOption,
+                       sideOption, faultsOption, growthOption});
     parser.process(app);
     const int count = std::max(1, parser.value(invocationsOption).toInt());
     const int concurrency = std::max(1, parser.value(concurrencyOption).toInt());
     const double faultRate = parser.value(faultRateOption).toDouble();
     const quint64 seed = parser.value(seedOption).toULongLong();
     const int timeoutSec = std::max(1, parser.value(timeoutOption).toInt());
+    const int sideEvery = std::max(0, parser.value(sideOption).toInt());
+    const QStringList faultsOnly = parser.value(faultsOption).split(u',', Qt::SkipEmptyParts);
     const double maxGrowthMb = parser.value(growthOption).toDouble();
 
     // Everything temporary goes under one folder of our own, so what is left there is ours.
@@ -482,7 +615,7 @@ int main(int argc, char **argv)
         print("cannot write the soak's project under %s\n", qPrintable(root.path()));
         return 2;
     }
-    const std::vector<Planned> planned = plan(count, faultRate, seed);
+    const std::vector<Planned> planned = plan(count, faultRate, seed, faultsOnly);
     int perMode[ModeCount] = {};
     for (const Planned &p : planned)
         ++perMode[int(p.mode)];
@@ -506,6 +639,15 @@ int main(int argc, char **argv)
         print(" %s %d", modeName(Mode(m)), perMode[m]);
     print("\n");
 
+    std::unique_ptr<SideTraffic> side;
+    if (sideEvery > 0) {
+        side = std::make_unique<SideTraffic>(projectDir);
+        if (!side->isReady()) {
+            int rounds = 0;
+            print("cannot start the S3 and SQS traffic: %s\n", list(side->finish(&rounds)).constData());
+            return 2;
+        }
+    }
     auto engine = std::make_unique<Engine>();
     engine->setIdleTimeoutMs(parser.value(idleOption).toLongLong());
     print("sandbox backend: %s\n", qPrintable(engine->backend().name()));
@@ -524,7 +666,11 @@ int main(int argc, char **argv)
     std::vector<std::thread> workers;
     for (int w = 0; w < concurrency; ++w) {
         workers.emplace_back([&] {
+            httplib::Client s3("127.0.0.1", side ? side->port() : 0);
+            s3.set_tcp_nodelay(true);
             for (int i = next++; i < count; i = next++) {
+                if (side && i % sideEvery == 0)
+                    side->round(s3, i);
                 const Planned p = planned[size_t(i)];
                 InvokeOptions options;
                 options.forceCold = p.mode == Mode::SlowInit;
@@ -543,8 +689,9 @@ int main(int argc, char **argv)
                 if (done % sampleEvery == 0) {
                     const double raw = rssMb();
                     rss.push_back({done, raw, trimmedRssMb()});
-                    print("  %d done, %.1f s, RSS %.1f MB (%.1f MB trimmed), mismatches %d\n", done,
-                          wall.elapsed() / 1000.0, raw, rss.back().trimmedMb, mismatchCount);
+                    print("  %d done, %.1f s, RSS %.1f MB (%.1f MB trimmed), %d environments, mismatches %d\n", done,
+                          wall.elapsed() / 1000.0, raw, rss.back().trimmedMb, int(engine->environments().size()),
+                          mismatchCount);
                 }
             }
         });
@@ -554,6 +701,9 @@ int main(int argc, char **argv)
     const double seconds = wall.elapsed() / 1000.0;
     const int liveAtEnd = int(engine->environments().size());
     engine.reset(); // shuts every environment down
+    int sideRounds = 0;
+    const QStringList sideProblems = side ? side->finish(&sideRounds) : QStringList();
+    side.reset();
 
     // ---- the figures, and the checks ----
     bool allHeld = true;
@@ -579,6 +729,10 @@ int main(int argc, char **argv)
     for (const QString &m : mismatches)
         print("    %s\n", qPrintable(m));
 
+    check(sideProblems.isEmpty(), "S3 and SQS traffic as expected",
+          QStringLiteral("%1 rounds (PUT, GET, DELETE; send, receive, delete)").arg(sideRounds).toUtf8());
+    for (const QString &p : sideProblems)
+        print("    %s\n", qPrintable(p));
     print("resident memory (this process)\n");
     for (const MemorySampleAt &m : rss)
         print("  after %6d: %.1f MB, %.1f MB trimmed\n", m.done, m.rssMb, m.trimmedMb);
