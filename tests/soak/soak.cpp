@@ -664,6 +664,10 @@ int main(int argc, char **argv)
         }
     }
     auto engine = std::make_unique<Engine>();
+    // Every invocation is also published once (what the studio's timeline and history are built from).
+    std::atomic<int> published{0};
+    QObject::connect(
+        engine.get(), &Engine::invocationFinished, engine.get(), [&published] { ++published; }, Qt::DirectConnection);
     engine->setIdleTimeoutMs(parser.value(idleOption).toLongLong());
     print("sandbox backend: %s\n", qPrintable(engine->backend().name()));
 
@@ -741,6 +745,8 @@ int main(int argc, char **argv)
             print(" %s %.1f", modeName(Mode(m)), observedMs[m] / perMode[m]);
     print("\n");
     print("environments alive at the end      %d (before shutdown)\n", liveAtEnd);
+    check(published == count, "every invocation published once",
+          QStringLiteral("%1 invocationFinished for %2").arg(published.load()).arg(count).toUtf8());
     check(mismatchCount == 0, "every outcome as expected", QByteArray::number(mismatchCount) + " mismatches");
     for (const QString &m : mismatches)
         print("    %s\n", qPrintable(m));
