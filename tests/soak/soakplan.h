@@ -1,0 +1,51 @@
+#pragma once
+// The soak's plan: its functions (Python, Node.js, provided, each plain and with a slow init), which
+// invocation gets which fault, the event that asks for it, and the exact outcome each must end with.
+
+#include "project/functionconfig.h"
+#include "snapshots/invocationrecord.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace fn::soak {
+
+enum class Mode { Ok, Crash, Hang, OutOfMemory, Garbage, Oversized, SlowInit };
+constexpr int ModeCount = 7;
+const char *modeName(Mode mode);
+
+enum Runtime { Python, Node, Provided, RuntimeCount };
+const char *runtimeName(Runtime runtime);
+
+constexpr int InitSleepMs = 300;                      // the slow functions' sleep at module level
+constexpr int OversizedChars = 6 * 1024 * 1024 + 100; // a response string past Lambda's 6 MB
+
+// Two functions per runtime: [runtime][0] plain, [runtime][1] with a slow module init.
+struct Functions
+{
+    FunctionConfig config[RuntimeCount][2];
+};
+
+// Writes the functions' code under projectDir; `bootstrap` is the provided runtime's program.
+bool writeFunctions(const QString &projectDir, const QString &bootstrap, int timeoutSec, Functions *out);
+
+struct Planned
+{
+    Runtime runtime;
+    Mode mode;
+};
+
+// `count` invocations over `runtimes`, a share `faultRate` of them with a fault (only those named in
+// `only`, if any), the same for the same seed.
+std::vector<Planned> plan(int count, double faultRate, quint64 seed, const QStringList &only,
+                          const std::vector<Runtime> &runtimes);
+
+QByteArray eventFor(int index, Mode mode);
+
+// Empty if `r` is exactly what invocation `index` in `mode` must give; else what differs.
+QString mismatch(const InvocationRecord &r, int index, Mode mode, int timeoutSec);
+
+} // namespace fn::soak
