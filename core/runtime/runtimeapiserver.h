@@ -115,7 +115,8 @@ private:
     void notifyEngine();
 
     bool startServer(int adopt, QString *error);
-    void serveHttp(const httplib::Request &req, httplib::Response &res);
+    // `body` as read (empty past MaxResponseBytes), `bodySize` as sent.
+    void serveHttp(const httplib::Request &req, httplib::Response &res, std::string body, qint64 bodySize);
 
     // Channel: reads and answers the runtime's requests on the waiting engine thread until
     // `done` (checked under m_mutex) or the deadline. Holds m_channelMutex.
