@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <system_error>
 #include <unordered_map>
 #include <vector>
 
@@ -90,10 +91,15 @@ public:
     {
         std::lock_guard lock(m_mutex);
         m_jobs.push_back(std::move(job));
-        if (m_idle < m_jobs.size() && m_threads.size() < m_max)
-            m_threads.emplace_back([this] { work(); });
-        else
-            m_ready.notify_one();
+        if (m_idle < m_jobs.size() && m_threads.size() < m_max) {
+            try {
+                m_threads.emplace_back([this] { work(); });
+                return;
+            } catch (const std::system_error &) {
+                // No thread to be had (a user's process limit): the job waits for a worker.
+            }
+        }
+        m_ready.notify_one();
     }
 
     void shutdown() override
