@@ -24,19 +24,20 @@ const QHash<QString, QSet<QString>> &coreLayers()
         QHash<QString, QSet<QString>> l;
         l[QStringLiteral("snapshots")] = {};
         l[QStringLiteral("clock")] = {};
-        l[QStringLiteral("project")] = {QStringLiteral("snapshots")};
+        l[QStringLiteral("access")] = {};
+        l[QStringLiteral("project")] = {QStringLiteral("snapshots"), QStringLiteral("access")};
         l[QStringLiteral("metrics")] = {QStringLiteral("snapshots"), QStringLiteral("project")};
         l[QStringLiteral("store")] = {QStringLiteral("snapshots"), QStringLiteral("clock"), QStringLiteral("project")};
         l[QStringLiteral("sandbox")] = {QStringLiteral("snapshots")};
-        l[QStringLiteral("runtime")] = {QStringLiteral("snapshots"), QStringLiteral("project"),
-                                        QStringLiteral("sandbox")};
+        l[QStringLiteral("runtime")] = {QStringLiteral("snapshots"), QStringLiteral("access"),
+                                        QStringLiteral("project"), QStringLiteral("sandbox")};
         l[QStringLiteral("engine")] = l[QStringLiteral("runtime")]
                                       + QSet<QString>{QStringLiteral("runtime"), QStringLiteral("store"),
                                                       QStringLiteral("clock"), QStringLiteral("metrics")};
         l[QStringLiteral("events")] = {QStringLiteral("snapshots"), QStringLiteral("project")};
-        const QSet<QString> aboveEngine{QStringLiteral("snapshots"), QStringLiteral("clock"), QStringLiteral("project"),
-                                        QStringLiteral("metrics"),   QStringLiteral("store"), QStringLiteral("events"),
-                                        QStringLiteral("engine")};
+        const QSet<QString> aboveEngine{
+            QStringLiteral("snapshots"), QStringLiteral("clock"), QStringLiteral("access"), QStringLiteral("project"),
+            QStringLiteral("metrics"),   QStringLiteral("store"), QStringLiteral("events"), QStringLiteral("engine")};
         l[QStringLiteral("triggers")] = aboveEngine;
         l[QStringLiteral("services")] = aboveEngine;
         QSet<QString> all;
