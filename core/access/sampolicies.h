@@ -46,7 +46,9 @@ public:
 
     // An AWS managed policy by name ("AmazonS3ReadOnlyAccess") or ARN
     // ("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", the path included, as IAM
-    // requires); nullopt when unknown.
+    // requires); nullopt when unknown. The documents are AWS's default versions, except ReadOnlyAccess,
+    // abridged to the services fnstudio emulates or a function commonly calls (its entry in
+    // aws-managed-policies.json says which).
     static std::optional<nlohmann::json> managed(const QString &nameOrArn);
 
     static QStringList templateNames(); // sorted
