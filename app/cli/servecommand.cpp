@@ -139,6 +139,10 @@ int serve(const QStringList &arguments)
     QObject::connect(
         &triggers, &TriggerHost::s3Request, &triggers,
         [printLine](const QString &line) { printLine(QStringLiteral("S3: ") + line); }, Qt::DirectConnection);
+    QObject::connect(
+        &triggers, &TriggerHost::accessDenied, &triggers,
+        [printLine](const QString &, const QString &line) { printLine(QStringLiteral("permissions: ") + line); },
+        Qt::DirectConnection);
     QObject::connect(&workspace, &Workspace::environmentsRetired, &workspace,
                      [printLine](const QString &function, const QString &reason) {
                          printLine(QStringLiteral("%1: %2; its environments are retired, the next invocation is cold")

@@ -68,6 +68,28 @@ bool constantTimeEquals(std::string_view a, std::string_view b)
     return diff == 0;
 }
 
+// The canonical headers block: each signed name with its values (all of them, comma-joined).
+std::string canonicalHeaderBlock(const SignedRequest &request, const std::vector<std::string> &names)
+{
+    std::string block;
+    for (const std::string &name : names) {
+        std::string joined;
+        bool any = false;
+        for (const auto &[n, v] : request.headers)
+            if (equalsIgnoreCase(n, name)) {
+                if (any)
+                    joined += ',';
+                joined += canonicalHeaderValue(v);
+                any = true;
+            }
+        block += name;
+        block += ':';
+        block += joined;
+        block += '\n';
+    }
+    return block;
+}
+
 bool isLowerHex(std::string_view s, size_t length)
 {
     return s.size() == length
@@ -523,22 +545,7 @@ SigV4::Result SigV4::verify(const SignedRequest &request, Service service, long 
     if (!key.sessionToken.empty() && !constantTimeEquals(key.sessionToken, p.securityToken))
         return fail(Error::InvalidToken, QStringLiteral("The provided token is malformed or otherwise invalid."));
 
-    std::string canonicalHeaders;
-    for (const std::string &name : p.signedHeaders) {
-        std::string joined;
-        bool any = false;
-        for (const auto &[n, v] : request.headers)
-            if (equalsIgnoreCase(n, name)) {
-                if (any)
-                    joined += ',';
-                joined += canonicalHeaderValue(v);
-                any = true;
-            }
-        canonicalHeaders += name;
-        canonicalHeaders += ':';
-        canonicalHeaders += joined;
-        canonicalHeaders += '\n';
-    }
+    const std::string canonicalHeaders = canonicalHeaderBlock(request, p.signedHeaders);
     const std::string method = request.method;
     const std::string query = canonicalQuery(rawQuery, p.presigned);
     const auto canonicalFor = [&](const std::string &uri) {
@@ -593,11 +600,10 @@ void SigV4::sign(SignedRequest &request, Service service, const std::string &acc
         names.push_back(lower(name));
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
-    std::string signedHeaders, canonicalHeaders;
-    for (const std::string &name : names) {
+    std::string signedHeaders;
+    for (const std::string &name : names)
         signedHeaders += (signedHeaders.empty() ? "" : ";") + name;
-        canonicalHeaders += name + ':' + canonicalHeaderValue(request.header(name).value_or("")) + '\n';
-    }
+    const std::string canonicalHeaders = canonicalHeaderBlock(request, names);
     const std::string_view target = request.target;
     const size_t q = target.find('?');
     const std::string canonical = request.method + '\n' + canonicalUri(target.substr(0, q), service) + '\n'

@@ -21,6 +21,7 @@
 #include <QThreadPool>
 #include <QUuid>
 
+#include <algorithm>
 #include <atomic>
 #include <malloc.h>
 #include <mutex>
@@ -111,6 +112,7 @@ struct Engine::Private
 
     mutable std::mutex serviceMutex; // the variables and their generation change together
     QList<QPair<QString, QString>> serviceEnvironment;
+    CredentialSource credentialSource;
     // Idle environments started with an older generation are not reused; read without the lock
     // on the warm path.
     std::atomic<quint64> serviceGeneration{0};
@@ -289,6 +291,14 @@ EnvPtr Engine::Private::newEnvironment(const FunctionConfig &f, const RuntimeDes
         std::lock_guard lock(serviceMutex);
         setup.serviceEnvironment = serviceEnvironment;
         setup.serviceGeneration = serviceGeneration;
+        if (credentialSource && !serviceEnvironment.isEmpty())
+            for (const auto &[name, value] : credentialSource(f)) {
+                const auto same = [&name](const auto &entry) { return entry.first == name; };
+                setup.serviceEnvironment.erase(
+                    std::remove_if(setup.serviceEnvironment.begin(), setup.serviceEnvironment.end(), same),
+                    setup.serviceEnvironment.end());
+                setup.serviceEnvironment.append({name, value});
+            }
     }
     auto env = std::make_shared<ExecutionEnvironment>(
         setup, *backend, [this](LogBatch &&batch) { Q_EMIT q->logLines(batch); },
@@ -414,6 +424,12 @@ void Engine::setServiceEnvironment(const QList<QPair<QString, QString>> &variabl
         generation = ++d->serviceGeneration;
     }
     d->spares.renew(generation); // made again with the services' endpoints
+}
+
+void Engine::setCredentialSource(CredentialSource source)
+{
+    std::lock_guard lock(d->serviceMutex);
+    d->credentialSource = std::move(source);
 }
 
 QList<QPair<QString, QString>> Engine::serviceEnvironment() const

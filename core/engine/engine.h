@@ -17,6 +17,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace fn {
@@ -79,6 +80,11 @@ public:
     // Idle environments started before are replaced at their next invocation, as after an update.
     void setServiceEnvironment(const QList<QPair<QString, QString>> &variables);
     QList<QPair<QString, QString>> serviceEnvironment() const;
+    // The credentials of a function's role session (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    // AWS_SESSION_TOKEN), asked for each environment made while services are served; they take the
+    // place of the service environment's own. Called on engine threads. Empty: none.
+    using CredentialSource = std::function<QList<QPair<QString, QString>>(const FunctionConfig &function)>;
+    void setCredentialSource(CredentialSource source);
 
     // The clock keep-warm expiry reads (default: a real-time clock the engine owns).
     void setClock(std::shared_ptr<Clock> clock);

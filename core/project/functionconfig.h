@@ -1,6 +1,7 @@
 #pragma once
 // One function of a project, fully resolved (Globals applied, parameters substituted, paths absolute).
 
+#include "access/sampolicies.h"
 #include "project/asyncinvokeconfig.h"
 
 #include <QList>
@@ -50,6 +51,15 @@ struct FunctionConfig
     nlohmann::json events = nlohmann::json::object();
     nlohmann::json deadLetterQueue; // {"Type": "SQS"|"SNS", "TargetArn": ...} or null
     AsyncInvokeConfig asyncInvoke;  // EventInvokeConfig
+
+    // The execution role: SAM's generated <Name>Role with AWSLambdaBasicExecutionRole and the
+    // function's Policies, or the AWS::IAM::Role its Role names (its Policies, ManagedPolicyArns and
+    // the AWS::IAM::Policy resources attached to it), every intrinsic resolved. roleKnown is false
+    // for a Role ARN outside the template: its policies cannot be known locally.
+    QString roleName;
+    bool roleKnown = true;
+    std::vector<NamedPolicy> policies;
+    QStringList policyProblems; // entries that could not be read, each saying where and why
 
     // Where the function is defined, so later problems (unknown runtime, ...) can point there.
     QString templateFile; // absolute path of the template

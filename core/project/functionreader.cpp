@@ -82,6 +82,8 @@ bool FunctionReader::isUnderstood(const QString &property)
         QStringLiteral("VpcConfig"),
         QStringLiteral("Code"),
         QStringLiteral("DeadLetterConfig"), // AWS::Lambda::Function
+        QStringLiteral("Role"),
+        QStringLiteral("Policies"),
     };
     return names.contains(property);
 }
@@ -92,9 +94,7 @@ bool FunctionReader::isDeployOnly(const QString &property)
     static const QStringList names = {
         QStringLiteral("Description"),
         QStringLiteral("FunctionName"),
-        QStringLiteral("Role"),
         QStringLiteral("RolePath"),
-        QStringLiteral("Policies"),
         QStringLiteral("PermissionsBoundary"),
         QStringLiteral("AssumeRolePolicyDocument"),
         QStringLiteral("Tags"),
@@ -255,6 +255,7 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
     readLayers(config, &ok);
     readLogging(config, &ok);
     readAsync(config, &ok);
+    readRole(config);
 
     if (serverless) {
         const Property events = property("Events");
@@ -533,6 +534,176 @@ void FunctionReader::readLogging(FunctionConfig &config, bool *ok)
             (system ? config.systemLogLevel : config.applicationLogLevel) = *v;
         }
     }
+}
+
+namespace {
+
+PolicyScope policyScope()
+{
+    return {IntrinsicResolver::partition(), IntrinsicResolver::region(), IntrinsicResolver::accountId()};
+}
+
+// "Fn::GetAtt [X, Arn]" or "Ref X": the logical id a Role value points at, else empty.
+QString referencedId(const nlohmann::json &value)
+{
+    if (!value.is_object() || value.size() != 1)
+        return QString();
+    if (const auto ref = value.find("Ref"); ref != value.end() && ref->is_string())
+        return QString::fromStdString(ref->get<std::string>());
+    if (const auto att = value.find("Fn::GetAtt"); att != value.end()) {
+        if (att->is_array() && !att->empty() && (*att)[0].is_string())
+            return QString::fromStdString((*att)[0].get<std::string>());
+        if (att->is_string())
+            return QString::fromStdString(att->get<std::string>()).section(QLatin1Char('.'), 0, 0);
+    }
+    return QString();
+}
+
+QString resourceType(const YAML::Node &resources, const QString &id)
+{
+    const YAML::Node type = IntrinsicResolver::child(IntrinsicResolver::child(resources, id.toStdString()), "Type");
+    return type.IsScalar() ? QString::fromStdString(type.Scalar()) : QString();
+}
+
+} // namespace
+
+void FunctionReader::addDocument(const YAML::Node &document, const QString &name, const QString &where,
+                                 FunctionConfig &config)
+{
+    IntrinsicResolver::Problem problem;
+    const auto resolved = m_resolver.resolvedJson(document, &problem);
+    if (!resolved) {
+        config.policyProblems << QStringLiteral("%1 (%2): %3").arg(where, name, problem.message);
+        return;
+    }
+    QStringList problems;
+    std::vector<NamedPolicy> expanded =
+        SamPolicies::expand(nlohmann::json::array({*resolved}), policyScope(), &problems);
+    for (const QString &p : std::as_const(problems))
+        config.policyProblems << QStringLiteral("%1 (%2): %3").arg(where, name, p.section(QStringLiteral(": "), 1));
+    for (NamedPolicy &policy : expanded) {
+        policy.name = name;
+        config.policies.push_back(std::move(policy));
+    }
+}
+
+void FunctionReader::readIamRole(const QString &roleId, FunctionConfig &config)
+{
+    const YAML::Node role = IntrinsicResolver::child(m_resources, roleId.toStdString());
+    const YAML::Node props = IntrinsicResolver::child(role, "Properties");
+    config.roleName = roleId;
+    IntrinsicResolver::Problem problem;
+    if (const YAML::Node roleName = IntrinsicResolver::child(props, "RoleName"); roleName.IsDefined()) {
+        if (const auto v = m_resolver.scalar(roleName, &problem))
+            config.roleName = *v;
+    }
+    const QString where = QStringLiteral("role %1").arg(roleId);
+    if (const YAML::Node arns = IntrinsicResolver::child(props, "ManagedPolicyArns"); arns.IsDefined()) {
+        const auto list = m_resolver.list(arns, &problem);
+        if (!list)
+            config.policyProblems << QStringLiteral("%1, ManagedPolicyArns: %2").arg(where, problem.message);
+        for (const QString &arn : list.value_or(QStringList())) {
+            // A customer managed policy of the same template (its Ref is its logical id locally).
+            if (resourceType(m_resources, arn) == QLatin1String("AWS::IAM::ManagedPolicy")) {
+                const YAML::Node doc = IntrinsicResolver::child(
+                    IntrinsicResolver::child(IntrinsicResolver::child(m_resources, arn.toStdString()), "Properties"),
+                    "PolicyDocument");
+                addDocument(doc, arn, where + QStringLiteral(", ManagedPolicyArns"), config);
+            } else if (const auto managed = SamPolicies::managed(arn)) {
+                config.policies.push_back({arn.section(QLatin1Char('/'), -1), *managed});
+            } else {
+                config.policyProblems << QStringLiteral("%1, ManagedPolicyArns: %2 is not an AWS managed policy "
+                                                        "fnstudio knows; its permissions are not counted")
+                                             .arg(where, arn);
+            }
+        }
+    }
+    if (const YAML::Node policies = IntrinsicResolver::child(props, "Policies"); policies.IsSequence()) {
+        int i = 0;
+        for (const YAML::Node &entry : policies) {
+            const YAML::Node name = IntrinsicResolver::child(entry, "PolicyName");
+            const QString label = name.IsScalar() ? text(name) : QStringLiteral("Policies[%1]").arg(i);
+            addDocument(IntrinsicResolver::child(entry, "PolicyDocument"), label, where, config);
+            ++i;
+        }
+    }
+    // AWS::IAM::Policy and AWS::IAM::ManagedPolicy resources that attach themselves to the role.
+    for (const auto &entry : m_resources) {
+        const QString type = QString::fromStdString(IntrinsicResolver::child(entry.second, "Type").Scalar());
+        if (type != QLatin1String("AWS::IAM::Policy") && type != QLatin1String("AWS::IAM::ManagedPolicy"))
+            continue;
+        const YAML::Node p = IntrinsicResolver::child(entry.second, "Properties");
+        bool attached = false;
+        const nlohmann::json roles = IntrinsicResolver::toJson(IntrinsicResolver::child(p, "Roles"));
+        if (roles.is_array())
+            for (const nlohmann::json &r : roles)
+                attached = attached || referencedId(r) == roleId
+                           || (r.is_string() && QString::fromStdString(r.get<std::string>()) == config.roleName);
+        if (!attached)
+            continue;
+        const QString id = QString::fromStdString(entry.first.Scalar());
+        const YAML::Node name = IntrinsicResolver::child(
+            p, type.endsWith(QLatin1String("ManagedPolicy")) ? "ManagedPolicyName" : "PolicyName");
+        addDocument(IntrinsicResolver::child(p, "PolicyDocument"), name.IsScalar() ? text(name) : id, id, config);
+    }
+}
+
+void FunctionReader::readRole(FunctionConfig &config)
+{
+    const Property role = property("Role");
+    if (isSet(role.value)) {
+        const nlohmann::json value = IntrinsicResolver::toJson(role.value);
+        QString roleId = referencedId(value);
+        if (roleId.isEmpty() && value.is_string()) {
+            // An ARN: a role of the template named so, else one outside it.
+            const QString name = QString::fromStdString(value.get<std::string>()).section(QLatin1Char('/'), -1);
+            for (const auto &entry : m_resources) {
+                const QString id = QString::fromStdString(entry.first.Scalar());
+                const YAML::Node roleName =
+                    IntrinsicResolver::child(IntrinsicResolver::child(entry.second, "Properties"), "RoleName");
+                if (resourceType(m_resources, id) == QLatin1String("AWS::IAM::Role") && roleName.IsScalar()
+                    && text(roleName) == name)
+                    roleId = id;
+            }
+            if (roleId.isEmpty())
+                config.roleName = name;
+        }
+        if (!roleId.isEmpty() && resourceType(m_resources, roleId) == QLatin1String("AWS::IAM::Role")) {
+            readIamRole(roleId, config);
+        } else {
+            config.roleKnown = false;
+            if (config.roleName.isEmpty())
+                config.roleName = roleId.isEmpty() ? QStringLiteral("(unknown)") : roleId;
+            warning(role.key, QStringLiteral("%1: its Role %2 is not an AWS::IAM::Role of this template, so what it "
+                                             "may do cannot be known; its calls to local services are not checked")
+                                  .arg(config.name, config.roleName));
+        }
+        if (m_serverless && property("Policies").exists())
+            warning(property("Policies").key,
+                    QStringLiteral("%1: Policies is ignored because Role is set (as SAM does)").arg(config.name));
+    } else {
+        // SAM's generated role: basic execution (logs) and the function's Policies.
+        config.roleName = config.name + QStringLiteral("Role");
+        config.policies.push_back({QStringLiteral("AWSLambdaBasicExecutionRole"),
+                                   *SamPolicies::managed(QStringLiteral("AWSLambdaBasicExecutionRole"))});
+        const Property policies = property("Policies");
+        if (m_serverless && isSet(policies.value)) {
+            IntrinsicResolver::Problem problem;
+            const auto resolved = m_resolver.resolvedJson(policies.value, &problem);
+            if (!resolved) {
+                config.policyProblems << QStringLiteral("Policies: %1").arg(problem.message);
+            } else {
+                QStringList problems;
+                for (NamedPolicy &p : SamPolicies::expand(*resolved, policyScope(), &problems))
+                    config.policies.push_back(std::move(p));
+                config.policyProblems += problems;
+            }
+        }
+    }
+    const Property policies = property("Policies");
+    const YAML::Node at = role.exists() ? role.key : policies.exists() ? policies.key : m_id;
+    for (const QString &problem : std::as_const(config.policyProblems))
+        warning(at, QStringLiteral("%1: %2").arg(config.name, problem));
 }
 
 void FunctionReader::readAsync(FunctionConfig &config, bool *ok)

@@ -56,6 +56,10 @@ private:
     void readLayers(FunctionConfig &config, bool *ok);
     void readLogging(FunctionConfig &config, bool *ok);
     void readAsync(FunctionConfig &config, bool *ok);
+    void readRole(FunctionConfig &config);
+    void readIamRole(const QString &roleId, FunctionConfig &config);
+    // One policy document of the template (resolved, checked as IAM would), added under `name`.
+    void addDocument(const YAML::Node &document, const QString &name, const QString &where, FunctionConfig &config);
     std::optional<QString> layerDir(const YAML::Node &item, bool *ok);
 
     std::optional<QString> scalar(const Property &p, const QString &what, bool *ok);

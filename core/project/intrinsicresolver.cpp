@@ -544,4 +544,44 @@ std::optional<bool> IntrinsicResolver::evaluate(const YAML::Node &node, Problem 
     return std::nullopt;
 }
 
+std::optional<nlohmann::json> IntrinsicResolver::resolvedJson(const YAML::Node &node, Problem *problem) const
+{
+    if (!intrinsicName(node).isEmpty()) {
+        const auto value = resolve(node, problem, 0);
+        if (!value)
+            return std::nullopt;
+        if (!value->isList)
+            return nlohmann::json(value->items.value(0).toStdString());
+        nlohmann::json list = nlohmann::json::array();
+        for (const QString &item : value->items)
+            list.push_back(item.toStdString());
+        return list;
+    }
+    if (node.IsMap()) {
+        nlohmann::json out = nlohmann::json::object();
+        for (const auto &entry : node) {
+            if (isNoValue(entry.second))
+                continue;
+            auto v = resolvedJson(entry.second, problem);
+            if (!v)
+                return std::nullopt;
+            out[entry.first.Scalar()] = std::move(*v);
+        }
+        return out;
+    }
+    if (node.IsSequence()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto &item : node) {
+            if (isNoValue(item))
+                continue;
+            auto v = resolvedJson(item, problem);
+            if (!v)
+                return std::nullopt;
+            out.push_back(std::move(*v));
+        }
+        return out;
+    }
+    return toJson(node);
+}
+
 } // namespace fn

@@ -69,6 +69,11 @@ public:
     // {"Fn::GetAtt": ["A", "B"]}) so nothing written is lost.
     static nlohmann::json toJson(const YAML::Node &node);
 
+    // A whole property (a policy document, say) as JSON with every intrinsic function in it
+    // evaluated: mappings and sequences kept, scalars typed as toJson() types them. nullopt with
+    // *problem at the first intrinsic that cannot be evaluated locally.
+    std::optional<nlohmann::json> resolvedJson(const YAML::Node &node, Problem *problem) const;
+
 private:
     struct Value
     {

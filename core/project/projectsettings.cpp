@@ -81,6 +81,15 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
         else
             problem(0, 0, QStringLiteral("\"legacyAsyncPayloadLimit\" must be true or false"));
     }
+    if (json.contains("permissions")) {
+        const auto &value = json["permissions"];
+        const QString mode = value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString();
+        if (mode == QLatin1String("off") || mode == QLatin1String("warn") || mode == QLatin1String("enforce"))
+            settings.permissions = mode;
+        else
+            problem(lineOfKey(text, "permissions"), 0,
+                    QStringLiteral("\"permissions\" must be \"off\", \"warn\" or \"enforce\""));
+    }
     if (json.contains("allowOutsideFolders")) {
         const auto &allowed = json["allowOutsideFolders"];
         const int line = lineOfKey(text, "allowOutsideFolders");
@@ -145,6 +154,7 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
                                        QStringLiteral("idleTimeoutSeconds"),
                                        QStringLiteral("clockSpeed"),
                                        QStringLiteral("legacyAsyncPayloadLimit"),
+                                       QStringLiteral("permissions"),
                                        QStringLiteral("buckets"),
                                        allowOutsideKey()};
         if (!known.contains(QString::fromStdString(key)))

@@ -17,6 +17,10 @@ struct ProjectSettings
     double idleTimeoutSeconds = 300;      // keep-warm: idle environments are shut down after this
     double clockSpeed = 1;                // 1: real time; up to 3600 (an hour a second)
     bool legacyAsyncPayloadLimit = false; // 262,144 bytes instead of 1,048,576 for Event payloads
+    // What happens when a function calls a local service its execution role does not allow: "off"
+    // (nothing), "warn" (the call goes on and the studio and logs say what is missing; the
+    // default) or "enforce" (the service answers AccessDenied as AWS would).
+    QString permissions = QStringLiteral("warn");
     // Local S3 buckets kept in a folder of the user's choice instead of .fnstudio/buckets/<name>:
     // bucket name → folder (absolute, "~/..." or relative to the project). A folder written inside
     // the project that a symbolic link takes outside it is refused (an error) and left out, unless

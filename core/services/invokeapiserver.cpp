@@ -1,8 +1,11 @@
 #include "services/invokeapiserver.h"
 #include "services/httplistener.h"
 
+#include "access/authorizer.h"
+
 #include "engine/engine.h"
 #include "services/lambdaapishapes.h"
+#include "services/requestauthentication.h"
 #include "services/taillogcollector.h"
 
 #include <QCryptographicHash>
@@ -169,6 +172,10 @@ struct InvokeApiServer::Private
     void handleAliases(const httplib::Request &req, httplib::Response &res, bool one) const;
     void handleProvisioned(const httplib::Request &req, httplib::Response &res) const;
 
+    // Authenticates the request and, for a function, checks `action` on the function the path
+    // names (or "*"). False after answering as Lambda does.
+    bool admit(const httplib::Request &req, httplib::Response &res, const char *action, bool onFunction) const;
+
     void handleInvoke(const httplib::Request &req, httplib::Response &res);
     void handleList(const httplib::Request &req, httplib::Response &res) const;
     void handleGet(const httplib::Request &req, httplib::Response &res, bool configurationOnly) const;
@@ -180,6 +187,7 @@ struct InvokeApiServer::Private
     std::shared_ptr<const Catalogue> functions = std::make_shared<Catalogue>();
     EventHandler eventHandler;
     RequestLogger logger;
+    Authorizer *authorizer = nullptr;
     std::atomic<bool> legacyAsyncLimit{false};
 
     HttpListener listener;
@@ -222,8 +230,73 @@ std::optional<FunctionConfig> InvokeApiServer::Private::resolve(const Catalogue 
     return resolved;
 }
 
+bool InvokeApiServer::Private::admit(const httplib::Request &req, httplib::Response &res, const char *action,
+                                     bool onFunction) const
+{
+    if (!authorizer)
+        return true;
+    const RequestAuthentication auth =
+        RequestAuthentication::of(req, SigV4::Service::Other, authorizer->keys(),
+                                  req.has_header("Authorization") ? SigV4::sha256Hex(req.body) : std::string());
+    const SigV4::Result &r = auth.signature;
+    if (!r.accepted()) {
+        switch (r.error) {
+        case SigV4::Error::InvalidAccessKeyId:
+        case SigV4::Error::InvalidToken:
+            renderError(res, 403, "UnrecognizedClientException",
+                        "The security token included in the request is invalid.");
+            return false;
+        case SigV4::Error::SignatureDoesNotMatch:
+            renderError(res, 403, "InvalidSignatureException",
+                        "The request signature we calculated does not match the signature you provided. Check your "
+                        "AWS Secret Access Key and signing method. Consult the service documentation for details.");
+            return false;
+        case SigV4::Error::TimeTooSkewed: {
+            const auto signedAt = SigV4::parseAmzDate(r.requestTime).value_or(0);
+            const auto now = SigV4::parseAmzDate(r.serverTime).value_or(0);
+            const std::string message =
+                signedAt < now
+                    ? "Signature expired: " + r.requestTime + " is now earlier than "
+                          + SigV4::amzDate(now - SigV4::AllowedSkewSeconds) + " (" + r.serverTime + " - 15 min.)"
+                    : "Signature not yet current: " + r.requestTime + " is still later than "
+                          + SigV4::amzDate(now + SigV4::AllowedSkewSeconds) + " (" + r.serverTime + " + 15 min.)";
+            renderError(res, 403, "InvalidSignatureException", message);
+            return false;
+        }
+        case SigV4::Error::Expired:
+        case SigV4::Error::NotYetValid:
+            renderError(res, 403, "InvalidSignatureException", "Signature expired: " + r.message.toStdString());
+            return false;
+        default:
+            renderError(res, 403, "IncompleteSignatureException", r.message.toStdString());
+            return false;
+        }
+    }
+    if (!auth.principal.isFunction())
+        return true;
+    QString resource = QStringLiteral("*");
+    if (onFunction) {
+        const auto reference = lambdaapi::parseFunctionName(QString::fromStdString(req.matches[1].str()));
+        QString qualifier = reference ? reference->qualifier : QString();
+        if (req.has_param("Qualifier") && !req.get_param_value("Qualifier").empty())
+            qualifier = QString::fromStdString(req.get_param_value("Qualifier"));
+        resource = lambdaapi::functionArn(reference ? reference->name : QString::fromStdString(req.matches[1].str()),
+                                          qualifier);
+    }
+    AccessRequest request{QLatin1String(action), resource, {}};
+    request.context.insert(QStringLiteral("aws:SourceIp"), {QString::fromStdString(req.remote_addr)});
+    const Authorizer::Call call = authorizer->authorize(auth.principal, QStringLiteral("lambda"), std::move(request));
+    if (call.proceeds())
+        return true;
+    renderError(res, 403, "AccessDeniedException", accessDeniedMessage(*authorizer, call, false).toStdString(),
+                "Message");
+    return false;
+}
+
 void InvokeApiServer::Private::handleInvoke(const httplib::Request &req, httplib::Response &res)
 {
+    if (!admit(req, res, "lambda:InvokeFunction", true))
+        return;
     const auto functionsNow = catalogue();
     const std::optional<FunctionConfig> function = resolve(*functionsNow, req.matches[1].str(), req, res);
     if (!function)
@@ -323,6 +396,8 @@ void InvokeApiServer::Private::handleInvoke(const httplib::Request &req, httplib
 
 void InvokeApiServer::Private::handleList(const httplib::Request &req, httplib::Response &res) const
 {
+    if (!admit(req, res, "lambda:ListFunctions", false))
+        return;
     const auto functionsNow = catalogue();
     const qsizetype total = functionsNow->names.size();
     qsizetype first = 0;
@@ -357,6 +432,8 @@ void InvokeApiServer::Private::handleList(const httplib::Request &req, httplib::
 void InvokeApiServer::Private::handleGet(const httplib::Request &req, httplib::Response &res,
                                          bool configurationOnly) const
 {
+    if (!admit(req, res, configurationOnly ? "lambda:GetFunctionConfiguration" : "lambda:GetFunction", true))
+        return;
     const auto functionsNow = catalogue();
     const std::optional<FunctionConfig> function = resolve(*functionsNow, req.matches[1].str(), req, res);
     if (!function)
@@ -370,6 +447,8 @@ void InvokeApiServer::Private::handleGet(const httplib::Request &req, httplib::R
 
 void InvokeApiServer::Private::handleVersions(const httplib::Request &req, httplib::Response &res) const
 {
+    if (!admit(req, res, "lambda:ListVersionsByFunction", true))
+        return;
     const auto functionsNow = catalogue();
     const std::optional<FunctionConfig> latest = resolve(*functionsNow, req.matches[1].str(), req, res);
     if (!latest)
@@ -391,6 +470,8 @@ void InvokeApiServer::Private::handleVersions(const httplib::Request &req, httpl
 
 void InvokeApiServer::Private::handleAliases(const httplib::Request &req, httplib::Response &res, bool one) const
 {
+    if (!admit(req, res, one ? "lambda:GetAlias" : "lambda:ListAliases", true))
+        return;
     const auto functionsNow = catalogue();
     const std::optional<FunctionConfig> latest = resolve(*functionsNow, req.matches[1].str(), req, res);
     if (!latest)
@@ -427,6 +508,8 @@ void InvokeApiServer::Private::handleAliases(const httplib::Request &req, httpli
 
 void InvokeApiServer::Private::handleProvisioned(const httplib::Request &req, httplib::Response &res) const
 {
+    if (!admit(req, res, "lambda:GetProvisionedConcurrencyConfig", true))
+        return;
     const auto functionsNow = catalogue();
     if (!req.has_param("Qualifier") || req.get_param_value("Qualifier").empty())
         return renderError(res, 400, "InvalidParameterValueException",
@@ -548,6 +631,11 @@ void InvokeApiServer::setLegacyAsyncPayloadLimit(bool legacy)
 void InvokeApiServer::setRequestLogger(RequestLogger logger)
 {
     d->logger = std::move(logger);
+}
+
+void InvokeApiServer::setAuthorizer(Authorizer *authorizer)
+{
+    d->authorizer = authorizer;
 }
 
 bool InvokeApiServer::start(const QString &host, int port, QString *error)

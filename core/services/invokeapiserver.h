@@ -15,6 +15,7 @@
 
 namespace fn {
 
+class Authorizer;
 class Engine;
 
 class InvokeApiServer final
@@ -49,6 +50,10 @@ public:
     // 262,144 bytes for Event payloads instead of 1,048,576, as Lambda had it until 2025.
     void setLegacyAsyncPayloadLimit(bool legacy);
     void setRequestLogger(RequestLogger logger); // set before start()
+    // Signatures and permissions: a function's own credentials are verified and its calls checked
+    // against its role (lambda:InvokeFunction, ...); other requests are the developer's. Null: no
+    // checks. Set before start(); the authorizer must outlive the server.
+    void setAuthorizer(Authorizer *authorizer);
 
     // Listens on host:port (port 0: an ephemeral one) and serves on its own threads. On failure
     // returns false with a message naming host:port ("127.0.0.1:3001 is already in use").

@@ -5,8 +5,10 @@
 // (v1 and v2), GetObject (ranges, conditions), HeadObject, PutObject (plain, Content-MD5 checked,
 // aws-chunked), multipart uploads (create, parts, complete, abort), CopyObject, DeleteObject and
 // DeleteObjects, with S3's XML bodies and error codes.
-// Requests are not authenticated: any signature is accepted, as the endpoint only serves this
-// machine. Objects written or deleted through it raise the template's S3 events with the right
+// Requests signed with the credentials a function was given are verified (Signature Version 4,
+// header or presigned) and checked against the function's execution role through the Authorizer;
+// the developer's own requests (unsigned, or signed with any other keys) act as the account's
+// administrator. Objects written or deleted through it raise the template's S3 events with the right
 // names (ObjectCreated:Put, ObjectCreated:Copy, ObjectRemoved:Delete) through the change observer.
 
 #include "services/s3changeobserver.h"
@@ -18,6 +20,7 @@
 
 namespace fn {
 
+class Authorizer;
 class S3ObjectStore;
 
 class S3Endpoint final
@@ -36,6 +39,9 @@ public:
 
     void setChangeObserver(ChangeObserver observer); // set before start()
     void setRequestLogger(RequestLogger logger);     // set before start()
+    // Signatures and permissions (null: every request is the developer's). Set before start();
+    // the authorizer must outlive the endpoint.
+    void setAuthorizer(Authorizer *authorizer);
 
     // Listens on host:port (0: any free port). On failure false with a message naming host:port.
     bool start(const QString &host, int port, QString *error);

@@ -1,5 +1,6 @@
 #include "workspace/triggerhost.h"
 
+#include "access/authorizer.h"
 #include "engine/asyncqueue.h"
 #include "engine/engine.h"
 #include "services/apigatewayserver.h"
@@ -14,6 +15,31 @@
 #include <mutex>
 
 namespace fn {
+
+namespace {
+
+// The functions' execution roles as the authorizer evaluates them.
+QHash<QString, Authorizer::Role> rolesOf(const QList<FunctionConfig> &functions)
+{
+    QHash<QString, Authorizer::Role> roles;
+    for (const FunctionConfig &f : functions) {
+        Authorizer::Role role;
+        role.name = f.roleName;
+        role.known = f.roleKnown;
+        role.problems = f.policyProblems;
+        for (const NamedPolicy &named : f.policies) {
+            QString error;
+            if (auto policy = Policy::parse(named.name, named.document, &error))
+                role.policies.push_back(std::move(*policy));
+            else
+                role.problems << error;
+        }
+        roles.insert(f.name, std::move(role));
+    }
+    return roles;
+}
+
+} // namespace
 
 struct TriggerHost::Private
 {
@@ -40,6 +66,7 @@ struct TriggerHost::Private
     SqsQueuePoller sqsPoller;
     // Created when the triggers start: watching creates the bucket folders.
     std::unique_ptr<S3BucketWatcher> buckets;
+    Authorizer authorizer; // before the servers that hold it
     InvokeApiServer invokeApi;
     ApiGatewayServer apiGateway;
     QHash<QString, QString> bucketFolders;
@@ -81,6 +108,11 @@ TriggerHost::TriggerHost(Engine &engine, AsyncQueue &queue, Store &store, QStrin
         return queue.accept(function, payload).requestId;
     });
     d->invokeApi.setRequestLogger([this](const QString &line) { Q_EMIT invokeApiRequest(line); });
+    d->invokeApi.setAuthorizer(&d->authorizer);
+    d->authorizer.setObserver([this](const Authorizer::Call &call) {
+        if (call.evaluated && !call.decision.allowed() && call.mode != Authorizer::Mode::Off)
+            Q_EMIT accessDenied(call.principal.function, call.describe());
+    });
     d->apiGateway.setRequestLogger([this](const QString &line) { Q_EMIT apiGatewayRequest(line); });
 }
 
@@ -114,6 +146,7 @@ QStringList TriggerHost::setFunctions(const QList<FunctionConfig> &functions)
     }
     d->invokeApi.setFunctions(functions);
     d->apiGateway.setFunctions(functions);
+    d->authorizer.setRoles(rolesOf(functions));
     warnings += d->apiGateway.warnings();
     d->warnings = warnings;
     return warnings;
@@ -205,6 +238,7 @@ bool TriggerHost::startServing(const QString &host, int invokePort, int apiPort,
                                           d->buckets->settle(bucket, key, happened);
                                   }});
         d->s3->setRequestLogger([this](const QString &line) { Q_EMIT s3Request(line); });
+        d->s3->setAuthorizer(&d->authorizer);
         if (!d->s3->start(host, d->s3Port, &why)) {
             d->s3.reset();
             d->apiGateway.stop();
@@ -220,8 +254,23 @@ bool TriggerHost::startServing(const QString &host, int invokePort, int apiPort,
                                      : d->s3->host().contains(u':') ? u'[' + d->s3->host() + u']'
                                                                     : d->s3->host())
                                 .arg(d->s3->port());
+        // Each environment signs with its function's own credentials (the engine asks for them),
+        // and reaches the Invoke API as it reaches S3, to call other functions.
+        Authorizer &authorizer = d->authorizer;
+        d->engine.setCredentialSource([&authorizer](const FunctionConfig &f) -> QList<QPair<QString, QString>> {
+            const AccessKeys::Credentials c = authorizer.keys().issue(f.name, f.isLatest() ? QString() : f.version);
+            return {{QStringLiteral("AWS_ACCESS_KEY_ID"), c.accessKeyId},
+                    {QStringLiteral("AWS_SECRET_ACCESS_KEY"), c.secretAccessKey},
+                    {QStringLiteral("AWS_SESSION_TOKEN"), c.sessionToken}};
+        });
+        const QString lambdaUrl = QStringLiteral("http://%1:%2")
+                                      .arg(anyAddress                           ? QStringLiteral("127.0.0.1")
+                                           : d->invokeApi.host().contains(u':') ? u'[' + d->invokeApi.host() + u']'
+                                                                                : d->invokeApi.host())
+                                      .arg(d->invokeApi.port());
         d->engine.setServiceEnvironment(
             {{QStringLiteral("AWS_ENDPOINT_URL_S3"), url},
+             {QStringLiteral("AWS_ENDPOINT_URL_LAMBDA"), lambdaUrl},
              {QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("FNSTUDIOLOCAL")},
              {QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("fnstudio-local-secret")},
              {QStringLiteral("AWS_SESSION_TOKEN"), QStringLiteral("fnstudio-local-session")}});
@@ -242,6 +291,7 @@ void TriggerHost::stopServing()
         d->s3.reset();
         d->objects.reset();
         d->engine.setServiceEnvironment({});
+        d->engine.setCredentialSource({});
     }
     Q_EMIT servingChanged(false);
 }
@@ -304,6 +354,16 @@ int TriggerHost::s3EndpointPort() const
 void TriggerHost::setBucketFolders(const QHash<QString, QString> &folders)
 {
     d->bucketFolders = folders;
+}
+
+Authorizer &TriggerHost::authorizer()
+{
+    return d->authorizer;
+}
+
+void TriggerHost::setPermissionsMode(const QString &mode)
+{
+    d->authorizer.setMode(Authorizer::modeFromName(mode).value_or(Authorizer::Mode::Warn));
 }
 
 void TriggerHost::setS3EndpointPort(int port)

@@ -21,6 +21,7 @@
 namespace fn {
 
 class ApiGatewayServer;
+class Authorizer;
 class AsyncQueue;
 class Engine;
 class InvokeApiServer;
@@ -93,6 +94,11 @@ public:
     QString bucketDir(const QString &bucket) const;
     ApiGatewayRoutes routes() const;
 
+    // Who may call what: the functions' credentials and roles, the project's permissions mode
+    // (see ProjectSettings::permissions) and the calls decided.
+    Authorizer &authorizer();
+    void setPermissionsMode(const QString &mode); // "off", "warn" or "enforce"
+
     // The parts, for what the host does not forward (enable, fire now, send a message, …).
     Scheduler &scheduler();
     SqsQueueStore &sqsQueues();
@@ -107,6 +113,9 @@ Q_SIGNALS:
     void sqsBatchProcessed(const fn::SqsBatchResult &result);
     void s3ObjectEvent(const QString &bucket, const QString &key, const QString &eventName, const QString &functionName,
                        const QString &requestId);
+    // A function's call to a local service that its role does not allow (warned or refused), one
+    // line saying who, what, why and what happened; emitted on the servers' threads.
+    void accessDenied(const QString &function, const QString &line);
     // One line per request served, emitted on the servers' threads ("POST /2015-03-31/… 200 <id>").
     void invokeApiRequest(const QString &line);
     void apiGatewayRequest(const QString &line);

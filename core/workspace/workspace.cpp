@@ -249,8 +249,10 @@ void Workspace::applySettings()
     m_settingsInForce = m_project.settings();
     if (m_forceLegacyLimit && m_queue)
         m_queue->setLegacyPayloadLimit(true);
-    if (m_triggers)
+    if (m_triggers) {
         m_triggers->setLegacyAsyncPayloadLimit(m_forceLegacyLimit || m_project.settings().legacyAsyncPayloadLimit);
+        m_triggers->setPermissionsMode(m_project.settings().permissions);
+    }
 }
 
 void Workspace::refreshTriggers(bool reload)
@@ -268,6 +270,8 @@ void Workspace::refreshTriggers(bool reload)
         connect(m_triggers.get(), &TriggerHost::scheduleChanged, this, &Workspace::scheduleChanged);
         connect(m_triggers.get(), &TriggerHost::servingChanged, this, &Workspace::servingChanged);
         m_triggers->setLegacyAsyncPayloadLimit(m_forceLegacyLimit || m_project.settings().legacyAsyncPayloadLimit);
+        m_triggers->setPermissionsMode(m_project.settings().permissions);
+        connect(m_triggers.get(), &TriggerHost::accessDenied, this, &Workspace::accessDenied);
         // From the file, not the project: the Buckets panel may have remapped since it was read.
         m_triggers->setBucketFolders(ProjectSettings::load(m_project.folder(), nullptr).bucketFolders);
         // In this order (the operands of + are not sequenced): the triggers start on the functions.

@@ -134,6 +134,9 @@ Q_SIGNALS:
     void triggersChanged();
     void scheduleChanged(const fn::ScheduleState &state);
     void servingChanged(bool serving);
+    // A function called a local service its role does not allow (see TriggerHost::accessDenied);
+    // queued from the servers' threads.
+    void accessDenied(const QString &function, const QString &line);
     void serveFailed(const QString &problem);
     // Some queue's content changed (coalesced).
     void queuesChanged();

@@ -36,6 +36,10 @@ ServeControl::ServeControl(Workspace &workspace, Messenger &messenger, QWidget *
     connect(m_action, &QAction::toggled, this, &ServeControl::toggle);
     connect(&m_workspace, &Workspace::servingChanged, this, &ServeControl::update);
     connect(&m_workspace, &Workspace::triggersChanged, this, &ServeControl::update);
+    // A call a function's role does not allow, warned or refused (the project's "permissions").
+    connect(&m_workspace, &Workspace::accessDenied, this, [this](const QString &, const QString &line) {
+        m_messenger.showMessage(Messenger::Severity::Warning, line);
+    });
 }
 
 void ServeControl::toggle(bool on)

@@ -118,8 +118,12 @@ void TestPolicy::conditionOperators_data()
     QTest::addColumn<QString>("key");
     QTest::addColumn<QStringList>("values"); // empty: the key is absent
     QTest::addColumn<bool>("allowed");
-    const auto row = [](const char *name, const char *condition, const char *key, QStringList values, bool allowed) {
-        QTest::newRow(name) << QString::fromLatin1(condition) << QString::fromLatin1(key) << values << allowed;
+    const auto row = [](const char *name, const char *condition, const char *key,
+                        std::initializer_list<const char *> values, bool allowed) {
+        QStringList list;
+        for (const char *v : values)
+            list << QString::fromLatin1(v);
+        QTest::newRow(name) << QString::fromLatin1(condition) << QString::fromLatin1(key) << list << allowed;
     };
     row("StringEquals", R"({"StringEquals": {"s3:prefix": "home/"}})", "s3:prefix", {"home/"}, true);
     row("StringEquals other", R"({"StringEquals": {"s3:prefix": "home/"}})", "s3:prefix", {"etc/"}, false);
@@ -190,8 +194,12 @@ void TestPolicy::policyVariablesInResources()
     const std::vector<Policy> policies{parsed(
         "home",
         R"({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::home/${aws:username}/*"}]})")};
-    QVERIFY(evaluate(policies, call("s3:GetObject", "arn:aws:s3:::home/ana/a", {{"aws:username", {"ana"}}})).allowed());
-    QVERIFY(!evaluate(policies, call("s3:GetObject", "arn:aws:s3:::home/bo/a", {{"aws:username", {"ana"}}})).allowed());
+    QVERIFY(evaluate(policies, call("s3:GetObject", "arn:aws:s3:::home/ana/a",
+                                    {{QStringLiteral("aws:username"), {QStringLiteral("ana")}}}))
+                .allowed());
+    QVERIFY(!evaluate(policies, call("s3:GetObject", "arn:aws:s3:::home/bo/a",
+                                     {{QStringLiteral("aws:username"), {QStringLiteral("ana")}}}))
+                 .allowed());
     QVERIFY(!evaluate(policies, call("s3:GetObject", "arn:aws:s3:::home/ana/a")).allowed());
     // ${*} is a literal star, not a wildcard.
     const std::vector<Policy> literal{
@@ -204,20 +212,24 @@ void TestPolicy::malformedPoliciesSayWhere_data()
 {
     QTest::addColumn<QString>("document");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("no statement") << R"({"Version": "2012-10-17"})"
-                                  << "p: the policy has no Statement";
-    QTest::newRow("bad effect") << R"({"Statement": [{"Effect": "allow", "Action": "s3:*", "Resource": "*"}]})"
-                                << "p, Statement[0]: Effect must be Allow or Deny";
-    QTest::newRow("no action") << R"({"Statement": [{"Effect": "Allow", "Resource": "*"}]})"
-                               << "p, Statement[0]: a statement needs exactly one of Action and NotAction";
-    QTest::newRow("both resources")
-        << R"({"Statement": [{"Sid": "Two", "Effect": "Allow", "Action": "s3:*", "Resource": "*", "NotResource": "*"}]})"
-        << "p, Two: a statement needs exactly one of Resource and NotResource";
-    QTest::newRow("unknown operator")
-        << R"({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringSortOf": {"a": "b"}}}]})"
-        << "p, Statement[0]: unknown condition operator StringSortOf";
-    QTest::newRow("action object") << R"({"Statement": [{"Effect": "Allow", "Action": {"a": 1}, "Resource": "*"}]})"
-                                   << "p, Statement[0]: Action must be a string or a list of strings";
+    QTest::newRow("no statement") << QString::fromLatin1(R"({"Version": "2012-10-17"})")
+                                  << QStringLiteral("p: the policy has no Statement");
+    QTest::newRow("bad effect") << QString::fromLatin1(
+        R"({"Statement": [{"Effect": "allow", "Action": "s3:*", "Resource": "*"}]})")
+                                << QStringLiteral("p, Statement[0]: Effect must be Allow or Deny");
+    QTest::newRow("no action") << QString::fromLatin1(R"({"Statement": [{"Effect": "Allow", "Resource": "*"}]})")
+                               << QStringLiteral(
+                                      "p, Statement[0]: a statement needs exactly one of Action and NotAction");
+    QTest::newRow("both resources") << QString::fromLatin1(
+        R"({"Statement": [{"Sid": "Two", "Effect": "Allow", "Action": "s3:*", "Resource": "*", "NotResource": "*"}]})")
+                                    << QStringLiteral(
+                                           "p, Two: a statement needs exactly one of Resource and NotResource");
+    QTest::newRow("unknown operator") << QString::fromLatin1(
+        R"({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringSortOf": {"a": "b"}}}]})")
+                                      << QStringLiteral("p, Statement[0]: unknown condition operator StringSortOf");
+    QTest::newRow("action object") << QString::fromLatin1(
+        R"({"Statement": [{"Effect": "Allow", "Action": {"a": 1}, "Resource": "*"}]})")
+                                   << QStringLiteral("p, Statement[0]: Action must be a string or a list of strings");
 }
 
 void TestPolicy::malformedPoliciesSayWhere()

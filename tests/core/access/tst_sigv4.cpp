@@ -181,17 +181,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("authorization");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("no signature") << "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/"
-                                         "aws4_request, SignedHeaders=host"
-                                      << "requires 'Credential', 'SignedHeaders' and 'Signature'";
-        QTest::newRow("short credential") << "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524, "
-                                             "SignedHeaders=host, Signature=abc"
-                                          << "is not of the form ACCESS_KEY/yyyyMMdd/REGION/SERVICE/aws4_request";
-        QTest::newRow("other algorithm") << "AWS4-HMAC-SHA512 Credential=x"
-                                         << "must start with AWS4-HMAC-SHA256";
-        QTest::newRow("empty header name") << "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/"
-                                              "s3/aws4_request, SignedHeaders=host;;range, Signature=abc"
-                                           << "SignedHeaders has an empty name";
+        const auto row = [](const char *name, const char *authorization, const char *expected) {
+            QTest::newRow(name) << QString::fromLatin1(authorization) << QString::fromLatin1(expected);
+        };
+        row("no signature",
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host",
+            "requires 'Credential', 'SignedHeaders' and 'Signature'");
+        row("short credential",
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524, SignedHeaders=host, Signature=abc",
+            "is not of the form ACCESS_KEY/yyyyMMdd/REGION/SERVICE/aws4_request");
+        row("other algorithm", "AWS4-HMAC-SHA512 Credential=x", "must start with AWS4-HMAC-SHA256");
+        row("empty header name",
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+            "SignedHeaders=host;;range, Signature=abc",
+            "SignedHeaders has an empty name");
     }
     void malformedSignaturesSayWhat()
     {

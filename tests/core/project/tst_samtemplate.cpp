@@ -668,6 +668,116 @@ private Q_SLOTS:
         QCOMPARE(t.functions().value(0).timeoutSec, 7);
         QCOMPARE(t.functions().value(0).memoryMb, 1024);
     }
+
+    // Without Role, SAM makes <Function>Role: basic execution (logs) and the function's Policies,
+    // every intrinsic in them resolved; an entry that cannot be read is said where it is.
+    void samPoliciesMakeTheGeneratedRole()
+    {
+        const QByteArray yaml = "Transform: AWS::Serverless-2016-10-31\n"
+                                "Resources:\n"
+                                "  In:\n"
+                                "    Type: AWS::S3::Bucket\n"
+                                "  Fn:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Runtime: python3.12\n"
+                                "      Handler: app.handler\n"
+                                "      CodeUri: src\n"
+                                "      Policies:\n"
+                                "        - S3ReadPolicy:\n"
+                                "            BucketName: !Ref In\n"
+                                "        - S3ReedPolicy: {BucketName: x}\n"
+                                "        - Statement:\n"
+                                "            - Effect: Deny\n"
+                                "              Action: s3:DeleteObject\n"
+                                "              Resource: !Sub 'arn:${AWS::Partition}:s3:::${In}/*'\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        const FunctionConfig f = t.functions().value(0);
+        QCOMPARE(f.roleName, QStringLiteral("FnRole"));
+        QVERIFY(f.roleKnown);
+        QStringList names;
+        for (const NamedPolicy &p : f.policies)
+            names << p.name;
+        QCOMPARE(names, (QStringList{QStringLiteral("AWSLambdaBasicExecutionRole"), QStringLiteral("S3ReadPolicy"),
+                                     QStringLiteral("Policies[2]")}));
+        QVERIFY2(js(f.policies[1].document).contains(QStringLiteral("\"arn:aws:s3:::In/*\"")),
+                 qPrintable(js(f.policies[1].document)));
+        QVERIFY2(js(f.policies[2].document).contains(QStringLiteral("\"Resource\":\"arn:aws:s3:::In/*\"")),
+                 qPrintable(js(f.policies[2].document)));
+        QCOMPARE(f.policyProblems.size(), 1);
+        QVERIFY2(f.policyProblems.first().contains(QStringLiteral("S3ReedPolicy")),
+                 qPrintable(f.policyProblems.first()));
+        const QStringList warnings = toStrings(t.warnings());
+        QVERIFY2(warnings.size() == 1
+                     && warnings.first().contains(QStringLiteral(":%1:").arg(lineOf(yaml, "Policies:")))
+                     && warnings.first().contains(QStringLiteral("Fn: Policies[1]: \"S3ReedPolicy\" is not a SAM policy template")),
+                 qPrintable(warnings.join(u'\n')));
+    }
+
+    // Role naming an AWS::IAM::Role of the template: its inline policies, managed policy ARNs and
+    // the AWS::IAM::Policy resources attached to it; Policies beside it is ignored, as SAM does.
+    void roleOfTheTemplate()
+    {
+        const QByteArray yaml = "Transform: AWS::Serverless-2016-10-31\n"
+                                "Resources:\n"
+                                "  Out:\n"
+                                "    Type: AWS::S3::Bucket\n"
+                                "  WriterRole:\n"
+                                "    Type: AWS::IAM::Role\n"
+                                "    Properties:\n"
+                                "      RoleName: photo-writer\n"
+                                "      ManagedPolicyArns:\n"
+                                "        - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n"
+                                "      Policies:\n"
+                                "        - PolicyName: WriteOut\n"
+                                "          PolicyDocument:\n"
+                                "            Statement:\n"
+                                "              - Effect: Allow\n"
+                                "                Action: s3:PutObject\n"
+                                "                Resource: !Sub 'arn:aws:s3:::${Out}/*'\n"
+                                "  Extra:\n"
+                                "    Type: AWS::IAM::Policy\n"
+                                "    Properties:\n"
+                                "      PolicyName: ReadOut\n"
+                                "      Roles: [!Ref WriterRole]\n"
+                                "      PolicyDocument:\n"
+                                "        Statement: {Effect: Allow, Action: 's3:GetObject', Resource: '*'}\n"
+                                "  Fn:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Runtime: python3.12\n"
+                                "      Handler: app.handler\n"
+                                "      CodeUri: src\n"
+                                "      Role: !GetAtt WriterRole.Arn\n"
+                                "      Policies: AmazonS3FullAccess\n";
+        const SamTemplate t = load(yaml);
+        const FunctionConfig f = t.functions().value(0);
+        QCOMPARE(f.roleName, QStringLiteral("photo-writer"));
+        QVERIFY(f.roleKnown);
+        QStringList names;
+        for (const NamedPolicy &p : f.policies)
+            names << p.name;
+        QCOMPARE(names, (QStringList{QStringLiteral("AWSLambdaBasicExecutionRole"), QStringLiteral("WriteOut"),
+                                     QStringLiteral("ReadOut")}));
+        QVERIFY2(toStrings(t.warnings())
+                     .join(u'\n')
+                     .contains(QStringLiteral("Fn: Policies is ignored because Role is set (as SAM does)")),
+                 qPrintable(toStrings(t.warnings()).join(u'\n')));
+    }
+
+    // A role outside the template cannot be known: its calls are not checked, and it is said.
+    void roleOutsideTheTemplate()
+    {
+        const SamTemplate t = load(function("      Role: arn:aws:iam::123456789012:role/prod-lambda\n"));
+        const FunctionConfig f = t.functions().value(0);
+        QVERIFY(!f.roleKnown);
+        QCOMPARE(f.roleName, QStringLiteral("prod-lambda"));
+        QVERIFY2(toStrings(t.warnings())
+                     .join(u'\n')
+                     .contains(QStringLiteral("Fn: its Role prod-lambda is not an AWS::IAM::Role of this template")),
+                 qPrintable(toStrings(t.warnings()).join(u'\n')));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSamTemplate)

@@ -1,0 +1,172 @@
+#include "access/authorizer.h"
+
+#include <QDateTime>
+
+namespace fn {
+
+QString Authorizer::modeName(Mode mode)
+{
+    switch (mode) {
+    case Mode::Off:
+        return QStringLiteral("off");
+    case Mode::Warn:
+        return QStringLiteral("warn");
+    case Mode::Enforce:
+        break;
+    }
+    return QStringLiteral("enforce");
+}
+
+std::optional<Authorizer::Mode> Authorizer::modeFromName(const QString &name)
+{
+    if (name == QLatin1String("off"))
+        return Mode::Off;
+    if (name == QLatin1String("warn"))
+        return Mode::Warn;
+    if (name == QLatin1String("enforce"))
+        return Mode::Enforce;
+    return std::nullopt;
+}
+
+QString Authorizer::Call::describe() const
+{
+    const QString who = principal.describe();
+    const QString what = QStringLiteral("%1 on %2").arg(request.action, request.resource);
+    if (!evaluated)
+        return QStringLiteral("%1: %2 not checked (its role is not in the template)").arg(who, what);
+    if (decision.allowed())
+        return QStringLiteral("%1: %2 %3").arg(who, what, decision.explain(request));
+    const QString why = decision.explain(request);
+    switch (mode) {
+    case Mode::Enforce:
+        return QStringLiteral("%1: AccessDenied for %2 (%3)").arg(who, what, why);
+    case Mode::Warn:
+        return QStringLiteral("%1: %2 would be denied on AWS (%3); permissions are \"warn\", so it went on")
+            .arg(who, what, why);
+    case Mode::Off:
+        break;
+    }
+    return QStringLiteral("%1: %2 would be denied on AWS (%3)").arg(who, what, why);
+}
+
+Authorizer::Authorizer()
+    : m_roles(std::make_shared<const QHash<QString, Role>>())
+{
+}
+
+void Authorizer::setMode(Mode mode)
+{
+    std::lock_guard lock(m_mutex);
+    m_mode = mode;
+}
+
+Authorizer::Mode Authorizer::mode() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_mode;
+}
+
+void Authorizer::setRoles(const QHash<QString, Role> &roles)
+{
+    auto next = std::make_shared<const QHash<QString, Role>>(roles);
+    std::lock_guard lock(m_mutex);
+    m_roles = std::move(next);
+}
+
+std::optional<Authorizer::Role> Authorizer::role(const QString &function) const
+{
+    std::lock_guard lock(m_mutex);
+    if (const auto it = m_roles->constFind(function); it != m_roles->cend())
+        return *it;
+    return std::nullopt;
+}
+
+void Authorizer::setObserver(Observer observer)
+{
+    std::lock_guard lock(m_mutex);
+    m_observer = std::move(observer);
+}
+
+Authorizer::Call Authorizer::authorize(const Principal &principal, const QString &service, AccessRequest request)
+{
+    Call call;
+    call.timeMs = QDateTime::currentMSecsSinceEpoch();
+    call.service = service;
+    call.principal = principal;
+    call.decision.effect = AccessDecision::Effect::Allow;
+    std::shared_ptr<const QHash<QString, Role>> roles;
+    {
+        std::lock_guard lock(m_mutex);
+        call.mode = m_mode;
+        roles = m_roles;
+    }
+    if (!principal.isFunction()) {
+        call.request = std::move(request);
+        return call; // the developer: the account's administrator
+    }
+    // Condition keys every request carries.
+    request.context.insert(QStringLiteral("aws:CurrentTime"),
+                           {QDateTime::fromMSecsSinceEpoch(call.timeMs, Qt::UTC).toString(Qt::ISODate)});
+    request.context.insert(QStringLiteral("aws:EpochTime"), {QString::number(call.timeMs / 1000)});
+    request.context.insert(QStringLiteral("aws:SecureTransport"), {QStringLiteral("false")});
+    request.context.insert(QStringLiteral("aws:PrincipalAccount"), {QStringLiteral("123456789012")});
+    request.context.insert(QStringLiteral("aws:PrincipalArn"), {principalArn(principal)});
+    request.context.insert(QStringLiteral("lambda:FunctionArn"),
+                           {QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:") + principal.function});
+    const auto it = roles->constFind(principal.function);
+    if (it == roles->cend() || !it->known)
+        call.evaluated = false;
+    else
+        call.decision = evaluate(it->policies, request);
+    call.request = std::move(request);
+    Observer observer;
+    {
+        std::lock_guard lock(m_mutex);
+        std::deque<Call> &kept = m_calls[principal.function];
+        kept.push_back(call);
+        while (kept.size() > size_t(KeptCallsPerFunction))
+            kept.pop_front();
+        observer = m_observer;
+    }
+    if (observer)
+        observer(call);
+    return call;
+}
+
+bool Authorizer::allows(const Principal &principal, const AccessRequest &request) const
+{
+    if (!principal.isFunction())
+        return true;
+    std::shared_ptr<const QHash<QString, Role>> roles;
+    {
+        std::lock_guard lock(m_mutex);
+        roles = m_roles;
+    }
+    const auto it = roles->constFind(principal.function);
+    return it == roles->cend() || !it->known || evaluate(it->policies, request).allowed();
+}
+
+std::vector<Authorizer::Call> Authorizer::calls(const QString &function) const
+{
+    std::lock_guard lock(m_mutex);
+    const std::deque<Call> kept = m_calls.value(function);
+    return {kept.begin(), kept.end()};
+}
+
+void Authorizer::clearCalls()
+{
+    std::lock_guard lock(m_mutex);
+    m_calls.clear();
+}
+
+QString Authorizer::principalArn(const Principal &principal) const
+{
+    if (!principal.isFunction())
+        return QStringLiteral("arn:aws:iam::123456789012:root");
+    QString roleName = principal.function + QStringLiteral("Role");
+    if (const auto r = role(principal.function); r && !r->name.isEmpty())
+        roleName = r->name;
+    return QStringLiteral("arn:aws:sts::123456789012:assumed-role/%1/%2").arg(roleName, principal.function);
+}
+
+} // namespace fn
