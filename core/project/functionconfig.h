@@ -3,6 +3,7 @@
 
 #include "project/asyncinvokeconfig.h"
 
+#include <QHash>
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -50,6 +51,10 @@ struct FunctionConfig
     nlohmann::json events = nlohmann::json::object();
     nlohmann::json deadLetterQueue; // {"Type": "SQS"|"SNS", "TargetArn": ...} or null
     AsyncInvokeConfig asyncInvoke;  // EventInvokeConfig
+    // The template's S3 buckets, SQS queues and SNS topics by logical id → their local name
+    // (BucketName, QueueName, TopicName, else the logical id), so that an event's
+    // Bucket: !Ref Photos or a TargetArn: !GetAtt Dlq.Arn above finds its local store.
+    QHash<QString, QString> resourceNames;
 
     // Where the function is defined, so later problems (unknown runtime, ...) can point there.
     QString templateFile; // absolute path of the template
