@@ -131,6 +131,22 @@ const char *nameProperty(const QString &type)
     return nullptr;
 }
 
+// How messages call a resource of the type.
+QString kindOf(const QString &type)
+{
+    if (type == QLatin1String("AWS::S3::Bucket"))
+        return QStringLiteral("bucket");
+    if (type == QLatin1String("AWS::SQS::Queue"))
+        return QStringLiteral("queue");
+    if (type == QLatin1String("AWS::SNS::Topic"))
+        return QStringLiteral("topic");
+    if (type == QLatin1String("AWS::IAM::Role"))
+        return QStringLiteral("role");
+    if (type == QLatin1String("AWS::SecretsManager::Secret"))
+        return QStringLiteral("secret");
+    return QStringLiteral("function");
+}
+
 } // namespace
 
 QString IntrinsicResolver::stackNameFor(const QString &templatePath)
@@ -358,16 +374,17 @@ std::optional<QString> IntrinsicResolver::localName(const QString &logicalId, Pr
     const YAML::Node properties = child(resource, "Properties");
     const YAML::Node value = child(properties, property);
     if (value.IsDefined() && !isNoValue(value)) {
+        const QString what = QStringLiteral("%1 of %2").arg(QLatin1String(property), logicalId);
         if (m_naming.contains(logicalId)) {
-            *problem = {QStringLiteral("%1 of %2 refers to its own name").arg(QLatin1String(property), logicalId),
-                        value.Mark()};
+            *problem = {what + QStringLiteral(" refers to the %1's own name").arg(kindOf(type)), value.Mark()};
             return std::nullopt;
         }
         m_naming.insert(logicalId);
         const auto resolved = resolve(value, problem, depth + 1);
         m_naming.remove(logicalId);
         if (!resolved) {
-            problem->message = QStringLiteral("%1 of %2: %3").arg(QLatin1String(property), logicalId, problem->message);
+            if (!problem->message.startsWith(what))
+                problem->message = what + QStringLiteral(": ") + problem->message;
             return std::nullopt;
         }
         if (resolved->isList || resolved->items.value(0).isEmpty()) {

@@ -184,7 +184,7 @@ QHash<QString, QString> SamTemplate::localNames(const IntrinsicResolver &resolve
         const auto name = resolver.physicalName(id, &problem);
         if (!name) {
             warning(problem.mark.is_null() ? lineOf(entry.first) : problem.mark.line + 1,
-                    QStringLiteral("%1: %2; the local %3 is called %1")
+                    QStringLiteral("%2; the local %3 is called %1")
                         .arg(id, problem.message,
                              queue   ? QStringLiteral("queue")
                              : topic ? QStringLiteral("topic")
