@@ -3,6 +3,8 @@
 
 #include "project/samtemplate.h"
 
+#include "engine/asyncqueue.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -764,6 +766,35 @@ private Q_SLOTS:
         QCOMPARE(f.resourceNames.value(QStringLiteral("Topic")), QStringLiteral("Topic"));
         QVERIFY(!f.resourceNames.contains(QStringLiteral("Table")));
         QVERIFY(!f.resourceNames.contains(QStringLiteral("Fn")));
+    }
+
+    // A dead-letter queue or destination named by !GetAtt / !Ref finds the queue by its QueueName.
+    void deadLetterQueuesFindNamedQueues()
+    {
+        const QByteArray yaml = function("      DeadLetterQueue:\n"
+                                         "        Type: SQS\n"
+                                         "        TargetArn: !GetAtt Jobs.Arn\n"
+                                         "      EventInvokeConfig:\n"
+                                         "        DestinationConfig:\n"
+                                         "          OnFailure:\n"
+                                         "            Type: SQS\n"
+                                         "            Destination: {\"Fn::GetAtt\": [Jobs, Arn]}\n")
+                                + "  Jobs:\n"
+                                  "    Type: AWS::SQS::Queue\n"
+                                  "    Properties:\n"
+                                  "      QueueName: jobs-q\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        const FunctionConfig f = t.functions().value(0);
+        QCOMPARE(AsyncQueue::targetName(f.deadLetterQueue["TargetArn"], QString(), f.resourceNames),
+                 QStringLiteral("jobs-q"));
+        QCOMPARE(
+            AsyncQueue::targetName(f.asyncInvoke.destinations["OnFailure"]["Destination"], QString(), f.resourceNames),
+            QStringLiteral("jobs-q"));
+        // A queue's URL (what !Ref gives a queue) names it by its last part.
+        QCOMPARE(AsyncQueue::targetName(nlohmann::json("https://sqs.us-east-1.amazonaws.com/123456789012/jobs-q"),
+                                        QString()),
+                 QStringLiteral("jobs-q"));
     }
 
     // Attributes fnstudio does not know, and those of types it does not model, are said as such.
