@@ -343,7 +343,8 @@ void AsyncQueue::Private::finish(const StoredEvent &event, const FunctionConfig 
                                                                 event.attempts, event.payload, last, now);
         const QString name = AsyncQueue::targetName(
             dest->contains("Destination") ? (*dest)["Destination"] : nlohmann::json(),
-            function.name + (succeeded ? QStringLiteral("-OnSuccess") : QStringLiteral("-OnFailure")));
+            function.name + (succeeded ? QStringLiteral("-OnSuccess") : QStringLiteral("-OnFailure")),
+            function.resourceNames);
         const std::string type =
             dest->contains("Type") && (*dest)["Type"].is_string() ? (*dest)["Type"].get<std::string>() : "";
         std::optional<FunctionConfig> targetFunction;
@@ -361,7 +362,7 @@ void AsyncQueue::Private::finish(const StoredEvent &event, const FunctionConfig 
     if (!succeeded && function.deadLetterQueue.is_object()) {
         const auto &dlq = function.deadLetterQueue;
         const QString name = AsyncQueue::targetName(dlq.contains("TargetArn") ? dlq["TargetArn"] : nlohmann::json(),
-                                                    function.name + QStringLiteral("-DLQ"));
+                                                    function.name + QStringLiteral("-DLQ"), function.resourceNames);
         const bool ran = last && last->outcome != InvocationOutcome::Throttled;
         const QString message =
             last ? (last->errorMessage.isEmpty() ? last->errorType : last->errorMessage) : condition;
@@ -497,24 +498,28 @@ QByteArray AsyncQueue::destinationRecord(const QString &requestId, const QString
     return QByteArray::fromStdString(record.dump());
 }
 
-QString AsyncQueue::targetName(const nlohmann::json &target, const QString &fallback)
+QString AsyncQueue::targetName(const nlohmann::json &target, const QString &fallback,
+                               const QHash<QString, QString> &names)
 {
     if (target.is_string()) {
         const QString arn = QString::fromStdString(target.get<std::string>());
         const qsizetype function = arn.indexOf(QLatin1String(":function:"));
         if (function >= 0)
             return arn.mid(function + 10).section(QLatin1Char(':'), 0, 0);
+        if (arn.startsWith(QLatin1String("https://")) || arn.startsWith(QLatin1String("http://")))
+            return arn.section(QLatin1Char('/'), -1); // a queue URL
         return arn.section(QLatin1Char(':'), -1);
     }
     if (target.is_object()) {
+        const auto named = [&names](const QString &logicalId) { return names.value(logicalId, logicalId); };
         if (target.contains("Ref") && target["Ref"].is_string())
-            return QString::fromStdString(target["Ref"].get<std::string>());
+            return named(QString::fromStdString(target["Ref"].get<std::string>()));
         if (target.contains("Fn::GetAtt")) {
             const auto &att = target["Fn::GetAtt"];
             if (att.is_array() && !att.empty() && att[0].is_string())
-                return QString::fromStdString(att[0].get<std::string>());
+                return named(QString::fromStdString(att[0].get<std::string>()));
             if (att.is_string())
-                return QString::fromStdString(att.get<std::string>()).section(QLatin1Char('.'), 0, 0);
+                return named(QString::fromStdString(att.get<std::string>()).section(QLatin1Char('.'), 0, 0));
         }
     }
     return fallback;

@@ -9,6 +9,7 @@
 #include "store/storedevent.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -81,9 +82,12 @@ public:
     static QByteArray destinationRecord(const QString &requestId, const QString &functionName, const QString &condition,
                                         int approximateInvokeCount, const QByteArray &requestPayload,
                                         const InvocationRecord *last, qint64 timestampMs);
-    // The local queue a DeadLetterQueue TargetArn or destination names: the ARN's last part, a
-    // Ref's or Fn::GetAtt's logical id; `fallback` when the template leaves it out.
-    static QString targetName(const nlohmann::json &target, const QString &fallback);
+    // The local queue, bucket or function a DeadLetterQueue TargetArn, destination or event
+    // names: the ARN's (or queue URL's) last part, a Ref's or Fn::GetAtt's resource by its name in
+    // `names` (FunctionConfig::resourceNames), else by its logical id; `fallback` when the template
+    // leaves it out.
+    static QString targetName(const nlohmann::json &target, const QString &fallback,
+                              const QHash<QString, QString> &names = {});
 
 Q_SIGNALS:
     void eventAccepted(const fn::StoredEvent &event);

@@ -4,6 +4,7 @@
 #include "access/sampolicies.h"
 #include "project/asyncinvokeconfig.h"
 
+#include <QHash>
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -51,6 +52,10 @@ struct FunctionConfig
     nlohmann::json events = nlohmann::json::object();
     nlohmann::json deadLetterQueue; // {"Type": "SQS"|"SNS", "TargetArn": ...} or null
     AsyncInvokeConfig asyncInvoke;  // EventInvokeConfig
+    // The template's S3 buckets, SQS queues and SNS topics by logical id → their local name
+    // (BucketName, QueueName, TopicName, else the logical id), so that an event's
+    // Bucket: !Ref Photos or a TargetArn: !GetAtt Dlq.Arn above finds its local store.
+    QHash<QString, QString> resourceNames;
 
     // The execution role: SAM's generated <Name>Role with AWSLambdaBasicExecutionRole and the
     // function's Policies, or the AWS::IAM::Role its Role names (its Policies, ManagedPolicyArns and

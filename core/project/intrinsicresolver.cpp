@@ -1,6 +1,8 @@
 #include "project/intrinsicresolver.h"
 
 #include <QByteArray>
+#include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
 
 namespace fn {
@@ -111,7 +113,46 @@ nlohmann::json untaggedToJson(const YAML::Node &node, bool plain)
     return nullptr;
 }
 
+// The property that names a resource of a type fnstudio runs or models, nullptr for the others.
+const char *nameProperty(const QString &type)
+{
+    if (type == QLatin1String("AWS::S3::Bucket"))
+        return "BucketName";
+    if (type == QLatin1String("AWS::SQS::Queue"))
+        return "QueueName";
+    if (type == QLatin1String("AWS::SNS::Topic"))
+        return "TopicName";
+    if (type == QLatin1String("AWS::Serverless::Function") || type == QLatin1String("AWS::Lambda::Function"))
+        return "FunctionName";
+    if (type == QLatin1String("AWS::IAM::Role"))
+        return "RoleName";
+    if (type == QLatin1String("AWS::SecretsManager::Secret"))
+        return "Name";
+    return nullptr;
+}
+
+// How messages call a resource of the type.
+QString kindOf(const QString &type)
+{
+    if (type == QLatin1String("AWS::S3::Bucket"))
+        return QStringLiteral("bucket");
+    if (type == QLatin1String("AWS::SQS::Queue"))
+        return QStringLiteral("queue");
+    if (type == QLatin1String("AWS::SNS::Topic"))
+        return QStringLiteral("topic");
+    if (type == QLatin1String("AWS::IAM::Role"))
+        return QStringLiteral("role");
+    if (type == QLatin1String("AWS::SecretsManager::Secret"))
+        return QStringLiteral("secret");
+    return QStringLiteral("function");
+}
+
 } // namespace
+
+QString IntrinsicResolver::stackNameFor(const QString &templatePath)
+{
+    return QFileInfo(templatePath).absoluteDir().dirName();
+}
 
 QString IntrinsicResolver::intrinsicName(const YAML::Node &node)
 {
@@ -169,6 +210,7 @@ QList<IntrinsicResolver::Problem> IntrinsicResolver::load(const YAML::Node &root
     m_listParameters.clear();
     m_parametersWithoutValue.clear();
     m_resourceIds.clear();
+    m_naming.clear();
 
     const YAML::Node parameters = child(root, "Parameters");
     if (parameters.IsMap()) {
@@ -208,6 +250,7 @@ QList<IntrinsicResolver::Problem> IntrinsicResolver::load(const YAML::Node &root
         for (const auto &entry : resources)
             m_resourceIds.insert(text(entry.first));
     }
+    m_resources.reset(resources);
     m_mappings.reset(child(root, "Mappings"));
     m_conditions.reset(child(root, "Conditions"));
     return problems;
@@ -265,7 +308,7 @@ std::optional<IntrinsicResolver::Value> IntrinsicResolver::resolve(const YAML::N
     return std::nullopt;
 }
 
-std::optional<QString> IntrinsicResolver::resolveRef(const QString &name, bool *isList, QString *why) const
+std::optional<QString> IntrinsicResolver::resolveRef(const QString &name, bool *isList, QString *why, int depth) const
 {
     *isList = false;
     if (name == QLatin1String("AWS::Region"))
@@ -293,10 +336,147 @@ std::optional<QString> IntrinsicResolver::resolveRef(const QString &name, bool *
         *why = QStringLiteral("parameter %1 has no Default value (give it one or pass a parameter override)").arg(name);
         return std::nullopt;
     }
-    // sam local resolves a resource's Ref to its logical id; there is no deployed name locally.
-    if (m_resourceIds.contains(name))
-        return name;
+    if (m_resourceIds.contains(name)) {
+        const QString type = resourceType(name);
+        // Other types resolve to the logical id, as in sam local: there is no deployed name.
+        if (!nameProperty(type))
+            return name;
+        // What CloudFormation's Ref returns: a queue's URL, a topic's or secret's ARN, else the name.
+        if (type == QLatin1String("AWS::SQS::Queue"))
+            return resolveGetAtt(name, QStringLiteral("QueueUrl"), why, depth + 1);
+        if (type == QLatin1String("AWS::SNS::Topic"))
+            return resolveGetAtt(name, QStringLiteral("TopicArn"), why, depth + 1);
+        if (type == QLatin1String("AWS::SecretsManager::Secret"))
+            return resolveGetAtt(name, QStringLiteral("Id"), why, depth + 1);
+        Problem problem;
+        const auto local = localName(name, &problem, depth + 1);
+        if (!local)
+            *why = problem.message;
+        return local;
+    }
     *why = QStringLiteral("!Ref %1 names no parameter or resource of the template").arg(name);
+    return std::nullopt;
+}
+
+QString IntrinsicResolver::resourceType(const QString &logicalId) const
+{
+    const YAML::Node type = child(child(m_resources, logicalId.toStdString()), "Type");
+    return type.IsScalar() ? text(type) : QString();
+}
+
+std::optional<QString> IntrinsicResolver::localName(const QString &logicalId, Problem *problem, int depth) const
+{
+    const YAML::Node resource = child(m_resources, logicalId.toStdString());
+    const QString type = resourceType(logicalId);
+    const char *property = nameProperty(type);
+    if (!property)
+        return logicalId;
+    const YAML::Node properties = child(resource, "Properties");
+    const YAML::Node value = child(properties, property);
+    if (value.IsDefined() && !isNoValue(value)) {
+        const QString what = QStringLiteral("%1 of %2").arg(QLatin1String(property), logicalId);
+        if (m_naming.contains(logicalId)) {
+            *problem = {what + QStringLiteral(" refers to the %1's own name").arg(kindOf(type)), value.Mark()};
+            return std::nullopt;
+        }
+        m_naming.insert(logicalId);
+        const auto resolved = resolve(value, problem, depth + 1);
+        m_naming.remove(logicalId);
+        if (!resolved) {
+            if (!problem->message.startsWith(what))
+                problem->message = what + QStringLiteral(": ") + problem->message;
+            return std::nullopt;
+        }
+        if (resolved->isList || resolved->items.value(0).isEmpty()) {
+            *problem = {
+                QStringLiteral("%1 of %2 must be a single, non-empty name").arg(QLatin1String(property), logicalId),
+                value.Mark()};
+            return std::nullopt;
+        }
+        return resolved->items.value(0);
+    }
+    // AWS's generated name for a FIFO queue or topic ends in .fifo, as a FIFO name must.
+    const char *fifo = type == QLatin1String("AWS::SQS::Queue")   ? "FifoQueue"
+                       : type == QLatin1String("AWS::SNS::Topic") ? "FifoTopic"
+                                                                  : nullptr;
+    if (!fifo)
+        return logicalId;
+    const YAML::Node fifoValue = child(properties, fifo);
+    if (fifoValue.IsDefined() && !isNoValue(fifoValue)) {
+        Problem ignored; // a FIFO flag that cannot be resolved counts as false
+        const auto v = resolve(fifoValue, &ignored, depth + 1);
+        if (v && !v->isList && v->items.value(0).compare(QLatin1String("true"), Qt::CaseInsensitive) == 0)
+            return logicalId + QStringLiteral(".fifo");
+    }
+    return logicalId;
+}
+
+std::optional<QString> IntrinsicResolver::resolveGetAtt(const QString &resource, const QString &attribute, QString *why,
+                                                        int depth) const
+{
+    const QString type = resourceType(resource);
+    if (!nameProperty(type)) {
+        *why = QStringLiteral("!GetAtt cannot be resolved locally: it needs a deployed stack");
+        return std::nullopt;
+    }
+    Problem problem;
+    const auto local = localName(resource, &problem, depth + 1);
+    if (!local) {
+        *why = problem.message;
+        return std::nullopt;
+    }
+    const QString &n = *local;
+    const QString region = IntrinsicResolver::region();
+    const QString account = accountId();
+    QStringList known;
+    if (type == QLatin1String("AWS::S3::Bucket")) {
+        known = {QStringLiteral("Arn"), QStringLiteral("DomainName"), QStringLiteral("RegionalDomainName"),
+                 QStringLiteral("DualStackDomainName")};
+        if (attribute == known[0])
+            return QStringLiteral("arn:aws:s3:::") + n;
+        if (attribute == known[1])
+            return n + QStringLiteral(".s3.amazonaws.com");
+        if (attribute == known[2])
+            return QStringLiteral("%1.s3.%2.amazonaws.com").arg(n, region);
+        if (attribute == known[3])
+            return QStringLiteral("%1.s3.dualstack.%2.amazonaws.com").arg(n, region);
+    } else if (type == QLatin1String("AWS::SQS::Queue")) {
+        known = {QStringLiteral("Arn"), QStringLiteral("QueueName"), QStringLiteral("QueueUrl")};
+        if (attribute == known[0])
+            return QStringLiteral("arn:aws:sqs:%1:%2:%3").arg(region, account, n);
+        if (attribute == known[1])
+            return n;
+        // fnstudio serves no SQS API of its own yet: the URL is the one AWS would give.
+        if (attribute == known[2])
+            return QStringLiteral("https://sqs.%1.amazonaws.com/%2/%3").arg(region, account, n);
+    } else if (type == QLatin1String("AWS::SNS::Topic")) {
+        known = {QStringLiteral("TopicArn"), QStringLiteral("TopicName")};
+        if (attribute == known[0])
+            return QStringLiteral("arn:aws:sns:%1:%2:%3").arg(region, account, n);
+        if (attribute == known[1])
+            return n;
+    } else if (type == QLatin1String("AWS::IAM::Role")) {
+        known = {QStringLiteral("Arn")};
+        if (attribute == known[0]) {
+            // A role's Path ("/" unless given) is part of its ARN.
+            QString path = QStringLiteral("/");
+            const YAML::Node p = child(child(child(m_resources, resource.toStdString()), "Properties"), "Path");
+            if (p.IsScalar() && !hasShortTag(p) && !p.Scalar().empty())
+                path = text(p);
+            return QStringLiteral("arn:aws:iam::%1:role%2%3").arg(account, path, n);
+        }
+    } else if (type == QLatin1String("AWS::SecretsManager::Secret")) {
+        known = {QStringLiteral("Id")};
+        // Secrets Manager adds six random characters to a secret's ARN; a fixed six do locally.
+        if (attribute == known[0])
+            return QStringLiteral("arn:aws:secretsmanager:%1:%2:secret:%3-a1b2c3").arg(region, account, n);
+    } else { // the two function types
+        known = {QStringLiteral("Arn")};
+        if (attribute == known[0])
+            return QStringLiteral("arn:aws:lambda:%1:%2:function:%3").arg(region, account, n);
+    }
+    *why = QStringLiteral("!GetAtt %1.%2: fnstudio knows no attribute %2 of %3 (it knows %4)")
+               .arg(resource, attribute, type, known.join(QStringLiteral(", ")));
     return std::nullopt;
 }
 
@@ -338,7 +518,7 @@ std::optional<IntrinsicResolver::Value> IntrinsicResolver::resolveIntrinsic(cons
             return fail(QStringLiteral("!Ref needs the name of a parameter or resource"), arg);
         bool isList = false;
         QString why;
-        const auto value = resolveRef(text(arg), &isList, &why);
+        const auto value = resolveRef(text(arg), &isList, &why, depth);
         if (!value)
             return fail(why, arg);
         if (isList)
@@ -432,9 +612,31 @@ std::optional<IntrinsicResolver::Value> IntrinsicResolver::resolveIntrinsic(cons
             zones.append(region() + QLatin1Char(c));
         return Value{zones, true};
     }
+    if (name == QLatin1String("Fn::GetAtt")) {
+        // !GetAtt Resource.Attribute, !GetAtt [Resource, Attribute] or Fn::GetAtt in either form.
+        QString resource;
+        QString attribute;
+        if (arg.IsScalar()) {
+            resource = text(arg).section(QLatin1Char('.'), 0, 0);
+            attribute = text(arg).section(QLatin1Char('.'), 1);
+        } else if (arg.IsSequence() && arg.size() == 2 && arg[0].IsScalar()) {
+            resource = text(arg[0]);
+            const auto a = resolve(arg[1], problem, depth + 1);
+            if (!a)
+                return std::nullopt;
+            attribute = a->items.value(0);
+        }
+        if (resource.isEmpty() || attribute.isEmpty())
+            return fail(QStringLiteral("!GetAtt needs a resource and an attribute (Resource.Attribute)"), arg);
+        QString why;
+        const auto value = resolveGetAtt(resource, attribute, &why, depth);
+        if (!value)
+            return fail(why, node);
+        return Value{{*value}, false};
+    }
     if (name.startsWith(QLatin1Char('!')))
         return fail(QStringLiteral("unknown tag %1 (not a CloudFormation intrinsic function)").arg(name), node);
-    // GetAtt, ImportValue, Cidr, Transform, ...: they need a deployed stack.
+    // ImportValue, Cidr, Transform, ...: they need a deployed stack.
     return fail(QStringLiteral("%1 cannot be resolved locally: it needs a deployed stack").arg(display(name)), node);
 }
 
@@ -473,13 +675,25 @@ std::optional<QString> IntrinsicResolver::substitute(const YAML::Node &node, con
             }
         }
         if (ref.contains(QLatin1Char('.')) && !ref.startsWith(QLatin1String("AWS::"))) {
-            *problem = {QStringLiteral("!Sub cannot resolve ${%1} locally: attributes need a deployed stack").arg(ref),
-                        node.Mark()};
-            return std::nullopt;
+            const QString resource = ref.section(QLatin1Char('.'), 0, 0);
+            if (!nameProperty(resourceType(resource))) {
+                *problem = {
+                    QStringLiteral("!Sub cannot resolve ${%1} locally: attributes need a deployed stack").arg(ref),
+                    node.Mark()};
+                return std::nullopt;
+            }
+            QString why;
+            const auto value = resolveGetAtt(resource, ref.section(QLatin1Char('.'), 1), &why, depth + 1);
+            if (!value) {
+                *problem = {QStringLiteral("!Sub cannot resolve ${%1}: %2").arg(ref, why), node.Mark()};
+                return std::nullopt;
+            }
+            out += *value;
+            continue;
         }
         bool isList = false;
         QString why;
-        const auto value = resolveRef(ref, &isList, &why);
+        const auto value = resolveRef(ref, &isList, &why, depth + 1);
         if (!value) {
             *problem = {QStringLiteral("!Sub cannot resolve ${%1}: %2").arg(ref, why), node.Mark()};
             return std::nullopt;

@@ -1,7 +1,8 @@
 #pragma once
 // Evaluates the CloudFormation intrinsic functions a local run can know (parameters, pseudo
-// parameters, mappings, conditions) in yaml-cpp nodes of a SAM template. Internal to fncore:
-// it exposes yaml-cpp types, which fncore links privately.
+// parameters, mappings, conditions, and !Ref / !GetAtt of the resource types fnstudio emulates)
+// in yaml-cpp nodes of a SAM template. Internal to fncore: it exposes yaml-cpp types, which
+// fncore links privately.
 
 #include <QHash>
 #include <QSet>
@@ -30,14 +31,27 @@ public:
     static QString partition() { return QStringLiteral("aws"); }
 
     void setStackName(const QString &name) { m_stackName = name; }
+    // The local stack's name for a template: the project folder's name.
+    static QString stackNameFor(const QString &templatePath);
 
     // Reads Parameters (Default values, then overrides by name), Mappings and Conditions from
-    // the template's root, and the resource ids a !Ref may name (which resolve to the id, as
-    // sam local does). Problems with a parameter (an override for an unknown name) are returned.
+    // the template's root, and the resources a !Ref or !GetAtt may name. Problems with a
+    // parameter (an override for an unknown name) are returned.
     QList<Problem> load(const YAML::Node &root, const QHash<QString, QString> &parameterOverrides);
 
     // Resolved parameter values by name (parameters without a value are absent).
     const QHash<QString, QString> &parameters() const { return m_parameters; }
+
+    // The resource's Type ("AWS::S3::Bucket"), empty for an id the template does not declare.
+    QString resourceType(const QString &logicalId) const;
+    // The name the resource has locally: its name property (BucketName, QueueName, TopicName,
+    // FunctionName, RoleName, a secret's Name) when given, else the logical id (where AWS would
+    // generate stack-Logical-RANDOM), with .fifo added for a FIFO queue or topic as AWS does.
+    // nullopt with *problem when the name property cannot be resolved locally.
+    std::optional<QString> physicalName(const QString &logicalId, Problem *problem) const
+    {
+        return localName(logicalId, problem, 0);
+    }
 
     // A property value that must end up a single string: a scalar as written, or an intrinsic
     // function evaluated. nullopt with *problem saying why.
@@ -84,7 +98,10 @@ private:
     std::optional<Value> resolve(const YAML::Node &node, Problem *problem, int depth) const;
     std::optional<Value> resolveIntrinsic(const QString &name, const YAML::Node &node, const YAML::Node &arg,
                                           Problem *problem, int depth) const;
-    std::optional<QString> resolveRef(const QString &name, bool *isList, QString *why) const;
+    std::optional<QString> resolveRef(const QString &name, bool *isList, QString *why, int depth) const;
+    std::optional<QString> resolveGetAtt(const QString &resource, const QString &attribute, QString *why,
+                                         int depth) const;
+    std::optional<QString> localName(const QString &logicalId, Problem *problem, int depth) const;
     std::optional<QString> substitute(const YAML::Node &node, const QString &text, const YAML::Node &variables,
                                       Problem *problem, int depth) const;
     std::optional<bool> condition(const QString &name, const YAML::Node &at, Problem *problem, int depth) const;
@@ -94,6 +111,9 @@ private:
     QSet<QString> m_listParameters; // CommaDelimitedList and List<...> parameters
     QSet<QString> m_parametersWithoutValue;
     QSet<QString> m_resourceIds;
+    YAML::Node m_resources;
+    // Resources whose name is being resolved: a name that refers to itself is said, not looped.
+    mutable QSet<QString> m_naming;
     YAML::Node m_mappings;
     YAML::Node m_conditions;
     QString m_stackName = QStringLiteral("fnstudio");

@@ -88,10 +88,11 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
     // become an error message, never take the studio down.
     try {
         IntrinsicResolver resolver;
-        resolver.setStackName(QFileInfo(m_path).dir().dirName());
+        resolver.setStackName(IntrinsicResolver::stackNameFor(m_path));
         for (const auto &problem : resolver.load(root, m_overrides))
             error(problem.mark.is_null() ? 0 : problem.mark.line + 1, 0, problem.message);
         m_parameters = resolver.parameters();
+        const QHash<QString, QString> resourceNames = localNames(resolver, resources);
 
         const YAML::Node globals = IntrinsicResolver::child(IntrinsicResolver::child(root, "Globals"), "Function");
         if (globals.IsDefined() && !globals.IsMap()) {
@@ -158,6 +159,7 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
             m_warnings += reader.warnings();
             if (function) {
                 m_functions.append(*function);
+                m_functions.last().resourceNames = resourceNames;
                 m_functions.last().vpcHasNatGateway = function->inVpc && natGateway;
             }
         }
@@ -166,6 +168,52 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
               QStringLiteral("cannot read this part of the template: %1").arg(QString::fromStdString(e.msg)));
     }
     return m_errors.isEmpty();
+}
+
+QHash<QString, QString> SamTemplate::localNames(const IntrinsicResolver &resolver, const YAML::Node &resources)
+{
+    QHash<QString, QString> names;
+    for (const auto &entry : resources) {
+        const QString id = text(entry.first);
+        const QString type = resolver.resourceType(id);
+        const bool queue = type == QLatin1String("AWS::SQS::Queue");
+        const bool topic = type == QLatin1String("AWS::SNS::Topic");
+        if (!queue && !topic && type != QLatin1String("AWS::S3::Bucket"))
+            continue;
+        IntrinsicResolver::Problem problem;
+        const auto name = resolver.physicalName(id, &problem);
+        if (!name) {
+            warning(problem.mark.is_null() ? lineOf(entry.first) : problem.mark.line + 1,
+                    QStringLiteral("%2; the local %3 is called %1")
+                        .arg(id, problem.message,
+                             queue   ? QStringLiteral("queue")
+                             : topic ? QStringLiteral("topic")
+                                     : QStringLiteral("bucket")));
+            names.insert(id, id);
+            continue;
+        }
+        names.insert(id, *name);
+        if (!queue && !topic)
+            continue;
+        // CloudFormation refuses a FIFO queue or topic whose name lacks .fifo, and the reverse.
+        const YAML::Node fifoFlag = IntrinsicResolver::child(IntrinsicResolver::child(entry.second, "Properties"),
+                                                             queue ? "FifoQueue" : "FifoTopic");
+        IntrinsicResolver::Problem ignored;
+        const auto flag = fifoFlag.IsDefined() ? resolver.scalar(fifoFlag, &ignored) : std::optional<QString>();
+        const bool fifo = flag && flag->compare(QLatin1String("true"), Qt::CaseInsensitive) == 0;
+        const QString kind = queue ? QStringLiteral("queue") : QStringLiteral("topic");
+        if (fifo && !name->endsWith(QLatin1String(".fifo")))
+            warning(lineOf(entry.first),
+                    QStringLiteral("%1: the name of a FIFO %2 must end in .fifo (%3 does not); CloudFormation "
+                                   "refuses it")
+                        .arg(id, kind, *name));
+        else if (!fifo && name->endsWith(QLatin1String(".fifo")))
+            warning(lineOf(entry.first),
+                    QStringLiteral("%1: %2 ends in .fifo, which only a FIFO %3 may (%4: true); CloudFormation "
+                                   "refuses it")
+                        .arg(id, *name, kind, queue ? QStringLiteral("FifoQueue") : QStringLiteral("FifoTopic")));
+    }
+    return names;
 }
 
 std::optional<FunctionConfig> SamTemplate::function(const QString &name) const

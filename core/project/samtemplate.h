@@ -12,7 +12,13 @@
 
 #include <optional>
 
+namespace YAML {
+class Node;
+}
+
 namespace fn {
+
+class IntrinsicResolver;
 
 class SamTemplate final
 {
@@ -42,6 +48,9 @@ private:
     void reset(const QString &path);
     void error(int line, int column, const QString &message);
     void warning(int line, const QString &message);
+    // The template's buckets, queues and topics by logical id → local name, warning about the
+    // names that cannot be resolved (the logical id stands in) or break FIFO's naming rule.
+    QHash<QString, QString> localNames(const IntrinsicResolver &resolver, const YAML::Node &resources);
 
     QHash<QString, QString> m_overrides;
     QString m_displayName;

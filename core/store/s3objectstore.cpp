@@ -1,5 +1,6 @@
 #include "store/s3objectstore.h"
 
+#include "project/intrinsicresolver.h"
 #include "project/yamltext.h"
 #include "store/s3multipartuploads.h"
 #include "store/s3objectfacts.h"
@@ -482,10 +483,17 @@ QStringList S3ObjectStore::bucketsFromTemplate(const QString &templateFile, QStr
         const YAML::Node resources = root["Resources"];
         if (!resources || !resources.IsMap())
             return names;
+        IntrinsicResolver resolver;
+        resolver.setStackName(IntrinsicResolver::stackNameFor(templateFile));
+        resolver.load(root, {});
         for (const auto &entry : resources) {
             const YAML::Node type = entry.second["Type"];
-            if (type && type.IsScalar() && type.Scalar() == "AWS::S3::Bucket")
-                names << QString::fromStdString(entry.first.Scalar());
+            if (!type || !type.IsScalar() || type.Scalar() != "AWS::S3::Bucket")
+                continue;
+            // An unresolvable BucketName leaves the logical id; the template's reader warns of it.
+            const QString id = QString::fromStdString(entry.first.Scalar());
+            IntrinsicResolver::Problem ignored;
+            names << resolver.physicalName(id, &ignored).value_or(id);
         }
     } catch (const YAML::Exception &e) {
         if (error)

@@ -120,7 +120,8 @@ public:
     static QString guessContentType(const QString &key);
     // The hex MD5 of a file (S3's ETag of a single-part object); empty if it cannot be read.
     static QString md5OfFile(const QString &path);
-    // The template's AWS::S3::Bucket resources by logical id (what !Ref gives locally, as in sam local).
+    // The names of the template's AWS::S3::Bucket resources: BucketName when given, else the
+    // logical id (what !Ref gives for them; see IntrinsicResolver::physicalName).
     static QStringList bucketsFromTemplate(const QString &templateFile, QString *error = nullptr);
 
 private:

@@ -1,6 +1,7 @@
 #include "store/sqsqueuestore.h"
 
 #include "clock/clock.h"
+#include "project/intrinsicresolver.h"
 #include "project/yamltext.h"
 #include "store/store.h"
 
@@ -83,8 +84,12 @@ std::optional<SqsQueueSettings> settingsIn(QSqlDatabase &db, const QString &name
 }
 
 // The queue a RedrivePolicy target names: !GetAtt Dlq.Arn, {"Fn::GetAtt": [Dlq, Arn]}, !Ref Dlq or an ARN.
-QString targetQueue(const YAML::Node &node)
+QString targetQueue(const YAML::Node &node, const IntrinsicResolver &resolver)
 {
+    // Resolved, the target is the queue's ARN (or URL, from a !Ref) with its local name last.
+    IntrinsicResolver::Problem ignored;
+    if (const auto resolved = resolver.scalar(node, &ignored))
+        return resolved->section(QLatin1Char('/'), -1).section(QLatin1Char(':'), -1);
     if (node.IsScalar()) {
         const QString value = QString::fromStdString(node.Scalar());
         if (node.Tag() == "!GetAtt")
@@ -116,12 +121,18 @@ QList<SqsQueueSettings> SqsQueueStore::settingsFromTemplate(const QString &templ
         const YAML::Node resources = root["Resources"];
         if (!resources || !resources.IsMap())
             return out;
+        IntrinsicResolver resolver;
+        resolver.setStackName(IntrinsicResolver::stackNameFor(templateFile));
+        resolver.load(root, {});
         for (const auto &entry : resources) {
             const YAML::Node type = entry.second["Type"];
             if (!type || !type.IsScalar() || type.Scalar() != "AWS::SQS::Queue")
                 continue;
             SqsQueueSettings s;
-            s.name = QString::fromStdString(entry.first.Scalar());
+            // An unresolvable QueueName leaves the logical id; the template's reader warns of it.
+            const QString id = QString::fromStdString(entry.first.Scalar());
+            IntrinsicResolver::Problem ignored;
+            s.name = resolver.physicalName(id, &ignored).value_or(id);
             const YAML::Node properties = entry.second["Properties"];
             if (properties && properties.IsMap()) {
                 if (const YAML::Node v = properties["VisibilityTimeout"]; v && v.IsScalar())
@@ -132,7 +143,7 @@ QList<SqsQueueSettings> SqsQueueStore::settingsFromTemplate(const QString &templ
                     s.contentBasedDeduplication = v.Scalar() == "true" || v.Scalar() == "True";
                 if (const YAML::Node redrive = properties["RedrivePolicy"]; redrive && redrive.IsMap()) {
                     if (const YAML::Node target = redrive["deadLetterTargetArn"])
-                        s.deadLetterQueue = targetQueue(target);
+                        s.deadLetterQueue = targetQueue(target, resolver);
                     if (const YAML::Node count = redrive["maxReceiveCount"]; count && count.IsScalar())
                         s.maxReceiveCount = QString::fromStdString(count.Scalar()).toInt();
                 }

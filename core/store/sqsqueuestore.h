@@ -75,9 +75,9 @@ public:
     static QString md5Hex(const QByteArray &body);
 
     // The AWS::SQS::Queue resources of a SAM/CloudFormation template as local queues, named by
-    // logical id: VisibilityTimeout, FifoQueue, ContentBasedDeduplication and RedrivePolicy
-    // (deadLetterTargetArn by !GetAtt, !Ref or ARN, maxReceiveCount). Empty, with *error set, when the file cannot be
-    // read.
+    // QueueName, else by logical id (with .fifo for a FIFO queue, as AWS names it): VisibilityTimeout,
+    // FifoQueue, ContentBasedDeduplication and RedrivePolicy (deadLetterTargetArn by !GetAtt, !Ref or
+    // ARN, maxReceiveCount). Empty, with *error set, when the file cannot be read.
     static QList<SqsQueueSettings> settingsFromTemplate(const QString &templateFile, QString *error = nullptr);
 
 private:

@@ -151,7 +151,8 @@ QStringList S3BucketWatcher::setFunctions(const QList<FunctionConfig> &functions
             n.function = function;
             n.functionName = function.name;
             n.eventId = QString::fromStdString(key);
-            n.bucket = AsyncQueue::targetName(properties.value("Bucket", nlohmann::json()), QString());
+            n.bucket =
+                AsyncQueue::targetName(properties.value("Bucket", nlohmann::json()), QString(), function.resourceNames);
             if (n.bucket.isEmpty()) {
                 problems << function.name + QLatin1Char('/') + n.eventId + QStringLiteral(": Bucket is missing");
                 continue;

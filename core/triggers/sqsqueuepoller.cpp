@@ -88,7 +88,8 @@ QStringList SqsQueuePoller::setFunctions(const QList<FunctionConfig> &functions)
             m.function = function;
             m.functionName = function.name;
             m.eventId = QString::fromStdString(key);
-            m.queue = AsyncQueue::targetName(properties.value("Queue", nlohmann::json()), QString());
+            m.queue =
+                AsyncQueue::targetName(properties.value("Queue", nlohmann::json()), QString(), function.resourceNames);
             const QString where = function.name + QLatin1Char('/') + m.eventId + QStringLiteral(": ");
             if (m.queue.isEmpty()) {
                 problems << where + QStringLiteral("Queue is missing");

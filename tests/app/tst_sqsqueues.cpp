@@ -32,8 +32,8 @@ using namespace fn::test;
 
 namespace {
 
-// A standard queue with a dead-letter queue, a FIFO queue, and a Python function the standard
-// queue's messages invoke in batches.
+// A standard queue with a dead-letter queue, a FIFO queue (Payments.fifo locally, as AWS names a
+// FIFO queue without QueueName), and a Python function the standard queue's messages invoke in batches.
 ProjectBuilder queueProject()
 {
     ProjectBuilder project;
@@ -248,7 +248,7 @@ private Q_SLOTS:
         const int orders = queues->rowOf(QStringLiteral("Orders"));
         QVERIFY(orders >= 0);
         QVERIFY(queues->rowOf(QStringLiteral("OrdersDlq")) >= 0);
-        const int payments = queues->rowOf(QStringLiteral("Payments"));
+        const int payments = queues->rowOf(QStringLiteral("Payments.fifo"));
         QVERIFY(payments >= 0);
         QCOMPARE(queues->index(orders, SqsQueueModel::TypeColumn).data().toString(), QStringLiteral("Standard"));
         QCOMPARE(queues->index(orders, SqsQueueModel::VisibilityTimeoutColumn).data().toString(),
@@ -302,7 +302,7 @@ private Q_SLOTS:
                      qPrintable(sqs->activityLabel()->text()));
 
         // FIFO without a group id: the queue's own words in the dialog, which stays open.
-        sqs->selectQueue(QStringLiteral("Payments"));
+        sqs->selectQueue(QStringLiteral("Payments.fifo"));
         QString shownError;
         bool accepted = true;
         sqs->setDialogRunner([&](SqsSendDialog &dialog) {
@@ -324,8 +324,9 @@ private Q_SLOTS:
         QTRY_COMPARE(sqs->messageModel()->rowCount(), 1);
         QCOMPARE(sqs->messageModel()->index(0, SqsMessageModel::GroupColumn).data().toString(),
                  QStringLiteral("customer-1"));
-        QCOMPARE(queues->index(queues->rowOf(QStringLiteral("Payments")), 0).data(SqsQueueModel::VisibleRole).toInt(),
-                 1);
+        QCOMPARE(
+            queues->index(queues->rowOf(QStringLiteral("Payments.fifo")), 0).data(SqsQueueModel::VisibleRole).toInt(),
+            1);
 
         // Purge asks; "no" keeps the message, "yes" removes it.
         QString asked;
@@ -335,13 +336,14 @@ private Q_SLOTS:
         });
         QVERIFY(sqs->purgeButton()->isEnabled());
         QTest::mouseClick(sqs->purgeButton(), Qt::LeftButton);
-        QVERIFY2(asked.contains(QStringLiteral("1 message(s) of Payments")), qPrintable(asked));
+        QVERIFY2(asked.contains(QStringLiteral("1 message(s) of Payments.fifo")), qPrintable(asked));
         QCOMPARE(sqs->messageModel()->rowCount(), 1);
         sqs->setConfirmation([](const QString &) { return true; });
         QTest::mouseClick(sqs->purgeButton(), Qt::LeftButton);
         QTRY_COMPARE(sqs->messageModel()->rowCount(), 0);
         QTRY_COMPARE(
-            queues->index(queues->rowOf(QStringLiteral("Payments")), 0).data(SqsQueueModel::VisibleRole).toInt(), 0);
+            queues->index(queues->rowOf(QStringLiteral("Payments.fifo")), 0).data(SqsQueueModel::VisibleRole).toInt(),
+            0);
         QTRY_VERIFY(!sqs->purgeButton()->isEnabled());
     }
 };

@@ -3,8 +3,11 @@
 
 #include "project/samtemplate.h"
 
+#include "engine/asyncqueue.h"
+
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -652,6 +655,208 @@ private Q_SLOTS:
                  QStringList{QStringLiteral("template.yaml:11: Environment variable 'QUEUE_URL' of Fn is left empty: "
                                             "!GetAtt cannot be resolved locally: it needs a deployed stack. Give it a "
                                             "value in the env-vars file")});
+    }
+
+    // !Ref and !GetAtt of the resource types fnstudio runs or models give what CloudFormation gives,
+    // named by their name property (BucketName, QueueName, ...) or else by their logical id.
+    void resourcesResolveAsCloudFormationDoes()
+    {
+        const QByteArray yaml = function("      Environment:\n"
+                                         "        Variables:\n"
+                                         "          IN: !Ref Incoming\n"
+                                         "          PLAIN: !Ref Plain\n"
+                                         "          STACKED: !Ref Stacked\n"
+                                         "          IN_ARN: !GetAtt Incoming.Arn\n"
+                                         "          IN_DOMAIN: !GetAtt Incoming.DomainName\n"
+                                         "          IN_REGIONAL: !GetAtt [Incoming, RegionalDomainName]\n"
+                                         "          IN_OBJECTS: !Sub \"${Incoming.Arn}/*\"\n"
+                                         "          QUEUE: !Ref Jobs\n"
+                                         "          QUEUE_URL: !GetAtt Jobs.QueueUrl\n"
+                                         "          QUEUE_ARN: {\"Fn::GetAtt\": [Jobs, Arn]}\n"
+                                         "          QUEUE_NAME: !GetAtt Jobs.QueueName\n"
+                                         "          FIFO: !GetAtt Ordered.QueueName\n"
+                                         "          NAMED_FIFO: !GetAtt Payments.Arn\n"
+                                         "          SELF: !Ref Fn\n"
+                                         "          OTHER: !Ref Other\n"
+                                         "          OTHER_ARN: !GetAtt Other.Arn\n"
+                                         "          ROLE: !Ref Role\n"
+                                         "          ROLE_ARN: !GetAtt Role.Arn\n"
+                                         "          TOPIC: !Ref Topic\n"
+                                         "          TOPIC_NAME: !GetAtt Topic.TopicName\n"
+                                         "          SECRET: !Ref Secret\n"
+                                         "          TABLE: !Ref Table\n")
+                                + "  Incoming:\n"
+                                  "    Type: AWS::S3::Bucket\n"
+                                  "    Properties:\n"
+                                  "      BucketName: photos-in\n"
+                                  "  Plain:\n"
+                                  "    Type: AWS::S3::Bucket\n"
+                                  "  Stacked:\n"
+                                  "    Type: AWS::S3::Bucket\n"
+                                  "    Properties:\n"
+                                  "      BucketName: !Sub \"${AWS::StackName}-photos\"\n"
+                                  "  Jobs:\n"
+                                  "    Type: AWS::SQS::Queue\n"
+                                  "    Properties:\n"
+                                  "      QueueName: jobs-q\n"
+                                  "  Ordered:\n"
+                                  "    Type: AWS::SQS::Queue\n"
+                                  "    Properties:\n"
+                                  "      FifoQueue: true\n"
+                                  "  Payments:\n"
+                                  "    Type: AWS::SQS::Queue\n"
+                                  "    Properties:\n"
+                                  "      FifoQueue: true\n"
+                                  "      QueueName: payments.fifo\n"
+                                  "  Other:\n"
+                                  "    Type: AWS::Serverless::Function\n"
+                                  "    Properties:\n"
+                                  "      FunctionName: other-fn\n"
+                                  "      Runtime: python3.12\n"
+                                  "      Handler: app.handler\n"
+                                  "      CodeUri: src\n"
+                                  "  Role:\n"
+                                  "    Type: AWS::IAM::Role\n"
+                                  "    Properties:\n"
+                                  "      RoleName: worker\n"
+                                  "      Path: /service/\n"
+                                  "  Topic:\n"
+                                  "    Type: AWS::SNS::Topic\n"
+                                  "  Secret:\n"
+                                  "    Type: AWS::SecretsManager::Secret\n"
+                                  "    Properties:\n"
+                                  "      Name: db-password\n"
+                                  "  Table:\n"
+                                  "    Type: AWS::DynamoDB::Table\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        QCOMPARE(toStrings(t.warnings()), QStringList());
+        const FunctionConfig f = *t.function(QStringLiteral("Fn"));
+        const QString stack = QFileInfo(t.path()).dir().dirName(); // the project folder
+        const auto env = [&f](const char *name) { return findEnv(f, QString::fromLatin1(name)); };
+        QCOMPARE(env("IN"), QStringLiteral("photos-in"));
+        QCOMPARE(env("PLAIN"), QStringLiteral("Plain")); // no BucketName: the logical id, as before
+        QCOMPARE(env("STACKED"), stack + QStringLiteral("-photos"));
+        QCOMPARE(env("IN_ARN"), QStringLiteral("arn:aws:s3:::photos-in"));
+        QCOMPARE(env("IN_DOMAIN"), QStringLiteral("photos-in.s3.amazonaws.com"));
+        QCOMPARE(env("IN_REGIONAL"), QStringLiteral("photos-in.s3.us-east-1.amazonaws.com"));
+        QCOMPARE(env("IN_OBJECTS"), QStringLiteral("arn:aws:s3:::photos-in/*"));
+        QCOMPARE(env("QUEUE"), QStringLiteral("https://sqs.us-east-1.amazonaws.com/123456789012/jobs-q"));
+        QCOMPARE(env("QUEUE_URL"), env("QUEUE"));
+        QCOMPARE(env("QUEUE_ARN"), QStringLiteral("arn:aws:sqs:us-east-1:123456789012:jobs-q"));
+        QCOMPARE(env("QUEUE_NAME"), QStringLiteral("jobs-q"));
+        QCOMPARE(env("FIFO"), QStringLiteral("Ordered.fifo")); // AWS's generated FIFO names end in .fifo
+        QCOMPARE(env("NAMED_FIFO"), QStringLiteral("arn:aws:sqs:us-east-1:123456789012:payments.fifo"));
+        QCOMPARE(env("SELF"), QStringLiteral("Fn"));
+        QCOMPARE(env("OTHER"), QStringLiteral("other-fn"));
+        QCOMPARE(env("OTHER_ARN"), QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:other-fn"));
+        QCOMPARE(env("ROLE"), QStringLiteral("worker"));
+        QCOMPARE(env("ROLE_ARN"), QStringLiteral("arn:aws:iam::123456789012:role/service/worker"));
+        QCOMPARE(env("TOPIC"), QStringLiteral("arn:aws:sns:us-east-1:123456789012:Topic"));
+        QCOMPARE(env("TOPIC_NAME"), QStringLiteral("Topic"));
+        QCOMPARE(env("SECRET"),
+                 QStringLiteral("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-a1b2c3"));
+        QCOMPARE(env("TABLE"), QStringLiteral("Table")); // a type fnstudio does not model: the logical id
+
+        // The triggers find buckets, queues and topics by these names.
+        QCOMPARE(f.resourceNames.value(QStringLiteral("Incoming")), QStringLiteral("photos-in"));
+        QCOMPARE(f.resourceNames.value(QStringLiteral("Plain")), QStringLiteral("Plain"));
+        QCOMPARE(f.resourceNames.value(QStringLiteral("Jobs")), QStringLiteral("jobs-q"));
+        QCOMPARE(f.resourceNames.value(QStringLiteral("Ordered")), QStringLiteral("Ordered.fifo"));
+        QCOMPARE(f.resourceNames.value(QStringLiteral("Topic")), QStringLiteral("Topic"));
+        QVERIFY(!f.resourceNames.contains(QStringLiteral("Table")));
+        QVERIFY(!f.resourceNames.contains(QStringLiteral("Fn")));
+    }
+
+    // A dead-letter queue or destination named by !GetAtt / !Ref finds the queue by its QueueName.
+    void deadLetterQueuesFindNamedQueues()
+    {
+        const QByteArray yaml = function("      DeadLetterQueue:\n"
+                                         "        Type: SQS\n"
+                                         "        TargetArn: !GetAtt Jobs.Arn\n"
+                                         "      EventInvokeConfig:\n"
+                                         "        DestinationConfig:\n"
+                                         "          OnFailure:\n"
+                                         "            Type: SQS\n"
+                                         "            Destination: {\"Fn::GetAtt\": [Jobs, Arn]}\n")
+                                + "  Jobs:\n"
+                                  "    Type: AWS::SQS::Queue\n"
+                                  "    Properties:\n"
+                                  "      QueueName: jobs-q\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        const FunctionConfig f = t.functions().value(0);
+        QCOMPARE(AsyncQueue::targetName(f.deadLetterQueue["TargetArn"], QString(), f.resourceNames),
+                 QStringLiteral("jobs-q"));
+        QCOMPARE(
+            AsyncQueue::targetName(f.asyncInvoke.destinations["OnFailure"]["Destination"], QString(), f.resourceNames),
+            QStringLiteral("jobs-q"));
+        // A queue's URL (what !Ref gives a queue) names it by its last part.
+        QCOMPARE(AsyncQueue::targetName(nlohmann::json("https://sqs.us-east-1.amazonaws.com/123456789012/jobs-q"),
+                                        QString()),
+                 QStringLiteral("jobs-q"));
+    }
+
+    // Attributes fnstudio does not know, and those of types it does not model, are said as such.
+    void unknownAttributesAreSaid()
+    {
+        const QByteArray yaml = function("      Environment:\n"
+                                         "        Variables:\n"
+                                         "          WEBSITE: !GetAtt Incoming.WebsiteURL\n"
+                                         "          STREAM: !GetAtt Table.StreamArn\n")
+                                + "  Incoming:\n"
+                                  "    Type: AWS::S3::Bucket\n"
+                                  "  Table:\n"
+                                  "    Type: AWS::DynamoDB::Table\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        QCOMPARE(toStrings(t.warnings()),
+                 (QStringList{
+                     QStringLiteral("template.yaml:11: Environment variable 'WEBSITE' of Fn is left empty: !GetAtt "
+                                    "Incoming.WebsiteURL: fnstudio knows no attribute WebsiteURL of AWS::S3::Bucket "
+                                    "(it knows Arn, DomainName, RegionalDomainName, DualStackDomainName). Give it a "
+                                    "value in the env-vars file"),
+                     QStringLiteral("template.yaml:12: Environment variable 'STREAM' of Fn is left empty: !GetAtt "
+                                    "cannot be resolved locally: it needs a deployed stack. Give it a value in the "
+                                    "env-vars file"),
+                 }));
+    }
+
+    // A name that cannot be resolved leaves the logical id, and FIFO's naming rule is checked.
+    void unusableNamesAreSaid()
+    {
+        const QByteArray yaml = function("")
+                                + "  Incoming:\n"
+                                  "    Type: AWS::S3::Bucket\n"
+                                  "    Properties:\n"
+                                  "      BucketName: !Ref NoDefault\n"
+                                  "  Jobs:\n"
+                                  "    Type: AWS::SQS::Queue\n"
+                                  "    Properties:\n"
+                                  "      FifoQueue: true\n"
+                                  "      QueueName: jobs\n"
+                                  "  Loop:\n"
+                                  "    Type: AWS::SQS::Queue\n"
+                                  "    Properties:\n"
+                                  "      QueueName: !GetAtt Loop.QueueName\n"
+                                  "Parameters:\n"
+                                  "  NoDefault:\n"
+                                  "    Type: String\n";
+        const SamTemplate t = load(yaml);
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        QCOMPARE(toStrings(t.warnings()),
+                 (QStringList{
+                     QStringLiteral("template.yaml:12: BucketName of Incoming: parameter NoDefault has no Default "
+                                    "value (give it one or pass a parameter override); the local bucket is called "
+                                    "Incoming"),
+                     QStringLiteral("template.yaml:13: Jobs: the name of a FIFO queue must end in .fifo (jobs does "
+                                    "not); CloudFormation refuses it"),
+                     QStringLiteral("template.yaml:21: QueueName of Loop refers to the queue's own name; the local "
+                                    "queue is called Loop"),
+                 }));
+        const FunctionConfig f = t.functions().value(0);
+        QCOMPARE(f.resourceNames.value(QStringLiteral("Incoming")), QStringLiteral("Incoming"));
+        QCOMPARE(f.resourceNames.value(QStringLiteral("Jobs")), QStringLiteral("jobs"));
     }
 
     void longFormIntrinsics()

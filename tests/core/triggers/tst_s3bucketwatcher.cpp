@@ -3,6 +3,9 @@
 
 #include "triggers/s3bucketwatcher.h"
 
+#include "project/samtemplate.h"
+#include "store/s3objectstore.h"
+
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
@@ -131,6 +134,58 @@ private Q_SLOTS:
         QVERIFY(spy.wait(10000));
         QCOMPARE(spy.first().at(1).toString(), QStringLiteral("in/cat.jpg"));
         QCOMPARE(spy.first().at(2).toString(), QStringLiteral("ObjectCreated:Put"));
+    }
+
+    // A bucket named by BucketName is that folder, and the event on Bucket: !Ref Incoming fires for
+    // objects put into it under its name, as an upload with `--bucket photos-in` would.
+    void anEventFindsItsBucketByBucketName()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("src")));
+        const QString path = dir.filePath(QStringLiteral("template.yaml"));
+        QVERIFY(writeFile(path, "Transform: AWS::Serverless-2016-10-31\n"
+                                "Resources:\n"
+                                "  Incoming:\n"
+                                "    Type: AWS::S3::Bucket\n"
+                                "    Properties:\n"
+                                "      BucketName: photos-in\n"
+                                "  Outgoing:\n"
+                                "    Type: AWS::S3::Bucket\n"
+                                "  Resizer:\n"
+                                "    Type: AWS::Serverless::Function\n"
+                                "    Properties:\n"
+                                "      Runtime: python3.12\n"
+                                "      Handler: app.handler\n"
+                                "      CodeUri: src\n"
+                                "      Environment:\n"
+                                "        Variables:\n"
+                                "          IN: !Ref Incoming\n"
+                                "      Events:\n"
+                                "        Upload:\n"
+                                "          Type: S3\n"
+                                "          Properties:\n"
+                                "            Bucket: !Ref Incoming\n"
+                                "            Events: s3:ObjectCreated:*\n"));
+        SamTemplate t;
+        QVERIFY2(t.load(path), qPrintable(toStrings(t.errors()).join(u'\n')));
+        QCOMPARE(t.functions().value(0).environment.value(0).second, QStringLiteral("photos-in"));
+        QCOMPARE(S3ObjectStore::bucketsFromTemplate(path),
+                 (QStringList{QStringLiteral("photos-in"), QStringLiteral("Outgoing")}));
+
+        auto watcher = make(dir.path());
+        QVERIFY(watcher->setFunctions(t.functions()).isEmpty());
+        QCOMPARE(watcher->notifications().value(0).bucket, QStringLiteral("photos-in"));
+        const QString bucket = watcher->bucketDir(QStringLiteral("photos-in"));
+        QCOMPARE(bucket, dir.filePath(QStringLiteral(".fnstudio/buckets/photos-in")));
+        QVERIFY(QFileInfo(bucket).isDir());
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral(".fnstudio/buckets/Incoming"))));
+
+        QVERIFY(writeFile(bucket + QStringLiteral("/cat.jpg"), "meow"));
+        QCOMPARE(watcher->scan(), 1);
+        const nlohmann::json r = nlohmann::json::parse(m_payloads.first().toStdString())["Records"][0];
+        QCOMPARE(str(r["s3"]["bucket"]["name"]), QStringLiteral("photos-in"));
+        QCOMPARE(str(r["s3"]["bucket"]["arn"]), QStringLiteral("arn:aws:s3:::photos-in"));
+        QCOMPARE(str(r["s3"]["object"]["key"]), QStringLiteral("cat.jpg"));
     }
 
     void encodedKeys()

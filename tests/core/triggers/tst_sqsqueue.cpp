@@ -2,11 +2,14 @@
 // failures, visibility timeout, redrive to the dead-letter queue, batching and persistence.
 
 #include "clock/clock.h"
+#include "project/samtemplate.h"
 #include "store/s3objectstore.h"
 #include "store/sqsqueuestore.h"
 #include "store/store.h"
 #include "triggers/sqsqueuepoller.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -364,24 +367,88 @@ private Q_SLOTS:
                    "    Properties:\n"
                    "      FifoQueue: true\n"
                    "      ContentBasedDeduplication: true\n"
+                   "  Named:\n"
+                   "    Type: AWS::SQS::Queue\n"
+                   "    Properties:\n"
+                   "      QueueName: !Sub \"${AWS::StackName}-orders\"\n"
+                   "      RedrivePolicy:\n"
+                   "        deadLetterTargetArn: !GetAtt NamedDlq.Arn\n"
+                   "  NamedDlq:\n"
+                   "    Type: AWS::SQS::Queue\n"
+                   "    Properties:\n"
+                   "      QueueName: orders-dlq.fifo\n"
+                   "      FifoQueue: true\n"
                    "  Fn:\n"
                    "    Type: AWS::Serverless::Function\n");
         file.close();
         QString error;
         const QList<SqsQueueSettings> queues = SqsQueueStore::settingsFromTemplate(path, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QCOMPARE(queues.size(), 2);
+        QCOMPARE(queues.size(), 4);
         QCOMPARE(queues[0].name, QStringLiteral("Jobs"));
         QCOMPARE(queues[0].visibilityTimeoutSec, 120);
-        QCOMPARE(queues[0].deadLetterQueue, QStringLiteral("JobsDlq"));
+        // A FIFO queue without QueueName is named as AWS would: the name ends in .fifo.
+        QCOMPARE(queues[0].deadLetterQueue, QStringLiteral("JobsDlq.fifo"));
         QCOMPARE(queues[0].maxReceiveCount, 5);
-        QCOMPARE(queues[1].name, QStringLiteral("JobsDlq"));
+        QCOMPARE(queues[1].name, QStringLiteral("JobsDlq.fifo"));
         QCOMPARE(queues[1].visibilityTimeoutSec, 30);
         QVERIFY(!queues[0].fifo);
         QVERIFY(queues[1].fifo);
         QVERIFY(queues[1].contentBasedDeduplication);
+        // QueueName, resolved as the template's reader does (the stack is the project folder).
+        const QString stack = QFileInfo(path).absoluteDir().dirName();
+        QCOMPARE(queues[2].name, stack + QStringLiteral("-orders"));
+        QCOMPARE(queues[2].deadLetterQueue, QStringLiteral("orders-dlq.fifo"));
+        QCOMPARE(queues[3].name, QStringLiteral("orders-dlq.fifo"));
+        QVERIFY(queues[3].fifo);
         QVERIFY(SqsQueueStore::settingsFromTemplate(m_dir.filePath(QStringLiteral("missing.yaml")), &error).isEmpty());
         QVERIFY(!error.isEmpty());
+    }
+
+    // An event on Queue: !GetAtt Jobs.Arn, with Jobs named by QueueName, consumes that queue.
+    void anEventFindsItsQueueByQueueName()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("named"));
+        QVERIFY(QDir().mkpath(folder + QStringLiteral("/src")));
+        const QString path = folder + QStringLiteral("/template.yaml");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("Transform: AWS::Serverless-2016-10-31\n"
+                   "Resources:\n"
+                   "  Jobs:\n"
+                   "    Type: AWS::SQS::Queue\n"
+                   "    Properties:\n"
+                   "      QueueName: jobs-q\n"
+                   "  Consumer:\n"
+                   "    Type: AWS::Serverless::Function\n"
+                   "    Properties:\n"
+                   "      Runtime: python3.12\n"
+                   "      Handler: app.handler\n"
+                   "      CodeUri: src\n"
+                   "      Events:\n"
+                   "        FromJobs:\n"
+                   "          Type: SQS\n"
+                   "          Properties:\n"
+                   "            Queue: !GetAtt Jobs.Arn\n");
+        file.close();
+        SamTemplate t;
+        QVERIFY2(t.load(path), qPrintable(toStrings(t.errors()).join(u'\n')));
+        for (const SqsQueueSettings &q : SqsQueueStore::settingsFromTemplate(path))
+            QVERIFY(m_queues->setQueue(q));
+        QVERIFY(m_queues->queueNames().contains(QStringLiteral("jobs-q")));
+
+        SqsQueuePoller p(*m_queues, m_clock, [this](const FunctionConfig &, const QByteArray &payload) {
+            m_events << payload;
+            return m_respond(payload);
+        });
+        QCOMPARE(p.setFunctions(t.functions()), QStringList());
+        QCOMPARE(p.mappings().value(0).queue, QStringLiteral("jobs-q"));
+        QVERIFY(m_queues->send(QStringLiteral("jobs-q"), "hello"));
+        QCOMPARE(p.poll(), 1);
+        const nlohmann::json r = records(m_events.first())[0];
+        QCOMPARE(str(r["body"]), QStringLiteral("hello"));
+        QCOMPARE(str(r["eventSourceARN"]), QStringLiteral("arn:aws:sqs:us-east-1:123456789012:jobs-q"));
+        QVERIFY(m_queues->messages(QStringLiteral("jobs-q")).isEmpty());
     }
 
     // The template is read as the project reads it: a FIFO in its place is refused (opening it

@@ -44,7 +44,10 @@ private Q_SLOTS:
                         "    Type: Schedule\n"
                         "    Properties:\n"
                         "      Schedule: rate(1 minute)\n")
-            .resource(QStringLiteral("Uploads"), "Type: AWS::S3::Bucket\n");
+            .resource(QStringLiteral("Uploads"), "Type: AWS::S3::Bucket\n")
+            .resource(QStringLiteral("Incoming"), "Type: AWS::S3::Bucket\n"
+                                                  "Properties:\n"
+                                                  "  BucketName: photos-in\n");
         QVERIFY(m_project.open(m_folder.path()));
         m_clock->setManual(1767225600000); // 2026-01-01T00:00:00Z
         m_engine = std::make_unique<Engine>();
@@ -99,6 +102,11 @@ private Q_SLOTS:
         host.startTriggers();
         QVERIFY(QFileInfo(m_folder.filePath(QStringLiteral(".fnstudio/buckets/Uploads"))).isDir());
         QVERIFY(host.buckets().contains(QStringLiteral("Uploads")));
+        // A BucketName names the bucket, folder and all.
+        QVERIFY(QFileInfo(m_folder.filePath(QStringLiteral(".fnstudio/buckets/photos-in"))).isDir());
+        QVERIFY(!QFileInfo::exists(m_folder.filePath(QStringLiteral(".fnstudio/buckets/Incoming"))));
+        QVERIFY(host.buckets().contains(QStringLiteral("photos-in")));
+        QVERIFY(!host.buckets().contains(QStringLiteral("Incoming")));
     }
 
     // Serving starts the S3 endpoint and tells the engine's new environments where it is.
