@@ -369,7 +369,9 @@ std::optional<QString> IntrinsicResolver::localName(const QString &logicalId, Pr
     const YAML::Node resource = child(m_resources, logicalId.toStdString());
     const QString type = resourceType(logicalId);
     const char *property = nameProperty(type);
-    if (!property)
+    // A function keeps its logical id whatever its FunctionName: the Invoke API, the logs and the
+    // history know functions by it, and a !Ref or an ARN must name the function they can find.
+    if (!property || QLatin1String(property) == QLatin1String("FunctionName"))
         return logicalId;
     const YAML::Node properties = child(resource, "Properties");
     const YAML::Node value = child(properties, property);

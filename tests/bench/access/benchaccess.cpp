@@ -7,12 +7,15 @@
 #include "access/authorizer.h"
 #include "access/sampolicies.h"
 #include "access/sigv4.h"
+#include "services/requestauthentication.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
 
 #include <cstdio>
+
+#include <httplib.h>
 
 using namespace fn;
 
@@ -86,6 +89,27 @@ int main(int argc, char **argv)
     measure("verify + Authorizer::authorize (recorded, as the endpoint does)", [&] {
         sink += int(SigV4::verify(request, SigV4::Service::S3, now, lookup).outcome);
         sink += int(authorizer.authorize(principal, QStringLiteral("s3"), put).decision.effect);
+    });
+    // What every request to the Invoke API now pays before it is served, signed or not: an
+    // unsigned Invoke (the developer's curl) and one as the AWS CLI sends it with foreign keys.
+    httplib::Request invoke;
+    invoke.method = "POST";
+    invoke.target = "/2015-03-31/functions/Resize/invocations";
+    invoke.headers = {{"Host", "127.0.0.1:3001"}, {"Content-Type", "application/json"}, {"Content-Length", "2"}};
+    invoke.body = "{}";
+    measure("Invoke API gate, unsigned request", [&] {
+        sink += int(RequestAuthentication::of(invoke, SigV4::Service::Other, authorizer.keys()).accepted());
+    });
+    httplib::Request cli = invoke;
+    cli.headers.emplace("X-Amz-Date", SigV4::amzDate(now));
+    cli.headers.emplace("Authorization", "AWS4-HMAC-SHA256 Credential=AKIADEVELOPER0000000/"
+                                             + SigV4::amzDate(now).substr(0, 8)
+                                             + "/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, "
+                                               "Signature="
+                                             + std::string(64, '0'));
+    measure("Invoke API gate, the developer's signed request (body hashed)", [&] {
+        sink += int(RequestAuthentication::of(cli, SigV4::Service::Other, authorizer.keys(), SigV4::sha256Hex(cli.body))
+                        .accepted());
     });
     return sink == -1 ? 1 : 0;
 }

@@ -748,8 +748,9 @@ private Q_SLOTS:
         QCOMPARE(env("FIFO"), QStringLiteral("Ordered.fifo")); // AWS's generated FIFO names end in .fifo
         QCOMPARE(env("NAMED_FIFO"), QStringLiteral("arn:aws:sqs:us-east-1:123456789012:payments.fifo"));
         QCOMPARE(env("SELF"), QStringLiteral("Fn"));
-        QCOMPARE(env("OTHER"), QStringLiteral("other-fn"));
-        QCOMPARE(env("OTHER_ARN"), QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:other-fn"));
+        // Locally a function keeps its logical id (the Invoke API knows it so), FunctionName or not.
+        QCOMPARE(env("OTHER"), QStringLiteral("Other"));
+        QCOMPARE(env("OTHER_ARN"), QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:Other"));
         QCOMPARE(env("ROLE"), QStringLiteral("worker"));
         QCOMPARE(env("ROLE_ARN"), QStringLiteral("arn:aws:iam::123456789012:role/service/worker"));
         QCOMPARE(env("TOPIC"), QStringLiteral("arn:aws:sns:us-east-1:123456789012:Topic"));
@@ -916,7 +917,8 @@ private Q_SLOTS:
         const QStringList warnings = toStrings(t.warnings());
         QVERIFY2(warnings.size() == 1
                      && warnings.first().contains(QStringLiteral(":%1:").arg(lineOf(yaml, "Policies:")))
-                     && warnings.first().contains(QStringLiteral("Fn: Policies[1]: \"S3ReedPolicy\" is not a SAM policy template")),
+                     && warnings.first().contains(
+                         QStringLiteral("Fn: Policies[1]: \"S3ReedPolicy\" is not a SAM policy template")),
                  qPrintable(warnings.join(u'\n')));
     }
 
