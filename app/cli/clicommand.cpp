@@ -51,6 +51,9 @@ static void usage()
                "                 async queues, dead-letter queues and destinations; run delivers accepted events\n"
                "  sqs send QUEUE BODY|list|receive QUEUE [--project DIR]\n"
                "                 the local SQS queues the template's SQS events read\n"
+               "  access FUNCTION [--project DIR] [--event FILE] [--json | --suggest]\n"
+               "                 run a function with the services served and show each call it made and what its\n"
+               "                 execution role decides; --suggest prints the least-privilege Policies block\n"
                "  cloudwatch FILE... [--json]\n"
                "                 REPORT lines from CloudWatch Logs (filter-log-events JSON, sam logs text):\n"
                "                 cold and warm percentiles and the latency distribution, to set beside local\n"
@@ -74,6 +77,8 @@ int run(const QStringList &arguments)
         return doctor(rest);
     if (command == QLatin1String("serve"))
         return serve(rest);
+    if (command == QLatin1String("access"))
+        return access(rest);
     if (command == QLatin1String("bench"))
         return bench(rest);
     if (command == QLatin1String("tune"))

@@ -22,6 +22,7 @@ int generateEvent(const QStringList &arguments);
 int queue(const QStringList &arguments);
 int sqs(const QStringList &arguments);
 int cloudwatch(const QStringList &arguments);
+int access(const QStringList &arguments);
 
 // Parses a command's arguments: nullopt to go on, else the exit code to return (2 after printing a
 // usage error, 0 after printing --help).

@@ -310,6 +310,68 @@ private Q_SLOTS:
                  expired->body.c_str());
     }
 
+    // fnstudio-cli access: the decisions of one run, and the least privilege for it, which applied
+    // to the template makes the next run clean.
+    void accessCommandSuggestsTheLeastPrivilege()
+    {
+        ProjectBuilder project = accessProject("enforce");
+        const QString event = m_dir.filePath(QStringLiteral("ops.json"));
+        QVERIFY(writeFile(event, R"({"ops": [["get", "In", "photo.txt"], ["put", "Out", "thumb.txt"]]})"));
+        const auto access = [&](const ProjectBuilder &p, const QStringList &extra) {
+            QProcess cli;
+            cli.start(QStringLiteral(FN_CLI),
+                      QStringList{QStringLiteral("access"), QStringLiteral("Reader"), QStringLiteral("--project"),
+                                  p.path(), QStringLiteral("--event"), event}
+                          + extra);
+            cli.waitForFinished(120000);
+            return std::make_pair(cli.exitCode(), QByteArray(cli.readAllStandardOutput() + cli.readAllStandardError()));
+        };
+        auto [code, out] = access(project, {});
+        QVERIFY2(code == 0, out.constData());
+        QVERIFY2(
+            out.contains("ALLOWED  s3:GetObject  arn:aws:s3:::In/photo.txt  allowed by S3ReadPolicy (Statement[0])"),
+            out.constData());
+        QVERIFY2(out.contains("DENIED  s3:PutObject  arn:aws:s3:::Out/thumb.txt  no statement allows s3:PutObject on "
+                              "arn:aws:s3:::Out/thumb.txt"),
+                 out.constData());
+        std::tie(code, out) = access(project, {QStringLiteral("--suggest")});
+        QVERIFY2(code == 0, out.constData());
+        const QByteArray expected = "    Policies:\n"
+                                    "      - Statement:\n"
+                                    "          - Effect: Allow\n"
+                                    "            Action:\n"
+                                    "              - 's3:GetObject'\n"
+                                    "            Resource:\n"
+                                    "              - 'arn:aws:s3:::In/photo.txt'\n"
+                                    "          - Effect: Allow\n"
+                                    "            Action:\n"
+                                    "              - 's3:PutObject'\n"
+                                    "            Resource:\n"
+                                    "              - 'arn:aws:s3:::Out/thumb.txt'\n";
+        QVERIFY2(out.contains(expected), out.constData());
+
+        // Applied: the same function with exactly that policy makes only allowed calls.
+        QByteArray properties = "Timeout: 30\n";
+        for (const QByteArray &line : expected.split('\n'))
+            if (!line.isEmpty())
+                properties += line.mid(4) + '\n';
+        ProjectBuilder applied;
+        applied.resource(QStringLiteral("In"), "Type: AWS::S3::Bucket\n")
+            .resource(QStringLiteral("Out"), "Type: AWS::S3::Bucket\n")
+            .function(QStringLiteral("Reader"))
+            .runtime(QStringLiteral("python3.12"))
+            .handler(QStringLiteral("app.handler"))
+            .properties(properties)
+            .code(QStringLiteral("app.py"), Handler)
+            .file(QStringLiteral(".fnstudio/settings.json"), "{\"permissions\": \"enforce\"}\n")
+            .file(QStringLiteral(".fnstudio/buckets/In/photo.txt"), "a photo\n");
+        std::tie(code, out) = access(applied, {});
+        QVERIFY2(code == 0, out.constData());
+        QVERIFY2(out.contains("ALLOWED  s3:PutObject  arn:aws:s3:::Out/thumb.txt  allowed by Policies[0]"),
+                 out.constData());
+        QVERIFY2(!out.contains("DENIED"), out.constData());
+    }
+
     // Under "warn" the same calls go on, and serve says what would be denied on AWS.
     void warnLetsTheCallThroughAndSaysSo()
     {
