@@ -52,8 +52,9 @@ inline std::vector<std::string_view> pieces(std::string_view input)
 
 // Sends `bytes` whole on a new connection to 127.0.0.1:port, half-closes it (so the server reads
 // exactly these bytes and then the end: an incomplete request ends there), and reads the answer
-// until the server closes. A server that holds the connection for 20 s after that is a finding.
-inline void exchange(int port, std::string_view bytes)
+// until the server closes, into `answer` if given. A server that holds the connection for 20 s
+// after that is a finding.
+inline void exchange(int port, std::string_view bytes, std::string *answer = nullptr)
 {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     expect(fd >= 0, "a socket");
@@ -69,6 +70,8 @@ inline void exchange(int port, std::string_view bytes)
     char buffer[4096];
     ssize_t n = 0;
     while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+        if (answer)
+            answer->append(buffer, size_t(n));
     }
     const bool timedOut = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
     ::close(fd);
