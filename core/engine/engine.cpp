@@ -292,7 +292,10 @@ EnvPtr Engine::Private::newEnvironment(const FunctionConfig &f, const RuntimeDes
         setup.serviceEnvironment = serviceEnvironment;
         setup.serviceGeneration = serviceGeneration;
         if (credentialSource && !serviceEnvironment.isEmpty())
-            for (const auto &[name, value] : credentialSource(f)) {
+            for (const auto &credential : credentialSource(f)) {
+                // Not a structured binding: clang 14 cannot capture one.
+                const QString &name = credential.first;
+                const QString &value = credential.second;
                 const auto same = [&name](const auto &entry) { return entry.first == name; };
                 setup.serviceEnvironment.erase(
                     std::remove_if(setup.serviceEnvironment.begin(), setup.serviceEnvironment.end(), same),
