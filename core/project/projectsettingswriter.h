@@ -1,6 +1,7 @@
 #pragma once
-// Writes the studio's changes into a project's .fnstudio/settings.json (today: which folder a local
-// S3 bucket is kept in), keeping every other key, their order and the file's indentation.
+// Writes the studio's changes into a project's .fnstudio/settings.json (which folder a local S3
+// bucket is kept in, how permissions are checked), keeping every other key, their order and the
+// file's indentation.
 
 #include <QString>
 
@@ -15,6 +16,9 @@ public:
     // untouched: false, with *error naming the file and what to fix. The write is atomic.
     static bool setBucketFolder(const QString &projectDir, const QString &bucket, const QString &folder,
                                 QString *error);
+    // Sets "permissions" to "off", "warn" or "enforce" (anything else is refused); the same rules
+    // for a missing or broken file.
+    static bool setPermissions(const QString &projectDir, const QString &mode, QString *error);
 };
 
 } // namespace fn

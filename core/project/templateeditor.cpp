@@ -1,5 +1,6 @@
 #include "project/templateeditor.h"
 
+#include "access/policysuggestion.h"
 #include "project/environmentvariables.h"
 #include "project/samtemplate.h"
 #include "project/yamltext.h"
@@ -419,31 +420,100 @@ void TemplateEditor::insertEntries(int at, int indent, int step, const QStringLi
         m_lines.insert(at + i, added.at(i));
 }
 
-bool TemplateEditor::edit(const QString &function, const QStringList &keys, const std::optional<QByteArray> &value,
-                          bool isString)
+bool TemplateEditor::locateFunction(const QString &function, YAML::Node &root, Entry &resource)
 {
-    const QByteArray before = text();
-    YAML::Node root;
     try {
-        root = yamltext::loadWithinBudget(before.toStdString());
+        root = yamltext::loadWithinBudget(text().toStdString());
     } catch (const YAML::Exception &e) {
         return fail(QStringLiteral("the template does not parse (line %1): %2")
                         .arg(e.mark.line + 1)
                         .arg(QString::fromStdString(e.msg)));
     }
-
     const Entry resources = yamltext::entryOf(root, QStringLiteral("Resources"));
     if (!resources.found || !resources.value.IsMap())
         return fail(QStringLiteral("the template has no Resources mapping"));
     if (isFlow(resources.value))
         return fail(QStringLiteral("Resources is written in flow style ({...}); fnstudio edits block mappings only"));
-    const Entry resource = yamltext::entryOf(resources.value, function);
+    resource = yamltext::entryOf(resources.value, function);
     if (!resource.found)
         return fail(QStringLiteral("the template has no resource '%1'").arg(function));
     const Entry typeEntry = yamltext::entryOf(resource.value, QStringLiteral("Type"));
     const std::string type = typeEntry.found && typeEntry.value.IsScalar() ? typeEntry.value.Scalar() : std::string();
     if (type != "AWS::Serverless::Function" && type != "AWS::Lambda::Function")
         return fail(QStringLiteral("'%1' is not a function").arg(function));
+    return true;
+}
+
+bool TemplateEditor::setPolicies(const QString &function, const nlohmann::json &policy)
+{
+    const QByteArray before = text();
+    YAML::Node root;
+    Entry resource;
+    if (!locateFunction(function, root, resource))
+        return false;
+    const Entry type = yamltext::entryOf(resource.value, QStringLiteral("Type"));
+    if (type.value.Scalar() != "AWS::Serverless::Function")
+        return fail(
+            QStringLiteral("%1 is an AWS::Lambda::Function: its permissions are those of the AWS::IAM::Role its "
+                           "Role names; add the statements to that role")
+                .arg(function));
+    const Entry properties = yamltext::entryOf(resource.value, QStringLiteral("Properties"));
+    if (!properties.found || !properties.value.IsMap() || properties.value.size() == 0)
+        return fail(QStringLiteral("%1 has no Properties mapping to add Policies to").arg(function));
+    if (isFlow(properties.value))
+        return fail(
+            QStringLiteral("%1's Properties are written in flow style ({...}); fnstudio edits block mappings only")
+                .arg(function));
+    if (yamltext::entryOf(properties.value, QStringLiteral("Role")).found)
+        return fail(QStringLiteral("%1 has a Role, and SAM ignores Policies then: add the statements to that role's "
+                                   "policies instead")
+                        .arg(function));
+
+    const auto rendered = [](int column, const nlohmann::json &p) {
+        QList<QByteArray> lines = PolicySuggestion::samPoliciesYaml(p, column).toUtf8().split('\n');
+        if (!lines.isEmpty() && lines.constLast().isEmpty())
+            lines.removeLast();
+        return lines;
+    };
+    const Entry policies = yamltext::entryOf(properties.value, QStringLiteral("Policies"));
+    if (policies.found) {
+        const int keyLine = policies.key.Mark().line;
+        const int keyColumn = policies.key.Mark().column;
+        if (indentOf(m_lines.at(keyLine).content) != keyColumn)
+            return fail(QStringLiteral("Policies does not start its line; fnstudio edits block mappings only"));
+        // The old value whole: on the key's line, indented under it, or a sequence whose dashes
+        // stand in the key's own column (YAML allows "Policies:\n- AmazonS3FullAccess").
+        const auto isItem = [this, keyColumn](int line) {
+            const QByteArray &content = m_lines.at(line).content;
+            return indentOf(content) == keyColumn
+                   && (content.mid(keyColumn) == "-" || content.mid(keyColumn).startsWith("- "));
+        };
+        int end = blockEnd(keyLine, keyColumn + 1);
+        for (int next = end; next < m_lines.size();) {
+            if (isItem(next))
+                end = next = blockEnd(next, keyColumn + 1);
+            else if (isBlankOrComment(m_lines.at(next).content))
+                ++next;
+            else
+                break;
+        }
+        m_lines.remove(keyLine, end - keyLine);
+        insertLines(keyLine, rendered(keyColumn, policy));
+    } else {
+        const YAML::Mark first = properties.value.begin()->first.Mark();
+        insertLines(blockEnd(first.line, first.column), rendered(first.column, policy));
+    }
+    return checkStillValid(before);
+}
+
+bool TemplateEditor::edit(const QString &function, const QStringList &keys, const std::optional<QByteArray> &value,
+                          bool isString)
+{
+    const QByteArray before = text();
+    YAML::Node root;
+    Entry resource;
+    if (!locateFunction(function, root, resource))
+        return false;
 
     // The indentation step used when a missing mapping is created: the one the resource uses.
     const int resourceColumn = resource.key.Mark().column;

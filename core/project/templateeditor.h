@@ -9,9 +9,19 @@
 #include <QString>
 #include <QStringList>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <optional>
 
+namespace YAML {
+class Node;
+}
+
 namespace fn {
+
+namespace yamltext {
+struct Entry;
+}
 
 class TemplateEditor final : public TemplateText
 {
@@ -31,6 +41,10 @@ public:
     bool removeProperty(const QString &function, Property property);
     bool setEnvironmentVariable(const QString &function, const QString &name, const QString &value);
     bool removeEnvironmentVariable(const QString &function, const QString &name);
+    // Replaces the function's Policies (or adds them, after its last property) with one inline
+    // policy, {"Statement": [...]} as PolicySuggestion makes it, written as SAM's Policies block.
+    // Refused for a function with a Role (SAM ignores Policies then) and for AWS::Lambda::Function.
+    bool setPolicies(const QString &function, const nlohmann::json &policy);
 
     // A new AWS::Serverless::Function resource, appended as text at the end of the Resources
     // mapping (before any section that follows it); every existing line is kept as it is.
@@ -54,6 +68,9 @@ public:
     static QString rangeProblem(Property property, int value);
 
 private:
+    // Parses text() and finds the function's resource; false (errorString() says why) when the
+    // template does not parse or has no such function.
+    bool locateFunction(const QString &function, YAML::Node &root, yamltext::Entry &resource);
     bool hasAutoPublishAlias(const QString &function) const; // its own or Globals'
     // Sets (value given) or removes (nullopt) Properties/<keys...> of function.
     bool edit(const QString &function, const QStringList &keys, const std::optional<QByteArray> &value, bool isString);

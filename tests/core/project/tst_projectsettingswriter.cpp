@@ -134,6 +134,28 @@ private Q_SLOTS:
         QVERIFY2(error.contains(QStringLiteral("settings.json")), qPrintable(error));
         QCOMPARE(readSettings(dir), content);
     }
+
+    void permissionsMode()
+    {
+        QTemporaryDir dir;
+        writeSettings(dir, "{\n    \"clockSpeed\": 60,\n    \"permissions\": \"warn\"\n}\n");
+        QString error;
+        QVERIFY2(ProjectSettingsWriter::setPermissions(dir.path(), QStringLiteral("enforce"), &error),
+                 qPrintable(error));
+        QCOMPARE(readSettings(dir), QByteArray("{\n    \"clockSpeed\": 60,\n    \"permissions\": \"enforce\"\n}\n"));
+        QList<Diagnostic> errors;
+        QCOMPARE(ProjectSettings::load(dir.path(), &errors).permissions, QStringLiteral("enforce"));
+        QVERIFY(errors.isEmpty());
+
+        QVERIFY(!ProjectSettingsWriter::setPermissions(dir.path(), QStringLiteral("strict"), &error));
+        QVERIFY2(error.contains(QStringLiteral("\"off\", \"warn\" or \"enforce\", not \"strict\"")), qPrintable(error));
+        QCOMPARE(ProjectSettings::load(dir.path(), &errors).permissions, QStringLiteral("enforce"));
+
+        writeSettings(dir, "[1]");
+        QVERIFY(!ProjectSettingsWriter::setPermissions(dir.path(), QStringLiteral("off"), &error));
+        QVERIFY2(error.contains(QStringLiteral("fix the file before changing permissions")), qPrintable(error));
+        QCOMPARE(readSettings(dir), QByteArray("[1]"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProjectSettingsWriter)

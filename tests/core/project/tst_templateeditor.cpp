@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <nlohmann/json.hpp>
+
 using namespace fn;
 
 namespace {
@@ -326,6 +328,70 @@ private Q_SLOTS:
         QCOMPARE(f.memoryMb, 512);
         QCOMPARE(f.timeoutSec, 7);
         QCOMPARE(envOf(f, QStringLiteral("AB")), QStringLiteral("1"));
+    }
+
+    void policiesFromTheSuggestion()
+    {
+        const nlohmann::json policy = nlohmann::json::parse(
+            R"({"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::in/a.txt"]}]})");
+        const auto inlineStatement = [this](const QString &function) {
+            const FunctionConfig f = reread(function);
+            if (f.policies.size() != 2 || f.policies.at(1).name != QLatin1String("Policies[0]"))
+                return nlohmann::json();
+            return f.policies.at(1).document["Statement"].at(0);
+        };
+
+        // Added after the last property when there are none.
+        TemplateEditor editor = editorOn(Template);
+        QVERIFY2(editor.setPolicies(QStringLiteral("Other"), policy), qPrintable(editor.errorString()));
+        QVERIFY(editor.save());
+        Diff d = diff(Template, saved());
+        QVERIFY(d.removed.isEmpty());
+        QCOMPARE(d.added, (QList<QByteArray>{"      Policies:", "        - Statement:", "            - Effect: Allow",
+                                             "              Action:", "                - 's3:GetObject'",
+                                             "              Resource:", "                - 'arn:aws:s3:::in/a.txt'"}));
+        QVERIFY(inlineStatement(QStringLiteral("Other"))["Resource"]
+                == nlohmann::json::array({"arn:aws:s3:::in/a.txt"}));
+
+        // Replaced whole where they are, in each way YAML writes a list: dashes in the key's own
+        // column with comments inside, and a single name on the key's line. What follows stays.
+        const QByteArray withPolicies = QByteArray(Template).replace("      MemorySize: 256 # enough for pandas\n",
+                                                                     "      MemorySize: 256 # enough for pandas\n"
+                                                                     "      Policies: # too wide\n"
+                                                                     "      - AmazonS3FullAccess\n"
+                                                                     "      # and the queue\n"
+                                                                     "      - SQSSendMessagePolicy:\n"
+                                                                     "          QueueName: jobs\n");
+        editor = editorOn(withPolicies);
+        QVERIFY2(editor.setPolicies(QStringLiteral("Hello"), policy), qPrintable(editor.errorString()));
+        QVERIFY(editor.save());
+        d = diff(withPolicies, saved());
+        QCOMPARE(d.removed.size(), 5);
+        QCOMPARE(d.added.size(), 7);
+        QVERIFY(saved().contains("                - 'arn:aws:s3:::in/a.txt'\n      Environment:\n"));
+        QVERIFY(inlineStatement(QStringLiteral("Hello"))["Action"] == nlohmann::json::array({"s3:GetObject"}));
+        QCOMPARE(reread(QStringLiteral("Hello")).memoryMb, 256);
+
+        const QByteArray oneLine =
+            QByteArray(Template).replace("      CodeUri: src\n  Bucket:", "      Policies: AmazonS3FullAccess\n"
+                                                                          "      CodeUri: src\n  Bucket:");
+        editor = editorOn(oneLine);
+        QVERIFY2(editor.setPolicies(QStringLiteral("Other"), policy), qPrintable(editor.errorString()));
+        QVERIFY(editor.save());
+        d = diff(oneLine, saved());
+        QCOMPARE(d.removed, QList<QByteArray>{"      Policies: AmazonS3FullAccess"});
+        QVERIFY(saved().contains("                - 'arn:aws:s3:::in/a.txt'\n      CodeUri: src\n  Bucket:"));
+        QVERIFY(!inlineStatement(QStringLiteral("Other")).is_null());
+
+        // A Role makes SAM ignore Policies: refused, nothing written.
+        const QByteArray withRole =
+            QByteArray(Template).replace("      CodeUri: src\n  Bucket:",
+                                         "      CodeUri: src\n      Role: arn:aws:iam::123456789012:role/r\n  Bucket:");
+        editor = editorOn(withRole);
+        QVERIFY(!editor.setPolicies(QStringLiteral("Other"), policy));
+        QVERIFY2(editor.errorString().contains(QStringLiteral("has a Role, and SAM ignores Policies then")),
+                 qPrintable(editor.errorString()));
+        QCOMPARE(editor.text(), withRole);
     }
 
     void keepsCrlfLineEndings()
