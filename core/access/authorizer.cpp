@@ -153,10 +153,13 @@ std::vector<Authorizer::Call> Authorizer::calls(const QString &function) const
     return {kept.begin(), kept.end()};
 }
 
-void Authorizer::clearCalls()
+void Authorizer::clearCalls(const QString &function)
 {
     std::lock_guard lock(m_mutex);
-    m_calls.clear();
+    if (function.isEmpty())
+        m_calls.clear();
+    else
+        m_calls.remove(function);
 }
 
 QString Authorizer::principalArn(const Principal &principal) const

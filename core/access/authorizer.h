@@ -82,7 +82,7 @@ public:
 
     // The calls recorded for a function, oldest first.
     std::vector<Call> calls(const QString &function) const;
-    void clearCalls();
+    void clearCalls(const QString &function = {}); // one function's, or every function's
 
     // The principal's ARN as services name it in AccessDenied messages:
     // arn:aws:sts::123456789012:assumed-role/ROLE/FUNCTION.

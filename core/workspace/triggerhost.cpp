@@ -112,6 +112,7 @@ TriggerHost::TriggerHost(Engine &engine, AsyncQueue &queue, Store &store, QStrin
     d->authorizer.setObserver([this](const Authorizer::Call &call) {
         if (call.evaluated && !call.decision.allowed() && call.mode != Authorizer::Mode::Off)
             Q_EMIT accessDenied(call.principal.function, call.describe());
+        Q_EMIT accessChecked(call.principal.function);
     });
     d->apiGateway.setRequestLogger([this](const QString &line) { Q_EMIT apiGatewayRequest(line); });
 }

@@ -116,6 +116,9 @@ Q_SIGNALS:
     // A function's call to a local service that its role does not allow (warned or refused), one
     // line saying who, what, why and what happened; emitted on the servers' threads.
     void accessDenied(const QString &function, const QString &line);
+    // Any call of a function to a local service was checked and recorded (Authorizer::calls);
+    // emitted on the servers' threads.
+    void accessChecked(const QString &function);
     // One line per request served, emitted on the servers' threads ("POST /2015-03-31/… 200 <id>").
     void invokeApiRequest(const QString &line);
     void apiGatewayRequest(const QString &line);

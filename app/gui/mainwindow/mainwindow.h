@@ -31,7 +31,7 @@ public:
     // Bump when panels are added, removed, renamed or moved in the table, and remake
     // resources/layouts/default.layout. An older saved layout still opens: the docks it names where
     // the user left them, the others where the panel table puts them.
-    static constexpr int layoutVersion = 4;
+    static constexpr int layoutVersion = 5;
 
     explicit MainWindow(StudioSession &session, QWidget *parent = nullptr);
     ~MainWindow() override;

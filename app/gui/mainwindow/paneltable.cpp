@@ -6,6 +6,7 @@
 #include "logs/logpanel.h"
 #include "memory/memorypanel.h"
 #include "metrics/metricspanel.h"
+#include "permissions/permissionspanel.h"
 #include "projecttree/projectpanel.h"
 #include "properties/propertiespanel.h"
 #include "queues/queuespanel.h"
@@ -86,6 +87,8 @@ constexpr PanelSpec panels[] = {
      "Alt+Shift+2", &makeOnWorkspace<BucketsPanel>},
     {"scheduler", QT_TRANSLATE_NOOP("PanelTable", "Scheduler"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0,
      "Alt+Shift+1", &make<SchedulerPanel>},
+    {"permissions", QT_TRANSLATE_NOOP("PanelTable", "Permissions"), P::TabWith, Qt::BottomDockWidgetArea, "timeline", 0,
+     "Alt+Shift+3", &make<PermissionsPanel>},
 };
 
 } // namespace

@@ -191,10 +191,12 @@ void PermissionsPanel::refresh()
         m_suggestion->clear();
     } else {
         const nlohmann::json policy = PolicySuggestion::policyFor(calls);
-        m_suggestion->setPlainText(tr("# The least privilege for the %n call(s) %1 made; paste under its Properties\n",
-                                      nullptr, int(calls.size()))
-                                       .arg(name)
-                                   + PolicySuggestion::samPoliciesYaml(policy));
+        m_suggestion->setPlainText(
+            QStringLiteral("      ")
+            + tr("# The least privilege for the %n call(s) %1 made; paste under its Properties\n", nullptr,
+                 int(calls.size()))
+                  .arg(name)
+            + PolicySuggestion::samPoliciesYaml(policy));
     }
     QStringList broader;
     if (role && role->known)
