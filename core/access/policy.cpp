@@ -360,6 +360,25 @@ std::optional<Policy> Policy::parse(const QString &name, const json &document, Q
             return std::nullopt;
         if (!readPair("Resource", "NotResource", &st.notResource, &st.resources, QStringLiteral("Resource")))
             return std::nullopt;
+        if (const auto principal = s.find("Principal"); principal != s.end()) {
+            if (principal->is_string() && principal->get<std::string>() == "*") {
+                st.principals << QStringLiteral("*");
+            } else if (principal->is_object() && !principal->empty()) {
+                for (const auto &[kind, names] : principal->items()) {
+                    const auto list = stringList(names);
+                    if (!list)
+                        return fail(QStringLiteral("Principal %1 must be a string or a list of strings")
+                                        .arg(QString::fromStdString(kind)));
+                    for (const QString &n : *list)
+                        st.principals << (n == QLatin1String("*") ? n : QString::fromStdString(kind) + u':' + n);
+                }
+            } else {
+                return fail(QStringLiteral("Principal must be \"*\" or a mapping such as {\"Service\": "
+                                           "\"s3.amazonaws.com\"}"));
+            }
+        } else if (s.contains("NotPrincipal")) {
+            return fail(QStringLiteral("NotPrincipal is not evaluated by fnstudio; name the principals in Principal"));
+        }
         if (const auto cond = s.find("Condition"); cond != s.end()) {
             if (!cond->is_object())
                 return fail(QStringLiteral("Condition must be a mapping of operators"));
@@ -436,6 +455,27 @@ QString AccessDecision::explain(const AccessRequest &request) const
         break;
     }
     return QStringLiteral("no statement allows %1 on %2").arg(request.action, request.resource);
+}
+
+AccessDecision evaluateResourcePolicy(const Policy &policy, const AccessRequest &request, const QStringList &caller)
+{
+    const auto names = [&caller](const Policy::Statement &st) {
+        for (const QString &p : st.principals) {
+            if (p == QLatin1String("*") || caller.contains(p))
+                return true;
+        }
+        return false;
+    };
+    AccessDecision decision;
+    for (const Policy::Statement &st : policy.statements()) {
+        if (!names(st) || !Policy::statementMatches(st, request))
+            continue;
+        if (!st.allow)
+            return {AccessDecision::Effect::ExplicitDeny, policy.name(), st.label};
+        if (decision.effect == AccessDecision::Effect::ImplicitDeny)
+            decision = {AccessDecision::Effect::Allow, policy.name(), st.label};
+    }
+    return decision;
 }
 
 AccessDecision evaluate(const std::vector<Policy> &policies, const AccessRequest &request)

@@ -48,6 +48,9 @@ public:
         bool notResource = false;
         QStringList resources;
         std::vector<Condition> conditions;
+        // A resource-based policy's Principal, each as "*" (anyone), "AWS:<account id or ARN>" or
+        // "Service:<name>" (also "Federated:…", "CanonicalUser:…"); empty in identity-based policies.
+        QStringList principals;
     };
 
     // Reads an IAM policy document ({"Version": ..., "Statement": [...] or {...}}). nullopt with
@@ -80,6 +83,13 @@ struct AccessDecision
 
 // Evaluates a principal's identity-based policies for one request.
 AccessDecision evaluate(const std::vector<Policy> &policies, const AccessRequest &request);
+
+// Evaluates a resource-based policy (a function's, as Lambda's GetPolicy gives it) for one request
+// by a caller named in the forms Principal takes ("AWS:arn:aws:iam::123456789012:role/R",
+// "Service:s3.amazonaws.com"): only the statements whose Principal names the caller, or is "*",
+// take part. A statement naming the caller's account ("AWS:123456789012" or its root ARN) does not
+// grant a caller of the same account by itself: IAM leaves that to the caller's identity policies.
+AccessDecision evaluateResourcePolicy(const Policy &policy, const AccessRequest &request, const QStringList &caller);
 
 // IAM's wildcard match: * any run of characters, ? any one character.
 bool wildcardMatch(QStringView pattern, QStringView text, Qt::CaseSensitivity cs);

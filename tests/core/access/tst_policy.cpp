@@ -20,6 +20,7 @@ private Q_SLOTS:
     void policyVariablesInResources();
     void malformedPoliciesSayWhere_data();
     void malformedPoliciesSayWhere();
+    void resourcePolicyNamesItsCallers();
 };
 
 // Declared above the test data: moc reads "/*" inside a raw string as the start of a comment.
@@ -227,6 +228,15 @@ void TestPolicy::malformedPoliciesSayWhere_data()
     QTest::newRow("unknown operator") << QString::fromLatin1(
         R"({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringSortOf": {"a": "b"}}}]})")
                                       << QStringLiteral("p, Statement[0]: unknown condition operator StringSortOf");
+    QTest::newRow("principal list of objects") << QString::fromLatin1(
+        R"({"Statement": [{"Effect": "Allow", "Principal": ["s3.amazonaws.com"], "Action": "lambda:*", "Resource": "*"}]})")
+                                               << QStringLiteral(
+                                                      "p, Statement[0]: Principal must be \"*\" or a mapping such as "
+                                                      "{\"Service\": \"s3.amazonaws.com\"}");
+    QTest::newRow("not principal") << QString::fromLatin1(
+        R"({"Statement": [{"Effect": "Deny", "NotPrincipal": {"AWS": "x"}, "Action": "lambda:*", "Resource": "*"}]})")
+                                   << QStringLiteral("p, Statement[0]: NotPrincipal is not evaluated by fnstudio; name "
+                                                     "the principals in Principal");
     QTest::newRow("action object") << QString::fromLatin1(
         R"({"Statement": [{"Effect": "Allow", "Action": {"a": 1}, "Resource": "*"}]})")
                                    << QStringLiteral("p, Statement[0]: Action must be a string or a list of strings");
@@ -239,6 +249,48 @@ void TestPolicy::malformedPoliciesSayWhere()
     QString error;
     QVERIFY(!Policy::parse(QStringLiteral("p"), json::parse(document.toStdString()), &error));
     QCOMPARE(error, expected);
+}
+
+void TestPolicy::resourcePolicyNamesItsCallers()
+{
+    // A function's policy as Lambda keeps it: S3 from this account, one role, and a denied role.
+    const Policy policy = parsed("the resource-based policy of Reader", R"({"Version": "2012-10-17", "Statement": [
+        {"Sid": "FromS3", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+         "Action": "lambda:InvokeFunction", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Reader",
+         "Condition": {"StringEquals": {"AWS:SourceAccount": "123456789012"}}},
+        {"Sid": "Caller", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/CallerRole"},
+         "Action": "lambda:InvokeFunction", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Reader"},
+        {"Sid": "Account", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+         "Action": "lambda:*", "Resource": "*"},
+        {"Sid": "NotThatOne", "Effect": "Deny", "Principal": {"AWS": ["arn:aws:iam::123456789012:role/Bad"]},
+         "Action": "lambda:*", "Resource": "*"},
+        {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "lambda:GetPolicy", "Resource": "*"}]})");
+    const AccessRequest invoke{QStringLiteral("lambda:InvokeFunction"),
+                               QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:Reader"),
+                               {{QStringLiteral("aws:SourceAccount"), {QStringLiteral("123456789012")}}}};
+    const auto decide = [&policy](const AccessRequest &request, const QString &caller) {
+        const AccessDecision d = evaluateResourcePolicy(policy, request, {caller});
+        return d.allowed()                                        ? QStringLiteral("allow ") + d.statement
+               : d.effect == AccessDecision::Effect::ExplicitDeny ? QStringLiteral("deny ") + d.statement
+                                                                  : QStringLiteral("implicit");
+    };
+    QCOMPARE(decide(invoke, QStringLiteral("Service:s3.amazonaws.com")), QStringLiteral("allow FromS3"));
+    // Condition keys are case-insensitive: Lambda writes AWS:SourceAccount, requests carry aws:….
+    AccessRequest otherAccount = invoke;
+    otherAccount.context[QStringLiteral("aws:SourceAccount")] = {QStringLiteral("999999999999")};
+    QCOMPARE(decide(otherAccount, QStringLiteral("Service:s3.amazonaws.com")), QStringLiteral("implicit"));
+    QCOMPARE(decide(invoke, QStringLiteral("Service:sns.amazonaws.com")), QStringLiteral("implicit"));
+    QCOMPARE(decide(invoke, QStringLiteral("AWS:arn:aws:iam::123456789012:role/CallerRole")),
+             QStringLiteral("allow Caller"));
+    // The account as principal grants nothing to a caller of that account by itself.
+    QCOMPARE(decide(invoke, QStringLiteral("AWS:arn:aws:iam::123456789012:role/Other")), QStringLiteral("implicit"));
+    QCOMPARE(decide(invoke, QStringLiteral("AWS:arn:aws:iam::123456789012:role/Bad")),
+             QStringLiteral("deny NotThatOne"));
+    const AccessRequest getPolicy{QStringLiteral("lambda:GetPolicy"),
+                                  QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:Reader"),
+                                  {}};
+    QCOMPARE(decide(getPolicy, QStringLiteral("AWS:arn:aws:iam::123456789012:role/Other")),
+             QStringLiteral("allow Anyone"));
 }
 
 QTEST_GUILESS_MAIN(TestPolicy)
