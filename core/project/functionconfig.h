@@ -65,6 +65,10 @@ struct FunctionConfig
     bool roleKnown = true;
     std::vector<NamedPolicy> policies;
     QStringList policyProblems; // entries that could not be read, each saying where and why
+    // Who may invoke it, as Lambda's GetPolicy returns it ({"Version", "Id", "Statement": [...]}):
+    // the permissions SAM adds for its Events and the template's AWS::Lambda::Permission resources
+    // naming it; null when there are none.
+    nlohmann::json resourcePolicy;
 
     // Where the function is defined, so later problems (unknown runtime, ...) can point there.
     QString templateFile; // absolute path of the template

@@ -1,6 +1,8 @@
 #include "project/functionreader.h"
 
+#include "access/policy.h"
 #include "project/environmentvariables.h"
+#include "project/eventpermissions.h"
 #include "project/foldercontainment.h"
 #include "project/intrinsicresolver.h"
 #include "project/projectsettings.h"
@@ -122,6 +124,7 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
 
     FunctionConfig config;
     config.name = text(id);
+    config.resourceNames = m_resourceNames;
     config.templateFile = m_file;
     config.line = id.Mark().line + 1;
     bool ok = true;
@@ -281,6 +284,9 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
             config.deadLetterQueue = {{"Type", sns ? "SNS" : "SQS"}, {"TargetArn", arn}};
         }
     }
+
+    readPermissions(config, &ok);
+    readBucketNotifications(config, &ok);
 
     if (!ok)
         return std::nullopt;
@@ -786,6 +792,123 @@ void FunctionReader::error(const Property &at, const QString &message)
 void FunctionReader::warning(const YAML::Node &at, const QString &message)
 {
     m_warnings.append(diagnostic(at, message));
+}
+
+void FunctionReader::readPermissions(FunctionConfig &config, bool *ok)
+{
+    nlohmann::json statements = eventpermissions::statements(config);
+    const QString arn = eventpermissions::functionArn(config.name);
+    for (const auto &entry : m_resources) {
+        const QString id = QString::fromStdString(entry.first.Scalar());
+        if (resourceType(m_resources, id) != QLatin1String("AWS::Lambda::Permission"))
+            continue;
+        const YAML::Node props = IntrinsicResolver::child(entry.second, "Properties");
+        // Whether it names this function first: a permission for another one is not ours to judge.
+        IntrinsicResolver::Problem problem;
+        const auto target = m_resolver.resolvedJson(IntrinsicResolver::child(props, "FunctionName"), &problem);
+        const QString name =
+            target && target->is_string() ? QString::fromStdString(target->get<std::string>()) : QString();
+        if (name != config.name && name != arn && !name.startsWith(arn + u':'))
+            continue;
+        const auto resolved = m_resolver.resolvedJson(props, &problem);
+        if (!resolved) {
+            error(entry.first, QStringLiteral("%1: %2").arg(id, problem.message));
+            *ok = false;
+            continue;
+        }
+        const auto field = [&resolved](const char *key) {
+            const auto it = resolved->find(key);
+            return it != resolved->end() && it->is_string() ? QString::fromStdString(it->get<std::string>())
+                                                            : QString();
+        };
+        const QString action = field("Action");
+        const QString principal = field("Principal");
+        if (action.isEmpty() || principal.isEmpty()) {
+            // CloudFormation refuses to create it.
+            error(entry.first,
+                  QStringLiteral("%1: an AWS::Lambda::Permission needs Action, FunctionName and Principal").arg(id));
+            *ok = false;
+            continue;
+        }
+        // A qualified FunctionName (Fn:live) grants on that alias or version only, as on Lambda.
+        const QString resource = name.startsWith(arn) ? name : arn;
+        statements.push_back(
+            eventpermissions::statement(id, principal, action, resource, field("SourceArn"), field("SourceAccount")));
+    }
+    if (!statements.empty())
+        config.resourcePolicy = {{"Version", "2012-10-17"}, {"Id", "default"}, {"Statement", std::move(statements)}};
+}
+
+void FunctionReader::readBucketNotifications(FunctionConfig &config, bool *ok)
+{
+    const QString arn = eventpermissions::functionArn(config.name);
+    std::optional<Policy> policy;
+    if (!config.resourcePolicy.is_null()) {
+        QString unused;
+        policy = Policy::parse(QStringLiteral("resource-based policy"), config.resourcePolicy, &unused);
+    }
+    for (const auto &entry : m_resources) {
+        const QString bucketId = QString::fromStdString(entry.first.Scalar());
+        if (resourceType(m_resources, bucketId) != QLatin1String("AWS::S3::Bucket"))
+            continue;
+        const YAML::Node props = IntrinsicResolver::child(entry.second, "Properties");
+        const YAML::Node lambdas = IntrinsicResolver::child(
+            IntrinsicResolver::child(props, "NotificationConfiguration"), "LambdaConfigurations");
+        if (!lambdas.IsSequence())
+            continue;
+        const QString bucket = config.resourceNames.value(bucketId, bucketId);
+        int index = 0;
+        for (const YAML::Node &item : lambdas) {
+            const int at = index++;
+            IntrinsicResolver::Problem problem;
+            const auto resolved = m_resolver.resolvedJson(item, &problem);
+            if (!resolved || !resolved->is_object())
+                continue; // another function's, or not resolvable: not this function's to report
+            const auto function = resolved->find("Function");
+            const QString target = function != resolved->end() && function->is_string()
+                                       ? QString::fromStdString(function->get<std::string>())
+                                       : QString();
+            if (target != arn && target != config.name)
+                continue;
+            // S3 checks, when CloudFormation puts the configuration, that it may invoke the function.
+            AccessRequest request{QStringLiteral("lambda:InvokeFunction"), arn, {}};
+            request.context.insert(QStringLiteral("aws:SourceArn"), {QStringLiteral("arn:aws:s3:::") + bucket});
+            request.context.insert(QStringLiteral("aws:SourceAccount"), {IntrinsicResolver::accountId()});
+            if (!policy
+                || !evaluateResourcePolicy(*policy, request, {QStringLiteral("Service:s3.amazonaws.com")}).allowed()) {
+                error(item, QStringLiteral("%1: Unable to validate the following destination configurations: S3 may "
+                                           "not invoke %2. Add an AWS::Lambda::Permission with Action "
+                                           "lambda:InvokeFunction, FunctionName %2, Principal s3.amazonaws.com and "
+                                           "SourceArn the bucket's ARN, and DependsOn it on %1 (on AWS the stack "
+                                           "fails to create here)")
+                                .arg(bucketId, config.name));
+                *ok = false;
+                continue;
+            }
+            // Created before the permission, the bucket's configuration would fail the same check.
+            const YAML::Node dependsOn = IntrinsicResolver::child(entry.second, "DependsOn");
+            QStringList depends;
+            if (dependsOn.IsScalar())
+                depends << text(dependsOn);
+            for (const YAML::Node &d : dependsOn.IsSequence() ? dependsOn : YAML::Node())
+                depends << text(d);
+            bool permissionFirst = false;
+            for (const QString &d : std::as_const(depends))
+                permissionFirst =
+                    permissionFirst || resourceType(m_resources, d) == QLatin1String("AWS::Lambda::Permission");
+            if (!permissionFirst)
+                warning(entry.first, QStringLiteral("%1: without DependsOn on the AWS::Lambda::Permission that lets S3 "
+                                                    "invoke %2, CloudFormation may create the bucket first, and S3's "
+                                                    "check of its notification configuration then fails")
+                                         .arg(bucketId, config.name));
+            nlohmann::json properties = {{"Bucket", {{"Ref", bucketId.toStdString()}}},
+                                         {"Events", resolved->value("Event", nlohmann::json())}};
+            if (resolved->contains("Filter"))
+                properties["Filter"] = (*resolved)["Filter"];
+            config.events[QStringLiteral("%1Notification%2").arg(bucketId).arg(at).toStdString()] = {
+                {"Type", "S3"}, {"Properties", std::move(properties)}};
+        }
+    }
 }
 
 } // namespace fn

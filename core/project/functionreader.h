@@ -5,6 +5,7 @@
 #include "project/diagnostic.h"
 #include "project/functionconfig.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -32,6 +33,10 @@ public:
     std::optional<FunctionConfig> read(const YAML::Node &id, const YAML::Node &resource, const YAML::Node &globals,
                                        bool serverless);
 
+    // The template's buckets, queues and topics by logical id → local name (SamTemplate::localNames),
+    // given to every function read (FunctionConfig::resourceNames). Set before read().
+    void setResourceNames(const QHash<QString, QString> &names) { m_resourceNames = names; }
+
     const QList<Diagnostic> &errors() const { return m_errors; }
     const QList<Diagnostic> &warnings() const { return m_warnings; }
 
@@ -58,6 +63,10 @@ private:
     void readAsync(FunctionConfig &config, bool *ok);
     void readRole(FunctionConfig &config);
     void readIamRole(const QString &roleId, FunctionConfig &config);
+    void readPermissions(FunctionConfig &config, bool *ok);
+    // The template's AWS::S3::Bucket NotificationConfiguration entries naming this function: S3
+    // events of it, when its resource-based policy lets S3 invoke it (else CloudFormation's error).
+    void readBucketNotifications(FunctionConfig &config, bool *ok);
     // One policy document of the template (resolved, checked as IAM would), added under `name`.
     void addDocument(const YAML::Node &document, const QString &name, const QString &where, FunctionConfig &config);
     std::optional<QString> layerDir(const YAML::Node &item, bool *ok);
@@ -81,6 +90,7 @@ private:
     YAML::Node m_properties;
     YAML::Node m_globals;
     bool m_serverless = true;
+    QHash<QString, QString> m_resourceNames;
     QList<Diagnostic> m_errors;
     QList<Diagnostic> m_warnings;
 };

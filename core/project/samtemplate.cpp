@@ -154,12 +154,12 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
             }
 
             FunctionReader reader(resolver, containment, resources, m_path, m_displayName);
+            reader.setResourceNames(resourceNames);
             const auto function = reader.read(id, resource, serverless ? globals : noGlobals, serverless);
             m_errors += reader.errors();
             m_warnings += reader.warnings();
             if (function) {
                 m_functions.append(*function);
-                m_functions.last().resourceNames = resourceNames;
                 m_functions.last().vpcHasNatGateway = function->inVpc && natGateway;
             }
         }

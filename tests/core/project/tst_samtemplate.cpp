@@ -985,6 +985,131 @@ private Q_SLOTS:
                      .contains(QStringLiteral("Fn: its Role prod-lambda is not an AWS::IAM::Role of this template")),
                  qPrintable(toStrings(t.warnings()).join(u'\n')));
     }
+
+    // Who may invoke a function, as Lambda's GetPolicy would show it after deployment: SAM's
+    // permissions for its events and the template's AWS::Lambda::Permission resources naming it.
+    void resourcePolicyOfEventsAndPermissions()
+    {
+        const QByteArray yaml =
+            "Transform: AWS::Serverless-2016-10-31\n"
+            "Resources:\n"
+            "  Photos:\n"
+            "    Type: AWS::S3::Bucket\n"
+            "  Alerts:\n"
+            "    Type: AWS::SNS::Topic\n"
+            "    Properties: {TopicName: alerts}\n"
+            "  CallerRole:\n"
+            "    Type: AWS::IAM::Role\n"
+            "    Properties: {RoleName: caller}\n"
+            "  Fn:\n"
+            "    Type: AWS::Serverless::Function\n"
+            "    Properties:\n"
+            "      Runtime: python3.12\n"
+            "      Handler: app.handler\n"
+            "      CodeUri: src\n"
+            "      Events:\n"
+            "        Upload: {Type: S3, Properties: {Bucket: !Ref Photos, Events: 's3:ObjectCreated:*'}}\n"
+            "        Nightly: {Type: Schedule, Properties: {Schedule: 'rate(1 day)'}}\n"
+            "        Alert: {Type: SNS, Properties: {Topic: !Ref Alerts}}\n"
+            "        Jobs: {Type: SQS, Properties: {Queue: 'arn:aws:sqs:us-east-1:123456789012:jobs'}}\n"
+            "        Get: {Type: Api, Properties: {Path: '/items/{id}', Method: get}}\n"
+            "  Other:\n"
+            "    Type: AWS::Serverless::Function\n"
+            "    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: src}\n"
+            "  CallerMayInvoke:\n"
+            "    Type: AWS::Lambda::Permission\n"
+            "    Properties:\n"
+            "      Action: lambda:InvokeFunction\n"
+            "      FunctionName: !GetAtt Fn.Arn\n"
+            "      Principal: !GetAtt CallerRole.Arn\n"
+            "  AccountMayInvokeOther:\n"
+            "    Type: AWS::Lambda::Permission\n"
+            "    Properties: {Action: 'lambda:InvokeFunction', FunctionName: !Ref Other, "
+            "Principal: '123456789012', SourceArn: 'arn:aws:s3:::x'}\n";
+        const SamTemplate t = load(yaml);
+        QVERIFY2(t.errors().isEmpty(), qPrintable(toStrings(t.errors()).join(u'\n')));
+        const nlohmann::json fn = t.function(QStringLiteral("Fn"))->resourcePolicy;
+        const nlohmann::json other = t.function(QStringLiteral("Other"))->resourcePolicy;
+        const std::string arn = "arn:aws:lambda:us-east-1:123456789012:function:Fn";
+        QCOMPARE(js(fn["Id"]), js(nlohmann::json("default")));
+        QCOMPARE(fn["Statement"].size(), size_t(5)); // no permission for SQS: the role reads the queue
+        const auto sid = [&fn](const std::string &id) {
+            for (const nlohmann::json &st : fn["Statement"])
+                if (st["Sid"] == id)
+                    return st;
+            return nlohmann::json();
+        };
+        QVERIFY(sid("FnUploadPermission") == nlohmann::json::parse(R"({"Sid": "FnUploadPermission", "Effect": "Allow",
+                    "Principal": {"Service": "s3.amazonaws.com"}, "Action": "lambda:InvokeFunction",
+                    "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Fn",
+                    "Condition": {"StringEquals": {"AWS:SourceAccount": "123456789012"}}})"));
+        QCOMPARE(js(sid("FnNightlyPermission")["Condition"]["ArnLike"]["AWS:SourceArn"]),
+                 js(nlohmann::json("arn:aws:events:us-east-1:123456789012:rule/FnNightly")));
+        QCOMPARE(js(sid("FnAlertPermission")["Condition"]["ArnLike"]["AWS:SourceArn"]),
+                 js(nlohmann::json("arn:aws:sns:us-east-1:123456789012:alerts")));
+        QCOMPARE(js(sid("FnGetPermission")["Condition"]["ArnLike"]["AWS:SourceArn"]),
+                 js(nlohmann::json("arn:aws:execute-api:us-east-1:123456789012:*/*/GET/items/*")));
+        QCOMPARE(js(sid("CallerMayInvoke")["Principal"]["AWS"]),
+                 js(nlohmann::json("arn:aws:iam::123456789012:role/caller")));
+        QCOMPARE(js(sid("CallerMayInvoke")["Resource"]), js(nlohmann::json(arn)));
+        QCOMPARE(other["Statement"].size(), size_t(1));
+        QCOMPARE(js(other["Statement"][0]["Principal"]["AWS"]), js(nlohmann::json("arn:aws:iam::123456789012:root")));
+        QCOMPARE(js(other["Statement"][0]["Condition"]["ArnLike"]["AWS:SourceArn"]),
+                 js(nlohmann::json("arn:aws:s3:::x")));
+        QVERIFY(load(function("")).function(QStringLiteral("Fn"))->resourcePolicy.is_null());
+
+        // CloudFormation refuses a permission without its Principal.
+        QCOMPARE(onlyError(function("  Bad:\n"
+                                    "    Type: AWS::Lambda::Permission\n"
+                                    "    Properties: {Action: 'lambda:InvokeFunction', FunctionName: !Ref Fn}\n")),
+                 QStringLiteral("template.yaml:9: Bad: an AWS::Lambda::Permission needs Action, FunctionName and "
+                                "Principal"));
+    }
+
+    // A bucket's own NotificationConfiguration (CloudFormation, not a SAM event) invokes the
+    // function only when the function's policy lets S3 do so: without it, the stack fails to create.
+    void bucketNotificationsNeedAPermission()
+    {
+        const QByteArray bucket = "  Photos:\n"
+                                  "    Type: AWS::S3::Bucket\n"
+                                  "    DependsOn: PhotosMayInvoke\n"
+                                  "    Properties:\n"
+                                  "      NotificationConfiguration:\n"
+                                  "        LambdaConfigurations:\n"
+                                  "          - Event: s3:ObjectCreated:*\n"
+                                  "            Function: !GetAtt Fn.Arn\n"
+                                  "            Filter: {S3Key: {Rules: [{Name: suffix, Value: .jpg}]}}\n";
+        const QByteArray permission = "  PhotosMayInvoke:\n"
+                                      "    Type: AWS::Lambda::Permission\n"
+                                      "    Properties:\n"
+                                      "      Action: lambda:InvokeFunction\n"
+                                      "      FunctionName: !Ref Fn\n"
+                                      "      Principal: s3.amazonaws.com\n"
+                                      "      SourceArn: !GetAtt Photos.Arn\n";
+        QCOMPARE(onlyError(function(QByteArray(bucket).replace("    DependsOn: PhotosMayInvoke\n", ""))),
+                 QStringLiteral("template.yaml:14: Photos: Unable to validate the following destination "
+                                "configurations: S3 may not invoke Fn. Add an AWS::Lambda::Permission with Action "
+                                "lambda:InvokeFunction, FunctionName Fn, Principal s3.amazonaws.com and SourceArn the "
+                                "bucket's ARN, and DependsOn it on Photos (on AWS the stack fails to create here)"));
+        // A permission for another bucket is not this one's.
+        QVERIFY(onlyError(function(bucket + QByteArray(permission).replace("!GetAtt Photos.Arn", "arn:aws:s3:::other")))
+                    .contains(QStringLiteral("S3 may not invoke Fn")));
+
+        SamTemplate t = load(function(bucket + permission));
+        QVERIFY2(t.errors().isEmpty() && t.warnings().isEmpty(),
+                 qPrintable(toStrings(t.errors() + t.warnings()).join(u'\n')));
+        const nlohmann::json event = t.function(QStringLiteral("Fn"))->events["PhotosNotification0"];
+        QCOMPARE(js(event), js(nlohmann::json::parse(R"({"Type": "S3", "Properties": {"Bucket": {"Ref": "Photos"},
+            "Events": "s3:ObjectCreated:*", "Filter": {"S3Key": {"Rules": [{"Name": "suffix", "Value": ".jpg"}]}}}})")));
+
+        t = load(function(QByteArray(bucket).replace("    DependsOn: PhotosMayInvoke\n", "") + permission));
+        QVERIFY(t.errors().isEmpty());
+        QVERIFY2(toStrings(t.warnings())
+                     .join(u'\n')
+                     .contains(QStringLiteral("Photos: without DependsOn on the AWS::Lambda::Permission that lets S3 "
+                                              "invoke Fn, CloudFormation may create the bucket first")),
+                 qPrintable(toStrings(t.warnings()).join(u'\n')));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSamTemplate)
