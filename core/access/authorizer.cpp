@@ -51,6 +51,7 @@ QString Authorizer::Call::describe() const
 
 Authorizer::Authorizer()
     : m_roles(std::make_shared<const QHash<QString, Role>>())
+    , m_resourcePolicies(std::make_shared<const QHash<QString, Policy>>())
 {
 }
 
@@ -95,10 +96,12 @@ Authorizer::Call Authorizer::authorize(const Principal &principal, const QString
     call.principal = principal;
     call.decision.effect = AccessDecision::Effect::Allow;
     std::shared_ptr<const QHash<QString, Role>> roles;
+    std::shared_ptr<const QHash<QString, Policy>> resourcePolicies;
     {
         std::lock_guard lock(m_mutex);
         call.mode = m_mode;
         roles = m_roles;
+        resourcePolicies = m_resourcePolicies;
     }
     if (!principal.isFunction()) {
         call.request = std::move(request);
@@ -117,7 +120,7 @@ Authorizer::Call Authorizer::authorize(const Principal &principal, const QString
     if (it == roles->cend() || !it->known)
         call.evaluated = false;
     else
-        call.decision = evaluate(it->policies, request);
+        call.decision = decide(principal, *it, request, *resourcePolicies);
     call.request = std::move(request);
     Observer observer;
     {
@@ -138,12 +141,45 @@ bool Authorizer::allows(const Principal &principal, const AccessRequest &request
     if (!principal.isFunction())
         return true;
     std::shared_ptr<const QHash<QString, Role>> roles;
+    std::shared_ptr<const QHash<QString, Policy>> resourcePolicies;
     {
         std::lock_guard lock(m_mutex);
         roles = m_roles;
+        resourcePolicies = m_resourcePolicies;
     }
     const auto it = roles->constFind(principal.function);
-    return it == roles->cend() || !it->known || evaluate(it->policies, request).allowed();
+    return it == roles->cend() || !it->known || decide(principal, *it, request, *resourcePolicies).allowed();
+}
+
+AccessDecision Authorizer::decide(const Principal &principal, const Role &role, const AccessRequest &request,
+                                  const QHash<QString, Policy> &resourcePolicies) const
+{
+    const AccessDecision byRole = evaluate(role.policies, request);
+    if (byRole.effect == AccessDecision::Effect::ExplicitDeny || !request.action.startsWith(QLatin1String("lambda:")))
+        return byRole;
+    // A call on a function of this account: its resource-based policy may allow what the role does
+    // not (or deny it), when it names the caller's role or session.
+    static const QString prefix = QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:");
+    if (!request.resource.startsWith(prefix))
+        return byRole;
+    const QString target = request.resource.mid(prefix.size()).section(QLatin1Char(':'), 0, 0);
+    const auto policy = resourcePolicies.constFind(target);
+    if (policy == resourcePolicies.cend())
+        return byRole;
+    const QStringList caller{
+        QStringLiteral("AWS:arn:aws:iam::123456789012:role/") + role.name,
+        QStringLiteral("AWS:arn:aws:sts::123456789012:assumed-role/%1/%2").arg(role.name, principal.function)};
+    const AccessDecision byResource = evaluateResourcePolicy(*policy, request, caller);
+    if (byResource.effect == AccessDecision::Effect::ExplicitDeny || (byResource.allowed() && !byRole.allowed()))
+        return byResource;
+    return byRole;
+}
+
+void Authorizer::setResourcePolicies(const QHash<QString, Policy> &policies)
+{
+    auto next = std::make_shared<const QHash<QString, Policy>>(policies);
+    std::lock_guard lock(m_mutex);
+    m_resourcePolicies = std::move(next);
 }
 
 std::vector<Authorizer::Call> Authorizer::calls(const QString &function) const

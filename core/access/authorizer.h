@@ -68,6 +68,10 @@ public:
     // The roles of the project's functions by function name; replaces all (a project reload).
     void setRoles(const QHash<QString, Role> &roles);
     std::optional<Role> role(const QString &function) const;
+    // Who may invoke each function (its resource-based policy: AWS::Lambda::Permission and SAM's
+    // event permissions), by function name; replaces all. A function calling another through the
+    // Lambda API is allowed when its role or the callee's policy allows it, unless either denies.
+    void setResourcePolicies(const QHash<QString, Policy> &policies);
     void setObserver(Observer observer); // set before serving
 
     // Decides a call of `principal` to `service`. The developer is always allowed (nothing is
@@ -89,10 +93,14 @@ public:
     QString principalArn(const Principal &principal) const;
 
 private:
+    AccessDecision decide(const Principal &principal, const Role &role, const AccessRequest &request,
+                          const QHash<QString, Policy> &resourcePolicies) const;
+
     AccessKeys m_keys;
     mutable std::mutex m_mutex;
     Mode m_mode = Mode::Warn;
     std::shared_ptr<const QHash<QString, Role>> m_roles;
+    std::shared_ptr<const QHash<QString, Policy>> m_resourcePolicies;
     QHash<QString, std::deque<Call>> m_calls;
     Observer m_observer;
 };

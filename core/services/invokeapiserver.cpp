@@ -48,6 +48,7 @@ const char *const VersionsRoute = R"(/2015-03-31/functions/([^/]+)/versions/?)";
 const char *const AliasesRoute = R"(/2015-03-31/functions/([^/]+)/aliases/?)";
 const char *const AliasRoute = R"(/2015-03-31/functions/([^/]+)/aliases/([^/]+)/?)";
 const char *const ProvisionedRoute = R"(/2019-09-30/functions/([^/]+)/provisioned-concurrency/?)";
+const char *const PolicyRoute = R"(/2015-03-31/functions/([^/]+)/policy/?)";
 
 struct Catalogue
 {
@@ -169,6 +170,7 @@ struct InvokeApiServer::Private
     std::optional<FunctionConfig> resolve(const Catalogue &catalogue, const std::string &rawName,
                                           const httplib::Request &req, httplib::Response &res) const;
     void handleVersions(const httplib::Request &req, httplib::Response &res) const;
+    void handlePolicy(const httplib::Request &req, httplib::Response &res) const;
     void handleAliases(const httplib::Request &req, httplib::Response &res, bool one) const;
     void handleProvisioned(const httplib::Request &req, httplib::Response &res) const;
 
@@ -468,6 +470,30 @@ void InvokeApiServer::Private::handleVersions(const httplib::Request &req, httpl
     res.set_content(nlohmann::json{{"Versions", versions}, {"NextMarker", nullptr}}.dump(), JsonType);
 }
 
+void InvokeApiServer::Private::handlePolicy(const httplib::Request &req, httplib::Response &res) const
+{
+    if (!admit(req, res, "lambda:GetPolicy", true))
+        return;
+    const auto functionsNow = catalogue();
+    const std::optional<FunctionConfig> latest = resolve(*functionsNow, req.matches[1].str(), req, res);
+    if (!latest)
+        return;
+    res.set_header("x-amzn-RequestId", newRequestId());
+    if (latest->resourcePolicy.is_null())
+        return renderError(res, 404, "ResourceNotFoundException", "The resource you requested does not exist.",
+                           "Message");
+    // As GetPolicy answers: the document as a string, and a revision that changes with it.
+    const std::string policy = latest->resourcePolicy.dump();
+    res.status = 200;
+    res.set_content(nlohmann::json{{"Policy", policy},
+                                   {"RevisionId",
+                                    QCryptographicHash::hash(QByteArray::fromStdString(policy), QCryptographicHash::Md5)
+                                        .toHex()
+                                        .toStdString()}}
+                        .dump(),
+                    JsonType);
+}
+
 void InvokeApiServer::Private::handleAliases(const httplib::Request &req, httplib::Response &res, bool one) const
 {
     if (!admit(req, res, one ? "lambda:GetAlias" : "lambda:ListAliases", true))
@@ -663,6 +689,7 @@ bool InvokeApiServer::start(const QString &host, int port, QString *error)
     svr.Get(AliasesRoute,
             [p](const httplib::Request &req, httplib::Response &res) { p->handleAliases(req, res, false); });
     svr.Get(AliasRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handleAliases(req, res, true); });
+    svr.Get(PolicyRoute, [p](const httplib::Request &req, httplib::Response &res) { p->handlePolicy(req, res); });
     svr.Get(ProvisionedRoute,
             [p](const httplib::Request &req, httplib::Response &res) { p->handleProvisioned(req, res); });
     const auto unrouted = [p](const httplib::Request &req, httplib::Response &res) { p->handleUnrouted(req, res); };

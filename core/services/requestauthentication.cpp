@@ -32,7 +32,9 @@ QString accessDeniedMessage(const Authorizer &authorizer, const Authorizer::Call
         quoteResource ? QLatin1Char('"') + call.request.resource + QLatin1Char('"') : call.request.resource;
     const QString because =
         call.decision.effect == AccessDecision::Effect::ExplicitDeny
-            ? QStringLiteral("with an explicit deny in an identity-based policy")
+            ? (call.decision.policy.startsWith(QLatin1String("the resource-based policy"))
+                   ? QStringLiteral("with an explicit deny in a resource-based policy")
+                   : QStringLiteral("with an explicit deny in an identity-based policy"))
             : QStringLiteral("because no identity-based policy allows the %1 action").arg(call.request.action);
     return QStringLiteral("User: %1 is not authorized to perform: %2 on resource: %3 %4")
         .arg(authorizer.principalArn(call.principal), call.request.action, resource, because);

@@ -39,6 +39,20 @@ QHash<QString, Authorizer::Role> rolesOf(const QList<FunctionConfig> &functions)
     return roles;
 }
 
+// Who may invoke each function, as the authorizer evaluates it.
+QHash<QString, Policy> resourcePoliciesOf(const QList<FunctionConfig> &functions)
+{
+    QHash<QString, Policy> policies;
+    for (const FunctionConfig &f : functions) {
+        QString error; // the reader made the document: it parses
+        if (!f.resourcePolicy.is_null())
+            if (auto policy = Policy::parse(QStringLiteral("the resource-based policy of %1").arg(f.name),
+                                            f.resourcePolicy, &error))
+                policies.insert(f.name, std::move(*policy));
+    }
+    return policies;
+}
+
 } // namespace
 
 struct TriggerHost::Private
@@ -148,6 +162,7 @@ QStringList TriggerHost::setFunctions(const QList<FunctionConfig> &functions)
     d->invokeApi.setFunctions(functions);
     d->apiGateway.setFunctions(functions);
     d->authorizer.setRoles(rolesOf(functions));
+    d->authorizer.setResourcePolicies(resourcePoliciesOf(functions));
     warnings += d->apiGateway.warnings();
     d->warnings = warnings;
     return warnings;

@@ -66,6 +66,17 @@ ProjectBuilder accessProject(const char *mode)
         .handler(QStringLiteral("app.handler"))
         .properties("Timeout: 30\n")
         .code(QStringLiteral("app.py"), Handler)
+        .function(QStringLiteral("TrustedCaller"))
+        .runtime(QStringLiteral("python3.12"))
+        .handler(QStringLiteral("app.handler"))
+        .properties("Timeout: 30\n")
+        .code(QStringLiteral("app.py"), Handler)
+        .resource(QStringLiteral("TrustedCallerMayInvokeReader"),
+                  "Type: AWS::Lambda::Permission\n"
+                  "Properties:\n"
+                  "  Action: lambda:InvokeFunction\n"
+                  "  FunctionName: !GetAtt Reader.Arn\n"
+                  "  Principal: arn:aws:iam::123456789012:role/TrustedCallerRole\n")
         .function(QStringLiteral("AllowedCaller"))
         .runtime(QStringLiteral("python3.12"))
         .handler(QStringLiteral("app.handler"))
@@ -207,6 +218,34 @@ private Q_SLOTS:
         results = run(QStringLiteral("AllowedCaller"), R"([["invoke", "Reader", ""]])");
         QCOMPARE(results.size(), 1);
         QCOMPARE(results.at(0).toString(), QStringLiteral("ok"));
+        // Reader's resource-based policy (an AWS::Lambda::Permission) names TrustedCaller's role:
+        // within one account that is enough without anything in the caller's own role.
+        results = run(QStringLiteral("TrustedCaller"), R"([["invoke", "Reader", ""]])");
+        QCOMPARE(results.size(), 1);
+        QCOMPARE(results.at(0).toString(), QStringLiteral("ok"));
+    }
+
+    // GetPolicy as the AWS CLI calls it: the function's resource-based policy, or Lambda's 404.
+    void getPolicyShowsWhoMayInvoke()
+    {
+        AwsRun r = aws({QStringLiteral("lambda"), QStringLiteral("get-policy"), QStringLiteral("--function-name"),
+                        QStringLiteral("Reader")},
+                       m_served.lambda);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject answer = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject policy =
+            QJsonDocument::fromJson(answer.value(QStringLiteral("Policy")).toString().toUtf8()).object();
+        const QJsonObject statement = policy.value(QStringLiteral("Statement")).toArray().at(0).toObject();
+        QCOMPARE(statement.value(QStringLiteral("Sid")).toString(), QStringLiteral("TrustedCallerMayInvokeReader"));
+        QCOMPARE(statement.value(QStringLiteral("Principal")).toObject().value(QStringLiteral("AWS")).toString(),
+                 QStringLiteral("arn:aws:iam::123456789012:role/TrustedCallerRole"));
+        QVERIFY(!answer.value(QStringLiteral("RevisionId")).toString().isEmpty());
+        r = aws({QStringLiteral("lambda"), QStringLiteral("get-policy"), QStringLiteral("--function-name"),
+                 QStringLiteral("Caller")},
+                m_served.lambda);
+        QVERIFY2(r.err.contains("An error occurred (ResourceNotFoundException) when calling the GetPolicy operation: "
+                                "The resource you requested does not exist."),
+                 r.err.constData());
     }
 
     // The developer's own requests are the administrator's, signed with any keys or not at all.
