@@ -188,6 +188,51 @@ private Q_SLOTS:
         QCOMPARE(str(r["s3"]["object"]["key"]), QStringLiteral("cat.jpg"));
     }
 
+    // CloudFormation's own notification on the bucket (not a SAM event), with the permission S3
+    // needs: the function is invoked for what the filter lets through.
+    void aBucketsOwnNotificationInvokes()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("src")));
+        const QString path = dir.filePath(QStringLiteral("template.yaml"));
+        QVERIFY(writeFile(path, "Resources:\n"
+                                "  Incoming:\n"
+                                "    Type: AWS::S3::Bucket\n"
+                                "    DependsOn: S3MayInvoke\n"
+                                "    Properties:\n"
+                                "      BucketName: photos-in\n"
+                                "      NotificationConfiguration:\n"
+                                "        LambdaConfigurations:\n"
+                                "          - Event: s3:ObjectCreated:*\n"
+                                "            Function: !GetAtt Resizer.Arn\n"
+                                "            Filter: {S3Key: {Rules: [{Name: suffix, Value: .jpg}]}}\n"
+                                "  S3MayInvoke:\n"
+                                "    Type: AWS::Lambda::Permission\n"
+                                "    Properties:\n"
+                                "      Action: lambda:InvokeFunction\n"
+                                "      FunctionName: !GetAtt Resizer.Arn\n"
+                                "      Principal: s3.amazonaws.com\n"
+                                "      SourceArn: arn:aws:s3:::photos-in\n"
+                                "  Resizer:\n"
+                                "    Type: AWS::Lambda::Function\n"
+                                "    Properties:\n"
+                                "      Runtime: python3.12\n"
+                                "      Handler: app.handler\n"
+                                "      Code: src\n"
+                                "      Role: arn:aws:iam::123456789012:role/resizer\n"));
+        SamTemplate t;
+        QVERIFY2(t.load(path), qPrintable(toStrings(t.errors()).join(u'\n')));
+        auto watcher = make(dir.path());
+        QVERIFY(watcher->setFunctions(t.functions()).isEmpty());
+        const QString bucket = watcher->bucketDir(QStringLiteral("photos-in"));
+        QVERIFY(writeFile(bucket + QStringLiteral("/dog.png"), "woof"));
+        QVERIFY(writeFile(bucket + QStringLiteral("/cat.jpg"), "meow"));
+        QCOMPARE(watcher->scan(), 1);
+        const nlohmann::json r = nlohmann::json::parse(m_payloads.first().toStdString())["Records"][0];
+        QCOMPARE(str(r["s3"]["object"]["key"]), QStringLiteral("cat.jpg"));
+        QCOMPARE(str(r["s3"]["configurationId"]), QStringLiteral("IncomingNotification0"));
+    }
+
     void encodedKeys()
     {
         QCOMPARE(S3BucketWatcher::encodedKey(QStringLiteral("a b/c+d&é.png")),
