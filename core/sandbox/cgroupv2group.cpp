@@ -45,7 +45,13 @@ bool writable(const QString &path)
 int enableControllers(const QString &dir, bool cpu)
 {
     const QByteArray wanted = cpu ? QByteArray("+memory +pids +cpu") : QByteArray("+memory +pids");
-    return writeCgroupValue(dir, "cgroup.subtree_control", wanted);
+    const int e = writeCgroupValue(dir, "cgroup.subtree_control", wanted);
+    // The io controller too where it is given: without it the kernel cannot write a group's dirty
+    // pages back as that group's (cgroup writeback needs memory and io), so a function filling its
+    // /tmp on disk is throttled by nothing and killed at its memory limit instead.
+    if (e == 0 && hasWord(readSmall(dir + QStringLiteral("/cgroup.controllers")), "io"))
+        writeCgroupValue(dir, "cgroup.subtree_control", "+io");
+    return e;
 }
 
 // Moves every process of dir into its leaf (the studio itself and whatever shared its cgroup: the
