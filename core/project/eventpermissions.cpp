@@ -92,8 +92,13 @@ nlohmann::json statements(const FunctionConfig &f)
     const QString arn = functionArn(f.name);
     const QString invoke = QStringLiteral("lambda:InvokeFunction");
     for (const auto &[id, event] : f.events.items()) {
+        if (!event.is_object())
+            continue;
         const QString type = text(event.value("Type", nlohmann::json()));
-        const nlohmann::json properties = event.value("Properties", nlohmann::json::object());
+        // An event may come without Properties, or with something else there (its own problem).
+        nlohmann::json properties = event.value("Properties", nlohmann::json::object());
+        if (!properties.is_object())
+            properties = nlohmann::json::object();
         const QString sid = f.name + QString::fromStdString(id) + QStringLiteral("Permission");
         if (type == QLatin1String("S3")) {
             // SAM names no SourceArn here: the bucket and the function would depend on each other.

@@ -1057,6 +1057,11 @@ private Q_SLOTS:
         QCOMPARE(js(other["Statement"][0]["Condition"]["ArnLike"]["AWS:SourceArn"]),
                  js(nlohmann::json("arn:aws:s3:::x")));
         QVERIFY(load(function("")).function(QStringLiteral("Fn"))->resourcePolicy.is_null());
+        // An event without Properties (fuzz_template found it threw from nlohmann and ended the reader).
+        const SamTemplate bare = load(function("      Events:\n        Get:\n          Type: Api\n"));
+        QCOMPARE(js(bare.function(QStringLiteral("Fn"))
+                        ->resourcePolicy["Statement"][0]["Condition"]["ArnLike"]["AWS:SourceArn"]),
+                 js(nlohmann::json("arn:aws:execute-api:us-east-1:123456789012:*/*/*/*")));
 
         // CloudFormation refuses a permission without its Principal.
         QCOMPARE(onlyError(function("  Bad:\n"
