@@ -457,39 +457,48 @@ QString AccessDecision::explain(const AccessRequest &request) const
     return QStringLiteral("no statement allows %1 on %2").arg(request.action, request.resource);
 }
 
+namespace {
+
+// Folds the policy's statements that take part (`takesPart`) and match the request into
+// `decision`: an explicit Deny ends it (true), otherwise the first Allow is kept.
+template <typename TakesPart>
+bool fold(AccessDecision &decision, const Policy &policy, const AccessRequest &request, TakesPart takesPart)
+{
+    for (const Policy::Statement &st : policy.statements()) {
+        if (!takesPart(st) || !Policy::statementMatches(st, request))
+            continue;
+        if (!st.allow) {
+            decision = {AccessDecision::Effect::ExplicitDeny, policy.name(), st.label};
+            return true;
+        }
+        if (decision.effect == AccessDecision::Effect::ImplicitDeny)
+            decision = {AccessDecision::Effect::Allow, policy.name(), st.label};
+    }
+    return false;
+}
+
+} // namespace
+
 AccessDecision evaluateResourcePolicy(const Policy &policy, const AccessRequest &request, const QStringList &caller)
 {
-    const auto names = [&caller](const Policy::Statement &st) {
+    AccessDecision decision;
+    fold(decision, policy, request, [&caller](const Policy::Statement &st) {
         for (const QString &p : st.principals) {
             if (p == QLatin1String("*") || caller.contains(p))
                 return true;
         }
         return false;
-    };
-    AccessDecision decision;
-    for (const Policy::Statement &st : policy.statements()) {
-        if (!names(st) || !Policy::statementMatches(st, request))
-            continue;
-        if (!st.allow)
-            return {AccessDecision::Effect::ExplicitDeny, policy.name(), st.label};
-        if (decision.effect == AccessDecision::Effect::ImplicitDeny)
-            decision = {AccessDecision::Effect::Allow, policy.name(), st.label};
-    }
+    });
     return decision;
 }
 
 AccessDecision evaluate(const std::vector<Policy> &policies, const AccessRequest &request)
 {
     AccessDecision decision;
-    for (const Policy &policy : policies)
-        for (const Policy::Statement &st : policy.statements()) {
-            if (!Policy::statementMatches(st, request))
-                continue;
-            if (!st.allow)
-                return {AccessDecision::Effect::ExplicitDeny, policy.name(), st.label};
-            if (decision.effect == AccessDecision::Effect::ImplicitDeny)
-                decision = {AccessDecision::Effect::Allow, policy.name(), st.label};
-        }
+    for (const Policy &policy : policies) {
+        if (fold(decision, policy, request, [](const Policy::Statement &) { return true; }))
+            break;
+    }
     return decision;
 }
 
