@@ -192,7 +192,7 @@ int main(int argc, char **argv)
                 InvokeOptions options;
                 options.forceCold = p.mode == Mode::SlowInit;
                 const InvocationRecord r =
-                    engine->invoke(functions.config[p.runtime][p.mode == Mode::SlowInit], eventFor(i, p.mode), options);
+                    engine->invoke(functions.forMode(p.runtime, p.mode), eventFor(i, p.mode), options);
                 const QString wrong = mismatch(r, i, p.mode, timeoutSec);
                 const int done = ++finished;
                 std::lock_guard lock(mutex);

@@ -121,15 +121,16 @@ bool writeFunctions(const QString &projectDir, const QString &bootstrapProgram, 
         }
         if (!written)
             return false;
-        for (int slow = 0; slow < 2; ++slow) {
-            FunctionConfig &f = out->config[r][slow];
-            f.name = names[r] + (slow ? QStringLiteral("Slow") : QString());
+        for (int variant = 0; variant < 3; ++variant) {
+            FunctionConfig &f = out->config[r][variant];
+            static const char *const suffixes[] = {"", "Slow", "Heavy"};
+            f.name = names[r] + QLatin1String(suffixes[variant]);
             f.runtime = runtimes[r];
             f.handler = handlers[r];
             f.codeDir = codeDir;
             f.memoryMb = 128;
-            f.timeoutSec = timeoutSec;
-            if (slow)
+            f.timeoutSec = variant == 2 ? HeavyTimeoutSec : timeoutSec;
+            if (variant == 1)
                 f.environment = {{QStringLiteral("SOAK_INIT_SLEEP_MS"), QString::number(InitSleepMs)}};
         }
     }

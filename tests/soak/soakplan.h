@@ -1,6 +1,7 @@
 #pragma once
-// The soak's plan: its functions (Python, Node.js, provided, each plain and with a slow init), which
-// invocation gets which fault, the event that asks for it, and the exact outcome each must end with.
+// The soak's plan: its functions (Python, Node.js, provided: plain, with a slow init, and with room
+// for the heavy faults), which invocation gets which fault, the event that asks for it, and the
+// exact outcome each must end with.
 
 #include "project/functionconfig.h"
 #include "snapshots/invocationrecord.h"
@@ -23,10 +24,24 @@ const char *runtimeName(Runtime runtime);
 constexpr int InitSleepMs = 300;                      // the slow functions' sleep at module level
 constexpr int OversizedChars = 6 * 1024 * 1024 + 100; // a response string past Lambda's 6 MB
 
-// Two functions per runtime: [runtime][0] plain, [runtime][1] with a slow module init.
+// A function filling its memory, or building a 6 MB answer, does so at its CPU share: 0.072 of a
+// vCPU at 128 MB, as on Lambda, which is seconds of work (a 128 MB Python hog is killed at its
+// limit after about 6 s here, as in a bare cgroup with the same quota: the time is the function's
+// own, not the kernel's). Those faults get a function whose timeout leaves room for that.
+constexpr int HeavyTimeoutSec = 60;
+
+// Three functions per runtime: [runtime][0] plain, [runtime][1] with a slow module init,
+// [runtime][2] plain with HeavyTimeoutSec.
 struct Functions
 {
-    FunctionConfig config[RuntimeCount][2];
+    FunctionConfig config[RuntimeCount][3];
+
+    const FunctionConfig &forMode(Runtime runtime, Mode mode) const
+    {
+        if (mode == Mode::OutOfMemory || mode == Mode::Oversized)
+            return config[runtime][2];
+        return config[runtime][mode == Mode::SlowInit ? 1 : 0];
+    }
 };
 
 // Writes the functions' code under projectDir; `bootstrap` is the provided runtime's program.
