@@ -22,6 +22,8 @@ install_packages() {
     for p in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
+    # npm comes with some builds of nodejs (NodeSource's provide it); Debian's own is a package.
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
     ((${#missing[@]} == 0)) && return 0
     say "installing missing packages: ${missing[*]}"
     local sudo=()
@@ -39,6 +41,19 @@ install_packages() {
 build() {
     cmake --preset "$preset" >/dev/null
     cmake --build --preset "$preset" -j "$(nproc)"
+}
+
+# The AWS SDK for JavaScript v3, as a Lambda layer's nodejs/node_modules, for the tests that show
+# a Node function signing its calls (tests/integration/tst_access.cpp); the versions are pinned in
+# tests/integration/aws-sdk-js/package.json and fetched from the npm registry once.
+install_js_sdk() {
+    local layer=build/$preset/aws-sdk-js/nodejs
+    cmp -s tests/integration/aws-sdk-js/package.json "$layer/package.json" &&
+        [[ -f $layer/node_modules/@aws-sdk/client-s3/package.json ]] && return 0
+    say "installing the AWS SDK for JavaScript v3 from npm into $layer"
+    rm -rf "$layer" && mkdir -p "$layer"
+    cp tests/integration/aws-sdk-js/package.json "$layer/"
+    npm install --prefix "$layer" --no-audit --no-fund --omit=dev --loglevel=error >&2
 }
 
 case "$mode" in
@@ -59,6 +74,7 @@ case "$mode" in
     test)
         install_packages
         build
+        install_js_sdk
         ctest --preset "$preset" "${@:2}"
         ;;
     *)

@@ -1,7 +1,8 @@
 // Identity and access end to end, as a user meets them: `fnstudio-cli serve` on a project whose
 // functions call S3 and each other through boto3 with the credentials their environment was
-// given, under "enforce" (AccessDenied as AWS answers it) and "warn" (the call goes on, serve says
-// what is missing); and the signature checks as the AWS CLI and a hand-signed request meet them.
+// given (and through the AWS SDK for JavaScript v3 from a Node layer), under "enforce"
+// (AccessDenied as AWS answers it) and "warn" (the call goes on, serve says what is missing); and
+// the signature checks as the AWS CLI and a hand-signed request meet them.
 #include "awscli.h"
 #include "projectbuilder.h"
 
@@ -51,6 +52,42 @@ def handler(event, context):
     return results
 )";
 
+// The same operations through the AWS SDK for JavaScript v3 from a layer, as a Node function on
+// Lambda would call S3 and Lambda (the endpoints from AWS_ENDPOINT_URL_S3 / _LAMBDA, which SDK v3
+// reads itself).
+const QByteArray JsHandler = R"(const { S3Client, GetObjectCommand, PutObjectCommand } = require("@aws-sdk/client-s3");
+const { LambdaClient, InvokeCommand } = require("@aws-sdk/client-lambda");
+const s3 = new S3Client({ forcePathStyle: true });
+const lambda = new LambdaClient({});
+
+exports.handler = async (event) => {
+    const results = [];
+    for (const [op, bucket, key] of event.ops || []) {
+        try {
+            if (op === "get") {
+                const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+                await r.Body.transformToString();
+            } else if (op === "put") {
+                await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "written by JsReader" }));
+            } else if (op === "invoke") {
+                await lambda.send(new InvokeCommand({ FunctionName: bucket, Payload: JSON.stringify({ ops: [] }) }));
+            }
+            results.push("ok");
+        } catch (e) {
+            results.push(e.name + ": " + e.message);
+        }
+    }
+    return results;
+};
+)";
+
+QString jsSdkLayer()
+{
+    const QString dir = QStringLiteral(FN_AWS_SDK_JS_LAYER);
+    return QFileInfo::exists(dir + QStringLiteral("/nodejs/node_modules/@aws-sdk/client-s3/package.json")) ? dir
+                                                                                                           : QString();
+}
+
 ProjectBuilder accessProject(const char *mode)
 {
     ProjectBuilder p;
@@ -82,8 +119,21 @@ ProjectBuilder accessProject(const char *mode)
         .handler(QStringLiteral("app.handler"))
         .properties("Timeout: 30\nPolicies:\n  - LambdaInvokePolicy:\n      FunctionName: !Ref Reader\n")
         .code(QStringLiteral("app.py"), Handler)
-        .file(QStringLiteral(".fnstudio/settings.json"), QByteArray("{\"permissions\": \"") + mode + "\"}\n")
+        .file(QStringLiteral(".fnstudio/settings.json"),
+              QByteArray("{\"permissions\": \"") + mode + "\""
+                  + (jsSdkLayer().isEmpty() ? QByteArray()
+                                            : ", \"allowOutsideFolders\": [\"" + jsSdkLayer().toUtf8() + "\"]")
+                  + "}\n")
         .file(QStringLiteral(".fnstudio/buckets/In/photo.txt"), "a photo\n");
+    if (!jsSdkLayer().isEmpty())
+        p.resource(QStringLiteral("AwsSdkJs"),
+                   "Type: AWS::Serverless::LayerVersion\nProperties:\n  ContentUri: " + jsSdkLayer().toUtf8() + "\n")
+            .function(QStringLiteral("JsReader"))
+            .runtime(QStringLiteral("nodejs20.x"))
+            .handler(QStringLiteral("index.handler"))
+            .properties("Timeout: 30\nMemorySize: 1024\nLayers:\n  - !Ref AwsSdkJs\n"
+                        "Policies:\n  - S3ReadPolicy:\n      BucketName: !Ref In\n")
+            .code(QStringLiteral("index.js"), JsHandler);
     return p;
 }
 
@@ -203,6 +253,28 @@ private Q_SLOTS:
                                              "s3:PutObject on arn:aws:s3:::In/new.txt (no statement allows "
                                              "s3:PutObject on arn:aws:s3:::In/new.txt)"),
                      m_served.err.constData());
+    }
+
+    // The AWS SDK for JavaScript v3 signs with the environment's credentials too: its role is
+    // what decides (S3ReadPolicy on In), and AccessDenied reaches it as S3 and Lambda write it.
+    void javascriptSdkSignsAsTheFunction()
+    {
+        if (jsSdkLayer().isEmpty())
+            QFAIL("The AWS SDK for JavaScript v3 is not installed in " FN_AWS_SDK_JS_LAYER
+                  ": ./fnstudio.sh test installs it from npm (tests/integration/aws-sdk-js/package.json)");
+        const QJsonArray results = run(QStringLiteral("JsReader"), R"([["get", "In", "photo.txt"],
+            ["put", "In", "js.txt"], ["invoke", "Reader", ""]])");
+        QCOMPARE(results.size(), 3);
+        QCOMPARE(results.at(0).toString(), QStringLiteral("ok"));
+        QCOMPARE(results.at(1).toString(),
+                 QStringLiteral("AccessDenied: User: arn:aws:sts::123456789012:assumed-role/JsReaderRole/JsReader is "
+                                "not authorized to perform: s3:PutObject on resource: \"arn:aws:s3:::In/js.txt\" "
+                                "because no identity-based policy allows the s3:PutObject action"));
+        QVERIFY2(results.at(2).toString().startsWith(
+                     QStringLiteral("AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/JsReaderRole/"
+                                    "JsReader is not authorized to perform: lambda:InvokeFunction")),
+                 qPrintable(results.at(2).toString()));
+        QVERIFY(!QFileInfo::exists(m_project.filePath(QStringLiteral(".fnstudio/buckets/In/js.txt"))));
     }
 
     // A function invoking another needs lambda:InvokeFunction (SAM's LambdaInvokePolicy).
