@@ -3,6 +3,7 @@
 
 #include "clicommand.h"
 #include "clock/clock.h"
+#include "project/projectsettings.h"
 #include "store/sqsqueuestore.h"
 #include "store/store.h"
 #include "triggers/sqsqueuepoller.h"
@@ -117,7 +118,10 @@ int sqs(const QStringList &arguments)
         return 2;
     }
     const auto batch = queues.receive(args.at(1), max);
-    const auto event = nlohmann::ordered_json::parse(SqsQueuePoller::event(batch).toStdString());
+    const auto event = nlohmann::ordered_json::parse(
+        SqsQueuePoller::event(batch,
+                              ProjectSettings::load(QDir(parser.value(projectOpt)).absolutePath(), nullptr).account)
+            .toStdString());
     for (const auto &record : event["Records"])
         printLine(QByteArray::fromStdString(record.dump()));
     return 0;

@@ -107,15 +107,15 @@ Authorizer::Call Authorizer::authorize(const Principal &principal, const QString
         call.request = std::move(request);
         return call; // the developer: the account's administrator
     }
+    const AwsAccount place = account();
     // Condition keys every request carries.
     request.context.insert(QStringLiteral("aws:CurrentTime"),
                            {QDateTime::fromMSecsSinceEpoch(call.timeMs, Qt::UTC).toString(Qt::ISODate)});
     request.context.insert(QStringLiteral("aws:EpochTime"), {QString::number(call.timeMs / 1000)});
     request.context.insert(QStringLiteral("aws:SecureTransport"), {QStringLiteral("false")});
-    request.context.insert(QStringLiteral("aws:PrincipalAccount"), {QStringLiteral("123456789012")});
+    request.context.insert(QStringLiteral("aws:PrincipalAccount"), {place.accountId});
     request.context.insert(QStringLiteral("aws:PrincipalArn"), {principalArn(principal)});
-    request.context.insert(QStringLiteral("lambda:FunctionArn"),
-                           {QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:") + principal.function});
+    request.context.insert(QStringLiteral("lambda:FunctionArn"), {place.functionArn(functionName(principal))});
     const auto it = roles->constFind(principal.function);
     if (it == roles->cend() || !it->known)
         call.evaluated = false;
@@ -159,16 +159,17 @@ AccessDecision Authorizer::decide(const Principal &principal, const Role &role, 
         return byRole;
     // A call on a function of this account: its resource-based policy may allow what the role does
     // not (or deny it), when it names the caller's role or session.
-    static const QString prefix = QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:");
+    const AwsAccount place = account();
+    const QString prefix = place.functionArn(QString());
     if (!request.resource.startsWith(prefix))
         return byRole;
     const QString target = request.resource.mid(prefix.size()).section(QLatin1Char(':'), 0, 0);
     const auto policy = resourcePolicies.constFind(target);
     if (policy == resourcePolicies.cend())
         return byRole;
-    const QStringList caller{
-        QStringLiteral("AWS:arn:aws:iam::123456789012:role/") + role.name,
-        QStringLiteral("AWS:arn:aws:sts::123456789012:assumed-role/%1/%2").arg(role.name, principal.function)};
+    const QString session = role.functionName.isEmpty() ? principal.function : role.functionName;
+    const QStringList caller{QStringLiteral("AWS:") + place.roleArn(role.name),
+                             QStringLiteral("AWS:") + place.assumedRoleArn(role.name, session)};
     const AccessDecision byResource = evaluateResourcePolicy(*policy, request, caller);
     if (byResource.effect == AccessDecision::Effect::ExplicitDeny || (byResource.allowed() && !byRole.allowed()))
         return byResource;
@@ -200,12 +201,44 @@ void Authorizer::clearCalls(const QString &function)
 
 QString Authorizer::principalArn(const Principal &principal) const
 {
+    const AwsAccount place = account();
     if (!principal.isFunction())
-        return QStringLiteral("arn:aws:iam::123456789012:root");
+        return place.rootArn();
     QString roleName = principal.function + QStringLiteral("Role");
     if (const auto r = role(principal.function); r && !r->name.isEmpty())
         roleName = r->name;
-    return QStringLiteral("arn:aws:sts::123456789012:assumed-role/%1/%2").arg(roleName, principal.function);
+    return place.assumedRoleArn(roleName, functionName(principal));
+}
+
+QString Authorizer::functionName(const Principal &principal) const
+{
+    if (const auto r = role(principal.function); r && !r->functionName.isEmpty())
+        return r->functionName;
+    return principal.function;
+}
+
+void Authorizer::setRequireSigning(bool require)
+{
+    std::lock_guard lock(m_mutex);
+    m_requireSigning = require;
+}
+
+bool Authorizer::requiresSigning() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_requireSigning;
+}
+
+void Authorizer::setAccount(const AwsAccount &account)
+{
+    std::lock_guard lock(m_mutex);
+    m_account = account;
+}
+
+AwsAccount Authorizer::account() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_account;
 }
 
 } // namespace fn

@@ -9,6 +9,7 @@
 // observer (the logs). Thread-safe: services ask from their worker threads.
 
 #include "access/accesskeys.h"
+#include "access/awsaccount.h"
 #include "access/policy.h"
 
 #include <QHash>
@@ -34,6 +35,7 @@ public:
     struct Role
     {
         QString name;                 // "ThumbnailsRole" (SAM's generated role) or the AWS::IAM::Role's
+        QString functionName;         // the name Lambda knows the function by (its session name), if not its key
         bool known = true;            // false: an ARN of a role outside the template (not evaluated)
         std::vector<Policy> policies; // identity-based policies, in template order
         QStringList problems;         // entries that could not be read (each says where and why)
@@ -65,12 +67,20 @@ public:
 
     void setMode(Mode mode);
     Mode mode() const;
-    // The roles of the project's functions by function name; replaces all (a project reload).
+    // Whether a request without any signature is refused (settings.json "requireSigning") rather
+    // than taken as the developer's.
+    void setRequireSigning(bool require);
+    bool requiresSigning() const;
+    // The project's account and region: the ARNs of callers and functions.
+    void setAccount(const AwsAccount &account);
+    AwsAccount account() const;
+    // The roles of the project's functions by function (the project's key for it, the principal's
+    // function); replaces all (a project reload).
     void setRoles(const QHash<QString, Role> &roles);
     std::optional<Role> role(const QString &function) const;
     // Who may invoke each function (its resource-based policy: AWS::Lambda::Permission and SAM's
-    // event permissions), by function name; replaces all. A function calling another through the
-    // Lambda API is allowed when its role or the callee's policy allows it, unless either denies.
+    // event permissions), by the name Lambda knows it by (as in its ARN); replaces all. A function calling another
+    // through the Lambda API is allowed when its role or the callee's policy allows it, unless either denies.
     void setResourcePolicies(const QHash<QString, Policy> &policies);
     void setObserver(Observer observer); // set before serving
 
@@ -91,6 +101,8 @@ public:
     // The principal's ARN as services name it in AccessDenied messages:
     // arn:aws:sts::123456789012:assumed-role/ROLE/FUNCTION.
     QString principalArn(const Principal &principal) const;
+    // The name Lambda knows a principal's function by (FunctionName, else the key).
+    QString functionName(const Principal &principal) const;
 
 private:
     AccessDecision decide(const Principal &principal, const Role &role, const AccessRequest &request,
@@ -99,6 +111,8 @@ private:
     AccessKeys m_keys;
     mutable std::mutex m_mutex;
     Mode m_mode = Mode::Warn;
+    AwsAccount m_account;
+    bool m_requireSigning = false;
     std::shared_ptr<const QHash<QString, Role>> m_roles;
     std::shared_ptr<const QHash<QString, Policy>> m_resourcePolicies;
     QHash<QString, std::deque<Call>> m_calls;

@@ -198,7 +198,7 @@ std::optional<NamedPolicy> fromTemplate(const QString &name, const Template &kno
         return std::nullopt;
     }
     std::map<std::string, std::string> substitutions = {
-        {"AWS::Partition", scope.partition.toStdString()},
+        {"AWS::Partition", scope.partition().toStdString()},
         {"AWS::Region", scope.region.toStdString()},
         {"AWS::AccountId", scope.accountId.toStdString()},
     };

@@ -4,6 +4,8 @@
 // templates and managed policies are data beside this file (sam-policy-templates.json,
 // aws-managed-policies.json, each with its source), built in.
 
+#include "access/awsaccount.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -24,12 +26,7 @@ struct NamedPolicy
 };
 
 // What a template's ${AWS::Partition}, ${AWS::Region} and ${AWS::AccountId} stand for.
-struct PolicyScope
-{
-    QString partition = QStringLiteral("aws");
-    QString region = QStringLiteral("us-east-1");
-    QString accountId = QStringLiteral("123456789012");
-};
+using PolicyScope = AwsAccount;
 
 class SamPolicies final
 {

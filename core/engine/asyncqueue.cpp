@@ -27,11 +27,6 @@ const QString Success = QStringLiteral("Success");
 const QString RetriesExhausted = QStringLiteral("RetriesExhausted");
 const QString EventAgeExceeded = QStringLiteral("EventAgeExceeded");
 
-QString functionArn(const QString &name)
-{
-    return QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:") + name;
-}
-
 // JSON as JSON; anything else (Lambda accepts any bytes in the queue) as a string.
 ordered_json jsonOrString(const QByteArray &bytes)
 {
@@ -339,7 +334,7 @@ void AsyncQueue::Private::finish(const StoredEvent &event, const FunctionConfig 
     };
     const bool succeeded = condition == Success;
     if (const nlohmann::json *dest = target(succeeded ? "OnSuccess" : "OnFailure")) {
-        const QByteArray record = AsyncQueue::destinationRecord(event.requestId, function.name, condition,
+        const QByteArray record = AsyncQueue::destinationRecord(event.requestId, function.arn(), condition,
                                                                 event.attempts, event.payload, last, now);
         const QString name = AsyncQueue::targetName(
             dest->contains("Destination") ? (*dest)["Destination"] : nlohmann::json(),
@@ -350,8 +345,12 @@ void AsyncQueue::Private::finish(const StoredEvent &event, const FunctionConfig 
         std::optional<FunctionConfig> targetFunction;
         {
             std::lock_guard lock(mutex);
+            // By its logical id (a Ref or GetAtt) or by the name in an ARN (its FunctionName).
             if (type == "Lambda" && functions.contains(name))
                 targetFunction = functions.value(name);
+            for (auto it = functions.cbegin(); type == "Lambda" && !targetFunction && it != functions.cend(); ++it)
+                if (it->lambdaName() == name)
+                    targetFunction = *it;
         }
         if (targetFunction)
             forwards.append({*targetFunction, record});
@@ -469,10 +468,9 @@ int AsyncQueue::purge(const QString &queue)
     return removed;
 }
 
-QByteArray AsyncQueue::destinationRecord(const QString &requestId, const QString &functionName,
-                                         const QString &condition, int approximateInvokeCount,
-                                         const QByteArray &requestPayload, const InvocationRecord *last,
-                                         qint64 timestampMs)
+QByteArray AsyncQueue::destinationRecord(const QString &requestId, const QString &functionArn, const QString &condition,
+                                         int approximateInvokeCount, const QByteArray &requestPayload,
+                                         const InvocationRecord *last, qint64 timestampMs)
 {
     ordered_json record;
     record["version"] = "1.0";
@@ -480,7 +478,7 @@ QByteArray AsyncQueue::destinationRecord(const QString &requestId, const QString
         QDateTime::fromMSecsSinceEpoch(timestampMs, Qt::UTC).toString(Qt::ISODateWithMs).toStdString();
     ordered_json context;
     context["requestId"] = requestId.toStdString();
-    context["functionArn"] = QString(functionArn(functionName) + QStringLiteral(":$LATEST")).toStdString();
+    context["functionArn"] = QString(functionArn + QStringLiteral(":$LATEST")).toStdString();
     context["condition"] = condition.toStdString();
     context["approximateInvokeCount"] = approximateInvokeCount;
     record["requestContext"] = context;

@@ -79,7 +79,7 @@ public:
     int purge(const QString &queue);
 
     // The destination record exactly as Lambda writes it (field order included).
-    static QByteArray destinationRecord(const QString &requestId, const QString &functionName, const QString &condition,
+    static QByteArray destinationRecord(const QString &requestId, const QString &functionArn, const QString &condition,
                                         int approximateInvokeCount, const QByteArray &requestPayload,
                                         const InvocationRecord *last, qint64 timestampMs);
     // The local queue, bucket or function a DeadLetterQueue TargetArn, destination or event

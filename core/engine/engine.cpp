@@ -58,11 +58,12 @@ QByteArray traceId()
            + QByteArray::number(rng->generate64(), 16).rightJustified(16, '0') + QByteArrayLiteral(";Sampled=0");
 }
 
-QString runtimeVersionArn(const RuntimeDescriptor &rt)
+QString runtimeVersionArn(const RuntimeDescriptor &rt, const AwsAccount &account)
 {
     const QByteArray digest =
         QCryptographicHash::hash((rt.id + rt.interpreterVersion).toUtf8(), QCryptographicHash::Sha256).toHex();
-    return QStringLiteral("arn:aws:lambda:us-east-1::runtime:") + QString::fromLatin1(digest);
+    return QStringLiteral("arn:%1:lambda:%2::runtime:").arg(account.partition(), account.region)
+           + QString::fromLatin1(digest);
 }
 
 const QString ProvisionedType = QStringLiteral("provisioned-concurrency");
@@ -338,9 +339,9 @@ void Engine::Private::fatal(const EnvPtr &env, const QString &reason)
 
 void Engine::Private::logInitStart(ExecutionEnvironment &env, const RuntimeDescriptor &runtime)
 {
-    env.logPlatform(
-        PlatformLog::initStart(runtime.id + QLatin1Char(':') + runtime.interpreterVersion, runtimeVersionArn(runtime)),
-        {});
+    env.logPlatform(PlatformLog::initStart(runtime.id + QLatin1Char(':') + runtime.interpreterVersion,
+                                           runtimeVersionArn(runtime, env.setup().function.account)),
+                    {});
 }
 
 int Engine::provision(const FunctionConfig &function)

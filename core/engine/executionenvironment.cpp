@@ -160,15 +160,15 @@ QStringList ExecutionEnvironment::buildEnvironment(const Setup &s, const QString
     for (const auto &[k, v] : f.environment)
         set(k, v);
     set(QStringLiteral("_HANDLER"), f.handler);
-    set(QStringLiteral("AWS_LAMBDA_FUNCTION_NAME"), f.name);
+    set(QStringLiteral("AWS_LAMBDA_FUNCTION_NAME"), f.lambdaName());
     set(QStringLiteral("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), QString::number(f.memoryMb));
     set(QStringLiteral("AWS_LAMBDA_FUNCTION_VERSION"), f.version);
     set(QStringLiteral("AWS_LAMBDA_INITIALIZATION_TYPE"), s.initializationType);
     set(QStringLiteral("AWS_LAMBDA_LOG_GROUP_NAME"), f.effectiveLogGroup());
     set(QStringLiteral("AWS_LAMBDA_LOG_STREAM_NAME"), logStream);
     set(QStringLiteral("AWS_LAMBDA_RUNTIME_API"), runtimeApi);
-    set(QStringLiteral("AWS_REGION"), s.region);
-    set(QStringLiteral("AWS_DEFAULT_REGION"), s.region);
+    set(QStringLiteral("AWS_REGION"), f.account.region);
+    set(QStringLiteral("AWS_DEFAULT_REGION"), f.account.region);
     if (!s.runtime.executionEnv.isEmpty())
         set(QStringLiteral("AWS_EXECUTION_ENV"), s.runtime.executionEnv);
     set(QStringLiteral("LAMBDA_TASK_ROOT"), QStringLiteral("/var/task"));

@@ -41,7 +41,6 @@ public:
         FunctionConfig function;
         RuntimeDescriptor runtime;
         QString initializationType = QStringLiteral("on-demand");
-        QString region = QStringLiteral("us-east-1");
         int initTimeoutMs = 10000;
         // Set by the studio for the local services it serves (AWS_ENDPOINT_URL_S3, credentials
         // they accept); the function's own variables may override the endpoints.

@@ -1,17 +1,10 @@
 #include "project/eventpermissions.h"
 
-#include "project/intrinsicresolver.h"
-
 #include <QRegularExpression>
 
 namespace fn::eventpermissions {
 
 namespace {
-
-QString account()
-{
-    return IntrinsicResolver::accountId();
-}
 
 // The logical id an intrinsic in long form names ({"Ref": X}, {"Fn::GetAtt": [X, ...]}), else empty.
 QString referenced(const nlohmann::json &value)
@@ -35,14 +28,13 @@ QString text(const nlohmann::json &value)
 QString topicArn(const FunctionConfig &f, const nlohmann::json &topic)
 {
     if (const QString id = referenced(topic); !id.isEmpty())
-        return QStringLiteral("arn:aws:sns:%1:%2:%3")
-            .arg(IntrinsicResolver::region(), account(), f.resourceNames.value(id, id));
+        return f.account.topicArn(f.resourceNames.value(id, id));
     return text(topic);
 }
 
 // API Gateway's execute-api ARN for a route: any API and stage, the method ("*" for ANY) and the
 // path with its {parameters} as wildcards.
-QString executeApiArn(const nlohmann::json &properties)
+QString executeApiArn(const AwsAccount &account, const nlohmann::json &properties)
 {
     QString method = text(properties.value("Method", nlohmann::json("*"))).toUpper();
     if (method.isEmpty() || method == QLatin1String("ANY"))
@@ -50,16 +42,10 @@ QString executeApiArn(const nlohmann::json &properties)
     QString path = text(properties.value("Path", nlohmann::json("/*")));
     static const QRegularExpression parameter(QStringLiteral("\\{[^}]*\\}"));
     path.replace(parameter, QStringLiteral("*"));
-    return QStringLiteral("arn:aws:execute-api:%1:%2:*/*/%3%4")
-        .arg(IntrinsicResolver::region(), account(), method, path);
+    return account.arn(QStringLiteral("execute-api"), QStringLiteral("*/*/%1%2").arg(method, path));
 }
 
 } // namespace
-
-QString functionArn(const QString &name)
-{
-    return QStringLiteral("arn:aws:lambda:%1:%2:function:%3").arg(IntrinsicResolver::region(), account(), name);
-}
 
 nlohmann::json statement(const QString &sid, const QString &principal, const QString &action, const QString &resource,
                          const QString &sourceArn, const QString &sourceAccount)
@@ -89,7 +75,7 @@ nlohmann::json statement(const QString &sid, const QString &principal, const QSt
 nlohmann::json statements(const FunctionConfig &f)
 {
     nlohmann::json out = nlohmann::json::array();
-    const QString arn = functionArn(f.name);
+    const QString arn = f.arn();
     const QString invoke = QStringLiteral("lambda:InvokeFunction");
     for (const auto &[id, event] : f.events.items()) {
         if (!event.is_object())
@@ -102,7 +88,7 @@ nlohmann::json statements(const FunctionConfig &f)
         const QString sid = f.name + QString::fromStdString(id) + QStringLiteral("Permission");
         if (type == QLatin1String("S3")) {
             // SAM names no SourceArn here: the bucket and the function would depend on each other.
-            out.push_back(statement(sid, QStringLiteral("s3.amazonaws.com"), invoke, arn, {}, account()));
+            out.push_back(statement(sid, QStringLiteral("s3.amazonaws.com"), invoke, arn, {}, f.account.accountId));
         } else if (type == QLatin1String("SNS")) {
             out.push_back(statement(sid, QStringLiteral("sns.amazonaws.com"), invoke, arn,
                                     topicArn(f, properties.value("Topic", nlohmann::json()))));
@@ -110,12 +96,11 @@ nlohmann::json statements(const FunctionConfig &f)
                    || type == QLatin1String("EventBridgeRule")) {
             const QString rule =
                 properties.contains("Name") ? text(properties["Name"]) : f.name + QString::fromStdString(id);
-            out.push_back(statement(
-                sid, QStringLiteral("events.amazonaws.com"), invoke, arn,
-                QStringLiteral("arn:aws:events:%1:%2:rule/%3").arg(IntrinsicResolver::region(), account(), rule)));
+            out.push_back(statement(sid, QStringLiteral("events.amazonaws.com"), invoke, arn,
+                                    f.account.arn(QStringLiteral("events"), QStringLiteral("rule/") + rule)));
         } else if (type == QLatin1String("Api") || type == QLatin1String("HttpApi")) {
-            out.push_back(
-                statement(sid, QStringLiteral("apigateway.amazonaws.com"), invoke, arn, executeApiArn(properties)));
+            out.push_back(statement(sid, QStringLiteral("apigateway.amazonaws.com"), invoke, arn,
+                                    executeApiArn(f.account, properties)));
         }
     }
     return out;

@@ -20,7 +20,4 @@ nlohmann::json statements(const FunctionConfig &function);
 nlohmann::json statement(const QString &sid, const QString &principal, const QString &action, const QString &resource,
                          const QString &sourceArn = {}, const QString &sourceAccount = {});
 
-// The unqualified ARN of a function of this project.
-QString functionArn(const QString &name);
-
 } // namespace fn::eventpermissions

@@ -1,6 +1,7 @@
 #pragma once
 // One function of a project, fully resolved (Globals applied, parameters substituted, paths absolute).
 
+#include "access/awsaccount.h"
 #include "access/sampolicies.h"
 #include "project/asyncinvokeconfig.h"
 
@@ -18,10 +19,14 @@ namespace fn {
 
 struct FunctionConfig
 {
-    QString name;    // the template's logical id, e.g. HelloPython
-    QString runtime; // python3.12, nodejs20.x, provided.al2023, ...
-    QString handler; // app.handler (empty for provided)
-    QString codeDir; // absolute path of CodeUri
+    QString name; // the template's logical id, e.g. HelloPython: the studio's and the CLI's handle
+    // FunctionName when the template gives one: the name Lambda knows it by (its ARN, the Invoke
+    // API, AWS_LAMBDA_FUNCTION_NAME, the log group). Empty: the logical id is that name too.
+    QString functionName;
+    AwsAccount account; // the project's account and region (settings.json)
+    QString runtime;    // python3.12, nodejs20.x, provided.al2023, ...
+    QString handler;    // app.handler (empty for provided)
+    QString codeDir;    // absolute path of CodeUri
     int memoryMb = 128;
     int timeoutSec = 3;
     int ephemeralStorageMb = 512;
@@ -76,13 +81,15 @@ struct FunctionConfig
     int runtimeLine = 0;  // 1-based line of its Runtime value (may come from Globals)
 
     bool isLatest() const { return version == QLatin1String("$LATEST"); }
+    // The name Lambda knows it by: FunctionName, else the logical id.
+    const QString &lambdaName() const { return functionName.isEmpty() ? name : functionName; }
+    QString arn() const { return account.functionArn(lambdaName()); }
     // The ARN it was invoked by (Lambda-Runtime-Invoked-Function-Arn): qualified when the call was.
-    QString invokedArn() const
+    QString invokedArn() const { return account.functionArn(lambdaName(), qualifier); }
+    QString effectiveLogGroup() const
     {
-        return QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:") + name
-               + (qualifier.isEmpty() ? QString() : QLatin1Char(':') + qualifier);
+        return logGroup.isEmpty() ? QStringLiteral("/aws/lambda/") + lambdaName() : logGroup;
     }
-    QString effectiveLogGroup() const { return logGroup.isEmpty() ? QStringLiteral("/aws/lambda/") + name : logGroup; }
 };
 
 } // namespace fn

@@ -86,6 +86,7 @@ bool FunctionReader::isUnderstood(const QString &property)
         QStringLiteral("DeadLetterConfig"), // AWS::Lambda::Function
         QStringLiteral("Role"),
         QStringLiteral("Policies"),
+        QStringLiteral("FunctionName"),
     };
     return names.contains(property);
 }
@@ -95,7 +96,6 @@ bool FunctionReader::isDeployOnly(const QString &property)
     // Identity, permissions and deployment mechanics: no effect on how the code runs locally.
     static const QStringList names = {
         QStringLiteral("Description"),
-        QStringLiteral("FunctionName"),
         QStringLiteral("RolePath"),
         QStringLiteral("PermissionsBoundary"),
         QStringLiteral("AssumeRolePolicyDocument"),
@@ -124,6 +124,7 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
 
     FunctionConfig config;
     config.name = text(id);
+    config.account = m_resolver.account();
     config.resourceNames = m_resourceNames;
     config.templateFile = m_file;
     config.line = id.Mark().line + 1;
@@ -138,6 +139,21 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
         if (!isUnderstood(name) && !isDeployOnly(name))
             warning(entry.first, QStringLiteral("%1: property %2 is not supported by fnstudio and is ignored%3")
                                      .arg(config.name, name, unsupportedReason(name)));
+    }
+    if (const Property given = property("FunctionName"); isSet(given.value)) {
+        IntrinsicResolver::Problem problem;
+        const std::optional<QString> name = m_resolver.physicalName(config.name, &problem);
+        // Lambda's rule for a function's name; CloudFormation refuses the stack otherwise.
+        static const QRegularExpression valid(QStringLiteral("^[a-zA-Z0-9_-]{1,64}$"));
+        if (!name)
+            warning(given.value,
+                    QStringLiteral("%1: %2; the function is called %1 locally").arg(config.name, problem.message));
+        else if (!valid.match(*name).hasMatch())
+            error(given.value, QStringLiteral("%1: FunctionName '%2' is not a function name Lambda accepts (1 to 64 "
+                                              "letters, digits, hyphens and underscores)")
+                                   .arg(config.name, *name));
+        else if (*name != config.name)
+            config.functionName = *name;
     }
     // Subnets and security groups are not modelled: a function in a VPC reaches the project's endpoints.
     config.inVpc = isSet(property("VpcConfig").value);
@@ -287,6 +303,7 @@ std::optional<FunctionConfig> FunctionReader::read(const YAML::Node &id, const Y
 
     readPermissions(config, &ok);
     readBucketNotifications(config, &ok);
+    readEventRules(config);
 
     if (!ok)
         return std::nullopt;
@@ -544,11 +561,6 @@ void FunctionReader::readLogging(FunctionConfig &config, bool *ok)
 
 namespace {
 
-PolicyScope policyScope()
-{
-    return {IntrinsicResolver::partition(), IntrinsicResolver::region(), IntrinsicResolver::accountId()};
-}
-
 // "Fn::GetAtt [X, Arn]" or "Ref X": the logical id a Role value points at, else empty.
 QString referencedId(const nlohmann::json &value)
 {
@@ -584,7 +596,7 @@ void FunctionReader::addDocument(const YAML::Node &document, const QString &name
     }
     QStringList problems;
     std::vector<NamedPolicy> expanded =
-        SamPolicies::expand(nlohmann::json::array({*resolved}), policyScope(), &problems);
+        SamPolicies::expand(nlohmann::json::array({*resolved}), m_resolver.account(), &problems);
     for (const QString &p : std::as_const(problems))
         config.policyProblems << QStringLiteral("%1 (%2): %3").arg(where, name, p.section(QStringLiteral(": "), 1));
     for (NamedPolicy &policy : expanded) {
@@ -700,7 +712,7 @@ void FunctionReader::readRole(FunctionConfig &config)
                 config.policyProblems << QStringLiteral("Policies: %1").arg(problem.message);
             } else {
                 QStringList problems;
-                for (NamedPolicy &p : SamPolicies::expand(*resolved, policyScope(), &problems))
+                for (NamedPolicy &p : SamPolicies::expand(*resolved, m_resolver.account(), &problems))
                     config.policies.push_back(std::move(p));
                 config.policyProblems += problems;
             }
@@ -797,7 +809,7 @@ void FunctionReader::warning(const YAML::Node &at, const QString &message)
 void FunctionReader::readPermissions(FunctionConfig &config, bool *ok)
 {
     nlohmann::json statements = eventpermissions::statements(config);
-    const QString arn = eventpermissions::functionArn(config.name);
+    const QString arn = config.arn();
     for (const auto &entry : m_resources) {
         const QString id = QString::fromStdString(entry.first.Scalar());
         if (resourceType(m_resources, id) != QLatin1String("AWS::Lambda::Permission"))
@@ -808,7 +820,7 @@ void FunctionReader::readPermissions(FunctionConfig &config, bool *ok)
         const auto target = m_resolver.resolvedJson(IntrinsicResolver::child(props, "FunctionName"), &problem);
         const QString name =
             target && target->is_string() ? QString::fromStdString(target->get<std::string>()) : QString();
-        if (name != config.name && name != arn && !name.startsWith(arn + u':'))
+        if (name != config.lambdaName() && name != arn && !name.startsWith(arn + u':'))
             continue;
         const auto resolved = m_resolver.resolvedJson(props, &problem);
         if (!resolved) {
@@ -839,14 +851,74 @@ void FunctionReader::readPermissions(FunctionConfig &config, bool *ok)
         config.resourcePolicy = {{"Version", "2012-10-17"}, {"Id", "default"}, {"Statement", std::move(statements)}};
 }
 
+std::optional<Policy> FunctionReader::resourcePolicy(const FunctionConfig &config) const
+{
+    if (config.resourcePolicy.is_null())
+        return std::nullopt;
+    QString unused; // the reader made the document: it parses
+    return Policy::parse(QStringLiteral("resource-based policy"), config.resourcePolicy, &unused);
+}
+
+void FunctionReader::readEventRules(FunctionConfig &config)
+{
+    const QString arn = config.arn();
+    const std::optional<Policy> policy = resourcePolicy(config);
+    for (const auto &entry : m_resources) {
+        const QString ruleId = QString::fromStdString(entry.first.Scalar());
+        if (resourceType(m_resources, ruleId) != QLatin1String("AWS::Events::Rule"))
+            continue;
+        IntrinsicResolver::Problem problem;
+        const auto rule = m_resolver.resolvedJson(IntrinsicResolver::child(entry.second, "Properties"), &problem);
+        if (!rule || !rule->is_object() || !rule->contains("Targets") || !(*rule)["Targets"].is_array())
+            continue; // nothing of it names this function as far as can be known here
+        const auto field = [](const nlohmann::json &object, const char *key) {
+            const auto it = object.find(key);
+            return it != object.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+        };
+        for (const nlohmann::json &target : (*rule)["Targets"]) {
+            if (!target.is_object())
+                continue;
+            const QString targetArn = field(target, "Arn");
+            if (targetArn != arn && !targetArn.startsWith(arn + u':'))
+                continue;
+            const QString expression = field(*rule, "ScheduleExpression");
+            if (expression.isEmpty()) {
+                warning(entry.first, QStringLiteral("%1: a rule on an EventPattern does not run locally (only "
+                                                    "ScheduleExpression rules do); %2 is not invoked by it")
+                                         .arg(ruleId, config.name));
+                continue;
+            }
+            const QString ruleName = field(*rule, "Name").isEmpty() ? ruleId : field(*rule, "Name");
+            AccessRequest request{QStringLiteral("lambda:InvokeFunction"), targetArn, {}};
+            request.context.insert(QStringLiteral("aws:SourceArn"),
+                                   {config.account.arn(QStringLiteral("events"), QStringLiteral("rule/") + ruleName)});
+            request.context.insert(QStringLiteral("aws:SourceAccount"), {config.account.accountId});
+            if (!policy
+                || !evaluateResourcePolicy(*policy, request, {QStringLiteral("Service:events.amazonaws.com")})
+                        .allowed()) {
+                warning(entry.first,
+                        QStringLiteral("%1: EventBridge may not invoke %2 (no AWS::Lambda::Permission lets "
+                                       "events.amazonaws.com invoke it from this rule), so on AWS every firing fails "
+                                       "(the rule's FailedInvocations); it is not scheduled here. Add a permission "
+                                       "with Principal events.amazonaws.com and SourceArn !GetAtt %1.Arn")
+                            .arg(ruleId, config.name));
+                continue;
+            }
+            nlohmann::json properties = {{"Schedule", expression.toStdString()}, {"Name", ruleName.toStdString()}};
+            if (field(*rule, "State") == QLatin1String("DISABLED"))
+                properties["Enabled"] = false;
+            if (target.contains("Input"))
+                properties["Input"] = target["Input"];
+            config.events[QString(ruleId + QStringLiteral("Target") + field(target, "Id")).toStdString()] = {
+                {"Type", "Schedule"}, {"Properties", std::move(properties)}};
+        }
+    }
+}
+
 void FunctionReader::readBucketNotifications(FunctionConfig &config, bool *ok)
 {
-    const QString arn = eventpermissions::functionArn(config.name);
-    std::optional<Policy> policy;
-    if (!config.resourcePolicy.is_null()) {
-        QString unused;
-        policy = Policy::parse(QStringLiteral("resource-based policy"), config.resourcePolicy, &unused);
-    }
+    const QString arn = config.arn();
+    const std::optional<Policy> policy = resourcePolicy(config);
     for (const auto &entry : m_resources) {
         const QString bucketId = QString::fromStdString(entry.first.Scalar());
         if (resourceType(m_resources, bucketId) != QLatin1String("AWS::S3::Bucket"))
@@ -868,12 +940,13 @@ void FunctionReader::readBucketNotifications(FunctionConfig &config, bool *ok)
             const QString target = function != resolved->end() && function->is_string()
                                        ? QString::fromStdString(function->get<std::string>())
                                        : QString();
-            if (target != arn && target != config.name)
+            if (target != arn && target != config.lambdaName())
                 continue;
             // S3 checks, when CloudFormation puts the configuration, that it may invoke the function.
             AccessRequest request{QStringLiteral("lambda:InvokeFunction"), arn, {}};
-            request.context.insert(QStringLiteral("aws:SourceArn"), {QStringLiteral("arn:aws:s3:::") + bucket});
-            request.context.insert(QStringLiteral("aws:SourceAccount"), {IntrinsicResolver::accountId()});
+            request.context.insert(QStringLiteral("aws:SourceArn"),
+                                   {config.account.arn(QStringLiteral("s3"), bucket, true)});
+            request.context.insert(QStringLiteral("aws:SourceAccount"), {config.account.accountId});
             if (!policy
                 || !evaluateResourcePolicy(*policy, request, {QStringLiteral("Service:s3.amazonaws.com")}).allowed()) {
                 error(item, QStringLiteral("%1: Unable to validate the following destination configurations: S3 may "

@@ -2,6 +2,7 @@
 // Turns one function resource of a SAM template (with the template's Globals) into a
 // FunctionConfig, checking each value against Lambda's limits. Internal to fncore (yaml-cpp types).
 
+#include "access/policy.h"
 #include "project/diagnostic.h"
 #include "project/functionconfig.h"
 
@@ -67,6 +68,11 @@ private:
     // The template's AWS::S3::Bucket NotificationConfiguration entries naming this function: S3
     // events of it, when its resource-based policy lets S3 invoke it (else CloudFormation's error).
     void readBucketNotifications(FunctionConfig &config, bool *ok);
+    // The template's AWS::Events::Rule resources with a ScheduleExpression and a target naming this
+    // function: Schedule events of it, when its resource-based policy lets EventBridge invoke it
+    // from that rule (else a warning: on AWS every firing fails, and locally none is made).
+    void readEventRules(FunctionConfig &config);
+    std::optional<Policy> resourcePolicy(const FunctionConfig &config) const;
     // One policy document of the template (resolved, checked as IAM would), added under `name`.
     void addDocument(const YAML::Node &document, const QString &name, const QString &where, FunctionConfig &config);
     std::optional<QString> layerDir(const YAML::Node &item, bool *ok);

@@ -126,7 +126,7 @@ const char *nameProperty(const QString &type)
         return "FunctionName";
     if (type == QLatin1String("AWS::IAM::Role"))
         return "RoleName";
-    if (type == QLatin1String("AWS::SecretsManager::Secret"))
+    if (type == QLatin1String("AWS::SecretsManager::Secret") || type == QLatin1String("AWS::Events::Rule"))
         return "Name";
     return nullptr;
 }
@@ -144,6 +144,8 @@ QString kindOf(const QString &type)
         return QStringLiteral("role");
     if (type == QLatin1String("AWS::SecretsManager::Secret"))
         return QStringLiteral("secret");
+    if (type == QLatin1String("AWS::Events::Rule"))
+        return QStringLiteral("rule");
     return QStringLiteral("function");
 }
 
@@ -312,18 +314,18 @@ std::optional<QString> IntrinsicResolver::resolveRef(const QString &name, bool *
 {
     *isList = false;
     if (name == QLatin1String("AWS::Region"))
-        return region();
+        return m_account.region;
     if (name == QLatin1String("AWS::AccountId"))
-        return accountId();
+        return m_account.accountId;
     if (name == QLatin1String("AWS::Partition"))
-        return partition();
+        return m_account.partition();
     if (name == QLatin1String("AWS::StackName"))
         return m_stackName;
     if (name == QLatin1String("AWS::URLSuffix"))
         return QStringLiteral("amazonaws.com");
     if (name == QLatin1String("AWS::StackId"))
-        return QStringLiteral("arn:aws:cloudformation:%1:%2:stack/%3/00000000-0000-0000-0000-000000000000")
-            .arg(region(), accountId(), m_stackName);
+        return m_account.arn(QStringLiteral("cloudformation"),
+                             QStringLiteral("stack/%1/00000000-0000-0000-0000-000000000000").arg(m_stackName));
     if (name == QLatin1String("AWS::NotificationARNs")) {
         *isList = true;
         return QString();
@@ -369,9 +371,7 @@ std::optional<QString> IntrinsicResolver::localName(const QString &logicalId, Pr
     const YAML::Node resource = child(m_resources, logicalId.toStdString());
     const QString type = resourceType(logicalId);
     const char *property = nameProperty(type);
-    // A function keeps its logical id whatever its FunctionName: the Invoke API, the logs and the
-    // history know functions by it, and a !Ref or an ARN must name the function they can find.
-    if (!property || QLatin1String(property) == QLatin1String("FunctionName"))
+    if (!property)
         return logicalId;
     const YAML::Node properties = child(resource, "Properties");
     const YAML::Node value = child(properties, property);
@@ -428,14 +428,13 @@ std::optional<QString> IntrinsicResolver::resolveGetAtt(const QString &resource,
         return std::nullopt;
     }
     const QString &n = *local;
-    const QString region = IntrinsicResolver::region();
-    const QString account = accountId();
+    const QString &region = m_account.region;
     QStringList known;
     if (type == QLatin1String("AWS::S3::Bucket")) {
         known = {QStringLiteral("Arn"), QStringLiteral("DomainName"), QStringLiteral("RegionalDomainName"),
                  QStringLiteral("DualStackDomainName")};
         if (attribute == known[0])
-            return QStringLiteral("arn:aws:s3:::") + n;
+            return m_account.arn(QStringLiteral("s3"), n, true);
         if (attribute == known[1])
             return n + QStringLiteral(".s3.amazonaws.com");
         if (attribute == known[2])
@@ -445,16 +444,16 @@ std::optional<QString> IntrinsicResolver::resolveGetAtt(const QString &resource,
     } else if (type == QLatin1String("AWS::SQS::Queue")) {
         known = {QStringLiteral("Arn"), QStringLiteral("QueueName"), QStringLiteral("QueueUrl")};
         if (attribute == known[0])
-            return QStringLiteral("arn:aws:sqs:%1:%2:%3").arg(region, account, n);
+            return m_account.queueArn(n);
         if (attribute == known[1])
             return n;
         // fnstudio serves no SQS API of its own yet: the URL is the one AWS would give.
         if (attribute == known[2])
-            return QStringLiteral("https://sqs.%1.amazonaws.com/%2/%3").arg(region, account, n);
+            return m_account.queueUrl(n);
     } else if (type == QLatin1String("AWS::SNS::Topic")) {
         known = {QStringLiteral("TopicArn"), QStringLiteral("TopicName")};
         if (attribute == known[0])
-            return QStringLiteral("arn:aws:sns:%1:%2:%3").arg(region, account, n);
+            return m_account.topicArn(n);
         if (attribute == known[1])
             return n;
     } else if (type == QLatin1String("AWS::IAM::Role")) {
@@ -465,17 +464,21 @@ std::optional<QString> IntrinsicResolver::resolveGetAtt(const QString &resource,
             const YAML::Node p = child(child(child(m_resources, resource.toStdString()), "Properties"), "Path");
             if (p.IsScalar() && !hasShortTag(p) && !p.Scalar().empty())
                 path = text(p);
-            return QStringLiteral("arn:aws:iam::%1:role%2%3").arg(account, path, n);
+            return m_account.arn(QStringLiteral("iam"), QStringLiteral("role") + path + n, true);
         }
     } else if (type == QLatin1String("AWS::SecretsManager::Secret")) {
         known = {QStringLiteral("Id")};
         // Secrets Manager adds six random characters to a secret's ARN; a fixed six do locally.
         if (attribute == known[0])
-            return QStringLiteral("arn:aws:secretsmanager:%1:%2:secret:%3-a1b2c3").arg(region, account, n);
+            return m_account.arn(QStringLiteral("secretsmanager"), QStringLiteral("secret:%1-a1b2c3").arg(n));
+    } else if (type == QLatin1String("AWS::Events::Rule")) {
+        known = {QStringLiteral("Arn")};
+        if (attribute == known[0])
+            return m_account.arn(QStringLiteral("events"), QStringLiteral("rule/") + n);
     } else { // the two function types
         known = {QStringLiteral("Arn")};
         if (attribute == known[0])
-            return QStringLiteral("arn:aws:lambda:%1:%2:function:%3").arg(region, account, n);
+            return m_account.functionArn(n);
     }
     *why = QStringLiteral("!GetAtt %1.%2: fnstudio knows no attribute %2 of %3 (it knows %4)")
                .arg(resource, attribute, type, known.join(QStringLiteral(", ")));
@@ -611,7 +614,7 @@ std::optional<IntrinsicResolver::Value> IntrinsicResolver::resolveIntrinsic(cons
     if (name == QLatin1String("Fn::GetAZs")) {
         QStringList zones;
         for (char c = 'a'; c <= 'f'; ++c)
-            zones.append(region() + QLatin1Char(c));
+            zones.append(m_account.region + QLatin1Char(c));
         return Value{zones, true};
     }
     if (name == QLatin1String("Fn::GetAtt")) {

@@ -4,6 +4,8 @@
 // in yaml-cpp nodes of a SAM template. Internal to fncore: it exposes yaml-cpp types, which
 // fncore links privately.
 
+#include "access/awsaccount.h"
+
 #include <QHash>
 #include <QSet>
 #include <QString>
@@ -25,10 +27,10 @@ public:
         YAML::Mark mark = YAML::Mark::null_mark(); // null when the failing node had no position
     };
 
-    // What ${AWS::Region} and friends stand for locally.
-    static QString region() { return QStringLiteral("us-east-1"); }
-    static QString accountId() { return QStringLiteral("123456789012"); }
-    static QString partition() { return QStringLiteral("aws"); }
+    // What ${AWS::Region}, ${AWS::AccountId} and ${AWS::Partition} stand for locally: the
+    // project's account (settings.json).
+    void setAccount(const AwsAccount &account) { m_account = account; }
+    const AwsAccount &account() const { return m_account; }
 
     void setStackName(const QString &name) { m_stackName = name; }
     // The local stack's name for a template: the project folder's name.
@@ -117,6 +119,7 @@ private:
     YAML::Node m_mappings;
     YAML::Node m_conditions;
     QString m_stackName = QStringLiteral("fnstudio");
+    AwsAccount m_account;
 };
 
 } // namespace fn

@@ -72,6 +72,10 @@ std::optional<FunctionConfig> Project::function(const QString &name) const
         if (f.name == name)
             return f;
     }
+    for (const FunctionConfig &f : m_functions) { // by its FunctionName, as Lambda knows it
+        if (f.lambdaName() == name)
+            return f;
+    }
     return std::nullopt;
 }
 

@@ -40,6 +40,7 @@ public:
     const QList<FunctionConfig> &functions() const { return m_functions; }
     // .fnstudio/settings.json (defaults when absent); its problems are among errors().
     const ProjectSettings &settings() const { return m_settings; }
+    // By the logical id, else by the name Lambda knows it by (FunctionName).
     std::optional<FunctionConfig> function(const QString &name) const;
 
     const QList<Diagnostic> &errors() const { return m_errors; }

@@ -81,6 +81,29 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
         else
             problem(0, 0, QStringLiteral("\"legacyAsyncPayloadLimit\" must be true or false"));
     }
+    if (json.contains("requireSigning")) {
+        if (json["requireSigning"].is_boolean())
+            settings.requireSigning = json["requireSigning"].get<bool>();
+        else
+            problem(lineOfKey(text, "requireSigning"), 0, QStringLiteral("\"requireSigning\" must be true or false"));
+    }
+    const auto accountPart = [&](const char *key, QString (*check)(const QString &), QString *into) {
+        if (!json.contains(key))
+            return;
+        const auto &value = json[key];
+        if (!value.is_string()) {
+            problem(lineOfKey(text, key), 0,
+                    QStringLiteral("\"%1\" must be a string (in quotes)").arg(QLatin1String(key)));
+            return;
+        }
+        const QString given = QString::fromStdString(value.get<std::string>());
+        if (const QString why = check(given); !why.isEmpty())
+            problem(lineOfKey(text, key), 0, why);
+        else
+            *into = given;
+    };
+    accountPart("region", &AwsAccount::problemWithRegion, &settings.account.region);
+    accountPart("accountId", &AwsAccount::problemWithAccountId, &settings.account.accountId);
     if (json.contains("permissions")) {
         const auto &value = json["permissions"];
         const QString mode = value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString();
@@ -155,6 +178,9 @@ ProjectSettings ProjectSettings::load(const QString &projectDir, QList<Diagnosti
                                        QStringLiteral("clockSpeed"),
                                        QStringLiteral("legacyAsyncPayloadLimit"),
                                        QStringLiteral("permissions"),
+                                       QStringLiteral("requireSigning"),
+                                       QStringLiteral("region"),
+                                       QStringLiteral("accountId"),
                                        QStringLiteral("buckets"),
                                        allowOutsideKey()};
         if (!known.contains(QString::fromStdString(key)))

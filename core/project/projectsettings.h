@@ -3,6 +3,7 @@
 // the account's concurrency limit, how long idle environments stay warm, the clock's speed (a
 // class watches a day of schedules in a minute), and the older 256 KB limit for async payloads.
 
+#include "access/awsaccount.h"
 #include "project/diagnostic.h"
 
 #include <QHash>
@@ -21,6 +22,14 @@ struct ProjectSettings
     // (nothing), "warn" (the call goes on and the studio and logs say what is missing; the
     // default) or "enforce" (the service answers AccessDenied as AWS would).
     QString permissions = QStringLiteral("warn");
+    // Whether the local services refuse a request without a signature (S3's and Lambda's
+    // AccessDenied / MissingAuthenticationToken, as AWS answers one) instead of taking it as the
+    // developer's: on for a project that wants every client to sign, as on AWS. Off by default, so
+    // a plain curl works.
+    bool requireSigning = false;
+    // The account and region the project lives in ("accountId", "region"): its ARNs, queue URLs,
+    // events, AWS_REGION and ${AWS::Region}.
+    AwsAccount account;
     // Local S3 buckets kept in a folder of the user's choice instead of .fnstudio/buckets/<name>:
     // bucket name → folder (absolute, "~/..." or relative to the project). A folder written inside
     // the project that a symbolic link takes outside it is refused (an error) and left out, unless

@@ -7,6 +7,8 @@
 #include "project/projectsettings.h"
 #include "project/yamlbudget.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -87,8 +89,14 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
     // yaml-cpp throws when asked the wrong question of a node; a template that trips it must
     // become an error message, never take the studio down.
     try {
+        // The project is the template's folder; its settings give the account and region and may
+        // allow folders outside it. Read here, not given, so every reader of the template (the
+        // editors' checks too) resolves and draws the same line.
+        const QString projectDir = QFileInfo(m_path).absolutePath();
+        const ProjectSettings settings = ProjectSettings::load(projectDir, nullptr);
         IntrinsicResolver resolver;
         resolver.setStackName(IntrinsicResolver::stackNameFor(m_path));
+        resolver.setAccount(settings.account);
         for (const auto &problem : resolver.load(root, m_overrides))
             error(problem.mark.is_null() ? 0 : problem.mark.line + 1, 0, problem.message);
         m_parameters = resolver.parameters();
@@ -107,11 +115,7 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
                         QStringLiteral("Globals: property %1 is not supported by fnstudio and is ignored").arg(name));
         }
         const YAML::Node noGlobals(YAML::NodeType::Undefined);
-        // The project is the template's folder; its settings may allow folders outside it. Read here,
-        // not given, so every reader of the template (the editors' checks too) draws the same line.
-        const QString projectDir = QFileInfo(m_path).absolutePath();
-        const FolderContainment containment(projectDir,
-                                            ProjectSettings::load(projectDir, nullptr).allowedOutsideFolders);
+        const FolderContainment containment(projectDir, settings.allowedOutsideFolders);
 
         // A NAT gateway gives a VPC's functions the internet (the route to it is assumed).
         bool natGateway = false;
@@ -158,10 +162,21 @@ bool SamTemplate::parse(const QByteArray &yaml, const QString &path)
             const auto function = reader.read(id, resource, serverless ? globals : noGlobals, serverless);
             m_errors += reader.errors();
             m_warnings += reader.warnings();
-            if (function) {
-                m_functions.append(*function);
-                m_functions.last().vpcHasNatGateway = function->inVpc && natGateway;
+            if (!function)
+                continue;
+            // One name, one function in an account and region: CloudFormation refuses the second.
+            const auto same = std::find_if(m_functions.cbegin(), m_functions.cend(), [&function](const auto &f) {
+                return f.lambdaName() == function->lambdaName();
+            });
+            if (same != m_functions.cend()) {
+                error(function->line, 0,
+                      QStringLiteral("%1: a function named %2 already exists (%3); function names are unique in an "
+                                     "account and region")
+                          .arg(function->name, function->lambdaName(), same->name));
+                continue;
             }
+            m_functions.append(*function);
+            m_functions.last().vpcHasNatGateway = function->inVpc && natGateway;
         }
     } catch (const YAML::Exception &e) {
         error(e.mark.is_null() ? 0 : e.mark.line + 1, 0,

@@ -238,7 +238,7 @@ json restEvent(const ApiGatewayMatch &match, const Request &request)
                         {"userAgent", userAgent.isNull() ? json(nullptr) : json(str(userAgent))},
                         {"userArn", nullptr}};
     const QString domain = domainName(request);
-    json context{{"accountId", AccountId},
+    json context{{"accountId", str(route.accountId)},
                  {"apiId", str(route.apiId)},
                  {"domainName", str(domain)},
                  {"domainPrefix", str(domainPrefix(domain))},
@@ -309,7 +309,7 @@ json httpEvent(const ApiGatewayMatch &match, const Request &request)
                     {"protocol", str(request.protocol)},
                     {"sourceIp", str(request.sourceIp)},
                     {"userAgent", str(userAgent)}};
-    const json context{{"accountId", AccountId},
+    const json context{{"accountId", str(route.accountId)},
                        {"apiId", str(route.apiId)},
                        {"domainName", str(domain)},
                        {"domainPrefix", str(domainPrefix(domain))},

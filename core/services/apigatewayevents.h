@@ -15,7 +15,6 @@
 
 namespace fn::apigateway {
 
-inline constexpr const char *AccountId = "123456789012";
 inline constexpr const char *RestStage = "Prod";     // sam local start-api's stage for REST APIs
 inline constexpr const char *HttpStage = "$default"; // an HTTP API's auto-deployed stage
 

@@ -155,6 +155,7 @@ ApiGatewayRoutes ApiGatewayRoutes::fromFunctions(const QList<FunctionConfig> &fu
 
             ApiGatewayRoute route;
             route.functionName = function.name;
+            route.accountId = function.account.accountId;
             route.eventId = QString::fromStdString(it.key());
             route.kind = type == "Api" ? ApiGatewayRoute::Kind::Rest : ApiGatewayRoute::Kind::Http;
             bool hasPath = false;

@@ -25,6 +25,7 @@ struct ApiGatewayRoute
     QString path;           // /items/{id}, /files/{proxy+}; empty for an HTTP API's $default route
     QString apiLogicalId;   // RestApiId / ApiId Ref, else SAM's implicit ServerlessRestApi / ServerlessHttpApi
     QString apiId;          // ten characters derived from apiLogicalId, stable across runs
+    QString accountId;      // the project's, as requestContext.accountId
 
     bool isDefault() const { return path.isEmpty(); }
     // "GET /items/{id}", "ANY /{proxy+}" or "$default", as API Gateway names routes.

@@ -52,9 +52,19 @@ const char *const PolicyRoute = R"(/2015-03-31/functions/([^/]+)/policy/?)";
 
 struct Catalogue
 {
-    QHash<QString, FunctionConfig> byName;
+    QHash<QString, FunctionConfig> byName;     // by the project's key (the logical id)
+    QHash<QString, QString> keyOfLambdaName;   // FunctionName → the key, for functions that have one
     QHash<QString, VersionCatalogue> versions; // AutoPublishAlias's versions and aliases
     QStringList names;                         // sorted, for ListFunctions' stable order and paging
+    AwsAccount account;                        // the project's
+
+    // The function a request names: by the name Lambda knows it by (FunctionName, else the logical
+    // id); the logical id of a function with a FunctionName is taken too, as the studio names it so.
+    const FunctionConfig *find(const QString &name) const
+    {
+        const auto it = byName.constFind(keyOfLambdaName.value(name, name));
+        return it == byName.cend() ? nullptr : &*it;
+    }
 };
 
 std::string newRequestId()
@@ -77,10 +87,10 @@ void renderError(httplib::Response &res, int status, const char *type, const std
     res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), JsonType);
 }
 
-void renderNotFound(httplib::Response &res, const QString &name, const QString &qualifier)
+void renderNotFound(httplib::Response &res, const AwsAccount &account, const QString &name, const QString &qualifier)
 {
     renderError(res, 404, "ResourceNotFoundException",
-                "Function not found: " + lambdaapi::functionArn(name, qualifier).toStdString(), "Message");
+                "Function not found: " + account.functionArn(name, qualifier).toStdString(), "Message");
 }
 
 // AWS's wording for a parameter outside its allowed values.
@@ -220,13 +230,13 @@ std::optional<FunctionConfig> InvokeApiServer::Private::resolve(const Catalogue 
         if (!fromQuery.isEmpty())
             qualifier = fromQuery;
     }
-    const auto it = catalogue.byName.constFind(reference->name);
-    if (it == catalogue.byName.cend()) {
-        renderNotFound(res, reference->name, qualifier);
+    const FunctionConfig *found = catalogue.find(reference->name);
+    if (!found) {
+        renderNotFound(res, catalogue.account, reference->name, qualifier);
         return std::nullopt;
     }
     QString why;
-    auto resolved = catalogue.versions.value(reference->name).resolve(*it, qualifier, &why);
+    auto resolved = catalogue.versions.value(found->name).resolve(*found, qualifier, &why);
     if (!resolved)
         renderError(res, 404, "ResourceNotFoundException", why.toStdString(), "Message");
     return resolved;
@@ -274,6 +284,11 @@ bool InvokeApiServer::Private::admit(const httplib::Request &req, httplib::Respo
             return false;
         }
     }
+    if (r.outcome == SigV4::Result::Outcome::Unsigned && authorizer->requiresSigning()) {
+        // The project asks every client to sign, as AWS does.
+        renderError(res, 403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+        return false;
+    }
     if (!auth.principal.isFunction())
         return true;
     QString resource = QStringLiteral("*");
@@ -282,8 +297,12 @@ bool InvokeApiServer::Private::admit(const httplib::Request &req, httplib::Respo
         QString qualifier = reference ? reference->qualifier : QString();
         if (req.has_param("Qualifier") && !req.get_param_value("Qualifier").empty())
             qualifier = QString::fromStdString(req.get_param_value("Qualifier"));
-        resource = lambdaapi::functionArn(reference ? reference->name : QString::fromStdString(req.matches[1].str()),
-                                          qualifier);
+        const auto functionsNow = catalogue();
+        const FunctionConfig *found = reference ? functionsNow->find(reference->name) : nullptr;
+        resource = functionsNow->account.functionArn(found       ? found->lambdaName()
+                                                     : reference ? reference->name
+                                                                 : QString::fromStdString(req.matches[1].str()),
+                                                     qualifier);
     }
     AccessRequest request{QLatin1String(action), resource, {}};
     request.context.insert(QStringLiteral("aws:SourceIp"), {QString::fromStdString(req.remote_addr)});
@@ -504,7 +523,7 @@ void InvokeApiServer::Private::handleAliases(const httplib::Request &req, httpli
         return;
     const VersionCatalogue c = functionsNow->versions.value(latest->name);
     const auto shape = [&latest](const FunctionAlias &a) {
-        return nlohmann::json{{"AliasArn", lambdaapi::functionArn(latest->name, a.name).toStdString()},
+        return nlohmann::json{{"AliasArn", latest->account.functionArn(latest->lambdaName(), a.name).toStdString()},
                               {"Name", a.name.toStdString()},
                               {"FunctionVersion", a.version.toStdString()},
                               {"Description", ""},
@@ -518,9 +537,9 @@ void InvokeApiServer::Private::handleAliases(const httplib::Request &req, httpli
         const QString name = QString::fromStdString(req.matches[2].str());
         const FunctionAlias *a = c.alias(name);
         if (!a)
-            return renderError(res, 404, "ResourceNotFoundException",
-                               "Alias not found: " + lambdaapi::functionArn(latest->name, name).toStdString(),
-                               "Message");
+            return renderError(
+                res, 404, "ResourceNotFoundException",
+                "Alias not found: " + latest->account.functionArn(latest->lambdaName(), name).toStdString(), "Message");
         res.status = 200;
         res.set_content(shape(*a).dump(), JsonType);
         return;
@@ -619,6 +638,9 @@ void InvokeApiServer::setFunctions(const QList<FunctionConfig> &functions)
         if (!catalogue->byName.contains(f.name))
             catalogue->names.append(f.name);
         catalogue->byName.insert(f.name, f);
+        if (!f.functionName.isEmpty())
+            catalogue->keyOfLambdaName.insert(f.functionName, f.name);
+        catalogue->account = f.account; // one project, one account
     }
     catalogue->names.sort();
     std::lock_guard lock(d->mutex);

@@ -46,15 +46,6 @@ CodeStats codeStats(const FunctionConfig &function)
 
 } // namespace
 
-QString functionArn(const QString &name, const QString &qualifier)
-{
-    QString arn = QStringLiteral("arn:aws:lambda:") + QLatin1String(Region) + QLatin1Char(':')
-                  + QLatin1String(AccountId) + QStringLiteral(":function:") + name;
-    if (!qualifier.isEmpty())
-        arn += QLatin1Char(':') + qualifier;
-    return arn;
-}
-
 std::optional<FunctionReference> parseFunctionName(const QString &functionName)
 {
     // Lambda's own patterns: names of letters, digits, - and _; qualifiers add $ (for $LATEST).
@@ -71,11 +62,13 @@ nlohmann::json functionConfiguration(const FunctionConfig &function)
 {
     const CodeStats code = codeStats(function);
     nlohmann::json c;
-    c["FunctionName"] = str(function.name);
-    c["FunctionArn"] = str(functionArn(function.name, function.isLatest() ? QString() : function.version));
+    c["FunctionName"] = str(function.lambdaName());
+    c["FunctionArn"] =
+        str(function.account.functionArn(function.lambdaName(), function.isLatest() ? QString() : function.version));
     c["Runtime"] = str(function.runtime);
     // SAM names the role it creates for a function <LogicalId>Role.
-    c["Role"] = "arn:aws:iam::" + std::string(AccountId) + ":role/" + str(function.name) + "Role";
+    c["Role"] = str(function.account.roleArn(function.roleName.isEmpty() ? function.name + QStringLiteral("Role")
+                                                                         : function.roleName));
     if (!function.handler.isEmpty())
         c["Handler"] = str(function.handler);
     c["CodeSize"] = code.size;
@@ -95,9 +88,9 @@ nlohmann::json functionConfiguration(const FunctionConfig &function)
     if (!function.layerDirs.isEmpty()) {
         nlohmann::json layers = nlohmann::json::array();
         for (const QString &dir : function.layerDirs)
-            layers.push_back({{"Arn", str(QStringLiteral("arn:aws:lambda:") + QLatin1String(Region) + QLatin1Char(':')
-                                          + QLatin1String(AccountId) + QStringLiteral(":layer:")
-                                          + QFileInfo(dir).fileName() + QStringLiteral(":1"))}});
+            layers.push_back({{"Arn", str(function.account.arn(QStringLiteral("lambda"),
+                                                               QStringLiteral("layer:") + QFileInfo(dir).fileName()
+                                                                   + QStringLiteral(":1")))}});
         c["Layers"] = layers;
     }
     c["State"] = "Active";

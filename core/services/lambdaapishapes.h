@@ -12,12 +12,6 @@
 
 namespace fn::lambdaapi {
 
-inline constexpr const char *Region = "us-east-1";
-inline constexpr const char *AccountId = "123456789012"; // the engine's, as in the invoked-function ARN
-
-// arn:aws:lambda:us-east-1:123456789012:function:NAME[:QUALIFIER]
-QString functionArn(const QString &name, const QString &qualifier = {});
-
 struct FunctionReference
 {
     QString name;

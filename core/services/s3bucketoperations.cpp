@@ -74,15 +74,20 @@ bool S3BucketOperations::requireBucket(const S3Request &req, S3Reply &reply)
     return true;
 }
 
-void S3BucketOperations::headBucket(S3Reply &reply)
+void S3BucketOperations::headBucket(S3Reply &reply, const QString &region)
 {
     reply.setStatus(200);
-    reply.setHeader("x-amz-bucket-region", "us-east-1");
+    reply.setHeader("x-amz-bucket-region", region.toStdString());
 }
 
-void S3BucketOperations::getBucketLocation(S3Reply &reply)
+void S3BucketOperations::getBucketLocation(S3Reply &reply, const QString &region)
 {
-    reply.xml(QStringLiteral("<LocationConstraint xmlns=\"%1\"/>").arg(QLatin1String(S3Reply::Namespace)));
+    // S3 answers an empty constraint for us-east-1 (its oldest region), else the region's name.
+    if (region == QLatin1String("us-east-1"))
+        reply.xml(QStringLiteral("<LocationConstraint xmlns=\"%1\"/>").arg(QLatin1String(S3Reply::Namespace)));
+    else
+        reply.xml(QStringLiteral("<LocationConstraint xmlns=\"%1\">%2</LocationConstraint>")
+                      .arg(QLatin1String(S3Reply::Namespace), region));
 }
 
 void S3BucketOperations::deleteBucket(const S3Request &req, S3Reply &reply)

@@ -22,8 +22,9 @@ public:
     void createBucket(const S3Request &req, S3Reply &reply);
     // False after answering InvalidBucketName or NoSuchBucket.
     bool requireBucket(const S3Request &req, S3Reply &reply);
-    void headBucket(S3Reply &reply);
-    void getBucketLocation(S3Reply &reply);
+    // `region`: the project's, where its buckets are.
+    void headBucket(S3Reply &reply, const QString &region);
+    void getBucketLocation(S3Reply &reply, const QString &region);
     void deleteBucket(const S3Request &req, S3Reply &reply);
     // ListObjects (v1) and ListObjectsV2: the same walk, told apart by list-type=2.
     void listObjects(const S3Request &req, S3Reply &reply);

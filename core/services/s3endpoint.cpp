@@ -24,6 +24,7 @@ struct S3Endpoint::Private
     ChangeObserver observer;
     RequestLogger logger;
     Authorizer *authorizer = nullptr;
+    QString region() const { return authorizer ? authorizer->account().region : AwsAccount().region; }
     S3BucketOperations buckets{store, observer};
     S3ObjectOperations objects{store, observer};
     S3MultipartOperations multipart{store, observer};
@@ -35,7 +36,7 @@ struct S3Endpoint::Private
 
     // Authenticates the request and, for a function, checks each action it takes against its
     // role. False after answering as S3 does.
-    bool admit(const S3Request &req, S3Reply &reply, Principal *principal);
+    bool admit(S3Request &req, S3Reply &reply, Principal *principal);
     static std::vector<AccessRequest> accessRequests(const S3Request &req);
 
     static QString newRequestId() { return QUuid::createUuid().toString(QUuid::Id128).left(16).toUpper(); }
@@ -45,7 +46,7 @@ struct S3Endpoint::Private
         res.set_header("x-amz-request-id", newRequestId().toStdString());
         res.set_header("x-amz-id-2", "fnstudio/local");
         res.set_header("Server", "fnstudio");
-        const S3Request req(httpReq);
+        S3Request req(httpReq);
         S3Reply reply(req, res);
         const S3Request::Target &t = req.target();
         const std::string &m = req.method();
@@ -76,9 +77,9 @@ struct S3Endpoint::Private
             if (!buckets.requireBucket(req, reply))
                 return;
             if (m == "HEAD")
-                return buckets.headBucket(reply);
+                return buckets.headBucket(reply, region());
             if (m == "GET" && req.hasParam("location"))
-                return buckets.getBucketLocation(reply);
+                return buckets.getBucketLocation(reply, region());
             if (m == "GET")
                 return buckets.listObjects(req, reply);
             if (m == "DELETE")
@@ -229,13 +230,20 @@ std::vector<AccessRequest> S3Endpoint::Private::accessRequests(const S3Request &
     return one("s3:PutObject", arn); // PutObject and the steps of a multipart upload
 }
 
-bool S3Endpoint::Private::admit(const S3Request &req, S3Reply &reply, Principal *principal)
+bool S3Endpoint::Private::admit(S3Request &req, S3Reply &reply, Principal *principal)
 {
     const RequestAuthentication auth = RequestAuthentication::of(req.http(), SigV4::Service::S3, authorizer->keys());
     if (!auth.accepted()) {
         rejectSignature(req, reply, auth.signature);
         return false;
     }
+    if (auth.signature.outcome == SigV4::Result::Outcome::Unsigned && authorizer->requiresSigning()) {
+        // An anonymous request, and the project asks every client to sign: S3 answers an anonymous
+        // request for a private bucket so.
+        reply.error(403, QStringLiteral("AccessDenied"), QStringLiteral("Access Denied"));
+        return false;
+    }
+    req.setSignature(auth.signature);
     *principal = auth.principal;
     if (!auth.principal.isFunction())
         return true;

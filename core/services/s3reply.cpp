@@ -76,11 +76,10 @@ void S3Reply::error(int status, const QString &code, const QString &message, con
 
 void S3Reply::writeError(const S3Request::Target &t, const S3ObjectStore::Written &w)
 {
-    static const QHash<QString, int> statuses{{QStringLiteral("NoSuchBucket"), 404},
-                                              {QStringLiteral("NoSuchKey"), 404},
-                                              {QStringLiteral("InternalError"), 500},
-                                              {QStringLiteral("NoSuchUpload"), 404},
-                                              {QStringLiteral("AccessDenied"), 403}};
+    static const QHash<QString, int> statuses{
+        {QStringLiteral("NoSuchBucket"), 404},  {QStringLiteral("NoSuchKey"), 404},
+        {QStringLiteral("InternalError"), 500}, {QStringLiteral("NoSuchUpload"), 404},
+        {QStringLiteral("AccessDenied"), 403},  {QStringLiteral("SignatureDoesNotMatch"), 403}};
     error(statuses.value(w.errorCode, 400), w.errorCode, w.error, t);
 }
 

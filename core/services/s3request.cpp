@@ -2,6 +2,7 @@
 
 #include "services/awschunkeddecoder.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QIODevice>
 #include <QRegularExpression>
@@ -142,13 +143,28 @@ int S3Request::precondition(const S3Object &o) const
     return 0;
 }
 
+void S3Request::setSignature(const SigV4::Result &signature)
+{
+    const std::string sha = m_req.get_header_value("x-amz-content-sha256");
+    if (signature.outcome == SigV4::Result::Outcome::Verified && !signature.signingKey.isEmpty()
+        && sha.rfind("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", 0) == 0)
+        m_chunkSigning = AwsChunkedDecoder::Signing{signature.signingKey, signature.requestTime, signature.scope,
+                                                    signature.seedSignature};
+}
+
 S3ObjectStore::Fill S3Request::bodyFill(const httplib::ContentReader &reader) const
 {
     const std::string sha = m_req.get_header_value("x-amz-content-sha256");
     const bool chunked =
         sha.rfind("STREAMING-", 0) == 0 || header("Content-Encoding").contains(QLatin1String("aws-chunked"));
-    return [&reader, chunked, t = m_target](QIODevice &out, QString *problem, QString *code) {
+    // A body whose hash was signed must be that body (a presigned URL signs none).
+    const bool hashed = !chunked && sha.size() == 64 && sha.find_first_not_of("0123456789abcdef") == std::string::npos;
+    return [&reader, chunked, hashed, sha, signing = m_chunkSigning, t = m_target](QIODevice &out, QString *problem,
+                                                                                   QString *code) {
         AwsChunkedDecoder decoder;
+        if (signing)
+            decoder.verifySignatures(*signing);
+        QCryptographicHash hash(QCryptographicHash::Sha256);
         bool writeFailed = false, framingBroken = false;
         const auto write = [&](const char *data, size_t len) {
             if (out.write(data, qint64(len)) != qint64(len)) {
@@ -158,8 +174,11 @@ S3ObjectStore::Fill S3Request::bodyFill(const httplib::ContentReader &reader) co
             return true;
         };
         const bool whole = reader([&](const char *data, size_t len) {
-            if (!chunked)
+            if (!chunked) {
+                if (hashed)
+                    hash.addData(QByteArrayView(data, qsizetype(len)));
                 return write(data, len);
+            }
             if (!decoder.feed(data, len, write)) {
                 framingBroken = !writeFailed;
                 return false;
@@ -171,6 +190,12 @@ S3ObjectStore::Fill S3Request::bodyFill(const httplib::ContentReader &reader) co
             *problem = QStringLiteral("writing %1/%2 failed: %3").arg(t.bucket, t.key, out.errorString());
             return false;
         }
+        if (decoder.signatureMismatch()) {
+            *code = QStringLiteral("SignatureDoesNotMatch");
+            *problem = QStringLiteral("The request signature we calculated does not match the signature you provided. "
+                                      "Check your key and signing method.");
+            return false;
+        }
         if (framingBroken || (chunked && !decoder.finished())) {
             *code = QStringLiteral("IncompleteBody");
             *problem = QStringLiteral("The request body is not valid aws-chunked encoding");
@@ -180,6 +205,11 @@ S3ObjectStore::Fill S3Request::bodyFill(const httplib::ContentReader &reader) co
             *code = QStringLiteral("IncompleteBody");
             *problem = QStringLiteral("You did not provide the number of bytes specified by the Content-Length "
                                       "HTTP header");
+            return false;
+        }
+        if (hashed && hash.result().toHex().toStdString() != sha) {
+            *code = QStringLiteral("XAmzContentSHA256Mismatch");
+            *problem = QStringLiteral("The provided 'x-amz-content-sha256' header does not match what was computed.");
             return false;
         }
         return true;

@@ -3,6 +3,8 @@
 // virtual-hosted style), its parameters and headers, the object's content type and user metadata,
 // Content-MD5, the conditions of a read, and its body streamed into the store (aws-chunked decoded).
 
+#include "access/sigv4.h"
+#include "services/awschunkeddecoder.h"
 #include "store/s3objectstore.h"
 
 #include <QByteArray>
@@ -51,7 +53,13 @@ public:
     // of `object`: 412, 304, or 0 to go on.
     int precondition(const S3Object &object) const;
 
-    // Streams the request body into the store's staging file, decoding aws-chunked uploads.
+    // What the request's signature says of its body, set once it is verified: its SHA-256 when
+    // x-amz-content-sha256 names one (checked whoever signed, as S3 does), and the signing key the
+    // chunk signatures of a STREAMING-AWS4-HMAC-SHA256-PAYLOAD upload chain from (a key issued here).
+    void setSignature(const SigV4::Result &signature);
+
+    // Streams the request body into the store's staging file, decoding aws-chunked uploads, and
+    // fails it (XAmzContentSHA256Mismatch, SignatureDoesNotMatch) when it is not what was signed.
     S3ObjectStore::Fill bodyFill(const httplib::ContentReader &reader) const;
     // A body small enough to hold (an XML document), cut off past 2 MiB.
     static std::string readSmallBody(const httplib::ContentReader &reader);
@@ -59,6 +67,7 @@ public:
 private:
     const httplib::Request &m_req;
     Target m_target;
+    std::optional<AwsChunkedDecoder::Signing> m_chunkSigning;
 };
 
 } // namespace fn

@@ -213,7 +213,7 @@ QString S3BucketWatcher::encodedKey(const QString &key)
 
 QByteArray S3BucketWatcher::event(const QString &eventName, const QString &configurationId, const QString &bucket,
                                   const QString &key, qint64 size, const QString &eTag, const QString &sequencer,
-                                  const QDateTime &time)
+                                  const QDateTime &time, const QString &region)
 {
     nlohmann::ordered_json object{{"key", encodedKey(key).toStdString()}};
     if (eventName.startsWith(QLatin1String("ObjectCreated"))) {
@@ -225,7 +225,7 @@ QByteArray S3BucketWatcher::event(const QString &eventName, const QString &confi
     nlohmann::ordered_json record{
         {"eventVersion", "2.1"},
         {"eventSource", "aws:s3"},
-        {"awsRegion", "us-east-1"},
+        {"awsRegion", region.toStdString()},
         {"eventTime", time.toUTC().toString(Qt::ISODateWithMs).toStdString()},
         {"eventName", eventName.toStdString()},
         {"userIdentity", {{"principalId", "EXAMPLE"}}},
@@ -292,8 +292,9 @@ int S3BucketWatcher::scan()
             for (const S3Notification &n : d->notifications) {
                 if (n.bucket != bucket || !matches(n, eventName, key))
                     continue;
-                const QByteArray payload = event(eventName, n.eventId, bucket, key, state.size, state.eTag,
-                                                 d->nextSequencer(), QDateTime::currentDateTimeUtc());
+                const QByteArray payload =
+                    event(eventName, n.eventId, bucket, key, state.size, state.eTag, d->nextSequencer(),
+                          QDateTime::currentDateTimeUtc(), n.function.account.region);
                 const AsyncQueue::Accepted accepted = d->dispatch(n.function, payload);
                 ++invoked;
                 Q_EMIT objectEvent(bucket, key, eventName, n.functionName, accepted.requestId);

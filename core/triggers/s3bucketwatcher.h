@@ -70,7 +70,7 @@ public:
     // {"Records": [one record]} as S3 sends it; `eventName` is ObjectCreated:Put or ObjectRemoved:Delete.
     static QByteArray event(const QString &eventName, const QString &configurationId, const QString &bucket,
                             const QString &key, qint64 size, const QString &eTag, const QString &sequencer,
-                            const QDateTime &time);
+                            const QDateTime &time, const QString &region);
     // The object key as S3 writes it into events: URL-encoded, a space as '+'.
     static QString encodedKey(const QString &key);
     static bool matches(const S3Notification &n, const QString &eventName, const QString &key);

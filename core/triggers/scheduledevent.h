@@ -1,6 +1,8 @@
 #pragma once
 // The event EventBridge sends a target when a scheduled rule fires ("Scheduled Event" from aws.events).
 
+#include "access/awsaccount.h"
+
 #include <QDateTime>
 #include <QString>
 
@@ -10,9 +12,8 @@ namespace fn {
 
 struct ScheduledEventOptions
 {
-    QString region = QStringLiteral("us-east-1");
-    QString account = QStringLiteral("123456789012");
-    QString id; // empty: a fresh UUID, as every real delivery has its own
+    AwsAccount account; // the project's: the event's account and region, the rule's ARN
+    QString id;         // empty: a fresh UUID, as every real delivery has its own
 };
 
 // {version "0", id, detail-type "Scheduled Event", source "aws.events", account, time (the fire time,

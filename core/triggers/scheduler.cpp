@@ -276,9 +276,10 @@ void fireEntry(Scheduler *scheduler, const Scheduler::Dispatch &dispatch, Schedu
                const FunctionConfig &function, qint64 fireMs)
 {
     const QDateTime fireTime = utcFromMs(fireMs);
-    const QByteArray payload = !state.input.isEmpty()
-                                   ? state.input
-                                   : QByteArray::fromStdString(scheduledEvent(state.ruleName, fireTime).dump());
+    const QByteArray payload =
+        !state.input.isEmpty()
+            ? state.input
+            : QByteArray::fromStdString(scheduledEvent(state.ruleName, fireTime, {function.account, {}}).dump());
     const AsyncQueue::Accepted accepted = dispatch(function, payload);
     state.lastFire = fireTime;
     state.lastRequestId = accepted.requestId;

@@ -141,14 +141,9 @@ QList<SqsEventSourceMapping> SqsQueuePoller::mappings() const
     return d->mappings;
 }
 
-QString SqsQueuePoller::queueArn(const QString &queue)
-{
-    return QStringLiteral("arn:aws:sqs:%1:%2:%3").arg(QLatin1String(Region), QLatin1String(Account), queue);
-}
-
 namespace {
 
-nlohmann::ordered_json record(const SqsQueueMessage &m)
+nlohmann::ordered_json record(const SqsQueueMessage &m, const AwsAccount &account)
 {
     nlohmann::ordered_json attributes{
         {"ApproximateReceiveCount", std::to_string(m.receiveCount)},
@@ -174,26 +169,26 @@ nlohmann::ordered_json record(const SqsQueueMessage &m)
         {"messageAttributes", messageAttributes},
         {"md5OfBody", text(m.md5OfBody)},
         {"eventSource", "aws:sqs"},
-        {"eventSourceARN", text(SqsQueuePoller::queueArn(m.queue))},
-        {"awsRegion", SqsQueuePoller::Region},
+        {"eventSourceARN", text(account.queueArn(m.queue))},
+        {"awsRegion", text(account.region)},
     };
 }
 
 } // namespace
 
-QByteArray SqsQueuePoller::event(const QList<SqsQueueMessage> &batch)
+QByteArray SqsQueuePoller::event(const QList<SqsQueueMessage> &batch, const AwsAccount &account)
 {
     nlohmann::ordered_json records = nlohmann::ordered_json::array();
     for (const SqsQueueMessage &m : batch)
-        records.push_back(record(m));
+        records.push_back(record(m, account));
     return QByteArray::fromStdString(nlohmann::ordered_json{{"Records", records}}.dump());
 }
 
-qsizetype SqsQueuePoller::fittingCount(const QList<SqsQueueMessage> &batch, qint64 maxBytes)
+qsizetype SqsQueuePoller::fittingCount(const QList<SqsQueueMessage> &batch, const AwsAccount &account, qint64 maxBytes)
 {
     qint64 size = qint64(std::string(R"({"Records":[]})").size());
     for (qsizetype i = 0; i < batch.size(); ++i) {
-        size += qint64(record(batch.at(i)).dump().size()) + (i > 0 ? 1 : 0); // the comma between records
+        size += qint64(record(batch.at(i), account).dump().size()) + (i > 0 ? 1 : 0); // the comma between records
         if (size > maxBytes)
             return std::max<qsizetype>(i, 1);
     }
@@ -261,7 +256,7 @@ int SqsQueuePoller::poll()
         if (batch.isEmpty())
             continue; // all of them went to the dead-letter queue
         // What does not fit in one payload waits, as if it had not been received.
-        const qsizetype fitting = fittingCount(batch);
+        const qsizetype fitting = fittingCount(batch, m.function.account);
         for (qsizetype j = fitting; j < batch.size(); ++j)
             d->queues.unreceive(m.queue, batch.at(j).receiptHandle);
         batch.resize(fitting);
@@ -272,7 +267,7 @@ int SqsQueuePoller::poll()
         result.queue = m.queue;
         for (const SqsQueueMessage &msg : batch)
             result.messageIds << msg.messageId;
-        const InvocationRecord record = d->invoke(m.function, event(batch));
+        const InvocationRecord record = d->invoke(m.function, event(batch, m.function.account));
         result.requestId = record.requestId;
 
         QStringList failed;

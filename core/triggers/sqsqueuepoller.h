@@ -53,12 +53,10 @@ public:
     using Invoke = std::function<InvocationRecord(const FunctionConfig &, const QByteArray &)>;
     static Invoke invokeWith(Engine &engine);
 
-    static constexpr const char *Region = "us-east-1";
     // Lambda caps a batch by its payload: the messages that would push the event past the
     // synchronous invocation limit wait for the next batch.
     static constexpr qint64 MaxBatchPayloadBytes = 6291456;
     static constexpr int MaxFifoBatchSize = 10;
-    static constexpr const char *Account = "123456789012";
 
     // Queues and clock outlive the poller.
     SqsQueuePoller(SqsQueueStore &queues, std::shared_ptr<Clock> clock, Invoke invoke, QObject *parent = nullptr);
@@ -79,10 +77,10 @@ public:
     void wake();
 
     // {"Records": [...]} as Lambda delivers a batch from the queue.
-    static QByteArray event(const QList<SqsQueueMessage> &batch);
+    static QByteArray event(const QList<SqsQueueMessage> &batch, const AwsAccount &account);
     // How many of `batch` (from the front) fit in one event of at most `maxBytes`; at least one.
-    static qsizetype fittingCount(const QList<SqsQueueMessage> &batch, qint64 maxBytes = MaxBatchPayloadBytes);
-    static QString queueArn(const QString &queue);
+    static qsizetype fittingCount(const QList<SqsQueueMessage> &batch, const AwsAccount &account,
+                                  qint64 maxBytes = MaxBatchPayloadBytes);
     // The messageIds a ReportBatchItemFailures response names, or nullopt when the response
     // fails the whole batch (invalid JSON, a missing, empty or unknown itemIdentifier).
     static std::optional<QStringList> failedItems(const QByteArray &response, const QList<SqsQueueMessage> &batch);

@@ -25,6 +25,7 @@ QHash<QString, Authorizer::Role> rolesOf(const QList<FunctionConfig> &functions)
     for (const FunctionConfig &f : functions) {
         Authorizer::Role role;
         role.name = f.roleName;
+        role.functionName = f.functionName;
         role.known = f.roleKnown;
         role.problems = f.policyProblems;
         for (const NamedPolicy &named : f.policies) {
@@ -48,7 +49,7 @@ QHash<QString, Policy> resourcePoliciesOf(const QList<FunctionConfig> &functions
         if (!f.resourcePolicy.is_null())
             if (auto policy = Policy::parse(QStringLiteral("the resource-based policy of %1").arg(f.name),
                                             f.resourcePolicy, &error))
-                policies.insert(f.name, std::move(*policy));
+                policies.insert(f.lambdaName(), std::move(*policy));
     }
     return policies;
 }
@@ -380,6 +381,12 @@ Authorizer &TriggerHost::authorizer()
 void TriggerHost::setPermissionsMode(const QString &mode)
 {
     d->authorizer.setMode(Authorizer::modeFromName(mode).value_or(Authorizer::Mode::Warn));
+}
+
+void TriggerHost::setAccessSettings(bool requireSigning, const AwsAccount &account)
+{
+    d->authorizer.setRequireSigning(requireSigning);
+    d->authorizer.setAccount(account);
 }
 
 void TriggerHost::setS3EndpointPort(int port)

@@ -98,6 +98,8 @@ public:
     // (see ProjectSettings::permissions) and the calls decided.
     Authorizer &authorizer();
     void setPermissionsMode(const QString &mode); // "off", "warn" or "enforce"
+    // The rest of the project's access settings: unsigned requests refused, the account and region.
+    void setAccessSettings(bool requireSigning, const AwsAccount &account);
 
     // The parts, for what the host does not forward (enable, fire now, send a message, …).
     Scheduler &scheduler();

@@ -252,6 +252,7 @@ void Workspace::applySettings()
     if (m_triggers) {
         m_triggers->setLegacyAsyncPayloadLimit(m_forceLegacyLimit || m_project.settings().legacyAsyncPayloadLimit);
         m_triggers->setPermissionsMode(m_project.settings().permissions);
+        m_triggers->setAccessSettings(m_project.settings().requireSigning, m_project.settings().account);
     }
 }
 
@@ -271,6 +272,7 @@ void Workspace::refreshTriggers(bool reload)
         connect(m_triggers.get(), &TriggerHost::servingChanged, this, &Workspace::servingChanged);
         m_triggers->setLegacyAsyncPayloadLimit(m_forceLegacyLimit || m_project.settings().legacyAsyncPayloadLimit);
         m_triggers->setPermissionsMode(m_project.settings().permissions);
+        m_triggers->setAccessSettings(m_project.settings().requireSigning, m_project.settings().account);
         connect(m_triggers.get(), &TriggerHost::accessDenied, this, &Workspace::accessDenied);
         // From the file, not the project: the Buckets panel may have remapped since it was read.
         m_triggers->setBucketFolders(ProjectSettings::load(m_project.folder(), nullptr).bucketFolders);

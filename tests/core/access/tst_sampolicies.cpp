@@ -93,7 +93,6 @@ private Q_SLOTS:
     void theScopeGivesPartitionRegionAndAccount()
     {
         PolicyScope china;
-        china.partition = QStringLiteral("aws-cn");
         china.region = QStringLiteral("cn-north-1");
         china.accountId = QStringLiteral("111122223333");
         const auto policies = expandOne(R"([{"SQSSendMessagePolicy": {"QueueName": "orders"}},

@@ -40,6 +40,38 @@ private Q_SLOTS:
         QCOMPARE(s.idleTimeoutSeconds, 300.0);
         QCOMPARE(s.clockSpeed, 1.0);
         QVERIFY(!s.legacyAsyncPayloadLimit);
+        QVERIFY(!s.requireSigning);
+        QCOMPARE(s.account.region, QStringLiteral("us-east-1"));
+        QCOMPARE(s.account.accountId, QStringLiteral("123456789012"));
+    }
+
+    // The account and region a project lives in, and whether its services take unsigned requests.
+    void accountRegionAndSigning()
+    {
+        QTemporaryDir dir;
+        writeSettings(dir, R"({"region": "cn-north-1", "accountId": "111122223333", "requireSigning": true})");
+        QList<Diagnostic> errors;
+        ProjectSettings s = ProjectSettings::load(dir.path(), &errors);
+        QVERIFY2(errors.isEmpty(), qPrintable(toStrings(errors).join(QLatin1Char('\n'))));
+        QCOMPARE(s.account.region, QStringLiteral("cn-north-1"));
+        QCOMPARE(s.account.partition(), QStringLiteral("aws-cn"));
+        QCOMPARE(s.account.functionArn(QStringLiteral("f"), QStringLiteral("live")),
+                 QStringLiteral("arn:aws-cn:lambda:cn-north-1:111122223333:function:f:live"));
+        QCOMPARE(s.account.roleArn(QStringLiteral("R")), QStringLiteral("arn:aws-cn:iam::111122223333:role/R"));
+        QVERIFY(s.requireSigning);
+
+        writeSettings(dir, "{\n  \"region\": \"Europe\",\n  \"accountId\": 111122223333,\n"
+                           "  \"requireSigning\": \"yes\"\n}\n");
+        errors.clear();
+        s = ProjectSettings::load(dir.path(), &errors);
+        QCOMPARE(
+            toStrings(errors),
+            QStringList({QStringLiteral(".fnstudio/settings.json:4: \"requireSigning\" must be true or false"),
+                         QStringLiteral(".fnstudio/settings.json:2: \"region\" must be an AWS region such as "
+                                        "\"eu-west-1\" (two letters, an area, a number), not \"Europe\""),
+                         QStringLiteral(".fnstudio/settings.json:3: \"accountId\" must be a string (in quotes)")}));
+        QCOMPARE(s.account, AwsAccount()); // each left at its default
+        QVERIFY(!s.requireSigning);
     }
 
     void valuesAreRead()

@@ -748,9 +748,14 @@ private Q_SLOTS:
         QCOMPARE(env("FIFO"), QStringLiteral("Ordered.fifo")); // AWS's generated FIFO names end in .fifo
         QCOMPARE(env("NAMED_FIFO"), QStringLiteral("arn:aws:sqs:us-east-1:123456789012:payments.fifo"));
         QCOMPARE(env("SELF"), QStringLiteral("Fn"));
-        // Locally a function keeps its logical id (the Invoke API knows it so), FunctionName or not.
-        QCOMPARE(env("OTHER"), QStringLiteral("Other"));
-        QCOMPARE(env("OTHER_ARN"), QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:Other"));
+        // A function's FunctionName is its name (the studio keeps the logical id as its handle).
+        QCOMPARE(env("OTHER"), QStringLiteral("other-fn"));
+        QCOMPARE(env("OTHER_ARN"), QStringLiteral("arn:aws:lambda:us-east-1:123456789012:function:other-fn"));
+        const FunctionConfig other = *t.function(QStringLiteral("Other"));
+        QCOMPARE(other.functionName, QStringLiteral("other-fn"));
+        QCOMPARE(other.invokedArn(), env("OTHER_ARN"));
+        QCOMPARE(other.effectiveLogGroup(), QStringLiteral("/aws/lambda/other-fn"));
+        QCOMPARE(f.lambdaName(), QStringLiteral("Fn")); // none given: the logical id
         QCOMPARE(env("ROLE"), QStringLiteral("worker"));
         QCOMPARE(env("ROLE_ARN"), QStringLiteral("arn:aws:iam::123456789012:role/service/worker"));
         QCOMPARE(env("TOPIC"), QStringLiteral("arn:aws:sns:us-east-1:123456789012:Topic"));
@@ -824,6 +829,32 @@ private Q_SLOTS:
     }
 
     // A name that cannot be resolved leaves the logical id, and FIFO's naming rule is checked.
+    // A FunctionName Lambda would refuse is an error at its line; one that cannot be resolved
+    // locally leaves the logical id as the name, said as a warning.
+    void functionNamesLambdaRefuses()
+    {
+        QCOMPARE(onlyError(function("      FunctionName: my function!\n")),
+                 QStringLiteral("template.yaml:9: Fn: FunctionName 'my function!' is not a function name Lambda "
+                                "accepts (1 to 64 letters, digits, hyphens and underscores)"));
+        const SamTemplate t = load(function("      FunctionName: !Ref Missing\n"));
+        QCOMPARE(toStrings(t.errors()), QStringList());
+        QCOMPARE(t.function(QStringLiteral("Fn"))->lambdaName(), QStringLiteral("Fn"));
+        QCOMPARE(t.warnings().size(), 1);
+        QVERIFY2(t.warnings().first().message.contains(QStringLiteral("the function is called Fn locally")),
+                 qPrintable(t.warnings().first().toString()));
+        // Two functions by one name.
+        QCOMPARE(onlyError(function("      FunctionName: shared\n")
+                           + "  Twin:\n"
+                             "    Type: AWS::Serverless::Function\n"
+                             "    Properties:\n"
+                             "      FunctionName: shared\n"
+                             "      Runtime: python3.12\n"
+                             "      Handler: app.handler\n"
+                             "      CodeUri: src\n"),
+                 QStringLiteral("template.yaml:10: Twin: a function named shared already exists (Fn); function names "
+                                "are unique in an account and region"));
+    }
+
     void unusableNamesAreSaid()
     {
         const QByteArray yaml = function("")
@@ -1114,6 +1145,48 @@ private Q_SLOTS:
                      .contains(QStringLiteral("Photos: without DependsOn on the AWS::Lambda::Permission that lets S3 "
                                               "invoke Fn, CloudFormation may create the bucket first")),
                  qPrintable(toStrings(t.warnings()).join(u'\n')));
+    }
+
+    // A raw AWS::Events::Rule (CloudFormation, not a SAM event) on a schedule invokes its target
+    // function when the function's policy lets EventBridge do so from that rule; without the
+    // permission every firing fails on AWS, and it is said, not scheduled.
+    void eventRulesNeedAPermission()
+    {
+        const QByteArray rule = "  Nightly:\n"
+                                "    Type: AWS::Events::Rule\n"
+                                "    Properties:\n"
+                                "      Name: nightly-report\n"
+                                "      ScheduleExpression: cron(0 3 * * ? *)\n"
+                                "      State: DISABLED\n"
+                                "      Targets:\n"
+                                "        - Arn: !GetAtt Fn.Arn\n"
+                                "          Id: report\n"
+                                "          Input: '{\"kind\": \"nightly\"}'\n";
+        const QByteArray permission = "  NightlyMayInvoke:\n"
+                                      "    Type: AWS::Lambda::Permission\n"
+                                      "    Properties:\n"
+                                      "      Action: lambda:InvokeFunction\n"
+                                      "      FunctionName: !Ref Fn\n"
+                                      "      Principal: events.amazonaws.com\n"
+                                      "      SourceArn: !GetAtt Nightly.Arn\n";
+        SamTemplate t = load(function(rule + permission));
+        QVERIFY2(t.errors().isEmpty() && t.warnings().isEmpty(),
+                 qPrintable(toStrings(t.errors() + t.warnings()).join(u'\n')));
+        nlohmann::json expected = {
+            {"Type", "Schedule"},
+            {"Properties", {{"Schedule", "cron(0 3 * * ? *)"}, {"Name", "nightly-report"}, {"Enabled", false}}}};
+        expected["Properties"]["Input"] = "{\"kind\": \"nightly\"}";
+        QCOMPARE(js(t.function(QStringLiteral("Fn"))->events["NightlyTargetreport"]), js(expected));
+
+        t = load(function(rule));
+        QVERIFY(t.errors().isEmpty());
+        QVERIFY(!t.function(QStringLiteral("Fn"))->events.contains("NightlyTargetreport"));
+        QCOMPARE(toStrings(t.warnings()),
+                 QStringList(QStringLiteral(
+                     "template.yaml:9: Nightly: EventBridge may not invoke Fn (no AWS::Lambda::Permission lets "
+                     "events.amazonaws.com invoke it from this rule), so on AWS every firing fails (the rule's "
+                     "FailedInvocations); it is not scheduled here. Add a permission with Principal "
+                     "events.amazonaws.com and SourceArn !GetAtt Nightly.Arn")));
     }
 };
 

@@ -1,5 +1,7 @@
 // The Lambda Invoke API as an HTTP client sees it: a real Python function behind
 // InvokeApiServer, called through cpp-httplib over one keep-alive connection.
+#include "access/authorizer.h"
+#include "access/sigv4.h"
 #include "engine/engine.h"
 #include "project/functionversions.h"
 #include "services/invokeapiserver.h"
@@ -67,6 +69,7 @@ class TestInvokeApiServer : public QObject
 
     QTemporaryDir m_code;
     std::unique_ptr<Engine> m_engine;
+    Authorizer m_authorizer; // the developer's requests: always allowed, signed or not unless required
     std::unique_ptr<InvokeApiServer> m_server;
     std::unique_ptr<httplib::Client> m_client;
     std::mutex m_mutex;
@@ -116,6 +119,7 @@ private Q_SLOTS:
             Qt::DirectConnection);
         m_server = std::make_unique<InvokeApiServer>(*m_engine);
         m_server->setFunctions({hello, chatty});
+        m_server->setAuthorizer(&m_authorizer);
         QString error;
         QVERIFY2(m_server->start(QStringLiteral("127.0.0.1"), 0, &error), qPrintable(error));
         QVERIFY(m_server->port() > 0);
@@ -582,6 +586,36 @@ private Q_SLOTS:
                     .toString()
                     .contains(QLatin1String("AutoPublishAlias")));
         m_engine->stopAll();
+    }
+
+    // A project that requires signing: an unsigned request gets Lambda's answer to one, a signed
+    // one (the developer's own keys) goes on.
+    void unsignedRequestsWhenSigningIsRequired()
+    {
+        m_authorizer.setRequireSigning(true);
+        auto r = post(invocations(QStringLiteral("Hello")), "{}");
+        QVERIFY(r);
+        QCOMPARE(r->status, 403);
+        QCOMPARE(header(r, "x-amzn-ErrorType"), QStringLiteral("MissingAuthenticationTokenException"));
+        QCOMPARE(json(r->body).value(QStringLiteral("message")).toString(),
+                 QStringLiteral("Missing Authentication Token"));
+
+        SignedRequest s;
+        s.method = "POST";
+        s.target = invocations(QStringLiteral("Hello"));
+        s.headers = {{"Host", "127.0.0.1:" + std::to_string(m_server->port())}};
+        s.payloadHash = SigV4::sha256Hex("{}");
+        SigV4::sign(s, SigV4::Service::Other, "AKIADEVELOPER0000000", "secret", {}, "us-east-1", "lambda",
+                    QDateTime::currentSecsSinceEpoch());
+        httplib::Headers headers;
+        for (const auto &[k, v] : s.headers)
+            if (k != "Host")
+                headers.emplace(k, v);
+        r = post(invocations(QStringLiteral("Hello")), "{}", headers);
+        m_authorizer.setRequireSigning(false);
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        QCOMPARE(post(invocations(QStringLiteral("Hello")), "{}")->status, 200);
     }
 
     void unknownRoutesAndMethods()

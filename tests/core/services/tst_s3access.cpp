@@ -1,6 +1,7 @@
 // The S3 endpoint's checks of who calls and what their role allows, over real HTTP: requests
 // signed with a function's credentials are that function, each operation is its IAM action on
-// its resource, and the project's mode decides whether a denial is answered or only reported.
+// its resource, and the project's mode decides whether a denial is answered or only reported;
+// bodies are what was signed, and a project may refuse unsigned requests.
 
 #include "access/authorizer.h"
 #include "access/sampolicies.h"
@@ -199,6 +200,97 @@ private Q_SLOTS:
         QCOMPARE(r->status, 403);
         QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("InvalidAccessKeyId"));
         QCOMPARE(element(r->body, QStringLiteral("AWSAccessKeyId")), QStringLiteral("ASIAFNSTUDIOZZZZZZZZ"));
+    }
+
+    // A streaming upload as the SDKs sign it (STREAMING-AWS4-HMAC-SHA256-PAYLOAD): each chunk's
+    // signature chains from the request's. `tamper` changes a byte of the second chunk after signing.
+    httplib::Result chunkedUpload(const std::string &target, const std::vector<std::string> &chunks, bool tamper)
+    {
+        const int port = m_endpoint->port();
+        size_t decoded = 0;
+        for (const std::string &c : chunks)
+            decoded += c.size();
+        SignedRequest r;
+        r.method = "PUT";
+        r.target = target;
+        r.headers = {{"Host", "127.0.0.1:" + std::to_string(port)},
+                     {"Content-Encoding", "aws-chunked"},
+                     {"x-amz-decoded-content-length", std::to_string(decoded)},
+                     {"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"}};
+        const long long now = QDateTime::currentSecsSinceEpoch();
+        SigV4::sign(r, SigV4::Service::S3, m_reader.accessKeyId.toStdString(), m_reader.secretAccessKey.toStdString(),
+                    m_reader.sessionToken.toStdString(), "us-east-1", "s3", now);
+        std::string previous, amzDate;
+        for (const auto &[k, v] : r.headers) {
+            if (k == "Authorization")
+                previous = v.substr(v.find("Signature=") + 10);
+            if (k == "X-Amz-Date")
+                amzDate = v;
+        }
+        const std::string scope = amzDate.substr(0, 8) + "/us-east-1/s3/aws4_request";
+        const QByteArray key =
+            SigV4::signingKey(m_reader.secretAccessKey.toStdString(), amzDate.substr(0, 8), "us-east-1", "s3");
+        std::string body;
+        std::vector<std::string> all = chunks;
+        all.emplace_back(); // the final, empty chunk
+        for (size_t i = 0; i < all.size(); ++i) {
+            previous = SigV4::hmacHex(key, "AWS4-HMAC-SHA256-PAYLOAD\n" + amzDate + '\n' + scope + '\n' + previous
+                                               + '\n' + SigV4::sha256Hex("") + '\n' + SigV4::sha256Hex(all[i]));
+            std::string data = all[i];
+            if (tamper && i == 1)
+                data[0] ^= 1;
+            body += QByteArray::number(qulonglong(data.size()), 16).toStdString() + ";chunk-signature=" + previous
+                    + "\r\n" + data + "\r\n";
+        }
+        httplib::Headers headers;
+        for (const auto &[k, v] : r.headers)
+            if (k != "Host")
+                headers.emplace(k, v);
+        httplib::Client client("127.0.0.1", port);
+        return client.Put(target.c_str(), headers, body, "text/plain");
+    }
+
+    // The body is what was signed: each aws-chunked chunk's signature, and a plain body's hash
+    // against its x-amz-content-sha256 (whoever sent it). A body that fails is not kept.
+    void bodiesAreWhatWasSigned()
+    {
+        m_authorizer.setMode(Authorizer::Mode::Off); // the role is not what this is about
+        const std::vector<std::string> chunks{std::string(8192, 'a'), std::string(100, 'b')};
+        auto r = chunkedUpload("/out/chunked.txt", chunks, false);
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        QCOMPARE(send("GET", "/out/chunked.txt")->body, chunks[0] + chunks[1]);
+
+        r = chunkedUpload("/out/chunked.txt", {std::string(8192, 'c'), std::string(100, 'd')}, true);
+        QVERIFY(r);
+        QCOMPARE(r->status, 403);
+        QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("SignatureDoesNotMatch"));
+        QCOMPARE(send("GET", "/out/chunked.txt")->body, chunks[0] + chunks[1]); // the old object stays
+
+        // A plain body, its hash signed, then another body sent under the same signature.
+        r = send("PUT", "/out/plain.txt", "signed body", &m_reader);
+        QCOMPARE(r->status, 200);
+        r = send("PUT", "/out/plain.txt", "other body", nullptr,
+                 {{"x-amz-content-sha256", SigV4::sha256Hex("signed body")}});
+        QCOMPARE(r->status, 400);
+        QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("XAmzContentSHA256Mismatch"));
+        QCOMPARE(send("GET", "/out/plain.txt")->body, std::string("signed body"));
+        m_authorizer.setMode(Authorizer::Mode::Enforce);
+    }
+
+    // A project that requires signing refuses anonymous requests as S3 does; signed ones, the
+    // developer's own keys included, go on.
+    void unsignedRequestsWhenSigningIsRequired()
+    {
+        m_authorizer.setRequireSigning(true);
+        const auto r = send("GET", "/in/photo.txt");
+        QCOMPARE(r->status, 403);
+        QCOMPARE(element(r->body, QStringLiteral("Code")), QStringLiteral("AccessDenied"));
+        const AccessKeys::Credentials someone{QStringLiteral("AKIADEVELOPER0000000"), QStringLiteral("secret"), {}};
+        QCOMPARE(send("GET", "/in/photo.txt", {}, &someone)->status, 200);
+        QCOMPARE(send("GET", "/in/photo.txt", {}, &m_reader)->status, 200);
+        m_authorizer.setRequireSigning(false);
+        QCOMPARE(send("GET", "/in/photo.txt")->status, 200);
     }
 
     void wrongSecretAndToken()

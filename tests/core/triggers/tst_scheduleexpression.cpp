@@ -288,8 +288,8 @@ private Q_SLOTS:
         QVERIFY(scheduledEvent(QStringLiteral("nightly"), utc("2026-01-05T09:00:00")).at("id") != event.at("id"));
 
         ScheduledEventOptions options;
-        options.region = QStringLiteral("eu-west-1");
-        options.account = QStringLiteral("111122223333");
+        options.account.region = QStringLiteral("eu-west-1");
+        options.account.accountId = QStringLiteral("111122223333");
         options.id = QStringLiteral("fixed");
         const nlohmann::json other = scheduledEvent(QStringLiteral("r"), utc("2026-01-05T09:00:00"), options);
         QCOMPARE(str(other.at("id")), QStringLiteral("fixed"));

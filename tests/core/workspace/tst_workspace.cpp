@@ -2,10 +2,12 @@
 // handler makes the next invocation cold on the new code (told by the client, or seen by the watch
 // on the project), a changed configuration retires environments, a broken template keeps the last
 // good project until it is mended, provisioned environments exist as soon as a project opens,
-// bursts count their outcomes, and a schedule the user disabled stays disabled across a reload.
+// bursts count their outcomes, a schedule the user disabled stays disabled across a reload, and
+// the project's account, region and FunctionName are what the function and the Invoke API show.
 
 #include "clock/clock.h"
 #include "engine/engine.h"
+#include "workspace/triggerhost.h"
 #include "workspace/workspace.h"
 
 #include <QDir>
@@ -15,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 using namespace fn;
@@ -363,6 +366,68 @@ private Q_SLOTS:
         QVERIFY(workspace.reload());
         QCOMPARE(workspace.schedules().size(), 1);
         QVERIFY(!workspace.schedules().constFirst().enabled);
+    }
+
+    // settings.json's account and region, and the template's FunctionName, in everything that
+    // names them: the function's variables and context, intrinsics, the Invoke API by that name,
+    // GetFunction, and Lambda's "not found".
+    void theProjectsAccountRegionAndFunctionNameAreWhatAwsWouldShow()
+    {
+        QVERIFY(write(path(".fnstudio/settings.json"), R"({"region": "eu-west-1", "accountId": "111122223333"})"));
+        QVERIFY(write(path("template.yaml"), templateText(128, "      FunctionName: greeter-fn\n"
+                                                               "      Environment:\n"
+                                                               "        Variables:\n"
+                                                               "          REGION_REF: !Ref AWS::Region\n"
+                                                               "          QUEUE_URL: !Ref Jobs\n"
+                                                               "          QUEUE_ARN: !GetAtt Jobs.Arn\n"
+                                                               "  Jobs:\n"
+                                                               "    Type: AWS::SQS::Queue\n")));
+        QVERIFY(write(path("src/app.py"),
+                      "import os\n"
+                      "def handler(event, context):\n"
+                      "    seen = {k: os.environ[k] for k in ('AWS_REGION', 'AWS_LAMBDA_FUNCTION_NAME',\n"
+                      "            'AWS_LAMBDA_LOG_GROUP_NAME', 'REGION_REF', 'QUEUE_URL', 'QUEUE_ARN')}\n"
+                      "    return seen | {'arn': context.invoked_function_arn, 'name': context.function_name}\n"));
+        Workspace workspace;
+        workspace.startEngine();
+        QVERIFY(workspace.open(m_dir->path()));
+        const auto greeter = workspace.project().function(QStringLiteral("Greeter"));
+        QVERIFY(greeter);
+        QCOMPARE(greeter->lambdaName(), QStringLiteral("greeter-fn"));
+        const InvocationRecord record = invoke(workspace);
+        QVERIFY2(!record.failed(), record.payload.constData());
+        QCOMPARE(field(record, "AWS_REGION"), QStringLiteral("eu-west-1"));
+        QCOMPARE(field(record, "REGION_REF"), QStringLiteral("eu-west-1"));
+        QCOMPARE(field(record, "AWS_LAMBDA_FUNCTION_NAME"), QStringLiteral("greeter-fn"));
+        QCOMPARE(field(record, "name"), QStringLiteral("greeter-fn"));
+        QCOMPARE(field(record, "AWS_LAMBDA_LOG_GROUP_NAME"), QStringLiteral("/aws/lambda/greeter-fn"));
+        QCOMPARE(field(record, "arn"), QStringLiteral("arn:aws:lambda:eu-west-1:111122223333:function:greeter-fn"));
+        QCOMPARE(field(record, "QUEUE_URL"), QStringLiteral("https://sqs.eu-west-1.amazonaws.com/111122223333/Jobs"));
+        QCOMPARE(field(record, "QUEUE_ARN"), QStringLiteral("arn:aws:sqs:eu-west-1:111122223333:Jobs"));
+
+        QString problem;
+        QVERIFY2(workspace.startServing(QStringLiteral("127.0.0.1"), 0, 0, 0, &problem), qPrintable(problem));
+        httplib::Client client("127.0.0.1", workspace.triggers()->invokeApiPort());
+        client.set_read_timeout(60, 0);
+        const auto invoked = client.Post("/2015-03-31/functions/greeter-fn/invocations", "{}", "application/json");
+        QVERIFY(invoked);
+        QCOMPARE(invoked->status, 200);
+        QVERIFY2(invoked->body.find("greeter-fn") != std::string::npos, invoked->body.c_str());
+        const auto got = client.Get("/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:greeter-fn");
+        QVERIFY(got);
+        QCOMPARE(got->status, 200);
+        const auto configuration = nlohmann::json::parse(got->body)["Configuration"];
+        QCOMPARE(QString::fromStdString(configuration["FunctionName"].get<std::string>()),
+                 QStringLiteral("greeter-fn"));
+        QCOMPARE(QString::fromStdString(configuration["FunctionArn"].get<std::string>()),
+                 QStringLiteral("arn:aws:lambda:eu-west-1:111122223333:function:greeter-fn"));
+        QCOMPARE(QString::fromStdString(configuration["Role"].get<std::string>()),
+                 QStringLiteral("arn:aws:iam::111122223333:role/GreeterRole"));
+        const auto missing = client.Get("/2015-03-31/functions/nobody");
+        QVERIFY(missing);
+        QCOMPARE(missing->status, 404);
+        QVERIFY2(missing->body.find("arn:aws:lambda:eu-west-1:111122223333:function:nobody") != std::string::npos,
+                 missing->body.c_str());
     }
 };
 
