@@ -114,6 +114,11 @@ QString ExecutionEnvironment::makeFingerprint(const FunctionConfig &f)
     }
     for (const auto &l : f.layerDirs)
         add(l);
+    // What the environment's variables are made of besides: its name and log group as Lambda
+    // knows them, and the project's region.
+    add(f.lambdaName());
+    add(f.effectiveLogGroup());
+    add(f.account.region);
     return QString::fromLatin1(hash.result().toHex());
 }
 

@@ -405,6 +405,16 @@ private Q_SLOTS:
         QCOMPARE(field(record, "QUEUE_URL"), QStringLiteral("https://sqs.eu-west-1.amazonaws.com/111122223333/Jobs"));
         QCOMPARE(field(record, "QUEUE_ARN"), QStringLiteral("arn:aws:sqs:eu-west-1:111122223333:Jobs"));
 
+        // Another region: the environments made for the old one are retired.
+        QVERIFY(write(path(".fnstudio/settings.json"), R"({"region": "eu-central-1", "accountId": "111122223333"})"));
+        QVERIFY(workspace.reload());
+        const InvocationRecord moved = invoke(workspace);
+        QVERIFY(moved.coldStart);
+        QCOMPARE(field(moved, "AWS_REGION"), QStringLiteral("eu-central-1"));
+        QCOMPARE(field(moved, "arn"), QStringLiteral("arn:aws:lambda:eu-central-1:111122223333:function:greeter-fn"));
+        QVERIFY(write(path(".fnstudio/settings.json"), R"({"region": "eu-west-1", "accountId": "111122223333"})"));
+        QVERIFY(workspace.reload());
+
         QString problem;
         QVERIFY2(workspace.startServing(QStringLiteral("127.0.0.1"), 0, 0, 0, &problem), qPrintable(problem));
         httplib::Client client("127.0.0.1", workspace.triggers()->invokeApiPort());
