@@ -4,6 +4,24 @@
 
 namespace fn {
 
+namespace {
+
+// The name Lambda knows a principal's function by, and the role session it runs as
+// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/FUNCTION; SAM's <Function>Role when none is known).
+QString lambdaName(const Principal &principal, const Authorizer::Role *role)
+{
+    return role && !role->functionName.isEmpty() ? role->functionName : principal.function;
+}
+
+QString sessionArn(const AwsAccount &place, const Principal &principal, const Authorizer::Role *role)
+{
+    return place.assumedRoleArn(role && !role->name.isEmpty() ? role->name
+                                                              : principal.function + QStringLiteral("Role"),
+                                lambdaName(principal, role));
+}
+
+} // namespace
+
 QString Authorizer::modeName(Mode mode)
 {
     switch (mode) {
@@ -97,27 +115,30 @@ Authorizer::Call Authorizer::authorize(const Principal &principal, const QString
     call.decision.effect = AccessDecision::Effect::Allow;
     std::shared_ptr<const QHash<QString, Role>> roles;
     std::shared_ptr<const QHash<QString, Policy>> resourcePolicies;
+    AwsAccount place;
     {
         std::lock_guard lock(m_mutex);
         call.mode = m_mode;
         roles = m_roles;
         resourcePolicies = m_resourcePolicies;
+        place = m_account;
     }
     if (!principal.isFunction()) {
         call.request = std::move(request);
         return call; // the developer: the account's administrator
     }
-    const AwsAccount place = account();
+    const auto it = roles->constFind(principal.function);
+    const bool named = it != roles->cend();
+    const Role *role = named ? &*it : nullptr;
     // Condition keys every request carries.
     request.context.insert(QStringLiteral("aws:CurrentTime"),
                            {QDateTime::fromMSecsSinceEpoch(call.timeMs, Qt::UTC).toString(Qt::ISODate)});
     request.context.insert(QStringLiteral("aws:EpochTime"), {QString::number(call.timeMs / 1000)});
     request.context.insert(QStringLiteral("aws:SecureTransport"), {QStringLiteral("false")});
     request.context.insert(QStringLiteral("aws:PrincipalAccount"), {place.accountId});
-    request.context.insert(QStringLiteral("aws:PrincipalArn"), {principalArn(principal)});
-    request.context.insert(QStringLiteral("lambda:FunctionArn"), {place.functionArn(functionName(principal))});
-    const auto it = roles->constFind(principal.function);
-    if (it == roles->cend() || !it->known)
+    request.context.insert(QStringLiteral("aws:PrincipalArn"), {sessionArn(place, principal, role)});
+    request.context.insert(QStringLiteral("lambda:FunctionArn"), {place.functionArn(lambdaName(principal, role))});
+    if (!named || !it->known)
         call.evaluated = false;
     else
         call.decision = decide(principal, *it, request, *resourcePolicies);
@@ -167,9 +188,8 @@ AccessDecision Authorizer::decide(const Principal &principal, const Role &role, 
     const auto policy = resourcePolicies.constFind(target);
     if (policy == resourcePolicies.cend())
         return byRole;
-    const QString session = role.functionName.isEmpty() ? principal.function : role.functionName;
     const QStringList caller{QStringLiteral("AWS:") + place.roleArn(role.name),
-                             QStringLiteral("AWS:") + place.assumedRoleArn(role.name, session)};
+                             QStringLiteral("AWS:") + sessionArn(place, principal, &role)};
     const AccessDecision byResource = evaluateResourcePolicy(*policy, request, caller);
     if (byResource.effect == AccessDecision::Effect::ExplicitDeny || (byResource.allowed() && !byRole.allowed()))
         return byResource;
@@ -204,17 +224,14 @@ QString Authorizer::principalArn(const Principal &principal) const
     const AwsAccount place = account();
     if (!principal.isFunction())
         return place.rootArn();
-    QString roleName = principal.function + QStringLiteral("Role");
-    if (const auto r = role(principal.function); r && !r->name.isEmpty())
-        roleName = r->name;
-    return place.assumedRoleArn(roleName, functionName(principal));
+    const std::optional<Role> r = role(principal.function);
+    return sessionArn(place, principal, r ? &*r : nullptr);
 }
 
 QString Authorizer::functionName(const Principal &principal) const
 {
-    if (const auto r = role(principal.function); r && !r->functionName.isEmpty())
-        return r->functionName;
-    return principal.function;
+    const std::optional<Role> r = role(principal.function);
+    return lambdaName(principal, r ? &*r : nullptr);
 }
 
 void Authorizer::setRequireSigning(bool require)

@@ -1,5 +1,7 @@
 #include "access/sigv4.h"
 
+#include "access/constanttime.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QMessageAuthenticationCode>
@@ -56,16 +58,6 @@ std::string canonicalHeaderValue(std::string_view value)
         out += c;
     }
     return out;
-}
-
-bool constantTimeEquals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (size_t i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
 }
 
 // The canonical headers block: each signed name with its values (all of them, comma-joined).
@@ -286,6 +278,16 @@ bool parsePresigned(const std::vector<std::pair<std::string, std::string>> &para
 }
 
 } // namespace
+
+bool constantTimeEquals(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (size_t i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
 
 std::optional<std::string> SignedRequest::header(std::string_view lowerName) const
 {

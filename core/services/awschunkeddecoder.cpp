@@ -1,5 +1,6 @@
 #include "services/awschunkeddecoder.h"
 
+#include "access/constanttime.h"
 #include "access/sigv4.h"
 
 #include <algorithm>
@@ -11,16 +12,6 @@ namespace {
 
 // SHA-256 of nothing, as every chunk's string to sign carries it.
 constexpr const char *EmptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-bool sameText(const std::string &a, const std::string &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (size_t i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
-}
 
 } // namespace
 
@@ -40,7 +31,7 @@ bool AwsChunkedDecoder::chunkSigned()
     const std::string expected =
         SigV4::hmacHex(m_signing.signingKey, "AWS4-HMAC-SHA256-PAYLOAD\n" + m_signing.amzDate + '\n' + m_signing.scope
                                                  + '\n' + m_previousSignature + '\n' + EmptyHash + '\n' + dataHash);
-    if (!sameText(expected, m_chunkSignature)) {
+    if (!constantTimeEquals(expected, m_chunkSignature)) {
         m_signatureMismatch = true;
         return false;
     }
@@ -53,7 +44,7 @@ bool AwsChunkedDecoder::trailerSigned(const std::string &signature)
     const std::string expected =
         SigV4::hmacHex(m_signing.signingKey, "AWS4-HMAC-SHA256-TRAILER\n" + m_signing.amzDate + '\n' + m_signing.scope
                                                  + '\n' + m_previousSignature + '\n' + SigV4::sha256Hex(m_trailers));
-    if (!sameText(expected, signature)) {
+    if (!constantTimeEquals(expected, signature)) {
         m_signatureMismatch = true;
         return false;
     }
